@@ -1,0 +1,406 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp/lp.h"
+#include "lp/json.h"
+#include "lp/text.h"
+
+/* Deeper documents are left to Jansson. */
+#define SCAN_MAX_DEPTH 64
+/* Nested objects with more keys than this are left to Jansson. */
+#define SCAN_MAX_KEYS 64
+
+void
+lp_json_dump_str(const char *s, size_t n, struct lp_buf *b)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	lp_buf_grow(b, n + 2);
+	lp_buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[7];
+		size_t elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		lp_buf_add(b, s + run, i - run);
+		run = i + 1;
+		esc[0] = '\\';
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			elen = 6;
+		}
+		lp_buf_add(b, esc, elen);
+	}
+	lp_buf_add(b, s + run, n - run);
+	lp_buf_addc(b, '"');
+}
+
+/* The shortest %.Ng that reads back to d. */
+static int
+format_real(double d, char *out, size_t size)
+{
+	int prec, n = 0;
+
+	for (prec = 15; prec <= 17; prec++) {
+		n = snprintf(out, size, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			break;
+	}
+	if (strpbrk(out, ".eEn") == NULL && (size_t)n + 2 < size) {
+		memcpy(out + n, ".0", 3);
+		n += 2;
+	}
+	return n;
+}
+
+void
+lp_json_dump_real(double d, struct lp_buf *b)
+{
+	char tmp[40];
+	int n = format_real(d, tmp, sizeof(tmp));
+
+	lp_buf_add(b, tmp, (size_t)n);
+}
+
+void
+lp_json_dump(const json_t *v, struct lp_buf *b)
+{
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *key;
+		void *it;
+		int first = 1;
+
+		lp_buf_addc(b, '{');
+		for (it = json_object_iter((json_t *)v); it != NULL;
+		    it = json_object_iter_next((json_t *)v, it)) {
+			key = json_object_iter_key(it);
+			if (!first)
+				lp_buf_addc(b, ',');
+			first = 0;
+			lp_json_dump_str(key, json_object_iter_key_len(it), b);
+			lp_buf_addc(b, ':');
+			lp_json_dump(json_object_iter_value(it), b);
+		}
+		lp_buf_addc(b, '}');
+		break;
+	}
+	case JSON_ARRAY:
+		lp_buf_addc(b, '[');
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i > 0)
+				lp_buf_addc(b, ',');
+			lp_json_dump(json_array_get(v, i), b);
+		}
+		lp_buf_addc(b, ']');
+		break;
+	case JSON_STRING:
+		lp_json_dump_str(json_string_value(v), json_string_length(v), b);
+		break;
+	case JSON_INTEGER:
+		lp_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		lp_json_dump_real(json_real_value(v), b);
+		break;
+	case JSON_TRUE:
+		lp_buf_add(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		lp_buf_add(b, "false", 5);
+		break;
+	case JSON_NULL:
+		lp_buf_add(b, "null", 4);
+		break;
+	}
+}
+
+/*
+ * The scanner.  Each function takes the position of a token and returns
+ * the position after it, or 0 to decline (0 is never a valid end, since
+ * every value has at least one byte).
+ */
+struct scan {
+	const char *p;
+	size_t n;
+};
+
+static size_t scan_value(struct scan *s, size_t i, int depth);
+
+static size_t
+scan_string(struct scan *s, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)s->p;
+
+	if (i >= s->n || p[i] != '"')
+		return 0;
+	i++;
+	for (;;) {
+		while (i < s->n && p[i] >= 0x20 && p[i] != '"' &&
+		    p[i] != '\\' && p[i] < 0x80)
+			i++;
+		if (i >= s->n)
+			return 0;
+		if (p[i] == '"')
+			break;
+		if (p[i] >= 0x80) {
+			/* Validate the run of non-ASCII bytes as UTF-8. */
+			size_t j = i;
+
+			while (j < s->n && p[j] >= 0x80)
+				j++;
+			if (!lp_utf8_valid(s->p + i, j - i, NULL))
+				return 0;
+			i = j;
+			continue;
+		}
+		if (p[i] < 0x20)
+			return 0;
+		/* A backslash: only the escapes the dumper writes. */
+		if (i + 1 >= s->n)
+			return 0;
+		switch (p[i + 1]) {
+		case '"': case '\\': case 'b': case 'f': case 'n': case 'r':
+		case 't':
+			i += 2;
+			break;
+		case 'u': {
+			unsigned c;
+
+			if (i + 5 >= s->n || p[i + 2] != '0' || p[i + 3] != '0')
+				return 0;
+			if (!((p[i + 4] == '0' || p[i + 4] == '1') &&
+			    ((p[i + 5] >= '0' && p[i + 5] <= '9') ||
+			    (p[i + 5] >= 'a' && p[i + 5] <= 'f'))))
+				return 0;
+			c = (unsigned)(p[i + 4] - '0') * 16 +
+			    (unsigned)(p[i + 5] <= '9' ? p[i + 5] - '0' :
+			    p[i + 5] - 'a' + 10);
+			/* NUL is refused by Jansson; short forms exist for these. */
+			if (c == 0 || c == '\b' || c == '\f' || c == '\n' ||
+			    c == '\r' || c == '\t')
+				return 0;
+			i += 6;
+			break;
+		}
+		default:
+			return 0;
+		}
+	}
+	return i + 1;
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static size_t
+scan_number(struct scan *s, size_t i)
+{
+	const char *p = s->p;
+	size_t start = i, digits;
+	int real = 0;
+
+	if (i < s->n && p[i] == '-')
+		i++;
+	if (i >= s->n || !is_digit(p[i]))
+		return 0;
+	if (p[i] == '0') {
+		i++;
+	} else {
+		while (i < s->n && is_digit(p[i]))
+			i++;
+	}
+	digits = i - start;
+	if (i < s->n && p[i] == '.') {
+		real = 1;
+		if (++i >= s->n || !is_digit(p[i]))
+			return 0;
+		while (i < s->n && is_digit(p[i]))
+			i++;
+	}
+	if (i < s->n && (p[i] == 'e' || p[i] == 'E')) {
+		real = 1;
+		i++;
+		if (i < s->n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		if (i >= s->n || !is_digit(p[i]))
+			return 0;
+		while (i < s->n && is_digit(p[i]))
+			i++;
+	}
+	if (!real) {
+		int neg = p[start] == '-';
+		size_t nd = digits - (size_t)neg;
+
+		/* "-0" reads as 0; past int64 Jansson fails: leave both to it. */
+		if (nd == 1 && neg && p[start + 1] == '0')
+			return 0;
+		if (nd > 19 || (nd == 19 && memcmp(p + start + neg,
+		    neg ? "9223372036854775808" : "9223372036854775807", 19) > 0))
+			return 0;
+		return i;
+	} else {
+		char tok[40], canon[40];
+		size_t len = i - start;
+		double d;
+
+		if (len >= sizeof(tok))
+			return 0;
+		memcpy(tok, p + start, len);
+		tok[len] = '\0';
+		d = strtod(tok, NULL);
+		if (!isfinite(d))
+			return 0;
+		if ((size_t)format_real(d, canon, sizeof(canon)) != len ||
+		    memcmp(canon, tok, len) != 0)
+			return 0;
+		return i;
+	}
+}
+
+static size_t
+scan_members(struct scan *s, size_t i, int depth, struct lp_json_members *ms)
+{
+	struct lp_json_member local[SCAN_MAX_KEYS];
+	struct lp_json_member *m;
+	size_t n = 0, j;
+
+	/* s->p[i] is '{' */
+	i++;
+	if (i < s->n && s->p[i] == '}')
+		return i + 1;
+	for (;;) {
+		size_t k = i, v;
+
+		if ((i = scan_string(s, k)) == 0)
+			return 0;
+		if (i >= s->n || s->p[i] != ':')
+			return 0;
+		v = i + 1;
+		if ((i = scan_value(s, v, depth + 1)) == 0)
+			return 0;
+		if (ms != NULL) {
+			if (ms->n == ms->cap) {
+				ms->cap = ms->cap ? ms->cap * 2 : 32;
+				ms->m = lp_xrealloc(ms->m, ms->cap * sizeof(*m));
+			}
+			m = &ms->m[ms->n++];
+		} else {
+			if (n == SCAN_MAX_KEYS)
+				return 0;
+			m = &local[n++];
+		}
+		m->key = (uint32_t)(k + 1);
+		m->keylen = (uint32_t)(v - k - 3);
+		m->val = (uint32_t)v;
+		m->vallen = (uint32_t)(i - v);
+		/* Duplicate keys: Jansson refuses them in our parse mode. */
+		{
+			struct lp_json_member *all = ms != NULL ? ms->m : local;
+			size_t cnt = ms != NULL ? ms->n : n;
+
+			for (j = 0; j + 1 < cnt; j++)
+				if (all[j].keylen == m->keylen &&
+				    memcmp(s->p + all[j].key, s->p + m->key,
+				    m->keylen) == 0)
+					return 0;
+		}
+		if (i >= s->n)
+			return 0;
+		if (s->p[i] == '}')
+			return i + 1;
+		if (s->p[i] != ',')
+			return 0;
+		i++;
+	}
+}
+
+static size_t
+scan_value(struct scan *s, size_t i, int depth)
+{
+	if (i >= s->n || depth > SCAN_MAX_DEPTH)
+		return 0;
+	switch (s->p[i]) {
+	case '{':
+		return scan_members(s, i, depth, NULL);
+	case '[':
+		i++;
+		if (i < s->n && s->p[i] == ']')
+			return i + 1;
+		for (;;) {
+			if ((i = scan_value(s, i, depth + 1)) == 0 || i >= s->n)
+				return 0;
+			if (s->p[i] == ']')
+				return i + 1;
+			if (s->p[i] != ',')
+				return 0;
+			i++;
+		}
+	case '"':
+		return scan_string(s, i);
+	case 't':
+		return s->n - i >= 4 && memcmp(s->p + i, "true", 4) == 0 ?
+		    i + 4 : 0;
+	case 'f':
+		return s->n - i >= 5 && memcmp(s->p + i, "false", 5) == 0 ?
+		    i + 5 : 0;
+	case 'n':
+		return s->n - i >= 4 && memcmp(s->p + i, "null", 4) == 0 ?
+		    i + 4 : 0;
+	default:
+		return scan_number(s, i);
+	}
+}
+
+int
+lp_json_scan(const char *p, size_t n, struct lp_json_members *ms)
+{
+	struct scan s = { p, n };
+
+	ms->n = 0;
+	/* Offsets are 32-bit. */
+	if (n == 0 || n > UINT32_MAX || p[0] != '{')
+		return 0;
+	return scan_members(&s, 0, 0, ms) == n;
+}
+
+const struct lp_json_member *
+lp_json_find(const char *p, const struct lp_json_members *ms, const char *key,
+    size_t keylen)
+{
+	size_t i;
+
+	for (i = 0; i < ms->n; i++)
+		if (ms->m[i].keylen == keylen &&
+		    memcmp(p + ms->m[i].key, key, keylen) == 0)
+			return &ms->m[i];
+	return NULL;
+}
+
+void
+lp_json_members_release(struct lp_json_members *ms)
+{
+	free(ms->m);
+	ms->m = NULL;
+	ms->n = ms->cap = 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * A growable byte buffer (after git's strbuf).  p is always NUL-terminated
+ * after the len bytes, so it can be handed to C string functions when it
+ * holds no NUL itself.  Allocation failure aborts: labelpipe treats
+ * running out of memory as fatal.
+ */
+#ifndef LP_BUF_H
+#define LP_BUF_H
+
+#include <stddef.h>
+
+struct lp_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+#define LP_BUF_INIT { NULL, 0, 0 }
+
+void lp_buf_init(struct lp_buf *b);
+/* Make room for n more bytes. */
+void lp_buf_grow(struct lp_buf *b, size_t n);
+void lp_buf_add(struct lp_buf *b, const void *p, size_t n);
+void lp_buf_adds(struct lp_buf *b, const char *s);
+void lp_buf_addc(struct lp_buf *b, char c);
+void lp_buf_addf(struct lp_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Empty the buffer, keeping its memory for reuse. */
+void lp_buf_reset(struct lp_buf *b);
+void lp_buf_release(struct lp_buf *b);
+
+/* xmalloc-style helpers: abort on failure. */
+void *lp_xmalloc(size_t n);
+void *lp_xrealloc(void *p, size_t n);
+char *lp_xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Digests.  SHA-256 for everything that must hold up to scrutiny (the audit
+ * chain, request and config digests); a fast 64-bit hash for tables.
+ */
+#ifndef LP_HASH_H
+#define LP_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct lp_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char block[64];
+	size_t fill;
+};
+
+void lp_sha256_init(struct lp_sha256 *c);
+void lp_sha256_update(struct lp_sha256 *c, const void *p, size_t n);
+void lp_sha256_final(struct lp_sha256 *c, unsigned char out[32]);
+/* Hex digest of p[0..n) into hex[65]. */
+void lp_sha256_hex(const void *p, size_t n, char hex[65]);
+
+/* FNV-1a folded through a 64-bit finaliser: quick, not for adversaries. */
+uint64_t lp_hash64(const void *p, size_t n, uint64_t seed);
+
+#endif

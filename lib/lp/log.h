@@ -1,0 +1,24 @@
+/*
+ * Diagnostics, in one voice (err(3)): "progname: message[: strerror]".
+ * Messages start lower-case, carry no full stop and no newline.  For tools
+ * only: the rest of the library never prints.
+ */
+#ifndef LP_LOG_H
+#define LP_LOG_H
+
+extern const char *lp_progname;
+/* -1 quiet, 0 normal, 1+ verbose. */
+extern int lp_verbosity;
+
+void lp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lp_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lp_err(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+void lp_errx(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+/* Printed only with -v. */
+void lp_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Colour on this descriptor: a terminal and NO_COLOR unset. */
+int lp_color(int fd);
+
+#endif

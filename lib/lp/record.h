@@ -1,0 +1,56 @@
+/*
+ * One record: a JSON object read from one line.
+ *
+ * A record keeps its line and is parsed only as far as it is used.  A line
+ * in canonical form (json.h) is validated by the scanner alone; its fields
+ * are parsed one top-level member at a time on demand.  Only
+ * lp_record_root() (needed to change anything) builds the whole tree; from
+ * then on the record is written from the tree.  Unchanged records are
+ * written by editing the line, which gives the same bytes as dumping the
+ * tree would.
+ */
+#ifndef LP_RECORD_H
+#define LP_RECORD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "json.h"
+
+struct lp_record {
+	const char *file;
+	unsigned long line;
+	const char *text;	/* the line, borrowed from the reader */
+	size_t len;
+	int canonical;		/* text is canonical: members are valid */
+	struct lp_json_members ms;
+	struct lp_json_members sub;	/* scratch for a nested object */
+	json_t **vals;		/* lazily parsed member values */
+	size_t nvals;
+	json_t *root;		/* the whole tree, once needed */
+	int modified;		/* root was handed out: write from the tree */
+	char err[256];
+};
+
+void lp_record_init(struct lp_record *r);
+/*
+ * Take a line.  LP_OK, or LP_FAILED with err saying what is wrong (invalid
+ * UTF-8, a NUL byte, not JSON, not an object, a duplicate key).
+ */
+int lp_record_parse(struct lp_record *r, const char *text, size_t len);
+/* Field by dotted path ("price.amount"), borrowed; NULL if absent. */
+json_t *lp_record_get(struct lp_record *r, const char *path);
+/* String field or NULL. */
+const char *lp_record_get_str(struct lp_record *r, const char *path);
+/* The whole tree, for changing; the record will be written from it. */
+json_t *lp_record_root(struct lp_record *r);
+/*
+ * Set a field by dotted path, creating objects on the way; steals value.
+ * LP_FAILED if a part of the path exists and is not an object.
+ */
+int lp_record_set(struct lp_record *r, const char *path, json_t *value);
+/* Drop this record's parse state, keeping memory for the next. */
+void lp_record_reset(struct lp_record *r);
+void lp_record_release(struct lp_record *r);
+
+#endif

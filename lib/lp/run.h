@@ -1,0 +1,72 @@
+/*
+ * One run of a tool over its record stream: inputs, output, error policy,
+ * quarantine, lineage, audit log, stats, progress and the closing summary.
+ * Tool side of liblp: it prints diagnostics through log.h.
+ *
+ * Accounting: every record read is counted once as out, dropped (by the
+ * tool's design), skipped or quarantined (bad input), so at the end
+ * in = out + dropped + skipped + quarantined.
+ */
+#ifndef LP_RUN_H
+#define LP_RUN_H
+
+#include <jansson.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "lineage.h"
+#include "record.h"
+#include "stream.h"
+
+struct lp_run {
+	struct lp_reader in;
+	struct lp_writer out;
+	struct lp_writer quar;
+	int have_quar;
+	struct lp_audit audit;
+	int have_audit;
+	struct lp_lineage lineage;
+	struct lp_record rec;
+	struct lp_buf obuf;
+	unsigned long long n_in, n_out, n_dropped, n_skipped, n_quar;
+	json_t *counters;	/* the tool's own counts, for --stats */
+	double t0, last_progress;
+	int progress;		/* stderr is a terminal */
+	int status;
+};
+
+/*
+ * Open inputs (files, or stdin when nfiles is 0), output, quarantine and
+ * audit log; set up lineage with config (the options that change output,
+ * as canonical text).  Exits with a message if something cannot be opened.
+ */
+void lp_run_open(struct lp_run *run, int nfiles, char **files,
+    const char *config);
+/*
+ * The next good record.  Bad lines are handled by the error policy here.
+ * LP_OK, or LP_EOF when the stream ended (or must end: a fatal error or
+ * an interrupt; lp_run_close() returns the status).
+ */
+int lp_run_next(struct lp_run *run, struct lp_record **rec);
+/* Stamp and write a record.  LP_OK, or LP_EOF when output is gone. */
+int lp_run_emit(struct lp_run *run, struct lp_record *rec);
+/* A record the tool leaves out by design. */
+void lp_run_drop(struct lp_run *run);
+/*
+ * A record the tool finds unusable (a schema failure, say): the error
+ * policy decides as for a bad line.  LP_OK to go on, LP_EOF to stop.
+ */
+int lp_run_reject(struct lp_run *run, struct lp_record *rec,
+    const char *reason);
+/* Add n to the tool counter name (shown in --stats). */
+void lp_run_count(struct lp_run *run, const char *name, long long n);
+/* Append an audit event if an audit log is open (fields stolen). */
+void lp_run_audit(struct lp_run *run, const char *kind, json_t *fields);
+/*
+ * Finish: flush and commit output, write stats, the audit end event and
+ * the summary.  Returns the exit status; status is the tool's own verdict
+ * (LP_EXIT_OK or LP_EXIT_FAIL) unless the run already failed.
+ */
+int lp_run_close(struct lp_run *run, int status);
+
+#endif

@@ -1,0 +1,200 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp/lp.h"
+#include "lp/record.h"
+#include "lp/text.h"
+
+void
+lp_record_init(struct lp_record *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+drop_vals(struct lp_record *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nvals; i++)
+		if (r->vals[i] != NULL) {
+			json_decref(r->vals[i]);
+			r->vals[i] = NULL;
+		}
+}
+
+void
+lp_record_reset(struct lp_record *r)
+{
+	drop_vals(r);
+	if (r->root != NULL)
+		json_decref(r->root);
+	r->root = NULL;
+	r->modified = 0;
+	r->canonical = 0;
+	r->ms.n = 0;
+	r->err[0] = '\0';
+}
+
+void
+lp_record_release(struct lp_record *r)
+{
+	lp_record_reset(r);
+	free(r->vals);
+	lp_json_members_release(&r->ms);
+	lp_json_members_release(&r->sub);
+	lp_record_init(r);
+}
+
+static const char *
+type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_ARRAY: return "array";
+	case JSON_STRING: return "string";
+	case JSON_INTEGER: case JSON_REAL: return "number";
+	case JSON_TRUE: case JSON_FALSE: return "boolean";
+	case JSON_NULL: return "null";
+	default: return "object";
+	}
+}
+
+/* The slow path: validate and build the tree with Jansson. */
+static int
+parse_full(struct lp_record *r)
+{
+	json_error_t e;
+	const char *nul;
+	size_t bad;
+
+	if ((nul = memchr(r->text, '\0', r->len)) != NULL) {
+		snprintf(r->err, sizeof(r->err), "NUL byte at column %zu",
+		    (size_t)(nul - r->text) + 1);
+		return LP_FAILED;
+	}
+	if (!lp_utf8_valid(r->text, r->len, &bad)) {
+		snprintf(r->err, sizeof(r->err),
+		    "invalid UTF-8 at column %zu (byte 0x%02x)", bad + 1,
+		    (unsigned char)r->text[bad]);
+		return LP_FAILED;
+	}
+	r->root = json_loadb(r->text, r->len,
+	    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+	if (r->root == NULL) {
+		snprintf(r->err, sizeof(r->err), "invalid JSON at column %d: %s",
+		    e.column, e.text);
+		return LP_FAILED;
+	}
+	if (!json_is_object(r->root)) {
+		snprintf(r->err, sizeof(r->err),
+		    "expected JSON object, got %s", type_name(r->root));
+		json_decref(r->root);
+		r->root = NULL;
+		return LP_FAILED;
+	}
+	return LP_OK;
+}
+
+int
+lp_record_parse(struct lp_record *r, const char *text, size_t len)
+{
+	lp_record_reset(r);
+	r->text = text;
+	r->len = len;
+	if (lp_json_scan(text, len, &r->ms)) {
+		r->canonical = 1;
+		if (r->nvals < r->ms.n) {
+			r->vals = lp_xrealloc(r->vals, r->ms.cap * sizeof(json_t *));
+			memset(r->vals + r->nvals, 0,
+			    (r->ms.cap - r->nvals) * sizeof(json_t *));
+			r->nvals = r->ms.cap;
+		}
+		return LP_OK;
+	}
+	return parse_full(r);
+}
+
+/* A top-level member, parsed on first use. */
+static json_t *
+get_top(struct lp_record *r, const char *key, size_t keylen)
+{
+	const struct lp_json_member *m;
+	size_t i;
+
+	if (r->root != NULL)
+		return json_object_getn(r->root, key, keylen);
+	if ((m = lp_json_find(r->text, &r->ms, key, keylen)) == NULL)
+		return NULL;
+	i = (size_t)(m - r->ms.m);
+	if (r->vals[i] == NULL)
+		r->vals[i] = json_loadb(r->text + m->val, m->vallen,
+		    JSON_DECODE_ANY, NULL);
+	return r->vals[i];
+}
+
+json_t *
+lp_record_get(struct lp_record *r, const char *path)
+{
+	const char *dot = strchr(path, '.');
+	json_t *v;
+
+	v = get_top(r, path, dot ? (size_t)(dot - path) : strlen(path));
+	while (v != NULL && dot != NULL) {
+		const char *part = dot + 1;
+
+		dot = strchr(part, '.');
+		if (!json_is_object(v))
+			return NULL;
+		v = json_object_getn(v, part,
+		    dot ? (size_t)(dot - part) : strlen(part));
+	}
+	return v;
+}
+
+const char *
+lp_record_get_str(struct lp_record *r, const char *path)
+{
+	return json_string_value(lp_record_get(r, path));
+}
+
+json_t *
+lp_record_root(struct lp_record *r)
+{
+	if (r->root == NULL) {
+		drop_vals(r);
+		/* A canonical line is valid: this cannot fail. */
+		r->root = json_loadb(r->text, r->len, 0, NULL);
+		if (r->root == NULL)
+			abort();
+	}
+	r->modified = 1;
+	return r->root;
+}
+
+int
+lp_record_set(struct lp_record *r, const char *path, json_t *value)
+{
+	json_t *obj = lp_record_root(r);
+	const char *dot;
+
+	while ((dot = strchr(path, '.')) != NULL) {
+		json_t *next = json_object_getn(obj, path, (size_t)(dot - path));
+
+		if (next == NULL) {
+			next = json_object();
+			json_object_setn_new(obj, path, (size_t)(dot - path),
+			    next);
+		} else if (!json_is_object(next)) {
+			json_decref(value);
+			snprintf(r->err, sizeof(r->err),
+			    "cannot set '%s': '%.*s' is not an object", path,
+			    (int)(dot - path), path);
+			return LP_FAILED;
+		}
+		obj = next;
+		path = dot + 1;
+	}
+	json_object_set_new(obj, path, value);
+	return LP_OK;
+}

@@ -1,0 +1,492 @@
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lp/lp.h"
+#include "lp/stream.h"
+
+#define IN_SIZE (128u << 10)
+#define DEC_SIZE (256u << 10)
+#define OUT_FLUSH (128u << 10)
+
+
+int
+lp_reader_open(struct lp_reader *r, char **files, int nfiles, size_t max_line)
+{
+	static char *stdin_name[] = { "-" };
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	if (files == NULL || nfiles == 0) {
+		files = stdin_name;
+		nfiles = 1;
+	}
+	r->nfiles = nfiles;
+	r->names = lp_xmalloc(sizeof(char *) * (size_t)nfiles);
+	r->fds = lp_xmalloc(sizeof(int) * (size_t)nfiles);
+	r->max_line = max_line ? max_line : LP_MAX_LINE_DEFAULT;
+	r->in = lp_xmalloc(IN_SIZE);
+	r->dec = lp_xmalloc(DEC_SIZE);
+	for (i = 0; i < nfiles; i++)
+		r->fds[i] = -1;
+	for (i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0) {
+			r->names[i] = "<stdin>";
+			r->fds[i] = STDIN_FILENO;
+			continue;
+		}
+		r->names[i] = files[i];
+		if ((r->fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			snprintf(r->err, sizeof(r->err), "cannot open '%s': %s",
+			    files[i], strerror(errno));
+			return LP_FATAL;
+		}
+	}
+	r->cur = 0;
+	r->gz = -1;	/* not decided yet */
+	return LP_OK;
+}
+
+/* An interrupt ends a blocked read: the tool then stops and saves. */
+static int
+stopped(const struct lp_reader *r)
+{
+	return r->stop != NULL && *r->stop;
+}
+
+/* Read more raw bytes, keeping the unread ones.  0 at end of file. */
+static ssize_t
+read_raw(struct lp_reader *r)
+{
+	ssize_t n;
+
+	if (r->in_pos > 0) {
+		memmove(r->in, r->in + r->in_pos, r->in_len - r->in_pos);
+		r->in_len -= r->in_pos;
+		r->in_pos = 0;
+	}
+	if (r->file_eof)
+		return 0;
+	do
+		n = read(r->fds[r->cur], r->in + r->in_len, IN_SIZE - r->in_len);
+	while (n < 0 && errno == EINTR && !stopped(r));
+	if (n < 0) {
+		snprintf(r->err, sizeof(r->err), "%s: read error: %s",
+		    r->names[r->cur], strerror(errno));
+		return -1;
+	}
+	if (n == 0)
+		r->file_eof = 1;
+	r->in_len += (size_t)n;
+	return n;
+}
+
+/* Ensure at least k raw bytes are buffered, unless the file ends first. */
+static int
+want_raw(struct lp_reader *r, size_t k)
+{
+	while (r->in_len - r->in_pos < k && !r->file_eof)
+		if (read_raw(r) < 0)
+			return LP_FATAL;
+	return LP_OK;
+}
+
+static int
+is_gzip_magic(const struct lp_reader *r)
+{
+	return r->in_len - r->in_pos >= 2 && r->in[r->in_pos] == 0x1f &&
+	    r->in[r->in_pos + 1] == 0x8b;
+}
+
+/*
+ * Fill r->dec with more decoded bytes of the current file.  LP_OK with
+ * dec_len > 0, LP_EOF at its end, LP_FATAL on errors.
+ */
+static int
+fill(struct lp_reader *r)
+{
+	r->dec_pos = r->dec_len = 0;
+	if (r->gz == -1) {
+		if (want_raw(r, 2) != LP_OK)
+			return LP_FATAL;
+		r->gz = is_gzip_magic(r);
+		if (r->gz) {
+			if (!r->zinit) {
+				if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK)
+					abort();
+				r->zinit = 1;
+			} else
+				inflateReset(&r->z);
+			r->zactive = 1;
+		}
+	}
+	if (!r->gz) {
+		if (r->in_pos < r->in_len) {
+			size_t n = r->in_len - r->in_pos;
+
+			if (n > DEC_SIZE)
+				n = DEC_SIZE;
+			memcpy(r->dec, r->in + r->in_pos, n);
+			r->in_pos += n;
+			r->dec_len = n;
+			return LP_OK;
+		}
+		if (r->file_eof)
+			return LP_EOF;
+		r->in_pos = r->in_len = 0;
+		for (;;) {
+			ssize_t n = read(r->fds[r->cur], r->dec, DEC_SIZE);
+
+			if (n < 0 && errno == EINTR && !stopped(r))
+				continue;
+			if (n < 0) {
+				snprintf(r->err, sizeof(r->err),
+				    "%s: read error: %s", r->names[r->cur],
+				    strerror(errno));
+				return LP_FATAL;
+			}
+			if (n == 0) {
+				r->file_eof = 1;
+				return LP_EOF;
+			}
+			r->dec_len = (size_t)n;
+			return LP_OK;
+		}
+	}
+	while (r->dec_len == 0) {
+		int zr;
+
+		if (!r->zactive) {
+			/* Between members: another member, or the end. */
+			if (want_raw(r, 2) != LP_OK)
+				return LP_FATAL;
+			if (r->in_pos == r->in_len)
+				return LP_EOF;
+			if (!is_gzip_magic(r)) {
+				snprintf(r->err, sizeof(r->err),
+				    "%s: trailing garbage after gzip member",
+				    r->names[r->cur]);
+				return LP_FATAL;
+			}
+			inflateReset(&r->z);
+			r->zactive = 1;
+		}
+		if (r->in_pos == r->in_len) {
+			if (read_raw(r) < 0)
+				return LP_FATAL;
+			if (r->in_len == 0) {
+				snprintf(r->err, sizeof(r->err),
+				    "%s: unexpected end of gzip stream "
+				    "(truncated file)", r->names[r->cur]);
+				return LP_FATAL;
+			}
+		}
+		r->z.next_in = r->in + r->in_pos;
+		r->z.avail_in = (uInt)(r->in_len - r->in_pos);
+		r->z.next_out = (unsigned char *)r->dec;
+		r->z.avail_out = DEC_SIZE;
+		zr = inflate(&r->z, Z_NO_FLUSH);
+		r->in_pos = r->in_len - r->z.avail_in;
+		r->dec_len = DEC_SIZE - r->z.avail_out;
+		if (zr == Z_STREAM_END) {
+			r->zactive = 0;
+		} else if (zr == Z_BUF_ERROR && r->dec_len == 0 &&
+		    r->z.avail_in == 0) {
+			continue;	/* needs more input */
+		} else if (zr != Z_OK) {
+			snprintf(r->err, sizeof(r->err),
+			    "%s: corrupt gzip stream: %s", r->names[r->cur],
+			    r->z.msg ? r->z.msg : "inflate failed");
+			return LP_FATAL;
+		}
+	}
+	return LP_OK;
+}
+
+static void
+next_file(struct lp_reader *r)
+{
+	if (r->fds[r->cur] > STDIN_FILENO)
+		close(r->fds[r->cur]);
+	r->fds[r->cur] = -1;
+	r->cur++;
+	r->gz = -1;
+	r->zactive = 0;
+	r->file_eof = 0;
+	r->in_pos = r->in_len = 0;
+	r->dec_pos = r->dec_len = 0;
+	r->lineno = 0;
+}
+
+int
+lp_reader_next(struct lp_reader *r, const char **line, size_t *len)
+{
+	int over = 0;
+
+	lp_buf_reset(&r->line);
+	for (;;) {
+		char *p, *nl;
+		size_t avail;
+		int rc;
+
+		if (r->cur >= r->nfiles)
+			return LP_EOF;
+		if (r->dec_pos == r->dec_len) {
+			rc = fill(r);
+			if (rc == LP_FATAL)
+				return LP_FATAL;
+			if (rc == LP_EOF) {
+				if (r->line.len > 0 || over) {
+					/* A last line without newline. */
+					r->lineno++;
+					goto got;
+				}
+				next_file(r);
+				continue;
+			}
+		}
+		p = r->dec + r->dec_pos;
+		avail = r->dec_len - r->dec_pos;
+		nl = memchr(p, '\n', avail);
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - p);
+
+			r->dec_pos += n + 1;
+			r->lineno++;
+			if (r->line.len == 0 && !over && n <= r->max_line) {
+				/* The whole line is in the buffer: no copy. */
+				*line = p;
+				*len = n;
+				goto trim;
+			}
+			if (!over && r->line.len + n > r->max_line)
+				over = 1;
+			if (!over)
+				lp_buf_add(&r->line, p, n);
+			else if (r->line.len < r->max_line)
+				lp_buf_add(&r->line, p, r->max_line - r->line.len);
+			goto got;
+		}
+		if (!over && r->line.len + avail > r->max_line) {
+			lp_buf_add(&r->line, p, r->max_line - r->line.len);
+			over = 1;
+		} else if (!over)
+			lp_buf_add(&r->line, p, avail);
+		r->dec_pos = r->dec_len;
+	}
+got:
+	*line = r->line.p;
+	*len = r->line.len;
+	if (over) {
+		snprintf(r->err, sizeof(r->err), "line longer than %zu bytes",
+		    r->max_line);
+		return LP_FAILED;
+	}
+trim:
+	if (*len > 0 && (*line)[*len - 1] == '\r')
+		(*len)--;
+	if (*len == 0)
+		return lp_reader_next(r, line, len);	/* blank line */
+	return LP_OK;
+}
+
+const char *
+lp_reader_name(const struct lp_reader *r)
+{
+	return r->names[r->cur < r->nfiles ? r->cur : r->nfiles - 1];
+}
+
+unsigned long
+lp_reader_lineno(const struct lp_reader *r)
+{
+	return r->lineno;
+}
+
+void
+lp_reader_close(struct lp_reader *r)
+{
+	int i;
+
+	for (i = 0; i < r->nfiles; i++)
+		if (r->fds != NULL && r->fds[i] > STDIN_FILENO)
+			close(r->fds[i]);
+	if (r->zinit)
+		inflateEnd(&r->z);
+	free(r->names);
+	free(r->fds);
+	free(r->in);
+	free(r->dec);
+	lp_buf_release(&r->line);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+lp_gzip_level(void)
+{
+	const char *v = getenv("LP_GZIP_LEVEL");
+
+	if (v != NULL && v[0] >= '1' && v[0] <= '9' && v[1] == '\0')
+		return v[0] - '0';
+	return 6;
+}
+
+int
+lp_writer_open(struct lp_writer *w, const char *path, int level)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = STDOUT_FILENO;
+	if (path != NULL && strcmp(path, "-") != 0) {
+		size_t n = strlen(path);
+
+		w->path = lp_xstrdup(path);
+		w->tmp = lp_xmalloc(n + 16);
+		snprintf(w->tmp, n + 16, "%s.tmp.XXXXXX", path);
+		if ((w->fd = mkstemp(w->tmp)) < 0) {
+			snprintf(w->err, sizeof(w->err), "cannot create '%s': %s",
+			    path, strerror(errno));
+			free(w->tmp);
+			free(w->path);
+			w->tmp = w->path = NULL;
+			return LP_FATAL;
+		}
+		{
+			/* mkstemp makes 0600; give the file the umask's mode. */
+			mode_t um = umask(0);
+
+			umask(um);
+			fchmod(w->fd, 0666 & ~um);
+		}
+	}
+	if (level > 0) {
+		w->gz = 1;
+		/* zlib's own gzip header: no name, mtime 0. */
+		if (deflateInit2(&w->z, level, Z_DEFLATED, 16 + MAX_WBITS, 8,
+		    Z_DEFAULT_STRATEGY) != Z_OK)
+			abort();
+		w->zout = lp_xmalloc(OUT_FLUSH);
+	}
+	lp_buf_grow(&w->buf, OUT_FLUSH);
+	return LP_OK;
+}
+
+static int
+write_all(struct lp_writer *w, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n > 0) {
+		ssize_t k = write(w->fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			if (errno == EPIPE)
+				w->broken_pipe = 1;
+			else
+				snprintf(w->err, sizeof(w->err), "write error: %s",
+				    strerror(errno));
+			w->failed = 1;
+			return LP_FATAL;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return LP_OK;
+}
+
+static int
+deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
+{
+	int zr;
+
+	w->z.next_in = (unsigned char *)(uintptr_t)p;
+	w->z.avail_in = (uInt)n;
+	do {
+		w->z.next_out = w->zout;
+		w->z.avail_out = OUT_FLUSH;
+		zr = deflate(&w->z, flush);
+		if (zr == Z_STREAM_ERROR)
+			abort();
+		if (write_all(w, w->zout, OUT_FLUSH - w->z.avail_out) != LP_OK)
+			return LP_FATAL;
+	} while (w->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+	return LP_OK;
+}
+
+int
+lp_writer_flush(struct lp_writer *w)
+{
+	int rc;
+
+	if (w->failed)
+		return LP_FATAL;
+	if (w->buf.len == 0)
+		return LP_OK;
+	rc = w->gz ? deflate_out(w, w->buf.p, w->buf.len, Z_NO_FLUSH) :
+	    write_all(w, w->buf.p, w->buf.len);
+	lp_buf_reset(&w->buf);
+	return rc;
+}
+
+int
+lp_writer_write(struct lp_writer *w, const void *p, size_t n)
+{
+	if (w->failed)
+		return LP_FATAL;
+	lp_buf_add(&w->buf, p, n);
+	if (w->buf.len >= OUT_FLUSH)
+		return lp_writer_flush(w);
+	return LP_OK;
+}
+
+int
+lp_writer_close(struct lp_writer *w, int commit)
+{
+	int rc = LP_OK;
+
+	if (commit || w->path == NULL) {
+		/* stdout gets what was done even when the run failed. */
+		if (lp_writer_flush(w) != LP_OK ||
+		    (w->gz && deflate_out(w, NULL, 0, Z_FINISH) != LP_OK))
+			rc = LP_FATAL;
+	}
+	if (w->gz)
+		deflateEnd(&w->z);
+	if (w->path != NULL) {
+		if (rc == LP_OK && commit && fsync(w->fd) != 0) {
+			snprintf(w->err, sizeof(w->err), "cannot sync '%s': %s",
+			    w->path, strerror(errno));
+			rc = LP_FATAL;
+		}
+		if (close(w->fd) != 0 && rc == LP_OK) {
+			snprintf(w->err, sizeof(w->err), "cannot close '%s': %s",
+			    w->path, strerror(errno));
+			rc = LP_FATAL;
+		}
+		if (rc == LP_OK && commit && rename(w->tmp, w->path) != 0) {
+			snprintf(w->err, sizeof(w->err),
+			    "cannot rename to '%s': %s", w->path,
+			    strerror(errno));
+			rc = LP_FATAL;
+		}
+		if (rc != LP_OK || !commit)
+			unlink(w->tmp);
+	} else if (rc == LP_OK && close(w->fd) != 0 && errno != EPIPE) {
+		/* A full disk shows up here for redirected stdout. */
+		snprintf(w->err, sizeof(w->err), "write error: %s",
+		    strerror(errno));
+		rc = LP_FATAL;
+	}
+	free(w->path);
+	free(w->tmp);
+	free(w->zout);
+	lp_buf_release(&w->buf);
+	w->path = w->tmp = NULL;
+	w->zout = NULL;
+	return w->broken_pipe ? LP_OK : rc;
+}

@@ -1,0 +1,67 @@
+# Shared helpers for the CLI tests (POSIX sh).
+#
+#   check STATUS 'ARGS' INPUT EXPECTED_OUT EXPECTED_ERR
+#
+# runs "$TOOL ARGS" in the test's temporary directory with INPUT (printf
+# format) on stdin, and compares the exit status, stdout and stderr (with
+# the timing in the summary line replaced by "T").  On failure it prints the
+# command and a diff.  The directory is removed when all pass and kept,
+# with its path printed, when one fails.
+
+set -u
+: "${LP_BINDIR:?LP_BINDIR must name the folder with the binaries}"
+export SOURCE_DATE_EPOCH=1700000000
+unset LP_PLAIN LP_AUDIT_LOG LP_PIPELINE_VERSION LP_DATASET_VERSION LP_TASK_ID NO_COLOR
+T=$(mktemp -d "${TMPDIR:-/tmp}/lp-cli.XXXXXX")
+cd "$T" || exit 99
+npass=0
+nfail=0
+
+norm() {
+	sed -E 's/ in [0-9]+\.[0-9]+ s \([0-9]+ records\/s\)/ in T/'
+}
+
+fail() {
+	nfail=$((nfail + 1))
+	printf 'FAIL: %s\n' "$*"
+}
+
+pass() {
+	npass=$((npass + 1))
+}
+
+check() {
+	want_status=$1 args=$2 input=$3 want_out=$4 want_err=$5
+	printf "$input" > in.txt
+	# shellcheck disable=SC2086
+	eval "\"\$TOOL\" $args" < in.txt > out.txt 2> err.raw
+	status=$?
+	norm < err.raw > err.txt
+	printf "$want_out" > want_out.txt
+	printf "$want_err" > want_err.txt
+	if [ "$status" -ne "$want_status" ] ||
+	    ! cmp -s out.txt want_out.txt || ! cmp -s err.txt want_err.txt; then
+		fail "$(basename "$TOOL") $args (status $status, want $want_status)"
+		diff -u want_out.txt out.txt | sed 's/^/    /'
+		diff -u want_err.txt err.txt | sed 's/^/    /'
+	else
+		pass
+	fi
+}
+
+# expect DESCRIPTION COMMAND...: the command must succeed.
+expect() {
+	desc=$1
+	shift
+	if "$@"; then pass; else fail "$desc"; fi
+}
+
+finish() {
+	printf '%d passed, %d failed\n' "$npass" "$nfail"
+	if [ "$nfail" -ne 0 ]; then
+		printf 'kept %s\n' "$T"
+		exit 1
+	fi
+	cd / && rm -rf "$T"
+	exit 0
+}

@@ -1,0 +1,39 @@
+#include "lp/hash.h"
+#include "test.h"
+
+TEST(sha256_vectors)
+{
+	char hex[65];
+	char million[1000];
+	struct lp_sha256 c;
+	unsigned char d[32];
+	int i;
+
+	lp_sha256_hex("", 0, hex);
+	assert_eq_str(hex, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	lp_sha256_hex("abc", 3, hex);
+	assert_eq_str(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	lp_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	    56, hex);
+	assert_eq_str(hex, "248d6a61d20638b8e5c026930c3e6039"
+	    "a33ce45964ff2167f6ecedd419db06c1");
+	/* One million 'a', fed in pieces. */
+	memset(million, 'a', sizeof(million));
+	lp_sha256_init(&c);
+	for (i = 0; i < 1000; i++)
+		lp_sha256_update(&c, million, sizeof(million));
+	lp_sha256_final(&c, d);
+	assert_eq_int(d[0], 0xcd);
+	assert_eq_int(d[31], 0xd0);
+}
+
+TEST(hash64_spreads)
+{
+	assert_true(lp_hash64("a", 1, 0) != lp_hash64("b", 1, 0));
+	assert_true(lp_hash64("a", 1, 0) != lp_hash64("a", 1, 1));
+	assert_eq_int(lp_hash64("abc", 3, 7) == lp_hash64("abc", 3, 7), 1);
+}
+
+RUN_TESTS()

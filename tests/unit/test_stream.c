@@ -1,0 +1,206 @@
+#include <stdint.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "lp/lp.h"
+#include "lp/stream.h"
+#include "test.h"
+
+/* gzip s into a malloc'd buffer (one member). */
+static unsigned char *
+gz(const char *s, size_t n, size_t *outlen)
+{
+	z_stream z;
+	unsigned char *out = malloc(n + 128);
+
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = (unsigned char *)(uintptr_t)s;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)(n + 128);
+	deflate(&z, Z_FINISH);
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* Read every line of path into one string joined by '|'; returns the status. */
+static int
+slurp(const char *path, size_t max_line, struct lp_buf *got, char *err)
+{
+	struct lp_reader r;
+	char *files[1] = { (char *)path };
+	const char *line;
+	size_t len;
+	int rc;
+
+	lp_buf_reset(got);
+	if (lp_reader_open(&r, files, 1, max_line) != LP_OK)
+		return LP_FATAL;
+	while ((rc = lp_reader_next(&r, &line, &len)) == LP_OK ||
+	    rc == LP_FAILED) {
+		lp_buf_addf(got, "%lu:", lp_reader_lineno(&r));
+		lp_buf_add(got, line, len);
+		lp_buf_adds(got, rc == LP_FAILED ? "!|" : "|");
+	}
+	snprintf(err, 256, "%s", r.err);
+	lp_reader_close(&r);
+	return rc;
+}
+
+TEST(plain_crlf_blank_no_final_newline)
+{
+	const char *s = "{\"a\":1}\r\n\n{\"b\":2}\n{\"c\":3}";
+	char *p = tmpfile_with(s, strlen(s));
+	struct lp_buf got = LP_BUF_INIT;
+	char err[256];
+
+	assert_eq_int(slurp(p, 0, &got, err), LP_EOF);
+	assert_eq_str(got.p, "1:{\"a\":1}|3:{\"b\":2}|4:{\"c\":3}|");
+	unlink(p);
+	free(p);
+	lp_buf_release(&got);
+}
+
+TEST(empty_input)
+{
+	char *p = tmpfile_with("", 0);
+	struct lp_buf got = LP_BUF_INIT;
+	char err[256];
+
+	assert_eq_int(slurp(p, 0, &got, err), LP_EOF);
+	assert_eq_int(got.len, 0);
+	unlink(p);
+	free(p);
+	lp_buf_release(&got);
+}
+
+TEST(gzip_concatenated_members)
+{
+	size_t n1, n2;
+	unsigned char *a = gz("x1\nx2\n", 6, &n1), *b = gz("x3\n", 3, &n2);
+	unsigned char cat[512];
+	char *p, err[256];
+	struct lp_buf got = LP_BUF_INIT;
+
+	memcpy(cat, a, n1);
+	memcpy(cat + n1, b, n2);
+	p = tmpfile_with(cat, n1 + n2);
+	assert_eq_int(slurp(p, 0, &got, err), LP_EOF);
+	assert_eq_str(got.p, "1:x1|2:x2|3:x3|");
+	unlink(p);
+	free(p);
+
+	/* Truncated: a member cut short is an error, not a short read. */
+	p = tmpfile_with(cat, n1 + n2 - 5);
+	assert_eq_int(slurp(p, 0, &got, err), LP_FATAL);
+	assert_true(strstr(err, "truncated") != NULL);
+	unlink(p);
+	free(p);
+
+	/* Garbage after a member. */
+	memcpy(cat + n1, "junk", 4);
+	p = tmpfile_with(cat, n1 + 4);
+	assert_eq_int(slurp(p, 0, &got, err), LP_FATAL);
+	assert_true(strstr(err, "trailing garbage") != NULL);
+	assert_eq_str(got.p, "1:x1|2:x2|");
+	unlink(p);
+	free(p);
+
+	/* Corrupt deflate data. */
+	memcpy(cat, a, n1);
+	cat[12] ^= 0xff;
+	cat[13] ^= 0xff;
+	p = tmpfile_with(cat, n1);
+	assert_eq_int(slurp(p, 0, &got, err), LP_FATAL);
+	unlink(p);
+	free(p);
+	free(a);
+	free(b);
+	lp_buf_release(&got);
+}
+
+TEST(big_gzip_crosses_buffers)
+{
+	struct lp_buf src = LP_BUF_INIT, got = LP_BUF_INIT;
+	unsigned char *z;
+	size_t n;
+	char *p, err[256];
+	int i;
+
+	for (i = 0; i < 100000; i++)
+		lp_buf_addf(&src, "{\"i\":%d,\"pad\":\"%040d\"}\n", i, i);
+	z = gz(src.p, src.len, &n);
+	p = tmpfile_with(z, n);
+	assert_eq_int(slurp(p, 0, &got, err), LP_EOF);
+	assert_true(strstr(got.p, "100000:{\"i\":99999,") != NULL);
+	unlink(p);
+	free(p);
+	free(z);
+	lp_buf_release(&src);
+	lp_buf_release(&got);
+}
+
+TEST(over_long_line)
+{
+	const char *s = "short\n0123456789012345678901234567890123456789\nnext";
+	char *p = tmpfile_with(s, strlen(s));
+	struct lp_buf got = LP_BUF_INIT;
+	char err[256];
+
+	assert_eq_int(slurp(p, 16, &got, err), LP_EOF);
+	assert_eq_str(got.p, "1:short|2:0123456789012345!|3:next|");
+	unlink(p);
+	free(p);
+	lp_buf_release(&got);
+}
+
+TEST(missing_file)
+{
+	struct lp_reader r;
+	char *files[1] = { "/nonexistent/x.jsonl" };
+
+	assert_eq_int(lp_reader_open(&r, files, 1, 0), LP_FATAL);
+	assert_true(strstr(r.err, "cannot open '/nonexistent/x.jsonl'") != NULL);
+	lp_reader_close(&r);
+}
+
+TEST(writer_gzip_deterministic_and_atomic)
+{
+	char dir[] = "/tmp/lp-w-XXXXXX", path[300], a[64], b[64];
+	struct lp_writer w;
+	FILE *f;
+	size_t na, nb;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/out.gz", dir);
+	assert_eq_int(lp_writer_open(&w, path, 6), 0);
+	lp_writer_write(&w, "{\"a\":1}\n", 8);
+	assert_true(access(path, F_OK) != 0);	/* not yet under its name */
+	assert_eq_int(lp_writer_close(&w, 1), 0);
+	f = fopen(path, "rb");
+	na = fread(a, 1, sizeof(a), f);
+	fclose(f);
+	assert_eq_int(a[0] & 0xff, 0x1f);
+	assert_eq_int(a[4] | a[5] | a[6] | a[7], 0);	/* mtime 0 */
+	assert_eq_int(lp_writer_open(&w, path, 6), 0);
+	lp_writer_write(&w, "{\"a\":1}\n", 8);
+	assert_eq_int(lp_writer_close(&w, 1), 0);
+	f = fopen(path, "rb");
+	nb = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	assert_eq_mem(a, na, b, nb);
+	/* No commit: the old file stays, no temporary is left. */
+	assert_eq_int(lp_writer_open(&w, path, 0), 0);
+	lp_writer_write(&w, "half", 4);
+	assert_eq_int(lp_writer_close(&w, 0), 0);
+	f = fopen(path, "rb");
+	nb = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	assert_eq_mem(a, na, b, nb);
+	unlink(path);
+	assert_eq_int(rmdir(dir), 0);	/* fails if a temporary was left */
+}
+
+RUN_TESTS()
