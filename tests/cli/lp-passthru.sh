@@ -31,6 +31,7 @@ check 65 '-q --plain' '{"a":\n' '' "lp-passthru: <stdin>:1: invalid JSON at colu
 check 65 '-q --plain' 'not json\n' '' "lp-passthru: <stdin>:1: invalid JSON at column 3: invalid token near 'not'\n"
 check 65 '-q --plain' '{"t":"caf\351"}\n' '' 'lp-passthru: <stdin>:1: invalid UTF-8 at column 10 (byte 0xe9)\n'
 check 65 '-q --plain' '{"a":1,"a":2}\n' '' "lp-passthru: <stdin>:1: invalid JSON at column 10: duplicate object key near '\"a\"'\n"
+check 65 '-q --plain' '{"a":"\000"}\n' '' 'lp-passthru: <stdin>:1: NUL byte at column 7\n'
 check 65 '-q --plain' '{"lineage":"x"}\n' '' "lp-passthru: <stdin>:1: 'lineage' is not an object\n"
 check 65 '-q --plain --max-line 64' '{"a":"0123456789012345678901234567890123456789012345678901234567890123456789"}\n' '' \
     'lp-passthru: <stdin>:1: line longer than 64 bytes\n'
@@ -121,6 +122,14 @@ printf '{}\n' | "$TOOL" -q --plain --audit audit.log --task-id T > /dev/null
 printf '{}\n' | LP_AUDIT_LOG=audit.log "$TOOL" -q --plain --api-key=sk-secret > /dev/null 2>&1
 expect 'audit has run_start and run_end' sh -c '[ "$(grep -c "\"event\":\"run_start\"" audit.log)" -ge 1 ] && grep -q "\"event\":\"run_end\",.*\"in\":1" audit.log'
 expect 'audit never holds a secret' sh -c '! grep -q sk-secret audit.log'
+
+# Progress only on a terminal; never on a redirected stderr.
+if command -v script > /dev/null 2>&1; then
+	script -qc "\"$TOOL\" --plain -o tty.out big.jsonl" tty.log > /dev/null 2>&1
+	expect 'progress on a terminal' grep -q 'records, [0-9]*/s' tty.log
+	"$TOOL" --plain -o notty.out big.jsonl 2> notty.err
+	expect 'no progress when stderr is a file' sh -c '! grep -q "records, " notty.err && grep -q "200000 in, 200000 out" notty.err'
+fi
 
 # Reproducible: same input, same bytes (SOURCE_DATE_EPOCH is set).
 "$TOOL" -q big.jsonl > r1.gz
