@@ -225,7 +225,7 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 				return LP_EOF;
 			}
 			lp_warnx("%s", run->in.err);
-			run->status = errno == EIO ? LP_EXIT_IOERR :
+			run->status = run->in.ioerr ? LP_EXIT_IOERR :
 			    LP_EXIT_DATAERR;
 			return LP_EOF;
 		}

@@ -78,6 +78,7 @@ read_raw(struct lp_reader *r)
 	if (n < 0) {
 		snprintf(r->err, sizeof(r->err), "%s: read error: %s",
 		    r->names[r->cur], strerror(errno));
+		r->ioerr = 1;
 		return -1;
 	}
 	if (n == 0)
@@ -148,6 +149,7 @@ fill(struct lp_reader *r)
 				snprintf(r->err, sizeof(r->err),
 				    "%s: read error: %s", r->names[r->cur],
 				    strerror(errno));
+				r->ioerr = 1;
 				return LP_FATAL;
 			}
 			if (n == 0) {

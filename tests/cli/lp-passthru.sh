@@ -67,6 +67,8 @@ head -c 20 ab.dat > cut.gz
 check 65 '-q --plain cut.gz' '' '' 'lp-passthru: cut.gz: unexpected end of gzip stream (truncated file)\n'
 cp a.gz junk.gz && printf 'junk' >> junk.gz
 check 65 '-q --plain junk.gz' '' "{\"id\":\"f1\",\"lineage\":{\"steps\":[$S]}}\n" 'lp-passthru: junk.gz: trailing garbage after gzip member\n'
+mkdir adir
+check 74 '-q --plain adir' '' '' 'lp-passthru: adir: read error: Is a directory\n'
 check 74 '-q --plain missing.jsonl' '' '' "lp-passthru: cannot open 'missing.jsonl': No such file or directory\n"
 
 # Output: gzip by default (not a terminal), deterministic; LP_PLAIN.

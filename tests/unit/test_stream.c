@@ -25,55 +25,52 @@ gz(const char *s, size_t n, size_t *outlen)
 	return out;
 }
 
-/* Read every line of path into one string joined by '|'; returns the status. */
+static struct lp_buf got;
+static char err[256];
+
+/*
+ * Write data to a temporary file, read every line of it back into got,
+ * joined as "LINENO:text|" ("!|" for an over-long line), the reader's
+ * error in err; returns the final status.
+ */
 static int
-slurp(const char *path, size_t max_line, struct lp_buf *got, char *err)
+slurp(const void *data, size_t n, size_t max_line)
 {
+	char *path = tmpfile_with(data, n);
+	char *files[1] = { path };
 	struct lp_reader r;
-	char *files[1] = { (char *)path };
 	const char *line;
 	size_t len;
 	int rc;
 
-	lp_buf_reset(got);
+	lp_buf_reset(&got);
 	if (lp_reader_open(&r, files, 1, max_line) != LP_OK)
 		return LP_FATAL;
 	while ((rc = lp_reader_next(&r, &line, &len)) == LP_OK ||
 	    rc == LP_FAILED) {
-		lp_buf_addf(got, "%lu:", lp_reader_lineno(&r));
-		lp_buf_add(got, line, len);
-		lp_buf_adds(got, rc == LP_FAILED ? "!|" : "|");
+		lp_buf_addf(&got, "%lu:", lp_reader_lineno(&r));
+		lp_buf_add(&got, line, len);
+		lp_buf_adds(&got, rc == LP_FAILED ? "!|" : "|");
 	}
-	snprintf(err, 256, "%s", r.err);
+	snprintf(err, sizeof(err), "%s", r.err);
 	lp_reader_close(&r);
+	unlink(path);
+	free(path);
 	return rc;
 }
 
 TEST(plain_crlf_blank_no_final_newline)
 {
 	const char *s = "{\"a\":1}\r\n\n{\"b\":2}\n{\"c\":3}";
-	char *p = tmpfile_with(s, strlen(s));
-	struct lp_buf got = LP_BUF_INIT;
-	char err[256];
 
-	assert_eq_int(slurp(p, 0, &got, err), LP_EOF);
+	assert_eq_int(slurp(s, strlen(s), 0), LP_EOF);
 	assert_eq_str(got.p, "1:{\"a\":1}|3:{\"b\":2}|4:{\"c\":3}|");
-	unlink(p);
-	free(p);
-	lp_buf_release(&got);
 }
 
 TEST(empty_input)
 {
-	char *p = tmpfile_with("", 0);
-	struct lp_buf got = LP_BUF_INIT;
-	char err[256];
-
-	assert_eq_int(slurp(p, 0, &got, err), LP_EOF);
+	assert_eq_int(slurp("", 0, 0), LP_EOF);
 	assert_eq_int(got.len, 0);
-	unlink(p);
-	free(p);
-	lp_buf_release(&got);
 }
 
 TEST(gzip_concatenated_members)
@@ -81,79 +78,54 @@ TEST(gzip_concatenated_members)
 	size_t n1, n2;
 	unsigned char *a = gz("x1\nx2\n", 6, &n1), *b = gz("x3\n", 3, &n2);
 	unsigned char cat[512];
-	char *p, err[256];
-	struct lp_buf got = LP_BUF_INIT;
 
 	memcpy(cat, a, n1);
 	memcpy(cat + n1, b, n2);
-	p = tmpfile_with(cat, n1 + n2);
-	assert_eq_int(slurp(p, 0, &got, err), LP_EOF);
+	assert_eq_int(slurp(cat, n1 + n2, 0), LP_EOF);
 	assert_eq_str(got.p, "1:x1|2:x2|3:x3|");
-	unlink(p);
-	free(p);
 
 	/* Truncated: a member cut short is an error, not a short read. */
-	p = tmpfile_with(cat, n1 + n2 - 5);
-	assert_eq_int(slurp(p, 0, &got, err), LP_FATAL);
+	assert_eq_int(slurp(cat, n1 + n2 - 5, 0), LP_FATAL);
 	assert_true(strstr(err, "truncated") != NULL);
-	unlink(p);
-	free(p);
 
 	/* Garbage after a member. */
 	memcpy(cat + n1, "junk", 4);
-	p = tmpfile_with(cat, n1 + 4);
-	assert_eq_int(slurp(p, 0, &got, err), LP_FATAL);
+	assert_eq_int(slurp(cat, n1 + 4, 0), LP_FATAL);
 	assert_true(strstr(err, "trailing garbage") != NULL);
 	assert_eq_str(got.p, "1:x1|2:x2|");
-	unlink(p);
-	free(p);
 
 	/* Corrupt deflate data. */
 	memcpy(cat, a, n1);
 	cat[12] ^= 0xff;
 	cat[13] ^= 0xff;
-	p = tmpfile_with(cat, n1);
-	assert_eq_int(slurp(p, 0, &got, err), LP_FATAL);
-	unlink(p);
-	free(p);
+	assert_eq_int(slurp(cat, n1, 0), LP_FATAL);
+	assert_true(strstr(err, "corrupt gzip stream") != NULL);
 	free(a);
 	free(b);
-	lp_buf_release(&got);
 }
 
 TEST(big_gzip_crosses_buffers)
 {
-	struct lp_buf src = LP_BUF_INIT, got = LP_BUF_INIT;
+	struct lp_buf src = LP_BUF_INIT;
 	unsigned char *z;
 	size_t n;
-	char *p, err[256];
 	int i;
 
 	for (i = 0; i < 100000; i++)
 		lp_buf_addf(&src, "{\"i\":%d,\"pad\":\"%040d\"}\n", i, i);
 	z = gz(src.p, src.len, &n);
-	p = tmpfile_with(z, n);
-	assert_eq_int(slurp(p, 0, &got, err), LP_EOF);
+	assert_eq_int(slurp(z, n, 0), LP_EOF);
 	assert_true(strstr(got.p, "100000:{\"i\":99999,") != NULL);
-	unlink(p);
-	free(p);
 	free(z);
 	lp_buf_release(&src);
-	lp_buf_release(&got);
 }
 
 TEST(over_long_line)
 {
 	const char *s = "short\n0123456789012345678901234567890123456789\nnext";
-	char *p = tmpfile_with(s, strlen(s));
-	struct lp_buf got = LP_BUF_INIT;
-	char err[256];
 
-	assert_eq_int(slurp(p, 16, &got, err), LP_EOF);
+	assert_eq_int(slurp(s, strlen(s), 16), LP_EOF);
 	assert_eq_str(got.p, "1:short|2:0123456789012345!|3:next|");
-	unlink(p);
-	free(p);
-	lp_buf_release(&got);
 }
 
 TEST(missing_file)
