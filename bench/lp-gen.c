@@ -35,43 +35,32 @@ rnd(void)
 
 #define PICK(a) (a[rnd() % (sizeof(a) / sizeof(a[0]))])
 
-static const char *const brands[] = {
-	"Apple", "Samsung", "Sony", "Dell", "HP", "Lenovo", "Nintendo", "Canon",
-	"Bosch", "Dyson", "LEGO", "Nike", "Adidas", "Garmin", "Bose", "Philips"
-};
-static const char *const products[] = {
-	"iPhone 13", "Galaxy S21", "PlayStation 5", "XPS 15 Laptop",
-	"ThinkPad T14", "Switch OLED", "EOS 250D Camera", "Cordless Drill",
-	"V11 Vacuum", "Technic Set 42115", "Air Max 90 Trainers",
-	"Forerunner 255 Watch", "QuietComfort Headphones", "Hue Bulb",
-	"Galaxy Tab S8", "MacBook Air", "Pixel 7", "Kindle Paperwhite"
-};
-static const char *const units[] = {
-	"128GB", "256 GB", "64gb", "1TB", "8GB RAM", "15.6\"", "13.3 inch",
-	"6.1in", "5000mAh", "18V", "2200W", "500ml", "2.4GHz", "10x20cm",
-	"1.5kg", "27-inch", "512G", "4K"
-};
-static const char *const fluff[] = {
-	"L@@K", "WOW", "!!!", "*** BARGAIN ***", "FREE P&P", "FREE POSTAGE",
-	"UK SELLER", "FAST DISPATCH", "100% GENUINE", "MUST SEE", "BNIB",
-	"BNWT", "RARE", "NEW"
-};
-static const char *const emoji[] = {
-	"\xf0\x9f\x94\xa5", "\xe2\x9c\xa8", "\xf0\x9f\x8e\x81",
-	"\xe2\xad\x90\xef\xb8\x8f", "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",
-	"\xf0\x9f\x87\xac\xf0\x9f\x87\xa7", "\xe2\x9d\xa4\xef\xb8\x8f"
-};
+static const char *const brands[] = {"Apple", "Samsung", "Sony", "Dell", "HP",
+    "Lenovo", "Nintendo", "Canon", "Bosch", "Dyson", "LEGO", "Nike", "Adidas",
+    "Garmin", "Bose", "Philips"};
+static const char *const products[] = {"iPhone 13", "Galaxy S21",
+    "PlayStation 5", "XPS 15 Laptop", "ThinkPad T14", "Switch OLED",
+    "EOS 250D Camera", "Cordless Drill", "V11 Vacuum", "Technic Set 42115",
+    "Air Max 90 Trainers", "Forerunner 255 Watch", "QuietComfort Headphones",
+    "Hue Bulb", "Galaxy Tab S8", "MacBook Air", "Pixel 7", "Kindle Paperwhite"};
+static const char *const units[] = {"128GB", "256 GB", "64gb", "1TB", "8GB RAM",
+    "15.6\"", "13.3 inch", "6.1in", "5000mAh", "18V", "2200W", "500ml",
+    "2.4GHz", "10x20cm", "1.5kg", "27-inch", "512G", "4K"};
+static const char *const fluff[] = {"L@@K", "WOW", "!!!", "*** BARGAIN ***",
+    "FREE P&P", "FREE POSTAGE", "UK SELLER", "FAST DISPATCH", "100% GENUINE",
+    "MUST SEE", "BNIB", "BNWT", "RARE", "NEW"};
+static const char *const emoji[] = {"\xf0\x9f\x94\xa5", "\xe2\x9c\xa8",
+    "\xf0\x9f\x8e\x81", "\xe2\xad\x90\xef\xb8\x8f",
+    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd", "\xf0\x9f\x87\xac\xf0\x9f\x87\xa7",
+    "\xe2\x9d\xa4\xef\xb8\x8f"};
 static const char *const colours[] = {
-	"Black", "White", "Silver", "Blue", "Midnight", "Red", "Graphite"
-};
-static const char *const conditions[] = {
-	"Brand New", "New (other)", "Opened – never used", "Refurbished",
-	"Pre-owned", "Used", "For parts or not working"
-};
-static const char *const places[] = {
-	"London, United Kingdom", "Manchester, United Kingdom", "Leeds",
-	"Glasgow, United Kingdom", "Cardiff", "Bristol, United Kingdom"
-};
+    "Black", "White", "Silver", "Blue", "Midnight", "Red", "Graphite"};
+static const char *const conditions[] = {"Brand New", "New (other)",
+    "Opened – never used", "Refurbished", "Pre-owned", "Used",
+    "For parts or not working"};
+static const char *const places[] = {"London, United Kingdom",
+    "Manchester, United Kingdom", "Leeds", "Glasgow, United Kingdom", "Cardiff",
+    "Bristol, United Kingdom"};
 
 struct rec {
 	char title[256];
@@ -86,8 +75,8 @@ make_title(struct rec *r)
 
 	if (rnd() % 4 == 0)
 		lp_buf_addf(&t, "%s ", PICK(fluff));
-	lp_buf_addf(&t, "%s %s %s %s", PICK(brands), PICK(products), PICK(units),
-	    PICK(colours));
+	lp_buf_addf(&t, "%s %s %s %s", PICK(brands), PICK(products),
+	    PICK(units), PICK(colours));
 	if (rnd() % 3 == 0)
 		lp_buf_addf(&t, " %s", PICK(fluff));
 	if (rnd() % 4 == 0)
@@ -108,7 +97,7 @@ near_edit(struct rec *r)
 
 	snprintf(copy, sizeof(copy), "%s", r->title);
 	for (w = strtok_r(copy, " ", &save); w != NULL && n < 24;
-	    w = strtok_r(NULL, " ", &save))
+	     w = strtok_r(NULL, " ", &save))
 		snprintf(words[n++], sizeof(words[0]), "%s", w);
 	k = (int)(rnd() % 3);
 	if (k == 0 && n > 5) {
@@ -129,8 +118,8 @@ near_edit(struct rec *r)
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(out);
 
-		snprintf(out + l, sizeof(out) - l, "%s%s", i ? " " : "",
-		    words[i]);
+		snprintf(
+		    out + l, sizeof(out) - l, "%s%s", i ? " " : "", words[i]);
 	}
 	snprintf(r->title, sizeof(r->title), "%s", out);
 }
@@ -139,12 +128,10 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dup-rate", required_argument, NULL, 'd' },
-		{ "near-rate", required_argument, NULL, 'e' },
-		{ "bad-rate", required_argument, NULL, 'b' },
-		{ "label", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"dup-rate", required_argument, NULL, 'd'},
+	    {"near-rate", required_argument, NULL, 'e'},
+	    {"bad-rate", required_argument, NULL, 'b'},
+	    {"label", no_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
 	long long n = 1000, i;
 	double dup = 0.05, nearr = 0.05, badr = 0;
 	int ch, label = 0;
@@ -156,14 +143,27 @@ main(int argc, char **argv)
 	state = 1;
 	while ((ch = getopt_long(argc, argv, "n:s:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'n': n = strtoll(optarg, NULL, 10); break;
-		case 's': state = strtoull(optarg, NULL, 10); break;
-		case 'd': dup = strtod(optarg, NULL); break;
-		case 'e': nearr = strtod(optarg, NULL); break;
-		case 'b': badr = strtod(optarg, NULL); break;
-		case 'l': label = 1; break;
+		case 'n':
+			n = strtoll(optarg, NULL, 10);
+			break;
+		case 's':
+			state = strtoull(optarg, NULL, 10);
+			break;
+		case 'd':
+			dup = strtod(optarg, NULL);
+			break;
+		case 'e':
+			nearr = strtod(optarg, NULL);
+			break;
+		case 'b':
+			badr = strtod(optarg, NULL);
+			break;
+		case 'l':
+			label = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: lp-gen [-n count] [-s seed] "
+			fprintf(stderr,
+			    "usage: lp-gen [-n count] [-s seed] "
 			    "[--dup-rate P] [--near-rate P] [--bad-rate P] "
 			    "[--label]\n");
 			return 2;
@@ -179,20 +179,21 @@ main(int argc, char **argv)
 
 		if (badr > 0 && (double)(rnd() % 1000000) / 1e6 < badr) {
 			static const char *const bad[] = {
-				"{\"id\":\"ebay-uk:1\",\"title\":", "[1,2,3]",
-				"not json at all", "{\"title\":\"caf\xe9\"}", "42"
-			};
+			    "{\"id\":\"ebay-uk:1\",\"title\":", "[1,2,3]",
+			    "not json at all", "{\"title\":\"caf\xe9\"}", "42"};
 			printf("%s\n", PICK(bad));
 			continue;
 		}
 		if (i > 0 && u < dup) {
-			size_t j = rnd() % (size_t)(i < (long long)RING ? i : (long long)RING);
+			size_t j = rnd() %
+			    (size_t)(i < (long long)RING ? i : (long long)RING);
 
 			r = ring[j];
 			of = ring_id[j];
 			kind = "exact";
 		} else if (i > 0 && u < dup + nearr) {
-			size_t j = rnd() % (size_t)(i < (long long)RING ? i : (long long)RING);
+			size_t j = rnd() %
+			    (size_t)(i < (long long)RING ? i : (long long)RING);
 
 			r = ring[j];
 			of = ring_id[j];
@@ -209,15 +210,18 @@ main(int argc, char **argv)
 		lp_buf_reset(&b);
 		lp_buf_addf(&b, "{\"id\":\"ebay-uk:%lld\",\"title\":", id);
 		lp_json_dump_str(r.title, strlen(r.title), &b);
-		lp_buf_addf(&b, ",\"url\":\"https://www.ebay.co.uk/itm/%lld\","
+		lp_buf_addf(&b,
+		    ",\"url\":\"https://www.ebay.co.uk/itm/%lld\","
 		    "\"price\":{\"amount\":%ld.%02ld,\"currency\":\"GBP\","
 		    "\"text\":\"\xc2\xa3%ld.%02ld\"},\"condition\":\"%s\","
-		    "\"location\":\"%s\"", id, r.pennies / 100, r.pennies % 100,
-		    r.pennies / 100, r.pennies % 100, conditions[r.cond],
-		    places[r.place]);
+		    "\"location\":\"%s\"",
+		    id, r.pennies / 100, r.pennies % 100, r.pennies / 100,
+		    r.pennies % 100, conditions[r.cond], places[r.place]);
 		if (label && kind != NULL)
-			lp_buf_addf(&b, ",\"gen\":{\"of\":\"ebay-uk:%lld\","
-			    "\"kind\":\"%s\"}", of, kind);
+			lp_buf_addf(&b,
+			    ",\"gen\":{\"of\":\"ebay-uk:%lld\","
+			    "\"kind\":\"%s\"}",
+			    of, kind);
 		lp_buf_adds(&b, "}\n");
 		fwrite(b.p, 1, b.len, stdout);
 	}

@@ -18,8 +18,8 @@ static const char genesis[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
 int
-lp_audit_open(struct lp_audit *a, const char *path, const char *tool,
-    const char *run_id)
+lp_audit_open(
+    struct lp_audit *a, const char *path, const char *tool, const char *run_id)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 
@@ -32,8 +32,8 @@ lp_audit_open(struct lp_audit *a, const char *path, const char *tool,
 	}
 	a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (a->fd < 0) {
-		snprintf(a->err, sizeof(a->err), "cannot open audit log '%s': %s",
-		    path, strerror(errno));
+		snprintf(a->err, sizeof(a->err),
+		    "cannot open audit log '%s': %s", path, strerror(errno));
 		return LP_FATAL;
 	}
 	a->path = lp_xstrdup(path);
@@ -66,7 +66,8 @@ last_line(int fd, struct lp_buf *b)
 	}
 	pos = end;
 	while (pos > 0) {
-		size_t k = pos > (off_t)sizeof(chunk) ? sizeof(chunk) : (size_t)pos;
+		size_t k =
+		    pos > (off_t)sizeof(chunk) ? sizeof(chunk) : (size_t)pos;
 		char *nl;
 
 		if (pread(fd, chunk, k, pos - (off_t)k) != (ssize_t)k)
@@ -84,8 +85,8 @@ last_line(int fd, struct lp_buf *b)
 		}
 	}
 	lp_buf_grow(b, (size_t)(end - pos));
-	if (end > pos && pread(fd, b->p, (size_t)(end - pos), pos) !=
-	    (ssize_t)(end - pos))
+	if (end > pos &&
+	    pread(fd, b->p, (size_t)(end - pos), pos) != (ssize_t)(end - pos))
 		return LP_FATAL;
 	b->len = (size_t)(end - pos);
 	b->p[b->len] = '\0';
@@ -100,8 +101,8 @@ iso_time(long long ms, char *out, size_t size)
 
 	gmtime_r(&t, &tm);
 	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, (int)(ms % 1000));
 }
 
 int
@@ -122,14 +123,14 @@ lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields)
 	}
 	iso_time(ms, when, sizeof(when));
 	if (flock(a->fd, LOCK_EX) != 0) {
-		snprintf(a->err, sizeof(a->err), "cannot lock '%s': %s", a->path,
-		    strerror(errno));
+		snprintf(a->err, sizeof(a->err), "cannot lock '%s': %s",
+		    a->path, strerror(errno));
 		json_decref(fields);
 		return LP_FATAL;
 	}
 	if (last_line(a->fd, &last) != LP_OK) {
-		snprintf(a->err, sizeof(a->err), "cannot read '%s': %s", a->path,
-		    strerror(errno));
+		snprintf(a->err, sizeof(a->err), "cannot read '%s': %s",
+		    a->path, strerror(errno));
 		rc = LP_FATAL;
 		goto out;
 	}
@@ -178,8 +179,8 @@ lp_audit_close(struct lp_audit *a)
 }
 
 int
-lp_audit_verify(const char *path, unsigned long *lineno, char *err,
-    size_t errlen)
+lp_audit_verify(
+    const char *path, unsigned long *lineno, char *err, size_t errlen)
 {
 	FILE *f;
 	char *line = NULL;
@@ -191,8 +192,8 @@ lp_audit_verify(const char *path, unsigned long *lineno, char *err,
 
 	*lineno = 0;
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "cannot open '%s': %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "cannot open '%s': %s", path, strerror(errno));
 		return LP_FATAL;
 	}
 	memcpy(prev, genesis, sizeof(genesis));
@@ -202,8 +203,10 @@ lp_audit_verify(const char *path, unsigned long *lineno, char *err,
 
 		no++;
 		if (line[n - 1] != '\n') {
-			snprintf(err, errlen, "line %lu is not terminated "
-			    "(torn write)", no);
+			snprintf(err, errlen,
+			    "line %lu is not terminated "
+			    "(torn write)",
+			    no);
 			rc = LP_FAILED;
 			break;
 		}
@@ -211,13 +214,15 @@ lp_audit_verify(const char *path, unsigned long *lineno, char *err,
 		ev = json_loadb(line, (size_t)n, 0, NULL);
 		p = json_string_value(json_object_get(ev, "prev"));
 		if (p == NULL) {
-			snprintf(err, errlen, "line %lu is not an audit event",
-			    no);
+			snprintf(
+			    err, errlen, "line %lu is not an audit event", no);
 			rc = LP_FAILED;
 		} else if (strcmp(p, prev) != 0) {
-			snprintf(err, errlen, "line %lu: hash chain broken: "
+			snprintf(err, errlen,
+			    "line %lu: hash chain broken: "
 			    "'prev' does not match the line before (edited, "
-			    "inserted or deleted line)", no);
+			    "inserted or deleted line)",
+			    no);
 			rc = LP_FAILED;
 		}
 		json_decref(ev);
@@ -228,8 +233,8 @@ lp_audit_verify(const char *path, unsigned long *lineno, char *err,
 	if (rc != LP_OK)
 		*lineno = no;
 	else if (ferror(f)) {
-		snprintf(err, errlen, "cannot read '%s': %s", path,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "cannot read '%s': %s", path, strerror(errno));
 		rc = LP_FATAL;
 	}
 	free(line);
@@ -241,8 +246,7 @@ static int
 is_secret(const char *opt)
 {
 	static const char *const words[] = {
-		"key", "token", "secret", "password", "passwd", "auth"
-	};
+	    "key", "token", "secret", "password", "passwd", "auth"};
 	size_t i;
 
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -268,8 +272,8 @@ lp_audit_argv(int argc, char **argv)
 		}
 		if (strncmp(s, "--", 2) == 0 && is_secret(s)) {
 			if ((eq = strchr(s, '=')) != NULL) {
-				json_array_append_new(a, json_sprintf("%.*s=***",
-				    (int)(eq - s), s));
+				json_array_append_new(a,
+				    json_sprintf("%.*s=***", (int)(eq - s), s));
 				continue;
 			}
 			/* Files holding a secret are fine to name. */

@@ -18,26 +18,33 @@ const struct lp_tool *lp_tool;
 volatile sig_atomic_t lp_interrupted;
 
 static const char common_help[] =
-"Common options:\n"
-"  -o, --output=FILE         write to FILE (atomically: renamed into place\n"
-"                            only when the run succeeds); default stdout\n"
-"      --plain               write plain JSON Lines, not gzip (also LP_PLAIN=1;\n"
-"                            plain by default when stdout is a terminal)\n"
-"      --on-error=POLICY     what a bad input line does: fail (default, exit 65),\n"
-"                            skip (report and count it), quarantine\n"
-"      --quarantine=FILE     with --on-error=quarantine: write each bad line,\n"
-"                            untouched, with file, line and reason to FILE\n"
-"      --max-line=SIZE       longest accepted input line (default 16M)\n"
-"      --stats=FILE          write counts and timings as JSON to FILE\n"
-"      --audit=FILE          append run events to the audit log FILE\n"
-"                            (also LP_AUDIT_LOG)\n"
-"      --pipeline-version=V  stamp lineage.pipeline_version (LP_PIPELINE_VERSION)\n"
-"      --dataset-version=V   stamp lineage.dataset_version (LP_DATASET_VERSION)\n"
-"      --task-id=ID          stamp lineage.task_id (LP_TASK_ID)\n"
-"  -q, --quiet               no warnings per bad line and no summary\n"
-"  -v, --verbose             more detail on stderr\n"
-"  -h, --help                show this help and exit\n"
-"  -V, --version             show versions and exit\n";
+    "Common options:\n"
+    "  -o, --output=FILE         write to FILE (atomically: renamed into "
+    "place\n"
+    "                            only when the run succeeds); default stdout\n"
+    "      --plain               write plain JSON Lines, not gzip (also "
+    "LP_PLAIN=1;\n"
+    "                            plain by default when stdout is a terminal)\n"
+    "      --on-error=POLICY     what a bad input line does: fail (default, "
+    "exit 65),\n"
+    "                            skip (report and count it), quarantine\n"
+    "      --quarantine=FILE     with --on-error=quarantine: write each bad "
+    "line,\n"
+    "                            untouched, with file, line and reason to "
+    "FILE\n"
+    "      --max-line=SIZE       longest accepted input line (default 16M)\n"
+    "      --stats=FILE          write counts and timings as JSON to FILE\n"
+    "      --audit=FILE          append run events to the audit log FILE\n"
+    "                            (also LP_AUDIT_LOG)\n"
+    "      --pipeline-version=V  stamp lineage.pipeline_version "
+    "(LP_PIPELINE_VERSION)\n"
+    "      --dataset-version=V   stamp lineage.dataset_version "
+    "(LP_DATASET_VERSION)\n"
+    "      --task-id=ID          stamp lineage.task_id (LP_TASK_ID)\n"
+    "  -q, --quiet               no warnings per bad line and no summary\n"
+    "  -v, --verbose             more detail on stderr\n"
+    "  -h, --help                show this help and exit\n"
+    "  -V, --version             show versions and exit\n";
 
 static void
 on_signal(int sig)
@@ -106,8 +113,8 @@ lp_cli_usage(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	print_usage(stderr);
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-	    lp_tool->name);
+	fprintf(
+	    stderr, "Try '%s --help' for more information.\n", lp_tool->name);
 	exit(LP_EXIT_USAGE);
 }
 
@@ -122,8 +129,9 @@ help(void)
 		printf("Options:\n%s\n", lp_tool->options);
 	fputs(common_help, stdout);
 	printf("\nExit status: 0 ok, 1 a check failed, 2 usage, 65 bad data, "
-	    "69 service\nunavailable, 74 I/O error, 130 interrupted.\n"
-	    "See %s(1) and labelpipe(7).\n", lp_tool->name);
+	       "69 service\nunavailable, 74 I/O error, 130 interrupted.\n"
+	       "See %s(1) and labelpipe(7).\n",
+	    lp_tool->name);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		exit(LP_EXIT_IOERR);
 	exit(LP_EXIT_OK);
@@ -163,7 +171,8 @@ lp_cli_common(int ch, const char *arg)
 			lp_opts.on_error = LP_ON_ERROR_QUARANTINE;
 		else
 			lp_cli_usage("invalid --on-error '%s' (want fail, skip "
-			    "or quarantine)", arg);
+				     "or quarantine)",
+			    arg);
 		break;
 	case LP_OPT_QUARANTINE:
 		lp_opts.quarantine = arg;
@@ -186,7 +195,8 @@ lp_cli_common(int ch, const char *arg)
 	case LP_OPT_MAX_LINE:
 		if ((n = lp_parse_size(arg)) < 64)
 			lp_cli_usage("invalid --max-line '%s' (a size such as "
-			    "65536, 64k or 16M, at least 64)", arg);
+				     "65536, 64k or 16M, at least 64)",
+			    arg);
 		lp_opts.max_line = (size_t)n;
 		break;
 	default:

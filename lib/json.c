@@ -31,13 +31,27 @@ lp_json_dump_str(const char *s, size_t n, struct lp_buf *b)
 		run = i + 1;
 		esc[0] = '\\';
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"':
+			esc[1] = '"';
+			break;
+		case '\\':
+			esc[1] = '\\';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
 		default:
 			memcpy(esc + 1, "u00", 3);
 			esc[4] = hex[c >> 4];
@@ -90,7 +104,7 @@ lp_json_dump(const json_t *v, struct lp_buf *b)
 
 		lp_buf_addc(b, '{');
 		for (it = json_object_iter((json_t *)v); it != NULL;
-		    it = json_object_iter_next((json_t *)v, it)) {
+		     it = json_object_iter_next((json_t *)v, it)) {
 			key = json_object_iter_key(it);
 			if (!first)
 				lp_buf_addc(b, ',');
@@ -112,7 +126,8 @@ lp_json_dump(const json_t *v, struct lp_buf *b)
 		lp_buf_addc(b, ']');
 		break;
 	case JSON_STRING:
-		lp_json_dump_str(json_string_value(v), json_string_length(v), b);
+		lp_json_dump_str(
+		    json_string_value(v), json_string_length(v), b);
 		break;
 	case JSON_INTEGER:
 		lp_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -177,7 +192,12 @@ scan_string(struct scan *s, size_t i)
 		if (i + 1 >= s->n)
 			return 0;
 		switch (p[i + 1]) {
-		case '"': case '\\': case 'b': case 'f': case 'n': case 'r':
+		case '"':
+		case '\\':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
 		case 't':
 			i += 2;
 			break;
@@ -187,13 +207,14 @@ scan_string(struct scan *s, size_t i)
 			if (i + 5 >= s->n || p[i + 2] != '0' || p[i + 3] != '0')
 				return 0;
 			if (!((p[i + 4] == '0' || p[i + 4] == '1') &&
-			    ((p[i + 5] >= '0' && p[i + 5] <= '9') ||
-			    (p[i + 5] >= 'a' && p[i + 5] <= 'f'))))
+				((p[i + 5] >= '0' && p[i + 5] <= '9') ||
+				    (p[i + 5] >= 'a' && p[i + 5] <= 'f'))))
 				return 0;
 			c = (unsigned)(p[i + 4] - '0') * 16 +
-			    (unsigned)(p[i + 5] <= '9' ? p[i + 5] - '0' :
-			    p[i + 5] - 'a' + 10);
-			/* NUL is refused by Jansson; short forms exist for these. */
+			    (unsigned)(p[i + 5] <= '9' ? p[i + 5] - '0'
+						       : p[i + 5] - 'a' + 10);
+			/* NUL is refused by Jansson; short forms exist for
+			 * these. */
 			if (c == 0 || c == '\b' || c == '\f' || c == '\n' ||
 			    c == '\r' || c == '\t')
 				return 0;
@@ -252,11 +273,15 @@ scan_number(struct scan *s, size_t i)
 		int neg = p[start] == '-';
 		size_t nd = digits - (size_t)neg;
 
-		/* "-0" reads as 0; past int64 Jansson fails: leave both to it. */
+		/* "-0" reads as 0; past int64 Jansson fails: leave both to it.
+		 */
 		if (nd == 1 && neg && p[start + 1] == '0')
 			return 0;
-		if (nd > 19 || (nd == 19 && memcmp(p + start + neg,
-		    neg ? "9223372036854775808" : "9223372036854775807", 19) > 0))
+		if (nd > 19 ||
+		    (nd == 19 &&
+			memcmp(p + start + neg,
+			    neg ? "9223372036854775808" : "9223372036854775807",
+			    19) > 0))
 			return 0;
 		return i;
 	} else {
@@ -302,7 +327,8 @@ scan_members(struct scan *s, size_t i, int depth, struct lp_json_members *ms)
 		if (ms != NULL) {
 			if (ms->n == ms->cap) {
 				ms->cap = ms->cap ? ms->cap * 2 : 32;
-				ms->m = lp_xrealloc(ms->m, ms->cap * sizeof(*m));
+				ms->m =
+				    lp_xrealloc(ms->m, ms->cap * sizeof(*m));
 			}
 			m = &ms->m[ms->n++];
 		} else {
@@ -322,7 +348,7 @@ scan_members(struct scan *s, size_t i, int depth, struct lp_json_members *ms)
 			for (j = 0; j + 1 < cnt; j++)
 				if (all[j].keylen == m->keylen &&
 				    memcmp(s->p + all[j].key, s->p + m->key,
-				    m->keylen) == 0)
+					m->keylen) == 0)
 					return 0;
 		}
 		if (i >= s->n)
@@ -359,14 +385,15 @@ scan_value(struct scan *s, size_t i, int depth)
 	case '"':
 		return scan_string(s, i);
 	case 't':
-		return s->n - i >= 4 && memcmp(s->p + i, "true", 4) == 0 ?
-		    i + 4 : 0;
+		return s->n - i >= 4 && memcmp(s->p + i, "true", 4) == 0 ? i + 4
+									 : 0;
 	case 'f':
-		return s->n - i >= 5 && memcmp(s->p + i, "false", 5) == 0 ?
-		    i + 5 : 0;
+		return s->n - i >= 5 && memcmp(s->p + i, "false", 5) == 0
+		    ? i + 5
+		    : 0;
 	case 'n':
-		return s->n - i >= 4 && memcmp(s->p + i, "null", 4) == 0 ?
-		    i + 4 : 0;
+		return s->n - i >= 4 && memcmp(s->p + i, "null", 4) == 0 ? i + 4
+									 : 0;
 	default:
 		return scan_number(s, i);
 	}
@@ -375,7 +402,7 @@ scan_value(struct scan *s, size_t i, int depth)
 int
 lp_json_scan(const char *p, size_t n, struct lp_json_members *ms)
 {
-	struct scan s = { p, n };
+	struct scan s = {p, n};
 
 	ms->n = 0;
 	/* Offsets are 32-bit. */

@@ -11,14 +11,14 @@
 #include "lp/lineage.h"
 
 static const char *const set_names[3] = {
-	"pipeline_version", "dataset_version", "task_id"
-};
+    "pipeline_version", "dataset_version", "task_id"};
 
 static const char *
 set_value(const struct lp_lineage *lg, int i)
 {
-	return i == 0 ? lg->pipeline_version : i == 1 ? lg->dataset_version :
-	    lg->task_id;
+	return i == 0 ? lg->pipeline_version
+	    : i == 1  ? lg->dataset_version
+		      : lg->task_id;
 }
 
 static const char *
@@ -62,7 +62,7 @@ lp_lineage_init(struct lp_lineage *lg, const char *tool, const char *config,
 		lg->epoch_ms = strtoll(sde, NULL, 10) * 1000;
 		lp_buf_addf(&seed, "%lld", lg->epoch_ms);
 	} else {
-		unsigned char rnd[16] = { 0 };
+		unsigned char rnd[16] = {0};
 		struct timespec ts;
 		int fd;
 
@@ -80,10 +80,12 @@ lp_lineage_init(struct lp_lineage *lg, const char *tool, const char *config,
 	memcpy(lg->run_id, hex, 12);
 	lp_buf_release(&seed);
 
-	/* The pieces the fast path splices; the tests hold them to the slow path. */
+	/* The pieces the fast path splices; the tests hold them to the slow
+	 * path. */
 	lp_buf_adds(&lg->step_head, "{\"tool\":");
 	lp_json_dump_str(lg->tool, strlen(lg->tool), &lg->step_head);
-	lp_buf_adds(&lg->step_head, ",\"version\":\"" LP_VERSION "\",\"run_id\":");
+	lp_buf_adds(
+	    &lg->step_head, ",\"version\":\"" LP_VERSION "\",\"run_id\":");
 	lp_json_dump_str(lg->run_id, strlen(lg->run_id), &lg->step_head);
 	lp_buf_adds(&lg->step_head, ",\"at\":");
 	lp_buf_adds(&lg->step_tail, ",\"config\":");
@@ -127,16 +129,16 @@ lp_lineage_now(const struct lp_lineage *lg)
 }
 
 static int
-stamp_object(const struct lp_lineage *lg, json_t *lin, long long at,
-    char *err, size_t errlen)
+stamp_object(const struct lp_lineage *lg, json_t *lin, long long at, char *err,
+    size_t errlen)
 {
 	json_t *steps;
 	int i;
 
 	for (i = 0; i < 3; i++)
 		if (set_value(lg, i) != NULL)
-			json_object_set_new(lin, set_names[i],
-			    json_string(set_value(lg, i)));
+			json_object_set_new(
+			    lin, set_names[i], json_string(set_value(lg, i)));
 	if ((steps = json_object_get(lin, "steps")) == NULL) {
 		steps = json_array();
 		json_object_set_new(lin, "steps", steps);
@@ -144,9 +146,10 @@ stamp_object(const struct lp_lineage *lg, json_t *lin, long long at,
 		snprintf(err, errlen, "'lineage.steps' is not an array");
 		return LP_FAILED;
 	}
-	json_array_append_new(steps, json_pack("{s:s,s:s,s:s,s:I,s:s}",
-	    "tool", lg->tool, "version", LP_VERSION, "run_id", lg->run_id,
-	    "at", (json_int_t)at, "config", lg->config));
+	json_array_append_new(steps,
+	    json_pack("{s:s,s:s,s:s,s:I,s:s}", "tool", lg->tool, "version",
+		LP_VERSION, "run_id", lg->run_id, "at", (json_int_t)at,
+		"config", lg->config));
 	return LP_OK;
 }
 
@@ -206,8 +209,8 @@ stamp_line(const struct lp_lineage *lg, struct lp_record *r, long long at,
 
 			if (set_value(lg, i) == NULL)
 				continue;
-			s = lp_json_find(lin, &r->sub, set_names[i],
-			    strlen(set_names[i]));
+			s = lp_json_find(
+			    lin, &r->sub, set_names[i], strlen(set_names[i]));
 			if (s == NULL || s->vallen != lg->sets[i].len ||
 			    memcmp(lin + s->val, lg->sets[i].p, s->vallen) != 0)
 				break;

@@ -18,8 +18,8 @@ vwarn(int with_errno, int errnum, const char *fmt, va_list ap)
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (with_errno)
-		fprintf(stderr, "%s: %s: %s\n", lp_progname, msg,
-		    strerror(errnum));
+		fprintf(
+		    stderr, "%s: %s: %s\n", lp_progname, msg, strerror(errnum));
 	else
 		fprintf(stderr, "%s: %s\n", lp_progname, msg);
 }

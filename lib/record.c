@@ -51,12 +51,20 @@ static const char *
 type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_ARRAY: return "array";
-	case JSON_STRING: return "string";
-	case JSON_INTEGER: case JSON_REAL: return "number";
-	case JSON_TRUE: case JSON_FALSE: return "boolean";
-	case JSON_NULL: return "null";
-	default: return "object";
+	case JSON_ARRAY:
+		return "array";
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "boolean";
+	case JSON_NULL:
+		return "null";
+	default:
+		return "object";
 	}
 }
 
@@ -79,16 +87,16 @@ parse_full(struct lp_record *r)
 		    (unsigned char)r->text[bad]);
 		return LP_FAILED;
 	}
-	r->root = json_loadb(r->text, r->len,
-	    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+	r->root = json_loadb(
+	    r->text, r->len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
 	if (r->root == NULL) {
-		snprintf(r->err, sizeof(r->err), "invalid JSON at column %d: %s",
-		    e.column, e.text);
+		snprintf(r->err, sizeof(r->err),
+		    "invalid JSON at column %d: %s", e.column, e.text);
 		return LP_FAILED;
 	}
 	if (!json_is_object(r->root)) {
-		snprintf(r->err, sizeof(r->err),
-		    "expected JSON object, got %s", type_name(r->root));
+		snprintf(r->err, sizeof(r->err), "expected JSON object, got %s",
+		    type_name(r->root));
 		json_decref(r->root);
 		r->root = NULL;
 		return LP_FAILED;
@@ -105,7 +113,8 @@ lp_record_parse(struct lp_record *r, const char *text, size_t len)
 	if (lp_json_scan(text, len, &r->ms)) {
 		r->canonical = 1;
 		if (r->nvals < r->ms.n) {
-			r->vals = lp_xrealloc(r->vals, r->ms.cap * sizeof(json_t *));
+			r->vals =
+			    lp_xrealloc(r->vals, r->ms.cap * sizeof(json_t *));
 			memset(r->vals + r->nvals, 0,
 			    (r->ms.cap - r->nvals) * sizeof(json_t *));
 			r->nvals = r->ms.cap;
@@ -128,8 +137,8 @@ get_top(struct lp_record *r, const char *key, size_t keylen)
 		return NULL;
 	i = (size_t)(m - r->ms.m);
 	if (r->vals[i] == NULL)
-		r->vals[i] = json_loadb(r->text + m->val, m->vallen,
-		    JSON_DECODE_ANY, NULL);
+		r->vals[i] = json_loadb(
+		    r->text + m->val, m->vallen, JSON_DECODE_ANY, NULL);
 	return r->vals[i];
 }
 
@@ -146,8 +155,8 @@ lp_record_get(struct lp_record *r, const char *path)
 		dot = strchr(part, '.');
 		if (!json_is_object(v))
 			return NULL;
-		v = json_object_getn(v, part,
-		    dot ? (size_t)(dot - part) : strlen(part));
+		v = json_object_getn(
+		    v, part, dot ? (size_t)(dot - part) : strlen(part));
 	}
 	return v;
 }
@@ -179,12 +188,13 @@ lp_record_set(struct lp_record *r, const char *path, json_t *value)
 	const char *dot;
 
 	while ((dot = strchr(path, '.')) != NULL) {
-		json_t *next = json_object_getn(obj, path, (size_t)(dot - path));
+		json_t *next =
+		    json_object_getn(obj, path, (size_t)(dot - path));
 
 		if (next == NULL) {
 			next = json_object();
-			json_object_setn_new(obj, path, (size_t)(dot - path),
-			    next);
+			json_object_setn_new(
+			    obj, path, (size_t)(dot - path), next);
 		} else if (!json_is_object(next)) {
 			json_decref(value);
 			snprintf(r->err, sizeof(r->err),

@@ -54,17 +54,19 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	if (lp_reader_open(&run->in, files, nfiles, lp_opts.max_line) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", run->in.err);
 	run->in.stop = &lp_interrupted;
-	level = lp_opts.plain ||
-	    (lp_opts.output == NULL && isatty(STDOUT_FILENO)) ? 0 :
-	    lp_gzip_level();
+	level =
+	    lp_opts.plain || (lp_opts.output == NULL && isatty(STDOUT_FILENO))
+	    ? 0
+	    : lp_gzip_level();
 	if (lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", run->out.err);
 	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE) {
 		size_t n = strlen(lp_opts.quarantine);
-		int qgz = n > 3 && strcmp(lp_opts.quarantine + n - 3, ".gz") == 0;
+		int qgz =
+		    n > 3 && strcmp(lp_opts.quarantine + n - 3, ".gz") == 0;
 
 		if (lp_writer_open(&run->quar, lp_opts.quarantine,
-		    qgz ? lp_gzip_level() : 0) != LP_OK)
+			qgz ? lp_gzip_level() : 0) != LP_OK)
 			lp_errx(LP_EXIT_IOERR, "%s", run->quar.err);
 		run->have_quar = 1;
 	}
@@ -73,7 +75,7 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 		json_t *f;
 
 		if (lp_audit_open(&run->audit, lp_opts.audit, lp_tool->name,
-		    run->lineage.run_id) != LP_OK)
+			run->lineage.run_id) != LP_OK)
 			lp_errx(LP_EXIT_IOERR, "%s", run->audit.err);
 		run->have_audit = 1;
 		gethostname(host, sizeof(host) - 1);
@@ -89,8 +91,8 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 			json_object_set_new(f, "dataset_version",
 			    json_string(run->lineage.dataset_version));
 		if (run->lineage.task_id != NULL)
-			json_object_set_new(f, "task_id",
-			    json_string(run->lineage.task_id));
+			json_object_set_new(
+			    f, "task_id", json_string(run->lineage.task_id));
 		lp_run_audit(run, "run_start", f);
 	}
 	run->progress = lp_verbosity >= 0 && isatty(STDERR_FILENO);
@@ -118,8 +120,8 @@ progress(struct lp_run *run)
 	if (t - run->last_progress < 0.25)
 		return;
 	run->last_progress = t;
-	fprintf(stderr, "\r%s: %llu records, %.0f/s ", lp_tool->name,
-	    run->n_in, (double)run->n_in / (t - run->t0 + 1e-9));
+	fprintf(stderr, "\r%s: %llu records, %.0f/s ", lp_tool->name, run->n_in,
+	    (double)run->n_in / (t - run->t0 + 1e-9));
 }
 
 /* Quarantine line: {"file","line","reason","text"|"base64"}. */
@@ -141,14 +143,16 @@ quarantine(struct lp_run *run, const char *file, unsigned long line,
 		lp_json_dump_str(text, len, &b);
 	} else {
 		/* Not UTF-8: keep the bytes exactly, as base64. */
-		static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		static const char tab[] =
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789+/";
 		const unsigned char *p = (const unsigned char *)text;
 		size_t i;
 
 		lp_buf_adds(&b, ",\"base64\":\"");
 		for (i = 0; i + 2 < len; i += 3) {
-			unsigned v = (unsigned)p[i] << 16 | p[i + 1] << 8 | p[i + 2];
+			unsigned v =
+			    (unsigned)p[i] << 16 | p[i + 1] << 8 | p[i + 2];
 
 			lp_buf_addc(&b, tab[v >> 18]);
 			lp_buf_addc(&b, tab[v >> 12 & 63]);
@@ -194,9 +198,11 @@ bad(struct lp_run *run, const char *file, unsigned long line,
 		return LP_OK;
 	case LP_ON_ERROR_QUARANTINE:
 		if (lp_verbosity >= 0)
-			lp_warnx("%s:%lu: %s (quarantined)", file, line, reason);
+			lp_warnx(
+			    "%s:%lu: %s (quarantined)", file, line, reason);
 		run->n_quar++;
-		return quarantine(run, file, line, reason, text, len, truncated);
+		return quarantine(
+		    run, file, line, reason, text, len, truncated);
 	}
 	return LP_EOF;
 }
@@ -225,8 +231,8 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 				return LP_EOF;
 			}
 			lp_warnx("%s", run->in.err);
-			run->status = run->in.ioerr ? LP_EXIT_IOERR :
-			    LP_EXIT_DATAERR;
+			run->status =
+			    run->in.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR;
 			return LP_EOF;
 		}
 		run->n_in++;
@@ -234,15 +240,15 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 			progress(run);
 		if (rc == LP_FAILED) {
 			if (bad(run, lp_reader_name(&run->in),
-			    lp_reader_lineno(&run->in), run->in.err, line, len,
-			    1) != LP_OK)
+				lp_reader_lineno(&run->in), run->in.err, line,
+				len, 1) != LP_OK)
 				return LP_EOF;
 			continue;
 		}
 		if (lp_record_parse(&run->rec, line, len) != LP_OK) {
 			if (bad(run, lp_reader_name(&run->in),
-			    lp_reader_lineno(&run->in), run->rec.err, line, len,
-			    0) != LP_OK)
+				lp_reader_lineno(&run->in), run->rec.err, line,
+				len, 0) != LP_OK)
 				return LP_EOF;
 			continue;
 		}
@@ -263,8 +269,8 @@ int
 lp_run_emit(struct lp_run *run, struct lp_record *rec)
 {
 	lp_buf_reset(&run->obuf);
-	if (lp_lineage_stamp(&run->lineage, rec,
-	    lp_lineage_now(&run->lineage), &run->obuf) != LP_OK) {
+	if (lp_lineage_stamp(&run->lineage, rec, lp_lineage_now(&run->lineage),
+		&run->obuf) != LP_OK) {
 		char reason[sizeof(rec->err)];
 
 		memcpy(reason, rec->err, sizeof(reason));
@@ -292,8 +298,8 @@ lp_run_count(struct lp_run *run, const char *name, long long n)
 {
 	json_t *v = json_object_get(run->counters, name);
 
-	json_object_set_new(run->counters, name,
-	    json_integer(json_integer_value(v) + n));
+	json_object_set_new(
+	    run->counters, name, json_integer(json_integer_value(v) + n));
 }
 
 static void
@@ -350,8 +356,8 @@ lp_run_close(struct lp_run *run, int status)
 		json_t *f = counts(run);
 
 		json_object_set_new(f, "status", json_integer(run->status));
-		json_object_set_new(f, "wall_ms",
-		    json_integer((json_int_t)(wall * 1000)));
+		json_object_set_new(
+		    f, "wall_ms", json_integer((json_int_t)(wall * 1000)));
 		json_object_update(f, run->counters);
 		lp_run_audit(run, "run_end", f);
 		lp_audit_close(&run->audit);

@@ -14,11 +14,10 @@
 #define DEC_SIZE (256u << 10)
 #define OUT_FLUSH (128u << 10)
 
-
 int
 lp_reader_open(struct lp_reader *r, char **files, int nfiles, size_t max_line)
 {
-	static char *stdin_name[] = { "-" };
+	static char *stdin_name[] = {"-"};
 	int i;
 
 	memset(r, 0, sizeof(*r));
@@ -48,7 +47,7 @@ lp_reader_open(struct lp_reader *r, char **files, int nfiles, size_t max_line)
 		}
 	}
 	r->cur = 0;
-	r->gz = -1;	/* not decided yet */
+	r->gz = -1; /* not decided yet */
 	return LP_OK;
 }
 
@@ -73,7 +72,8 @@ read_raw(struct lp_reader *r)
 	if (r->file_eof)
 		return 0;
 	do
-		n = read(r->fds[r->cur], r->in + r->in_len, IN_SIZE - r->in_len);
+		n = read(
+		    r->fds[r->cur], r->in + r->in_len, IN_SIZE - r->in_len);
 	while (n < 0 && errno == EINTR && !stopped(r));
 	if (n < 0) {
 		snprintf(r->err, sizeof(r->err), "%s: read error: %s",
@@ -184,7 +184,8 @@ fill(struct lp_reader *r)
 			if (r->in_len == 0) {
 				snprintf(r->err, sizeof(r->err),
 				    "%s: unexpected end of gzip stream "
-				    "(truncated file)", r->names[r->cur]);
+				    "(truncated file)",
+				    r->names[r->cur]);
 				return LP_FATAL;
 			}
 		}
@@ -199,7 +200,7 @@ fill(struct lp_reader *r)
 			r->zactive = 0;
 		} else if (zr == Z_BUF_ERROR && r->dec_len == 0 &&
 		    r->z.avail_in == 0) {
-			continue;	/* needs more input */
+			continue; /* needs more input */
 		} else if (zr != Z_OK) {
 			snprintf(r->err, sizeof(r->err),
 			    "%s: corrupt gzip stream: %s", r->names[r->cur],
@@ -271,7 +272,8 @@ lp_reader_next(struct lp_reader *r, const char **line, size_t *len)
 			if (!over)
 				lp_buf_add(&r->line, p, n);
 			else if (r->line.len < r->max_line)
-				lp_buf_add(&r->line, p, r->max_line - r->line.len);
+				lp_buf_add(
+				    &r->line, p, r->max_line - r->line.len);
 			goto got;
 		}
 		if (!over && r->line.len + avail > r->max_line) {
@@ -293,7 +295,7 @@ trim:
 	if (*len > 0 && (*line)[*len - 1] == '\r')
 		(*len)--;
 	if (*len == 0)
-		return lp_reader_next(r, line, len);	/* blank line */
+		return lp_reader_next(r, line, len); /* blank line */
 	return LP_OK;
 }
 
@@ -349,15 +351,16 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 		w->tmp = lp_xmalloc(n + 16);
 		snprintf(w->tmp, n + 16, "%s.tmp.XXXXXX", path);
 		if ((w->fd = mkstemp(w->tmp)) < 0) {
-			snprintf(w->err, sizeof(w->err), "cannot create '%s': %s",
-			    path, strerror(errno));
+			snprintf(w->err, sizeof(w->err),
+			    "cannot create '%s': %s", path, strerror(errno));
 			free(w->tmp);
 			free(w->path);
 			w->tmp = w->path = NULL;
 			return LP_FATAL;
 		}
 		{
-			/* mkstemp makes 0600; give the file the umask's mode. */
+			/* mkstemp makes 0600; give the file the umask's mode.
+			 */
 			mode_t um = umask(0);
 
 			umask(um);
@@ -368,7 +371,7 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 		w->gz = 1;
 		/* zlib's own gzip header: no name, mtime 0. */
 		if (deflateInit2(&w->z, level, Z_DEFLATED, 16 + MAX_WBITS, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK)
+			Z_DEFAULT_STRATEGY) != Z_OK)
 			abort();
 		w->zout = lp_xmalloc(OUT_FLUSH);
 	}
@@ -390,8 +393,8 @@ write_all(struct lp_writer *w, const void *data, size_t n)
 			if (errno == EPIPE)
 				w->broken_pipe = 1;
 			else
-				snprintf(w->err, sizeof(w->err), "write error: %s",
-				    strerror(errno));
+				snprintf(w->err, sizeof(w->err),
+				    "write error: %s", strerror(errno));
 			w->failed = 1;
 			return LP_FATAL;
 		}
@@ -416,7 +419,8 @@ deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
 			abort();
 		if (write_all(w, w->zout, OUT_FLUSH - w->z.avail_out) != LP_OK)
 			return LP_FATAL;
-	} while (w->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+	} while (
+	    w->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
 	return LP_OK;
 }
 
@@ -429,8 +433,8 @@ lp_writer_flush(struct lp_writer *w)
 		return LP_FATAL;
 	if (w->buf.len == 0)
 		return LP_OK;
-	rc = w->gz ? deflate_out(w, w->buf.p, w->buf.len, Z_NO_FLUSH) :
-	    write_all(w, w->buf.p, w->buf.len);
+	rc = w->gz ? deflate_out(w, w->buf.p, w->buf.len, Z_NO_FLUSH)
+		   : write_all(w, w->buf.p, w->buf.len);
 	lp_buf_reset(&w->buf);
 	return rc;
 }
@@ -466,8 +470,8 @@ lp_writer_close(struct lp_writer *w, int commit)
 			rc = LP_FATAL;
 		}
 		if (close(w->fd) != 0 && rc == LP_OK) {
-			snprintf(w->err, sizeof(w->err), "cannot close '%s': %s",
-			    w->path, strerror(errno));
+			snprintf(w->err, sizeof(w->err),
+			    "cannot close '%s': %s", w->path, strerror(errno));
 			rc = LP_FATAL;
 		}
 		if (rc == LP_OK && commit && rename(w->tmp, w->path) != 0) {
@@ -480,8 +484,8 @@ lp_writer_close(struct lp_writer *w, int commit)
 			unlink(w->tmp);
 	} else if (rc == LP_OK && close(w->fd) != 0 && errno != EPIPE) {
 		/* A full disk shows up here for redirected stdout. */
-		snprintf(w->err, sizeof(w->err), "write error: %s",
-		    strerror(errno));
+		snprintf(
+		    w->err, sizeof(w->err), "write error: %s", strerror(errno));
 		rc = LP_FATAL;
 	}
 	free(w->path);

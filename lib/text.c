@@ -21,11 +21,17 @@ lp_utf8_valid(const char *s, size_t n, size_t *bad)
 			continue;
 		}
 		if (c >= 0xc2 && c <= 0xdf) {
-			k = 1; cp = c & 0x1f; min = 0x80;
+			k = 1;
+			cp = c & 0x1f;
+			min = 0x80;
 		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2; cp = c & 0x0f; min = 0x800;
+			k = 2;
+			cp = c & 0x0f;
+			min = 0x800;
 		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3; cp = c & 0x07; min = 0x10000;
+			k = 3;
+			cp = c & 0x07;
+			min = 0x10000;
 		} else
 			goto fail;
 		for (size_t j = 1; j <= k; j++) {
@@ -59,13 +65,16 @@ lp_parse_size(const char *s)
 	switch (*end) {
 	case '\0':
 		return v;
-	case 'k': case 'K':
+	case 'k':
+	case 'K':
 		v <<= 10;
 		break;
-	case 'm': case 'M':
+	case 'm':
+	case 'M':
 		v <<= 20;
 		break;
-	case 'g': case 'G':
+	case 'g':
+	case 'G':
 		v <<= 30;
 		break;
 	default:

@@ -23,8 +23,8 @@ struct lp_audit {
 };
 
 /* Open (creating) the log.  LP_FATAL with err set on failure. */
-int lp_audit_open(struct lp_audit *a, const char *path, const char *tool,
-    const char *run_id);
+int lp_audit_open(
+    struct lp_audit *a, const char *path, const char *tool, const char *run_id);
 /*
  * Append an event of the given kind; fields (stolen, may be NULL) are
  * merged in.  LP_OK or LP_FATAL.
@@ -35,8 +35,8 @@ void lp_audit_close(struct lp_audit *a);
  * Check the chain of the log at path.  LP_OK; LP_FAILED with *line the
  * first line that breaks it and err the reason; LP_FATAL if unreadable.
  */
-int lp_audit_verify(const char *path, unsigned long *line, char *err,
-    size_t errlen);
+int lp_audit_verify(
+    const char *path, unsigned long *line, char *err, size_t errlen);
 /*
  * A copy of argv fit for the log: the value of any option whose name
  * mentions a key, token, secret or password is replaced by "***".

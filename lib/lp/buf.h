@@ -15,7 +15,10 @@ struct lp_buf {
 	size_t cap;
 };
 
-#define LP_BUF_INIT { NULL, 0, 0 }
+#define LP_BUF_INIT                                                            \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 void lp_buf_init(struct lp_buf *b);
 /* Make room for n more bytes. */

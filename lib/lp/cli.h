@@ -7,8 +7,8 @@
  *	lp_cli_init(argc, argv, &tool);
  *	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS "k:",
  *	    longopts, NULL)) != -1)
- *		switch (ch) { case 'k': ...; default: lp_cli_common(ch, optarg); }
- *	argc -= optind; argv += optind;
+ *		switch (ch) { case 'k': ...; default: lp_cli_common(ch, optarg);
+ *} argc -= optind; argv += optind;
  *	... then lp_run_open(), the record loop, lp_run_close().
  */
 #ifndef LP_CLI_H
@@ -41,32 +41,36 @@ enum {
 	LP_OPT_DATASET_VERSION,
 	LP_OPT_TASK_ID,
 	LP_OPT_MAX_LINE,
-	LP_OPT_TOOL_BASE = 0x200	/* a tool's own long-only options */
+	LP_OPT_TOOL_BASE = 0x200 /* a tool's own long-only options */
 };
 
 #define LP_COMMON_SHORTOPTS "hVqvo:"
-#define LP_COMMON_LONGOPTS \
-	{ "audit", required_argument, NULL, LP_OPT_AUDIT }, \
-	{ "dataset-version", required_argument, NULL, LP_OPT_DATASET_VERSION }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "max-line", required_argument, NULL, LP_OPT_MAX_LINE }, \
-	{ "on-error", required_argument, NULL, LP_OPT_ON_ERROR }, \
-	{ "output", required_argument, NULL, 'o' }, \
-	{ "pipeline-version", required_argument, NULL, LP_OPT_PIPELINE_VERSION }, \
-	{ "plain", no_argument, NULL, LP_OPT_PLAIN }, \
-	{ "quarantine", required_argument, NULL, LP_OPT_QUARANTINE }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "stats", required_argument, NULL, LP_OPT_STATS }, \
-	{ "task-id", required_argument, NULL, LP_OPT_TASK_ID }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "version", no_argument, NULL, 'V' }
+#define LP_COMMON_LONGOPTS                                                     \
+	{"audit", required_argument, NULL, LP_OPT_AUDIT},                      \
+	    {"dataset-version", required_argument, NULL,                       \
+		LP_OPT_DATASET_VERSION},                                       \
+	    {"help", no_argument, NULL, 'h'},                                  \
+	    {"max-line", required_argument, NULL, LP_OPT_MAX_LINE},            \
+	    {"on-error", required_argument, NULL, LP_OPT_ON_ERROR},            \
+	    {"output", required_argument, NULL, 'o'},                          \
+	    {"pipeline-version", required_argument, NULL,                      \
+		LP_OPT_PIPELINE_VERSION},                                      \
+	    {"plain", no_argument, NULL, LP_OPT_PLAIN},                        \
+	    {"quarantine", required_argument, NULL, LP_OPT_QUARANTINE},        \
+	    {"quiet", no_argument, NULL, 'q'},                                 \
+	    {"stats", required_argument, NULL, LP_OPT_STATS},                  \
+	    {"task-id", required_argument, NULL, LP_OPT_TASK_ID},              \
+	    {"verbose", no_argument, NULL, 'v'},                               \
+	{                                                                      \
+		"version", no_argument, NULL, 'V'                              \
+	}
 
 /* What a tool tells the CLI about itself. */
 struct lp_tool {
-	const char *name;	/* "lp-clean" */
-	const char *synopsis;	/* "[-qv] [-o file] [--fields list] [file ...]" */
-	const char *purpose;	/* one line */
-	const char *options;	/* the tool's own option help, or NULL */
+	const char *name;     /* "lp-clean" */
+	const char *synopsis; /* "[-qv] [-o file] [--fields list] [file ...]" */
+	const char *purpose;  /* one line */
+	const char *options;  /* the tool's own option help, or NULL */
 };
 
 /* The common options, as parsed. */
@@ -81,7 +85,7 @@ struct lp_options {
 	const char *dataset_version;
 	const char *task_id;
 	size_t max_line;
-	int argc;		/* the whole command line, for the audit log */
+	int argc; /* the whole command line, for the audit log */
 	char **argv;
 };
 

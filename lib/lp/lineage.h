@@ -21,11 +21,11 @@ struct lp_lineage {
 	char tool[32];
 	char run_id[17];
 	char config[17];
-	const char *pipeline_version;	/* NULL: leave as found */
+	const char *pipeline_version; /* NULL: leave as found */
 	const char *dataset_version;
 	const char *task_id;
-	int fixed_time;			/* SOURCE_DATE_EPOCH was set */
-	long long epoch_ms;		/* the fixed time */
+	int fixed_time;	    /* SOURCE_DATE_EPOCH was set */
+	long long epoch_ms; /* the fixed time */
 	/* Pre-rendered pieces for the fast path. */
 	struct lp_buf step_head, step_tail, fresh_head, sets[3];
 };

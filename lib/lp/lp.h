@@ -16,7 +16,7 @@
 enum lp_status {
 	LP_OK = 0,	/* done */
 	LP_EOF = 1,	/* no more input */
-	LP_FAILED = -1,	/* this record is unusable; the error policy decides */
+	LP_FAILED = -1, /* this record is unusable; the error policy decides */
 	LP_FATAL = -2	/* the stream is dead */
 };
 

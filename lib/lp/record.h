@@ -20,15 +20,15 @@
 struct lp_record {
 	const char *file;
 	unsigned long line;
-	const char *text;	/* the line, borrowed from the reader */
+	const char *text; /* the line, borrowed from the reader */
 	size_t len;
-	int canonical;		/* text is canonical: members are valid */
+	int canonical; /* text is canonical: members are valid */
 	struct lp_json_members ms;
-	struct lp_json_members sub;	/* scratch for a nested object */
-	json_t **vals;		/* lazily parsed member values */
+	struct lp_json_members sub; /* scratch for a nested object */
+	json_t **vals;		    /* lazily parsed member values */
 	size_t nvals;
-	json_t *root;		/* the whole tree, once needed */
-	int modified;		/* root was handed out: write from the tree */
+	json_t *root; /* the whole tree, once needed */
+	int modified; /* root was handed out: write from the tree */
 	char err[256];
 };
 

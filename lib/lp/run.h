@@ -29,9 +29,9 @@ struct lp_run {
 	struct lp_record rec;
 	struct lp_buf obuf;
 	unsigned long long n_in, n_out, n_dropped, n_skipped, n_quar;
-	json_t *counters;	/* the tool's own counts, for --stats */
+	json_t *counters; /* the tool's own counts, for --stats */
 	double t0, last_progress;
-	int progress;		/* stderr is a terminal */
+	int progress; /* stderr is a terminal */
 	int status;
 };
 
@@ -40,8 +40,8 @@ struct lp_run {
  * audit log; set up lineage with config (the options that change output,
  * as canonical text).  Exits with a message if something cannot be opened.
  */
-void lp_run_open(struct lp_run *run, int nfiles, char **files,
-    const char *config);
+void lp_run_open(
+    struct lp_run *run, int nfiles, char **files, const char *config);
 /*
  * The next good record.  Bad lines are handled by the error policy here.
  * LP_OK, or LP_EOF when the stream ended (or must end: a fatal error or
@@ -56,8 +56,8 @@ void lp_run_drop(struct lp_run *run);
  * A record the tool finds unusable (a schema failure, say): the error
  * policy decides as for a bad line.  LP_OK to go on, LP_EOF to stop.
  */
-int lp_run_reject(struct lp_run *run, struct lp_record *rec,
-    const char *reason);
+int lp_run_reject(
+    struct lp_run *run, struct lp_record *rec, const char *reason);
 /* Add n to the tool counter name (shown in --stats). */
 void lp_run_count(struct lp_run *run, const char *name, long long n);
 /* Append an audit event if an audit log is open (fields stolen). */

@@ -27,24 +27,24 @@
 #define LP_MAX_LINE_DEFAULT (16u << 20)
 
 struct lp_reader {
-	char **names;		/* display names, "<stdin>" for stdin */
+	char **names; /* display names, "<stdin>" for stdin */
 	int *fds;
 	int nfiles;
 	int cur;
-	int gz;			/* current file is gzip */
-	int zactive;		/* inside a gzip member */
+	int gz;	     /* current file is gzip */
+	int zactive; /* inside a gzip member */
 	int zinit;
-	int file_eof;		/* read() reported end of file */
+	int file_eof; /* read() reported end of file */
 	z_stream z;
-	unsigned char *in;	/* raw bytes read */
+	unsigned char *in; /* raw bytes read */
 	size_t in_len, in_pos;
-	char *dec;		/* decoded bytes */
+	char *dec; /* decoded bytes */
 	size_t dec_len, dec_pos;
 	struct lp_buf line;
 	unsigned long lineno;
 	size_t max_line;
-	int ioerr;		/* the LP_FATAL was an I/O error, not bad data */
-	volatile sig_atomic_t *stop;	/* set: a blocked read gives up */
+	int ioerr; /* the LP_FATAL was an I/O error, not bad data */
+	volatile sig_atomic_t *stop; /* set: a blocked read gives up */
 	char err[256];
 };
 
@@ -52,8 +52,8 @@ struct lp_reader {
  * Open every input up front (files == NULL or nfiles == 0 means stdin).
  * LP_FATAL with err set if one cannot be opened.
  */
-int lp_reader_open(struct lp_reader *r, char **files, int nfiles,
-    size_t max_line);
+int lp_reader_open(
+    struct lp_reader *r, char **files, int nfiles, size_t max_line);
 /*
  * Next line, without its newline, valid until the next call.  LP_OK,
  * LP_EOF, LP_FAILED (over-long: *line holds the first max_line bytes) or
@@ -72,8 +72,8 @@ struct lp_writer {
 	z_stream z;
 	struct lp_buf buf;
 	unsigned char *zout;
-	char *path;		/* final name, NULL for stdout */
-	char *tmp;		/* temporary name while writing */
+	char *path; /* final name, NULL for stdout */
+	char *tmp;  /* temporary name while writing */
 	char err[256];
 };
 
@@ -82,7 +82,8 @@ struct lp_writer {
  * LP_FATAL with err set when the file cannot be created.
  */
 int lp_writer_open(struct lp_writer *w, const char *path, int level);
-/* Buffered write of n bytes; LP_FATAL once the writer failed or the pipe broke. */
+/* Buffered write of n bytes; LP_FATAL once the writer failed or the pipe broke.
+ */
 int lp_writer_write(struct lp_writer *w, const void *p, size_t n);
 int lp_writer_flush(struct lp_writer *w);
 /*

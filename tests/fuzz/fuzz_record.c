@@ -33,8 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lp_record_init(&b);
 	if (lp_record_parse(&a, p, size) == LP_OK) {
 		if (a.canonical) {
-			json_t *v = json_loadb(p, size, JSON_REJECT_DUPLICATES,
-			    NULL);
+			json_t *v =
+			    json_loadb(p, size, JSON_REJECT_DUPLICATES, NULL);
 
 			if (v == NULL)
 				abort();
@@ -49,7 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (lp_lineage_stamp(&lg, &a, 5, &x) !=
 		    lp_lineage_stamp(&lg, &b, 5, &y))
 			abort();
-		if (x.len != y.len || (x.len > 0 && memcmp(x.p, y.p, x.len) != 0))
+		if (x.len != y.len ||
+		    (x.len > 0 && memcmp(x.p, y.p, x.len) != 0))
 			abort();
 	}
 	lp_record_release(&a);

@@ -18,29 +18,50 @@ struct test {
 static struct test tests[256];
 static int ntests, failed_asserts, test_failed;
 
-#define TEST(t) \
-	static void test_##t(void); \
-	__attribute__((constructor)) static void reg_##t(void) \
-	{ tests[ntests].name = #t; tests[ntests++].fn = test_##t; } \
+#define TEST(t)                                                                \
+	static void test_##t(void);                                            \
+	__attribute__((constructor)) static void reg_##t(void)                 \
+	{                                                                      \
+		tests[ntests].name = #t;                                       \
+		tests[ntests++].fn = test_##t;                                 \
+	}                                                                      \
 	static void test_##t(void)
 
-#define FAIL(...) do { \
-	fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); \
-	failed_asserts++; test_failed = 1; } while (0)
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fputc('\n', stderr);                                           \
+		failed_asserts++;                                              \
+		test_failed = 1;                                               \
+	} while (0)
 
-#define assert_true(c) do { if (!(c)) FAIL("expected %s", #c); } while (0)
-#define assert_eq_int(a, b) do { long long a_ = (long long)(a), \
-	b_ = (long long)(b); if (a_ != b_) \
-	FAIL("%s == %lld, expected %lld", #a, a_, b_); } while (0)
-#define assert_eq_str(a, b) do { const char *a_ = (a), *b_ = (b); \
-	if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) \
-	FAIL("%s == \"%s\", expected \"%s\"", #a, a_ ? a_ : "(null)", \
-	b_ ? b_ : "(null)"); } while (0)
-#define assert_eq_mem(a, alen, b, blen) do { if ((alen) != (blen) || \
-	memcmp((a), (b), (alen)) != 0) FAIL("%s == \"%.*s\", expected " \
-	"\"%.*s\"", #a, (int)(alen), (const char *)(a), (int)(blen), \
-	(const char *)(b)); } while (0)
+#define assert_true(c)                                                         \
+	do {                                                                   \
+		if (!(c))                                                      \
+			FAIL("expected %s", #c);                               \
+	} while (0)
+#define assert_eq_int(a, b)                                                    \
+	do {                                                                   \
+		long long a_ = (long long)(a), b_ = (long long)(b);            \
+		if (a_ != b_)                                                  \
+			FAIL("%s == %lld, expected %lld", #a, a_, b_);         \
+	} while (0)
+#define assert_eq_str(a, b)                                                    \
+	do {                                                                   \
+		const char *a_ = (a), *b_ = (b);                               \
+		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)           \
+			FAIL("%s == \"%s\", expected \"%s\"", #a,              \
+			    a_ ? a_ : "(null)", b_ ? b_ : "(null)");           \
+	} while (0)
+#define assert_eq_mem(a, alen, b, blen)                                        \
+	do {                                                                   \
+		if ((alen) != (blen) || memcmp((a), (b), (alen)) != 0)         \
+			FAIL("%s == \"%.*s\", expected "                       \
+			     "\"%.*s\"",                                       \
+			    #a, (int)(alen), (const char *)(a), (int)(blen),   \
+			    (const char *)(b));                                \
+	} while (0)
 
 static int
 run_tests(int argc, char **argv)
@@ -64,8 +85,11 @@ run_tests(int argc, char **argv)
 	return nfail ? 1 : 0;
 }
 
-#define RUN_TESTS() int main(int argc, char **argv) \
-	{ return run_tests(argc, argv); }
+#define RUN_TESTS()                                                            \
+	int main(int argc, char **argv)                                        \
+	{                                                                      \
+		return run_tests(argc, argv);                                  \
+	}
 
 /* Write n bytes to a fresh temporary file; returns its malloc'd path. */
 static __attribute__((unused)) char *

@@ -22,14 +22,14 @@ write_events(const char *path, int n, const char *tool)
 
 	assert_eq_int(lp_audit_open(&a, path, tool, "run1"), 0);
 	for (i = 0; i < n; i++)
-		assert_eq_int(lp_audit_event(&a, "check",
-		    json_pack("{s:i}", "i", i)), 0);
+		assert_eq_int(
+		    lp_audit_event(&a, "check", json_pack("{s:i}", "i", i)), 0);
 	lp_audit_close(&a);
 }
 
 static void
-rewrite(const char *path, int skip_line, const char *edit_from,
-    const char *edit_to)
+rewrite(
+    const char *path, int skip_line, const char *edit_from, const char *edit_to)
 {
 	FILE *f = fopen(path, "r");
 	struct lp_buf all = LP_BUF_INIT;
@@ -41,8 +41,8 @@ rewrite(const char *path, int skip_line, const char *edit_from,
 
 		if (++no == skip_line)
 			continue;
-		if (edit_from != NULL && (hit = strstr(line, edit_from)) != NULL &&
-		    no == 3) {
+		if (edit_from != NULL &&
+		    (hit = strstr(line, edit_from)) != NULL && no == 3) {
 			lp_buf_add(&all, line, (size_t)(hit - line));
 			lp_buf_adds(&all, edit_to);
 			lp_buf_adds(&all, hit + strlen(edit_from));
@@ -71,7 +71,7 @@ TEST(chain_verifies_and_breaks)
 
 	p = fresh_log();
 	write_events(p, 5, "lp-a");
-	rewrite(p, 2, NULL, NULL);	/* delete line 2 */
+	rewrite(p, 2, NULL, NULL); /* delete line 2 */
 	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_FAILED);
 	assert_eq_int(line, 2);
 	unlink(p);
@@ -94,8 +94,8 @@ TEST(concurrent_appends_never_interleave)
 
 			lp_audit_open(&a, p, "lp-x", "r");
 			for (k = 0; k < 200; k++)
-				lp_audit_event(&a, "e", json_pack("{s:i,s:i}",
-				    "proc", i, "k", k));
+				lp_audit_event(&a, "e",
+				    json_pack("{s:i,s:i}", "proc", i, "k", k));
 			lp_audit_close(&a);
 			_exit(0);
 		}
@@ -113,12 +113,13 @@ TEST(concurrent_appends_never_interleave)
 
 TEST(argv_hides_secrets)
 {
-	char *argv[] = { "lp-translate", "--api-key", "sk-123", "--token=abc",
-		"--api-key-file", "/k", "-j", "4" };
+	char *argv[] = {"lp-translate", "--api-key", "sk-123", "--token=abc",
+	    "--api-key-file", "/k", "-j", "4"};
 	json_t *a = lp_audit_argv(8, argv);
 	char *s = json_dumps(a, JSON_COMPACT);
 
-	assert_eq_str(s, "[\"lp-translate\",\"--api-key\",\"***\","
+	assert_eq_str(s,
+	    "[\"lp-translate\",\"--api-key\",\"***\","
 	    "\"--token=***\",\"--api-key-file\",\"/k\",\"-j\",\"4\"]");
 	free(s);
 	json_decref(a);

@@ -10,14 +10,18 @@ TEST(sha256_vectors)
 	int i;
 
 	lp_sha256_hex("", 0, hex);
-	assert_eq_str(hex, "e3b0c44298fc1c149afbf4c8996fb924"
+	assert_eq_str(hex,
+	    "e3b0c44298fc1c149afbf4c8996fb924"
 	    "27ae41e4649b934ca495991b7852b855");
 	lp_sha256_hex("abc", 3, hex);
-	assert_eq_str(hex, "ba7816bf8f01cfea414140de5dae2223"
+	assert_eq_str(hex,
+	    "ba7816bf8f01cfea414140de5dae2223"
 	    "b00361a396177a9cb410ff61f20015ad");
-	lp_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	    56, hex);
-	assert_eq_str(hex, "248d6a61d20638b8e5c026930c3e6039"
+	lp_sha256_hex(
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+	    hex);
+	assert_eq_str(hex,
+	    "248d6a61d20638b8e5c026930c3e6039"
 	    "a33ce45964ff2167f6ecedd419db06c1");
 	/* One million 'a', fed in pieces. */
 	memset(million, 'a', sizeof(million));

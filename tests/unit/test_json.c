@@ -36,7 +36,7 @@ TEST(strings)
 static int
 scans(const char *s)
 {
-	struct lp_json_members ms = { 0 };
+	struct lp_json_members ms = {0};
 	int r = lp_json_scan(s, strlen(s), &ms);
 
 	lp_json_members_release(&ms);
@@ -75,7 +75,7 @@ TEST(scan_accepts_canonical_only)
 /* The scanner's promise: accepted means Jansson + dump gives the same bytes. */
 TEST(scan_promise_on_random_records)
 {
-	struct lp_json_members ms = { 0 };
+	struct lp_json_members ms = {0};
 	struct lp_buf b = LP_BUF_INIT, c = LP_BUF_INIT;
 	int i, accepted = 0;
 
@@ -109,7 +109,7 @@ TEST(scan_promise_on_random_records)
 TEST(find_member)
 {
 	const char *s = "{\"id\":\"x\",\"lineage\":{\"steps\":[]}}";
-	struct lp_json_members ms = { 0 };
+	struct lp_json_members ms = {0};
 	const struct lp_json_member *m;
 
 	assert_true(lp_json_scan(s, strlen(s), &ms));

@@ -34,16 +34,17 @@ TEST(fast_path_equals_slow_path)
 	struct lp_lineage lg[3];
 	struct lp_buf line = LP_BUF_INIT;
 	static const char *const fixed[] = {
-		"{}",
-		"{\"id\":\"a\"}",
-		"{\"id\":\"a\",\"lineage\":{}}",
-		"{\"lineage\":{\"steps\":[]},\"z\":1}",
-		"{\"lineage\":{\"pipeline_version\":\"p1\",\"steps\":[{\"tool\":\"x\"}]}}",
-		"{\"lineage\":{\"pipeline_version\":\"old\",\"steps\":[1]}}",
-		"{\"lineage\":{\"steps\":{}}}",
-		"{\"lineage\":\"nope\"}",
-		"{\"lineage\":{\"task_id\":\"t\",\"pipeline_version\":\"p1\","
-		    "\"dataset_version\":\"d\",\"steps\":[]}}",
+	    "{}",
+	    "{\"id\":\"a\"}",
+	    "{\"id\":\"a\",\"lineage\":{}}",
+	    "{\"lineage\":{\"steps\":[]},\"z\":1}",
+	    "{\"lineage\":{\"pipeline_version\":\"p1\",\"steps\":[{\"tool\":"
+	    "\"x\"}]}}",
+	    "{\"lineage\":{\"pipeline_version\":\"old\",\"steps\":[1]}}",
+	    "{\"lineage\":{\"steps\":{}}}",
+	    "{\"lineage\":\"nope\"}",
+	    "{\"lineage\":{\"task_id\":\"t\",\"pipeline_version\":\"p1\","
+	    "\"dataset_version\":\"d\",\"steps\":[]}}",
 	};
 	size_t i;
 	int k;
@@ -65,8 +66,8 @@ TEST(fast_path_equals_slow_path)
 			if (i % 2)
 				json_object_set_new(lin, "steps", json_array());
 			if (i % 5 == 0)
-				json_object_set_new(lin, "pipeline_version",
-				    json_string("p1"));
+				json_object_set_new(
+				    lin, "pipeline_version", json_string("p1"));
 			json_object_set_new(r, "lineage", lin);
 		}
 		lp_buf_reset(&line);
@@ -98,13 +99,14 @@ TEST(step_shape_and_fixed_run_id)
 	assert_eq_int(lp_lineage_stamp(&a, &r, lp_lineage_now(&a), &out), 0);
 	v = json_loadb(out.p, out.len, 0, NULL);
 	assert_eq_str(json_string_value(json_object_get(
-	    json_object_get(v, "lineage"), "task_id")), "task");
-	step = json_array_get(json_object_get(json_object_get(v, "lineage"),
-	    "steps"), 0);
-	assert_eq_str(json_string_value(json_object_get(step, "tool")),
-	    "lp-clean");
-	assert_eq_int(json_integer_value(json_object_get(step, "at")),
-	    1700000000000LL);
+			  json_object_get(v, "lineage"), "task_id")),
+	    "task");
+	step = json_array_get(
+	    json_object_get(json_object_get(v, "lineage"), "steps"), 0);
+	assert_eq_str(
+	    json_string_value(json_object_get(step, "tool")), "lp-clean");
+	assert_eq_int(
+	    json_integer_value(json_object_get(step, "at")), 1700000000000LL);
 	/* A step is tens of bytes, not hundreds. */
 	assert_true(out.len - strlen(in) < 200);
 	json_decref(v);

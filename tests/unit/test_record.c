@@ -13,11 +13,12 @@ TEST(canonical_and_lazy_get)
 	struct lp_record r;
 
 	lp_record_init(&r);
-	assert_eq_int(parse(&r, "{\"id\":\"a\",\"price\":{\"amount\":649.99}}"),
-	    0);
+	assert_eq_int(
+	    parse(&r, "{\"id\":\"a\",\"price\":{\"amount\":649.99}}"), 0);
 	assert_true(r.canonical);
 	assert_eq_str(lp_record_get_str(&r, "id"), "a");
-	assert_true(json_real_value(lp_record_get(&r, "price.amount")) == 649.99);
+	assert_true(
+	    json_real_value(lp_record_get(&r, "price.amount")) == 649.99);
 	assert_true(lp_record_get(&r, "price.currency") == NULL);
 	assert_true(lp_record_get(&r, "id.x") == NULL);
 	assert_true(r.root == NULL);
@@ -64,11 +65,11 @@ TEST(set_by_path)
 
 	lp_record_init(&r);
 	assert_eq_int(parse(&r, "{\"id\":\"a\",\"x\":1}"), 0);
-	assert_eq_int(lp_record_set(&r, "attrs.storage_gb", json_integer(128)),
-	    0);
+	assert_eq_int(
+	    lp_record_set(&r, "attrs.storage_gb", json_integer(128)), 0);
 	assert_true(r.modified);
-	assert_eq_int(json_integer_value(lp_record_get(&r, "attrs.storage_gb")),
-	    128);
+	assert_eq_int(
+	    json_integer_value(lp_record_get(&r, "attrs.storage_gb")), 128);
 	assert_eq_int(lp_record_set(&r, "x.y", json_true()), LP_FAILED);
 	lp_record_release(&r);
 }

@@ -37,7 +37,7 @@ static int
 slurp(const void *data, size_t n, size_t max_line)
 {
 	char *path = tmpfile_with(data, n);
-	char *files[1] = { path };
+	char *files[1] = {path};
 	struct lp_reader r;
 	const char *line;
 	size_t len;
@@ -131,10 +131,11 @@ TEST(over_long_line)
 TEST(missing_file)
 {
 	struct lp_reader r;
-	char *files[1] = { "/nonexistent/x.jsonl" };
+	char *files[1] = {"/nonexistent/x.jsonl"};
 
 	assert_eq_int(lp_reader_open(&r, files, 1, 0), LP_FATAL);
-	assert_true(strstr(r.err, "cannot open '/nonexistent/x.jsonl'") != NULL);
+	assert_true(
+	    strstr(r.err, "cannot open '/nonexistent/x.jsonl'") != NULL);
 	lp_reader_close(&r);
 }
 
@@ -149,13 +150,13 @@ TEST(writer_gzip_deterministic_and_atomic)
 	snprintf(path, sizeof(path), "%s/out.gz", dir);
 	assert_eq_int(lp_writer_open(&w, path, 6), 0);
 	lp_writer_write(&w, "{\"a\":1}\n", 8);
-	assert_true(access(path, F_OK) != 0);	/* not yet under its name */
+	assert_true(access(path, F_OK) != 0); /* not yet under its name */
 	assert_eq_int(lp_writer_close(&w, 1), 0);
 	f = fopen(path, "rb");
 	na = fread(a, 1, sizeof(a), f);
 	fclose(f);
 	assert_eq_int(a[0] & 0xff, 0x1f);
-	assert_eq_int(a[4] | a[5] | a[6] | a[7], 0);	/* mtime 0 */
+	assert_eq_int(a[4] | a[5] | a[6] | a[7], 0); /* mtime 0 */
 	assert_eq_int(lp_writer_open(&w, path, 6), 0);
 	lp_writer_write(&w, "{\"a\":1}\n", 8);
 	assert_eq_int(lp_writer_close(&w, 1), 0);
@@ -172,7 +173,7 @@ TEST(writer_gzip_deterministic_and_atomic)
 	fclose(f);
 	assert_eq_mem(a, na, b, nb);
 	unlink(path);
-	assert_eq_int(rmdir(dir), 0);	/* fails if a temporary was left */
+	assert_eq_int(rmdir(dir), 0); /* fails if a temporary was left */
 }
 
 RUN_TESTS()

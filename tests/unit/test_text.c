@@ -7,8 +7,8 @@ TEST(utf8_valid_and_invalid)
 	size_t bad = 99;
 
 	assert_true(lp_utf8_valid("plain", 5, NULL));
-	assert_true(lp_utf8_valid("\xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80", 11,
-	    NULL));
+	assert_true(lp_utf8_valid(
+	    "\xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80", 11, NULL));
 	assert_true(!lp_utf8_valid("ab\xff", 3, &bad));
 	assert_eq_int(bad, 2);
 	/* overlong "/" */
