@@ -1,4 +1,5 @@
 #include "lp/lp.h"
+#include "lp/buf.h"
 #include "lp/text.h"
 #include "test.h"
 
@@ -35,6 +36,66 @@ TEST(parse_size)
 	assert_eq_int(lp_parse_size("x"), -1);
 	assert_eq_int(lp_parse_size("12q"), -1);
 	assert_eq_int(lp_parse_size("-5"), -1);
+}
+
+static const char *
+norm(const char *s, unsigned flags)
+{
+	static struct lp_text t;
+	static struct lp_buf b;
+
+	lp_buf_reset(&b);
+	if (lp_text_normalize(&t, s, strlen(s), flags, &b) != LP_OK)
+		return "(failed)";
+	return b.p ? b.p : "";
+}
+
+TEST(normalize_unicode)
+{
+	/* Full-width letters and digits, a ligature, NBSP, soft hyphen. */
+	assert_eq_str(norm("\xef\xbc\xa9\xef\xbd\x90\xef\xbd\x88\xef\xbd\x8f"
+			   "\xef\xbd\x8e\xef\xbd\x85 \xef\xbc\x91\xef\xbc\x93",
+			  LP_TEXT_FOLD),
+	    "iphone 13");
+	assert_eq_str(norm("\xef\xac\x81ne\xc2\xa0print", 0), "fine print");
+	assert_eq_str(norm("co\xc2\xadoperate", 0), "cooperate");
+	/* Zero-width space, controls, tabs and line breaks. */
+	assert_eq_str(norm("  a\xe2\x80\x8b"
+			   "b\t\tc\r\nd\x01 ",
+			  0),
+	    "ab c d");
+	/* Unicode case folding, not just ASCII. */
+	assert_eq_str(
+	    norm(
+		"STRASSE \xc3\x84PFEL \xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91",
+		LP_TEXT_FOLD),
+	    "strasse \xc3\xa4pfel \xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1");
+	assert_eq_str(norm("Stra\xc3\x9f"
+			   "e",
+			  LP_TEXT_FOLD),
+	    "strasse");
+	/* CJK stays as it is; case kept without the flag. */
+	assert_eq_str(norm("\xe4\xb8\xad\xe6\x96\x87 ABC", 0),
+	    "\xe4\xb8\xad\xe6\x96\x87 ABC");
+	assert_eq_str(norm("", LP_TEXT_FOLD), "");
+	assert_eq_str(norm("   ", LP_TEXT_FOLD), "");
+	assert_eq_str(norm("bad \xff", LP_TEXT_FOLD), "(failed)");
+}
+
+TEST(ascii_shortcut_matches_utf8proc)
+{
+	static const char *const cases[] = {"  Apple  iPhone 13 PRO  ",
+	    "L@@K!!! 128GB", "a", " ", "~{}|", "MiXeD   CaSe   "};
+	char a[256];
+	size_t i;
+	unsigned f;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		for (f = 0; f <= LP_TEXT_FOLD; f++) {
+			snprintf(a, sizeof(a), "%s", norm(cases[i], f));
+			assert_eq_str(
+			    a, norm(cases[i], f | LP_TEXT_NO_SHORTCUT));
+		}
 }
 
 RUN_TESTS()
