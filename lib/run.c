@@ -61,13 +61,7 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	if (lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", run->out.err);
 	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE) {
-		size_t n = strlen(lp_opts.quarantine);
-		int qgz =
-		    n > 3 && strcmp(lp_opts.quarantine + n - 3, ".gz") == 0;
-
-		if (lp_writer_open(&run->quar, lp_opts.quarantine,
-			qgz ? lp_gzip_level() : 0) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", run->quar.err);
+		lp_run_side_open(run, &run->quar, lp_opts.quarantine);
 		run->have_quar = 1;
 	}
 	if (lp_opts.audit != NULL) {
@@ -265,8 +259,19 @@ lp_run_reject(struct lp_run *run, struct lp_record *rec, const char *reason)
 	return bad(run, rec->file, rec->line, reason, rec->text, rec->len, 0);
 }
 
+void
+lp_run_side_open(struct lp_run *run, struct lp_writer *w, const char *path)
+{
+	size_t n = strlen(path);
+	int gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
+
+	(void)run;
+	if (lp_writer_open(w, path, gz ? lp_gzip_level() : 0) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", w->err);
+}
+
 int
-lp_run_emit(struct lp_run *run, struct lp_record *rec)
+lp_run_emit_to(struct lp_run *run, struct lp_record *rec, struct lp_writer *w)
 {
 	lp_buf_reset(&run->obuf);
 	if (lp_lineage_stamp(&run->lineage, rec, lp_lineage_now(&run->lineage),
@@ -274,17 +279,27 @@ lp_run_emit(struct lp_run *run, struct lp_record *rec)
 		char reason[sizeof(rec->err)];
 
 		memcpy(reason, rec->err, sizeof(reason));
-		return lp_run_reject(run, rec, reason);
+		return lp_run_reject(run, rec, reason) == LP_OK ? LP_FAILED
+								: LP_EOF;
 	}
-	if (lp_writer_write(&run->out, run->obuf.p, run->obuf.len) != LP_OK) {
-		if (!run->out.broken_pipe) {
-			lp_warnx("%s", run->out.err);
+	if (lp_writer_write(w, run->obuf.p, run->obuf.len) != LP_OK) {
+		if (!w->broken_pipe) {
+			lp_warnx("%s", w->err);
 			run->status = LP_EXIT_IOERR;
 		}
 		return LP_EOF;
 	}
-	run->n_out++;
 	return LP_OK;
+}
+
+int
+lp_run_emit(struct lp_run *run, struct lp_record *rec)
+{
+	int rc = lp_run_emit_to(run, rec, &run->out);
+
+	if (rc == LP_OK)
+		run->n_out++;
+	return rc == LP_FAILED ? LP_OK : rc;
 }
 
 void

@@ -339,12 +339,30 @@ lp_gzip_level(void)
 	return 6;
 }
 
+/* Only a regular file (or a new name) is replaced atomically by rename. */
+static int
+regular_or_new(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+}
+
 int
 lp_writer_open(struct lp_writer *w, const char *path, int level)
 {
 	memset(w, 0, sizeof(*w));
 	w->fd = STDOUT_FILENO;
-	if (path != NULL && strcmp(path, "-") != 0) {
+	if (path != NULL && strcmp(path, "-") != 0 && !regular_or_new(path)) {
+		/* A FIFO, a device, /dev/stdout: write straight to it. */
+		w->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (w->fd < 0) {
+			snprintf(w->err, sizeof(w->err), "cannot open '%s': %s",
+			    path, strerror(errno));
+			return LP_FATAL;
+		}
+		w->direct = 1;
+	} else if (path != NULL && strcmp(path, "-") != 0) {
 		size_t n = strlen(path);
 
 		w->path = lp_xstrdup(path);

@@ -50,6 +50,19 @@ void lp_run_open(
 int lp_run_next(struct lp_run *run, struct lp_record **rec);
 /* Stamp and write a record.  LP_OK, or LP_EOF when output is gone. */
 int lp_run_emit(struct lp_run *run, struct lp_record *rec);
+/*
+ * Open a side output (dropped records, say): gzip when the name ends in
+ * ".gz", plain otherwise.  Exits with a message on failure.
+ */
+void lp_run_side_open(
+    struct lp_run *run, struct lp_writer *w, const char *path);
+/*
+ * Stamp and write a record to a side output (not counted as out).  LP_OK;
+ * LP_FAILED when the record could not be stamped (the error policy has
+ * handled it); LP_EOF when the run must stop.
+ */
+int lp_run_emit_to(
+    struct lp_run *run, struct lp_record *rec, struct lp_writer *w);
 /* A record the tool leaves out by design. */
 void lp_run_drop(struct lp_run *run);
 /*

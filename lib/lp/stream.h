@@ -68,6 +68,7 @@ struct lp_writer {
 	int fd;
 	int gz;
 	int broken_pipe;
+	int direct; /* a FIFO or device given by name: no rename */
 	int failed;
 	z_stream z;
 	struct lp_buf buf;

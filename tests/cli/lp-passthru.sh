@@ -88,6 +88,14 @@ expect '-o keeps the old file on failure' sh -c "[ $st -eq 65 ] && [ \"\$(cat ke
 expect 'no temporary files are left' sh -c '! ls | grep -q "\.tmp\."'
 check 74 '-q -o /nonexistent/dir/out.gz' '{}\n' '' "lp-passthru: cannot create '/nonexistent/dir/out.gz': No such file or directory\n"
 
+# A FIFO or device given to -o or --stats is written directly, never replaced.
+mkfifo ofifo
+cat ofifo > fifo.out &
+printf '{"id":"a"}\n' | "$TOOL" -q --plain -o ofifo --stats /dev/null
+wait $!
+expect '-o FIFO written directly' grep -q '"id":"a"' fifo.out
+expect 'FIFO still a FIFO, /dev/null still a device' sh -c '[ -p ofifo ] && [ -c /dev/null ]'
+
 # Help, version, usage errors.
 "$TOOL" -h > h1.txt 2> h1.err; s1=$?
 "$TOOL" --help > h2.txt 2> h2.err; s2=$?

@@ -1,0 +1,43 @@
+#include "lp/lp.h"
+#include "lp/keyset.h"
+#include "test.h"
+
+TEST(add_find_grow)
+{
+	struct lp_keyset s;
+	uint32_t old = 0;
+	char buf[32];
+	int i, added = 0;
+
+	lp_keyset_init(&s, 1);
+	for (i = 0; i < 100000; i++) {
+		int n = snprintf(buf, sizeof(buf), "key-%d", i % 60000);
+
+		added += lp_keyset_add(
+		    &s, lp_key128_of(buf, (size_t)n), (uint32_t)i, &old);
+	}
+	assert_eq_int(added, 60000);
+	assert_eq_int(s.n, 60000);
+	/* The value of a repeated key is the first one's. */
+	assert_eq_int(lp_keyset_add(&s, lp_key128_of("key-7", 5), 99, &old), 0);
+	assert_eq_int(old, 7);
+	assert_true(lp_keyset_has(&s, lp_key128_of("key-59999", 9)));
+	assert_true(!lp_keyset_has(&s, lp_key128_of("key-60000", 9)));
+	/* At most 40 bytes a key without values. */
+	assert_true(lp_keyset_bytes(&s) <= 60000 * (16 + 4) * 2.5);
+	lp_keyset_release(&s);
+}
+
+TEST(zero_key)
+{
+	struct lp_keyset s;
+	struct lp_key128 z = {0, 0};
+
+	lp_keyset_init(&s, 0);
+	assert_eq_int(lp_keyset_add(&s, z, 0, NULL), 1);
+	assert_eq_int(lp_keyset_add(&s, z, 0, NULL), 0);
+	assert_true(lp_keyset_has(&s, z));
+	lp_keyset_release(&s);
+}
+
+RUN_TESTS()

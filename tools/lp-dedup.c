@@ -1,0 +1,194 @@
+/*
+ * lp-dedup: drop records whose key was seen before, keeping an account of
+ * what went.  Keys are one or more fields, compared after liblp's text
+ * normalisation (NFKC, case folding, white space), stored as 128-bit
+ * digests.  The first occurrence wins and output keeps input order.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp/lp.h"
+#include "lp/cli.h"
+#include "lp/json.h"
+#include "lp/keyset.h"
+#include "lp/log.h"
+#include "lp/run.h"
+#include "lp/text.h"
+
+enum { OPT_DROPPED = LP_OPT_TOOL_BASE, OPT_MARK };
+
+static const struct lp_tool tool = {"lp-dedup",
+    "[-qv] [-o file] [-k field[,field...]] [--dropped file] [--mark]\n"
+    "       [file ...]",
+    "Drop records whose key was seen before (exact duplicates).",
+    "  -k, --key=FIELDS          fields that make the key, comma-separated\n"
+    "                            dotted paths (default id); text is compared\n"
+    "                            after normalisation (NFKC, case, spaces)\n"
+    "      --dropped=FILE        write each dropped record to FILE with\n"
+    "                            dup {of, similarity, method}\n"
+    "      --mark                keep every record; mark duplicates with dup\n"
+    "                            instead of dropping them\n"};
+
+static const struct option longopts[] = {LP_COMMON_LONGOPTS,
+    {"dropped", required_argument, NULL, OPT_DROPPED},
+    {"key", required_argument, NULL, 'k'},
+    {"mark", no_argument, NULL, OPT_MARK}, {NULL, 0, NULL, 0}};
+
+/*
+ * The key text of rec: each field's normalised text (or canonical JSON for
+ * numbers and the rest), separated by U+001F.  0 if no key field is there.
+ */
+static int
+make_key(struct lp_record *rec, char **fields, int nfields,
+    struct lp_text *norm, struct lp_buf *key)
+{
+	int i, found = 0;
+
+	lp_buf_reset(key);
+	for (i = 0; i < nfields; i++) {
+		json_t *v = lp_record_get(rec, fields[i]);
+
+		if (i > 0)
+			lp_buf_addc(key, '\x1f');
+		if (v == NULL || json_is_null(v)) {
+			lp_buf_addc(key, '\x1e'); /* absent */
+			continue;
+		}
+		found = 1;
+		if (json_is_string(v))
+			lp_text_normalize(norm, json_string_value(v),
+			    json_string_length(v), LP_TEXT_FOLD, key);
+		else
+			lp_json_dump(v, key);
+	}
+	return found;
+}
+
+/* Where a kept record can be named: its id, else file:line. */
+static void
+name_of(struct lp_record *rec, struct lp_buf *ids)
+{
+	const char *id = lp_record_get_str(rec, "id");
+
+	if (id != NULL)
+		lp_buf_adds(ids, id);
+	else
+		lp_buf_addf(ids, "%s:%lu", rec->file, rec->line);
+	lp_buf_addc(ids, '\0');
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *keyspec = "id", *dropped = NULL;
+	struct lp_buf config = LP_BUF_INIT, key = LP_BUF_INIT,
+		      ids = LP_BUF_INIT;
+	struct lp_text norm = {NULL, 0};
+	struct lp_keyset seen;
+	struct lp_writer dw;
+	struct lp_record *rec;
+	struct lp_run run;
+	char **fields = NULL, *spec, *save = NULL, *f;
+	int ch, nfields = 0, mark = 0, track, status = LP_EXIT_OK;
+	long long dups = 0, nokey = 0;
+
+	lp_cli_init(argc, argv, &tool);
+	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS "k:", longopts,
+		    NULL)) != -1) {
+		switch (ch) {
+		case 'k':
+			keyspec = optarg;
+			break;
+		case OPT_DROPPED:
+			dropped = optarg;
+			break;
+		case OPT_MARK:
+			mark = 1;
+			break;
+		default:
+			lp_cli_common(ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (mark && dropped != NULL)
+		lp_cli_usage("--mark keeps every record: it does not go with "
+			     "--dropped");
+	spec = lp_xstrdup(keyspec);
+	for (f = strtok_r(spec, ",", &save); f != NULL;
+	     f = strtok_r(NULL, ",", &save)) {
+		fields = lp_xrealloc(
+		    fields, sizeof(*fields) * (size_t)(nfields + 1));
+		fields[nfields++] = f;
+	}
+	if (nfields == 0)
+		lp_cli_usage(
+		    "invalid --key '%s' (want field[,field...])", keyspec);
+	lp_buf_addf(&config, "key=%s;mark=%d", keyspec, mark);
+
+	/* Naming the kept record costs memory: only when it is shown. */
+	track = mark || dropped != NULL;
+	lp_keyset_init(&seen, track);
+	lp_run_open(&run, argc, argv, config.p);
+	if (dropped != NULL)
+		lp_run_side_open(&run, &dw, dropped);
+	while (lp_run_next(&run, &rec) == LP_OK) {
+		uint32_t at = (uint32_t)ids.len, of = 0;
+		int rc;
+
+		if (!make_key(rec, fields, nfields, &norm, &key)) {
+			nokey++;
+			if (lp_run_emit(&run, rec) != LP_OK)
+				break;
+			continue;
+		}
+		if (track && ids.len > UINT32_MAX - 4096)
+			lp_errx(LP_EXIT_FAIL,
+			    "too many kept ids to name for "
+			    "--mark or --dropped");
+		if (lp_keyset_add(
+			&seen, lp_key128_of(key.p, key.len), at, &of)) {
+			if (track)
+				name_of(rec, &ids);
+			if (lp_run_emit(&run, rec) != LP_OK)
+				break;
+			continue;
+		}
+		dups++;
+		if (track)
+			lp_record_set(rec, "dup",
+			    json_pack("{s:s,s:f,s:s}", "of", ids.p + of,
+				"similarity", 1.0, "method", "exact"));
+		if (mark) {
+			if (lp_run_emit(&run, rec) != LP_OK)
+				break;
+			continue;
+		}
+		lp_run_drop(&run);
+		if (dropped != NULL &&
+		    (rc = lp_run_emit_to(&run, rec, &dw)) == LP_EOF)
+			break;
+	}
+	if (dropped != NULL && lp_writer_close(&dw, 1) != LP_OK) {
+		lp_warnx("%s: %s", dropped, dw.err);
+		status = LP_EXIT_IOERR;
+	}
+	lp_run_count(&run, "dropped_exact", mark ? 0 : dups);
+	lp_run_count(&run, "marked_exact", mark ? dups : 0);
+	lp_run_count(&run, "no_key", nokey);
+	lp_run_count(&run, "distinct_keys", (long long)seen.n);
+	lp_run_count(
+	    &run, "key_table_bytes", (long long)lp_keyset_bytes(&seen));
+	status = lp_run_close(&run, status);
+	lp_keyset_release(&seen);
+	lp_text_release(&norm);
+	lp_buf_release(&config);
+	lp_buf_release(&key);
+	lp_buf_release(&ids);
+	free(fields);
+	free(spec);
+	return status;
+}
