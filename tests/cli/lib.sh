@@ -65,3 +65,16 @@ finish() {
 	cd / && rm -rf "$T"
 	exit 0
 }
+
+# help_man_agree MANPAGE: the long options in "$TOOL --help" and the .Fl
+# entries of the man page are the same set, both ways.
+help_man_agree() {
+	"$TOOL" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u > help.opts
+	grep -o -- 'Fl -[a-z][a-z0-9-]*' "$1" | sed 's/^Fl /-/' | sort -u > man.opts
+	if diff -u help.opts man.opts > opts.diff; then
+		pass
+	else
+		fail "--help and $(basename "$1") list different options"
+		sed 's/^/    /' opts.diff
+	fi
+}
