@@ -167,6 +167,29 @@ lp_record_get_str(struct lp_record *r, const char *path)
 	return json_string_value(lp_record_get(r, path));
 }
 
+const char *
+lp_record_get_strn(struct lp_record *r, const char *path, size_t *len)
+{
+	const struct lp_json_member *m;
+	json_t *v;
+
+	/*
+	 * A top-level string without escapes in a canonical line is its own
+	 * value: no need to build it.
+	 */
+	if (r->root == NULL && strchr(path, '.') == NULL &&
+	    (m = lp_json_find(r->text, &r->ms, path, strlen(path))) != NULL &&
+	    r->text[m->val] == '"' &&
+	    memchr(r->text + m->val, '\\', m->vallen) == NULL) {
+		*len = m->vallen - 2;
+		return r->text + m->val + 1;
+	}
+	if ((v = lp_record_get(r, path)) == NULL || !json_is_string(v))
+		return NULL;
+	*len = json_string_length(v);
+	return json_string_value(v);
+}
+
 json_t *
 lp_record_root(struct lp_record *r)
 {

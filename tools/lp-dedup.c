@@ -48,20 +48,24 @@ make_key(struct lp_record *rec, char **fields, int nfields,
 
 	lp_buf_reset(key);
 	for (i = 0; i < nfields; i++) {
-		json_t *v = lp_record_get(rec, fields[i]);
+		const char *s;
+		size_t len;
+		json_t *v;
 
 		if (i > 0)
 			lp_buf_addc(key, '\x1f');
+		if ((s = lp_record_get_strn(rec, fields[i], &len)) != NULL) {
+			found = 1;
+			lp_text_normalize(norm, s, len, LP_TEXT_FOLD, key);
+			continue;
+		}
+		v = lp_record_get(rec, fields[i]);
 		if (v == NULL || json_is_null(v)) {
 			lp_buf_addc(key, '\x1e'); /* absent */
 			continue;
 		}
 		found = 1;
-		if (json_is_string(v))
-			lp_text_normalize(norm, json_string_value(v),
-			    json_string_length(v), LP_TEXT_FOLD, key);
-		else
-			lp_json_dump(v, key);
+		lp_json_dump(v, key);
 	}
 	return found;
 }

@@ -42,6 +42,12 @@ int lp_record_parse(struct lp_record *r, const char *text, size_t len);
 json_t *lp_record_get(struct lp_record *r, const char *path);
 /* String field or NULL. */
 const char *lp_record_get_str(struct lp_record *r, const char *path);
+/*
+ * String field and its length, or NULL.  Not NUL-terminated: the bytes may
+ * point into the line itself.  Valid until the record changes.
+ */
+const char *lp_record_get_strn(
+    struct lp_record *r, const char *path, size_t *len);
 /* The whole tree, for changing; the record will be written from it. */
 json_t *lp_record_root(struct lp_record *r);
 /*

@@ -22,6 +22,20 @@ TEST(canonical_and_lazy_get)
 	assert_true(lp_record_get(&r, "price.currency") == NULL);
 	assert_true(lp_record_get(&r, "id.x") == NULL);
 	assert_true(r.root == NULL);
+	{
+		size_t n = 0;
+		const char *s = lp_record_get_strn(&r, "id", &n);
+
+		assert_eq_mem(s, n, "a", 1);
+		assert_true(lp_record_get_strn(&r, "price", &n) == NULL);
+	}
+	assert_eq_int(parse(&r, "{\"t\":\"a\\nb\"}"), 0);
+	{
+		size_t n = 0;
+		const char *s = lp_record_get_strn(&r, "t", &n);
+
+		assert_eq_mem(s, n, "a\nb", 3);
+	}
 	lp_record_release(&r);
 }
 
