@@ -40,4 +40,38 @@ TEST(zero_key)
 	lp_keyset_release(&s);
 }
 
+/* Clusters that wrap round the table's end, through several doublings. */
+TEST(wrapping_clusters_survive_growth)
+{
+	struct lp_keyset s;
+	uint32_t old;
+	uint64_t i;
+	int missing = 0, wrong = 0;
+
+	lp_keyset_init(&s, 1);
+	for (i = 0; i < 20000; i++) {
+		/* Homes crowd the last slots of every table size. */
+		struct lp_key128 k = {(uint64_t)-1 - (i % 7), i + 1};
+
+		assert_eq_int(lp_keyset_add(&s, k, (uint32_t)i, NULL), 1);
+		if (i % 3 == 0) {
+			struct lp_key128 r = {i * 0x9e3779b97f4a7c15ULL, ~i};
+
+			lp_keyset_add(&s, r, 7, NULL);
+		}
+	}
+	for (i = 0; i < 20000; i++) {
+		struct lp_key128 k = {(uint64_t)-1 - (i % 7), i + 1};
+
+		if (!lp_keyset_has(&s, k))
+			missing++;
+		old = 0;
+		if (lp_keyset_add(&s, k, 0, &old) != 0 || old != (uint32_t)i)
+			wrong++;
+	}
+	assert_eq_int(missing, 0);
+	assert_eq_int(wrong, 0);
+	lp_keyset_release(&s);
+}
+
 RUN_TESTS()
