@@ -134,22 +134,32 @@ lp_sha256_hex(const void *p, size_t n, char hex[65])
 	hex[64] = '\0';
 }
 
+/* splitmix64's finaliser: a bijection with full avalanche. */
+static uint64_t
+fmix(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
 uint64_t
 lp_hash64(const void *data, size_t n, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		h ^= p[i];
 		h *= 0x100000001b3ULL;
 	}
-	/* splitmix64's finaliser spreads FNV's weak high bits. */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
+	/*
+	 * The seed goes in after the bytes, mixed: XORed into FNV's start
+	 * it could be cancelled by the first byte (hash("a", 1) equalled a
+	 * hash of another byte under seed 2).
+	 */
+	return fmix(h ^ fmix(seed + 0x9e3779b97f4a7c15ULL) ^ (uint64_t)n);
 }

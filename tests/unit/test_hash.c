@@ -38,6 +38,20 @@ TEST(hash64_spreads)
 	assert_true(lp_hash64("a", 1, 0) != lp_hash64("b", 1, 0));
 	assert_true(lp_hash64("a", 1, 0) != lp_hash64("a", 1, 1));
 	assert_eq_int(lp_hash64("abc", 3, 7) == lp_hash64("abc", 3, 7), 1);
+	/* A seed is not cancelled by the data: no cross-seed collisions. */
+	{
+		int i, j, same = 0;
+
+		for (i = 0; i < 256; i++)
+			for (j = 0; j < 256; j++) {
+				unsigned char a = (unsigned char)i,
+					      b = (unsigned char)j;
+
+				same +=
+				    lp_hash64(&a, 1, 1) == lp_hash64(&b, 1, 2);
+			}
+		assert_eq_int(same, 0);
+	}
 }
 
 RUN_TESTS()

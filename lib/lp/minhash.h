@@ -1,0 +1,50 @@
+/*
+ * Near-duplicate detection: shingles, MinHash signatures, LSH banding and
+ * the exact Jaccard similarity that verifies a candidate.
+ *
+ * Text is shingled after lp_text_normalize() (case folded): "words:K" takes
+ * every run of K words, "chars:K" every run of K code points (spaces
+ * included).  A text shorter than one shingle is one shingle.  Shingles
+ * are 64-bit hashes, kept sorted and unique, so the Jaccard similarity of
+ * two sets is a merge.  A signature holds, for each of nperm hash
+ * functions, the least hash over the set; the share of equal entries
+ * estimates the Jaccard similarity.
+ */
+#ifndef LP_MINHASH_H
+#define LP_MINHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct lp_shingling {
+	int words; /* 1: words, 0: code points */
+	int k;
+};
+
+struct lp_u64s {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+/* Parse "words:3" or "chars:5".  LP_OK or LP_FAILED. */
+int lp_shingling_parse(struct lp_shingling *sh, const char *spec);
+/* The sorted, unique shingle hashes of normalised text s[0..n). */
+void lp_shingles(const struct lp_shingling *sh, const char *s, size_t n,
+    struct lp_u64s *out);
+/* Jaccard similarity of two sorted unique sets; 1 for two empty sets. */
+double lp_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+/* sig[0..nperm) of a shingle set. */
+void lp_minhash(const uint64_t *set, size_t n, int nperm, uint64_t *sig);
+/*
+ * Bands and rows (bands * rows <= nperm) so that a pair at the threshold
+ * becomes a candidate with probability at least 0.995, with as few
+ * candidates below it as that allows.  Returns that probability.
+ */
+double lp_lsh_plan(double threshold, int nperm, int *bands, int *rows);
+/* Probability that a pair of similarity j becomes a candidate. */
+double lp_lsh_prob(double j, int bands, int rows);
+/* Hash of band b of a signature. */
+uint64_t lp_lsh_band(const uint64_t *sig, int b, int rows);
+void lp_u64s_release(struct lp_u64s *v);
+
+#endif

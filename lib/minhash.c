@@ -1,0 +1,173 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp/lp.h"
+#include "lp/buf.h"
+#include "lp/hash.h"
+#include "lp/minhash.h"
+
+int
+lp_shingling_parse(struct lp_shingling *sh, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	char *end;
+	long k;
+
+	if (colon == NULL)
+		return LP_FAILED;
+	if ((size_t)(colon - spec) == 5 && strncmp(spec, "words", 5) == 0)
+		sh->words = 1;
+	else if ((size_t)(colon - spec) == 5 && strncmp(spec, "chars", 5) == 0)
+		sh->words = 0;
+	else
+		return LP_FAILED;
+	k = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || k < 1 || k > 64)
+		return LP_FAILED;
+	sh->k = (int)k;
+	return LP_OK;
+}
+
+static void
+push(struct lp_u64s *out, uint64_t h)
+{
+	if (out->n == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 64;
+		out->v = lp_xrealloc(out->v, out->cap * sizeof(*out->v));
+	}
+	out->v[out->n++] = h;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+lp_shingles(
+    const struct lp_shingling *sh, const char *s, size_t n, struct lp_u64s *out)
+{
+	size_t starts[1024], nunits = 0, i, j;
+
+	out->n = 0;
+	/* Unit starts: words (after a space) or code points (lead bytes). */
+	for (i = 0; i < n && nunits < sizeof(starts) / sizeof(*starts) - 1;
+	     i++) {
+		if (sh->words ? (i == 0 || s[i - 1] == ' ') && s[i] != ' '
+			      : ((unsigned char)s[i] & 0xc0) != 0x80)
+			starts[nunits++] = i;
+	}
+	starts[nunits] = n;
+	if (nunits <= (size_t)sh->k) {
+		if (n > 0)
+			push(out, lp_hash64(s, n, 0));
+		return;
+	}
+	for (i = 0; i + (size_t)sh->k <= nunits; i++) {
+		size_t end = starts[i + (size_t)sh->k];
+
+		/* A word shingle ends before the space that follows it. */
+		if (sh->words && end > starts[i] && end < n)
+			end--;
+		push(out, lp_hash64(s + starts[i], end - starts[i], 0));
+	}
+	qsort(out->v, out->n, sizeof(*out->v), cmp_u64);
+	for (i = j = 0; i < out->n; i++)
+		if (j == 0 || out->v[j - 1] != out->v[i])
+			out->v[j++] = out->v[i];
+	out->n = j;
+}
+
+double
+lp_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, both = 0;
+
+	if (na == 0 && nb == 0)
+		return 1.0;
+	while (i < na && j < nb) {
+		if (a[i] == b[j]) {
+			both++;
+			i++;
+			j++;
+		} else if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	return (double)both / (double)(na + nb - both);
+}
+
+/* A strong 64-bit mix: each permutation is mix(x ^ seed_i). */
+static uint64_t
+mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void
+lp_minhash(const uint64_t *set, size_t n, int nperm, uint64_t *sig)
+{
+	int p;
+	size_t i;
+
+	for (p = 0; p < nperm; p++) {
+		uint64_t seed = mix((uint64_t)p + 0x9e3779b97f4a7c15ULL),
+			 m = ~0ULL;
+
+		for (i = 0; i < n; i++) {
+			uint64_t h = mix(set[i] ^ seed);
+
+			if (h < m)
+				m = h;
+		}
+		sig[p] = m;
+	}
+}
+
+double
+lp_lsh_prob(double j, int bands, int rows)
+{
+	return 1.0 - pow(1.0 - pow(j, rows), bands);
+}
+
+double
+lp_lsh_plan(double threshold, int nperm, int *bands, int *rows)
+{
+	int r;
+
+	/* The most rows (fewest stray candidates) that still find the pairs. */
+	for (r = nperm; r >= 1; r--) {
+		int b = nperm / r;
+
+		if (lp_lsh_prob(threshold, b, r) >= 0.995) {
+			*bands = b;
+			*rows = r;
+			return lp_lsh_prob(threshold, b, r);
+		}
+	}
+	*bands = nperm;
+	*rows = 1;
+	return lp_lsh_prob(threshold, nperm, 1);
+}
+
+uint64_t
+lp_lsh_band(const uint64_t *sig, int b, int rows)
+{
+	return lp_hash64(sig + (size_t)b * (size_t)rows,
+	    (size_t)rows * sizeof(*sig), (uint64_t)b);
+}
+
+void
+lp_u64s_release(struct lp_u64s *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = v->cap = 0;
+}
