@@ -171,3 +171,92 @@ lp_u64s_release(struct lp_u64s *v)
 	v->v = NULL;
 	v->n = v->cap = 0;
 }
+
+void
+lp_lsh_init(struct lp_lsh *l, int bands, int rows)
+{
+	l->bands = bands;
+	l->rows = rows;
+	l->cap = 4096;
+	l->n = 0;
+	if ((l->t = calloc(l->cap, sizeof(*l->t))) == NULL)
+		abort();
+}
+
+static void
+lsh_put(struct lp_lsh_entry *t, size_t cap, uint64_t key, uint32_t id)
+{
+	size_t i = (size_t)key & (cap - 1);
+
+	while (t[i].key != 0)
+		i = (i + 1) & (cap - 1);
+	t[i].key = key;
+	t[i].id = id;
+}
+
+static uint64_t
+band_key(const uint64_t *sig, int b, int rows)
+{
+	uint64_t k = lp_lsh_band(sig, b, rows);
+
+	return k != 0 ? k : 1;
+}
+
+void
+lp_lsh_add(struct lp_lsh *l, const uint64_t *sig, uint32_t id)
+{
+	int b;
+
+	if ((l->n + (size_t)l->bands) * 4 > l->cap * 3) {
+		size_t cap = l->cap * 2, i;
+		struct lp_lsh_entry *t = calloc(cap, sizeof(*t));
+
+		if (t == NULL)
+			abort();
+		for (i = 0; i < l->cap; i++)
+			if (l->t[i].key != 0)
+				lsh_put(t, cap, l->t[i].key, l->t[i].id);
+		free(l->t);
+		l->t = t;
+		l->cap = cap;
+	}
+	for (b = 0; b < l->bands; b++)
+		lsh_put(l->t, l->cap, band_key(sig, b, l->rows), id);
+	l->n += (size_t)l->bands;
+}
+
+void
+lp_lsh_query(const struct lp_lsh *l, const uint64_t *sig, struct lp_u64s *out)
+{
+	size_t i, j;
+	int b;
+
+	out->n = 0;
+	for (b = 0; b < l->bands; b++) {
+		uint64_t key = band_key(sig, b, l->rows);
+
+		for (i = (size_t)key & (l->cap - 1); l->t[i].key != 0;
+		     i = (i + 1) & (l->cap - 1))
+			if (l->t[i].key == key)
+				push(out, l->t[i].id);
+	}
+	qsort(out->v, out->n, sizeof(*out->v), cmp_u64);
+	for (i = j = 0; i < out->n; i++)
+		if (j == 0 || out->v[j - 1] != out->v[i])
+			out->v[j++] = out->v[i];
+	out->n = j;
+}
+
+size_t
+lp_lsh_bytes(const struct lp_lsh *l)
+{
+	return l->cap * sizeof(*l->t);
+}
+
+void
+lp_lsh_release(struct lp_lsh *l)
+{
+	free(l->t);
+	l->t = NULL;
+	l->cap = l->n = 0;
+}

@@ -47,4 +47,30 @@ double lp_lsh_prob(double j, int bands, int rows);
 uint64_t lp_lsh_band(const uint64_t *sig, int b, int rows);
 void lp_u64s_release(struct lp_u64s *v);
 
+/*
+ * An LSH index: for each band of a signature, band hash -> item id.  Open
+ * addressing; one 16-byte entry per band per item.
+ */
+struct lp_lsh_entry {
+	uint64_t key; /* 0: empty */
+	uint32_t id;
+};
+
+struct lp_lsh {
+	int bands, rows;
+	struct lp_lsh_entry *t;
+	size_t cap, n;
+};
+
+void lp_lsh_init(struct lp_lsh *l, int bands, int rows);
+void lp_lsh_add(struct lp_lsh *l, const uint64_t *sig, uint32_t id);
+/*
+ * The ids that share at least one band with sig, sorted and unique, into
+ * out (as uint64).
+ */
+void lp_lsh_query(
+    const struct lp_lsh *l, const uint64_t *sig, struct lp_u64s *out);
+size_t lp_lsh_bytes(const struct lp_lsh *l);
+void lp_lsh_release(struct lp_lsh *l);
+
 #endif

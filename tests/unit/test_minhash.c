@@ -95,6 +95,39 @@ TEST(lsh_plan)
 	assert_true(lp_lsh_prob(0.3, bands, rows) < 0.02);
 }
 
+TEST(lsh_finds_similar_not_different)
+{
+	static const char *const titles[] = {
+	    "apple iphone 13 128 gb midnight unlocked smartphone",
+	    "samsung galaxy s21 256 gb phantom grey boxed",
+	    "sony playstation 5 console disc edition with controller",
+	};
+	struct lp_shingling sh = {0, 4};
+	struct lp_lsh l;
+	uint64_t sig[128];
+	int i, bands, rows;
+
+	lp_lsh_plan(0.8, 128, &bands, &rows);
+	lp_lsh_init(&l, bands, rows);
+	for (i = 0; i < 3; i++) {
+		lp_shingles(&sh, titles[i], strlen(titles[i]), &a);
+		lp_minhash(a.v, a.n, 128, sig);
+		lp_lsh_add(&l, sig, (uint32_t)i);
+	}
+	/* One changed character: a candidate; a different title: not. */
+	lp_shingles(
+	    &sh, "apple iphone 13 128 gb midnight unlocked smartphon", 50, &a);
+	lp_minhash(a.v, a.n, 128, sig);
+	lp_lsh_query(&l, sig, &b);
+	assert_eq_int(b.n, 1);
+	assert_eq_int(b.n ? b.v[0] : 99, 0);
+	lp_shingles(&sh, "nintendo switch oled white", 26, &a);
+	lp_minhash(a.v, a.n, 128, sig);
+	lp_lsh_query(&l, sig, &b);
+	assert_eq_int(b.n, 0);
+	lp_lsh_release(&l);
+}
+
 TEST(release)
 {
 	lp_u64s_release(&a);
