@@ -158,6 +158,18 @@ lp_keyset_has(const struct lp_keyset *s, struct lp_key128 k)
 	return s->slots[i].lo != 0 || s->slots[i].hi != 0;
 }
 
+int
+lp_keyset_get(const struct lp_keyset *s, struct lp_key128 k, uint32_t *val)
+{
+	size_t i = find(s, fix(k));
+
+	if (empty(s, i))
+		return 0;
+	if (s->vals != NULL)
+		*val = s->vals[i];
+	return 1;
+}
+
 size_t
 lp_keyset_bytes(const struct lp_keyset *s)
 {

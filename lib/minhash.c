@@ -260,3 +260,79 @@ lp_lsh_release(struct lp_lsh *l)
 	l->t = NULL;
 	l->cap = l->n = 0;
 }
+
+void
+lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
+    double threshold, int nperm)
+{
+	int bands, rows;
+
+	memset(nd, 0, sizeof(*nd));
+	nd->sh = *sh;
+	nd->threshold = threshold;
+	nd->nperm = nperm;
+	nd->sig = lp_xmalloc(sizeof(*nd->sig) * (size_t)nperm);
+	lp_lsh_plan(threshold, nperm, &bands, &rows);
+	lp_lsh_init(&nd->lsh, bands, rows);
+}
+
+int
+lp_near_find(
+    struct lp_near *nd, const char *text, size_t n, uint32_t *id, double *sim)
+{
+	double best = -1;
+	size_t i;
+
+	lp_shingles(&nd->sh, text, n, &nd->cur);
+	lp_minhash(nd->cur.v, nd->cur.n, nd->nperm, nd->sig);
+	lp_lsh_query(&nd->lsh, nd->sig, &nd->cand);
+	for (i = 0; i < nd->cand.n; i++) {
+		uint64_t o = nd->offs.v[nd->cand.v[i]];
+		double j = lp_jaccard(nd->cur.v, nd->cur.n,
+		    nd->arena.v + (o >> 16), (size_t)(o & 0xffff));
+
+		nd->checked++;
+		/* Candidates come in id order: > keeps the earliest of equals.
+		 */
+		if (j > best) {
+			best = j;
+			*id = (uint32_t)nd->cand.v[i];
+		}
+	}
+	if (best >= nd->threshold) {
+		*sim = best;
+		return 1;
+	}
+	return 0;
+}
+
+uint32_t
+lp_near_add(struct lp_near *nd)
+{
+	uint32_t id = (uint32_t)nd->offs.n;
+	size_t count = nd->cur.n > 0xffff ? 0xffff : nd->cur.n, i;
+
+	push(&nd->offs, (uint64_t)nd->arena.n << 16 | count);
+	for (i = 0; i < count; i++)
+		push(&nd->arena, nd->cur.v[i]);
+	lp_lsh_add(&nd->lsh, nd->sig, id);
+	return id;
+}
+
+size_t
+lp_near_bytes(const struct lp_near *nd)
+{
+	return lp_lsh_bytes(&nd->lsh) + nd->arena.cap * 8 + nd->offs.cap * 8;
+}
+
+void
+lp_near_release(struct lp_near *nd)
+{
+	lp_lsh_release(&nd->lsh);
+	lp_u64s_release(&nd->arena);
+	lp_u64s_release(&nd->offs);
+	lp_u64s_release(&nd->cur);
+	lp_u64s_release(&nd->cand);
+	free(nd->sig);
+	nd->sig = NULL;
+}

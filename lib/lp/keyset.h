@@ -30,6 +30,8 @@ void lp_keyset_init(struct lp_keyset *s, int with_values);
 int lp_keyset_add(
     struct lp_keyset *s, struct lp_key128 k, uint32_t val, uint32_t *old);
 int lp_keyset_has(const struct lp_keyset *s, struct lp_key128 k);
+/* 1 with *val set if k is there (values kept), else 0. */
+int lp_keyset_get(const struct lp_keyset *s, struct lp_key128 k, uint32_t *val);
 /* Bytes held by the table. */
 size_t lp_keyset_bytes(const struct lp_keyset *s);
 void lp_keyset_release(struct lp_keyset *s);

@@ -73,4 +73,36 @@ void lp_lsh_query(
 size_t lp_lsh_bytes(const struct lp_lsh *l);
 void lp_lsh_release(struct lp_lsh *l);
 
+/*
+ * A streaming near-duplicate index over texts: each text is compared with
+ * the kept ones through LSH candidates, each candidate verified by its true
+ * Jaccard similarity.  Items are numbered 0, 1, ... in the order they are
+ * added.  Memory per kept item: its shingles (8 bytes each) and one LSH
+ * entry per band (about 450 bytes at 21 bands).
+ */
+struct lp_near {
+	struct lp_shingling sh;
+	double threshold;
+	int nperm;
+	struct lp_lsh lsh;
+	struct lp_u64s arena;	  /* shingles of kept items, back to back */
+	struct lp_u64s offs;	  /* per item: start in arena << 16 | count */
+	struct lp_u64s cur, cand; /* the text last looked up */
+	uint64_t *sig;
+	unsigned long long checked; /* candidates verified */
+};
+
+void lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
+    double threshold, int nperm);
+/*
+ * The kept item most similar to text (ties: the earliest) if its Jaccard
+ * similarity reaches the threshold: 1 with *id and *sim set; else 0.
+ */
+int lp_near_find(
+    struct lp_near *nd, const char *text, size_t n, uint32_t *id, double *sim);
+/* Keep the text last passed to lp_near_find(); returns its id. */
+uint32_t lp_near_add(struct lp_near *nd);
+size_t lp_near_bytes(const struct lp_near *nd);
+void lp_near_release(struct lp_near *nd);
+
 #endif
