@@ -111,23 +111,39 @@ mix(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/*
+ * Permutation p maps x to a_p * x + b_p (mod 2^64) with odd a_p: one
+ * multiply-add per shingle and permutation, over shingle hashes that are
+ * already well mixed.  The coefficients are fixed, so signatures are
+ * comparable across runs.
+ */
+#define MAX_PERMS 1024
+
 void
 lp_minhash(const uint64_t *set, size_t n, int nperm, uint64_t *sig)
 {
+	static uint64_t a[MAX_PERMS], b[MAX_PERMS];
 	int p;
 	size_t i;
 
-	for (p = 0; p < nperm; p++) {
-		uint64_t seed = mix((uint64_t)p + 0x9e3779b97f4a7c15ULL),
-			 m = ~0ULL;
-
-		for (i = 0; i < n; i++) {
-			uint64_t h = mix(set[i] ^ seed);
-
-			if (h < m)
-				m = h;
+	if (a[0] == 0)
+		for (p = 0; p < MAX_PERMS; p++) {
+			a[p] = mix((uint64_t)p * 2 + 1) | 1;
+			b[p] = mix((uint64_t)p * 2 + 2);
 		}
-		sig[p] = m;
+	if (nperm > MAX_PERMS)
+		nperm = MAX_PERMS;
+	for (p = 0; p < nperm; p++)
+		sig[p] = ~0ULL;
+	for (i = 0; i < n; i++) {
+		uint64_t x = set[i];
+
+		for (p = 0; p < nperm; p++) {
+			uint64_t h = a[p] * x + b[p];
+
+			if (h < sig[p])
+				sig[p] = h;
+		}
 	}
 }
 
@@ -288,15 +304,26 @@ lp_near_find(
 	lp_lsh_query(&nd->lsh, nd->sig, &nd->cand);
 	for (i = 0; i < nd->cand.n; i++) {
 		uint64_t o = nd->offs.v[nd->cand.v[i]];
-		double j = lp_jaccard(nd->cur.v, nd->cur.n,
-		    nd->arena.v + (o >> 16), (size_t)(o & 0xffff));
+		size_t cn = (size_t)(o & 0xffff);
+		double j;
+
+		/* J <= min/max of the sizes: skip what cannot reach it. */
+		if ((double)(cn < nd->cur.n ? cn : nd->cur.n) <
+		    nd->threshold * (double)(cn > nd->cur.n ? cn : nd->cur.n))
+			continue;
+		j = lp_jaccard(
+		    nd->cur.v, nd->cur.n, nd->arena.v + (o >> 16), cn);
 
 		nd->checked++;
-		/* Candidates come in id order: > keeps the earliest of equals.
+		/*
+		 * Candidates come in id order: the earliest kept item that
+		 * reaches the threshold is the one, without looking further.
 		 */
 		if (j > best) {
 			best = j;
 			*id = (uint32_t)nd->cand.v[i];
+			if (j >= nd->threshold)
+				break;
 		}
 	}
 	if (best >= nd->threshold) {

@@ -33,7 +33,7 @@ void lp_shingles(const struct lp_shingling *sh, const char *s, size_t n,
     struct lp_u64s *out);
 /* Jaccard similarity of two sorted unique sets; 1 for two empty sets. */
 double lp_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
-/* sig[0..nperm) of a shingle set. */
+/* sig[0..nperm) of a shingle set (nperm at most 1024). */
 void lp_minhash(const uint64_t *set, size_t n, int nperm, uint64_t *sig);
 /*
  * Bands and rows (bands * rows <= nperm) so that a pair at the threshold
@@ -95,8 +95,8 @@ struct lp_near {
 void lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
     double threshold, int nperm);
 /*
- * The kept item most similar to text (ties: the earliest) if its Jaccard
- * similarity reaches the threshold: 1 with *id and *sim set; else 0.
+ * The earliest kept item whose Jaccard similarity to text reaches the
+ * threshold: 1 with *id and *sim set; else 0.
  */
 int lp_near_find(
     struct lp_near *nd, const char *text, size_t n, uint32_t *id, double *sim);
