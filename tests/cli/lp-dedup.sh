@@ -4,6 +4,8 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-dedup
 MAN=$(dirname "$0")/../../man/lp-dedup.1
 
+USAGE="usage: lp-dedup [-qv] [-o file] [-k field[,field...]] [--near] [--threshold t]\n       [--shingle words:k|chars:k] [--dropped file] [--mark] [file ...]\nTry 'lp-dedup --help' for more information.\n"
+
 # Strip lineage so the expectations stay readable.
 strip() { sed 's/,"lineage":{[^}]*}\]}//'; }
 
@@ -42,8 +44,29 @@ printf '{"id":"1"}\n[1]\n' | "$TOOL" -q --plain > /dev/null 2> e.txt; st=$?
 expect 'bad line: 65 with file:line' sh -c "[ $st = 65 ] && grep -qx 'lp-dedup: <stdin>:2: expected JSON object, got array' e.txt"
 printf '{"id":"1"}\n[1]\n{"id":"1"}\n' | "$TOOL" -q --plain --on-error=skip --stats st2.json > /dev/null; st=$?
 expect 'skip: accounting' sh -c "[ $st = 0 ] && grep -q '\"in\":3,\"out\":1,\"dropped\":1,\"skipped\":1' st2.json"
-check 2 '--mark --dropped x' '' '' "lp-dedup: --mark keeps every record: it does not go with --dropped\nusage: lp-dedup [-qv] [-o file] [-k field[,field...]] [--dropped file] [--mark]\n       [file ...]\nTry 'lp-dedup --help' for more information.\n"
-check 2 '-k ,' '' '' "lp-dedup: invalid --key ',' (want field[,field...])\nusage: lp-dedup [-qv] [-o file] [-k field[,field...]] [--dropped file] [--mark]\n       [file ...]\nTry 'lp-dedup --help' for more information.\n"
+check 2 '--mark --dropped x' '' '' "lp-dedup: --mark keeps every record: it does not go with --dropped\n$USAGE"
+check 2 '-k ,' '' '' "lp-dedup: invalid --key ',' (want field[,field...])\n$USAGE"
+check 2 '--near --threshold 1.5' '' '' "lp-dedup: invalid --threshold '1.5' (want a number in (0, 1])\n$USAGE"
+check 2 '--near --threshold x' '' '' "lp-dedup: invalid --threshold 'x' (want a number in (0, 1])\n$USAGE"
+check 2 '--near --shingle bytes:3' '' '' "lp-dedup: invalid --shingle 'bytes:3' (want words:K or chars:K)\n$USAGE"
+check 2 '--near --perms 3' '' '' "lp-dedup: invalid --perms '3' (want 8 to 1024)\n$USAGE"
+
+# Near duplicates: an edit away is dropped, a different listing is kept;
+# the dropped one names its kept twin and the similarity.
+N1='{"id":"n1","title":"Apple iPhone 13 128GB Midnight Unlocked Smartphone"}'
+N2='{"id":"n2","title":"Apple iPhone 13 128GB Midnight Unlocked Smartphone!!"}'
+N3='{"id":"n3","title":"Samsung Galaxy S21 256GB Phantom Grey"}'
+N4='{"id":"n4","title":"Apple iPhone 12 64GB Blue Unlocked"}'
+printf '%s\n' "$N1" "$N2" "$N3" "$N4" | "$TOOL" -q --plain --near --dropped nd.jsonl --stats nst.json | strip > o.txt
+expect '--near keeps distinct listings' sh -c "[ \"\$(cat o.txt)\" = '$N1
+$N3
+$N4' ]"
+expect '--near names the kept twin' grep -q '"id":"n2".*"dup":{"of":"n1","similarity":0.9[0-9]*,"method":"near"}' nd.jsonl
+expect '--near stats' grep -q '"dropped_exact":0,"dropped_near":1' nst.json
+printf '%s\n' "$N1" "$N2" | "$TOOL" -q --plain --near --threshold 0.99 | strip > o.txt
+expect 'a high threshold keeps both' sh -c "[ \"\$(wc -l < o.txt)\" = 2 ]"
+printf '%s\n' "$N1" "$N2" | "$TOOL" -q --plain --near --shingle words:2 --threshold 0.7 | strip > o.txt
+expect 'word shingles' sh -c "[ \"\$(wc -l < o.txt)\" = 1 ]"
 
 # Reproducible and streaming-friendly.
 "$LP_GEN" -n 20000 --dup-rate 0.2 > gen.jsonl
