@@ -75,7 +75,8 @@ lp_shingles(
 			end--;
 		push(out, lp_hash64(s + starts[i], end - starts[i], 0));
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_u64);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_u64);
 	for (i = j = 0; i < out->n; i++)
 		if (j == 0 || out->v[j - 1] != out->v[i])
 			out->v[j++] = out->v[i];
@@ -256,7 +257,8 @@ lp_lsh_query(const struct lp_lsh *l, const uint64_t *sig, struct lp_u64s *out)
 			if (l->t[i].key == key)
 				push(out, l->t[i].id);
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_u64);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_u64);
 	for (i = j = 0; i < out->n; i++)
 		if (j == 0 || out->v[j - 1] != out->v[i])
 			out->v[j++] = out->v[i];
