@@ -47,11 +47,25 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sort and drop repeats, so sets can be merged. */
+static void
+sort_unique(struct lp_u64s *v)
+{
+	size_t i, j;
+
+	if (v->n > 1)
+		qsort(v->v, v->n, sizeof(*v->v), cmp_u64);
+	for (i = j = 0; i < v->n; i++)
+		if (j == 0 || v->v[j - 1] != v->v[i])
+			v->v[j++] = v->v[i];
+	v->n = j;
+}
+
 void
 lp_shingles(
     const struct lp_shingling *sh, const char *s, size_t n, struct lp_u64s *out)
 {
-	size_t starts[1024], nunits = 0, i, j;
+	size_t starts[1024], nunits = 0, i;
 
 	out->n = 0;
 	/* Unit starts: words (after a space) or code points (lead bytes). */
@@ -75,12 +89,7 @@ lp_shingles(
 			end--;
 		push(out, lp_hash64(s + starts[i], end - starts[i], 0));
 	}
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_u64);
-	for (i = j = 0; i < out->n; i++)
-		if (j == 0 || out->v[j - 1] != out->v[i])
-			out->v[j++] = out->v[i];
-	out->n = j;
+	sort_unique(out);
 }
 
 double
@@ -245,7 +254,7 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *sig, uint32_t id)
 void
 lp_lsh_query(const struct lp_lsh *l, const uint64_t *sig, struct lp_u64s *out)
 {
-	size_t i, j;
+	size_t i;
 	int b;
 
 	out->n = 0;
@@ -257,12 +266,7 @@ lp_lsh_query(const struct lp_lsh *l, const uint64_t *sig, struct lp_u64s *out)
 			if (l->t[i].key == key)
 				push(out, l->t[i].id);
 	}
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_u64);
-	for (i = j = 0; i < out->n; i++)
-		if (j == 0 || out->v[j - 1] != out->v[i])
-			out->v[j++] = out->v[i];
-	out->n = j;
+	sort_unique(out);
 }
 
 size_t
