@@ -114,8 +114,17 @@ progress(struct lp_run *run)
 	if (t - run->last_progress < 0.25)
 		return;
 	run->last_progress = t;
-	fprintf(stderr, "\r%s: %llu records, %.0f/s ", lp_tool->name, run->n_in,
+	fprintf(stderr, "\r%s: %llu records, %.0f/s", lp_tool->name, run->n_in,
 	    (double)run->n_in / (t - run->t0 + 1e-9));
+	/* Input files of known size: share read and time left. */
+	if (run->in.raw_total > 0 && run->in.raw_read > 0) {
+		double f = (double)run->in.raw_read / (double)run->in.raw_total;
+		double left = (t - run->t0) * (1 - f) / f;
+
+		fprintf(stderr, ", %.0f%%, ETA %d:%02d", f * 100,
+		    (int)(left / 60), (int)left % 60);
+	}
+	fputs("\033[K", stderr);
 }
 
 /* Quarantine line: {"file","line","reason","text"|"base64"}. */

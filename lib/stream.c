@@ -37,6 +37,7 @@ lp_reader_open(struct lp_reader *r, char **files, int nfiles, size_t max_line)
 		if (strcmp(files[i], "-") == 0) {
 			r->names[i] = "<stdin>";
 			r->fds[i] = STDIN_FILENO;
+			r->raw_total = -1;
 			continue;
 		}
 		r->names[i] = files[i];
@@ -44,6 +45,16 @@ lp_reader_open(struct lp_reader *r, char **files, int nfiles, size_t max_line)
 			snprintf(r->err, sizeof(r->err), "cannot open '%s': %s",
 			    files[i], strerror(errno));
 			return LP_FATAL;
+		}
+		/* Sizes of regular files give progress a total; a pipe: none.
+		 */
+		if (r->raw_total >= 0) {
+			struct stat st;
+
+			if (fstat(r->fds[i], &st) == 0 && S_ISREG(st.st_mode))
+				r->raw_total += (long long)st.st_size;
+			else
+				r->raw_total = -1;
 		}
 	}
 	r->cur = 0;
@@ -84,6 +95,7 @@ read_raw(struct lp_reader *r)
 	if (n == 0)
 		r->file_eof = 1;
 	r->in_len += (size_t)n;
+	r->raw_read += (unsigned long long)n;
 	return n;
 }
 
@@ -157,6 +169,7 @@ fill(struct lp_reader *r)
 				return LP_EOF;
 			}
 			r->dec_len = (size_t)n;
+			r->raw_read += (unsigned long long)n;
 			return LP_OK;
 		}
 	}

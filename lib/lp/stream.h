@@ -43,6 +43,8 @@ struct lp_reader {
 	struct lp_buf line;
 	unsigned long lineno;
 	size_t max_line;
+	unsigned long long raw_read; /* bytes read from the files */
+	long long raw_total;	     /* their total size, -1 if unknown */
 	int ioerr; /* the LP_FATAL was an I/O error, not bad data */
 	volatile sig_atomic_t *stop; /* set: a blocked read gives up */
 	char err[256];

@@ -136,7 +136,7 @@ expect 'audit never holds a secret' sh -c '! grep -q sk-secret audit.log'
 # Progress only on a terminal; never on a redirected stderr.
 if command -v script > /dev/null 2>&1; then
 	script -qc "\"$TOOL\" --plain -o tty.out big.jsonl" tty.log > /dev/null 2>&1
-	expect 'progress on a terminal' grep -q 'records, [0-9]*/s' tty.log
+	expect 'progress on a terminal, with ETA for files' grep -q 'records, [0-9]*/s, [0-9]*%, ETA' tty.log
 	"$TOOL" --plain -o notty.out big.jsonl 2> notty.err
 	expect 'no progress when stderr is a file' sh -c '! grep -q "records, " notty.err && grep -q "200000 in, 200000 out" notty.err'
 fi
