@@ -41,9 +41,8 @@ lp_audit_open(
 }
 
 /*
- * The last line of the file (without its newline) into b and the number
- * of lines before it into *seq.  Reads backwards, so cost follows the last
- * line, not the log.
+ * The last line of the file (without its newline) into b.  Reads backwards, so
+ * cost follows the last line, not the log.
  */
 static int
 last_line(int fd, struct lp_buf *b)

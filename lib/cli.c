@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,32 +20,26 @@ volatile sig_atomic_t lp_interrupted;
 
 static const char common_help[] =
     "Common options:\n"
-    "  -o, --output=FILE         write to FILE (atomically: renamed into "
-    "place\n"
-    "                            only when the run succeeds); default stdout\n"
-    "      --plain               write plain JSON Lines, not gzip (also "
-    "LP_PLAIN=1;\n"
-    "                            plain by default when stdout is a terminal)\n"
-    "      --on-error=POLICY     what a bad input line does: fail (default, "
-    "exit 65),\n"
-    "                            skip (report and count it), quarantine\n"
-    "      --quarantine=FILE     with --on-error=quarantine: write each bad "
-    "line,\n"
-    "                            untouched, with file, line and reason to "
-    "FILE\n"
-    "      --max-line=SIZE       longest accepted input line (default 16M)\n"
-    "      --stats=FILE          write counts and timings as JSON to FILE\n"
-    "      --audit=FILE          append run events to the audit log FILE\n"
-    "                            (also LP_AUDIT_LOG)\n"
-    "      --pipeline-version=V  stamp lineage.pipeline_version "
+    "  -o, --output=FILE       write to FILE, renamed into place only when\n"
+    "                          the run succeeds (default stdout)\n"
+    "      --plain             plain JSON Lines, not gzip (also LP_PLAIN=1;\n"
+    "                          the default when stdout is a terminal)\n"
+    "      --on-error=POLICY   bad input lines: fail (default, exit 65),\n"
+    "                          skip (report, count) or quarantine\n"
+    "      --quarantine=FILE   write each bad line, untouched, with file,\n"
+    "                          line and reason to FILE\n"
+    "      --max-line=SIZE     longest accepted input line (default 16M)\n"
+    "      --stats=FILE        write counts and timings as JSON to FILE\n"
+    "      --audit=FILE        append run events to the audit log FILE\n"
+    "                          (also LP_AUDIT_LOG)\n"
+    "      --pipeline-version=V  lineage.pipeline_version "
     "(LP_PIPELINE_VERSION)\n"
-    "      --dataset-version=V   stamp lineage.dataset_version "
-    "(LP_DATASET_VERSION)\n"
-    "      --task-id=ID          stamp lineage.task_id (LP_TASK_ID)\n"
-    "  -q, --quiet               no warnings per bad line and no summary\n"
-    "  -v, --verbose             more detail on stderr\n"
-    "  -h, --help                show this help and exit\n"
-    "  -V, --version             show versions and exit\n";
+    "      --dataset-version=V   lineage.dataset_version (LP_DATASET_VERSION)\n"
+    "      --task-id=ID        lineage.task_id (LP_TASK_ID)\n"
+    "  -q, --quiet             no warnings per bad line, no summary\n"
+    "  -v, --verbose           more detail on stderr\n"
+    "  -h, --help              show this help and exit\n"
+    "  -V, --version           show versions and exit\n";
 
 static void
 on_signal(int sig)
@@ -135,6 +130,21 @@ help(void)
 	if (fflush(stdout) != 0 || ferror(stdout))
 		exit(LP_EXIT_IOERR);
 	exit(LP_EXIT_OK);
+}
+
+long
+lp_cli_int(const char *opt, const char *arg, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max)
+		lp_cli_usage("invalid %s '%s' (want a whole number from %ld to "
+			     "%ld)",
+		    opt, arg, min, max);
+	return v;
 }
 
 void

@@ -213,8 +213,7 @@ scan_string(struct scan *s, size_t i)
 			c = (unsigned)(p[i + 4] - '0') * 16 +
 			    (unsigned)(p[i + 5] <= '9' ? p[i + 5] - '0'
 						       : p[i + 5] - 'a' + 10);
-			/* NUL is refused by Jansson; short forms exist for
-			 * these. */
+			/* Jansson refuses NUL; the rest have short forms. */
 			if (c == 0 || c == '\b' || c == '\f' || c == '\n' ||
 			    c == '\r' || c == '\t')
 				return 0;
@@ -273,8 +272,7 @@ scan_number(struct scan *s, size_t i)
 		int neg = p[start] == '-';
 		size_t nd = digits - (size_t)neg;
 
-		/* "-0" reads as 0; past int64 Jansson fails: leave both to it.
-		 */
+		/* "-0" reads as 0, Jansson fails past int64: leave both. */
 		if (nd == 1 && neg && p[start + 1] == '0')
 			return 0;
 		if (nd > 19 ||

@@ -129,8 +129,7 @@ grow(struct lp_keyset *s)
 }
 
 int
-lp_keyset_add(
-    struct lp_keyset *s, struct lp_key128 k, uint32_t val, uint32_t *old)
+lp_keyset_add(struct lp_keyset *s, struct lp_key128 k, uint32_t val)
 {
 	size_t i;
 
@@ -138,11 +137,8 @@ lp_keyset_add(
 	if ((s->n + 1) * 5 > s->cap * 4)
 		grow(s);
 	i = find(s, k);
-	if (s->slots[i].lo != 0 || s->slots[i].hi != 0) {
-		if (old != NULL && s->vals != NULL)
-			*old = s->vals[i];
+	if (!empty(s, i))
 		return 0;
-	}
 	s->slots[i] = k;
 	if (s->vals != NULL)
 		s->vals[i] = val;

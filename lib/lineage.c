@@ -80,8 +80,7 @@ lp_lineage_init(struct lp_lineage *lg, const char *tool, const char *config,
 	memcpy(lg->run_id, hex, 12);
 	lp_buf_release(&seed);
 
-	/* The pieces the fast path splices; the tests hold them to the slow
-	 * path. */
+	/* Pieces the fast path splices (tested against the slow path). */
 	lp_buf_adds(&lg->step_head, "{\"tool\":");
 	lp_json_dump_str(lg->tool, strlen(lg->tool), &lg->step_head);
 	lp_buf_adds(
@@ -247,7 +246,6 @@ int
 lp_lineage_stamp(const struct lp_lineage *lg, struct lp_record *r, long long at,
     struct lp_buf *out)
 {
-	size_t mark = out->len;
 	json_t *root;
 
 	if (r->canonical && !r->modified)
@@ -258,6 +256,5 @@ lp_lineage_stamp(const struct lp_lineage *lg, struct lp_record *r, long long at,
 		return LP_FAILED;
 	lp_json_dump(root, out);
 	lp_buf_addc(out, '\n');
-	(void)mark;
 	return LP_OK;
 }

@@ -208,7 +208,7 @@ int
 lp_record_set(struct lp_record *r, const char *path, json_t *value)
 {
 	json_t *obj = lp_record_root(r);
-	const char *dot;
+	const char *full = path, *dot;
 
 	while ((dot = strchr(path, '.')) != NULL) {
 		json_t *next =
@@ -221,8 +221,8 @@ lp_record_set(struct lp_record *r, const char *path, json_t *value)
 		} else if (!json_is_object(next)) {
 			json_decref(value);
 			snprintf(r->err, sizeof(r->err),
-			    "cannot set '%s': '%.*s' is not an object", path,
-			    (int)(dot - path), path);
+			    "cannot set '%s': '%.*s' is not an object", full,
+			    (int)(dot - full), full);
 			return LP_FAILED;
 		}
 		obj = next;

@@ -29,6 +29,17 @@ counts(const struct lp_run *run)
 	    "quarantined", (json_int_t)run->n_quar);
 }
 
+/* A named side file: gzip when the name ends in ".gz", plain otherwise. */
+static void
+open_named(struct lp_writer *w, const char *path)
+{
+	size_t n = strlen(path);
+	int gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
+
+	if (lp_writer_open(w, path, gz ? lp_gzip_level() : 0) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", w->err);
+}
+
 void
 lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 {
@@ -61,7 +72,7 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	if (lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", run->out.err);
 	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE) {
-		lp_run_side_open(run, &run->quar, lp_opts.quarantine);
+		open_named(&run->quar, lp_opts.quarantine);
 		run->have_quar = 1;
 	}
 	if (lp_opts.audit != NULL) {
@@ -271,12 +282,10 @@ lp_run_reject(struct lp_run *run, struct lp_record *rec, const char *reason)
 void
 lp_run_side_open(struct lp_run *run, struct lp_writer *w, const char *path)
 {
-	size_t n = strlen(path);
-	int gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
-
-	(void)run;
-	if (lp_writer_open(w, path, gz ? lp_gzip_level() : 0) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", w->err);
+	if (run->nsides == LP_RUN_MAX_SIDES)
+		abort();
+	open_named(w, path);
+	run->sides[run->nsides++] = w;
 }
 
 int
@@ -356,6 +365,7 @@ int
 lp_run_close(struct lp_run *run, int status)
 {
 	double wall;
+	int i;
 	int commit;
 
 	if (run->status == LP_EXIT_OK)
@@ -367,6 +377,13 @@ lp_run_close(struct lp_run *run, int status)
 		run->status = LP_EXIT_IOERR;
 		commit = 0;
 	}
+	/* Side outputs are part of the result: kept on the same terms. */
+	for (i = 0; i < run->nsides; i++)
+		if (lp_writer_close(run->sides[i], commit) != LP_OK) {
+			lp_warnx("%s", run->sides[i]->err);
+			run->status = LP_EXIT_IOERR;
+		}
+	/* The quarantine is the account of bad input: always kept. */
 	if (run->have_quar && lp_writer_close(&run->quar, 1) != LP_OK) {
 		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err);
 		run->status = LP_EXIT_IOERR;

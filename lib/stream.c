@@ -46,8 +46,7 @@ lp_reader_open(struct lp_reader *r, char **files, int nfiles, size_t max_line)
 			    files[i], strerror(errno));
 			return LP_FATAL;
 		}
-		/* Sizes of regular files give progress a total; a pipe: none.
-		 */
+		/* Regular files give progress a total; a pipe has none. */
 		if (r->raw_total >= 0) {
 			struct stat st;
 
@@ -239,8 +238,9 @@ next_file(struct lp_reader *r)
 	r->lineno = 0;
 }
 
-int
-lp_reader_next(struct lp_reader *r, const char **line, size_t *len)
+/* The next line, blank or not. */
+static int
+next_line(struct lp_reader *r, const char **line, size_t *len)
 {
 	int over = 0;
 
@@ -307,9 +307,18 @@ got:
 trim:
 	if (*len > 0 && (*line)[*len - 1] == '\r')
 		(*len)--;
-	if (*len == 0)
-		return lp_reader_next(r, line, len); /* blank line */
 	return LP_OK;
+}
+
+int
+lp_reader_next(struct lp_reader *r, const char **line, size_t *len)
+{
+	int rc;
+
+	/* Blank lines are skipped (a loop: a file of them is no deep stack). */
+	while ((rc = next_line(r, line, len)) == LP_OK && *len == 0)
+		;
+	return rc;
 }
 
 const char *
@@ -390,8 +399,7 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 			return LP_FATAL;
 		}
 		{
-			/* mkstemp makes 0600; give the file the umask's mode.
-			 */
+			/* mkstemp makes 0600: give the umask's mode. */
 			mode_t um = umask(0);
 
 			umask(um);

@@ -87,8 +87,7 @@ lp_parse_size(const char *s)
 	return v;
 }
 
-/* ASCII with no control characters: NFKC is the identity, folding is tolower.
- */
+/* Printable ASCII: NFKC is the identity and folding is tolower. */
 static int
 plain_ascii(const char *s, size_t n)
 {

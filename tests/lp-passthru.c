@@ -20,10 +20,10 @@ static const struct lp_tool tool = {"lp-passthru",
     "[-qv] [-o file] [--drop-if field] [--reject-if field] [--set path=json]\n"
     "       [--sleep-ms n] [file ...]",
     "Copy records, stamping lineage (a test driver for liblp).",
-    "      --drop-if=FIELD       leave out records that have FIELD\n"
-    "      --reject-if=FIELD     treat records with FIELD as bad\n"
-    "      --set=PATH=JSON       set a field (forces the slow path)\n"
-    "      --sleep-ms=N          pause N ms before each record\n"};
+    "      --drop-if=FIELD     leave out records that have FIELD\n"
+    "      --reject-if=FIELD   treat records with FIELD as bad\n"
+    "      --set=PATH=JSON     set a field (forces the slow path)\n"
+    "      --sleep-ms=N        pause N ms before each record\n"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"drop-if", required_argument, NULL, OPT_DROP},
@@ -56,7 +56,7 @@ main(int argc, char **argv)
 			set = optarg;
 			break;
 		case OPT_SLEEP:
-			sleep_ms = strtol(optarg, NULL, 10);
+			sleep_ms = lp_cli_int("--sleep-ms", optarg, 0, 60000);
 			break;
 		default:
 			lp_cli_common(ch, optarg);

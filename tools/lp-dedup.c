@@ -31,20 +31,20 @@ static const struct lp_tool tool = {"lp-dedup",
     "[-qv] [-o file] [-k field[,field...]] [--near] [--threshold t]\n"
     "       [--shingle words:k|chars:k] [--dropped file] [--mark] [file ...]",
     "Drop exact and near-duplicate records; the first occurrence wins.",
-    "  -k, --key=FIELDS          fields that make the key, comma-separated\n"
-    "                            dotted paths (default id, or title with\n"
-    "                            --near); text is compared after\n"
-    "                            normalisation (NFKC, case, spaces)\n"
-    "      --near                also drop near duplicates (MinHash + LSH,\n"
-    "                            verified by true Jaccard similarity)\n"
-    "      --threshold=T         Jaccard similarity that makes a near\n"
-    "                            duplicate (default 0.8)\n"
-    "      --shingle=SPEC        words:K or chars:K (default chars:5)\n"
-    "      --perms=N             MinHash permutations (default 128)\n"
-    "      --dropped=FILE        write each dropped record to FILE with\n"
-    "                            dup {of, similarity, method}\n"
-    "      --mark                keep every record; mark duplicates with dup\n"
-    "                            instead of dropping them\n"};
+    "  -k, --key=FIELDS        fields that make the key, comma-separated\n"
+    "                          dotted paths (default id, or title with\n"
+    "                          --near); text is compared after\n"
+    "                          normalisation (NFKC, case, spaces)\n"
+    "      --near              also drop near duplicates (MinHash + LSH,\n"
+    "                          verified by true Jaccard similarity)\n"
+    "      --threshold=T       Jaccard similarity that makes a near\n"
+    "                          duplicate (default 0.8)\n"
+    "      --shingle=SPEC      words:K or chars:K (default chars:5)\n"
+    "      --perms=N           MinHash permutations (default 128)\n"
+    "      --dropped=FILE      write each dropped record to FILE with\n"
+    "                          dup {of, similarity, method}\n"
+    "      --mark              keep every record; mark duplicates with dup\n"
+    "                          instead of dropping them\n"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"dropped", required_argument, NULL, OPT_DROPPED},
@@ -145,9 +145,9 @@ main(int argc, char **argv)
 	struct lp_writer dw;
 	struct lp_record *rec;
 	struct lp_run run;
-	char **fields = NULL, *spec, *save = NULL, *f, *end;
+	char **fields = NULL, *spec, *save = NULL, *f;
 	int ch, nfields = 0, mark = 0, near = 0, track, perms = 128;
-	int status = LP_EXIT_OK;
+	int status;
 	long long exact = 0, nearc = 0, nokey = 0;
 	double threshold = 0.8;
 
@@ -168,11 +168,7 @@ main(int argc, char **argv)
 			near = 1;
 			break;
 		case OPT_PERMS:
-			perms = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || perms < 8 || perms > 1024)
-				lp_cli_usage("invalid --perms '%s' (want 8 to "
-					     "1024)",
-				    optarg);
+			perms = (int)lp_cli_int("--perms", optarg, 8, 1024);
 			break;
 		case OPT_SHINGLE:
 			shspec = optarg;
@@ -245,7 +241,7 @@ main(int argc, char **argv)
 				lp_errx(LP_EXIT_FAIL,
 				    "too many kept ids to name for "
 				    "--mark or --dropped");
-			lp_keyset_add(&seen, k, (uint32_t)ids.len, NULL);
+			lp_keyset_add(&seen, k, (uint32_t)ids.len);
 			if (near) {
 				lp_near_add(&nd);
 				if (track)
@@ -270,10 +266,6 @@ main(int argc, char **argv)
 		if (dropped != NULL && lp_run_emit_to(&run, rec, &dw) == LP_EOF)
 			break;
 	}
-	if (dropped != NULL && lp_writer_close(&dw, 1) != LP_OK) {
-		lp_warnx("%s: %s", dropped, dw.err);
-		status = LP_EXIT_IOERR;
-	}
 	lp_run_count(&run, mark ? "marked_exact" : "dropped_exact", exact);
 	if (near) {
 		lp_run_count(
@@ -288,7 +280,7 @@ main(int argc, char **argv)
 	lp_run_count(&run, "distinct_keys", (long long)seen.n);
 	lp_run_count(
 	    &run, "key_table_bytes", (long long)lp_keyset_bytes(&seen));
-	status = lp_run_close(&run, status);
+	status = lp_run_close(&run, LP_EXIT_OK);
 	lp_keyset_release(&seen);
 	lp_text_release(&norm);
 	lp_buf_release(&config);

@@ -99,6 +99,12 @@ void lp_cli_common(int ch, const char *arg);
 void lp_cli_usage(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 
+/*
+ * The integer value of option opt's argument, which must lie in [min, max];
+ * anything else is a usage error (exit 2).
+ */
+long lp_cli_int(const char *opt, const char *arg, long min, long max);
+
 /* Set by SIGINT/SIGTERM; the record loop stops and the tool exits 130. */
 extern volatile sig_atomic_t lp_interrupted;
 

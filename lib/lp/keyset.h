@@ -23,12 +23,8 @@ struct lp_keyset {
 
 /* with_values: keep a 32-bit value per key. */
 void lp_keyset_init(struct lp_keyset *s, int with_values);
-/*
- * Insert k.  Returns 1 if it was new (and stores val), 0 if it was there
- * (and sets *old to its value when values are kept and old is not NULL).
- */
-int lp_keyset_add(
-    struct lp_keyset *s, struct lp_key128 k, uint32_t val, uint32_t *old);
+/* Insert k with val: 1 if it was new, 0 if it was there (val unchanged). */
+int lp_keyset_add(struct lp_keyset *s, struct lp_key128 k, uint32_t val);
 int lp_keyset_has(const struct lp_keyset *s, struct lp_key128 k);
 /* 1 with *val set if k is there (values kept), else 0. */
 int lp_keyset_get(const struct lp_keyset *s, struct lp_key128 k, uint32_t *val);

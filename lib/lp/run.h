@@ -23,6 +23,9 @@ struct lp_run {
 	struct lp_writer out;
 	struct lp_writer quar;
 	int have_quar;
+#define LP_RUN_MAX_SIDES 4
+	struct lp_writer *sides[LP_RUN_MAX_SIDES];
+	int nsides;
 	struct lp_audit audit;
 	int have_audit;
 	struct lp_lineage lineage;
@@ -52,7 +55,9 @@ int lp_run_next(struct lp_run *run, struct lp_record **rec);
 int lp_run_emit(struct lp_run *run, struct lp_record *rec);
 /*
  * Open a side output (dropped records, say): gzip when the name ends in
- * ".gz", plain otherwise.  Exits with a message on failure.
+ * ".gz", plain otherwise.  Exits with a message on failure.  lp_run_close()
+ * closes it, and like -o it is renamed into place only when the run
+ * succeeds.
  */
 void lp_run_side_open(
     struct lp_run *run, struct lp_writer *w, const char *path);

@@ -44,12 +44,15 @@ printf '{"id":"1"}\n[1]\n' | "$TOOL" -q --plain > /dev/null 2> e.txt; st=$?
 expect 'bad line: 65 with file:line' sh -c "[ $st = 65 ] && grep -qx 'lp-dedup: <stdin>:2: expected JSON object, got array' e.txt"
 printf '{"id":"1"}\n[1]\n{"id":"1"}\n' | "$TOOL" -q --plain --on-error=skip --stats st2.json > /dev/null; st=$?
 expect 'skip: accounting' sh -c "[ $st = 0 ] && grep -q '\"in\":3,\"out\":1,\"dropped\":1,\"skipped\":1' st2.json"
+# Like -o, --dropped is kept only when the run succeeds.
+printf '{"id":"1"}\n{"id":"1"}\n[1]\n' | "$TOOL" -q --plain --dropped failed.jsonl > /dev/null 2>&1; st=$?
+expect 'a failed run leaves no --dropped file' sh -c "[ $st = 65 ] && [ ! -e failed.jsonl ] && ! ls | grep -q 'failed.jsonl.tmp'"
 check 2 '--mark --dropped x' '' '' "lp-dedup: --mark keeps every record: it does not go with --dropped\n$USAGE"
 check 2 '-k ,' '' '' "lp-dedup: invalid --key ',' (want field[,field...])\n$USAGE"
 check 2 '--near --threshold 1.5' '' '' "lp-dedup: invalid --threshold '1.5' (want a number in (0, 1])\n$USAGE"
 check 2 '--near --threshold x' '' '' "lp-dedup: invalid --threshold 'x' (want a number in (0, 1])\n$USAGE"
 check 2 '--near --shingle bytes:3' '' '' "lp-dedup: invalid --shingle 'bytes:3' (want words:K or chars:K)\n$USAGE"
-check 2 '--near --perms 3' '' '' "lp-dedup: invalid --perms '3' (want 8 to 1024)\n$USAGE"
+check 2 '--near --perms 3' '' '' "lp-dedup: invalid --perms '3' (want a whole number from 8 to 1024)\n$USAGE"
 
 # Near duplicates: an edit away is dropped, a different listing is kept;
 # the dropped one names its kept twin and the similarity.

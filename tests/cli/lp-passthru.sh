@@ -81,7 +81,7 @@ LP_PLAIN=1 check 0 '-q' '{}\n' "{\"lineage\":{\"steps\":[$S]}}\n" ''
 
 # -o is atomic: nothing under the final name unless the run succeeded.
 printf '{"id":"a"}\n' | "$TOOL" -q -o good.gz; st=$?
-expect '-o writes on success' sh -c "[ $st -eq 0 ] && gzip -dc good.gz | grep -q ebay -v"
+expect '-o writes on success' sh -c "[ $st -eq 0 ] && gzip -dc good.gz | grep -q '\"id\":\"a\"'"
 printf 'old\n' > keep.jsonl
 printf '{"id":"a"}\n[1]\n' | "$TOOL" -q --plain -o keep.jsonl 2>/dev/null; st=$?
 expect '-o keeps the old file on failure' sh -c "[ $st -eq 65 ] && [ \"\$(cat keep.jsonl)\" = old ]"
