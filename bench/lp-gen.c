@@ -1,16 +1,25 @@
 /*
  * lp-gen: a deterministic generator of eBay-like listing records for
- * benchmarks and property tests.  Same N and seed, same bytes.
+ * benchmarks, property tests and the dedup accuracy evaluation.  Same
+ * options and seed, same bytes.
  *
  * usage: lp-gen [-n count] [-s seed] [--dup-rate P] [--near-rate P]
- *               [--bad-rate P] [--label]
+ *               [--variant-rate P] [--bad-rate P] [--label]
  *
- * Exact duplicates repeat an earlier record under a new id; near duplicates
- * edit an earlier title (a word dropped or swapped, fluff or emoji added).
- * --label marks both with "gen":{"of":ID,"kind":"exact"|"near"} so the
- * dedup benchmark can score recall and precision.  --bad-rate mixes in
- * malformed lines (not JSON, arrays, invalid UTF-8).
+ * Titles are built like real ones: brand, series and a model code drawn
+ * from a space of millions, then capacity, colour, condition, a few of some
+ * 300 descriptive words and, now and then, fluff or an emoji.  Three kinds
+ * of repeat refer to one of the last 65,536 original listings:
+ *   exact    the same listing under a new id;
+ *   near     one to three edits (a word dropped, two swapped, fluff or an
+ *            emoji added, a letter changed, case or punctuation changed);
+ *   variant  the same product with another capacity or colour and its own
+ *            words: a different listing that must be kept.
+ * --label marks them with "gen":{"of":ID,"kind":KIND} so bench/dedup-eval
+ * can score recall and precision.  --bad-rate mixes in malformed lines
+ * (not JSON, arrays, invalid UTF-8).
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,95 +42,318 @@ rnd(void)
 	return z ^ (z >> 31);
 }
 
-#define PICK(a) (a[rnd() % (sizeof(a) / sizeof(a[0]))])
+static double
+unif(void)
+{
+	return (double)(rnd() >> 11) / 9007199254740992.0;
+}
 
-static const char *const brands[] = {"Apple", "Samsung", "Sony", "Dell", "HP",
-    "Lenovo", "Nintendo", "Canon", "Bosch", "Dyson", "LEGO", "Nike", "Adidas",
-    "Garmin", "Bose", "Philips"};
-static const char *const products[] = {"iPhone 13", "Galaxy S21",
-    "PlayStation 5", "XPS 15 Laptop", "ThinkPad T14", "Switch OLED",
-    "EOS 250D Camera", "Cordless Drill", "V11 Vacuum", "Technic Set 42115",
-    "Air Max 90 Trainers", "Forerunner 255 Watch", "QuietComfort Headphones",
-    "Hue Bulb", "Galaxy Tab S8", "MacBook Air", "Pixel 7", "Kindle Paperwhite"};
-static const char *const units[] = {"128GB", "256 GB", "64gb", "1TB", "8GB RAM",
-    "15.6\"", "13.3 inch", "6.1in", "5000mAh", "18V", "2200W", "500ml",
-    "2.4GHz", "10x20cm", "1.5kg", "27-inch", "512G", "4K"};
-static const char *const fluff[] = {"L@@K", "WOW", "!!!", "*** BARGAIN ***",
-    "FREE P&P", "FREE POSTAGE", "UK SELLER", "FAST DISPATCH", "100% GENUINE",
-    "MUST SEE", "BNIB", "BNWT", "RARE", "NEW"};
-static const char *const emoji[] = {"\xf0\x9f\x94\xa5", "\xe2\x9c\xa8",
-    "\xf0\x9f\x8e\x81", "\xe2\xad\x90\xef\xb8\x8f",
-    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd", "\xf0\x9f\x87\xac\xf0\x9f\x87\xa7",
-    "\xe2\x9d\xa4\xef\xb8\x8f"};
-static const char *const colours[] = {
-    "Black", "White", "Silver", "Blue", "Midnight", "Red", "Graphite"};
+#define NELEM(a) (sizeof(a) / sizeof(a[0]))
+#define PICK(a) (a[rnd() % NELEM(a)])
+
+/* A category: its brands, series names and the nouns that end a title. */
+struct category {
+	const char *brands[8], *series[8], *nouns[4];
+};
+
+static const struct category cats[] = {
+    {{"Apple", "Samsung", "Google", "Xiaomi", "OnePlus", "Motorola", "Nokia",
+	 "Sony"},
+	{"iPhone", "Galaxy", "Pixel", "Redmi", "Nord", "Moto G", "Xperia",
+	    "Galaxy Z"},
+	{"Smartphone", "Mobile Phone", "Phone", "Handset"}},
+    {{"Dell", "HP", "Lenovo", "Asus", "Acer", "Apple", "Microsoft", "MSI"},
+	{"XPS", "EliteBook", "ThinkPad", "ZenBook", "Aspire", "MacBook Pro",
+	    "Surface Laptop", "Prestige"},
+	{"Laptop", "Notebook", "Ultrabook", "Laptop PC"}},
+    {{"Sony", "Nintendo", "Microsoft", "Valve", "Sega", "Atari", "Razer",
+	 "Logitech"},
+	{"PlayStation", "Switch", "Xbox Series", "Steam Deck", "Mega Drive",
+	    "2600+", "Kishi", "G29"},
+	{"Console", "Games Console", "Controller", "Bundle"}},
+    {{"Canon", "Nikon", "Fujifilm", "Olympus", "Panasonic", "Sony", "Pentax",
+	 "GoPro"},
+	{"EOS", "Z", "X-T", "OM-D", "Lumix", "Alpha", "K", "Hero"},
+	{"Camera", "Camera Body", "DSLR Camera", "Mirrorless Camera"}},
+    {{"Bosch", "Makita", "DeWalt", "Ryobi", "Milwaukee", "Einhell",
+	 "Black+Decker", "Festool"},
+	{"GSR", "DHP", "DCD", "One+", "M18", "TE-CD", "BDC", "TXS"},
+	{"Cordless Drill", "Impact Driver", "Combi Drill", "Drill Driver"}},
+    {{"Nike", "Adidas", "New Balance", "Puma", "Asics", "Reebok", "Vans",
+	 "Converse"},
+	{"Air Max", "Ultraboost", "574", "Suede", "Gel-Kayano", "Classic",
+	    "Old Skool", "Chuck Taylor"},
+	{"Trainers", "Running Shoes", "Sneakers", "Shoes"}},
+    {{"Bose", "Sony", "Sennheiser", "JBL", "Beats", "Apple", "Jabra",
+	 "Audio-Technica"},
+	{"QuietComfort", "WH-", "Momentum", "Tune", "Studio", "AirPods",
+	    "Elite", "ATH-M"},
+	{"Headphones", "Earbuds", "Headset", "Wireless Headphones"}},
+    {{"LEGO", "Playmobil", "Hasbro", "Mattel", "Hornby", "Bandai", "Corgi",
+	 "Meccano"},
+	{"Technic", "City", "Star Wars", "Creator", "Harry Potter", "Ninjago",
+	    "Duplo", "Ideas"},
+	{"Set", "Building Set", "Kit", "Toy"}}};
+
+static const char *const capacities[] = {"32GB", "64GB", "128GB", "256 GB",
+    "512GB", "1TB", "2TB", "8GB RAM", "16GB RAM", "64gb", "128 gb", "4GB",
+    "500GB SSD", "1TB SSD", "256GB SSD"};
+static const char *const sizes[] = {"UK 7", "UK 8", "UK 9", "UK 10", "UK 11",
+    "13.3\"", "14 inch", "15.6\"", "6.1in", "6.7\"", "18V", "12V", "24.2MP",
+    "45MP", "20MP"};
+static const char *const colours[] = {"Black", "White", "Silver", "Blue",
+    "Midnight", "Red", "Graphite", "Space Grey", "Gold", "Rose Gold", "Green",
+    "Purple", "Pink", "Yellow", "Starlight", "Phantom Black", "Sierra Blue",
+    "Navy", "Grey", "Beige", "Orange", "Teal", "Burgundy", "Cream", "Charcoal",
+    "Olive", "Lavender", "Coral", "Bronze", "Titanium"};
 static const char *const conditions[] = {"Brand New", "New (other)",
     "Opened – never used", "Refurbished", "Pre-owned", "Used",
     "For parts or not working"};
 static const char *const places[] = {"London, United Kingdom",
     "Manchester, United Kingdom", "Leeds", "Glasgow, United Kingdom", "Cardiff",
-    "Bristol, United Kingdom"};
+    "Bristol, United Kingdom", "Belfast", "Norwich, Norfolk", "Hong Kong",
+    "Birmingham, United Kingdom"};
+static const char *const words[] = {"Unlocked", "Boxed", "Genuine", "Original",
+    "Wireless", "Bluetooth", "Pro", "Max", "Mini", "Plus", "Ultra", "Lite",
+    "Edition", "Bundle", "Charger", "Case", "Cover", "Grade", "A", "B", "C",
+    "Excellent", "Good", "Fair", "Condition", "Working", "Tested", "Faulty",
+    "Spares", "Repairs", "Cracked", "Screen", "Battery", "Health", "Sealed",
+    "Warranty", "Receipt", "Official", "Limited", "Special", "Collector's",
+    "Retro", "Vintage", "Classic", "Modern", "Compact", "Portable",
+    "Lightweight", "Heavy", "Duty", "Professional", "Home", "Office", "Gaming",
+    "Travel", "Outdoor", "Indoor", "Kids", "Adult", "Mens", "Womens", "Unisex",
+    "Sport", "Casual", "Smart", "Digital", "Analogue", "Noise", "Cancelling",
+    "Over-Ear", "In-Ear", "On-Ear", "Stereo", "Surround", "HDR", "OLED", "LCD",
+    "LED", "Touchscreen", "Keyboard", "Mouse", "Stand", "Dock", "Cable",
+    "Adapter", "Lens", "Kit", "Body", "Only", "Strap", "Bag", "Memory", "Card",
+    "SD", "Dual", "SIM", "5G", "4G", "WiFi", "Cellular", "GPS", "NFC", "USB-C",
+    "Lightning", "HDMI", "Fast", "Charging", "Quick", "Release", "Zoom",
+    "Optical", "Image", "Stabiliser", "Autofocus", "Manual", "Automatic",
+    "Brushless", "Motor", "Li-ion", "Batteries", "x2", "x3", "Pack", "Set",
+    "Pieces", "Complete", "Sealed", "Rare", "Discontinued", "Exclusive",
+    "Signed", "Mint", "Near", "Immaculate", "Scratches", "Marks", "Light",
+    "Signs", "Wear", "Worn", "Once", "Twice", "Never", "Used", "Spare",
+    "Replacement", "Upgrade", "Expansion", "Storage", "Memory", "Processor",
+    "Intel", "AMD", "Core", "i5", "i7", "i9", "Ryzen", "M1", "M2", "Chip",
+    "Graphics", "RTX", "GTX", "Windows", "11", "10", "macOS", "Linux",
+    "Android", "iOS", "Leather", "Suede", "Mesh", "Canvas", "Rubber", "Plastic",
+    "Metal", "Aluminium", "Steel", "Wood", "Glass", "Ceramic", "Cotton", "Wool",
+    "Waterproof", "Water", "Resistant", "Dustproof", "Shockproof", "Rugged",
+    "Slim", "Thin", "Large", "Medium", "Small", "XL", "XXL", "Size", "Fit",
+    "Regular", "Wide", "Narrow", "Low", "High", "Top", "Mid", "Cushioned",
+    "Breathable", "Comfortable", "Soft", "Hard", "Shell", "Protective",
+    "Screen", "Protector", "Tempered", "Holder", "Mount", "Tripod", "Flash",
+    "Remote", "Controller", "Joy-Con", "Games", "Game", "Disc", "Digital",
+    "Console", "Only", "Boxed", "Manuals", "Instructions", "Minifigures",
+    "Figure", "Figures", "Track", "Train", "Engine", "Locomotive", "Carriage",
+    "Scale", "OO", "Gauge", "Model", "Diecast", "Vehicle", "Car", "Bike",
+    "Drone", "Camera", "Action", "Helmet", "Chest", "Wrist", "Band", "Watch",
+    "Fitness", "Tracker", "Heart", "Rate", "Monitor", "Sleep", "Step",
+    "Counter", "Alarm", "Clock", "Radio", "Speaker", "Soundbar", "Subwoofer",
+    "Amplifier", "Turntable", "Record", "Player", "Vinyl", "CD", "DVD",
+    "Blu-ray", "4K", "UHD", "TV", "Projector", "Screen", "Cinema", "Theatre",
+    "System"};
+static const char *const fluff[] = {"L@@K", "WOW", "!!!", "*** BARGAIN ***",
+    "FREE P&P", "FREE POSTAGE", "UK SELLER", "FAST DISPATCH", "100% GENUINE",
+    "MUST SEE", "BNIB", "BNWT", "RARE", "NEW", "NO RESERVE", "~~ LOOK ~~"};
+static const char *const emoji[] = {"\xf0\x9f\x94\xa5", "\xe2\x9c\xa8",
+    "\xf0\x9f\x8e\x81", "\xe2\xad\x90\xef\xb8\x8f",
+    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd", "\xf0\x9f\x87\xac\xf0\x9f\x87\xa7",
+    "\xe2\x9d\xa4\xef\xb8\x8f", "\xf0\x9f\x93\xb1", "\xf0\x9f\x92\xaf"};
 
+#define MAXW 32
+
+/* A listing as the words of its title and the fields around it. */
 struct rec {
-	char title[256];
+	char w[MAXW][40];
+	int nw, cat, brand, series, model;
 	long pennies;
 	int cond, place;
 };
 
 static void
-make_title(struct rec *r)
+add(struct rec *r, const char *s)
 {
-	struct lp_buf t = LP_BUF_INIT;
-
-	if (rnd() % 4 == 0)
-		lp_buf_addf(&t, "%s ", PICK(fluff));
-	lp_buf_addf(&t, "%s %s %s %s", PICK(brands), PICK(products),
-	    PICK(units), PICK(colours));
-	if (rnd() % 3 == 0)
-		lp_buf_addf(&t, " %s", PICK(fluff));
-	if (rnd() % 4 == 0)
-		lp_buf_addf(&t, " %s", PICK(emoji));
-	if (rnd() % 6 == 0)
-		lp_buf_addf(&t, " %s", PICK(units));
-	snprintf(r->title, sizeof(r->title), "%s", t.p);
-	lp_buf_release(&t);
+	if (r->nw < MAXW)
+		snprintf(r->w[r->nw++], sizeof(r->w[0]), "%s", s);
 }
 
-/* A near duplicate: drop a word, swap two, or add fluff or an emoji. */
+/* Add s split at its spaces, so that word edits see single words. */
+static void
+add_words(struct rec *r, const char *s)
+{
+	char tmp[128], *p, *save = NULL;
+
+	snprintf(tmp, sizeof(tmp), "%s", s);
+	for (p = strtok_r(tmp, " ", &save); p != NULL;
+	     p = strtok_r(NULL, " ", &save))
+		add(r, p);
+}
+
+/* Brand, series and model code, e.g. "Dell XPS 9315" or "Canon EOS 7D". */
+static void
+product(struct rec *r)
+{
+	const struct category *c = &cats[r->cat];
+	char code[32];
+	int m = r->model;
+
+	add_words(r, c->brands[r->brand]);
+	add_words(r, c->series[r->series]);
+	switch (m % 4) {
+	case 0:
+		snprintf(code, sizeof(code), "%d", m / 4 % 10000);
+		break;
+	case 1:
+		snprintf(code, sizeof(code), "%c%d", 'A' + m / 4 % 26,
+		    m / 104 % 1000);
+		break;
+	case 2:
+		snprintf(code, sizeof(code), "%d%c", m / 4 % 100,
+		    "XsGT"[m / 400 % 4]);
+		break;
+	default:
+		snprintf(code, sizeof(code), "%c%c-%d", 'A' + m / 4 % 26,
+		    'A' + m / 104 % 26, m / 2704 % 10000);
+	}
+	add(r, code);
+}
+
+/* The title's words after the product: attributes and description. */
+static void
+describe(struct rec *r)
+{
+	int i, n = 2 + (int)(rnd() % 6);
+
+	if (rnd() % 2)
+		add_words(r, PICK(capacities));
+	else if (rnd() % 2)
+		add_words(r, PICK(sizes));
+	add_words(r, PICK(colours));
+	for (i = 0; i < n; i++)
+		add(r, PICK(words));
+	add_words(r, cats[r->cat].nouns[rnd() % 4]);
+	if (rnd() % 5 == 0)
+		add_words(r, PICK(fluff));
+	if (rnd() % 8 == 0)
+		add(r, PICK(emoji));
+}
+
+static void
+make(struct rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->cat = (int)(rnd() % NELEM(cats));
+	r->brand = (int)(rnd() % 8);
+	/* Mostly the brand's own series; now and then a mismatch. */
+	r->series = rnd() % 4 ? r->brand : (int)(rnd() % 8);
+	r->model = (int)(rnd() % 27040000);
+	if (rnd() % 6 == 0)
+		add_words(r, PICK(fluff));
+	product(r);
+	describe(r);
+	r->pennies = 99 + (long)(rnd() % 150000);
+	r->cond = (int)(rnd() % NELEM(conditions));
+	r->place = (int)(rnd() % NELEM(places));
+}
+
+/* The same product, described afresh: another listing, to be kept. */
+static void
+variant(struct rec *r)
+{
+	r->nw = 0;
+	product(r);
+	describe(r);
+	r->pennies = 99 + (long)(rnd() % 150000);
+}
+
+/* One to three small edits, as sellers relisting an item make them. */
 static void
 near_edit(struct rec *r)
 {
-	char words[24][64], out[256] = "";
-	int n = 0, i, k;
-	char *save, *w, copy[256];
+	int e, edits = 1 + (rnd() % 4 == 0) + (rnd() % 8 == 0);
+	char tmp[40];
 
-	snprintf(copy, sizeof(copy), "%s", r->title);
-	for (w = strtok_r(copy, " ", &save); w != NULL && n < 24;
-	     w = strtok_r(NULL, " ", &save))
-		snprintf(words[n++], sizeof(words[0]), "%s", w);
-	k = (int)(rnd() % 3);
-	if (k == 0 && n > 5) {
-		int drop = (int)(rnd() % (uint64_t)n);
+	for (e = 0; e < edits; e++) {
+		int a = (int)(rnd() % (uint64_t)r->nw);
+		size_t len = strlen(r->w[a]);
 
-		for (i = drop; i + 1 < n; i++)
-			memcpy(words[i], words[i + 1], sizeof(words[0]));
-		n--;
-	} else if (k == 1 && n > 2) {
-		int a = (int)(rnd() % (uint64_t)(n - 1));
-		char tmp[64];
-
-		memcpy(tmp, words[a], sizeof(tmp));
-		memcpy(words[a], words[a + 1], sizeof(tmp));
-		memcpy(words[a + 1], tmp, sizeof(tmp));
-	} else if (n < 23)
-		snprintf(words[n++], sizeof(words[0]), "%s", PICK(emoji));
-	for (i = 0; i < n; i++) {
-		size_t l = strlen(out);
-
-		snprintf(
-		    out + l, sizeof(out) - l, "%s%s", i ? " " : "", words[i]);
+		switch (rnd() % 7) {
+		case 0: /* drop a word */
+			if (r->nw > 4) {
+				memmove(r->w[a], r->w[a + 1],
+				    sizeof(r->w[0]) * (size_t)(r->nw - a - 1));
+				r->nw--;
+			}
+			break;
+		case 1: /* swap two neighbours */
+			if (a + 1 < r->nw) {
+				memcpy(tmp, r->w[a], sizeof(tmp));
+				memcpy(r->w[a], r->w[a + 1], sizeof(tmp));
+				memcpy(r->w[a + 1], tmp, sizeof(tmp));
+			}
+			break;
+		case 2:
+			add_words(r, PICK(fluff));
+			break;
+		case 3:
+			add(r, PICK(emoji));
+			break;
+		case 4: /* a typo */
+			if (len > 3 && isalpha((unsigned char)r->w[a][len / 2]))
+				r->w[a][len / 2] = (char)('a' + rnd() % 26);
+			break;
+		case 5: /* shouting */
+			for (len = 0; r->w[a][len] != '\0'; len++)
+				r->w[a][len] =
+				    (char)toupper((unsigned char)r->w[a][len]);
+			break;
+		default: /* punctuation */
+			if (len + 2 < sizeof(r->w[0]))
+				memcpy(r->w[a] + len, rnd() % 2 ? "," : " -",
+				    rnd() % 2 ? 2 : 3);
+		}
 	}
-	snprintf(r->title, sizeof(r->title), "%s", out);
+}
+
+static void
+emit(struct lp_buf *b, const struct rec *r, long long id, const char *kind,
+    long long of)
+{
+	struct lp_buf t = LP_BUF_INIT;
+	int i;
+
+	for (i = 0; i < r->nw; i++)
+		lp_buf_addf(&t, "%s%s", i ? " " : "", r->w[i]);
+	lp_buf_reset(b);
+	lp_buf_addf(b, "{\"id\":\"ebay-uk:%lld\",\"title\":", id);
+	lp_json_dump_str(t.p, t.len, b);
+	lp_buf_addf(b,
+	    ",\"url\":\"https://www.ebay.co.uk/itm/%lld\","
+	    "\"price\":{\"amount\":%ld.%02ld,\"currency\":\"GBP\","
+	    "\"text\":\"\xc2\xa3%ld.%02ld\"},\"condition\":\"%s\","
+	    "\"location\":\"%s\"",
+	    id, r->pennies / 100, r->pennies % 100, r->pennies / 100,
+	    r->pennies % 100, conditions[r->cond], places[r->place]);
+	if (kind != NULL)
+		lp_buf_addf(b,
+		    ",\"gen\":{\"of\":\"ebay-uk:%lld\",\"kind\":\"%s\"}", of,
+		    kind);
+	lp_buf_adds(b, "}\n");
+	lp_buf_release(&t);
+}
+
+static double
+rate(const char *opt, const char *s)
+{
+	char *end;
+	double p = strtod(s, &end);
+
+	if (*end != '\0' || p < 0 || p > 1) {
+		fprintf(stderr, "lp-gen: invalid %s '%s'\n", opt, s);
+		exit(2);
+	}
+	return p;
 }
 
 int
@@ -130,14 +362,16 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"dup-rate", required_argument, NULL, 'd'},
 	    {"near-rate", required_argument, NULL, 'e'},
+	    {"variant-rate", required_argument, NULL, 'r'},
 	    {"bad-rate", required_argument, NULL, 'b'},
 	    {"label", no_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
-	long long n = 1000, i;
-	double dup = 0.05, nearr = 0.05, badr = 0;
+	static const char *const bad[] = {"{\"id\":\"ebay-uk:1\",\"title\":",
+	    "[1,2,3]", "not json at all", "{\"title\":\"caf\xe9\"}", "42"};
+	const size_t RING = 65536;
+	long long n = 1000, i, norig = 0, *ring_id;
+	double dup = 0.05, nearr = 0.05, var = 0.05, badr = 0;
 	int ch, label = 0;
 	struct rec *ring;
-	long long *ring_id;
-	const size_t RING = 4096;
 	struct lp_buf b = LP_BUF_INIT;
 
 	state = 1;
@@ -150,79 +384,63 @@ main(int argc, char **argv)
 			state = strtoull(optarg, NULL, 10);
 			break;
 		case 'd':
-			dup = strtod(optarg, NULL);
+			dup = rate("--dup-rate", optarg);
 			break;
 		case 'e':
-			nearr = strtod(optarg, NULL);
+			nearr = rate("--near-rate", optarg);
+			break;
+		case 'r':
+			var = rate("--variant-rate", optarg);
 			break;
 		case 'b':
-			badr = strtod(optarg, NULL);
+			badr = rate("--bad-rate", optarg);
 			break;
 		case 'l':
 			label = 1;
 			break;
 		default:
 			fprintf(stderr,
-			    "usage: lp-gen [-n count] [-s seed] "
-			    "[--dup-rate P] [--near-rate P] [--bad-rate P] "
-			    "[--label]\n");
+			    "usage: lp-gen [-n count] [-s seed] [--dup-rate P] "
+			    "[--near-rate P]\n              [--variant-rate P] "
+			    "[--bad-rate P] [--label]\n");
 			return 2;
 		}
 	}
-	ring = calloc(RING, sizeof(*ring));
-	ring_id = calloc(RING, sizeof(*ring_id));
+	ring = lp_xmalloc(RING * sizeof(*ring));
+	ring_id = lp_xmalloc(RING * sizeof(*ring_id));
 	for (i = 0; i < n; i++) {
-		double u = (double)(rnd() % 1000000) / 1e6;
-		struct rec r;
-		const char *kind = NULL;
+		double u = unif();
 		long long id = 256000000000LL + i, of = 0;
+		const char *kind = NULL;
+		struct rec r;
 
-		if (badr > 0 && (double)(rnd() % 1000000) / 1e6 < badr) {
-			static const char *const bad[] = {
-			    "{\"id\":\"ebay-uk:1\",\"title\":", "[1,2,3]",
-			    "not json at all", "{\"title\":\"caf\xe9\"}", "42"};
+		if (badr > 0 && unif() < badr) {
 			printf("%s\n", PICK(bad));
 			continue;
 		}
-		if (i > 0 && u < dup) {
+		if (norig > 0 && u < dup + nearr + var) {
 			size_t j = rnd() %
-			    (size_t)(i < (long long)RING ? i : (long long)RING);
+			    (size_t)(norig < (long long)RING ? norig
+							     : (long long)RING);
 
 			r = ring[j];
 			of = ring_id[j];
-			kind = "exact";
-		} else if (i > 0 && u < dup + nearr) {
-			size_t j = rnd() %
-			    (size_t)(i < (long long)RING ? i : (long long)RING);
-
-			r = ring[j];
-			of = ring_id[j];
-			near_edit(&r);
-			kind = "near";
+			if (u < dup)
+				kind = "exact";
+			else if (u < dup + nearr) {
+				near_edit(&r);
+				kind = "near";
+			} else {
+				variant(&r);
+				kind = "variant";
+			}
 		} else {
-			make_title(&r);
-			r.pennies = 99 + (long)(rnd() % 150000);
-			r.cond = (int)(rnd() % 7);
-			r.place = (int)(rnd() % 6);
-			ring[(size_t)i % RING] = r;
-			ring_id[(size_t)i % RING] = id;
+			make(&r);
+			ring[(size_t)norig % RING] = r;
+			ring_id[(size_t)norig % RING] = id;
+			norig++;
 		}
-		lp_buf_reset(&b);
-		lp_buf_addf(&b, "{\"id\":\"ebay-uk:%lld\",\"title\":", id);
-		lp_json_dump_str(r.title, strlen(r.title), &b);
-		lp_buf_addf(&b,
-		    ",\"url\":\"https://www.ebay.co.uk/itm/%lld\","
-		    "\"price\":{\"amount\":%ld.%02ld,\"currency\":\"GBP\","
-		    "\"text\":\"\xc2\xa3%ld.%02ld\"},\"condition\":\"%s\","
-		    "\"location\":\"%s\"",
-		    id, r.pennies / 100, r.pennies % 100, r.pennies / 100,
-		    r.pennies % 100, conditions[r.cond], places[r.place]);
-		if (label && kind != NULL)
-			lp_buf_addf(&b,
-			    ",\"gen\":{\"of\":\"ebay-uk:%lld\","
-			    "\"kind\":\"%s\"}",
-			    of, kind);
-		lp_buf_adds(&b, "}\n");
+		emit(&b, &r, id, label ? kind : NULL, of);
 		fwrite(b.p, 1, b.len, stdout);
 	}
 	free(ring);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 struct lp_shingling {
 	int words; /* 1: words, 0: code points */
 	int k;
@@ -33,8 +35,11 @@ void lp_shingles(const struct lp_shingling *sh, const char *s, size_t n,
     struct lp_u64s *out);
 /* Jaccard similarity of two sorted unique sets; 1 for two empty sets. */
 double lp_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
-/* sig[0..nperm) of a shingle set (nperm at most 1024). */
-void lp_minhash(const uint64_t *set, size_t n, int nperm, uint64_t *sig);
+/*
+ * sig[0..nperm) of a shingle set (nperm at most 1024): 32-bit minima, which
+ * halves memory traffic and lets the loop run in vector registers.
+ */
+void lp_minhash(const uint64_t *set, size_t n, int nperm, uint32_t *sig);
 /*
  * Bands and rows (bands * rows <= nperm) so that a pair at the threshold
  * becomes a candidate with probability at least 0.995, with as few
@@ -43,16 +48,18 @@ void lp_minhash(const uint64_t *set, size_t n, int nperm, uint64_t *sig);
 double lp_lsh_plan(double threshold, int nperm, int *bands, int *rows);
 /* Probability that a pair of similarity j becomes a candidate. */
 double lp_lsh_prob(double j, int bands, int rows);
-/* Hash of band b of a signature. */
-uint64_t lp_lsh_band(const uint64_t *sig, int b, int rows);
+/* Sort and drop repeats (an inline sort: sets are small and many). */
+void lp_u64s_sort_unique(struct lp_u64s *v);
 void lp_u64s_release(struct lp_u64s *v);
 
 /*
- * An LSH index: for each band of a signature, band hash -> item id.  Open
- * addressing; one 16-byte entry per band per item.
+ * An LSH index: for each band of a signature, band key -> item id, in one
+ * open-addressing table of 8-byte entries (32-bit key fingerprint, id).
+ * Two keys sharing a fingerprint make a stray candidate, which the caller's
+ * verification rejects; it costs time, never a wrong answer.
  */
 struct lp_lsh_entry {
-	uint64_t key; /* 0: empty */
+	uint32_t fp; /* 0: empty */
 	uint32_t id;
 };
 
@@ -63,32 +70,39 @@ struct lp_lsh {
 };
 
 void lp_lsh_init(struct lp_lsh *l, int bands, int rows);
-void lp_lsh_add(struct lp_lsh *l, const uint64_t *sig, uint32_t id);
-/*
- * The ids that share at least one band with sig, sorted and unique, into
- * out (as uint64).
- */
+/* The band keys of sig: keys[0..bands), computed once per text. */
+void lp_lsh_keys(const struct lp_lsh *l, const uint32_t *sig, uint64_t *keys);
+void lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id);
+/* The ids sharing at least one band key, sorted and unique, into out. */
 void lp_lsh_query(
-    const struct lp_lsh *l, const uint64_t *sig, struct lp_u64s *out);
+    const struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out);
 size_t lp_lsh_bytes(const struct lp_lsh *l);
 void lp_lsh_release(struct lp_lsh *l);
 
 /*
  * A streaming near-duplicate index over texts: each text is compared with
  * the kept ones through LSH candidates, each candidate verified by its true
- * Jaccard similarity.  Items are numbered 0, 1, ... in the order they are
- * added.  Memory per kept item: its shingles (8 bytes each) and one LSH
- * entry per band (about 450 bytes at 21 bands).
+ * Jaccard similarity (its shingles are recomputed from its text: storing
+ * text costs a tenth of storing shingles, and candidates are few).  Items
+ * are numbered 0, 1, ... in the order they are added.  Memory per kept
+ * item: its normalised text, 8 bytes of offset, and one LSH entry per band
+ * (8 bytes at a load of 0.4 to 0.8: 20 to 40 bytes a band).
  */
 struct lp_near {
 	struct lp_shingling sh;
 	double threshold;
 	int nperm;
 	struct lp_lsh lsh;
-	struct lp_u64s arena;	  /* shingles of kept items, back to back */
-	struct lp_u64s offs;	  /* per item: start in arena << 16 | count */
-	struct lp_u64s cur, cand; /* the text last looked up */
-	uint64_t *sig;
+	struct lp_buf text;   /* texts of kept items, back to back */
+	struct lp_u64s offs;  /* per item: where its text starts */
+	struct lp_u64s cur;   /* shingles of the text last looked up */
+	struct lp_u64s other; /* shingles of a candidate */
+	struct lp_u64s cand;  /* candidate ids */
+	const char *cur_text; /* the text last looked up (caller's) */
+	size_t cur_len;
+	int cur_sorted;
+	uint32_t *sig;
+	uint64_t *keys;
 	unsigned long long checked; /* candidates verified */
 };
 
@@ -96,12 +110,20 @@ void lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
     double threshold, int nperm);
 /*
  * The earliest kept item whose Jaccard similarity to text reaches the
- * threshold: 1 with *id and *sim set; else 0.
+ * threshold: 1 with *id and *sim set; else 0.  text must stay valid until
+ * lp_near_add() if that follows.
  */
 int lp_near_find(
     struct lp_near *nd, const char *text, size_t n, uint32_t *id, double *sim);
+/*
+ * Every kept item whose similarity to the text last passed to
+ * lp_near_find() reaches the threshold, in id order, into ids.
+ */
+void lp_near_find_all(struct lp_near *nd, struct lp_u64s *ids);
 /* Keep the text last passed to lp_near_find(); returns its id. */
 uint32_t lp_near_add(struct lp_near *nd);
+/* The number of items kept. */
+size_t lp_near_count(const struct lp_near *nd);
 size_t lp_near_bytes(const struct lp_near *nd);
 void lp_near_release(struct lp_near *nd);
 

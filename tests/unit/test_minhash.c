@@ -66,7 +66,8 @@ TEST(jaccard_exact)
 
 TEST(minhash_estimates_jaccard)
 {
-	uint64_t x[1000], y[1000], sx[256], sy[256];
+	uint64_t x[1000], y[1000];
+	uint32_t sx[256], sy[256];
 	int i, same = 0;
 
 	/* 750 shared of 1250 distinct: J = 0.6 */
@@ -104,7 +105,8 @@ TEST(lsh_finds_similar_not_different)
 	};
 	struct lp_shingling sh = {0, 4};
 	struct lp_lsh l;
-	uint64_t sig[128];
+	uint32_t sig[128];
+	uint64_t keys[128];
 	int i, bands, rows;
 
 	lp_lsh_plan(0.8, 128, &bands, &rows);
@@ -112,18 +114,21 @@ TEST(lsh_finds_similar_not_different)
 	for (i = 0; i < 3; i++) {
 		lp_shingles(&sh, titles[i], strlen(titles[i]), &a);
 		lp_minhash(a.v, a.n, 128, sig);
-		lp_lsh_add(&l, sig, (uint32_t)i);
+		lp_lsh_keys(&l, sig, keys);
+		lp_lsh_add(&l, keys, (uint32_t)i);
 	}
 	/* One changed character: a candidate; a different title: not. */
 	lp_shingles(
 	    &sh, "apple iphone 13 128 gb midnight unlocked smartphon", 50, &a);
 	lp_minhash(a.v, a.n, 128, sig);
-	lp_lsh_query(&l, sig, &b);
+	lp_lsh_keys(&l, sig, keys);
+	lp_lsh_query(&l, keys, &b);
 	assert_eq_int(b.n, 1);
 	assert_eq_int(b.n ? b.v[0] : 99, 0);
 	lp_shingles(&sh, "nintendo switch oled white", 26, &a);
 	lp_minhash(a.v, a.n, 128, sig);
-	lp_lsh_query(&l, sig, &b);
+	lp_lsh_keys(&l, sig, keys);
+	lp_lsh_query(&l, keys, &b);
 	assert_eq_int(b.n, 0);
 	lp_lsh_release(&l);
 }
