@@ -134,7 +134,7 @@ lp_keyset_add(struct lp_keyset *s, struct lp_key128 k, uint32_t val)
 	size_t i;
 
 	k = fix(k);
-	if ((s->n + 1) * 5 > s->cap * 4)
+	if (lp_keyset_full(s))
 		grow(s);
 	i = find(s, k);
 	if (!empty(s, i))
@@ -164,6 +164,23 @@ lp_keyset_get(const struct lp_keyset *s, struct lp_key128 k, uint32_t *val)
 	if (s->vals != NULL)
 		*val = s->vals[i];
 	return 1;
+}
+
+int
+lp_keyset_next(const struct lp_keyset *s, size_t *pos, struct lp_key128 *k)
+{
+	for (; *pos < s->cap; (*pos)++)
+		if (!empty(s, *pos)) {
+			*k = s->slots[(*pos)++];
+			return 1;
+		}
+	return 0;
+}
+
+int
+lp_keyset_full(const struct lp_keyset *s)
+{
+	return (s->n + 1) * 5 > s->cap * 4;
 }
 
 size_t

@@ -430,12 +430,10 @@ verify(struct lp_near *nd, uint64_t id)
 	return lp_jaccard(nd->cur.v, nd->cur.n, nd->other.v, nd->other.n);
 }
 
-int
-lp_near_find(
-    struct lp_near *nd, const char *text, size_t n, uint32_t *id, double *sim)
+/* Shingles, signature and band keys of text, as the current text. */
+static void
+sketch(struct lp_near *nd, const char *text, size_t n)
 {
-	size_t i;
-
 	nd->cur_text = text;
 	nd->cur_len = n;
 	nd->cur_sorted = 0;
@@ -443,6 +441,15 @@ lp_near_find(
 	shingles_raw(&nd->sh, text, n, &nd->cur);
 	lp_minhash(nd->cur.v, nd->cur.n, nd->nperm, nd->sig);
 	lp_lsh_keys(&nd->lsh, nd->sig, nd->keys);
+}
+
+int
+lp_near_find(
+    struct lp_near *nd, const char *text, size_t n, uint32_t *id, double *sim)
+{
+	size_t i;
+
+	sketch(nd, text, n);
 	lp_lsh_query(&nd->lsh, nd->keys, &nd->cand);
 	/*
 	 * Candidates come in id order: the earliest kept item that reaches
@@ -480,6 +487,13 @@ lp_near_add(struct lp_near *nd)
 	lp_buf_add(&nd->text, nd->cur_text, nd->cur_len);
 	lp_lsh_add(&nd->lsh, nd->keys, id);
 	return id;
+}
+
+uint32_t
+lp_near_insert(struct lp_near *nd, const char *text, size_t n)
+{
+	sketch(nd, text, n);
+	return lp_near_add(nd);
 }
 
 size_t

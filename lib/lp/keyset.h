@@ -28,6 +28,13 @@ int lp_keyset_add(struct lp_keyset *s, struct lp_key128 k, uint32_t val);
 int lp_keyset_has(const struct lp_keyset *s, struct lp_key128 k);
 /* 1 with *val set if k is there (values kept), else 0. */
 int lp_keyset_get(const struct lp_keyset *s, struct lp_key128 k, uint32_t *val);
+/*
+ * Walk the keys: start with *pos = 0; 1 with *k set while there are more.
+ * Keys come in table order.
+ */
+int lp_keyset_next(const struct lp_keyset *s, size_t *pos, struct lp_key128 *k);
+/* 1 if adding one more new key would double the table. */
+int lp_keyset_full(const struct lp_keyset *s);
 /* Bytes held by the table. */
 size_t lp_keyset_bytes(const struct lp_keyset *s);
 void lp_keyset_release(struct lp_keyset *s);

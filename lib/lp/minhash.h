@@ -122,6 +122,8 @@ int lp_near_find(
 void lp_near_find_all(struct lp_near *nd, struct lp_u64s *ids);
 /* Keep the text last passed to lp_near_find(); returns its id. */
 uint32_t lp_near_add(struct lp_near *nd);
+/* Keep text without looking it up first; returns its id. */
+uint32_t lp_near_insert(struct lp_near *nd, const char *text, size_t n);
 /* The number of items kept. */
 size_t lp_near_count(const struct lp_near *nd);
 size_t lp_near_bytes(const struct lp_near *nd);

@@ -4,7 +4,7 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-dedup
 MAN=$(dirname "$0")/../../man/lp-dedup.1
 
-USAGE="usage: lp-dedup [-qv] [-o file] [-k field[,field...]] [--near] [--threshold t]\n       [--shingle words:k|chars:k] [--dropped file] [--mark] [file ...]\nTry 'lp-dedup --help' for more information.\n"
+USAGE="usage: lp-dedup [-qv] [-o file] [-k field[,field...]] [--near] [--threshold t]\n       [--shingle words:k|chars:k] [--keep first|longest|cheapest]\n       [--dropped file] [--mark] [--seen state [--update-seen]]\n       [--memory size] [file ...]\nTry 'lp-dedup --help' for more information.\n"
 
 # Strip lineage so the expectations stay readable.
 strip() { sed 's/,"lineage":{[^}]*}\]}//'; }
@@ -23,8 +23,10 @@ $B
 $D' ]"
 
 # -k title: normalised text (case, spaces, full-width) makes one key.
-printf '%s\n' "$A" "$B" "$E" | "$TOOL" -q --plain -k title | strip > o.txt
-expect '-k title compares normalised text' sh -c "[ \"\$(cat o.txt)\" = '$A' ]"
+printf '%s\n' "$A" "$B" "$(printf "$E")" > in3.jsonl
+"$TOOL" -q --plain -k title in3.jsonl > o3.jsonl; st=$?
+strip < o3.jsonl > o.txt
+expect '-k title compares normalised text' sh -c "[ $st = 0 ] && [ \"\$(cat o.txt)\" = '$A' ]"
 
 # Two fields; a record without the key passes through.
 printf '%s\n' "$A" "$B" "$C" '{"x":1}' | "$TOOL" -q --plain -k title,price.amount --stats st.json | strip > o.txt
@@ -33,7 +35,7 @@ expect 'stats: in/out/dropped and no_key' grep -q '"in":4,"out":3,"dropped":1,.*
 
 # --dropped names the kept record; --mark keeps all.
 "$TOOL" -q --plain -k title --dropped dropped.jsonl in.jsonl > /dev/null
-expect '--dropped holds the duplicate with dup.of' grep -q '^{"id":"2","title":"IPHONE 13","price":{"amount":649.99},"dup":{"of":"1","similarity":1.0,"method":"exact"},"lineage"' dropped.jsonl
+expect '--dropped holds the duplicate with dup.of' grep -q '^{"id":"2","title":"IPHONE 13","price":{"amount":649.99},"dup":{"of":"1","similarity":1.0,"method":"exact","cluster":"1"},"lineage"' dropped.jsonl
 "$TOOL" -q --plain -k title --mark in.jsonl | strip > o.txt
 expect '--mark keeps every record' sh -c "[ \"\$(wc -l < o.txt)\" = 4 ] && grep -q '\"dup\":{\"of\":\"1\"' o.txt"
 printf '%s\n' '{"title":"a"}' '{"title":"A"}' | "$TOOL" -q --plain -k title --mark | strip > o.txt
@@ -64,7 +66,7 @@ printf '%s\n' "$N1" "$N2" "$N3" "$N4" | "$TOOL" -q --plain --near --dropped nd.j
 expect '--near keeps distinct listings' sh -c "[ \"\$(cat o.txt)\" = '$N1
 $N3
 $N4' ]"
-expect '--near names the kept twin' grep -q '"id":"n2".*"dup":{"of":"n1","similarity":0.9[0-9]*,"method":"near"}' nd.jsonl
+expect '--near names the kept twin' grep -q '"id":"n2".*"dup":{"of":"n1","similarity":0.9[0-9]*,"method":"near","cluster":"n1"}' nd.jsonl
 expect '--near stats' grep -q '"dropped_exact":0,"dropped_near":1' nst.json
 printf '%s\n' "$N1" "$N2" | "$TOOL" -q --plain --near --threshold 0.99 | strip > o.txt
 expect 'a high threshold keeps both' sh -c "[ \"\$(wc -l < o.txt)\" = 2 ]"
@@ -78,6 +80,71 @@ expect 'word shingles' sh -c "[ \"\$(wc -l < o.txt)\" = 1 ]"
 expect 'byte-identical reruns' cmp -s r1.gz r2.gz
 n1=$(gzip -dc r1.gz | wc -l)
 expect 'generated exact duplicates are dropped' sh -c "[ $n1 -lt 17000 ] && [ $n1 -gt 10000 ]"
+
+# Accuracy on generated repeats (bench/dedup-eval: the issue's bar).
+"$LP_GEN" -n 20000 --label --dup-rate 0.05 --near-rate 0.1 --variant-rate 0.1 > lab.jsonl
+"$TOOL" -q --plain --near --mark lab.jsonl > marked.jsonl
+"$LP_BENCH/dedup-eval" --min-recall 0.95 --min-precision 0.99 marked.jsonl > eval.txt 2>&1; st=$?
+expect 'near: recall >= 0.95 and precision >= 0.99 on generated repeats' sh -c "[ $st = 0 ] && grep -q 'recall 0.9[5-9]\|recall 1.0' eval.txt"
+
+# --keep longest|cheapest: the cluster's survivor, in input order.
+K1='{"id":"k1","title":"Apple iPhone 13 128GB Midnight Unlocked","price":{"amount":500}}'
+K2='{"id":"k2","title":"Pixel 7 Pro 256GB Obsidian","price":{"amount":400}}'
+K3='{"id":"k3","title":"Apple iPhone 13 128GB Midnight Unlocked Boxed","price":{"amount":450}}'
+K4='{"id":"k4","title":"apple iphone 13 128gb midnight unlocked","price":{"amount":300}}'
+K5='{"id":"k5","title":"Apple iPhone 13 128GB Midnight Unlocked Boxed","price":{"amount":450}}'
+printf '%s\n' "$K1" "$K2" "$K3" "$K4" "$K5" > keep.jsonl
+"$TOOL" -q --plain --near --keep longest --dropped kd.jsonl keep.jsonl | strip > o.txt
+expect '--keep longest keeps the longest title, in input order' sh -c "[ \"\$(cat o.txt)\" = '$K2
+$K3' ]"
+expect '--keep longest: the others name the survivor and the cluster' sh -c "grep -q '\"id\":\"k1\".*\"dup\":{\"of\":\"k3\",\"similarity\":0.[89][0-9]*,\"method\":\"near\",\"cluster\":\"k1\"}' kd.jsonl && grep -q '\"id\":\"k5\".*\"dup\":{\"of\":\"k3\",\"similarity\":1.0,\"method\":\"exact\",\"cluster\":\"k1\"}' kd.jsonl"
+"$TOOL" -q --plain --near --keep cheapest keep.jsonl | strip > o.txt
+expect '--keep cheapest keeps the lowest price' sh -c "[ \"\$(cat o.txt)\" = '$K2
+$K4' ]"
+"$TOOL" -q --plain -k title --keep cheapest keep.jsonl | strip > o.txt
+expect '--keep cheapest, exact keys: one survivor per key' sh -c "[ \"\$(cat o.txt)\" = '$K2
+$K3
+$K4' ]"
+"$TOOL" -q --near --keep longest keep.jsonl > k1.gz
+"$TOOL" -q --near --keep longest keep.jsonl > k2.gz
+expect '--keep longest: byte-identical reruns' cmp -s k1.gz k2.gz
+check 2 '--keep best' '' '' "lp-dedup: invalid --keep 'best' (want first, longest or cheapest)\n$USAGE"
+check 2 '--keep longest --memory 1M' '' '' "lp-dedup: --memory bounds a streaming run: --keep longest holds the input anyway\n$USAGE"
+
+# --seen: day 1 makes the state, day 2 sends only what is new.
+printf '%s\n' "$N1" "$N3" > day1.jsonl
+printf '%s\n' "$N2" "$N3" "$N4" > day2.jsonl
+"$TOOL" -q --plain --near --seen state.jsonl --update-seen day1.jsonl > /dev/null; st=$?
+expect '--update-seen starts a missing state' sh -c "[ $st = 0 ] && [ \"\$(head -1 state.jsonl)\" = '{\"lp_dedup_state\":1,\"key\":\"title\"}' ] && [ \"\$(tail -1 state.jsonl)\" = '{\"items\":2}' ]"
+"$TOOL" -q --plain --near --seen state.jsonl --update-seen --dropped d2.jsonl --stats st2.json day2.jsonl | strip > o.txt
+expect '--seen drops what earlier runs kept' sh -c "[ \"\$(cat o.txt)\" = '$N4' ]"
+expect '--seen: dup names the earlier record and says seen' sh -c "grep -q '\"id\":\"n2\".*\"of\":\"n1\",.*\"method\":\"near\",\"cluster\":\"n1\",\"seen\":true' d2.jsonl && grep -q '\"id\":\"n3\".*\"method\":\"exact\".*\"seen\":true' d2.jsonl"
+expect '--seen stats' grep -q '"seen_items":2,.*"state_items":3,.*"dropped_seen":2' st2.json
+expect '--update-seen adds the kept records' sh -c "[ \"\$(tail -1 state.jsonl)\" = '{\"items\":3}' ] && grep -q '\"of\":\"n4\"' state.jsonl"
+"$TOOL" -q --plain --near --seen state.jsonl day2.jsonl | strip > o.txt
+expect '--seen without --update-seen leaves the state' sh -c "[ ! -s o.txt ] && [ \"\$(tail -1 state.jsonl)\" = '{\"items\":3}' ]"
+"$TOOL" -q --plain --near --keep longest --seen state.jsonl day2.jsonl | strip > o.txt
+expect '--seen with --keep longest' sh -c "[ ! -s o.txt ]"
+cp state.jsonl st-copy.jsonl
+printf '{"id":"x"}\n[1]\n' | "$TOOL" -q --plain --near --seen state.jsonl --update-seen > /dev/null 2>&1; st=$?
+expect 'a failed run leaves the state as it was' sh -c "[ $st = 65 ] && cmp -s state.jsonl st-copy.jsonl"
+head -2 state.jsonl > trunc.jsonl
+check 65 "--near --seen trunc.jsonl" '' '' 'lp-dedup: trunc.jsonl: truncated (no closing line): not loaded\n'
+printf '{"x":1}\n' > notstate.jsonl
+check 65 "--seen notstate.jsonl" '' '' 'lp-dedup: notstate.jsonl:1: not an lp-dedup state file (version 1)\n'
+printf '{"lp_dedup_state":1,"key":"id"}\n{"of":"a"\n' > badstate.jsonl
+check 65 "--seen badstate.jsonl" '' '' "lp-dedup: badstate.jsonl:2: invalid JSON at column 9: '}' expected near end of file\n"
+check 2 "--seen state.jsonl" '' '' 'lp-dedup: state.jsonl holds keys of -k title, not -k id\n'
+check 74 "--seen missing.jsonl" '' '' "lp-dedup: cannot open 'missing.jsonl': No such file or directory\n"
+check 2 '--update-seen' '' '' "lp-dedup: --update-seen needs --seen STATE\n$USAGE"
+
+# --memory: past a third of the budget, a Bloom filter, said so.
+"$LP_GEN" -n 30000 --dup-rate 0.2 > mem.jsonl
+"$TOOL" --plain --memory 64k --stats mst.json mem.jsonl 2> merr.txt | strip > mo.txt; 
+"$TOOL" -q --plain mem.jsonl | strip > exact.txt
+expect '--memory switches to a Bloom filter and says so' sh -c "grep -q 'a Bloom filter' merr.txt && grep -q 'false positive rate now' merr.txt && grep -q '\"bloom_from_key\":' mst.json"
+expect '--memory: the same records as exact, bar false positives' sh -c "[ \$(wc -l < mo.txt) -le \$(wc -l < exact.txt) ] && [ \$(wc -l < mo.txt) -ge \$(( \$(wc -l < exact.txt) - 30 )) ]"
+check 2 '--memory 10' '' '' "lp-dedup: invalid --memory '10' (want a size of at least 4k, like 512M)\n$USAGE"
 
 help_man_agree "$MAN"
 finish

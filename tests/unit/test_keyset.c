@@ -76,4 +76,29 @@ TEST(wrapping_clusters_survive_growth)
 	lp_keyset_release(&s);
 }
 
+TEST(walk_and_full)
+{
+	struct lp_keyset s;
+	struct lp_key128 k;
+	size_t pos = 0, n = 0;
+	uint64_t i, sum = 0;
+
+	lp_keyset_init(&s, 0);
+	/* 1024 slots grow past a load of 0.8: the 820th key doubles them. */
+	for (i = 0; i < 819; i++) {
+		struct lp_key128 x = {i + 1, i * 3};
+
+		assert_true(!lp_keyset_full(&s));
+		lp_keyset_add(&s, x, 0);
+	}
+	assert_true(lp_keyset_full(&s));
+	while (lp_keyset_next(&s, &pos, &k)) {
+		n++;
+		sum += k.lo;
+	}
+	assert_eq_int((long long)n, 819);
+	assert_eq_int((long long)sum, 819 * 820 / 2);
+	lp_keyset_release(&s);
+}
+
 RUN_TESTS()
