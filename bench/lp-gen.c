@@ -309,9 +309,9 @@ near_edit(struct rec *r)
 				    (char)toupper((unsigned char)r->w[a][len]);
 			break;
 		default: /* punctuation */
-			if (len + 2 < sizeof(r->w[0]))
-				memcpy(r->w[a] + len, rnd() % 2 ? "," : " -",
-				    rnd() % 2 ? 2 : 3);
+			if (len + 3 < sizeof(r->w[0]))
+				memcpy(
+				    r->w[a] + len, rnd() % 2 ? ",\0" : " -", 3);
 		}
 	}
 }

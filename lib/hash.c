@@ -163,3 +163,38 @@ lp_hash64(const void *data, size_t n, uint64_t seed)
 	 */
 	return fmix(h ^ fmix(seed + 0x9e3779b97f4a7c15ULL) ^ (uint64_t)n);
 }
+
+static uint64_t
+rotl(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
+static void
+lanes(uint64_t *a, uint64_t *b, uint64_t w)
+{
+	*a = rotl(*a ^ fmix(w), 29) * 0x9e3779b97f4a7c15ULL;
+	*b = rotl(*b + fmix(w ^ 0x5bd1e9955bd1e995ULL), 31) *
+	    0xc4ceb9fe1a85ec53ULL;
+}
+
+void
+lp_hash128(const void *data, size_t n, uint64_t *lo, uint64_t *hi)
+{
+	const unsigned char *p = data;
+	uint64_t a = 0x243f6a8885a308d3ULL ^ n, b = 0x13198a2e03707344ULL + n,
+		 w = 0;
+	size_t i;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		lanes(&a, &b, w);
+	}
+	/* The tail, with its length, so "a" and "a\0" differ. */
+	w = (uint64_t)n << 56;
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	lanes(&a, &b, w);
+	*lo = fmix(a + rotl(b, 17));
+	*hi = fmix(b ^ rotl(a, 41));
+}

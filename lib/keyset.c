@@ -202,14 +202,8 @@ lp_keyset_release(struct lp_keyset *s)
 struct lp_key128
 lp_key128_of(const void *p, size_t n)
 {
-	struct lp_sha256 c;
-	unsigned char d[32];
 	struct lp_key128 k;
 
-	lp_sha256_init(&c);
-	lp_sha256_update(&c, p, n);
-	lp_sha256_final(&c, d);
-	memcpy(&k.lo, d, 8);
-	memcpy(&k.hi, d + 8, 8);
+	lp_hash128(p, n, &k.lo, &k.hi);
 	return k;
 }

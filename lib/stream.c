@@ -358,7 +358,12 @@ lp_gzip_level(void)
 
 	if (v != NULL && v[0] >= '1' && v[0] <= '9' && v[1] == '\0')
 		return v[0] - '0';
-	return 6;
+	/*
+	 * Level 1: every stage of a pipeline compresses again, and level 1
+	 * is about 1.5 times as fast as 6 for a fifth more bytes.  Datasets
+	 * kept for long can be written with LP_GZIP_LEVEL=9.
+	 */
+	return 1;
 }
 
 /* Only a regular file (or a new name) is replaced atomically by rename. */

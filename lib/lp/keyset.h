@@ -39,7 +39,7 @@ int lp_keyset_full(const struct lp_keyset *s);
 size_t lp_keyset_bytes(const struct lp_keyset *s);
 void lp_keyset_release(struct lp_keyset *s);
 
-/* The first 128 bits of SHA-256 of p[0..n). */
+/* The 128-bit key of p[0..n): lp_hash128(). */
 struct lp_key128 lp_key128_of(const void *p, size_t n);
 
 #endif

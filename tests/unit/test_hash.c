@@ -1,3 +1,5 @@
+#include <stdlib.h>
+#include <string.h>
 #include "lp/hash.h"
 #include "test.h"
 
@@ -52,6 +54,53 @@ TEST(hash64_spreads)
 			}
 		assert_eq_int(same, 0);
 	}
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+TEST(hash128_distinguishes_and_spreads)
+{
+	static uint64_t lo[200000];
+	uint64_t l1, h1, l2, h2;
+	unsigned char buf[40] = {0};
+	int i, bits[128] = {0}, dup = 0;
+
+	/* Lengths, trailing NULs and word boundaries all count. */
+	lp_hash128("a", 1, &l1, &h1);
+	lp_hash128("a\0", 2, &l2, &h2);
+	assert_true(l1 != l2 && h1 != h2);
+	lp_hash128(buf, 8, &l1, &h1);
+	lp_hash128(buf, 16, &l2, &h2);
+	assert_true(l1 != l2 && h1 != h2);
+	lp_hash128("", 0, &l2, &h2);
+	assert_true(l1 != l2);
+	/* Keys one bit apart: each output bit flips about half the time. */
+	for (i = 0; i < 200000; i++) {
+		int b;
+
+		memcpy(buf, &i, sizeof(i));
+		buf[20 + i % 17] ^= 1;
+		lp_hash128(buf, 37, &lo[i], &h1);
+		buf[20 + i % 17] ^= 1;
+		lp_hash128(buf, 37, &l2, &h2);
+		for (b = 0; b < 64; b++) {
+			bits[b] += (int)((lo[i] ^ l2) >> b & 1);
+			bits[64 + b] += (int)((h1 ^ h2) >> b & 1);
+		}
+	}
+	for (i = 0; i < 128; i++)
+		assert_true(bits[i] > 98000 && bits[i] < 102000);
+	/* 200,000 keys: no two share even the low 64 bits. */
+	qsort(lo, 200000, sizeof(*lo), cmp_u64);
+	for (i = 1; i < 200000; i++)
+		dup += lo[i] == lo[i - 1];
+	assert_eq_int(dup, 0);
 }
 
 RUN_TESTS()
