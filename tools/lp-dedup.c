@@ -187,11 +187,14 @@ name_of(struct lp_record *rec)
 	return d.name.p;
 }
 
-/* A new item; its name is kept only when something will show it. */
+/*
+ * A new item; its name is kept only when something will show it: not once
+ * exact keys are in the Bloom filter, unless the near index may name it.
+ */
 static uint32_t
 item_new(const char *name)
 {
-	if (d.track) {
+	if (d.track && (!d.bloomed || d.near)) {
 		if (d.names.len > UINT32_MAX - 4096)
 			lp_errx(LP_EXIT_FAIL,
 			    "too many kept ids to name for --mark or "
