@@ -282,14 +282,15 @@ lp_run_reject(struct lp_run *run, struct lp_record *rec, const char *reason)
 void
 lp_run_side_open(struct lp_run *run, struct lp_writer *w, const char *path)
 {
-	if (run->nsides == LP_RUN_MAX_SIDES)
-		abort();
 	open_named(w, path);
+	run->sides = lp_xrealloc(
+	    run->sides, sizeof(*run->sides) * (size_t)(run->nsides + 1));
 	run->sides[run->nsides++] = w;
 }
 
-int
-lp_run_emit_to(struct lp_run *run, struct lp_record *rec, struct lp_writer *w)
+/* Stamp rec into obuf; LP_FAILED (handled by the policy) or LP_EOF. */
+static int
+stamp(struct lp_run *run, struct lp_record *rec)
 {
 	lp_buf_reset(&run->obuf);
 	if (lp_lineage_stamp(&run->lineage, rec, lp_lineage_now(&run->lineage),
@@ -300,6 +301,12 @@ lp_run_emit_to(struct lp_run *run, struct lp_record *rec, struct lp_writer *w)
 		return lp_run_reject(run, rec, reason) == LP_OK ? LP_FAILED
 								: LP_EOF;
 	}
+	return LP_OK;
+}
+
+static int
+put(struct lp_run *run, struct lp_writer *w)
+{
 	if (lp_writer_write(w, run->obuf.p, run->obuf.len) != LP_OK) {
 		if (!w->broken_pipe) {
 			lp_warnx("%s", w->err);
@@ -311,13 +318,34 @@ lp_run_emit_to(struct lp_run *run, struct lp_record *rec, struct lp_writer *w)
 }
 
 int
+lp_run_emit_to(struct lp_run *run, struct lp_record *rec, struct lp_writer *w)
+{
+	int rc = stamp(run, rec);
+
+	return rc != LP_OK ? rc : put(run, w);
+}
+
+int
+lp_run_emit_also(
+    struct lp_run *run, struct lp_record *rec, struct lp_writer **ws, int n)
+{
+	int rc = stamp(run, rec), i;
+
+	if (rc == LP_FAILED)
+		return LP_OK;
+	if (rc != LP_OK || put(run, &run->out) != LP_OK)
+		return LP_EOF;
+	run->n_out++;
+	for (i = 0; i < n; i++)
+		if (put(run, ws[i]) != LP_OK)
+			return LP_EOF;
+	return LP_OK;
+}
+
+int
 lp_run_emit(struct lp_run *run, struct lp_record *rec)
 {
-	int rc = lp_run_emit_to(run, rec, &run->out);
-
-	if (rc == LP_OK)
-		run->n_out++;
-	return rc == LP_FAILED ? LP_OK : rc;
+	return lp_run_emit_also(run, rec, NULL, 0);
 }
 
 void
@@ -383,6 +411,8 @@ lp_run_close(struct lp_run *run, int status)
 			lp_warnx("%s", run->sides[i]->err);
 			run->status = LP_EXIT_IOERR;
 		}
+	free(run->sides);
+	run->sides = NULL;
 	/* The quarantine is the account of bad input: always kept. */
 	if (run->have_quar && lp_writer_close(&run->quar, 1) != LP_OK) {
 		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err);

@@ -27,6 +27,7 @@
 #include "lp/lp.h"
 #include "lp/bloom.h"
 #include "lp/cli.h"
+#include "lp/held.h"
 #include "lp/json.h"
 #include "lp/keyset.h"
 #include "lp/log.h"
@@ -452,10 +453,6 @@ stream(struct lp_run *run, struct lp_writer *dw)
  * root), and the survivor is chosen once input ends.
  */
 struct held {
-	uint64_t off;	  /* the line, in lines */
-	const char *file; /* for names and messages */
-	unsigned long lineno;
-	uint32_t len;
 	uint32_t parent;
 	uint32_t seen; /* the earlier version's item it repeats, or NO_ITEM */
 	uint8_t nokey, seen_near;
@@ -500,20 +497,11 @@ score_of(struct lp_record *rec)
 	return -(double)n;
 }
 
-/* Parse held line i into rec (it parsed once, so it parses again). */
-static void
-reparse(struct lp_buf *lines, struct held *h, uint32_t i, struct lp_record *rec)
-{
-	lp_record_reset(rec);
-	lp_record_parse(rec, lines->p + h[i].off, h[i].len);
-	rec->file = h[i].file;
-	rec->line = h[i].lineno;
-}
-
 static void
 hold(struct lp_run *run, struct lp_writer *dw)
 {
-	struct lp_buf lines = LP_BUF_INIT, other = LP_BUF_INIT;
+	struct lp_held lines = LP_HELD_INIT;
+	struct lp_buf other = LP_BUF_INIT;
 	struct lp_u64s matches = {NULL, 0, 0}, sa = {NULL, 0, 0},
 		       sb = {NULL, 0, 0};
 	struct held *h = NULL;
@@ -536,14 +524,10 @@ hold(struct lp_run *run, struct lp_writer *dw)
 			h = lp_xrealloc(h, cap * sizeof(*h));
 		}
 		x = &h[n];
-		x->off = lines.len;
-		x->len = (uint32_t)rec->len;
-		x->file = rec->file;
-		x->lineno = rec->line;
 		x->parent = (uint32_t)n;
 		x->seen = NO_ITEM;
 		x->score = 0;
-		lp_buf_add(&lines, rec->text, rec->len);
+		lp_held_add(&lines, rec);
 		if ((x->nokey = !make_key(rec, &d.key)) != 0) {
 			n++;
 			continue;
@@ -605,7 +589,7 @@ hold(struct lp_run *run, struct lp_writer *dw)
 		double sim = 1.0;
 		int near = 0, rc;
 
-		reparse(&lines, h, i, &r1);
+		lp_held_get(&lines, i, &r1);
 		if (h[i].nokey) {
 			d.nokey++;
 			rc = lp_run_emit(run, &r1);
@@ -623,7 +607,7 @@ hold(struct lp_run *run, struct lp_writer *dw)
 		} else {
 			/* Similarity to the survivor, by the same measure. */
 			make_key(&r1, &d.key);
-			reparse(&lines, h, s, &r2);
+			lp_held_get(&lines, s, &r2);
 			make_key(&r2, &other);
 			near = d.key.len != other.len ||
 			    memcmp(d.key.p, other.p, d.key.len) != 0;
@@ -634,9 +618,9 @@ hold(struct lp_run *run, struct lp_writer *dw)
 			}
 			if (d.track) {
 				free(cluster);
-				reparse(&lines, h, r, &r2);
+				lp_held_get(&lines, r, &r2);
 				cluster = lp_xstrdup(name_of(&r2));
-				reparse(&lines, h, s, &r2);
+				lp_held_get(&lines, s, &r2);
 				set_dup(&r1, name_of(&r2), sim,
 				    near ? "near" : "exact", cluster, 0);
 			}
@@ -654,7 +638,7 @@ out:
 	lp_u64s_release(&sa);
 	lp_u64s_release(&sb);
 	lp_buf_release(&other);
-	lp_buf_release(&lines);
+	lp_held_release(&lines);
 	free(h);
 }
 

@@ -23,8 +23,7 @@ struct lp_run {
 	struct lp_writer out;
 	struct lp_writer quar;
 	int have_quar;
-#define LP_RUN_MAX_SIDES 4
-	struct lp_writer *sides[LP_RUN_MAX_SIDES];
+	struct lp_writer **sides; /* side outputs, closed with the run */
 	int nsides;
 	struct lp_audit audit;
 	int have_audit;
@@ -68,6 +67,12 @@ void lp_run_side_open(
  */
 int lp_run_emit_to(
     struct lp_run *run, struct lp_record *rec, struct lp_writer *w);
+/*
+ * Stamp rec once and write the same bytes to the output (counted as out)
+ * and to the side outputs ws[0..n).  As lp_run_emit().
+ */
+int lp_run_emit_also(
+    struct lp_run *run, struct lp_record *rec, struct lp_writer **ws, int n);
 /* A record the tool leaves out by design. */
 void lp_run_drop(struct lp_run *run);
 /*
