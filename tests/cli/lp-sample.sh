@@ -77,7 +77,7 @@ while [ $i -lt 20 ]; do
 done
 "$TOOL" -q --plain --random 90 --gold gold.jsonl --gold-rate 10% --stats gst.json gen.jsonl > g.jsonl
 expect 'gold: 10 of 100 items' sh -c "[ \$(wc -l < g.jsonl) = 100 ] && [ \$(grep -c '\"gold\":{' g.jsonl) = 10 ] && grep -q '\"gold_added\":10' gst.json"
-expect 'gold items are tagged gold and keep their answer' sh -c "[ \$(grep -c '\"gold\":{\"score\":[0-9]},\"sample\":{\"reason\":\[\"gold\"\]' g.jsonl) = 10 ]"
+expect 'gold items keep their answer and read as random checks' sh -c "[ \$(grep -c '\"gold\":{\"score\":[0-9]},\"sample\":{\"reason\":\[\"random\"\],\"seed\":1}' g.jsonl) = 10 ]"
 first=$(grep -n '"gold":{' g.jsonl | head -1 | cut -d: -f1)
 last=$(grep -n '"gold":{' g.jsonl | tail -1 | cut -d: -f1)
 expect "gold items are spread, not bunched ($first..$last)" sh -c "[ $first -lt 50 ] && [ $last -gt 50 ]"
