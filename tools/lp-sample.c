@@ -85,8 +85,7 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
 
 /* Reasons, as bits, in the order they are written. */
 enum { R_QUESTIONABLE = 1, R_RANDOM = 2, R_STRATUM = 4, R_GOLD = 8 };
-static const char *const reason_names[] = {
-    "questionable", "random", "stratum"};
+static const char *const reason_names[] = {"questionable", "random", "stratum"};
 
 /* A seeded stream of random numbers (splitmix64), one per purpose. */
 struct rng {
