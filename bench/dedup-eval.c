@@ -154,7 +154,7 @@ main(int argc, char **argv)
 	int ch, shown = 0, maxshow = 5;
 	struct lp_reader rd;
 	struct lp_record rec;
-	struct lp_text norm = {NULL, 0};
+	struct lp_text norm = {0};
 	struct lp_buf nt = LP_BUF_INIT;
 	const char *line;
 	size_t len;

@@ -112,6 +112,44 @@ is_space(int32_t c)
 }
 
 int
+lp_is_emoji(int32_t c)
+{
+	int b;
+
+	if ((c >= 0x1f1e6 && c <= 0x1f1ff) || /* regional indicators */
+	    (c >= 0x1f3fb && c <= 0x1f3ff) || /* skin tones */
+	    (c >= 0xe0020 && c <= 0xe007f) || /* tags */
+	    c == 0x20e3 || c == 0xfe0f || c == 0xfe0e || c == 0x200d)
+		return 1;
+	b = utf8proc_get_property(c)->boundclass;
+	return b == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC ||
+	    b == UTF8PROC_BOUNDCLASS_E_ZWG;
+}
+
+/* s without its emoji, into t->pre; the count in t->emoji. */
+static void
+drop_emoji(struct lp_text *t, const char **s, size_t *n)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)*s;
+	utf8proc_ssize_t i = 0, k;
+	utf8proc_int32_t c;
+
+	lp_buf_reset(&t->pre);
+	while (i < (utf8proc_ssize_t)*n) {
+		k = utf8proc_iterate(p + i, (utf8proc_ssize_t)*n - i, &c);
+		if (k <= 0)
+			break; /* checked valid before */
+		if (lp_is_emoji(c))
+			t->emoji++;
+		else
+			lp_buf_add(&t->pre, (const char *)p + i, (size_t)k);
+		i += k;
+	}
+	*s = t->pre.p != NULL ? t->pre.p : "";
+	*n = t->pre.len;
+}
+
+int
 lp_text_normalize(struct lp_text *t, const char *s, size_t n, unsigned flags,
     struct lp_buf *out)
 {
@@ -121,6 +159,7 @@ lp_text_normalize(struct lp_text *t, const char *s, size_t n, unsigned flags,
 	size_t start = out->len;
 	int space = 1;
 
+	t->emoji = 0;
 	if (!(flags & LP_TEXT_NO_SHORTCUT) && plain_ascii(s, n)) {
 		lp_buf_grow(out, n);
 		for (i = 0; i < (utf8proc_ssize_t)n; i++) {
@@ -141,6 +180,8 @@ lp_text_normalize(struct lp_text *t, const char *s, size_t n, unsigned flags,
 	}
 	if (!lp_utf8_valid(s, n, NULL))
 		return LP_FAILED;
+	if (flags & LP_TEXT_NO_EMOJI)
+		drop_emoji(t, &s, &n);
 	if (flags & LP_TEXT_FOLD)
 		opt |= UTF8PROC_CASEFOLD;
 	for (;;) {
@@ -183,4 +224,5 @@ lp_text_release(struct lp_text *t)
 	free(t->u);
 	t->u = NULL;
 	t->cap = 0;
+	lp_buf_release(&t->pre);
 }

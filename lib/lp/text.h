@@ -27,12 +27,24 @@ int lp_utf8_valid(const char *p, size_t n, size_t *bad);
  * same result.  Keep one struct lp_text per loop: its buffer is reused.
  */
 #define LP_TEXT_FOLD 0x1
+/*
+ * Also drop emoji before normalising: Extended_Pictographic code points,
+ * regional indicators (flags), skin tone modifiers, tag characters, the
+ * keycap mark, variation selectors and joiners.  Digits, '#' and '*' of a
+ * keycap stay.  The number dropped is left in t->emoji.
+ */
+#define LP_TEXT_NO_EMOJI 0x2
 #define LP_TEXT_NO_SHORTCUT 0x100 /* for tests: always go through utf8proc */
 
 struct lp_text {
 	int32_t *u;
 	size_t cap;
+	struct lp_buf pre; /* the text without emoji */
+	size_t emoji;	   /* emoji code points dropped by the last call */
 };
+
+/* 1 if code point c is part of an emoji (see LP_TEXT_NO_EMOJI). */
+int lp_is_emoji(int32_t c);
 
 /*
  * Append the normalised form of s[0..n) to out.  LP_OK, or LP_FAILED when s
