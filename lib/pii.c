@@ -27,9 +27,10 @@ email_at(const char *s, size_t n, size_t at, size_t *start, size_t *end)
 		b--;
 	if (b == at)
 		return 0;
-	while (e < n && (isalnum((unsigned char)s[e]) || s[e] == '-' ||
-			    (s[e] == '.' && e + 1 < n &&
-				isalnum((unsigned char)s[e + 1])))) {
+	while (e < n &&
+	    (isalnum((unsigned char)s[e]) || s[e] == '-' ||
+		(s[e] == '.' && e + 1 < n &&
+		    isalnum((unsigned char)s[e + 1])))) {
 		if (s[e] == '.')
 			lastdot = e;
 		e++;
@@ -58,8 +59,9 @@ phone_at(const char *s, size_t n, size_t i)
 		return 0;
 	if (s[i] == '+' || s[i] == '(')
 		e++;
-	while (e < n && (isdigit((unsigned char)s[e]) ||
-			    (strchr(" .-()", s[e]) != NULL && s[e] != '\0'))) {
+	while (e < n &&
+	    (isdigit((unsigned char)s[e]) ||
+		(strchr(" .-()", s[e]) != NULL && s[e] != '\0'))) {
 		if (isdigit((unsigned char)s[e])) {
 			digits++;
 			last = e + 1;
@@ -75,8 +77,8 @@ phone_at(const char *s, size_t n, size_t i)
 }
 
 void
-lp_pii_redact(const char *s, size_t n, struct lp_buf *out,
-    long long *emails, long long *phones)
+lp_pii_redact(const char *s, size_t n, struct lp_buf *out, long long *emails,
+    long long *phones)
 {
 	size_t i = 0, from = 0, start, end;
 

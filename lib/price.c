@@ -9,13 +9,13 @@
 /* Currency marks, longest first where one begins another. */
 static const struct {
 	const char *mark, *code;
-} marks[] = {{"US $", "USD"}, {"US$", "USD"}, {"AU $", "AUD"},
-    {"AU$", "AUD"}, {"C $", "CAD"}, {"C$", "CAD"}, {"HK$", "HKD"},
-    {"\xc2\xa3", "GBP"}, {"\xe2\x82\xac", "EUR"}, {"$", "USD"},
-    {"\xc2\xa5", "JPY"}, {"GBP", "GBP"}, {"EUR", "EUR"}, {"USD", "USD"},
-    {"CHF", "CHF"}, {"AUD", "AUD"}, {"CAD", "CAD"}, {"JPY", "JPY"},
-    {"CNY", "CNY"}, {"HKD", "HKD"}, {"SEK", "SEK"}, {"PLN", "PLN"},
-    {"NZD", "NZD"}, {"DKK", "DKK"}, {"NOK", "NOK"}};
+} marks[] = {{"US $", "USD"}, {"US$", "USD"}, {"AU $", "AUD"}, {"AU$", "AUD"},
+    {"C $", "CAD"}, {"C$", "CAD"}, {"HK$", "HKD"}, {"\xc2\xa3", "GBP"},
+    {"\xe2\x82\xac", "EUR"}, {"$", "USD"}, {"\xc2\xa5", "JPY"}, {"GBP", "GBP"},
+    {"EUR", "EUR"}, {"USD", "USD"}, {"CHF", "CHF"}, {"AUD", "AUD"},
+    {"CAD", "CAD"}, {"JPY", "JPY"}, {"CNY", "CNY"}, {"HKD", "HKD"},
+    {"SEK", "SEK"}, {"PLN", "PLN"}, {"NZD", "NZD"}, {"DKK", "DKK"},
+    {"NOK", "NOK"}};
 
 /* The currency whose mark starts at s, and the mark's length. */
 static const char *
@@ -26,8 +26,8 @@ mark_at(const char *s, size_t n, size_t *len)
 	for (i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
 		m = strlen(marks[i].mark);
 		if (m <= n && memcmp(s, marks[i].mark, m) == 0 &&
-		    !(isupper((unsigned char)marks[i].mark[0]) &&
-			m < n && isalpha((unsigned char)s[m]))) {
+		    !(isupper((unsigned char)marks[i].mark[0]) && m < n &&
+			isalpha((unsigned char)s[m]))) {
 			*len = m;
 			return marks[i].code;
 		}
@@ -44,9 +44,10 @@ number(const char *s, size_t n, struct lp_buf *out)
 {
 	size_t i = 0, end, dec = (size_t)-1, j;
 
-	while (i < n && (isdigit((unsigned char)s[i]) ||
-			    ((s[i] == ',' || s[i] == '.') && i > 0 &&
-				i + 1 < n && isdigit((unsigned char)s[i + 1]))))
+	while (i < n &&
+	    (isdigit((unsigned char)s[i]) ||
+		((s[i] == ',' || s[i] == '.') && i > 0 && i + 1 < n &&
+		    isdigit((unsigned char)s[i + 1]))))
 		i++;
 	if (i == 0)
 		return 0;
@@ -131,8 +132,7 @@ lp_price_parse(const char *text, size_t n)
 		k += 3;
 	else
 		k = 0;
-	if (k > 0 && one(text + k, n - k, &c2, &b) > 0 &&
-	    strcmp(c1, c2) == 0) {
+	if (k > 0 && one(text + k, n - k, &c2, &b) > 0 && strcmp(c1, c2) == 0) {
 		out = json_pack("{s:o,s:o,s:s,s:s%}", "min", real(&a), "max",
 		    real(&b), "currency", c1, "text", text, n);
 		goto done;

@@ -36,8 +36,8 @@ by_length(const void *a, const void *b)
 }
 
 int
-lp_rules_load(struct lp_rules *r, const char *text, size_t n,
-    const char *name, char *err, size_t errlen)
+lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
+    char *err, size_t errlen)
 {
 	const char *p = text, *end = text + n;
 	int lineno = 0;
@@ -88,10 +88,10 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n,
 					return LP_FAILED;
 				}
 				u->kind = LP_RULE_EXPAND;
-				u->phrase = dup_n(arg, u->len =
-							   (size_t)(sp - arg));
-				u->with = dup_n(sp + 1,
-				    u->wlen = len - u->len - 1);
+				u->phrase =
+				    dup_n(arg, u->len = (size_t)(sp - arg));
+				u->with =
+				    dup_n(sp + 1, u->wlen = len - u->len - 1);
 			}
 			r->first[tolower((unsigned char)u->phrase[0])] = 1;
 			r->first[toupper((unsigned char)u->phrase[0])] = 1;
@@ -117,7 +117,8 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n,
 			}
 			r->cond = lp_xrealloc(
 			    r->cond, (r->ncond + 1) * sizeof(*r->cond));
-			r->cond[r->ncond].value = dup_n(arg, (size_t)(sp - arg));
+			r->cond[r->ncond].value =
+			    dup_n(arg, (size_t)(sp - arg));
 			r->cond[r->ncond++].words =
 			    dup_n(sp + 1, len - (size_t)(sp - arg) - 1);
 		} else {
@@ -168,8 +169,7 @@ match(struct lp_rules *r, const char *s, size_t n, size_t i)
 }
 
 size_t
-lp_rules_apply(
-    struct lp_rules *r, const char *s, size_t n, struct lp_buf *out)
+lp_rules_apply(struct lp_rules *r, const char *s, size_t n, struct lp_buf *out)
 {
 	size_t i = 0, changes = 0;
 

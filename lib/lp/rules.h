@@ -47,8 +47,8 @@ int lp_rules_load(struct lp_rules *r, const char *text, size_t n,
  * Apply removals, expansions and runs to s[0..n), appending to out.
  * Returns the number of changes (hits are counted per rule).
  */
-size_t lp_rules_apply(struct lp_rules *r, const char *s, size_t n,
-    struct lp_buf *out);
+size_t lp_rules_apply(
+    struct lp_rules *r, const char *s, size_t n, struct lp_buf *out);
 /* The vocabulary value for a condition text, or NULL if unknown. */
 const char *lp_rules_condition(
     const struct lp_rules *r, const char *s, size_t n);

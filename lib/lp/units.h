@@ -9,8 +9,8 @@
  * number not directly followed by a unit word (a model number such as
  * "A1234" or "XPS 15") is left alone.  Decimal prefixes: 1 TB = 1000 GB.
  * A capital "G" alone is gigabytes after a power of two from 8 up (128G)
- * and nothing otherwise (5G); "g" is grams; "in" with a space before it is inches only after a decimal
- * number ("15.6 in", not "10 in box").
+ * and nothing otherwise (5G); "g" is grams; "in" with a space before it is
+ * inches only after a decimal number ("15.6 in", not "10 in box").
  */
 #ifndef LP_UNITS_H
 #define LP_UNITS_H

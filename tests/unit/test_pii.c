@@ -29,7 +29,8 @@ TEST(emails_and_phones)
 
 TEST(not_pii)
 {
-	assert_eq_str(redact("Samsung SM-G991B 128GB"), "Samsung SM-G991B 128GB");
+	assert_eq_str(
+	    redact("Samsung SM-G991B 128GB"), "Samsung SM-G991B 128GB");
 	assert_eq_str(redact("EAN 5012345678900"), "EAN 5012345678900");
 	assert_eq_str(redact("@home user@localhost"), "@home user@localhost");
 	assert_eq_str(redact("07700 900"), "07700 900");

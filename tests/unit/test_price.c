@@ -72,16 +72,16 @@ TEST(amounts_round_trip)
 	for (p = 0; p <= 1000000; p += 7) {
 		json_t *j;
 
-		snprintf(text, sizeof(text), "\xc2\xa3%ld.%02ld", p / 100,
-		    p % 100);
+		snprintf(
+		    text, sizeof(text), "\xc2\xa3%ld.%02ld", p / 100, p % 100);
 		j = lp_price_parse(text, strlen(text));
 		lp_buf_reset(&b);
 		lp_json_dump(json_object_get(j, "amount"), &b);
 		snprintf(want, sizeof(want), "%ld.%ld", p / 100,
 		    p % 100 % 10 ? p % 100 : p % 100 / 10);
 		if (p % 100 != 0 && p % 100 < 10)
-			snprintf(want, sizeof(want), "%ld.0%ld", p / 100,
-			    p % 100);
+			snprintf(
+			    want, sizeof(want), "%ld.0%ld", p / 100, p % 100);
 		bad += strcmp(b.p, want) != 0;
 		json_decref(j);
 	}

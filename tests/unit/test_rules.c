@@ -51,8 +51,8 @@ TEST(more_rules_and_bad_files)
 	static const char more[] = "# mine\nversion mine-2\nremove GEM\n"
 				   "expand XL extra large\n";
 
-	assert_eq_int(lp_rules_load(&r, more, strlen(more), "mine.txt", err,
-			  sizeof(err)),
+	assert_eq_int(
+	    lp_rules_load(&r, more, strlen(more), "mine.txt", err, sizeof(err)),
 	    LP_OK);
 	assert_eq_str(r.version, "mine-2");
 	assert_eq_str(apply("gem XL shirt"), "extra large shirt");
@@ -64,8 +64,8 @@ TEST(more_rules_and_bad_files)
 			  sizeof(err)),
 	    LP_FAILED);
 	assert_eq_str(err, "bad.txt:2: unknown rule 'frobnicate'");
-	assert_eq_int(lp_rules_load(&r, "expand ABC\n", 11, "bad.txt", err,
-			  sizeof(err)),
+	assert_eq_int(
+	    lp_rules_load(&r, "expand ABC\n", 11, "bad.txt", err, sizeof(err)),
 	    LP_FAILED);
 	assert_eq_str(err, "bad.txt:1: expand needs a meaning");
 	lp_rules_release(&r);

@@ -41,15 +41,16 @@ TEST(one_spelling)
 	assert_eq_str(attrs_text.p,
 	    "{\"battery_mah\":5000.0,\"voltage_v\":18.0,\"power_w\":2200.0,"
 	    "\"freq_ghz\":2.4,\"volume_ml\":500.0,\"camera_mp\":24.2}");
-	assert_eq_str(units("8GB RAM 256GB SSD 1TB"), "8 GB RAM 256 GB SSD 1 TB");
+	assert_eq_str(
+	    units("8GB RAM 256GB SSD 1TB"), "8 GB RAM 256 GB SSD 1 TB");
 	assert_eq_str(attrs_text.p, "{\"ram_gb\":8.0,\"storage_gb\":256.0}");
 	assert_eq_str(units("2,5kg"), "2.5 kg");
 }
 
 TEST(ambiguous_left_alone)
 {
-	assert_eq_str(units("iPhone A1234 XPS 15 Laptop"),
-	    "iPhone A1234 XPS 15 Laptop");
+	assert_eq_str(
+	    units("iPhone A1234 XPS 15 Laptop"), "iPhone A1234 XPS 15 Laptop");
 	assert_eq_str(attrs_text.p, "{}");
 	assert_eq_str(units("brand new in box size 10 in box"),
 	    "brand new in box size 10 in box");
