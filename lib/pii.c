@@ -83,7 +83,7 @@ lp_pii_redact(const char *s, size_t n, struct lp_buf *out, long long *emails,
 	size_t i = 0, from = 0, start, end;
 
 	/* E-mails first: a phone number inside one stays part of it. */
-	for (i = 0; i < n; i++) {
+	for (i = 0; memchr(s, '@', n) != NULL && i < n; i++) {
 		if (s[i] == '@' && email_at(s, n, i, &start, &end) &&
 		    start >= from) {
 			size_t k = from;
@@ -105,14 +105,20 @@ lp_pii_redact(const char *s, size_t n, struct lp_buf *out, long long *emails,
 		}
 	}
 	for (i = from; i < n;) {
-		size_t pe = phone_at(s, n, i);
+		size_t pe = phone_at(s, n, i), j;
 
 		if (pe > 0) {
 			lp_buf_adds(out, "[phone]");
 			(*phones)++;
 			i = pe;
-		} else
-			lp_buf_addc(out, s[i++]);
+			continue;
+		}
+		/* Copy up to the next byte a phone number can start at. */
+		for (j = i + 1;
+		     j < n && s[j] != '+' && s[j] != '(' && s[j] != '0'; j++)
+			;
+		lp_buf_add(out, s + i, j - i);
+		i = j;
 	}
 	if (out->p != NULL)
 		out->p[out->len] = '\0';

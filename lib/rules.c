@@ -106,6 +106,9 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 			}
 			memcpy(r->runs + have, arg, len);
 			r->runs[have + len] = '\0';
+			/* A run may start at these bytes too. */
+			for (size_t q = 0; q < len; q++)
+				r->first[(unsigned char)arg[q]] = 1;
 		} else if (klen == 9 && strncmp(p, "condition", 9) == 0) {
 			const char *sp = memchr(arg, ' ', len);
 
@@ -154,7 +157,9 @@ match(struct lp_rules *r, const char *s, size_t n, size_t i)
 	for (k = 0; k < r->n; k++) {
 		struct lp_rule *u = &r->v[k];
 
-		if (u->len > n - i ||
+		if (tolower((unsigned char)u->phrase[0]) !=
+			tolower((unsigned char)s[i]) ||
+		    u->len > n - i ||
 		    strncasecmp(s + i, u->phrase, u->len) != 0)
 			continue;
 		if (word_char((unsigned char)u->phrase[0]) && i > 0 &&
@@ -177,7 +182,11 @@ lp_rules_apply(struct lp_rules *r, const char *s, size_t n, struct lp_buf *out)
 		unsigned char c = (unsigned char)s[i];
 		struct lp_rule *u;
 
-		if (r->first[c] && (u = match(r, s, n, i)) != NULL) {
+		/* Mid-word no phrase can start: most bytes skip the rules. */
+		if (r->first[c] &&
+		    !(i > 0 && word_char(c) &&
+			word_char((unsigned char)s[i - 1])) &&
+		    (u = match(r, s, n, i)) != NULL) {
 			u->hits++;
 			changes++;
 			/* A space keeps the words on each side apart. */
@@ -199,8 +208,15 @@ lp_rules_apply(struct lp_rules *r, const char *s, size_t n, struct lp_buf *out)
 			lp_buf_addc(out, ' ');
 			continue;
 		}
-		lp_buf_addc(out, (char)c);
-		i++;
+		/* Copy up to the next byte where a rule could start. */
+		{
+			size_t j = i + 1;
+
+			while (j < n && !r->first[(unsigned char)s[j]])
+				j++;
+			lp_buf_add(out, s + i, j - i);
+			i = j;
+		}
 	}
 	if (out->p != NULL)
 		out->p[out->len] = '\0';

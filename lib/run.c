@@ -259,6 +259,14 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 				return LP_EOF;
 			continue;
 		}
+		/* Repair only what would fail: valid lines pay one scan. */
+		if (run->repair_utf8 && !lp_utf8_valid(line, len, NULL)) {
+			lp_buf_reset(&run->fixed);
+			lp_utf8_repair(line, len, &run->fixed);
+			line = run->fixed.p;
+			len = run->fixed.len;
+			run->n_repaired++;
+		}
 		if (lp_record_parse(&run->rec, line, len) != LP_OK) {
 			if (bad(run, lp_reader_name(&run->in),
 				lp_reader_lineno(&run->in), run->rec.err, line,
@@ -452,6 +460,7 @@ lp_run_close(struct lp_run *run, int status)
 	lp_record_release(&run->rec);
 	lp_lineage_release(&run->lineage);
 	lp_buf_release(&run->obuf);
+	lp_buf_release(&run->fixed);
 	json_decref(run->counters);
 	return run->status;
 }

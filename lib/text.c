@@ -4,6 +4,7 @@
 #include <utf8proc.h>
 
 #include "lp/lp.h"
+#include "lp/buf.h"
 #include "lp/text.h"
 
 int
@@ -49,6 +50,26 @@ fail:
 	if (bad != NULL)
 		*bad = i;
 	return 0;
+}
+
+size_t
+lp_utf8_repair(const char *s, size_t n, struct lp_buf *out)
+{
+	size_t i = 0, bad, fixes = 0;
+
+	while (i < n) {
+		if (lp_utf8_valid(s + i, n - i, &bad)) {
+			lp_buf_add(out, s + i, n - i);
+			break;
+		}
+		lp_buf_add(out, s + i, bad);
+		lp_buf_adds(out, "\xef\xbf\xbd");
+		fixes++;
+		i += bad + 1;
+	}
+	lp_buf_addc(out, '\0');
+	out->len--;
+	return fixes;
 }
 
 long long

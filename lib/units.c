@@ -152,7 +152,12 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 		    (i > 0 &&
 			(alnum((unsigned char)s[i - 1]) || s[i - 1] == '.' ||
 			    s[i - 1] == ','))) {
-			lp_buf_addc(out, s[i++]);
+			/* Copy up to the next digit. */
+			for (j = i + 1; j < n && !isdigit((unsigned char)s[j]);
+			     j++)
+				;
+			lp_buf_add(out, s + i, j - i);
+			i = j;
 			continue;
 		}
 		/* One to three numbers joined by x: a size or dimensions. */

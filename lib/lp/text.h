@@ -15,6 +15,11 @@
  * offset of the first bad byte in *bad.
  */
 int lp_utf8_valid(const char *p, size_t n, size_t *bad);
+/*
+ * p[0..n) with each ill-formed byte replaced by U+FFFD, appended to out
+ * (NUL-terminated).  Returns the number of replacements.
+ */
+size_t lp_utf8_repair(const char *p, size_t n, struct lp_buf *out);
 
 /*
  * Text normalisation, the one every tool compares text by:
