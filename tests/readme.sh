@@ -1,7 +1,7 @@
 #!/bin/sh
 # The README's tool examples run as written: every indented line that
-# starts with build/ (with its indented continuation lines), in order, in
-# a scratch directory where build/ is the build tree.
+# starts with build/ or printf (with its indented continuation lines), in
+# order, in a scratch directory where build/ is the build tree.
 set -u
 readme=$(dirname "$0")/../README.md
 dir=$(mktemp -d)
@@ -9,7 +9,7 @@ trap 'rm -rf "$dir"' EXIT
 ln -s "${LP_BUILD:?}" "$dir/build"
 n=0 fail=0
 awk '
-	/^    build\// { if (cmd != "") { print cmd; print "#--" } cmd = substr($0, 5); next }
+	/^    (build\/|printf )/ { if (cmd != "") { print cmd; print "#--" } cmd = substr($0, 5); next }
 	/^        / && cmd != "" { cmd = cmd "\n" substr($0, 5); next }
 	{ if (cmd != "") { print cmd; print "#--" } cmd = "" }
 ' "$readme" > "$dir/script"
