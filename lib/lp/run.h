@@ -30,8 +30,8 @@ struct lp_run {
 	struct lp_lineage lineage;
 	struct lp_record rec;
 	struct lp_buf obuf;
-	int repair_utf8;       /* set by the tool: repair, do not reject */
-	struct lp_buf fixed;   /* a repaired line */
+	int repair_utf8;     /* set by the tool: repair, do not reject */
+	struct lp_buf fixed; /* a repaired line */
 	unsigned long long n_repaired;
 	unsigned long long n_in, n_out, n_dropped, n_skipped, n_quar;
 	json_t *counters; /* the tool's own counts, for --stats */
