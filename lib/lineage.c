@@ -248,8 +248,10 @@ lp_lineage_stamp(const struct lp_lineage *lg, struct lp_record *r, long long at,
 {
 	json_t *root;
 
-	if (r->canonical && !r->modified)
+	if (r->canonical && !r->modified) {
+		lp_record_flatten(r);
 		return stamp_line(lg, r, at, out);
+	}
 	root = r->root;
 	if (lp_lineage_stamp_tree(lg, root, at, r->err, sizeof(r->err)) !=
 	    LP_OK)

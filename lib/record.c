@@ -24,9 +24,25 @@ drop_vals(struct lp_record *r)
 		}
 }
 
+static void
+drop_edits(struct lp_record *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nadded; i++) {
+		free(r->added[i].key);
+		json_decref(r->added[i].val);
+	}
+	r->nadded = 0;
+	if (r->nedits > 0 && r->edited != NULL)
+		memset(r->edited, 0, r->nedited);
+	r->nedits = 0;
+}
+
 void
 lp_record_reset(struct lp_record *r)
 {
+	drop_edits(r);
 	drop_vals(r);
 	if (r->root != NULL)
 		json_decref(r->root);
@@ -42,6 +58,9 @@ lp_record_release(struct lp_record *r)
 {
 	lp_record_reset(r);
 	free(r->vals);
+	free(r->edited);
+	free(r->added);
+	lp_buf_release(&r->flat);
 	lp_json_members_release(&r->ms);
 	lp_json_members_release(&r->sub);
 	lp_record_init(r);
@@ -133,6 +152,10 @@ get_top(struct lp_record *r, const char *key, size_t keylen)
 
 	if (r->root != NULL)
 		return json_object_getn(r->root, key, keylen);
+	for (i = 0; i < r->nadded; i++)
+		if (strlen(r->added[i].key) == keylen &&
+		    memcmp(r->added[i].key, key, keylen) == 0)
+			return r->added[i].val;
 	if ((m = lp_json_find(r->text, &r->ms, key, keylen)) == NULL)
 		return NULL;
 	i = (size_t)(m - r->ms.m);
@@ -177,7 +200,7 @@ lp_record_get_strn(struct lp_record *r, const char *path, size_t *len)
 	 * A top-level string without escapes in a canonical line is its own
 	 * value: no need to build it.
 	 */
-	if (r->root == NULL && strchr(path, '.') == NULL &&
+	if (r->root == NULL && r->nedits == 0 && strchr(path, '.') == NULL &&
 	    (m = lp_json_find(r->text, &r->ms, path, strlen(path))) != NULL &&
 	    r->text[m->val] == '"' &&
 	    memchr(r->text + m->val, '\\', m->vallen) == NULL) {
@@ -194,6 +217,8 @@ json_t *
 lp_record_root(struct lp_record *r)
 {
 	if (r->root == NULL) {
+		if (r->nedits > 0)
+			lp_record_flatten(r);
 		drop_vals(r);
 		/* A canonical line is valid: this cannot fail. */
 		r->root = json_loadb(r->text, r->len, 0, NULL);
@@ -230,4 +255,96 @@ lp_record_set(struct lp_record *r, const char *path, json_t *value)
 	}
 	json_object_set_new(obj, path, value);
 	return LP_OK;
+}
+
+void
+lp_record_put(struct lp_record *r, const char *key, json_t *value)
+{
+	const struct lp_json_member *m;
+	size_t i;
+
+	if (r->root != NULL || !r->canonical) {
+		lp_record_root(r);
+		json_object_set_new(r->root, key, value);
+		return;
+	}
+	r->nedits++;
+	if ((m = lp_json_find(r->text, &r->ms, key, strlen(key))) != NULL) {
+		i = (size_t)(m - r->ms.m);
+		if (r->nedited < r->nvals) {
+			r->edited = lp_xrealloc(r->edited, r->nvals);
+			memset(
+			    r->edited + r->nedited, 0, r->nvals - r->nedited);
+			r->nedited = r->nvals;
+		}
+		r->edited[i] = 1;
+		if (r->vals[i] != value) {
+			if (r->vals[i] != NULL)
+				json_decref(r->vals[i]);
+			r->vals[i] = value;
+		} else
+			json_decref(value); /* the caller's reference */
+		return;
+	}
+	for (i = 0; i < r->nadded; i++)
+		if (strcmp(r->added[i].key, key) == 0) {
+			if (r->added[i].val != value)
+				json_decref(r->added[i].val);
+			else
+				json_decref(value);
+			r->added[i].val = value;
+			return;
+		}
+	if (r->nadded == r->addcap) {
+		r->addcap = r->addcap ? r->addcap * 2 : 4;
+		r->added = lp_xrealloc(r->added, r->addcap * sizeof(*r->added));
+	}
+	r->added[r->nadded].key = lp_xstrdup(key);
+	r->added[r->nadded++].val = value;
+}
+
+void
+lp_record_flatten(struct lp_record *r)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	size_t i;
+
+	if (r->nedits == 0)
+		return;
+	lp_buf_addc(&b, '{');
+	for (i = 0; i < r->ms.n; i++) {
+		const struct lp_json_member *m = &r->ms.m[i];
+
+		if (i > 0)
+			lp_buf_addc(&b, ',');
+		/* The quoted key and its colon, then the value. */
+		lp_buf_add(&b, r->text + m->key - 1, m->val - m->key + 1);
+		if (i < r->nedited && r->edited[i])
+			lp_json_dump(r->vals[i], &b);
+		else
+			lp_buf_add(&b, r->text + m->val, m->vallen);
+	}
+	for (i = 0; i < r->nadded; i++) {
+		if (b.len > 1)
+			lp_buf_addc(&b, ',');
+		lp_json_dump_str(r->added[i].key, strlen(r->added[i].key), &b);
+		lp_buf_addc(&b, ':');
+		lp_json_dump(r->added[i].val, &b);
+	}
+	lp_buf_addc(&b, '}');
+	/* The record now reads the new line: swap the buffers. */
+	lp_buf_release(&r->flat);
+	r->flat = b;
+	drop_edits(r);
+	drop_vals(r);
+	r->text = r->flat.p;
+	r->len = r->flat.len;
+	if (!lp_json_scan_trusted(r->text, r->len, &r->ms))
+		abort(); /* canonical parts make a canonical line */
+	if (r->nvals < r->ms.n) {
+		r->vals = lp_xrealloc(r->vals, r->ms.cap * sizeof(json_t *));
+		memset(r->vals + r->nvals, 0,
+		    (r->ms.cap - r->nvals) * sizeof(json_t *));
+		r->nvals = r->ms.cap;
+	}
 }

@@ -217,6 +217,52 @@ lp_schema_check(const json_t *schema, const json_t *v, char *err, size_t errlen)
 	return rc;
 }
 
+int
+lp_schema_check_record(
+    const json_t *schema, struct lp_record *rec, char *err, size_t errlen)
+{
+	struct lp_buf path = LP_BUF_INIT;
+	json_t *t, *x, *v;
+	const char *k;
+	size_t i;
+	int rc = LP_OK;
+
+	/* A record is an object; a schema that says otherwise, the long way. */
+	if ((t = json_object_get(schema, "type")) != NULL &&
+	    !(json_is_string(t) && strcmp(json_string_value(t), "object") == 0))
+		return lp_schema_check(
+		    schema, lp_record_root(rec), err, errlen);
+	json_array_foreach(json_object_get(schema, "required"), i, x)
+	{
+		if (json_is_string(x) &&
+		    lp_record_get(rec, json_string_value(x)) == NULL) {
+			snprintf(
+			    err, errlen, "%s is missing", json_string_value(x));
+			return LP_FAILED;
+		}
+	}
+	if ((t = json_object_get(schema, "properties")) == NULL)
+		return LP_OK;
+	json_object_foreach(t, k, x)
+	{
+		/* A dotted name would be read as a path: skip the fast way. */
+		if (strchr(k, '.') != NULL)
+			return lp_schema_check(
+			    schema, lp_record_root(rec), err, errlen);
+	}
+	json_object_foreach(t, k, x)
+	{
+		if ((v = lp_record_get(rec, k)) == NULL)
+			continue;
+		lp_buf_reset(&path);
+		lp_buf_adds(&path, k);
+		if ((rc = check_at(x, v, &path, err, errlen)) != LP_OK)
+			break;
+	}
+	lp_buf_release(&path);
+	return rc;
+}
+
 json_t *
 lp_schema_listing(void)
 {

@@ -138,19 +138,34 @@ clean_text(const char *s, size_t n, json_t *attrs)
 	    &c.text, c.b.p, c.b.len, c.lower ? LP_TEXT_FOLD : 0, &c.a);
 }
 
+/*
+ * Set top-level member key (stolen value) the cheap way; a dotted path
+ * the general way.
+ */
+static void
+put(struct lp_record *rec, const char *key, json_t *value)
+{
+	if (strchr(key, '.') == NULL)
+		lp_record_put(rec, key, value);
+	else
+		lp_record_set(rec, key, value);
+}
+
 /* raw.<field> = value, unless an earlier clean kept it already. */
 static void
-keep_raw(json_t *root, const char *field, json_t *value)
+keep_raw(struct lp_record *rec, const char *field, json_t *value)
 {
-	json_t *raw = json_object_get(root, "raw");
+	json_t *raw = lp_record_get(rec, "raw");
 
-	if (raw == NULL) {
-		raw = json_object();
-		json_object_set_new(root, "raw", raw);
-	}
-	if (!json_is_object(raw) || json_object_get(raw, field) != NULL)
+	if (raw != NULL &&
+	    (!json_is_object(raw) || json_object_get(raw, field) != NULL))
 		return;
+	if (raw == NULL)
+		raw = json_object();
+	else
+		json_incref(raw);
 	json_object_set(raw, field, value);
+	lp_record_put(rec, "raw", raw);
 	c.raw_kept++;
 }
 
@@ -173,7 +188,7 @@ original(struct lp_record *rec, int i, size_t *len)
 static const char *
 clean(struct lp_record *rec, char *reason, size_t rsize)
 {
-	json_t *root = NULL, *attrs = json_object(), *v, *old;
+	json_t *attrs = json_object(), *v, *old;
 	int i;
 
 	for (i = 0; i < c.nfields; i++) {
@@ -200,24 +215,21 @@ clean(struct lp_record *rec, char *reason, size_t rsize)
 		cur = lp_record_get_strn(rec, c.fields[i], &curlen);
 		if (curlen == c.a.len && memcmp(cur, c.a.p, curlen) == 0)
 			continue;
-		root = lp_record_root(rec);
 		old = json_incref(lp_record_get(rec, c.fields[i]));
 		if (strchr(c.fields[i], '.') == NULL)
-			keep_raw(root, c.fields[i], old);
+			keep_raw(rec, c.fields[i], old);
 		json_decref(old);
-		lp_record_set(rec, c.fields[i], json_stringn(c.a.p, c.a.len));
+		put(rec, c.fields[i], json_stringn(c.a.p, c.a.len));
 	}
 	/* Attributes found in the text, merged under those already there. */
 	if (json_object_size(attrs) > 0) {
 		json_t *have = lp_record_get(rec, "attrs");
 
-		if (have == NULL || !json_is_object(have) ||
-		    !json_equal(have, attrs)) {
-			root = lp_record_root(rec);
-			if (json_is_object(json_object_get(root, "attrs")))
-				json_object_update_missing(
-				    attrs, json_object_get(root, "attrs"));
-			json_object_set(root, "attrs", attrs);
+		if (!json_is_object(have))
+			lp_record_put(rec, "attrs", json_incref(attrs));
+		else if (!json_equal(have, attrs)) {
+			json_object_update_missing(attrs, have);
+			lp_record_put(rec, "attrs", json_incref(attrs));
 		}
 	}
 	json_decref(attrs);
@@ -234,10 +246,9 @@ clean(struct lp_record *rec, char *reason, size_t rsize)
 		    json_string_value(text), json_string_length(text));
 
 		if (p != NULL) {
-			root = lp_record_root(rec);
 			if (json_is_string(v))
-				keep_raw(root, "price", v);
-			json_object_set_new(root, "price", p);
+				keep_raw(rec, "price", v);
+			lp_record_put(rec, "price", p);
 			c.prices++;
 		} else
 			c.price_unparsed++;
@@ -256,10 +267,10 @@ clean(struct lp_record *rec, char *reason, size_t rsize)
 		if (value == NULL)
 			c.cond_unknown++;
 		else if (n != json_string_length(v) || memcmp(s, value, n)) {
-			root = lp_record_root(rec);
-			keep_raw(root, "condition", v);
-			json_object_set_new(
-			    root, "condition", json_string(value));
+			json_incref(v);
+			keep_raw(rec, "condition", v);
+			lp_record_put(rec, "condition", json_string(value));
+			json_decref(v);
 			c.cond_mapped++;
 		}
 	}
@@ -279,12 +290,9 @@ clean(struct lp_record *rec, char *reason, size_t rsize)
 		c.pseudonymized++;
 	}
 
-	if (c.schema != NULL) {
-		json_t *r = lp_record_root(rec);
-
-		if (lp_schema_check(c.schema, r, reason, rsize) != LP_OK)
-			return reason;
-	}
+	if (c.schema != NULL &&
+	    lp_schema_check_record(c.schema, rec, reason, rsize) != LP_OK)
+		return reason;
 	return NULL;
 }
 

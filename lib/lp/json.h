@@ -46,6 +46,11 @@ void lp_json_dump_real(double d, struct lp_buf *b);
  * into p) and return 1; otherwise 0.
  */
 int lp_json_scan(const char *p, size_t n, struct lp_json_members *ms);
+/*
+ * The same spans for text known to be canonical (made of canonical lines
+ * and lp_json_dump() output), without checking it again.
+ */
+int lp_json_scan_trusted(const char *p, size_t n, struct lp_json_members *ms);
 /* Find a member by key; NULL if absent. */
 const struct lp_json_member *lp_json_find(const char *p,
     const struct lp_json_members *ms, const char *key, size_t keylen);

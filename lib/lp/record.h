@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "json.h"
 
 struct lp_record {
@@ -29,6 +30,16 @@ struct lp_record {
 	size_t nvals;
 	json_t *root; /* the whole tree, once needed */
 	int modified; /* root was handed out: write from the tree */
+	/* Top-level edits of a canonical line, without the tree. */
+	unsigned char *edited; /* per member: vals[i] replaces the line's */
+	size_t nedited;
+	struct lp_record_add {
+		char *key;
+		json_t *val;
+	} * added; /* new members, in the order they came */
+	size_t nadded, addcap;
+	int nedits;
+	struct lp_buf flat; /* the line with the edits in */
 	char err[256];
 };
 
@@ -55,6 +66,18 @@ json_t *lp_record_root(struct lp_record *r);
  * LP_FAILED if a part of the path exists and is not an object.
  */
 int lp_record_set(struct lp_record *r, const char *path, json_t *value);
+/*
+ * Set top-level member key to value (stolen), replacing it in place or
+ * adding it at the end, as lp_record_set() would, but without building the
+ * whole tree: the line is rewritten with only the changed members dumped.
+ * Use it for top-level changes of records that mostly pass through.
+ */
+void lp_record_put(struct lp_record *r, const char *key, json_t *value);
+/*
+ * The line with any lp_record_put() edits written in (canonical, without
+ * the newline); r->text and the member spans then describe it.
+ */
+void lp_record_flatten(struct lp_record *r);
 /* Drop this record's parse state, keeping memory for the next. */
 void lp_record_reset(struct lp_record *r);
 void lp_record_release(struct lp_record *r);
