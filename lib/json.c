@@ -405,27 +405,48 @@ scan_value(struct scan *s, size_t i, int depth)
 	}
 }
 
-int
-lp_json_scan_trusted(const char *p, size_t n, struct lp_json_members *ms)
+static int
+scan_top(const char *p, size_t n, struct lp_json_members *ms, int trusted)
 {
-	struct scan s = {p, n, 1};
-
-	ms->n = 0;
-	if (n == 0 || n > UINT32_MAX || p[0] != '{')
-		return 0;
-	return scan_members(&s, 0, 0, ms) == n;
-}
-
-int
-lp_json_scan(const char *p, size_t n, struct lp_json_members *ms)
-{
-	struct scan s = {p, n, 0};
+	struct scan s = {p, n, trusted};
 
 	ms->n = 0;
 	/* Offsets are 32-bit. */
 	if (n == 0 || n > UINT32_MAX || p[0] != '{')
 		return 0;
 	return scan_members(&s, 0, 0, ms) == n;
+}
+
+int
+lp_json_scan_trusted(const char *p, size_t n, struct lp_json_members *ms)
+{
+	return scan_top(p, n, ms, 1);
+}
+
+int
+lp_json_scan(const char *p, size_t n, struct lp_json_members *ms)
+{
+	return scan_top(p, n, ms, 0);
+}
+
+const char *
+lp_json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_NULL:
+		return "null";
+	default:
+		return "a boolean";
+	}
 }
 
 const struct lp_json_member *

@@ -5,6 +5,7 @@
 
 #include "lp/lp.h"
 #include "lp/buf.h"
+#include "lp/json.h"
 #include "lp/schema.h"
 
 extern const unsigned char lp_data_listing_schema[];
@@ -90,26 +91,6 @@ type_is(const char *t, const json_t *v)
 	return strcmp(t, "null") == 0 && json_is_null(v);
 }
 
-static const char *
-type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_NULL:
-		return "null";
-	default:
-		return "a boolean";
-	}
-}
-
 static size_t
 code_points(const char *s)
 {
@@ -139,7 +120,7 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 			    type_is(json_string_value(x), v);
 		if (!ok) {
 			snprintf(err, errlen, "%s is %s, not %s", where,
-			    type_name(v),
+			    lp_json_kind(v),
 			    json_is_string(t) ? json_string_value(t)
 					      : "of an allowed type");
 			return LP_FAILED;

@@ -98,20 +98,6 @@ add_list(char ***v, int *n, const char *arg)
 	free(copy);
 }
 
-static const char *
-json_kind(const json_t *v)
-{
-	if (json_is_null(v))
-		return "null";
-	if (json_is_number(v))
-		return "a number";
-	if (json_is_boolean(v))
-		return "a boolean";
-	if (json_is_array(v))
-		return "an array";
-	return "an object";
-}
-
 /*
  * Clean text s[0..n) into c.a; attributes into attrs.  The steps in order,
  * each on the last one's output.
@@ -200,7 +186,7 @@ clean(struct lp_record *rec, char *reason, size_t rsize)
 			continue;
 		if (!json_is_string(v)) {
 			snprintf(reason, rsize, "%s is %s, not a string",
-			    c.fields[i], json_kind(v));
+			    c.fields[i], lp_json_kind(v));
 			json_decref(attrs);
 			return reason;
 		}

@@ -51,6 +51,8 @@ int lp_json_scan(const char *p, size_t n, struct lp_json_members *ms);
  * and lp_json_dump() output), without checking it again.
  */
 int lp_json_scan_trusted(const char *p, size_t n, struct lp_json_members *ms);
+/* "an object", "a string", "null" ...: v's kind for messages. */
+const char *lp_json_kind(const json_t *v);
 /* Find a member by key; NULL if absent. */
 const struct lp_json_member *lp_json_find(const char *p,
     const struct lp_json_members *ms, const char *key, size_t keylen);
