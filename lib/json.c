@@ -239,6 +239,48 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * A decimal that is canonical without asking printf: [-]I.F with at most
+ * 15 significant digits, no exponent, I without a leading zero (or just
+ * 0), F ending in a non-zero digit (or just 0), and at least 1e-4.  With
+ * 15 digits or fewer the decimal is the shortest that reads back to its
+ * double, and %.15g writes it in this fixed form: format_real() would give
+ * these very bytes.  Most prices take this way.
+ */
+static int
+plain_decimal(const char *p, size_t n)
+{
+	size_t i = 0, dot, digits = 0, lead = 0;
+
+	if (i < n && p[i] == '-')
+		i++;
+	if (i >= n || !is_digit(p[i]) ||
+	    (p[i] == '0' && i + 1 < n && p[i + 1] != '.'))
+		return 0;
+	for (dot = i; dot < n && is_digit(p[dot]); dot++)
+		;
+	if (dot >= n || p[dot] != '.' || dot + 1 >= n)
+		return 0;
+	if (p[i] != '0')
+		digits = dot - i;
+	for (i = dot + 1; i < n; i++) {
+		if (!is_digit(p[i]))
+			return 0;
+		if (digits == 0 && p[i] == '0')
+			lead++; /* zeros before the first significant digit */
+		else
+			digits++;
+	}
+	if (digits > 15)
+		return 0;
+	if (p[n - 1] == '0')
+		return n - dot - 1 == 1 && (digits > 0 || p[dot - 1] == '0') &&
+		    lead <= 1;
+	/* 0.0001 is fixed, 0.00001 is 1e-05. */
+	return !(p[dot - 1] == '0' && dot - 1 == (p[0] == '-' ? 1u : 0u) &&
+	    lead > 3);
+}
+
 static size_t
 scan_number(struct scan *s, size_t i)
 {
@@ -293,7 +335,7 @@ scan_number(struct scan *s, size_t i)
 		size_t len = i - start;
 		double d;
 
-		if (s->trusted)
+		if (s->trusted || plain_decimal(p + start, len))
 			return i;
 		if (len >= sizeof(tok))
 			return 0;

@@ -181,10 +181,12 @@ clean(struct lp_record *rec, char *reason, size_t rsize)
 		const char *s, *cur;
 		size_t n, curlen;
 
-		v = lp_record_get(rec, c.fields[i]);
-		if (v == NULL)
+		/* Read strings in the line; parse only to say what it is. */
+		if (lp_record_get_strn(rec, c.fields[i], &n) != NULL)
+			v = NULL;
+		else if ((v = lp_record_get(rec, c.fields[i])) == NULL)
 			continue;
-		if (!json_is_string(v)) {
+		if (v != NULL) {
 			snprintf(reason, rsize, "%s is %s, not a string",
 			    c.fields[i], lp_json_kind(v));
 			json_decref(attrs);
@@ -201,10 +203,11 @@ clean(struct lp_record *rec, char *reason, size_t rsize)
 		cur = lp_record_get_strn(rec, c.fields[i], &curlen);
 		if (curlen == c.a.len && memcmp(cur, c.a.p, curlen) == 0)
 			continue;
-		old = json_incref(lp_record_get(rec, c.fields[i]));
-		if (strchr(c.fields[i], '.') == NULL)
+		if (strchr(c.fields[i], '.') == NULL) {
+			old = json_stringn(cur, curlen);
 			keep_raw(rec, c.fields[i], old);
-		json_decref(old);
+			json_decref(old);
+		}
 		put(rec, c.fields[i], json_stringn(c.a.p, c.a.len));
 	}
 	/* Attributes found in the text, merged under those already there. */
