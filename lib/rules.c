@@ -132,7 +132,8 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 	next:
 		p = e + 1;
 	}
-	qsort(r->v, r->n, sizeof(*r->v), by_length);
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), by_length);
 	return LP_OK;
 }
 

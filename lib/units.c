@@ -59,7 +59,14 @@ number(const char *s, size_t n, double *v, char *text, size_t tsize)
 			break;
 		if (t + 1 < tsize)
 			text[t++] = s[i] == ',' ? '.' : s[i];
+		else
+			t = tsize; /* too long to be a quantity */
 		i++;
+	}
+	if (t >= tsize) {
+		text[0] = '\0';
+		*v = 0;
+		return i;
 	}
 	text[t] = '\0';
 	*v = strtod(text, NULL);
@@ -104,7 +111,7 @@ unit_at(const char *s, size_t n, size_t *len, int spaced, int decimal, double v)
 		 * (128G), else no unit (5G, 4G are networks).
 		 */
 		if (strcmp(u->spelling, "g") == 0 && s[0] == 'G') {
-			if (v >= 8 && v == floor(v) &&
+			if (v >= 8 && v <= 1048576 && v == floor(v) &&
 			    ((long long)v & ((long long)v - 1)) == 0)
 				return unit_named("gb");
 			continue;
@@ -138,18 +145,18 @@ ram_follows(const char *s, size_t n)
 int
 lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 {
-	size_t i = 0;
+	size_t i = 0, after_unit = (size_t)-1;
 	int count = 0;
 
 	while (i < n) {
 		char t[3][32];
 		double v[3];
-		size_t k, m, ulen, nd = 0, j;
+		size_t k, m, ulen, nd = 0, j, first = i;
 		const struct unit *u;
 		int spaced = 0;
 
 		if (!isdigit((unsigned char)s[i]) ||
-		    (i > 0 &&
+		    (i > 0 && i != after_unit &&
 			(alnum((unsigned char)s[i - 1]) || s[i - 1] == '.' ||
 			    s[i - 1] == ','))) {
 			/* Copy up to the next digit. */
@@ -165,6 +172,8 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 		for (;;) {
 			m = number(s + k, n - k, &v[nd], t[nd], sizeof(t[0]));
 			k += m;
+			if (nd == 0)
+				first = k;
 			nd++;
 			j = k;
 			while (j < n && s[j] == ' ')
@@ -187,13 +196,24 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 		j = k;
 		if (j < n && (s[j] == ' ' || s[j] == '-'))
 			j++, spaced = 1;
+		for (m = 0; m < nd; m++)
+			if (t[m][0] == '\0')
+				break;
+		if (m < nd) {
+			lp_buf_add(out, s + i, k - i); /* a number too long */
+			i = k;
+			continue;
+		}
 		u = unit_at(s + j, n - j, &ulen, spaced,
 		    strchr(t[nd - 1], '.') != NULL, v[nd - 1]);
 		if (u == NULL ||
 		    (nd > 1 && strcmp(u->attr, "length_cm") != 0)) {
-			/* No unit: the number as it was. */
-			lp_buf_add(out, s + i, k - i);
-			i = k;
+			/*
+			 * No unit: the first number as it was; what follows
+			 * is looked at again ("10x 27gb" has 27 GB in it).
+			 */
+			lp_buf_add(out, s + i, first - i);
+			i = first;
 			continue;
 		}
 		for (m = 0; m < nd; m++)
@@ -218,6 +238,13 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 			set_attr(attrs, u->attr, v[0] * u->factor);
 		count++;
 		i = j + ulen;
+		/* A mark unit (15.6") may touch the next word: keep it apart.
+		 */
+		if (i < n && alnum((unsigned char)s[i]) &&
+		    !isalpha((unsigned char)s[j])) {
+			lp_buf_addc(out, ' ');
+			after_unit = i; /* a number here starts a word now */
+		}
 	}
 	if (out->p != NULL)
 		out->p[out->len] = '\0';

@@ -63,7 +63,8 @@ TEST(ambiguous_left_alone)
 TEST(fixed_point)
 {
 	static const char *const cases[] = {"128gb", "15.6-inch", "10x20cm",
-	    "5000mAh", "8GB RAM", "2,5kg", "1.5 L", "42mm"};
+	    "5000mAh", "8GB RAM", "2,5kg", "1.5 L", "42mm",
+	    /* found by fuzzing */ "92.6\"10x 27gb"};
 	char once[128];
 	size_t i;
 

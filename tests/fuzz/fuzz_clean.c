@@ -1,0 +1,84 @@
+/*
+ * libFuzzer target for the parsers of outside text lp-clean and lp-sample
+ * use: prices, units, personal data, cleaning rules (the built-in list and
+ * the input read as a rules file), expressions, text normalisation.
+ * Invariants: nothing crashes or reads out of bounds; units and rules
+ * never grow text without bound; a unit rewrite is a fixed point; an
+ * expression that compiles evaluates.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp/lp.h"
+#include "lp/expr.h"
+#include "lp/pii.h"
+#include "lp/price.h"
+#include "lp/record.h"
+#include "lp/rules.h"
+#include "lp/text.h"
+#include "lp/units.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct lp_rules rules;
+	static struct lp_text t;
+	static int init;
+	struct lp_buf a = LP_BUF_INIT, b = LP_BUF_INIT, c = LP_BUF_INIT;
+	struct lp_rules more;
+	struct lp_record rec;
+	struct lp_expr *e;
+	const char *p = (const char *)data;
+	char err[256], *src;
+	long long ne = 0, np = 0;
+	int col;
+
+	if (!init) {
+		lp_rules_default(&rules);
+		init = 1;
+	}
+	json_decref(lp_price_parse(p, size));
+	lp_units_apply(p, size, &a, NULL);
+	if (a.len > 0) {
+		lp_units_apply(a.p, a.len, &b, NULL);
+		if (b.len != a.len || memcmp(a.p, b.p, a.len) != 0)
+			abort(); /* one spelling: rewriting again changes
+				    nothing */
+	}
+	lp_buf_reset(&a);
+	lp_pii_redact(p, size, &a, &ne, &np);
+	lp_buf_reset(&a);
+	lp_rules_apply(&rules, p, size, &a);
+	if (a.len > 8 * size + 64)
+		abort();
+	lp_buf_reset(&a);
+	lp_text_normalize(&t, p, size, LP_TEXT_FOLD | LP_TEXT_NO_EMOJI, &a);
+	lp_utf8_repair(p, size, &c);
+
+	memset(&more, 0, sizeof(more));
+	lp_rules_load(&more, p, size, "fuzz", err, sizeof(err));
+	lp_rules_release(&more);
+
+	src = malloc(size + 1);
+	memcpy(src, p, size);
+	src[size] = '\0';
+	if ((e = lp_expr_compile(src, err, sizeof(err), &col)) != NULL) {
+		static const char line[] =
+		    "{\"a\":1,\"b\":\"x\",\"c\":{\"d\":[1]},\"e\":null}";
+
+		lp_record_init(&rec);
+		lp_record_parse(&rec, line, sizeof(line) - 1);
+		lp_expr_eval(e, &rec);
+		lp_record_release(&rec);
+		lp_expr_free(e);
+	} else if (col < 1 || (size_t)col > strlen(src) + 1)
+		abort(); /* the column is inside the expression or just past */
+	free(src);
+	lp_buf_release(&a);
+	lp_buf_release(&b);
+	lp_buf_release(&c);
+	return 0;
+}
