@@ -1,0 +1,41 @@
+/*
+ * Agreement between annotators (for lp-kpi): percent agreement, Cohen's
+ * kappa (unweighted, linear and quadratic weights), PABAK, Fleiss' kappa,
+ * Gwet's AC1 and AC2, and Krippendorff's alpha (nominal, ordinal,
+ * interval) with missing values.  Undefined results (one category only,
+ * no pairable values) are NAN: callers say so instead of printing it.
+ *
+ * Ratings are category indices 0..k-1 (ordered, for the weighted forms),
+ * or -1 for missing.
+ */
+#ifndef LP_AGREE_H
+#define LP_AGREE_H
+
+#include <stddef.h>
+
+enum lp_weight { LP_W_NONE, LP_W_LINEAR, LP_W_QUADRATIC };
+enum lp_metric { LP_NOMINAL, LP_ORDINAL, LP_INTERVAL };
+
+/* Weight of categories i and j among k: 1 on the diagonal, less apart. */
+double lp_weight(enum lp_weight w, int i, int j, int k);
+/*
+ * Two raters, n items (pairs with a missing value are left out).  *po
+ * gets the observed (weighted) agreement if po is not NULL.
+ */
+double lp_cohen_kappa(
+    const int *a, const int *b, size_t n, int k, enum lp_weight w, double *po);
+/* Prevalence- and bias-adjusted kappa from observed agreement. */
+double lp_pabak(double po, int k);
+/*
+ * Many raters: ratings[i * nraters + r].  Fleiss' kappa needs every item
+ * rated by the same number of raters (items with fewer are left out);
+ * Gwet's AC1 (w none) or AC2 and Krippendorff's alpha take missing values.
+ */
+double lp_fleiss_kappa(const int *ratings, size_t n, int nraters, int k);
+double lp_gwet_ac(
+    const int *ratings, size_t n, int nraters, int k, enum lp_weight w);
+/* values are the category values for the interval metric (NULL: 0..k-1). */
+double lp_kripp_alpha(const int *ratings, size_t n, int nraters, int k,
+    enum lp_metric m, const double *values);
+
+#endif

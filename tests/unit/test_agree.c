@@ -1,0 +1,116 @@
+#include <math.h>
+
+#include "lp/lp.h"
+#include "lp/agree.h"
+#include "test.h"
+
+#define NEAR(x, y, eps) (fabs((x) - (y)) < (eps))
+
+/* Wikipedia, "Cohen's kappa": 20 yes-yes, 5 yes-no, 10 no-yes, 15 no-no. */
+static void
+cohen_table(int *a, int *b)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		a[i] = i < 25 ? 0 : 1;
+		b[i] = i < 20 ? 0 : i < 25 ? 1 : i < 35 ? 0 : 1;
+	}
+}
+
+TEST(cohen_kappa_textbook)
+{
+	int a[50], b[50];
+	double po;
+
+	cohen_table(a, b);
+	assert_true(
+	    NEAR(lp_cohen_kappa(a, b, 50, 2, LP_W_NONE, &po), 0.4, 1e-12));
+	assert_true(NEAR(po, 0.7, 1e-12));
+	assert_true(NEAR(lp_pabak(po, 2), 0.4, 1e-12));
+}
+
+/* Hand-computed: 13/25 unweighted, 5/8 linear, 17/23 quadratic. */
+TEST(cohen_kappa_weighted)
+{
+	int a[] = {0, 0, 0, 1, 2, 2}, b[] = {0, 0, 1, 1, 1, 2};
+
+	assert_true(NEAR(
+	    lp_cohen_kappa(a, b, 6, 3, LP_W_NONE, NULL), 13.0 / 25, 1e-12));
+	assert_true(NEAR(
+	    lp_cohen_kappa(a, b, 6, 3, LP_W_LINEAR, NULL), 5.0 / 8, 1e-12));
+	assert_true(NEAR(lp_cohen_kappa(a, b, 6, 3, LP_W_QUADRATIC, NULL),
+	    17.0 / 23, 1e-12));
+}
+
+/* Wikipedia, "Fleiss' kappa": 10 subjects, 14 raters, 5 categories. */
+TEST(fleiss_kappa_wikipedia)
+{
+	static const int counts[10][5] = {{0, 0, 0, 0, 14}, {0, 2, 6, 4, 2},
+	    {0, 0, 3, 5, 6}, {0, 3, 9, 2, 0}, {2, 2, 8, 1, 1}, {7, 7, 0, 0, 0},
+	    {3, 2, 6, 3, 0}, {2, 5, 3, 2, 2}, {6, 5, 2, 1, 0}, {0, 2, 2, 3, 7}};
+	int ratings[10 * 14], i, j, c, r;
+
+	for (i = 0; i < 10; i++)
+		for (j = r = 0; j < 5; j++)
+			for (c = 0; c < counts[i][j]; c++)
+				ratings[i * 14 + r++] = j;
+	/* The source gives 0.210. */
+	assert_true(NEAR(lp_fleiss_kappa(ratings, 10, 14, 5), 0.210, 0.0005));
+}
+
+/*
+ * Krippendorff (2011), "Computing Krippendorff's alpha-reliability": four
+ * observers, twelve units, missing values; alpha = .743 nominal, .815
+ * ordinal, .849 interval.
+ */
+TEST(krippendorff_alpha_2011)
+{
+	static const int data[12][4] = {{1, 1, -1, 1}, {2, 2, 3, 2},
+	    {3, 3, 3, 3}, {3, 3, 3, 3}, {2, 2, 2, 2}, {1, 2, 3, 4},
+	    {4, 4, 4, 4}, {1, 1, 2, 1}, {2, 2, 2, 2}, {-1, 5, 5, 5},
+	    {-1, -1, 1, 1}, {-1, -1, 3, -1}};
+	int ratings[48], i;
+
+	/* Values 1..5 as categories 0..4. */
+	for (i = 0; i < 48; i++)
+		ratings[i] =
+		    data[i / 4][i % 4] < 0 ? -1 : data[i / 4][i % 4] - 1;
+	assert_true(NEAR(lp_kripp_alpha(ratings, 12, 4, 5, LP_NOMINAL, NULL),
+	    0.743, 0.0005));
+	assert_true(NEAR(lp_kripp_alpha(ratings, 12, 4, 5, LP_ORDINAL, NULL),
+	    0.815, 0.0005));
+	assert_true(NEAR(lp_kripp_alpha(ratings, 12, 4, 5, LP_INTERVAL, NULL),
+	    0.849, 0.0005));
+}
+
+/* Gwet's AC1 on the Cohen table, by hand: (0.7 - 0.495) / 0.505. */
+TEST(gwet_ac1)
+{
+	int a[50], b[50], ratings[100], i;
+
+	cohen_table(a, b);
+	for (i = 0; i < 50; i++) {
+		ratings[2 * i] = a[i];
+		ratings[2 * i + 1] = b[i];
+	}
+	assert_true(NEAR(
+	    lp_gwet_ac(ratings, 50, 2, 2, LP_W_NONE), 0.205 / 0.505, 1e-12));
+	/* With two categories, quadratic AC2 is AC1. */
+	assert_true(NEAR(lp_gwet_ac(ratings, 50, 2, 2, LP_W_QUADRATIC),
+	    0.205 / 0.505, 1e-12));
+}
+
+TEST(undefined_is_nan)
+{
+	int same[] = {1, 1, 1, 1}, one[] = {0, -1, 1, -1, 2, -1};
+
+	assert_true(isnan(lp_cohen_kappa(same, same, 4, 3, LP_W_NONE, NULL)));
+	/* One rating per item: nothing pairs. */
+	assert_true(isnan(lp_kripp_alpha(one, 3, 2, 3, LP_NOMINAL, NULL)));
+	assert_true(isnan(lp_gwet_ac(one, 3, 2, 3, LP_W_NONE)));
+	assert_true(isnan(lp_fleiss_kappa(one, 3, 2, 3)));
+	assert_true(isnan(lp_pabak(1, 1)));
+}
+
+RUN_TESTS()
