@@ -232,3 +232,136 @@ lp_kripp_alpha(const int *ratings, size_t n, int nraters, int k,
 	/* 1 - Do / De with Do = sum o dd / n and De = sum nc nd dd / n(n-1). */
 	return 1 - (total - 1) * dobs / dexp;
 }
+
+double
+lp_cohen_kappa_class(const int *a, const int *b, size_t n, int c)
+{
+	int *x = malloc(sizeof(int) * (n ? n : 1)),
+	    *y = malloc(sizeof(int) * (n ? n : 1));
+	double kappa;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		x[i] = a[i] < 0 ? -1 : a[i] == c;
+		y[i] = b[i] < 0 ? -1 : b[i] == c;
+	}
+	kappa = lp_cohen_kappa(x, y, n, 2, LP_W_NONE, NULL);
+	free(x);
+	free(y);
+	return kappa;
+}
+
+size_t
+lp_confusion(const int *a, const int *b, size_t n, int k, unsigned long *m)
+{
+	size_t i, pairs = 0;
+
+	memset(m, 0, sizeof(*m) * (size_t)k * (size_t)k);
+	for (i = 0; i < n; i++)
+		if (a[i] >= 0 && b[i] >= 0 && a[i] < k && b[i] < k) {
+			m[a[i] * k + b[i]]++;
+			pairs++;
+		}
+	return pairs;
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+int
+lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
+    int nraters, int k, int nboot, unsigned long long seed, double level,
+    double *lo, double *hi)
+{
+	int *re = malloc(sizeof(int) * (n ? n : 1) * (size_t)nraters);
+	double *v = malloc(sizeof(double) * (size_t)(nboot > 0 ? nboot : 1));
+	unsigned long long s = seed;
+	size_t i, got = 0;
+	int b;
+
+	for (b = 0; b < nboot; b++) {
+		double x;
+
+		for (i = 0; i < n; i++) {
+			/* splitmix64: a fixed sequence for a fixed seed. */
+			unsigned long long z = (s += 0x9e3779b97f4a7c15ULL);
+			size_t pick;
+
+			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+			z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+			pick = (size_t)((z ^ (z >> 31)) % n);
+			memcpy(re + i * (size_t)nraters,
+			    ratings + pick * (size_t)nraters,
+			    sizeof(int) * (size_t)nraters);
+		}
+		x = fn(re, n, nraters, k, arg);
+		if (!isnan(x))
+			v[got++] = x;
+	}
+	free(re);
+	if (nboot <= 0 || got * 2 < (size_t)nboot) {
+		free(v);
+		*lo = *hi = NAN;
+		return LP_FAILED;
+	}
+	qsort(v, got, sizeof(*v), cmp_double);
+	*lo = v[(size_t)floor((1 - level) / 2 * (double)(got - 1))];
+	*hi = v[(size_t)ceil((1 + level) / 2 * (double)(got - 1))];
+	free(v);
+	return LP_OK;
+}
+
+/* Shares of counts, with empty classes smoothed. */
+static void
+shares(const double *c, int k, double *p)
+{
+	double total = 0, sum = 0;
+	int i;
+
+	for (i = 0; i < k; i++)
+		total += c[i];
+	for (i = 0; i < k; i++) {
+		p[i] = total > 0 ? c[i] / total : 0;
+		if (p[i] < 1e-4)
+			p[i] = 1e-4;
+		sum += p[i];
+	}
+	for (i = 0; i < k; i++)
+		p[i] /= sum;
+}
+
+double
+lp_psi(const double *p, const double *q, int k)
+{
+	double *a = malloc(sizeof(double) * (size_t)k * 2), *b = a + k, s = 0;
+	int i;
+
+	shares(p, k, a);
+	shares(q, k, b);
+	for (i = 0; i < k; i++)
+		s += (a[i] - b[i]) * log(a[i] / b[i]);
+	free(a);
+	return s;
+}
+
+double
+lp_js_distance(const double *p, const double *q, int k)
+{
+	double *a = malloc(sizeof(double) * (size_t)k * 2), *b = a + k, js = 0;
+	int i;
+
+	shares(p, k, a);
+	shares(q, k, b);
+	for (i = 0; i < k; i++) {
+		double m = (a[i] + b[i]) / 2;
+
+		js += a[i] / 2 * log2(a[i] / m) + b[i] / 2 * log2(b[i] / m);
+	}
+	free(a);
+	return sqrt(js > 0 ? js : 0);
+}

@@ -38,4 +38,35 @@ double lp_gwet_ac(
 double lp_kripp_alpha(const int *ratings, size_t n, int nraters, int k,
     enum lp_metric m, const double *values);
 
+/* Cohen's kappa of class c against the rest (one-vs-rest). */
+double lp_cohen_kappa_class(const int *a, const int *b, size_t n, int c);
+/*
+ * The k-by-k confusion matrix of a (rows) against b (columns), pairs with
+ * a missing value left out, into m[a * k + b].  Returns the pairs counted.
+ */
+size_t lp_confusion(
+    const int *a, const int *b, size_t n, int k, unsigned long *m);
+
+/* A statistic over many-rater ratings, for the bootstrap. */
+typedef double (*lp_agree_fn)(
+    const int *ratings, size_t n, int nraters, int k, void *arg);
+/*
+ * A percentile bootstrap interval for fn: nboot resamples of the items
+ * (with replacement, from seed), the central share level (0.95) of the
+ * defined results in *lo and *hi.  LP_OK, or LP_FAILED if fewer than half
+ * the resamples gave a defined result.
+ */
+int lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
+    int nraters, int k, int nboot, unsigned long long seed, double level,
+    double *lo, double *hi);
+
+/*
+ * Drift between two distributions over the same k classes (counts, not
+ * shares): the population stability index, sum (p - q) ln(p / q), and the
+ * Jensen-Shannon distance (base 2, from 0 to 1).  Empty classes are
+ * smoothed by 1e-4 so a class that appears does not make PSI infinite.
+ */
+double lp_psi(const double *p, const double *q, int k);
+double lp_js_distance(const double *p, const double *q, int k);
+
 #endif

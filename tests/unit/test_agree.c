@@ -113,4 +113,61 @@ TEST(undefined_is_nan)
 	assert_true(isnan(lp_pabak(1, 1)));
 }
 
+TEST(class_kappa_and_confusion)
+{
+	int a[] = {0, 0, 0, 1, 2, 2}, b[] = {0, 0, 1, 1, 1, 2};
+	unsigned long m[9];
+
+	/* Class 0 vs rest: yes-yes 2, yes-no 1, no-no 3: po 5/6, pe 1/2. */
+	assert_true(NEAR(lp_cohen_kappa_class(a, b, 6, 0), 2.0 / 3, 1e-12));
+	assert_eq_int((long long)lp_confusion(a, b, 6, 3, m), 6);
+	assert_eq_int((long long)m[0 * 3 + 0], 2);
+	assert_eq_int((long long)m[0 * 3 + 1], 1);
+	assert_eq_int((long long)m[2 * 3 + 1], 1);
+	assert_eq_int((long long)m[1 * 3 + 0], 0);
+}
+
+static double
+kappa_fn(const int *r, size_t n, int nraters, int k, void *arg)
+{
+	(void)arg;
+	return lp_kripp_alpha(r, n, nraters, k, LP_NOMINAL, NULL);
+}
+
+TEST(bootstrap_interval)
+{
+	int r[400], i;
+	double lo, hi, lo2, hi2, point;
+
+	/* 200 items, two raters, agreeing 80% of the time. */
+	for (i = 0; i < 200; i++) {
+		r[2 * i] = i % 3;
+		r[2 * i + 1] = i % 5 == 0 ? (i + 1) % 3 : i % 3;
+	}
+	point = kappa_fn(r, 200, 2, 3, NULL);
+	assert_eq_int(
+	    lp_bootstrap(kappa_fn, NULL, r, 200, 2, 3, 500, 7, 0.95, &lo, &hi),
+	    LP_OK);
+	assert_true(lo < point && point < hi);
+	assert_true(hi - lo > 0.02 && hi - lo < 0.3);
+	/* The same seed, the same interval. */
+	lp_bootstrap(kappa_fn, NULL, r, 200, 2, 3, 500, 7, 0.95, &lo2, &hi2);
+	assert_true(lo == lo2 && hi == hi2);
+}
+
+TEST(drift)
+{
+	double p[] = {50, 30, 20}, q[] = {50, 30, 20}, r[] = {20, 30, 50},
+	       s[] = {100, 0, 0}, t[] = {0, 0, 100};
+
+	assert_true(NEAR(lp_psi(p, q, 3), 0, 1e-12));
+	assert_true(NEAR(lp_js_distance(p, q, 3), 0, 1e-12));
+	/* (0.5-0.2) ln(2.5) + 0 + (0.2-0.5) ln(0.4) = 0.6 ln 2.5 */
+	assert_true(NEAR(lp_psi(p, r, 3), 0.6 * log(2.5), 1e-9));
+	/* Disjoint distributions: distance near 1 (smoothing keeps it below).
+	 */
+	assert_true(lp_js_distance(s, t, 3) > 0.99);
+	assert_true(lp_js_distance(s, t, 3) <= 1);
+}
+
 RUN_TESTS()
