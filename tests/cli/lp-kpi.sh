@@ -1,0 +1,71 @@
+#!/bin/sh
+# CLI tests of lp-kpi.
+. "$(dirname "$0")/lib.sh"
+TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-kpi
+MAN=$(dirname "$0")/../../man/lp-kpi.1
+
+# Wikipedia's Cohen's kappa table as labels: 20 yes-yes, 5 yes-no, 10
+# no-yes, 15 no-no; kappa 0.4, agreement 0.7.  Every fifth item is gold
+# ("yes"); alice's label is the judge's score.
+awk 'BEGIN {
+	for (i = 0; i < 50; i++) {
+		a = i < 25 ? "yes" : "no"
+		b = (i < 20 || (i >= 25 && i < 35)) ? "yes" : "no"
+		gold = i % 5 == 0 ? ",\"gold\":{\"label\":\"yes\"}" : ""
+		printf "{\"id\":\"i%d\",\"title\":\"t\",\"rating\":{\"score\":\"%s\"}%s,\"labels\":[{\"annotator_id\":\"alice\",\"label\":\"%s\",\"time_to_label_ms\":3600}],\"lineage\":{\"steps\":[{\"tool\":\"lp-rate\",\"at\":1000},{\"tool\":\"lp-label\",\"at\":%d}]}}\n", i, a, gold, a, 2000 + i * 10 > "alice.jsonl"
+		printf "{\"id\":\"i%d\",\"title\":\"t\",\"labels\":[{\"annotator_id\":\"bob\",\"label\":\"%s\",\"time_to_label_ms\":7200}]}\n", i, b > "bob.jsonl"
+	}
+}'
+"$TOOL" -q --json --bootstrap 0 alice.jsonl bob.jsonl > k.json; st=$?
+expect 'kappa of the textbook table: 0.4, agreement 0.7' sh -c "[ $st = 0 ] && grep -q '\"percent\":0.7,' k.json && grep -q '\"a\":\"alice\",\"b\":\"bob\",\"items\":50,\"kappa\":0.4,' k.json"
+expect 'PABAK and the confusion matrix' sh -c "grep -q '\"pabak\":0.4,\"confusion\":\[\[15,10\],\[5,20\]\]' k.json"
+expect 'classes in order' grep -q '"classes":\["\\"no\\"","\\"yes\\""\]' k.json
+# gold "yes" on items 0,5,...,45: alice says yes on 0-24 (5 of 10), bob on
+# 0-19 and 25-34 (4 + 2 = 6 of 10).
+expect 'gold accuracy per annotator' grep -q '"gold":{"items_labelled":20,"accuracy":0.55,"by_annotator":{"alice":0.5,"bob":0.6}}' k.json
+expect 'throughput per annotator' grep -q '"throughput":{"alice":{"labels":50,"per_hour":1000.0},"bob":{"labels":50,"per_hour":500.0}}' k.json
+expect 'the judge against the humans' grep -q '"judge":{"items":50,"kappa_vs_humans":' k.json
+expect 'latency per stage' grep -q '"latency_ms":{"lp-label":{"p50":1240.0,"p95":1470.0,"max":1490.0,"n":50}' k.json
+expect 'no NaN anywhere' sh -c "! grep -qi nan k.json"
+
+# Bootstrap intervals: seeded, so reruns agree; the estimate inside.
+"$TOOL" -q --json --bootstrap 300 --seed 5 alice.jsonl bob.jsonl > b1.json
+"$TOOL" -q --json --bootstrap 300 --seed 5 alice.jsonl bob.jsonl > b2.json
+expect 'bootstrap: reproducible' cmp -s b1.json b2.json
+expect 'bootstrap: an interval' grep -q '"kripp_alpha_nominal_ci95":\[0\.[0-9]*,0\.[0-9]*\]' b1.json
+
+# One annotator: agreement is undefined, said so.
+"$TOOL" -q alice.jsonl > one.txt
+expect 'one annotator: undefined, not NaN' sh -c "grep -q 'undefined: fewer than two annotators' one.txt && ! grep -qi nan one.txt"
+"$TOOL" -q --json alice.jsonl > one.json
+expect 'one annotator in JSON' grep -q '"undefined":"fewer than two annotators"' one.json
+
+# Gates: pass, fail (exit 1), undefined (fails), bad files.
+printf '[{"metric":"agreement.percent","op":">=","value":0.7},{"metric":"gold.accuracy","op":">","value":0.5}]\n' > pass.json
+"$TOOL" -q --bootstrap 0 --gates pass.json alice.jsonl bob.jsonl > g.txt; st=$?
+expect 'gates that hold: exit 0' sh -c "[ $st = 0 ] && grep -q '^gate agreement.percent *pass >= 0.7 (value 0.7)' g.txt"
+printf '{"gates":[{"metric":"agreement.percent","op":">","value":0.85},{"metric":"agreement.fleiss_kappa","op":">","value":0.3}]}\n' > fail.json
+"$TOOL" -q --bootstrap 0 --gates fail.json alice.jsonl bob.jsonl > g.txt; st=$?
+expect 'a failed gate: exit 1, FAIL with value and threshold' sh -c "[ $st = 1 ] && grep -q '^gate agreement.percent *FAIL > 0.85 (value 0.7)' g.txt"
+"$TOOL" -q --gates fail.json alice.jsonl > g.txt; st=$?
+expect 'a gate on an undefined metric fails' sh -c "[ $st = 1 ] && grep -q 'FAIL > 0.3 (value undefined' g.txt"
+printf '[{"metric":"x","op":"~","value":1}]\n' > bad.json
+check 65 '-q --gates bad.json' '' '' 'lp-kpi: bad.json: gate 1 needs metric, op (< <= > >=) and a number\n'
+printf '[{"metric":' > broken.json
+check 65 '-q --gates broken.json' '' '' 'lp-kpi: broken.json:1: unexpected token near end of file\n'
+"$TOOL" -q --bootstrap 0 --gates fail.json --audit audit.log alice.jsonl bob.jsonl > /dev/null
+expect 'each gate goes to the audit log' sh -c "[ \$(grep -c '\"event\":\"gate\"' audit.log) = 2 ]"
+
+# The audit chain: intact, then tampered.
+"$TOOL" --verify-audit audit.log < /dev/null > /dev/null 2> v.txt; st=$?
+expect '--verify-audit: an intact chain' sh -c "[ $st = 0 ] && grep -q 'the hash chain holds' v.txt"
+sed '2s/"gate"/"GATE"/' audit.log > tampered.log
+"$TOOL" --verify-audit tampered.log < /dev/null > /dev/null 2> v.txt; st=$?
+expect '--verify-audit: the first broken line' sh -c "[ $st = 1 ] && grep -q '^lp-kpi: tampered.log:[23]:' v.txt"
+
+# Bad input: file and line.
+printf '{"id":"a"}\n[1]\n' > badin.jsonl
+check 65 '-q badin.jsonl' '' '' 'lp-kpi: badin.jsonl:2: expected JSON object, got array\n'
+
+help_man_agree "$MAN"
+finish

@@ -1,0 +1,838 @@
+/*
+ * lp-kpi: is a dataset version good enough to ship, and why.  Reads
+ * labelled and rated records (any number of files: one per annotator is
+ * usual), joins the labels of each item by id, and computes volume and
+ * completeness, class balance, agreement between annotators (and with the
+ * LLM judge), gold accuracy and stage latency; checks quality gates.
+ *
+ * Memory grows with the labelled items, annotators and classes, not with
+ * all records: unlabelled records only add to counts.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lp/lp.h"
+#include "lp/agree.h"
+#include "lp/audit.h"
+#include "lp/cli.h"
+#include "lp/json.h"
+#include "lp/keyset.h"
+#include "lp/log.h"
+#include "lp/run.h"
+
+enum {
+	OPT_BOOTSTRAP = LP_OPT_TOOL_BASE,
+	OPT_FIELD,
+	OPT_GATES,
+	OPT_JSON,
+	OPT_SEED,
+	OPT_VERIFY_AUDIT
+};
+
+static const struct lp_tool tool = {"lp-kpi",
+    "[-qv] [--json] [--gates file] [--field path] [--bootstrap n]\n"
+    "       [--seed s] [--verify-audit file] [file ...]",
+    "Measure a labelled dataset: completeness, balance, agreement, gold "
+    "accuracy,\nlatency; check quality gates.",
+    "      --json              write the metrics as one JSON object (the\n"
+    "                          stable, documented format)\n"
+    "      --gates=FILE        check the quality gates in FILE; exit 1 if\n"
+    "                          one fails\n"
+    "      --field=PATH        also report the class balance of PATH; may\n"
+    "                          be repeated\n"
+    "      --bootstrap=N       resamples for confidence intervals of kappa\n"
+    "                          and alpha (default 1000, 0 for none)\n"
+    "      --seed=S            the bootstrap's seed (default 1)\n"
+    "      --verify-audit=FILE check the audit log's hash chain\n"};
+
+static const struct option longopts[] = {LP_COMMON_LONGOPTS,
+    {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+    {"field", required_argument, NULL, OPT_FIELD},
+    {"gates", required_argument, NULL, OPT_GATES},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"verify-audit", required_argument, NULL, OPT_VERIFY_AUDIT},
+    {NULL, 0, NULL, 0}};
+
+/* Fields whose presence makes a record complete. */
+static const char *const complete_fields[] = {"id", "title", "url", "price",
+    "condition", "translation.text", "rating.score"};
+#define NCOMPLETE (sizeof(complete_fields) / sizeof(*complete_fields))
+
+/* A small string-keyed table: names to indices, in first-seen order. */
+struct names {
+	struct lp_keyset idx;
+	char **v;
+	size_t n;
+};
+
+static size_t
+name_index(struct names *t, const char *s, size_t len)
+{
+	struct lp_key128 k = lp_key128_of(s, len);
+	uint32_t i;
+
+	if (t->idx.slots == NULL)
+		lp_keyset_init(&t->idx, 1);
+	if (lp_keyset_get(&t->idx, k, &i))
+		return i;
+	t->v = lp_xrealloc(t->v, sizeof(*t->v) * (t->n + 1));
+	t->v[t->n] = lp_xmalloc(len + 1);
+	memcpy(t->v[t->n], s, len);
+	t->v[t->n][len] = '\0';
+	lp_keyset_add(&t->idx, k, (uint32_t)t->n);
+	return t->n++;
+}
+
+/* The labels given to one item: (annotator, class) pairs. */
+struct item {
+	int *who, *cls;
+	int n;
+	int gold;  /* class of the gold answer, or -1 */
+	int judge; /* class of the judge's score, or -1 */
+};
+
+static struct {
+	struct names items, annot, classes;
+	struct item *it;
+	size_t nit;
+	long long records, labelled, complete[NCOMPLETE];
+	json_t *balance; /* path -> {value: count} */
+	char **fields;
+	int nfields;
+	/* latency: tool -> list of ms since the step before */
+	struct names stages;
+	double **lat;
+	size_t *nlat, *caplat;
+	double *e2e;
+	size_t ne2e, cape2e;
+	long long *gold_right, *gold_seen, *labels_by, *time_by;
+} k;
+
+static void
+count_value(const char *path, json_t *v)
+{
+	json_t *b = json_object_get(k.balance, path);
+	struct lp_buf key = LP_BUF_INIT;
+
+	if (b == NULL) {
+		b = json_object();
+		json_object_set_new(k.balance, path, b);
+	}
+	if (json_is_string(v))
+		lp_buf_adds(&key, json_string_value(v));
+	else
+		lp_json_dump(v, &key);
+	json_object_set_new(b, key.p,
+	    json_integer(json_integer_value(json_object_get(b, key.p)) + 1));
+	lp_buf_release(&key);
+}
+
+/* The class index of a label value (canonical JSON as its name). */
+static int
+class_of(json_t *v)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	size_t i;
+
+	lp_json_dump(v, &b);
+	i = name_index(&k.classes, b.p, b.len);
+	lp_buf_release(&b);
+	return (int)i;
+}
+
+static void
+add_latency(const char *stage, double ms)
+{
+	size_t before = k.stages.n,
+	       s = name_index(&k.stages, stage, strlen(stage));
+
+	if (k.stages.n > before) {
+		k.lat = lp_xrealloc(k.lat, sizeof(*k.lat) * k.stages.n);
+		k.nlat = lp_xrealloc(k.nlat, sizeof(*k.nlat) * k.stages.n);
+		k.caplat =
+		    lp_xrealloc(k.caplat, sizeof(*k.caplat) * k.stages.n);
+		k.lat[s] = NULL;
+		k.nlat[s] = k.caplat[s] = 0;
+	}
+	if (k.nlat[s] == k.caplat[s]) {
+		k.caplat[s] = k.caplat[s] ? k.caplat[s] * 2 : 64;
+		k.lat[s] = lp_xrealloc(k.lat[s], sizeof(double) * k.caplat[s]);
+	}
+	k.lat[s][k.nlat[s]++] = ms;
+}
+
+/* The index of annotator who, with their counters grown to fit. */
+static int
+annotator(const char *who)
+{
+	size_t before = k.annot.n, a = name_index(&k.annot, who, strlen(who));
+
+	if (k.annot.n > before) {
+		k.labels_by =
+		    lp_xrealloc(k.labels_by, sizeof(long long) * k.annot.n);
+		k.time_by =
+		    lp_xrealloc(k.time_by, sizeof(long long) * k.annot.n);
+		k.labels_by[a] = k.time_by[a] = 0;
+	}
+	return (int)a;
+}
+
+static void
+record(struct lp_record *rec)
+{
+	json_t *labels, *l, *steps, *st, *g;
+	const char *id;
+	size_t i, j;
+	struct item *it;
+
+	k.records++;
+	for (i = 0; i < NCOMPLETE; i++) {
+		json_t *v = lp_record_get(rec, complete_fields[i]);
+
+		k.complete[i] += v != NULL && !json_is_null(v) &&
+		    !(json_is_string(v) && json_string_length(v) == 0);
+	}
+	if ((g = lp_record_get(rec, "rating.score")) != NULL)
+		count_value("rating.score", g);
+	for (i = 0; i < (size_t)k.nfields; i++)
+		if ((g = lp_record_get(rec, k.fields[i])) != NULL)
+			count_value(k.fields[i], g);
+	/* Latency: each lineage step since the one before. */
+	steps = lp_record_get(rec, "lineage.steps");
+	if (json_array_size(steps) > 0) {
+		double first = json_number_value(
+			   json_object_get(json_array_get(steps, 0), "at")),
+		       prev = first, at = first;
+
+		json_array_foreach(steps, j, st)
+		{
+			at = json_number_value(json_object_get(st, "at"));
+			if (j > 0 &&
+			    json_is_string(json_object_get(st, "tool")))
+				add_latency(json_string_value(
+						json_object_get(st, "tool")),
+				    at - prev);
+			prev = at;
+		}
+		if (json_array_size(steps) > 1) {
+			if (k.ne2e == k.cape2e) {
+				k.cape2e = k.cape2e ? k.cape2e * 2 : 256;
+				k.e2e = lp_xrealloc(
+				    k.e2e, sizeof(double) * k.cape2e);
+			}
+			k.e2e[k.ne2e++] = at - first;
+		}
+	}
+	labels = lp_record_get(rec, "labels");
+	id = lp_record_get_str(rec, "id");
+	if (!json_is_array(labels) || json_array_size(labels) == 0 ||
+	    id == NULL)
+		return;
+	k.labelled++;
+	i = name_index(&k.items, id, strlen(id));
+	if (i == k.nit) {
+		k.it = lp_xrealloc(k.it, sizeof(*k.it) * (k.nit + 1));
+		memset(&k.it[k.nit], 0, sizeof(*k.it));
+		k.it[k.nit].gold = k.it[k.nit].judge = -1;
+		k.nit++;
+	}
+	it = &k.it[i];
+	json_array_foreach(labels, j, l)
+	{
+		const char *who =
+		    json_string_value(json_object_get(l, "annotator_id"));
+		json_t *lab = json_object_get(l, "label");
+		int a, c, m;
+
+		if (who == NULL || lab == NULL || json_is_null(lab))
+			continue;
+		a = annotator(who);
+		c = class_of(lab);
+		count_value("labels", lab);
+		/* One label per annotator and item: the last one counts. */
+		for (m = 0; m < it->n && it->who[m] != a; m++)
+			;
+		if (m == it->n) {
+			it->who = lp_xrealloc(
+			    it->who, sizeof(int) * (size_t)(it->n + 1));
+			it->cls = lp_xrealloc(
+			    it->cls, sizeof(int) * (size_t)(it->n + 1));
+			it->n++;
+		}
+		it->who[m] = a;
+		it->cls[m] = c;
+		k.labels_by[a]++;
+		k.time_by[a] +=
+		    json_integer_value(json_object_get(l, "time_to_label_ms"));
+	}
+	if ((g = lp_record_get(rec, "gold.label")) != NULL ||
+	    (g = lp_record_get(rec, "gold.score")) != NULL)
+		it->gold = class_of(g);
+	if ((g = lp_record_get(rec, "rating.score")) != NULL)
+		it->judge = class_of(g);
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+static json_t *
+percentiles(double *v, size_t n)
+{
+	if (n == 0)
+		return json_null();
+	qsort(v, n, sizeof(*v), cmp_double);
+	return json_pack("{s:f,s:f,s:f,s:I}", "p50", v[(n - 1) / 2], "p95",
+	    v[(size_t)ceil(0.95 * (double)(n - 1))], "max", v[n - 1], "n",
+	    (json_int_t)n);
+}
+
+/* A number or null (undefined results are said, never NaN). */
+static json_t *
+num(double x)
+{
+	return isnan(x) ? json_null() : json_real(round(x * 1e6) / 1e6);
+}
+
+/*
+ * Classes ordered for the ordinal measures: numbers by value, then the
+ * rest by name.  Fills rank[class] and returns the ordered values.
+ */
+static double *
+class_order(int *rank)
+{
+	size_t n = k.classes.n, i, j;
+	double *val = lp_xmalloc(sizeof(double) * (n ? n : 1));
+	int *ord = lp_xmalloc(sizeof(int) * (n ? n : 1));
+
+	for (i = 0; i < n; i++) {
+		char *end;
+
+		val[i] = strtod(k.classes.v[i], &end);
+		if (*end != '\0')
+			val[i] = HUGE_VAL;
+		ord[i] = (int)i;
+	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0; j--) {
+			int a = ord[j - 1], b = ord[j];
+
+			if (val[a] > val[b] ||
+			    (val[a] == val[b] &&
+				strcmp(k.classes.v[a], k.classes.v[b]) > 0)) {
+				ord[j - 1] = b;
+				ord[j] = a;
+			} else
+				break;
+		}
+	for (i = 0; i < n; i++)
+		rank[ord[i]] = (int)i;
+	for (i = 0; i < n; i++)
+		val[i] = (double)i; /* interval over ranks when not numbers */
+	for (i = 0; i < n; i++) {
+		char *end;
+		double x = strtod(k.classes.v[ord[i]], &end);
+
+		if (*end == '\0')
+			val[i] = x;
+	}
+	free(ord);
+	return val;
+}
+
+static double
+alpha_fn(const int *r, size_t n, int nr, int kk, void *arg)
+{
+	(void)arg;
+	return lp_kripp_alpha(r, n, nr, kk, LP_ORDINAL, NULL);
+}
+
+static double
+nominal_fn(const int *r, size_t n, int nr, int kk, void *arg)
+{
+	(void)arg;
+	return lp_kripp_alpha(r, n, nr, kk, LP_NOMINAL, NULL);
+}
+
+static json_t *
+agreement(int nboot, unsigned long long seed)
+{
+	size_t na = k.annot.n, nc = k.classes.n, i;
+	int *rank = lp_xmalloc(sizeof(int) * (nc ? nc : 1)), *m, a, b, c;
+	double *vals = class_order(rank), lo, hi;
+	json_t *out = json_object(), *pairs = json_array(),
+	       *names = json_array();
+	long long agree = 0, pairable = 0;
+
+	for (i = 0; i < na; i++)
+		json_array_append_new(names, json_string(k.annot.v[i]));
+	json_object_set_new(out, "annotators", names);
+	json_object_set_new(out, "items", json_integer((json_int_t)k.nit));
+	if (na < 2 || nc == 0) {
+		json_object_set_new(out, "undefined",
+		    json_string(
+			na < 2 ? "fewer than two annotators" : "no labels"));
+		free(rank);
+		free(vals);
+		json_decref(pairs);
+		return out;
+	}
+	/* Dense items x annotators, classes in their order, -1 missing. */
+	m = lp_xmalloc(sizeof(int) * (k.nit ? k.nit : 1) * na);
+	for (i = 0; i < k.nit * na; i++)
+		m[i] = -1;
+	for (i = 0; i < k.nit; i++)
+		for (a = 0; a < k.it[i].n; a++)
+			m[i * na + (size_t)k.it[i].who[a]] =
+			    rank[k.it[i].cls[a]];
+	/* Percent agreement over pairs of labels on the same item. */
+	for (i = 0; i < k.nit; i++)
+		for (a = 0; a < (int)na; a++)
+			for (b = a + 1; b < (int)na; b++) {
+				int x = m[i * na + (size_t)a],
+				    y = m[i * na + (size_t)b];
+
+				if (x < 0 || y < 0)
+					continue;
+				pairable++;
+				agree += x == y;
+			}
+	json_object_set_new(out, "percent",
+	    pairable ? num((double)agree / (double)pairable) : json_null());
+	json_object_set_new(out, "fleiss_kappa",
+	    num(lp_fleiss_kappa(m, k.nit, (int)na, (int)nc)));
+	json_object_set_new(out, "kripp_alpha",
+	    json_pack("{s:o,s:o,s:o}", "nominal",
+		num(lp_kripp_alpha(
+		    m, k.nit, (int)na, (int)nc, LP_NOMINAL, NULL)),
+		"ordinal",
+		num(lp_kripp_alpha(
+		    m, k.nit, (int)na, (int)nc, LP_ORDINAL, NULL)),
+		"interval",
+		num(lp_kripp_alpha(
+		    m, k.nit, (int)na, (int)nc, LP_INTERVAL, vals))));
+	json_object_set_new(out, "gwet_ac1",
+	    num(lp_gwet_ac(m, k.nit, (int)na, (int)nc, LP_W_NONE)));
+	json_object_set_new(out, "gwet_ac2",
+	    num(lp_gwet_ac(m, k.nit, (int)na, (int)nc, LP_W_QUADRATIC)));
+	if (nboot > 0) {
+		if (lp_bootstrap(alpha_fn, NULL, m, k.nit, (int)na, (int)nc,
+			nboot, seed, 0.95, &lo, &hi) == LP_OK)
+			json_object_set_new(out, "kripp_alpha_ordinal_ci95",
+			    json_pack("[o,o]", num(lo), num(hi)));
+		if (lp_bootstrap(nominal_fn, NULL, m, k.nit, (int)na, (int)nc,
+			nboot, seed + 1, 0.95, &lo, &hi) == LP_OK)
+			json_object_set_new(out, "kripp_alpha_nominal_ci95",
+			    json_pack("[o,o]", num(lo), num(hi)));
+	}
+	/* Every pair of annotators: kappas and the confusion matrix. */
+	for (a = 0; a < (int)na; a++)
+		for (b = a + 1; b < (int)na; b++) {
+			int *x = lp_xmalloc(sizeof(int) * (k.nit ? k.nit : 1)),
+			    *y = lp_xmalloc(sizeof(int) * (k.nit ? k.nit : 1));
+			unsigned long *cm = lp_xmalloc(sizeof(*cm) * nc * nc);
+			json_t *p, *rows = json_array();
+			size_t both;
+			double po;
+
+			for (i = 0; i < k.nit; i++) {
+				x[i] = m[i * na + (size_t)a];
+				y[i] = m[i * na + (size_t)b];
+			}
+			both = lp_confusion(x, y, k.nit, (int)nc, cm);
+			for (c = 0; c < (int)nc; c++) {
+				json_t *row = json_array();
+				int d;
+
+				for (d = 0; d < (int)nc; d++)
+					json_array_append_new(row,
+					    json_integer((json_int_t)
+						    cm[c * (int)nc + d]));
+				json_array_append_new(rows, row);
+			}
+			p = json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "a",
+			    k.annot.v[a], "b", k.annot.v[b], "items",
+			    (json_int_t)both, "kappa",
+			    num(lp_cohen_kappa(
+				x, y, k.nit, (int)nc, LP_W_NONE, &po)),
+			    "kappa_linear",
+			    num(lp_cohen_kappa(
+				x, y, k.nit, (int)nc, LP_W_LINEAR, NULL)),
+			    "kappa_quadratic",
+			    num(lp_cohen_kappa(
+				x, y, k.nit, (int)nc, LP_W_QUADRATIC, NULL)));
+			json_object_set_new(p, "percent", num(po));
+			json_object_set_new(
+			    p, "pabak", num(lp_pabak(po, (int)nc)));
+			json_object_set_new(p, "confusion", rows);
+			json_array_append_new(pairs, p);
+			free(x);
+			free(y);
+			free(cm);
+		}
+	json_object_set_new(out, "pairs", pairs);
+	{
+		json_t *cls = json_array();
+		int *ord = lp_xmalloc(sizeof(int) * nc);
+
+		for (i = 0; i < nc; i++)
+			ord[rank[i]] = (int)i;
+		for (i = 0; i < nc; i++)
+			json_array_append_new(
+			    cls, json_string(k.classes.v[ord[i]]));
+		json_object_set_new(out, "classes", cls);
+		free(ord);
+	}
+	free(m);
+	free(rank);
+	free(vals);
+	return out;
+}
+
+static json_t *
+gold(void)
+{
+	json_t *out = json_object(), *by = json_object();
+	long long right = 0, seen = 0;
+	size_t i, a;
+	int j;
+
+	k.gold_right = calloc(k.annot.n + 1, sizeof(long long));
+	k.gold_seen = calloc(k.annot.n + 1, sizeof(long long));
+	for (i = 0; i < k.nit; i++) {
+		if (k.it[i].gold < 0)
+			continue;
+		for (j = 0; j < k.it[i].n; j++) {
+			a = (size_t)k.it[i].who[j];
+			k.gold_seen[a]++;
+			k.gold_right[a] += k.it[i].cls[j] == k.it[i].gold;
+			seen++;
+			right += k.it[i].cls[j] == k.it[i].gold;
+		}
+	}
+	for (a = 0; a < k.annot.n; a++)
+		json_object_set_new(by, k.annot.v[a],
+		    k.gold_seen[a]
+			? num((double)k.gold_right[a] / (double)k.gold_seen[a])
+			: json_null());
+	json_object_set_new(out, "items_labelled", json_integer(seen));
+	json_object_set_new(out, "accuracy",
+	    seen ? num((double)right / (double)seen) : json_null());
+	json_object_set_new(out, "by_annotator", by);
+	free(k.gold_right);
+	free(k.gold_seen);
+	return out;
+}
+
+/* The judge against the annotators' majority label, as kappa. */
+static json_t *
+judge(void)
+{
+	int *a = lp_xmalloc(sizeof(int) * (k.nit ? k.nit : 1)),
+	    *b = lp_xmalloc(sizeof(int) * (k.nit ? k.nit : 1)),
+	    *votes = calloc(k.classes.n + 1, sizeof(int));
+	size_t i, n = 0;
+	double kap;
+
+	for (i = 0; i < k.nit; i++) {
+		int j, best = -1;
+
+		if (k.it[i].judge < 0 || k.it[i].n == 0)
+			continue;
+		memset(votes, 0, sizeof(int) * (k.classes.n + 1));
+		for (j = 0; j < k.it[i].n; j++)
+			votes[k.it[i].cls[j]]++;
+		for (j = 0; j < (int)k.classes.n; j++)
+			if (best < 0 || votes[j] > votes[best])
+				best = j;
+		a[n] = best;
+		b[n++] = k.it[i].judge;
+	}
+	kap = lp_cohen_kappa(a, b, n, (int)k.classes.n, LP_W_NONE, NULL);
+	free(a);
+	free(b);
+	free(votes);
+	return json_pack(
+	    "{s:I,s:o}", "items", (json_int_t)n, "kappa_vs_humans", num(kap));
+}
+
+static json_t *
+metrics(int nboot, unsigned long long seed)
+{
+	json_t *out = json_object(), *comp = json_object(),
+	       *lat = json_object();
+	size_t i;
+
+	json_object_set_new(out, "records", json_integer(k.records));
+	json_object_set_new(out, "labelled", json_integer(k.labelled));
+	for (i = 0; i < NCOMPLETE; i++)
+		json_object_set_new(comp, complete_fields[i],
+		    k.records ? num((double)k.complete[i] / (double)k.records)
+			      : json_null());
+	json_object_set_new(out, "completeness", comp);
+	json_object_set_new(out, "balance", json_incref(k.balance));
+	json_object_set_new(out, "agreement", agreement(nboot, seed));
+	json_object_set_new(out, "judge", judge());
+	json_object_set_new(out, "gold", gold());
+	{
+		json_t *tp = json_object();
+
+		for (i = 0; i < k.annot.n; i++)
+			json_object_set_new(tp, k.annot.v[i],
+			    json_pack("{s:I,s:o}", "labels",
+				(json_int_t)k.labels_by[i], "per_hour",
+				k.time_by[i] > 0
+				    ? num((double)k.labels_by[i] * 3.6e6 /
+					  (double)k.time_by[i])
+				    : json_null()));
+		json_object_set_new(out, "throughput", tp);
+	}
+	for (i = 0; i < k.stages.n; i++)
+		json_object_set_new(
+		    lat, k.stages.v[i], percentiles(k.lat[i], k.nlat[i]));
+	json_object_set_new(lat, "end_to_end", percentiles(k.e2e, k.ne2e));
+	json_object_set_new(out, "latency_ms", lat);
+	return out;
+}
+
+/* The value at a dotted path of the metrics, or NULL. */
+static json_t *
+at_path(json_t *m, const char *path)
+{
+	char *copy = lp_xstrdup(path), *save = NULL, *p;
+
+	for (p = strtok_r(copy, ".", &save); p != NULL && m != NULL;
+	     p = strtok_r(NULL, ".", &save))
+		m = json_object_get(m, p);
+	free(copy);
+	return m;
+}
+
+/*
+ * Gates: [{"metric": path, "op": "<"|"<="|">"|">=", "value": number}].
+ * Returns the number that failed; results into out.
+ */
+static int
+gates(const char *path, json_t *m, json_t *out, struct lp_run *run)
+{
+	json_error_t e;
+	json_t *g = json_load_file(path, 0, &e), *x;
+	size_t i;
+	int failed = 0;
+
+	if (g == NULL)
+		lp_errx(LP_EXIT_DATAERR, "%s:%d: %s", path, e.line, e.text);
+	if (json_is_object(g) && json_is_array(json_object_get(g, "gates")))
+		x = json_incref(json_object_get(g, "gates")), json_decref(g),
+		g = x;
+	if (!json_is_array(g))
+		lp_errx(LP_EXIT_DATAERR, "%s: expected a list of gates", path);
+	json_array_foreach(g, i, x)
+	{
+		const char *metric =
+			       json_string_value(json_object_get(x, "metric")),
+			   *op = json_string_value(json_object_get(x, "op"));
+		json_t *want = json_object_get(x, "value"), *have, *res;
+		double v, t;
+		int pass;
+
+		if (metric == NULL || op == NULL || !json_is_number(want) ||
+		    (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") &&
+			strcmp(op, ">=")))
+			lp_errx(LP_EXIT_DATAERR,
+			    "%s: gate %zu needs metric, op (< <= > >=) and "
+			    "a number",
+			    path, i + 1);
+		have = at_path(m, metric);
+		t = json_number_value(want);
+		v = json_is_number(have) ? json_number_value(have) : NAN;
+		pass = !isnan(v) &&
+		    (op[0] == '<' ? (op[1] ? v <= t : v < t)
+				  : (op[1] ? v >= t : v > t));
+		failed += !pass;
+		res = json_pack("{s:s,s:s,s:f,s:o,s:b}", "metric", metric, "op",
+		    op, "threshold", t, "value",
+		    isnan(v) ? json_null() : json_real(v), "pass", pass);
+		lp_run_audit(run, "gate", json_deep_copy(res));
+		json_array_append_new(out, res);
+	}
+	json_decref(g);
+	return failed;
+}
+
+static void
+fmt(FILE *f, const char *label, json_t *v)
+{
+	if (json_is_number(v))
+		fprintf(f, "  %-28s %.4f\n", label, json_number_value(v));
+	else
+		fprintf(f, "  %-28s undefined\n", label);
+}
+
+static void
+table(FILE *f, json_t *m, json_t *gs)
+{
+	json_t *ag = json_object_get(m, "agreement"), *p, *v;
+	const char *key;
+	size_t i;
+
+	fprintf(f, "records %lld, labelled %lld\n",
+	    (long long)json_integer_value(json_object_get(m, "records")),
+	    (long long)json_integer_value(json_object_get(m, "labelled")));
+	fprintf(f, "completeness\n");
+	json_object_foreach(json_object_get(m, "completeness"), key, v)
+	    fmt(f, key, v);
+	fprintf(f, "agreement (%zu annotators, %lld items)\n",
+	    json_array_size(json_object_get(ag, "annotators")),
+	    (long long)json_integer_value(json_object_get(ag, "items")));
+	if (json_object_get(ag, "undefined") != NULL)
+		fprintf(f, "  undefined: %s\n",
+		    json_string_value(json_object_get(ag, "undefined")));
+	else {
+		fmt(f, "percent", json_object_get(ag, "percent"));
+		fmt(f, "Fleiss' kappa", json_object_get(ag, "fleiss_kappa"));
+		fmt(f, "Krippendorff's alpha (ord.)",
+		    at_path(ag, "kripp_alpha.ordinal"));
+		fmt(f, "Gwet's AC1", json_object_get(ag, "gwet_ac1"));
+		json_array_foreach(json_object_get(ag, "pairs"), i, p)
+		{
+			char label[64];
+
+			snprintf(label, sizeof(label), "kappa %s-%s",
+			    json_string_value(json_object_get(p, "a")),
+			    json_string_value(json_object_get(p, "b")));
+			fmt(f, label, json_object_get(p, "kappa"));
+		}
+	}
+	fmt(f, "judge kappa vs humans", at_path(m, "judge.kappa_vs_humans"));
+	fmt(f, "gold accuracy", at_path(m, "gold.accuracy"));
+	json_array_foreach(gs, i, p)
+	{
+		json_t *val = json_object_get(p, "value");
+
+		fprintf(f, "gate %-24s %-4s %s %g (value %s%.4g)\n",
+		    json_string_value(json_object_get(p, "metric")),
+		    json_is_true(json_object_get(p, "pass")) ? "pass" : "FAIL",
+		    json_string_value(json_object_get(p, "op")),
+		    json_number_value(json_object_get(p, "threshold")),
+		    json_is_number(val) ? "" : "undefined ",
+		    json_is_number(val) ? json_number_value(val) : 0.0);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *gates_path = NULL, *verify = NULL, *report;
+	FILE *out = stdout;
+	struct lp_record *rec;
+	struct lp_run run;
+	json_t *m, *gs = json_array();
+	int ch, as_json = 0, nboot = 1000, failed = 0, status, i;
+	unsigned long long seed = 1;
+
+	lp_cli_init(argc, argv, &tool);
+	while ((ch = getopt_long(
+		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_BOOTSTRAP:
+			nboot =
+			    (int)lp_cli_int("--bootstrap", optarg, 0, 100000);
+			break;
+		case OPT_FIELD:
+			k.fields = lp_xrealloc(k.fields,
+			    sizeof(*k.fields) * (size_t)(k.nfields + 1));
+			k.fields[k.nfields++] = optarg;
+			break;
+		case OPT_GATES:
+			gates_path = optarg;
+			break;
+		case OPT_JSON:
+			as_json = 1;
+			break;
+		case OPT_SEED:
+			seed = (unsigned long long)lp_cli_int(
+			    "--seed", optarg, 0, 2147483647);
+			break;
+		case OPT_VERIFY_AUDIT:
+			verify = optarg;
+			break;
+		default:
+			lp_cli_common(ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (verify != NULL) {
+		unsigned long line = 0;
+		char err[256];
+		int rc = lp_audit_verify(verify, &line, err, sizeof(err));
+
+		if (rc == LP_FATAL)
+			lp_errx(LP_EXIT_IOERR, "%s", err);
+		if (rc != LP_OK) {
+			lp_warnx("%s:%lu: %s", verify, line, err);
+			return LP_EXIT_FAIL;
+		}
+		if (lp_verbosity >= 0)
+			lp_warnx("%s: the hash chain holds", verify);
+		if (argc == 0 && isatty(0))
+			return LP_EXIT_OK;
+	}
+	k.balance = json_object();
+	/* The report is the output: records are read, never written. */
+	report = lp_opts.output;
+	lp_opts.output = "/dev/null";
+	lp_run_open(&run, argc, argv, "kpi");
+	while (lp_run_next(&run, &rec) == LP_OK) {
+		record(rec);
+		lp_run_drop(&run);
+	}
+	/* A stream that broke gives no figures: they would be wrong. */
+	if (run.status != LP_EXIT_OK) {
+		json_decref(gs);
+		json_decref(k.balance);
+		return lp_run_close(&run, LP_EXIT_OK);
+	}
+	m = metrics(nboot, seed);
+	if (gates_path != NULL) {
+		failed = gates(gates_path, m, gs, &run);
+		json_object_set_new(m, "gates", json_incref(gs));
+	}
+	if (report != NULL && (out = fopen(report, "w")) == NULL)
+		lp_err(LP_EXIT_IOERR, "cannot create '%s'", report);
+	if (as_json) {
+		struct lp_buf b = LP_BUF_INIT;
+
+		lp_json_dump(m, &b);
+		fprintf(out, "%s\n", b.p);
+		lp_buf_release(&b);
+	} else
+		table(out, m, gs);
+	if (fflush(out) != 0 || (out != stdout && fclose(out) != 0))
+		lp_err(LP_EXIT_IOERR, "%s", report ? report : "<stdout>");
+	lp_run_count(&run, "gates_failed", failed);
+	status = lp_run_close(&run, failed ? LP_EXIT_FAIL : LP_EXIT_OK);
+	json_decref(m);
+	json_decref(gs);
+	json_decref(k.balance);
+	for (i = 0; i < (int)k.nit; i++) {
+		free(k.it[i].who);
+		free(k.it[i].cls);
+	}
+	free(k.it);
+	free(k.fields);
+	free(k.labels_by);
+	free(k.time_by);
+	return status;
+}
