@@ -737,7 +737,7 @@ main(int argc, char **argv)
 	FILE *out = stdout;
 	struct lp_record *rec;
 	struct lp_run run;
-	json_t *m, *gs = json_array();
+	json_t *m, *gs;
 	int ch, as_json = 0, nboot = 1000, failed = 0, status, i;
 	unsigned long long seed = 1;
 
@@ -781,7 +781,13 @@ main(int argc, char **argv)
 		if (rc == LP_FATAL)
 			lp_errx(LP_EXIT_IOERR, "%s", err);
 		if (rc != LP_OK) {
-			lp_warnx("%s:%lu: %s", verify, line, err);
+			const char *why = err;
+
+			/* "line N: why" reads as file:N: why. */
+			if (strncmp(why, "line ", 5) == 0 &&
+			    strstr(why, ": ") != NULL)
+				why = strstr(why, ": ") + 2;
+			lp_warnx("%s:%lu: %s", verify, line, why);
 			return LP_EXIT_FAIL;
 		}
 		if (lp_verbosity >= 0)
@@ -790,6 +796,7 @@ main(int argc, char **argv)
 			return LP_EXIT_OK;
 	}
 	k.balance = json_object();
+	gs = json_array();
 	/* The report is the output: records are read, never written. */
 	report = lp_opts.output;
 	lp_opts.output = "/dev/null";
