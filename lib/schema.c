@@ -26,8 +26,7 @@ valid_at(const json_t *s, struct lp_buf *path, char *err, size_t errlen)
 		    path->len ? path->p : "(top)");
 		return LP_FAILED;
 	}
-	json_object_foreach((json_t *)s, k, v)
-	{
+	json_object_foreach ((json_t *)s, k, v) {
 		for (i = 0; i < sizeof(known) / sizeof(*known); i++)
 			if (strcmp(k, known[i]) == 0)
 				break;
@@ -47,8 +46,7 @@ valid_at(const json_t *s, struct lp_buf *path, char *err, size_t errlen)
 			    path->len ? path->p : "(top)");
 			return LP_FAILED;
 		}
-		json_object_foreach(v, k, s)
-		{
+		json_object_foreach (v, k, s) {
 			path->len = len;
 			lp_buf_addf(path, "%s%s", len ? "." : "", k);
 			if (valid_at(s, path, err, errlen) != LP_OK)
@@ -116,8 +114,9 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 		if (json_is_string(t))
 			ok = type_is(json_string_value(t), v);
 		else
-			json_array_foreach(t, i, x) ok |= json_is_string(x) &&
-			    type_is(json_string_value(x), v);
+			json_array_foreach (t, i, x)
+				ok |= json_is_string(x) &&
+				    type_is(json_string_value(x), v);
 		if (!ok) {
 			snprintf(err, errlen, "%s is %s, not %s", where,
 			    lp_json_kind(v),
@@ -129,7 +128,8 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 	if ((t = json_object_get(s, "enum")) != NULL) {
 		int ok = 0;
 
-		json_array_foreach(t, i, x) ok |= json_equal(x, (json_t *)v);
+		json_array_foreach (t, i, x)
+			ok |= json_equal(x, (json_t *)v);
 		if (!ok) {
 			snprintf(err, errlen,
 			    "%s is not one of the allowed "
@@ -154,8 +154,7 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 	}
 	if (!json_is_object(v))
 		return LP_OK;
-	json_array_foreach(json_object_get(s, "required"), i, x)
-	{
+	json_array_foreach (json_object_get(s, "required"), i, x) {
 		if (json_is_string(x) &&
 		    json_object_get(v, json_string_value(x)) == NULL) {
 			snprintf(err, errlen, "%s%s%s is missing",
@@ -167,8 +166,7 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 	if ((t = json_object_get(s, "properties")) != NULL) {
 		size_t len = path->len;
 
-		json_object_foreach(t, k, x)
-		{
+		json_object_foreach (t, k, x) {
 			json_t *field = json_object_get(v, k);
 			int rc;
 
@@ -213,8 +211,7 @@ lp_schema_check_record(
 	    !(json_is_string(t) && strcmp(json_string_value(t), "object") == 0))
 		return lp_schema_check(
 		    schema, lp_record_root(rec), err, errlen);
-	json_array_foreach(json_object_get(schema, "required"), i, x)
-	{
+	json_array_foreach (json_object_get(schema, "required"), i, x) {
 		if (json_is_string(x) &&
 		    lp_record_get(rec, json_string_value(x)) == NULL) {
 			snprintf(
@@ -224,15 +221,13 @@ lp_schema_check_record(
 	}
 	if ((t = json_object_get(schema, "properties")) == NULL)
 		return LP_OK;
-	json_object_foreach(t, k, x)
-	{
+	json_object_foreach (t, k, x) {
 		/* A dotted name would be read as a path: skip the fast way. */
 		if (strchr(k, '.') != NULL)
 			return lp_schema_check(
 			    schema, lp_record_root(rec), err, errlen);
 	}
-	json_object_foreach(t, k, x)
-	{
+	json_object_foreach (t, k, x) {
 		if ((v = lp_record_get(rec, k)) == NULL)
 			continue;
 		lp_buf_reset(&path);

@@ -26,21 +26,30 @@
 #include "lp/run.h"
 
 enum {
-	OPT_BOOTSTRAP = LP_OPT_TOOL_BASE,
+	OPT_BASELINE = LP_OPT_TOOL_BASE,
+	OPT_BOOTSTRAP,
 	OPT_FIELD,
 	OPT_GATES,
 	OPT_JSON,
+	OPT_MARKDOWN,
+	OPT_RUN_STATS,
 	OPT_SEED,
 	OPT_VERIFY_AUDIT
 };
 
 static const struct lp_tool tool = {"lp-kpi",
-    "[-qv] [--json] [--gates file] [--field path] [--bootstrap n]\n"
-    "       [--seed s] [--verify-audit file] [file ...]",
+    "[-qv] [--json | --markdown] [--gates file] [--baseline file]\n"
+    "       [--run-stats file] [--field path] [--bootstrap n] [--seed s]\n"
+    "       [--verify-audit file] [file ...]",
     "Measure a labelled dataset: completeness, balance, agreement, gold "
     "accuracy,\nlatency; check quality gates.",
     "      --json              write the metrics as one JSON object (the\n"
     "                          stable, documented format)\n"
+    "      --markdown          write the report as Markdown tables\n"
+    "      --baseline=FILE     compare with an earlier --json report: drift\n"
+    "                          of distributions, agreement and gold accuracy\n"
+    "      --run-stats=FILE    a tool's --stats file, for reject rates; may\n"
+    "                          be repeated\n"
     "      --gates=FILE        check the quality gates in FILE; exit 1 if\n"
     "                          one fails\n"
     "      --field=PATH        also report the class balance of PATH; may\n"
@@ -51,10 +60,13 @@ static const struct lp_tool tool = {"lp-kpi",
     "      --verify-audit=FILE check the audit log's hash chain\n"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
+    {"baseline", required_argument, NULL, OPT_BASELINE},
     {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
     {"field", required_argument, NULL, OPT_FIELD},
     {"gates", required_argument, NULL, OPT_GATES},
     {"json", no_argument, NULL, OPT_JSON},
+    {"markdown", no_argument, NULL, OPT_MARKDOWN},
+    {"run-stats", required_argument, NULL, OPT_RUN_STATS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"verify-audit", required_argument, NULL, OPT_VERIFY_AUDIT},
     {NULL, 0, NULL, 0}};
@@ -210,8 +222,7 @@ record(struct lp_record *rec)
 			   json_object_get(json_array_get(steps, 0), "at")),
 		       prev = first, at = first;
 
-		json_array_foreach(steps, j, st)
-		{
+		json_array_foreach (steps, j, st) {
 			at = json_number_value(json_object_get(st, "at"));
 			if (j > 0 &&
 			    json_is_string(json_object_get(st, "tool")))
@@ -243,8 +254,7 @@ record(struct lp_record *rec)
 		k.nit++;
 	}
 	it = &k.it[i];
-	json_array_foreach(labels, j, l)
-	{
+	json_array_foreach (labels, j, l) {
 		const char *who =
 		    json_string_value(json_object_get(l, "annotator_id"));
 		json_t *lab = json_object_get(l, "label");
@@ -605,6 +615,123 @@ metrics(int nboot, unsigned long long seed)
 	return out;
 }
 
+/* Thresholds beyond which drift is flagged (see the man page). */
+#define PSI_SHIFT 0.2
+#define JS_SHIFT 0.1
+#define DROP_SHIFT 0.05
+
+static json_t *at_path(json_t *m, const char *path);
+
+/* PSI and JS distance of two {value: count} maps, over their union. */
+static json_t *
+dist_drift(json_t *now, json_t *then)
+{
+	json_t *keys = json_object(), *v;
+	const char *key;
+	double *p, *q, psi, js;
+	size_t n, i = 0;
+
+	json_object_foreach (now, key, v)
+		json_object_set(keys, key, json_null());
+	json_object_foreach (then, key, v)
+		json_object_set(keys, key, json_null());
+	n = json_object_size(keys);
+	if (n == 0) {
+		json_decref(keys);
+		return json_null();
+	}
+	p = lp_xmalloc(sizeof(double) * n * 2);
+	q = p + n;
+	json_object_foreach (keys, key, v) {
+		p[i] = (double)json_integer_value(json_object_get(now, key));
+		q[i++] = (double)json_integer_value(json_object_get(then, key));
+	}
+	psi = lp_psi(p, q, (int)n);
+	js = lp_js_distance(p, q, (int)n);
+	free(p);
+	json_decref(keys);
+	return json_pack("{s:o,s:o,s:b}", "psi", num(psi), "js", num(js),
+	    "shift", psi > PSI_SHIFT || js > JS_SHIFT);
+}
+
+/* Drift against an earlier report: distributions, then key figures. */
+static json_t *
+drift(json_t *m, json_t *base)
+{
+	static const char *const figures[] = {"agreement.percent",
+	    "agreement.kripp_alpha.ordinal", "gold.accuracy",
+	    "judge.kappa_vs_humans"};
+	json_t *out = json_object(), *bal = json_object_get(m, "balance"), *v;
+	const char *key;
+	size_t i;
+
+	json_object_foreach (bal, key, v)
+		json_object_set_new(out, key,
+		    dist_drift(
+			v, at_path(json_object_get(base, "balance"), key)));
+	for (i = 0; i < sizeof(figures) / sizeof(*figures); i++) {
+		json_t *a = at_path(base, figures[i]),
+		       *b = at_path(m, figures[i]);
+
+		if (!json_is_number(a) || !json_is_number(b))
+			continue;
+		json_object_set_new(out, figures[i],
+		    json_pack("{s:o,s:o,s:o,s:b}", "baseline",
+			num(json_number_value(a)), "now",
+			num(json_number_value(b)), "change",
+			num(json_number_value(b) - json_number_value(a)),
+			"shift",
+			json_number_value(a) - json_number_value(b) >
+			    DROP_SHIFT));
+	}
+	return out;
+}
+
+/* Reject rates from tools' --stats files: skipped + quarantined over in. */
+static json_t *
+rejects(char **files, int n)
+{
+	json_t *out = json_object();
+	long long tin = 0, trej = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		json_error_t e;
+		json_t *st = json_load_file(files[i], 0, &e), *t;
+		const char *tool_name;
+		long long in, rej;
+
+		if (st == NULL)
+			lp_errx(LP_EXIT_DATAERR, "%s:%d: %s", files[i], e.line,
+			    e.text);
+		tool_name = json_string_value(json_object_get(st, "tool"));
+		if (tool_name == NULL ||
+		    !json_is_integer(json_object_get(st, "in")))
+			lp_errx(LP_EXIT_DATAERR,
+			    "%s: not a --stats file (no tool and in)",
+			    files[i]);
+		in = json_integer_value(json_object_get(st, "in"));
+		rej = json_integer_value(json_object_get(st, "skipped")) +
+		    json_integer_value(json_object_get(st, "quarantined"));
+		if ((t = json_object_get(out, tool_name)) != NULL) {
+			in += json_integer_value(json_object_get(t, "in"));
+			rej +=
+			    json_integer_value(json_object_get(t, "rejected"));
+		}
+		json_object_set_new(out, tool_name,
+		    json_pack("{s:I,s:I,s:o}", "in", (json_int_t)in, "rejected",
+			(json_int_t)rej, "rate",
+			in ? num((double)rej / (double)in) : json_null()));
+		tin += json_integer_value(json_object_get(st, "in"));
+		trej += json_integer_value(json_object_get(st, "skipped")) +
+		    json_integer_value(json_object_get(st, "quarantined"));
+		json_decref(st);
+	}
+	json_object_set_new(
+	    out, "rate", tin ? num((double)trej / (double)tin) : json_null());
+	return out;
+}
+
 /* The value at a dotted path of the metrics, or NULL. */
 static json_t *
 at_path(json_t *m, const char *path)
@@ -637,8 +764,7 @@ gates(const char *path, json_t *m, json_t *out, struct lp_run *run)
 		g = x;
 	if (!json_is_array(g))
 		lp_errx(LP_EXIT_DATAERR, "%s: expected a list of gates", path);
-	json_array_foreach(g, i, x)
-	{
+	json_array_foreach (g, i, x) {
 		const char *metric =
 			       json_string_value(json_object_get(x, "metric")),
 			   *op = json_string_value(json_object_get(x, "op"));
@@ -690,8 +816,8 @@ table(FILE *f, json_t *m, json_t *gs)
 	    (long long)json_integer_value(json_object_get(m, "records")),
 	    (long long)json_integer_value(json_object_get(m, "labelled")));
 	fprintf(f, "completeness\n");
-	json_object_foreach(json_object_get(m, "completeness"), key, v)
-	    fmt(f, key, v);
+	json_object_foreach (json_object_get(m, "completeness"), key, v)
+		fmt(f, key, v);
 	fprintf(f, "agreement (%zu annotators, %lld items)\n",
 	    json_array_size(json_object_get(ag, "annotators")),
 	    (long long)json_integer_value(json_object_get(ag, "items")));
@@ -704,8 +830,7 @@ table(FILE *f, json_t *m, json_t *gs)
 		fmt(f, "Krippendorff's alpha (ord.)",
 		    at_path(ag, "kripp_alpha.ordinal"));
 		fmt(f, "Gwet's AC1", json_object_get(ag, "gwet_ac1"));
-		json_array_foreach(json_object_get(ag, "pairs"), i, p)
-		{
+		json_array_foreach (json_object_get(ag, "pairs"), i, p) {
 			char label[64];
 
 			snprintf(label, sizeof(label), "kappa %s-%s",
@@ -716,8 +841,27 @@ table(FILE *f, json_t *m, json_t *gs)
 	}
 	fmt(f, "judge kappa vs humans", at_path(m, "judge.kappa_vs_humans"));
 	fmt(f, "gold accuracy", at_path(m, "gold.accuracy"));
-	json_array_foreach(gs, i, p)
-	{
+	if (json_object_get(m, "rejects") != NULL)
+		fmt(f, "reject rate", at_path(m, "rejects.rate"));
+	json_object_foreach (json_object_get(m, "drift"), key, v) {
+		json_t *x = json_object_get(v, "psi");
+
+		if (x != NULL)
+			fprintf(f, "drift %-22s PSI %.4f, JS %.4f%s\n", key,
+			    json_number_value(x),
+			    json_number_value(json_object_get(v, "js")),
+			    json_is_true(json_object_get(v, "shift"))
+				? "  SHIFT"
+				: "");
+		else if ((x = json_object_get(v, "change")) != NULL)
+			fprintf(f, "drift %-22s %+.4f (from %.4f)%s\n", key,
+			    json_number_value(x),
+			    json_number_value(json_object_get(v, "baseline")),
+			    json_is_true(json_object_get(v, "shift"))
+				? "  SHIFT"
+				: "");
+	}
+	json_array_foreach (gs, i, p) {
 		json_t *val = json_object_get(p, "value");
 
 		fprintf(f, "gate %-24s %-4s %s %g (value %s%.4g)\n",
@@ -730,10 +874,79 @@ table(FILE *f, json_t *m, json_t *gs)
 	}
 }
 
+static void
+md_row(FILE *f, const char *label, json_t *v)
+{
+	if (json_is_number(v))
+		fprintf(f, "| %s | %.4f |\n", label, json_number_value(v));
+	else
+		fprintf(f, "| %s | undefined |\n", label);
+}
+
+static void
+markdown(FILE *f, json_t *m, json_t *gs)
+{
+	json_t *ag = json_object_get(m, "agreement"), *p, *v;
+	const char *key;
+	size_t i;
+
+	fprintf(f, "# Dataset quality\n\n%lld records, %lld labelled.\n\n",
+	    (long long)json_integer_value(json_object_get(m, "records")),
+	    (long long)json_integer_value(json_object_get(m, "labelled")));
+	fprintf(f, "## Completeness\n\n| field | share |\n| --- | ---: |\n");
+	json_object_foreach (json_object_get(m, "completeness"), key, v)
+		md_row(f, key, v);
+	fprintf(f, "\n## Agreement\n\n| measure | value |\n| --- | ---: |\n");
+	if (json_object_get(ag, "undefined") != NULL)
+		fprintf(f, "| all | undefined: %s |\n",
+		    json_string_value(json_object_get(ag, "undefined")));
+	else {
+		md_row(f, "percent", json_object_get(ag, "percent"));
+		md_row(f, "Fleiss' kappa", json_object_get(ag, "fleiss_kappa"));
+		md_row(f, "Krippendorff's alpha, ordinal",
+		    at_path(ag, "kripp_alpha.ordinal"));
+		md_row(f, "Gwet's AC1", json_object_get(ag, "gwet_ac1"));
+		json_array_foreach (json_object_get(ag, "pairs"), i, p) {
+			char label[96];
+
+			snprintf(label, sizeof(label),
+			    "Cohen's kappa, %s and %s",
+			    json_string_value(json_object_get(p, "a")),
+			    json_string_value(json_object_get(p, "b")));
+			md_row(f, label, json_object_get(p, "kappa"));
+		}
+	}
+	md_row(f, "judge kappa vs humans", at_path(m, "judge.kappa_vs_humans"));
+	md_row(f, "gold accuracy", at_path(m, "gold.accuracy"));
+	if (json_array_size(gs) > 0) {
+		fprintf(f,
+		    "\n## Gates\n\n| metric | result | rule | value "
+		    "|\n| --- | --- | --- | ---: |\n");
+		json_array_foreach (gs, i, p) {
+			json_t *val = json_object_get(p, "value");
+
+			fprintf(f, "| %s | %s | %s %g | ",
+			    json_string_value(json_object_get(p, "metric")),
+			    json_is_true(json_object_get(p, "pass"))
+				? "pass"
+				: "**FAIL**",
+			    json_string_value(json_object_get(p, "op")),
+			    json_number_value(json_object_get(p, "threshold")));
+			if (json_is_number(val))
+				fprintf(f, "%.4g |\n", json_number_value(val));
+			else
+				fprintf(f, "undefined |\n");
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *gates_path = NULL, *verify = NULL, *report;
+	const char *gates_path = NULL, *verify = NULL, *report,
+		   *baseline = NULL;
+	char **run_stats = NULL;
+	int nrun_stats = 0, as_md = 0;
 	FILE *out = stdout;
 	struct lp_record *rec;
 	struct lp_run run;
@@ -745,6 +958,17 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(
 		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (ch) {
+		case OPT_BASELINE:
+			baseline = optarg;
+			break;
+		case OPT_MARKDOWN:
+			as_md = 1;
+			break;
+		case OPT_RUN_STATS:
+			run_stats = lp_xrealloc(run_stats,
+			    sizeof(*run_stats) * (size_t)(nrun_stats + 1));
+			run_stats[nrun_stats++] = optarg;
+			break;
 		case OPT_BOOTSTRAP:
 			nboot =
 			    (int)lp_cli_int("--bootstrap", optarg, 0, 100000);
@@ -773,6 +997,8 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (as_json && as_md)
+		lp_cli_usage("--json and --markdown: choose one");
 	if (verify != NULL) {
 		unsigned long line = 0;
 		char err[256];
@@ -812,6 +1038,23 @@ main(int argc, char **argv)
 		return lp_run_close(&run, LP_EXIT_OK);
 	}
 	m = metrics(nboot, seed);
+	if (nrun_stats > 0)
+		json_object_set_new(
+		    m, "rejects", rejects(run_stats, nrun_stats));
+	if (baseline != NULL) {
+		json_error_t e;
+		json_t *b = json_load_file(baseline, 0, &e);
+
+		if (b == NULL)
+			lp_errx(LP_EXIT_DATAERR, "%s:%d: %s", baseline, e.line,
+			    e.text);
+		if (!json_is_object(json_object_get(b, "balance")) ||
+		    !json_is_integer(json_object_get(b, "records")))
+			lp_errx(LP_EXIT_DATAERR,
+			    "%s: not an lp-kpi --json report", baseline);
+		json_object_set_new(m, "drift", drift(m, b));
+		json_decref(b);
+	}
 	if (gates_path != NULL) {
 		failed = gates(gates_path, m, gs, &run);
 		json_object_set_new(m, "gates", json_incref(gs));
@@ -824,7 +1067,9 @@ main(int argc, char **argv)
 		lp_json_dump(m, &b);
 		fprintf(out, "%s\n", b.p);
 		lp_buf_release(&b);
-	} else
+	} else if (as_md)
+		markdown(out, m, gs);
+	else
 		table(out, m, gs);
 	if (fflush(out) != 0 || (out != stdout && fclose(out) != 0))
 		lp_err(LP_EXIT_IOERR, "%s", report ? report : "<stdout>");
@@ -841,5 +1086,6 @@ main(int argc, char **argv)
 	free(k.fields);
 	free(k.labels_by);
 	free(k.time_by);
+	free(run_stats);
 	return status;
 }

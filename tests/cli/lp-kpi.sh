@@ -63,6 +63,31 @@ sed '2s/"gate"/"GATE"/' audit.log > tampered.log
 "$TOOL" --verify-audit tampered.log < /dev/null > /dev/null 2> v.txt; st=$?
 expect '--verify-audit: the first broken line' sh -c "[ $st = 1 ] && grep -q '^lp-kpi: tampered.log:3: hash chain broken' v.txt"
 
+# Drift against a baseline report.
+"$TOOL" -q --json --bootstrap 0 alice.jsonl bob.jsonl > base.json
+"$TOOL" -q --json --bootstrap 0 --baseline base.json alice.jsonl bob.jsonl > same.json
+expect 'no drift against itself' grep -q '"drift":{"rating.score":{"psi":0.0,"js":0.0,"shift":false}' same.json
+sed 's/"label":"no"/"label":"yes"/' bob.jsonl > bob2.jsonl
+"$TOOL" -q --bootstrap 0 --baseline base.json alice.jsonl bob2.jsonl > d.txt
+expect 'a shifted label distribution and a drop in agreement are flagged' sh -c "grep -q '^drift labels .*SHIFT' d.txt && grep -q '^drift agreement.percent .*-0.*SHIFT' d.txt"
+printf '{"records":"x"}\n' > notkpi.json
+check 65 '-q --baseline notkpi.json alice.jsonl' '' '' 'lp-kpi: notkpi.json: not an lp-kpi --json report\n'
+
+# Reject rates from the tools' --stats files.
+printf '{"in":1000,"out":990,"dropped":0,"skipped":4,"quarantined":6,"tool":"lp-clean"}\n' > clean.stats
+printf '{"in":990,"out":990,"dropped":0,"skipped":0,"quarantined":0,"tool":"lp-rate"}\n' > rate.stats
+"$TOOL" -q --json --bootstrap 0 --run-stats clean.stats --run-stats rate.stats alice.jsonl > r.json
+expect 'reject rates per tool and overall' grep -q '"rejects":{"lp-clean":{"in":1000,"rejected":10,"rate":0.01},"lp-rate":{"in":990,"rejected":0,"rate":0.0},"rate":0.005025}' r.json
+printf '[{"metric":"rejects.rate","op":"<","value":0.01}]\n' > rg.json
+"$TOOL" -q --bootstrap 0 --run-stats clean.stats --gates rg.json alice.jsonl > /dev/null; st=$?
+expect 'a gate on the reject rate' sh -c "[ $st = 1 ]"
+printf '{"tool":"x"}\n' > bad.stats
+check 65 '-q --run-stats bad.stats alice.jsonl' '' '' 'lp-kpi: bad.stats: not a --stats file (no tool and in)\n'
+
+# Markdown.
+"$TOOL" -q --markdown --bootstrap 0 --gates fail.json alice.jsonl bob.jsonl > k.md
+expect '--markdown: tables with the gates' sh -c "grep -q '^| Cohen.s kappa, alice and bob | 0.4000 |' k.md && grep -q '^| agreement.percent | \*\*FAIL\*\* | > 0.85 | 0.7 |' k.md"
+
 # Bad input: file and line.
 printf '{"id":"a"}\n[1]\n' > badin.jsonl
 check 65 '-q badin.jsonl' '' '' 'lp-kpi: badin.jsonl:2: expected JSON object, got array\n'
