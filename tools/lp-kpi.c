@@ -105,8 +105,9 @@ name_index(struct names *t, const char *s, size_t len)
 struct item {
 	int *who, *cls;
 	int n;
-	int gold;  /* class of the gold answer, or -1 */
-	int judge; /* class of the judge's score, or -1 */
+	int gold;    /* class of the gold answer, or -1 */
+	int judge;   /* class of the judge's score, or -1 */
+	double conf; /* the judge's confidence, or -1 */
 };
 
 static struct {
@@ -251,6 +252,7 @@ record(struct lp_record *rec)
 		k.it = lp_xrealloc(k.it, sizeof(*k.it) * (k.nit + 1));
 		memset(&k.it[k.nit], 0, sizeof(*k.it));
 		k.it[k.nit].gold = k.it[k.nit].judge = -1;
+		k.it[k.nit].conf = -1;
 		k.nit++;
 	}
 	it = &k.it[i];
@@ -286,6 +288,8 @@ record(struct lp_record *rec)
 		it->gold = class_of(g);
 	if ((g = lp_record_get(rec, "rating.score")) != NULL)
 		it->judge = class_of(g);
+	if (json_is_number(g = lp_record_get(rec, "rating.confidence")))
+		it->conf = json_number_value(g);
 }
 
 static int
@@ -484,6 +488,20 @@ agreement(int nboot, unsigned long long seed)
 			json_object_set_new(p, "percent", num(po));
 			json_object_set_new(
 			    p, "pabak", num(lp_pabak(po, (int)nc)));
+			{
+				json_t *per = json_object();
+				int *ord = lp_xmalloc(sizeof(int) * nc);
+
+				for (i = 0; i < nc; i++)
+					ord[rank[i]] = (int)i;
+				for (c = 0; c < (int)nc; c++)
+					json_object_set_new(per,
+					    k.classes.v[ord[c]],
+					    num(lp_cohen_kappa_class(
+						x, y, k.nit, c)));
+				json_object_set_new(p, "kappa_per_class", per);
+				free(ord);
+			}
 			json_object_set_new(p, "confusion", rows);
 			json_array_append_new(pairs, p);
 			free(x);
@@ -553,6 +571,7 @@ judge(void)
 	    *votes = calloc(k.classes.n + 1, sizeof(int));
 	size_t i, n = 0;
 	double kap;
+	json_t *cal;
 
 	for (i = 0; i < k.nit; i++) {
 		int j, best = -1;
@@ -569,11 +588,44 @@ judge(void)
 		b[n++] = k.it[i].judge;
 	}
 	kap = lp_cohen_kappa(a, b, n, (int)k.classes.n, LP_W_NONE, NULL);
+	/*
+	 * Calibration: the judge's accuracy against the human majority per
+	 * tenth of its confidence; a calibrated judge is right about as
+	 * often as it is confident.
+	 */
+	{
+		long long right[10] = {0}, seen[10] = {0};
+		size_t m = 0;
+
+		for (i = 0; i < k.nit; i++) {
+			int bin;
+
+			if (k.it[i].judge < 0 || k.it[i].n == 0)
+				continue;
+			if (k.it[i].conf >= 0 && k.it[i].conf <= 1) {
+				bin = (int)(k.it[i].conf * 10);
+				bin = bin > 9 ? 9 : bin;
+				seen[bin]++;
+				right[bin] += a[m] == b[m];
+			}
+			m++;
+		}
+		cal = json_array();
+		for (i = 0; i < 10; i++)
+			if (seen[i] > 0)
+				json_array_append_new(cal,
+				    json_pack("{s:f,s:f,s:I,s:o}", "from",
+					(double)i / 10, "to",
+					(double)(i + 1) / 10, "items",
+					(json_int_t)seen[i], "accuracy",
+					num((double)right[i] /
+					    (double)seen[i])));
+	}
 	free(a);
 	free(b);
 	free(votes);
-	return json_pack(
-	    "{s:I,s:o}", "items", (json_int_t)n, "kappa_vs_humans", num(kap));
+	return json_pack("{s:I,s:o,s:o}", "items", (json_int_t)n,
+	    "kappa_vs_humans", num(kap), "calibration", cal);
 }
 
 static json_t *

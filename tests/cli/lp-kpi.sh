@@ -12,19 +12,20 @@ awk 'BEGIN {
 		a = i < 25 ? "yes" : "no"
 		b = (i < 20 || (i >= 25 && i < 35)) ? "yes" : "no"
 		gold = i % 5 == 0 ? ",\"gold\":{\"label\":\"yes\"}" : ""
-		printf "{\"id\":\"i%d\",\"title\":\"t\",\"rating\":{\"score\":\"%s\"}%s,\"labels\":[{\"annotator_id\":\"alice\",\"label\":\"%s\",\"time_to_label_ms\":3600}],\"lineage\":{\"steps\":[{\"tool\":\"lp-rate\",\"at\":1000},{\"tool\":\"lp-label\",\"at\":%d}]}}\n", i, a, gold, a, 2000 + i * 10 > "alice.jsonl"
+		printf "{\"id\":\"i%d\",\"title\":\"t\",\"rating\":{\"score\":\"%s\",\"confidence\":%s}%s,\"labels\":[{\"annotator_id\":\"alice\",\"label\":\"%s\",\"time_to_label_ms\":3600}],\"lineage\":{\"steps\":[{\"tool\":\"lp-rate\",\"at\":1000},{\"tool\":\"lp-label\",\"at\":%d}]}}\n", i, a, i < 25 ? "0.95" : "0.55", gold, a, 2000 + i * 10 > "alice.jsonl"
 		printf "{\"id\":\"i%d\",\"title\":\"t\",\"labels\":[{\"annotator_id\":\"bob\",\"label\":\"%s\",\"time_to_label_ms\":7200}]}\n", i, b > "bob.jsonl"
 	}
 }'
 "$TOOL" -q --json --bootstrap 0 alice.jsonl bob.jsonl > k.json; st=$?
 expect 'kappa of the textbook table: 0.4, agreement 0.7' sh -c "[ $st = 0 ] && grep -q '\"percent\":0.7,' k.json && grep -q '\"a\":\"alice\",\"b\":\"bob\",\"items\":50,\"kappa\":0.4,' k.json"
-expect 'PABAK and the confusion matrix' sh -c "grep -q '\"pabak\":0.4,\"confusion\":\[\[15,10\],\[5,20\]\]' k.json"
+expect 'PABAK and the confusion matrix' sh -c "grep -q '\"pabak\":0.4,.*\"confusion\":\[\[15,10\],\[5,20\]\]' k.json"
 expect 'classes in order' grep -q '"classes":\["\\"no\\"","\\"yes\\""\]' k.json
 # gold "yes" on items 0,5,...,45: alice says yes on 0-24 (5 of 10), bob on
 # 0-19 and 25-34 (4 + 2 = 6 of 10).
 expect 'gold accuracy per annotator' grep -q '"gold":{"items_labelled":20,"accuracy":0.55,"by_annotator":{"alice":0.5,"bob":0.6}}' k.json
 expect 'throughput per annotator' grep -q '"throughput":{"alice":{"labels":50,"per_hour":1000.0},"bob":{"labels":50,"per_hour":500.0}}' k.json
-expect 'the judge against the humans' grep -q '"judge":{"items":50,"kappa_vs_humans":' k.json
+expect 'the judge against the humans, calibrated per confidence tenth' grep -q '"judge":{"items":50,"kappa_vs_humans":[0-9.-]*,"calibration":\[{"from":0.5,"to":0.6,"items":25,"accuracy":[0-9.]*},{"from":0.9,"to":1.0,"items":25,' k.json
+expect 'kappa per class' grep -q '"kappa_per_class":{"\\"no\\"":0.4,"\\"yes\\"":0.4}' k.json
 expect 'latency per stage' grep -q '"latency_ms":{"lp-label":{"p50":1240.0,"p95":1470.0,"max":1490.0,"n":50}' k.json
 expect 'no NaN anywhere' sh -c "! grep -qi nan k.json"
 
