@@ -43,9 +43,9 @@ enum {
 };
 
 static const struct lp_tool tool = {"lp-clean",
-    "[-qv] [-o file] [--fields f,...] [--case lower|keep] [--fluff file]\n"
-    "       [--keep-pii] [--pseudonymize field] [--repair-utf8]\n"
-    "       [--schema file | --no-schema] [file ...]",
+    "[-qv] [-o file] [--fields f,...] [--case lower|keep]\n"
+    "       [--fluff file] [--keep-pii] [--pseudonymize field]\n"
+    "       [--repair-utf8] [--schema file | --no-schema] [file ...]",
     "Normalise listing text, units, prices and conditions; check the "
     "schema.",
     "      --fields=FIELDS     text fields to clean, comma-separated\n"

@@ -4,7 +4,7 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-clean
 MAN=$(dirname "$0")/../../man/lp-clean.1
 
-USAGE="usage: lp-clean [-qv] [-o file] [--fields f,...] [--case lower|keep] [--fluff file]\n       [--keep-pii] [--pseudonymize field] [--repair-utf8]\n       [--schema file | --no-schema] [file ...]\nTry 'lp-clean --help' for more information.\n"
+USAGE="usage: lp-clean [-qv] [-o file] [--fields f,...] [--case lower|keep]\n       [--fluff file] [--keep-pii] [--pseudonymize field]\n       [--repair-utf8] [--schema file | --no-schema] [file ...]\nTry 'lp-clean --help' for more information.\n"
 strip() { sed 's/,"lineage":{[^}]*}\]}//'; }
 one() { printf '%s\n' "$1" | "$TOOL" -q --plain "$@" | strip; }
 
