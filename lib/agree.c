@@ -60,26 +60,35 @@ lp_pabak(double po, int k)
 	return k > 1 ? ((double)k * po - 1) / (double)(k - 1) : NAN;
 }
 
+/* The labels of item i per class into cnt[0..k); returns how many. */
+static int
+count_item(const int *ratings, size_t i, int nraters, int k, int *cnt)
+{
+	int r, m = 0;
+
+	memset(cnt, 0, sizeof(int) * (size_t)k);
+	for (r = 0; r < nraters; r++) {
+		int v = ratings[i * (size_t)nraters + (size_t)r];
+
+		if (v >= 0 && v < k) {
+			cnt[v]++;
+			m++;
+		}
+	}
+	return m;
+}
+
 double
 lp_fleiss_kappa(const int *ratings, size_t n, int nraters, int k)
 {
 	double *p = calloc((size_t)k, sizeof(double)), pbar = 0, pe = 0;
-	int *cnt = calloc((size_t)k, sizeof(int)), r, j, full = 0;
+	int *cnt = calloc((size_t)k, sizeof(int)), j, full = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int m = 0;
+		int m = count_item(ratings, i, nraters, k, cnt);
 		double agree = 0;
 
-		memset(cnt, 0, sizeof(int) * (size_t)k);
-		for (r = 0; r < nraters; r++) {
-			int v = ratings[i * (size_t)nraters + (size_t)r];
-
-			if (v >= 0 && v < k) {
-				cnt[v]++;
-				m++;
-			}
-		}
 		if (m != nraters || m < 2)
 			continue;
 		for (j = 0; j < k; j++) {
@@ -107,21 +116,12 @@ double
 lp_gwet_ac(const int *ratings, size_t n, int nraters, int k, enum lp_weight w)
 {
 	double *pi = calloc((size_t)k, sizeof(double)), pa = 0, pe = 0, tw = 0;
-	int *cnt = calloc((size_t)k, sizeof(int)), r, j, l;
+	int *cnt = calloc((size_t)k, sizeof(int)), j, l;
 	size_t i, rated = 0, pairable = 0;
 
 	for (i = 0; i < n; i++) {
-		int m = 0;
+		int m = count_item(ratings, i, nraters, k, cnt);
 
-		memset(cnt, 0, sizeof(int) * (size_t)k);
-		for (r = 0; r < nraters; r++) {
-			int v = ratings[i * (size_t)nraters + (size_t)r];
-
-			if (v >= 0 && v < k) {
-				cnt[v]++;
-				m++;
-			}
-		}
 		if (m == 0)
 			continue;
 		rated++;
@@ -189,22 +189,13 @@ lp_kripp_alpha(const int *ratings, size_t n, int nraters, int k,
 	double *o = calloc((size_t)k * (size_t)k, sizeof(double)),
 	       *nc = calloc((size_t)k, sizeof(double)), total = 0, dobs = 0,
 	       dexp = 0;
-	int *cnt = calloc((size_t)k, sizeof(int)), r, c, d;
+	int *cnt = calloc((size_t)k, sizeof(int)), c, d;
 	size_t i;
 
 	/* The coincidence matrix: each pairable value pairs with the rest. */
 	for (i = 0; i < n; i++) {
-		int mu = 0;
+		int mu = count_item(ratings, i, nraters, k, cnt);
 
-		memset(cnt, 0, sizeof(int) * (size_t)k);
-		for (r = 0; r < nraters; r++) {
-			int v = ratings[i * (size_t)nraters + (size_t)r];
-
-			if (v >= 0 && v < k) {
-				cnt[v]++;
-				mu++;
-			}
-		}
 		if (mu < 2)
 			continue;
 		for (c = 0; c < k; c++)

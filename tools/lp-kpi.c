@@ -848,13 +848,63 @@ gates(const char *path, json_t *m, json_t *out, struct lp_run *run)
 	return failed;
 }
 
+/* A figure as text: four decimals, a message as is, or "undefined". */
+static void
+figure(FILE *f, json_t *v)
+{
+	if (json_is_number(v))
+		fprintf(f, "%.4f", json_number_value(v));
+	else if (json_is_string(v))
+		fprintf(f, "%s", json_string_value(v));
+	else
+		fprintf(f, "undefined");
+}
+
 static void
 fmt(FILE *f, const char *label, json_t *v)
 {
-	if (json_is_number(v))
-		fprintf(f, "  %-28s %.4f\n", label, json_number_value(v));
-	else
-		fprintf(f, "  %-28s undefined\n", label);
+	fprintf(f, "  %-28s ", label);
+	figure(f, v);
+	fprintf(f, "\n");
+}
+
+static void
+md_row(FILE *f, const char *label, json_t *v)
+{
+	fprintf(f, "| %s | ", label);
+	figure(f, v);
+	fprintf(f, " |\n");
+}
+
+/* The agreement, judge and gold rows, through a row printer. */
+static void
+agreement_rows(FILE *f, json_t *m, void (*row)(FILE *, const char *, json_t *))
+{
+	json_t *ag = json_object_get(m, "agreement"), *p;
+	size_t i;
+
+	if (json_object_get(ag, "undefined") != NULL)
+		row(f, "agreement", json_object_get(ag, "undefined"));
+	else {
+		row(f, "percent", json_object_get(ag, "percent"));
+		row(f, "Fleiss' kappa", json_object_get(ag, "fleiss_kappa"));
+		row(f, "Krippendorff's alpha, ord.",
+		    at_path(ag, "kripp_alpha.ordinal"));
+		row(f, "Gwet's AC1", json_object_get(ag, "gwet_ac1"));
+		json_array_foreach (json_object_get(ag, "pairs"), i, p) {
+			char label[96];
+
+			snprintf(label, sizeof(label),
+			    "Cohen's kappa, %s and %s",
+			    json_string_value(json_object_get(p, "a")),
+			    json_string_value(json_object_get(p, "b")));
+			row(f, label, json_object_get(p, "kappa"));
+		}
+	}
+	row(f, "judge kappa vs humans", at_path(m, "judge.kappa_vs_humans"));
+	row(f, "gold accuracy", at_path(m, "gold.accuracy"));
+	if (json_object_get(m, "rejects") != NULL)
+		row(f, "reject rate", at_path(m, "rejects.rate"));
 }
 
 static void
@@ -873,28 +923,7 @@ table(FILE *f, json_t *m, json_t *gs)
 	fprintf(f, "agreement (%zu annotators, %lld items)\n",
 	    json_array_size(json_object_get(ag, "annotators")),
 	    (long long)json_integer_value(json_object_get(ag, "items")));
-	if (json_object_get(ag, "undefined") != NULL)
-		fprintf(f, "  undefined: %s\n",
-		    json_string_value(json_object_get(ag, "undefined")));
-	else {
-		fmt(f, "percent", json_object_get(ag, "percent"));
-		fmt(f, "Fleiss' kappa", json_object_get(ag, "fleiss_kappa"));
-		fmt(f, "Krippendorff's alpha (ord.)",
-		    at_path(ag, "kripp_alpha.ordinal"));
-		fmt(f, "Gwet's AC1", json_object_get(ag, "gwet_ac1"));
-		json_array_foreach (json_object_get(ag, "pairs"), i, p) {
-			char label[64];
-
-			snprintf(label, sizeof(label), "kappa %s-%s",
-			    json_string_value(json_object_get(p, "a")),
-			    json_string_value(json_object_get(p, "b")));
-			fmt(f, label, json_object_get(p, "kappa"));
-		}
-	}
-	fmt(f, "judge kappa vs humans", at_path(m, "judge.kappa_vs_humans"));
-	fmt(f, "gold accuracy", at_path(m, "gold.accuracy"));
-	if (json_object_get(m, "rejects") != NULL)
-		fmt(f, "reject rate", at_path(m, "rejects.rate"));
+	agreement_rows(f, m, fmt);
 	json_object_foreach (json_object_get(m, "drift"), key, v) {
 		json_t *x = json_object_get(v, "psi");
 
@@ -927,18 +956,9 @@ table(FILE *f, json_t *m, json_t *gs)
 }
 
 static void
-md_row(FILE *f, const char *label, json_t *v)
-{
-	if (json_is_number(v))
-		fprintf(f, "| %s | %.4f |\n", label, json_number_value(v));
-	else
-		fprintf(f, "| %s | undefined |\n", label);
-}
-
-static void
 markdown(FILE *f, json_t *m, json_t *gs)
 {
-	json_t *ag = json_object_get(m, "agreement"), *p, *v;
+	json_t *p, *v;
 	const char *key;
 	size_t i;
 
@@ -949,27 +969,7 @@ markdown(FILE *f, json_t *m, json_t *gs)
 	json_object_foreach (json_object_get(m, "completeness"), key, v)
 		md_row(f, key, v);
 	fprintf(f, "\n## Agreement\n\n| measure | value |\n| --- | ---: |\n");
-	if (json_object_get(ag, "undefined") != NULL)
-		fprintf(f, "| all | undefined: %s |\n",
-		    json_string_value(json_object_get(ag, "undefined")));
-	else {
-		md_row(f, "percent", json_object_get(ag, "percent"));
-		md_row(f, "Fleiss' kappa", json_object_get(ag, "fleiss_kappa"));
-		md_row(f, "Krippendorff's alpha, ordinal",
-		    at_path(ag, "kripp_alpha.ordinal"));
-		md_row(f, "Gwet's AC1", json_object_get(ag, "gwet_ac1"));
-		json_array_foreach (json_object_get(ag, "pairs"), i, p) {
-			char label[96];
-
-			snprintf(label, sizeof(label),
-			    "Cohen's kappa, %s and %s",
-			    json_string_value(json_object_get(p, "a")),
-			    json_string_value(json_object_get(p, "b")));
-			md_row(f, label, json_object_get(p, "kappa"));
-		}
-	}
-	md_row(f, "judge kappa vs humans", at_path(m, "judge.kappa_vs_humans"));
-	md_row(f, "gold accuracy", at_path(m, "gold.accuracy"));
+	agreement_rows(f, m, md_row);
 	if (json_array_size(gs) > 0) {
 		fprintf(f,
 		    "\n## Gates\n\n| metric | result | rule | value "

@@ -37,7 +37,7 @@ expect 'bootstrap: an interval' grep -q '"kripp_alpha_nominal_ci95":\[0\.[0-9]*,
 
 # One annotator: agreement is undefined, said so.
 "$TOOL" -q alice.jsonl > one.txt
-expect 'one annotator: undefined, not NaN' sh -c "grep -q 'undefined: fewer than two annotators' one.txt && ! grep -qi nan one.txt"
+expect 'one annotator: undefined, not NaN' sh -c "grep -q '^  agreement  *fewer than two annotators' one.txt && ! grep -qi nan one.txt"
 "$TOOL" -q --json alice.jsonl > one.json
 expect 'one annotator in JSON' grep -q '"undefined":"fewer than two annotators"' one.json
 
