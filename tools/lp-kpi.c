@@ -439,7 +439,15 @@ agreement(int nboot, unsigned long long seed)
 	    num(lp_gwet_ac(m, k.nit, (int)na, (int)nc, LP_W_NONE)));
 	json_object_set_new(out, "gwet_ac2",
 	    num(lp_gwet_ac(m, k.nit, (int)na, (int)nc, LP_W_QUADRATIC)));
+	/*
+	 * Each resample costs a pass over the items: past 20 million item
+	 * passes the resamples are cut (to 100 at least) and the report says
+	 * how many were made.
+	 */
+	if (nboot > 0 && (double)nboot * (double)k.nit > 2e7)
+		nboot = k.nit > 200000 ? 100 : (int)(2e7 / (double)k.nit);
 	if (nboot > 0) {
+		json_object_set_new(out, "bootstrap", json_integer(nboot));
 		if (lp_bootstrap(alpha_fn, NULL, m, k.nit, (int)na, (int)nc,
 			nboot, seed, 0.95, &lo, &hi) == LP_OK)
 			json_object_set_new(out, "kripp_alpha_ordinal_ci95",
