@@ -28,10 +28,12 @@
 enum {
 	OPT_BASELINE = LP_OPT_TOOL_BASE,
 	OPT_BOOTSTRAP,
+	OPT_BY,
 	OPT_FIELD,
 	OPT_GATES,
 	OPT_JSON,
 	OPT_MARKDOWN,
+	OPT_OVER,
 	OPT_RUN_STATS,
 	OPT_SEED,
 	OPT_VERIFY_AUDIT
@@ -39,8 +41,8 @@ enum {
 
 static const struct lp_tool tool = {"lp-kpi",
     "[-qv] [--json | --markdown] [--gates file] [--baseline file]\n"
-    "       [--run-stats file] [--field path] [--bootstrap n] [--seed s]\n"
-    "       [--verify-audit file] [file ...]",
+    "       [--run-stats file] [--by key] [--over day|week] [--field path]\n"
+    "       [--bootstrap n] [--seed s] [--verify-audit file] [file ...]",
     "Measure a labelled dataset: completeness, balance, agreement, gold "
     "accuracy,\nlatency; check quality gates.",
     "      --json              write the metrics as one JSON object (the\n"
@@ -50,6 +52,10 @@ static const struct lp_tool tool = {"lp-kpi",
     "                          of distributions, agreement and gold accuracy\n"
     "      --run-stats=FILE    a tool's --stats file, for reject rates; may\n"
     "                          be repeated\n"
+    "      --by=KEY            every metric also per annotator,\n"
+    "                          pipeline_version, dataset_version,\n"
+    "                          taxonomy_version or task_id\n"
+    "      --over=day|week     every metric also per day or ISO week\n"
     "      --gates=FILE        check the quality gates in FILE; exit 1 if\n"
     "                          one fails\n"
     "      --field=PATH        also report the class balance of PATH; may\n"
@@ -62,10 +68,12 @@ static const struct lp_tool tool = {"lp-kpi",
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+    {"by", required_argument, NULL, OPT_BY},
     {"field", required_argument, NULL, OPT_FIELD},
     {"gates", required_argument, NULL, OPT_GATES},
     {"json", no_argument, NULL, OPT_JSON},
     {"markdown", no_argument, NULL, OPT_MARKDOWN},
+    {"over", required_argument, NULL, OPT_OVER},
     {"run-stats", required_argument, NULL, OPT_RUN_STATS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"verify-audit", required_argument, NULL, OPT_VERIFY_AUDIT},
@@ -110,7 +118,7 @@ struct item {
 	double conf; /* the judge's confidence, or -1 */
 };
 
-static struct {
+struct kstate {
 	struct names items, annot, classes;
 	struct item *it;
 	size_t nit;
@@ -125,7 +133,30 @@ static struct {
 	double *e2e;
 	size_t ne2e, cape2e;
 	long long *gold_right, *gold_seen, *labels_by, *time_by;
-} k;
+};
+
+/* The state being filled: the whole input, or one group's share. */
+static struct kstate k;
+
+/*
+ * Drill-down and trends: the same metrics per group.  Each record is
+ * counted once for the whole input and once for each group it belongs to,
+ * by swapping the group's state in.
+ */
+struct group {
+	char *key;
+	struct kstate st;
+};
+
+struct grouping {
+	const char *name; /* annotator, pipeline_version, ..., day, week */
+	struct group *g;
+	size_t n;
+};
+
+static struct grouping groupings[2];
+static int ngroupings;
+static const char *only_annot; /* --by annotator: that one's labels */
 
 static void
 count_value(const char *path, json_t *v)
@@ -262,7 +293,8 @@ record(struct lp_record *rec)
 		json_t *lab = json_object_get(l, "label");
 		int a, c, m;
 
-		if (who == NULL || lab == NULL || json_is_null(lab))
+		if (who == NULL || lab == NULL || json_is_null(lab) ||
+		    (only_annot != NULL && strcmp(who, only_annot) != 0))
 			continue;
 		a = annotator(who);
 		c = class_of(lab);
@@ -290,6 +322,115 @@ record(struct lp_record *rec)
 		it->judge = class_of(g);
 	if (json_is_number(g = lp_record_get(rec, "rating.confidence")))
 		it->conf = json_number_value(g);
+}
+
+/* The group keys of rec under grouping name, into keys (strings). */
+static void
+group_keys(struct lp_record *rec, const char *name, json_t *keys)
+{
+	json_t *labels = lp_record_get(rec, "labels"), *l, *at = NULL;
+	struct lp_buf path = LP_BUF_INIT;
+	const char *s;
+	size_t i;
+
+	json_array_clear(keys);
+	if (strcmp(name, "annotator") == 0) {
+		json_array_foreach (labels, i, l)
+			if (json_is_string(json_object_get(l, "annotator_id")))
+				json_array_append(
+				    keys, json_object_get(l, "annotator_id"));
+		return;
+	}
+	if (strcmp(name, "taxonomy_version") == 0) {
+		s = json_string_value(json_object_get(
+		    json_array_get(labels, 0), "taxonomy_version"));
+		json_array_append_new(keys, json_string(s ? s : "(none)"));
+		return;
+	}
+	if (strcmp(name, "day") != 0 && strcmp(name, "week") != 0) {
+		lp_buf_addf(&path, "lineage.%s", name);
+		s = lp_record_get_str(rec, path.p);
+		json_array_append_new(keys, json_string(s ? s : "(none)"));
+		lp_buf_release(&path);
+		return;
+	}
+	/* Time: the first label's, else the last lineage step's. */
+	at = json_object_get(json_array_get(labels, 0), "at");
+	if (at == NULL) {
+		json_t *steps = lp_record_get(rec, "lineage.steps");
+
+		at = json_object_get(
+		    json_array_get(steps, json_array_size(steps) - 1), "at");
+	}
+	if (json_is_number(at) || json_is_string(at)) {
+		struct tm tm;
+		time_t t;
+		char buf[32];
+
+		memset(&tm, 0, sizeof(tm));
+		if (json_is_number(at))
+			t = (time_t)(json_number_value(at) / 1000);
+		else if (sscanf(json_string_value(at), "%4d-%2d-%2d",
+			     &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
+			tm.tm_year -= 1900;
+			tm.tm_mon -= 1;
+			t = timegm(&tm);
+		} else
+			t = (time_t)-1;
+		if (t != (time_t)-1 && gmtime_r(&t, &tm) != NULL) {
+			strftime(buf, sizeof(buf),
+			    name[0] == 'd' ? "%Y-%m-%d" : "%G-W%V", &tm);
+			json_array_append_new(keys, json_string(buf));
+			return;
+		}
+	}
+	json_array_append_new(keys, json_string("(no time)"));
+}
+
+static struct group *
+group_of(struct grouping *gr, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < gr->n; i++)
+		if (strcmp(gr->g[i].key, key) == 0)
+			return &gr->g[i];
+	gr->g = lp_xrealloc(gr->g, sizeof(*gr->g) * (gr->n + 1));
+	memset(&gr->g[gr->n], 0, sizeof(gr->g[0]));
+	gr->g[gr->n].key = lp_xstrdup(key);
+	gr->g[gr->n].st.balance = json_object();
+	gr->g[gr->n].st.fields = k.fields;
+	gr->g[gr->n].st.nfields = k.nfields;
+	return &gr->g[gr->n++];
+}
+
+/* Count rec in every group it belongs to. */
+static void
+record_groups(struct lp_record *rec, json_t *keys)
+{
+	struct kstate whole;
+	json_t *key;
+	size_t i;
+	int gi;
+
+	for (gi = 0; gi < ngroupings; gi++) {
+		group_keys(rec, groupings[gi].name, keys);
+		json_array_foreach (keys, i, key) {
+			struct group *g =
+			    group_of(&groupings[gi], json_string_value(key));
+
+			whole = k;
+			k = g->st;
+			only_annot =
+			    strcmp(groupings[gi].name, "annotator") == 0
+			    ? json_string_value(key)
+			    : NULL;
+			record(rec);
+			g->st = k;
+			k = whole;
+		}
+	}
+	only_annot = NULL;
 }
 
 static int
@@ -636,6 +777,38 @@ judge(void)
 	    "kappa_vs_humans", num(kap), "calibration", cal);
 }
 
+/*
+ * A group sees only its own records, but an item's gold answer and the
+ * judge's score may come with another annotator's copy of the record:
+ * take them from the whole input where the group has none.
+ */
+static void
+fill_from(const struct kstate *whole)
+{
+	size_t i;
+
+	for (i = 0; i < k.nit; i++) {
+		const char *id = k.items.v[i];
+		const struct item *w;
+		uint32_t wi;
+
+		if (!lp_keyset_get(
+			&whole->items.idx, lp_key128_of(id, strlen(id)), &wi))
+			continue;
+		w = &whole->it[wi];
+		if (k.it[i].gold < 0 && w->gold >= 0)
+			k.it[i].gold = (int)name_index(&k.classes,
+			    whole->classes.v[w->gold],
+			    strlen(whole->classes.v[w->gold]));
+		if (k.it[i].judge < 0 && w->judge >= 0)
+			k.it[i].judge = (int)name_index(&k.classes,
+			    whole->classes.v[w->judge],
+			    strlen(whole->classes.v[w->judge]));
+		if (k.it[i].conf < 0)
+			k.it[i].conf = w->conf;
+	}
+}
+
 static json_t *
 metrics(int nboot, unsigned long long seed)
 {
@@ -915,6 +1088,43 @@ agreement_rows(FILE *f, json_t *m, void (*row)(FILE *, const char *, json_t *))
 		row(f, "reject rate", at_path(m, "rejects.rate"));
 }
 
+/* One line per group: records and the main figures. */
+static void
+groups_block(FILE *f, json_t *m, int md)
+{
+	static const char *const where[] = {"by", "over"};
+	json_t *per, *gm;
+	const char *gname, *key;
+	size_t w;
+
+	for (w = 0; w < 2; w++)
+		json_object_foreach (json_object_get(m, where[w]), gname, per) {
+			if (md)
+				fprintf(f,
+				    "\n## %s %s\n\n| %s | records | agreement "
+				    "| alpha (ord.) | gold |\n| --- | ---: | "
+				    "---: | ---: | ---: |\n",
+				    where[w], gname, gname);
+			else
+				fprintf(f, "%s %s\n", where[w], gname);
+			json_object_foreach (per, key, gm) {
+				fprintf(f,
+				    md ? "| %s | %lld | " : "  %-20s %6lld  ",
+				    key,
+				    (long long)json_integer_value(
+					json_object_get(gm, "records")));
+				figure(f, at_path(gm, "agreement.percent"));
+				fprintf(f, md ? " | " : "  ");
+				figure(f,
+				    at_path(
+					gm, "agreement.kripp_alpha.ordinal"));
+				fprintf(f, md ? " | " : "  ");
+				figure(f, at_path(gm, "gold.accuracy"));
+				fprintf(f, md ? " |\n" : "\n");
+			}
+		}
+}
+
 static void
 table(FILE *f, json_t *m, json_t *gs)
 {
@@ -950,6 +1160,7 @@ table(FILE *f, json_t *m, json_t *gs)
 				? "  SHIFT"
 				: "");
 	}
+	groups_block(f, m, 0);
 	json_array_foreach (gs, i, p) {
 		json_t *val = json_object_get(p, "value");
 
@@ -978,6 +1189,7 @@ markdown(FILE *f, json_t *m, json_t *gs)
 		md_row(f, key, v);
 	fprintf(f, "\n## Agreement\n\n| measure | value |\n| --- | ---: |\n");
 	agreement_rows(f, m, md_row);
+	groups_block(f, m, 1);
 	if (json_array_size(gs) > 0) {
 		fprintf(f,
 		    "\n## Gates\n\n| metric | result | rule | value "
@@ -1010,7 +1222,7 @@ main(int argc, char **argv)
 	FILE *out = stdout;
 	struct lp_record *rec;
 	struct lp_run run;
-	json_t *m, *gs;
+	json_t *m, *gs, *keys;
 	int ch, as_json = 0, nboot = 1000, failed = 0, status, i;
 	unsigned long long seed = 1;
 
@@ -1018,6 +1230,34 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(
 		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (ch) {
+		case OPT_BY:
+		case OPT_OVER: {
+			static const char *const by[] = {"annotator",
+			    "pipeline_version", "dataset_version",
+			    "taxonomy_version", "task_id"},
+						 *over[] = {"day", "week"};
+			const char *const *ok = ch == OPT_BY ? by : over;
+			size_t nok = ch == OPT_BY ? 5 : 2, j;
+
+			for (j = 0; j < nok && strcmp(ok[j], optarg) != 0; j++)
+				;
+			if (j == nok)
+				lp_cli_usage("invalid %s '%s' (want %s)",
+				    ch == OPT_BY ? "--by" : "--over", optarg,
+				    ch == OPT_BY
+					? "annotator, pipeline_version, "
+					  "dataset_version, "
+					  "taxonomy_version or task_id"
+					: "day or week");
+			for (i = 0; i < ngroupings; i++)
+				if ((groupings[i].name[0] == 'd' ||
+					groupings[i].name[0] == 'w') ==
+				    (ch == OPT_OVER))
+					lp_cli_usage("one --by and one --over "
+						     "at most");
+			groupings[ngroupings++].name = ok[j];
+			break;
+		}
 		case OPT_BASELINE:
 			baseline = optarg;
 			break;
@@ -1087,10 +1327,14 @@ main(int argc, char **argv)
 	report = lp_opts.output;
 	lp_opts.output = "/dev/null";
 	lp_run_open(&run, argc, argv, "kpi");
+	keys = json_array();
 	while (lp_run_next(&run, &rec) == LP_OK) {
 		record(rec);
+		if (ngroupings > 0)
+			record_groups(rec, keys);
 		lp_run_drop(&run);
 	}
+	json_decref(keys);
 	/* A stream that broke gives no figures: they would be wrong. */
 	if (run.status != LP_EXIT_OK) {
 		json_decref(gs);
@@ -1098,6 +1342,28 @@ main(int argc, char **argv)
 		return lp_run_close(&run, LP_EXIT_OK);
 	}
 	m = metrics(nboot, seed);
+	for (i = 0; i < ngroupings; i++) {
+		struct grouping *gr = &groupings[i];
+		const char *where =
+		    gr->name[0] == 'd' || gr->name[0] == 'w' ? "over" : "by";
+		json_t *per = json_object();
+		size_t j;
+
+		for (j = 0; j < gr->n; j++) {
+			struct kstate whole = k;
+
+			/* No bootstrap per group: it would cost more than all.
+			 */
+			k = gr->g[j].st;
+			fill_from(&whole);
+			json_object_set_new(
+			    per, gr->g[j].key, metrics(0, seed));
+			gr->g[j].st = k;
+			k = whole;
+		}
+		json_object_set_new(
+		    m, where, json_pack("{s:o}", gr->name, per));
+	}
 	if (nrun_stats > 0)
 		json_object_set_new(
 		    m, "rejects", rejects(run_stats, nrun_stats));

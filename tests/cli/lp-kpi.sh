@@ -4,6 +4,8 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-kpi
 MAN=$(dirname "$0")/../../man/lp-kpi.1
 
+USAGE="usage: lp-kpi [-qv] [--json | --markdown] [--gates file] [--baseline file]\n       [--run-stats file] [--by key] [--over day|week] [--field path]\n       [--bootstrap n] [--seed s] [--verify-audit file] [file ...]\nTry 'lp-kpi --help' for more information.\n"
+
 # Wikipedia's Cohen's kappa table as labels: 20 yes-yes, 5 yes-no, 10
 # no-yes, 15 no-no; kappa 0.4, agreement 0.7.  Every fifth item is gold
 # ("yes"); alice's label is the judge's score.
@@ -88,6 +90,19 @@ check 65 '-q --run-stats bad.stats alice.jsonl' '' '' 'lp-kpi: bad.stats: not a 
 # Markdown.
 "$TOOL" -q --markdown --bootstrap 0 --gates fail.json alice.jsonl bob.jsonl > k.md
 expect '--markdown: tables with the gates' sh -c "grep -q '^| Cohen.s kappa, alice and bob | 0.4000 |' k.md && grep -q '^| agreement.percent | \*\*FAIL\*\* | > 0.85 | 0.7 |' k.md"
+
+# Drill-down and trends: the same metrics per group.
+"$TOOL" -q --json --bootstrap 0 --by annotator alice.jsonl bob.jsonl > by.json
+expect '--by annotator: each one alone (agreement undefined), gold per annotator' grep -q '"by":{"annotator":{"alice":{"records":50,.*"undefined":"fewer than two annotators".*"accuracy":0.5,.*},"bob":{"records":50,.*"accuracy":0.6,' by.json
+printf '%s\n' '{"id":"a","labels":[{"annotator_id":"x","label":1,"at":"2026-11-24T10:00:00Z"}],"lineage":{"pipeline_version":"p1","steps":[]}}' \
+    '{"id":"b","labels":[{"annotator_id":"x","label":2,"at":"2026-11-25T09:00:00Z"}],"lineage":{"pipeline_version":"p2","steps":[]}}' \
+    '{"id":"c","labels":[{"annotator_id":"x","label":2,"at":"2026-11-25T11:00:00Z"}],"lineage":{"pipeline_version":"p2","steps":[]}}' > timed.jsonl
+"$TOOL" -q --json --bootstrap 0 --over day --by pipeline_version timed.jsonl > t.json
+expect '--over day and --by pipeline_version' sh -c "grep -q '\"by\":{\"pipeline_version\":{\"p1\":{\"records\":1,.*\"p2\":{\"records\":2,' t.json && grep -q '\"over\":{\"day\":{\"2026-11-24\":{\"records\":1,.*\"2026-11-25\":{\"records\":2,' t.json"
+"$TOOL" -q --bootstrap 0 --over week timed.jsonl > w.txt
+expect '--over week: ISO weeks' grep -q '^  2026-W48  *3 ' w.txt
+check 2 '--by colour' '' '' "lp-kpi: invalid --by 'colour' (want annotator, pipeline_version, dataset_version, taxonomy_version or task_id)\n$USAGE"
+check 2 '--by annotator --by task_id' '' '' "lp-kpi: one --by and one --over at most\n$USAGE"
 
 # Bad input: file and line.
 printf '{"id":"a"}\n[1]\n' > badin.jsonl
