@@ -28,24 +28,21 @@
 
 #include "lp/lp.h"
 #include "lp/buf.h"
+#include "lp/hash.h"
 #include "lp/json.h"
 
-static uint64_t state;
+static struct lp_rng rng;
 
 static uint64_t
 rnd(void)
 {
-	uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return lp_rng_next(&rng);
 }
 
 static double
 unif(void)
 {
-	return (double)(rnd() >> 11) / 9007199254740992.0;
+	return lp_rng_unit(&rng);
 }
 
 #define NELEM(a) (sizeof(a) / sizeof(a[0]))
@@ -374,14 +371,14 @@ main(int argc, char **argv)
 	struct rec *ring;
 	struct lp_buf b = LP_BUF_INIT;
 
-	state = 1;
+	rng.s = 1;
 	while ((ch = getopt_long(argc, argv, "n:s:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			n = strtoll(optarg, NULL, 10);
 			break;
 		case 's':
-			state = strtoull(optarg, NULL, 10);
+			rng.s = strtoull(optarg, NULL, 10);
 			break;
 		case 'd':
 			dup = rate("--dup-rate", optarg);

@@ -4,6 +4,7 @@
 
 #include "lp/lp.h"
 #include "lp/agree.h"
+#include "lp/hash.h"
 
 double
 lp_weight(enum lp_weight w, int i, int j, int k)
@@ -271,7 +272,7 @@ lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
 {
 	int *re = malloc(sizeof(int) * (n ? n : 1) * (size_t)nraters);
 	double *v = malloc(sizeof(double) * (size_t)(nboot > 0 ? nboot : 1));
-	unsigned long long s = seed;
+	struct lp_rng rng = {seed};
 	size_t i, got = 0;
 	int b;
 
@@ -279,13 +280,8 @@ lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
 		double x;
 
 		for (i = 0; i < n; i++) {
-			/* splitmix64: a fixed sequence for a fixed seed. */
-			unsigned long long z = (s += 0x9e3779b97f4a7c15ULL);
-			size_t pick;
+			size_t pick = (size_t)lp_rng_below(&rng, n);
 
-			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-			z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-			pick = (size_t)((z ^ (z >> 31)) % n);
 			memcpy(re + i * (size_t)nraters,
 			    ratings + pick * (size_t)nraters,
 			    sizeof(int) * (size_t)nraters);

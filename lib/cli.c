@@ -217,3 +217,26 @@ lp_cli_common(int ch, const char *arg)
 		exit(LP_EXIT_USAGE);
 	}
 }
+
+void
+lp_cli_list(const char *arg, char ***v, int *n)
+{
+	char *copy = lp_xstrdup(arg), *save = NULL, *item;
+
+	for (item = strtok_r(copy, ", ", &save); item != NULL;
+	     item = strtok_r(NULL, ", ", &save)) {
+		*v = lp_xrealloc(*v, sizeof(**v) * (size_t)(*n + 1));
+		(*v)[(*n)++] = lp_xstrdup(item);
+	}
+	free(copy);
+}
+
+void
+lp_cli_list_free(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -81,9 +81,11 @@ lp_pii_redact(const char *s, size_t n, struct lp_buf *out, long long *emails,
     long long *phones)
 {
 	size_t i = 0, from = 0, start, end;
+	const char *at;
 
 	/* E-mails first: a phone number inside one stays part of it. */
-	for (i = 0; memchr(s, '@', n) != NULL && i < n; i++) {
+	at = memchr(s, '@', n);
+	for (i = at != NULL ? (size_t)(at - s) : n; i < n; i++) {
 		if (s[i] == '@' && email_at(s, n, i, &start, &end) &&
 		    start >= from) {
 			size_t k = from;

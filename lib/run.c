@@ -69,7 +69,9 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	    lp_opts.plain || (lp_opts.output == NULL && isatty(STDOUT_FILENO))
 	    ? 0
 	    : lp_gzip_level();
-	if (lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
+	/* A report tool writes its report itself: -o is that, not records. */
+	if (!lp_tool->report &&
+	    lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", run->out.err);
 	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE) {
 		open_named(&run->quar, lp_opts.quarantine);
@@ -408,7 +410,7 @@ lp_run_close(struct lp_run *run, int status)
 		run->status = status;
 	/* A file output is kept only for a run that did its job. */
 	commit = run->status == LP_EXIT_OK || run->status == LP_EXIT_FAIL;
-	if (lp_writer_close(&run->out, commit) != LP_OK) {
+	if (!lp_tool->report && lp_writer_close(&run->out, commit) != LP_OK) {
 		lp_warnx("%s", run->out.err);
 		run->status = LP_EXIT_IOERR;
 		commit = 0;

@@ -23,7 +23,8 @@ static const struct lp_tool tool = {"lp-passthru",
     "      --drop-if=FIELD     leave out records that have FIELD\n"
     "      --reject-if=FIELD   treat records with FIELD as bad\n"
     "      --set=PATH=JSON     set a field (forces the slow path)\n"
-    "      --sleep-ms=N        pause N ms before each record\n"};
+    "      --sleep-ms=N        pause N ms before each record\n",
+    0};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"drop-if", required_argument, NULL, OPT_DROP},

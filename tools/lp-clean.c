@@ -60,7 +60,8 @@ static const struct lp_tool tool = {"lp-clean",
     "                          of treating the line as bad input\n"
     "      --schema=FILE       check records against FILE (a JSON Schema\n"
     "                          subset) instead of the built-in one\n"
-    "      --no-schema         check no schema\n"};
+    "      --no-schema         check no schema\n",
+    0};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"case", required_argument, NULL, OPT_CASE},
@@ -83,20 +84,6 @@ static struct {
 	long long emoji, units, emails, phones, prices, price_unparsed,
 	    cond_mapped, cond_unknown, pseudonymized, raw_kept;
 } c;
-
-/* Split a comma list into a growing array. */
-static void
-add_list(char ***v, int *n, const char *arg)
-{
-	char *copy = lp_xstrdup(arg), *save = NULL, *f;
-
-	for (f = strtok_r(copy, ",", &save); f != NULL;
-	     f = strtok_r(NULL, ",", &save)) {
-		*v = lp_xrealloc(*v, sizeof(**v) * (size_t)(*n + 1));
-		(*v)[(*n)++] = lp_xstrdup(f);
-	}
-	free(copy);
-}
 
 /*
  * Clean text s[0..n) into c.a; attributes into attrs.  The steps in order,
@@ -333,10 +320,10 @@ main(int argc, char **argv)
 			c.lower = strcmp(optarg, "lower") == 0;
 			break;
 		case OPT_FIELDS:
-			for (i = 0; i < c.nfields; i++)
-				free(c.fields[i]);
+			lp_cli_list_free(c.fields, c.nfields);
+			c.fields = NULL;
 			c.nfields = 0;
-			add_list(&c.fields, &c.nfields, optarg);
+			lp_cli_list(optarg, &c.fields, &c.nfields);
 			if (c.nfields == 0)
 				lp_cli_usage("invalid --fields '%s' (want "
 					     "field[,field...])",
@@ -354,7 +341,7 @@ main(int argc, char **argv)
 			no_schema = 1;
 			break;
 		case OPT_PSEUDONYMIZE:
-			add_list(&c.pseudo, &c.npseudo, optarg);
+			lp_cli_list(optarg, &c.pseudo, &c.npseudo);
 			break;
 		case OPT_REPAIR_UTF8:
 			repair = 1;
@@ -369,7 +356,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (c.nfields == 0)
-		add_list(&c.fields, &c.nfields, "title");
+		lp_cli_list("title", &c.fields, &c.nfields);
 	c.raw_paths = lp_xmalloc(sizeof(*c.raw_paths) * (size_t)c.nfields);
 	for (i = 0; i < c.nfields; i++) {
 		lp_buf_reset(&c.path);
@@ -442,15 +429,9 @@ main(int argc, char **argv)
 	lp_run_count(&run, "repaired_utf8", (long long)run.n_repaired);
 	status = lp_run_close(&run, LP_EXIT_OK);
 
-	for (i = 0; i < c.nfields; i++) {
-		free(c.fields[i]);
-		free(c.raw_paths[i]);
-	}
-	for (i = 0; i < c.npseudo; i++)
-		free(c.pseudo[i]);
-	free(c.fields);
-	free(c.raw_paths);
-	free(c.pseudo);
+	lp_cli_list_free(c.fields, c.nfields);
+	lp_cli_list_free(c.raw_paths, c.nfields);
+	lp_cli_list_free(c.pseudo, c.npseudo);
 	free(fluff);
 	json_decref(c.schema);
 	lp_rules_release(&c.rules);

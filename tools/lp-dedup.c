@@ -77,7 +77,8 @@ static const struct lp_tool tool = {"lp-dedup",
     "                          records added (atomically, on success)\n"
     "      --memory=SIZE       bound the exact-key set (e.g. 512M); past a\n"
     "                          third of it keys go to a Bloom filter with\n"
-    "                          0.1% false positives\n"};
+    "                          0.1% false positives\n",
+    0};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"dropped", required_argument, NULL, OPT_DROPPED},
@@ -676,8 +677,7 @@ main(int argc, char **argv)
 	struct lp_buf config = LP_BUF_INIT, spec = LP_BUF_INIT;
 	struct lp_writer dw;
 	struct lp_run run;
-	char *save = NULL, *f, *copy;
-	int ch, perms = 128, update = 0, status;
+	int ch, perms = 128, update = 0, status, i;
 	double threshold = 0.8;
 
 	lp_cli_init(argc, argv, &tool);
@@ -740,16 +740,12 @@ main(int argc, char **argv)
 		lp_cli_usage(
 		    "invalid --shingle '%s' (want words:K or chars:K)", shspec);
 	/* The key as a canonical list: "title, price.amount" is "title,...". */
-	copy = lp_xstrdup(d.keyspec != NULL ? d.keyspec
-		: d.near		    ? "title"
-					    : "id");
-	for (f = strtok_r(copy, ", ", &save); f != NULL;
-	     f = strtok_r(NULL, ", ", &save)) {
-		d.fields = lp_xrealloc(
-		    d.fields, sizeof(*d.fields) * (size_t)(d.nfields + 1));
-		d.fields[d.nfields++] = f;
-		lp_buf_addf(&spec, "%s%s", spec.len ? "," : "", f);
-	}
+	lp_cli_list(d.keyspec != NULL ? d.keyspec
+		: d.near	      ? "title"
+				      : "id",
+	    &d.fields, &d.nfields);
+	for (i = 0; i < d.nfields; i++)
+		lp_buf_addf(&spec, "%s%s", i ? "," : "", d.fields[i]);
 	if (d.nfields == 0)
 		lp_cli_usage(
 		    "invalid --key '%s' (want field[,field...])", d.keyspec);
@@ -841,7 +837,6 @@ main(int argc, char **argv)
 	lp_buf_release(&d.names);
 	free(d.item_name.v);
 	free(d.near_item.v);
-	free(d.fields);
-	free(copy);
+	lp_cli_list_free(d.fields, d.nfields);
 	return status;
 }

@@ -63,7 +63,8 @@ static const struct lp_tool tool = {"lp-kpi",
     "      --bootstrap=N       resamples for confidence intervals of kappa\n"
     "                          and alpha (default 1000, 0 for none)\n"
     "      --seed=S            the bootstrap's seed (default 1)\n"
-    "      --verify-audit=FILE check the audit log's hash chain\n"};
+    "      --verify-audit=FILE check the audit log's hash chain\n",
+    1};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"baseline", required_argument, NULL, OPT_BASELINE},
@@ -1323,9 +1324,7 @@ main(int argc, char **argv)
 	}
 	k.balance = json_object();
 	gs = json_array();
-	/* The report is the output: records are read, never written. */
 	report = lp_opts.output;
-	lp_opts.output = "/dev/null";
 	lp_run_open(&run, argc, argv, "kpi");
 	keys = json_array();
 	while (lp_run_next(&run, &rec) == LP_OK) {

@@ -66,7 +66,8 @@ static const struct lp_tool tool = {"lp-sample",
     "      --overlap=K         annotators per item (default 1)\n"
     "      --split=DIR         also write DIR/NAME.jsonl.gz per annotator\n"
     "      --round=N           stamp the annotation round\n"
-    "      --rest=FILE         write every record not selected to FILE\n"};
+    "      --rest=FILE         write every record not selected to FILE\n",
+    0};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"annotators", required_argument, NULL, OPT_ANNOTATORS},
@@ -87,40 +88,13 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
 enum { R_QUESTIONABLE = 1, R_RANDOM = 2, R_STRATUM = 4, R_GOLD = 8 };
 static const char *const reason_names[] = {"questionable", "random", "stratum"};
 
-/* A seeded stream of random numbers (splitmix64), one per purpose. */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static uint64_t
-rng_below(struct rng *r, uint64_t n)
-{
-	return n ? rng_next(r) % n : 0;
-}
-
-static double
-rng_unit(struct rng *r)
-{
-	return (double)(rng_next(r) >> 11) / 9007199254740992.0;
-}
-
-static struct rng
+/* One stream per purpose, so adding a rule leaves the others' draws. */
+static struct lp_rng
 rng_for(uint64_t seed, uint64_t purpose)
 {
-	struct rng r = {seed * 0x2545f4914f6cdd1dULL + purpose};
+	struct lp_rng r = {seed * 0x2545f4914f6cdd1dULL + purpose};
 
-	rng_next(&r);
+	lp_rng_next(&r);
 	return r;
 }
 
@@ -158,12 +132,12 @@ static struct {
 	uint64_t seed;
 	const char *gold;
 	double gold_rate;
-	char **annot, *annot_copy;
+	char **annot;
 	int nannot, overlap;
 	const char *split;
 	int deferred;
 
-	struct rng r_share, r_res, r_strata, r_max, r_gold, r_route;
+	struct lp_rng r_share, r_res, r_strata, r_max, r_gold, r_route;
 	struct reservoir rand;
 	struct reservoir *strata;
 	size_t nstrata;
@@ -259,7 +233,7 @@ held_elsewhere(const struct slot *sl)
  * to --rest unless it is selected some other way).
  */
 static struct slot *
-offer(struct lp_run *run, struct reservoir *r, struct rng *g,
+offer(struct lp_run *run, struct reservoir *r, struct lp_rng *g,
     struct lp_record *rec, uint64_t index)
 {
 	struct slot *sl;
@@ -268,7 +242,7 @@ offer(struct lp_run *run, struct reservoir *r, struct rng *g,
 	r->offered++;
 	if (r->n < r->cap)
 		sl = &r->slots[r->n++];
-	else if ((j = rng_below(g, r->offered)) < r->cap) {
+	else if ((j = lp_rng_below(g, r->offered)) < r->cap) {
 		sl = &r->slots[j];
 		if (!held_elsewhere(sl))
 			slot_to_rest(run, sl);
@@ -335,7 +309,7 @@ make_combos(void)
 	}
 	/* Fisher-Yates: which pairs meet first depends on the seed only. */
 	for (j = s.ncombos; j > 1; j--) {
-		size_t r = (size_t)rng_below(&s.r_route, j);
+		size_t r = (size_t)lp_rng_below(&s.r_route, j);
 
 		for (i = 0; i < k; i++) {
 			int t = s.combos[(j - 1) * (size_t)k + (size_t)i];
@@ -468,7 +442,7 @@ finish(struct lp_run *run)
 	/* The cap: a seeded choice of max, still in input order. */
 	if (s.max >= 0 && n > (size_t)s.max) {
 		for (i = 0; i < n; i++) {
-			size_t r = i + (size_t)rng_below(&s.r_max, n - i);
+			size_t r = i + (size_t)lp_rng_below(&s.r_max, n - i);
 			struct pick t = picks[i];
 
 			picks[i] = picks[r];
@@ -530,7 +504,8 @@ finish(struct lp_run *run)
 		for (i = 0; i < gold.n; i++)
 			goldpos[i] = i;
 		for (i = 0; i < ngold; i++) {
-			size_t r = i + (size_t)rng_below(&s.r_gold, gold.n - i);
+			size_t r =
+			    i + (size_t)lp_rng_below(&s.r_gold, gold.n - i);
 			size_t t = goldpos[i];
 
 			goldpos[i] = goldpos[r];
@@ -547,7 +522,8 @@ finish(struct lp_run *run)
 		int rc;
 
 		if (m < ngold &&
-		    rng_below(&s.r_gold, (n - i) + (ngold - m)) < ngold - m) {
+		    lp_rng_below(&s.r_gold, (n - i) + (ngold - m)) <
+			ngold - m) {
 			lp_held_get(&gold, goldpos[m++], &rec);
 			rc = emit_pick(run, &rec, R_GOLD);
 		} else {
@@ -578,16 +554,15 @@ percent(const char *arg)
 static void
 parse_annotators(const char *arg)
 {
-	char *copy = lp_xstrdup(arg), *save = NULL, *a;
-	int i;
+	int i, j;
 
-	free(s.annot_copy);
-	free(s.annot);
+	lp_cli_list_free(s.annot, s.nannot);
 	s.annot = NULL;
 	s.nannot = 0;
-	s.annot_copy = copy;
-	for (a = strtok_r(copy, ",", &save); a != NULL;
-	     a = strtok_r(NULL, ",", &save)) {
+	lp_cli_list(arg, &s.annot, &s.nannot);
+	for (i = 0; i < s.nannot; i++) {
+		const char *a = s.annot[i];
+
 		if (strspn(a,
 			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
 			"XYZ0123456789._-") != strlen(a) ||
@@ -595,12 +570,9 @@ parse_annotators(const char *arg)
 			lp_cli_usage("invalid annotator name '%s' (letters, "
 				     "digits, '.', '_' and '-')",
 			    a);
-		for (i = 0; i < s.nannot; i++)
-			if (strcmp(s.annot[i], a) == 0)
+		for (j = 0; j < i; j++)
+			if (strcmp(s.annot[j], a) == 0)
 				lp_cli_usage("annotator '%s' named twice", a);
-		s.annot = lp_xrealloc(
-		    s.annot, sizeof(*s.annot) * (size_t)(s.nannot + 1));
-		s.annot[s.nannot++] = a;
 	}
 	if (s.nannot == 0)
 		lp_cli_usage("invalid --annotators '%s' (want a,b,...)", arg);
@@ -806,7 +778,7 @@ main(int argc, char **argv)
 		if (s.questionable != NULL && lp_expr_eval(s.questionable, rec))
 			reasons |= R_QUESTIONABLE;
 		if (s.random_share >= 0 &&
-		    rng_unit(&s.r_share) < s.random_share)
+		    lp_rng_unit(&s.r_share) < s.random_share)
 			reasons |= R_RANDOM;
 		if (!s.deferred) {
 			if (reasons) {
@@ -904,8 +876,7 @@ main(int argc, char **argv)
 	free(s.assigned);
 	free(s.queues);
 	free(s.qptr);
-	free(s.annot);
-	free(s.annot_copy);
+	lp_cli_list_free(s.annot, s.nannot);
 	lp_buf_release(&s.key);
 	lp_buf_release(&config);
 	return status;

@@ -71,6 +71,8 @@ struct lp_tool {
 	const char *synopsis; /* "[-qv] [-o file] [--fields list] [file ...]" */
 	const char *purpose;  /* one line */
 	const char *options;  /* the tool's own option help, or NULL */
+	int report; /* 1: writes a report of its own (-o names it), no records
+		     */
 };
 
 /* The common options, as parsed. */
@@ -104,6 +106,12 @@ void lp_cli_usage(const char *fmt, ...)
  * anything else is a usage error (exit 2).
  */
 long lp_cli_int(const char *opt, const char *arg, long min, long max);
+/*
+ * Append the items of a comma-separated option value ("title, price.amount")
+ * to (*v)[0..*n), as copies, spaces around items and empty items dropped.
+ */
+void lp_cli_list(const char *arg, char ***v, int *n);
+void lp_cli_list_free(char **v, int n);
 
 /* Set by SIGINT/SIGTERM; the record loop stops and the tool exits 130. */
 extern volatile sig_atomic_t lp_interrupted;

@@ -6,7 +6,7 @@
 #include "lp/run.h"
 #include "test.h"
 
-static const struct lp_tool tool = {"lp-test", "[file ...]", "test", NULL};
+static const struct lp_tool tool = {"lp-test", "[file ...]", "test", NULL, 0};
 
 static char *
 slurp_file(const char *path)
