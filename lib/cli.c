@@ -240,3 +240,19 @@ lp_cli_list_free(char **v, int n)
 		free(v[i]);
 	free(v);
 }
+
+json_t *
+lp_cli_json_file(const char *path)
+{
+	json_error_t e;
+	json_t *v = json_load_file(path, 0, &e);
+
+	if (v == NULL) {
+		/* No line: it could not be read ("unable to open PATH: ...").
+		 */
+		if (e.line <= 0)
+			lp_errx(LP_EXIT_IOERR, "%s", e.text);
+		lp_errx(LP_EXIT_DATAERR, "%s:%d: %s", path, e.line, e.text);
+	}
+	return v;
+}

@@ -371,12 +371,9 @@ main(int argc, char **argv)
 	for (i = 0; i < nfluff; i++)
 		load_rules_file(fluff[i]);
 	if (schema_path != NULL) {
-		json_error_t e;
 		char err[256];
 
-		if ((c.schema = json_load_file(schema_path, 0, &e)) == NULL)
-			lp_errx(LP_EXIT_DATAERR, "%s:%d: %s", schema_path,
-			    e.line, e.text);
+		c.schema = lp_cli_json_file(schema_path);
 		if (lp_schema_valid(c.schema, err, sizeof(err)) != LP_OK)
 			lp_errx(LP_EXIT_DATAERR, "%s: %s", schema_path, err);
 	} else if (!no_schema)

@@ -930,14 +930,10 @@ rejects(char **files, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		json_error_t e;
-		json_t *st = json_load_file(files[i], 0, &e), *t;
+		json_t *st = lp_cli_json_file(files[i]), *t;
 		const char *tool_name;
 		long long in, rej;
 
-		if (st == NULL)
-			lp_errx(LP_EXIT_DATAERR, "%s:%d: %s", files[i], e.line,
-			    e.text);
 		tool_name = json_string_value(json_object_get(st, "tool"));
 		if (tool_name == NULL ||
 		    !json_is_integer(json_object_get(st, "in")))
@@ -986,16 +982,16 @@ at_path(json_t *m, const char *path)
 static int
 gates(const char *path, json_t *m, json_t *out, struct lp_run *run)
 {
-	json_error_t e;
-	json_t *g = json_load_file(path, 0, &e), *x;
+	json_t *g = lp_cli_json_file(path), *x;
 	size_t i;
 	int failed = 0;
 
-	if (g == NULL)
-		lp_errx(LP_EXIT_DATAERR, "%s:%d: %s", path, e.line, e.text);
-	if (json_is_object(g) && json_is_array(json_object_get(g, "gates")))
-		x = json_incref(json_object_get(g, "gates")), json_decref(g),
+	/* A list, or an object holding the list under "gates". */
+	if (json_is_object(g) && json_is_array(json_object_get(g, "gates"))) {
+		x = json_incref(json_object_get(g, "gates"));
+		json_decref(g);
 		g = x;
+	}
 	if (!json_is_array(g))
 		lp_errx(LP_EXIT_DATAERR, "%s: expected a list of gates", path);
 	json_array_foreach (g, i, x) {
@@ -1367,12 +1363,8 @@ main(int argc, char **argv)
 		json_object_set_new(
 		    m, "rejects", rejects(run_stats, nrun_stats));
 	if (baseline != NULL) {
-		json_error_t e;
-		json_t *b = json_load_file(baseline, 0, &e);
+		json_t *b = lp_cli_json_file(baseline);
 
-		if (b == NULL)
-			lp_errx(LP_EXIT_DATAERR, "%s:%d: %s", baseline, e.line,
-			    e.text);
 		if (!json_is_object(json_object_get(b, "balance")) ||
 		    !json_is_integer(json_object_get(b, "records")))
 			lp_errx(LP_EXIT_DATAERR,

@@ -15,6 +15,7 @@
 #define LP_CLI_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stddef.h>
 
@@ -112,6 +113,11 @@ long lp_cli_int(const char *opt, const char *arg, long min, long max);
  */
 void lp_cli_list(const char *arg, char ***v, int *n);
 void lp_cli_list_free(char **v, int n);
+/*
+ * A JSON file named by an option (gates, a schema, a baseline): its value,
+ * or exit 65 with "file:line: why" (74 if it cannot be read).
+ */
+json_t *lp_cli_json_file(const char *path);
 
 /* Set by SIGINT/SIGTERM; the record loop stops and the tool exits 130. */
 extern volatile sig_atomic_t lp_interrupted;
