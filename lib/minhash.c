@@ -497,12 +497,6 @@ lp_near_insert(struct lp_near *nd, const char *text, size_t n)
 }
 
 size_t
-lp_near_count(const struct lp_near *nd)
-{
-	return nd->offs.n;
-}
-
-size_t
 lp_near_bytes(const struct lp_near *nd)
 {
 	return lp_lsh_bytes(&nd->lsh) + nd->text.cap + nd->offs.cap * 8;

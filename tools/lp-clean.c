@@ -82,7 +82,7 @@ static struct {
 	struct lp_text text;
 	struct lp_buf a, b, path;
 	long long emoji, units, emails, phones, prices, price_unparsed,
-	    cond_mapped, cond_unknown, pseudonymized, raw_kept;
+	    cond_mapped, cond_unknown, pseudonymized;
 } c;
 
 /*
@@ -139,7 +139,6 @@ keep_raw(struct lp_record *rec, const char *field, json_t *value)
 		json_incref(raw);
 	json_object_set(raw, field, value);
 	lp_record_put(rec, "raw", raw);
-	c.raw_kept++;
 }
 
 /* The original of field i: raw.<field> if an earlier clean kept it. */

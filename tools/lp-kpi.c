@@ -125,16 +125,21 @@ struct kstate {
 	size_t nit;
 	long long records, labelled, complete[NCOMPLETE];
 	json_t *balance; /* path -> {value: count} */
-	char **fields;
-	int nfields;
 	/* latency: tool -> list of ms since the step before */
 	struct names stages;
 	double **lat;
 	size_t *nlat, *caplat;
 	double *e2e;
 	size_t ne2e, cape2e;
-	long long *gold_right, *gold_seen, *labels_by, *time_by;
+	long long *labels_by, *time_by;
 };
+
+/* --field paths, for every state alike. */
+static char **fields;
+static int nfields;
+
+/* Scratch for the value texts the hot path names (reused). */
+static struct lp_buf scratch;
 
 /* The state being filled: the whole input, or one group's share. */
 static struct kstate k;
@@ -162,33 +167,34 @@ static const char *only_annot; /* --by annotator: that one's labels */
 static void
 count_value(const char *path, json_t *v)
 {
-	json_t *b = json_object_get(k.balance, path);
-	struct lp_buf key = LP_BUF_INIT;
+	json_t *b = json_object_get(k.balance, path), *n;
+	const char *key;
 
 	if (b == NULL) {
 		b = json_object();
 		json_object_set_new(k.balance, path, b);
 	}
 	if (json_is_string(v))
-		lp_buf_adds(&key, json_string_value(v));
+		key = json_string_value(v);
+	else {
+		lp_buf_reset(&scratch);
+		lp_json_dump(v, &scratch);
+		key = scratch.p;
+	}
+	/* Counts change in place: no new value per record. */
+	if ((n = json_object_get(b, key)) != NULL)
+		json_integer_set(n, json_integer_value(n) + 1);
 	else
-		lp_json_dump(v, &key);
-	json_object_set_new(b, key.p,
-	    json_integer(json_integer_value(json_object_get(b, key.p)) + 1));
-	lp_buf_release(&key);
+		json_object_set_new(b, key, json_integer(1));
 }
 
 /* The class index of a label value (canonical JSON as its name). */
 static int
 class_of(json_t *v)
 {
-	struct lp_buf b = LP_BUF_INIT;
-	size_t i;
-
-	lp_json_dump(v, &b);
-	i = name_index(&k.classes, b.p, b.len);
-	lp_buf_release(&b);
-	return (int)i;
+	lp_buf_reset(&scratch);
+	lp_json_dump(v, &scratch);
+	return (int)name_index(&k.classes, scratch.p, scratch.len);
 }
 
 static void
@@ -245,9 +251,9 @@ record(struct lp_record *rec)
 	}
 	if ((g = lp_record_get(rec, "rating.score")) != NULL)
 		count_value("rating.score", g);
-	for (i = 0; i < (size_t)k.nfields; i++)
-		if ((g = lp_record_get(rec, k.fields[i])) != NULL)
-			count_value(k.fields[i], g);
+	for (i = 0; i < (size_t)nfields; i++)
+		if ((g = lp_record_get(rec, fields[i])) != NULL)
+			count_value(fields[i], g);
 	/* Latency: each lineage step since the one before. */
 	steps = lp_record_get(rec, "lineage.steps");
 	if (json_array_size(steps) > 0) {
@@ -400,8 +406,6 @@ group_of(struct grouping *gr, const char *key)
 	memset(&gr->g[gr->n], 0, sizeof(gr->g[0]));
 	gr->g[gr->n].key = lp_xstrdup(key);
 	gr->g[gr->n].st.balance = json_object();
-	gr->g[gr->n].st.fields = k.fields;
-	gr->g[gr->n].st.nfields = k.nfields;
 	return &gr->g[gr->n++];
 }
 
@@ -681,34 +685,34 @@ static json_t *
 gold(void)
 {
 	json_t *out = json_object(), *by = json_object();
-	long long right = 0, seen = 0;
+	long long right = 0, seen = 0, *gold_right, *gold_seen;
 	size_t i, a;
 	int j;
 
-	k.gold_right = calloc(k.annot.n + 1, sizeof(long long));
-	k.gold_seen = calloc(k.annot.n + 1, sizeof(long long));
+	gold_right = calloc(k.annot.n + 1, sizeof(long long));
+	gold_seen = calloc(k.annot.n + 1, sizeof(long long));
 	for (i = 0; i < k.nit; i++) {
 		if (k.it[i].gold < 0)
 			continue;
 		for (j = 0; j < k.it[i].n; j++) {
 			a = (size_t)k.it[i].who[j];
-			k.gold_seen[a]++;
-			k.gold_right[a] += k.it[i].cls[j] == k.it[i].gold;
+			gold_seen[a]++;
+			gold_right[a] += k.it[i].cls[j] == k.it[i].gold;
 			seen++;
 			right += k.it[i].cls[j] == k.it[i].gold;
 		}
 	}
 	for (a = 0; a < k.annot.n; a++)
 		json_object_set_new(by, k.annot.v[a],
-		    k.gold_seen[a]
-			? num((double)k.gold_right[a] / (double)k.gold_seen[a])
+		    gold_seen[a]
+			? num((double)gold_right[a] / (double)gold_seen[a])
 			: json_null());
 	json_object_set_new(out, "items_labelled", json_integer(seen));
 	json_object_set_new(out, "accuracy",
 	    seen ? num((double)right / (double)seen) : json_null());
 	json_object_set_new(out, "by_annotator", by);
-	free(k.gold_right);
-	free(k.gold_seen);
+	free(gold_right);
+	free(gold_seen);
 	return out;
 }
 
@@ -1271,9 +1275,9 @@ main(int argc, char **argv)
 			    (int)lp_cli_int("--bootstrap", optarg, 0, 100000);
 			break;
 		case OPT_FIELD:
-			k.fields = lp_xrealloc(k.fields,
-			    sizeof(*k.fields) * (size_t)(k.nfields + 1));
-			k.fields[k.nfields++] = optarg;
+			fields = lp_xrealloc(
+			    fields, sizeof(*fields) * (size_t)(nfields + 1));
+			fields[nfields++] = optarg;
 			break;
 		case OPT_GATES:
 			gates_path = optarg;
@@ -1400,7 +1404,8 @@ main(int argc, char **argv)
 		free(k.it[i].cls);
 	}
 	free(k.it);
-	free(k.fields);
+	free(fields);
+	lp_buf_release(&scratch);
 	free(k.labels_by);
 	free(k.time_by);
 	free(run_stats);

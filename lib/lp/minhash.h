@@ -124,8 +124,6 @@ void lp_near_find_all(struct lp_near *nd, struct lp_u64s *ids);
 uint32_t lp_near_add(struct lp_near *nd);
 /* Keep text without looking it up first; returns its id. */
 uint32_t lp_near_insert(struct lp_near *nd, const char *text, size_t n);
-/* The number of items kept. */
-size_t lp_near_count(const struct lp_near *nd);
 size_t lp_near_bytes(const struct lp_near *nd);
 void lp_near_release(struct lp_near *nd);
 
