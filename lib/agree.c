@@ -4,6 +4,7 @@
 
 #include "lp/lp.h"
 #include "lp/agree.h"
+#include "lp/buf.h"
 #include "lp/hash.h"
 
 double
@@ -322,14 +323,23 @@ shares(const double *c, int k, double *p)
 		p[i] /= sum;
 }
 
+/* Both distributions as smoothed shares: a[0..k) and a[k..2k). */
+static double *
+both_shares(const double *p, const double *q, int k)
+{
+	double *a = lp_xmalloc(sizeof(double) * (size_t)k * 2);
+
+	shares(p, k, a);
+	shares(q, k, a + k);
+	return a;
+}
+
 double
 lp_psi(const double *p, const double *q, int k)
 {
-	double *a = malloc(sizeof(double) * (size_t)k * 2), *b = a + k, s = 0;
+	double *a = both_shares(p, q, k), *b = a + k, s = 0;
 	int i;
 
-	shares(p, k, a);
-	shares(q, k, b);
 	for (i = 0; i < k; i++)
 		s += (a[i] - b[i]) * log(a[i] / b[i]);
 	free(a);
@@ -339,11 +349,9 @@ lp_psi(const double *p, const double *q, int k)
 double
 lp_js_distance(const double *p, const double *q, int k)
 {
-	double *a = malloc(sizeof(double) * (size_t)k * 2), *b = a + k, js = 0;
+	double *a = both_shares(p, q, k), *b = a + k, js = 0;
 	int i;
 
-	shares(p, k, a);
-	shares(q, k, b);
 	for (i = 0; i < k; i++) {
 		double m = (a[i] + b[i]) / 2;
 

@@ -200,6 +200,17 @@ in_sel(uint64_t i)
 	return lo < s.sel.n && s.sel_index[lo] == i;
 }
 
+/* The record in a slot, parsed again (it parsed when it was read). */
+static void
+slot_record(const struct slot *sl, struct lp_record *rec)
+{
+	lp_record_reset(rec);
+	if (lp_record_parse(rec, sl->line.p, sl->line.len) != LP_OK)
+		abort();
+	rec->file = sl->file;
+	rec->line = sl->lineno;
+}
+
 /* Write the record in a slot to --rest (or count it dropped). */
 static void
 slot_to_rest(struct lp_run *run, struct slot *sl)
@@ -210,11 +221,8 @@ slot_to_rest(struct lp_run *run, struct slot *sl)
 	if (!s.have_rest)
 		return;
 	lp_record_init(&rec);
-	if (lp_record_parse(&rec, sl->line.p, sl->line.len) == LP_OK) {
-		rec.file = sl->file;
-		rec.line = sl->lineno;
-		lp_run_emit_to(run, &rec, &s.rest);
-	}
+	slot_record(sl, &rec);
+	lp_run_emit_to(run, &rec, &s.rest);
 	lp_record_release(&rec);
 }
 
@@ -382,11 +390,7 @@ pick_record(const struct pick *p, struct lp_record *rec)
 	}
 	sl = p->src == 1 ? &s.rand.slots[p->where]
 			 : &s.strata[p->stratum].slots[p->where];
-	lp_record_reset(rec);
-	if (lp_record_parse(rec, sl->line.p, sl->line.len) != LP_OK)
-		abort();
-	rec->file = sl->file;
-	rec->line = sl->lineno;
+	slot_record(sl, rec);
 }
 
 static void
