@@ -7,6 +7,7 @@
 #include "lp/buf.h"
 #include "lp/json.h"
 #include "lp/schema.h"
+#include "lp/text.h"
 
 extern const unsigned char lp_data_listing_schema[];
 extern const size_t lp_data_listing_schema_len;
@@ -89,16 +90,6 @@ type_is(const char *t, const json_t *v)
 	return strcmp(t, "null") == 0 && json_is_null(v);
 }
 
-static size_t
-code_points(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static int
 check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
     size_t errlen)
@@ -140,8 +131,8 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 	}
 	if ((t = json_object_get(s, "minLength")) != NULL &&
 	    json_is_string(v) &&
-	    (json_int_t)code_points(json_string_value(v)) <
-		json_integer_value(t)) {
+	    (json_int_t)lp_utf8_count(json_string_value(v),
+		json_string_length(v)) < json_integer_value(t)) {
 		snprintf(err, errlen, "%s is shorter than %lld characters",
 		    where, (long long)json_integer_value(t));
 		return LP_FAILED;

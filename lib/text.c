@@ -53,6 +53,17 @@ fail:
 }
 
 size_t
+lp_utf8_count(const char *p, size_t n)
+{
+	size_t i, count = 0;
+
+	/* Every byte but a continuation byte starts a code point. */
+	for (i = 0; i < n; i++)
+		count += ((unsigned char)p[i] & 0xc0) != 0x80;
+	return count;
+}
+
+size_t
 lp_utf8_repair(const char *s, size_t n, struct lp_buf *out)
 {
 	size_t i = 0, bad, fixes = 0;

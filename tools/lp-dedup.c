@@ -486,16 +486,12 @@ join(struct held *h, uint32_t a, uint32_t b)
 static double
 score_of(struct lp_record *rec)
 {
-	size_t i, n = 0;
-
 	if (d.keep == KEEP_CHEAPEST) {
 		json_t *p = lp_record_get(rec, "price.amount");
 
 		return json_is_number(p) ? json_number_value(p) : HUGE_VAL;
 	}
-	for (i = 0; i < d.key.len; i++)
-		n += ((unsigned char)d.key.p[i] & 0xc0) != 0x80;
-	return -(double)n;
+	return -(double)lp_utf8_count(d.key.p, d.key.len);
 }
 
 static void

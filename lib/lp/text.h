@@ -15,6 +15,8 @@
  * offset of the first bad byte in *bad.
  */
 int lp_utf8_valid(const char *p, size_t n, size_t *bad);
+/* The code points of valid UTF-8 p[0..n). */
+size_t lp_utf8_count(const char *p, size_t n);
 /*
  * p[0..n) with each ill-formed byte replaced by U+FFFD, appended to out
  * (NUL-terminated).  Returns the number of replacements.

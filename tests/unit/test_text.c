@@ -100,6 +100,16 @@ TEST(ascii_shortcut_matches_utf8proc)
 		}
 }
 
+TEST(utf8_count)
+{
+	assert_eq_int((long long)lp_utf8_count("", 0), 0);
+	assert_eq_int((long long)lp_utf8_count("abc", 3), 3);
+	/* e-acute, a CJK character, an emoji: 3 code points in 9 bytes. */
+	assert_eq_int(
+	    (long long)lp_utf8_count("\xc3\xa9\xe4\xb8\xad\xf0\x9f\x94\xa5", 9),
+	    3);
+}
+
 /* Code point c as UTF-8 into b; returns the length. */
 static size_t
 enc(int32_t c, char *b)
