@@ -468,14 +468,23 @@ lp_near_find(
 }
 
 void
-lp_near_find_all(struct lp_near *nd, struct lp_u64s *ids)
+lp_near_find_all(struct lp_near *nd, const char *text, size_t n,
+    struct lp_u64s *ids, double *first_sim)
 {
 	size_t i;
 
+	sketch(nd, text, n);
+	lp_lsh_query(&nd->lsh, nd->keys, &nd->cand);
 	ids->n = 0;
-	for (i = 0; i < nd->cand.n; i++)
-		if (verify(nd, nd->cand.v[i]) >= nd->threshold)
+	for (i = 0; i < nd->cand.n; i++) {
+		double j = verify(nd, nd->cand.v[i]);
+
+		if (j >= nd->threshold) {
+			if (ids->n == 0)
+				*first_sim = j;
 			push(ids, nd->cand.v[i]);
+		}
+	}
 }
 
 uint32_t

@@ -510,7 +510,7 @@ hold(struct lp_run *run, struct lp_writer *dw)
 	while (lp_run_next(run, &rec) == LP_OK) {
 		struct held *x;
 		struct lp_key128 k;
-		uint32_t item, id;
+		uint32_t item;
 		double sim;
 		size_t m;
 
@@ -547,19 +547,22 @@ hold(struct lp_run *run, struct lp_writer *dw)
 		 * items are the earliest: if it is not one of theirs, no
 		 * match is, and the record joins every cluster it matches.
 		 */
-		if (d.near &&
-		    lp_near_find(&d.nd, d.key.p, d.key.len, &id, &sim) &&
-		    d.near_item.v[id] < d.nseen) {
-			x->seen = d.near_item.v[id];
-			x->seen_near = 1;
-			x->seen_sim = (float)sim;
-		} else if (d.near) {
-			lp_near_find_all(&d.nd, &matches);
-			for (m = 0; m < matches.n; m++)
-				join(h, (uint32_t)n,
-				    d.near_item.v[matches.v[m]] - d.nseen);
-			lp_near_add(&d.nd);
-			u32s_push(&d.near_item, d.nseen + (uint32_t)n);
+		if (d.near) {
+			lp_near_find_all(
+			    &d.nd, d.key.p, d.key.len, &matches, &sim);
+			if (matches.n > 0 &&
+			    d.near_item.v[matches.v[0]] < d.nseen) {
+				x->seen = d.near_item.v[matches.v[0]];
+				x->seen_near = 1;
+				x->seen_sim = (float)sim;
+			} else {
+				for (m = 0; m < matches.n; m++)
+					join(h, (uint32_t)n,
+					    d.near_item.v[matches.v[m]] -
+						d.nseen);
+				lp_near_add(&d.nd);
+				u32s_push(&d.near_item, d.nseen + (uint32_t)n);
+			}
 		}
 		n++;
 	}

@@ -116,11 +116,14 @@ void lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
 int lp_near_find(
     struct lp_near *nd, const char *text, size_t n, uint32_t *id, double *sim);
 /*
- * Every kept item whose similarity to the text last passed to
- * lp_near_find() reaches the threshold, in id order, into ids.
+ * Every kept item whose similarity to text reaches the threshold, in id
+ * order, into ids; the first one's similarity in *first_sim.  As with
+ * lp_near_find(), text must stay valid until lp_near_add() if that
+ * follows.
  */
-void lp_near_find_all(struct lp_near *nd, struct lp_u64s *ids);
-/* Keep the text last passed to lp_near_find(); returns its id. */
+void lp_near_find_all(struct lp_near *nd, const char *text, size_t n,
+    struct lp_u64s *ids, double *first_sim);
+/* Keep the text last looked up; returns its id. */
 uint32_t lp_near_add(struct lp_near *nd);
 /* Keep text without looking it up first; returns its id. */
 uint32_t lp_near_insert(struct lp_near *nd, const char *text, size_t n);
