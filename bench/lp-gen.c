@@ -4,7 +4,7 @@
  * options and seed, same bytes.
  *
  * usage: lp-gen [-n count] [-s seed] [--dup-rate P] [--near-rate P]
- *               [--variant-rate P] [--bad-rate P] [--label]
+ *               [--variant-rate P] [--bad-rate P] [--label] [--annotate]
  *
  * Titles are built like real ones: brand, series and a model code drawn
  * from a space of millions, then capacity, colour, condition, a few of some
@@ -18,6 +18,12 @@
  * --label marks them with "gen":{"of":ID,"kind":KIND} so bench/dedup-eval
  * can score recall and precision.  --bad-rate mixes in malformed lines
  * (not JSON, arrays, invalid UTF-8).
+ *
+ * --annotate adds what the later stages would: a translation, the judge's
+ * rating (1-4, right 80% of the time, more confident when right), and on
+ * 30% of records two or three labels by eight annotators of differing
+ * accuracy (0.95 down to 0.74) with their time to label, a gold answer on
+ * every 20th labelled record, and lineage steps spread over 14 days.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -340,6 +346,67 @@ emit(struct lp_buf *b, const struct rec *r, long long id, const char *kind,
 	lp_buf_release(&t);
 }
 
+/* A quality class 1-4, as skewed as real translations are. */
+static int
+true_class(void)
+{
+	double u = unif();
+
+	return u < 0.10 ? 1 : u < 0.25 ? 2 : u < 0.55 ? 3 : 4;
+}
+
+/* c, or a neighbouring class with probability 1 - acc. */
+static int
+noisy(int c, double acc)
+{
+	if (unif() < acc)
+		return c;
+	return c == 1 ? 2 : c == 4 ? 3 : c + (rnd() & 1 ? 1 : -1);
+}
+
+/* The fields of later stages: translation, rating, labels, lineage. */
+static void
+annotate(struct lp_buf *b, long long i)
+{
+	static const char *const tools[] = {
+	    "lp-scrape", "lp-clean", "lp-translate", "lp-rate", "lp-label"};
+	const long long day = 86400000LL, t0 = 1793491200000LL; /* 2026-11-01 */
+	long long at = t0 + (long long)(unif() * 14 * (double)day);
+	int c = true_class(), judge = noisy(c, 0.8), s, n, a, k, nsteps = 4;
+
+	b->len--; /* reopen the record: drop "}\n" */
+	b->p[--b->len] = '\0';
+	lp_buf_addf(b,
+	    ",\"translation\":{\"text\":\"\xe8\xaf\x91 %lld\",\"lang\":"
+	    "\"zh-Hans\"},\"rating\":{\"score\":%d,\"confidence\":%.2f}",
+	    i, judge, judge == c ? 0.7 + 0.3 * unif() : 0.4 + 0.4 * unif());
+	if (unif() < 0.3) {
+		nsteps = 5;
+		n = unif() < 0.1 ? 3 : 2;
+		a = (int)(rnd() % 8);
+		lp_buf_adds(b, ",\"labels\":[");
+		for (k = 0; k < n; k++) {
+			int who = (a + k * 3) % 8;
+
+			lp_buf_addf(b,
+			    "%s{\"annotator_id\":\"ann%02d\",\"label\":%d,"
+			    "\"time_to_label_ms\":%d}",
+			    k ? "," : "", who + 1, noisy(c, 0.95 - 0.03 * who),
+			    4000 + (int)(rnd() % 26000));
+		}
+		lp_buf_adds(b, "]");
+		if (rnd() % 20 == 0)
+			lp_buf_addf(b, ",\"gold\":{\"label\":%d}", c);
+	}
+	lp_buf_adds(b, ",\"lineage\":{\"steps\":[");
+	for (s = 0; s < nsteps; s++) {
+		lp_buf_addf(b, "%s{\"tool\":\"%s\",\"at\":%lld}", s ? "," : "",
+		    tools[s], at);
+		at += 50 + (long long)(rnd() % (s == 3 ? 3600000 : 2000));
+	}
+	lp_buf_adds(b, "]}}\n");
+}
+
 static double
 rate(const char *opt, const char *s)
 {
@@ -361,13 +428,14 @@ main(int argc, char **argv)
 	    {"near-rate", required_argument, NULL, 'e'},
 	    {"variant-rate", required_argument, NULL, 'r'},
 	    {"bad-rate", required_argument, NULL, 'b'},
-	    {"label", no_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+	    {"label", no_argument, NULL, 'l'},
+	    {"annotate", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
 	static const char *const bad[] = {"{\"id\":\"ebay-uk:1\",\"title\":",
 	    "[1,2,3]", "not json at all", "{\"title\":\"caf\xe9\"}", "42"};
 	const size_t RING = 65536;
 	long long n = 1000, i, norig = 0, *ring_id;
 	double dup = 0.05, nearr = 0.05, var = 0.05, badr = 0;
-	int ch, label = 0;
+	int ch, label = 0, annot = 0;
 	struct rec *ring;
 	struct lp_buf b = LP_BUF_INIT;
 
@@ -395,11 +463,14 @@ main(int argc, char **argv)
 		case 'l':
 			label = 1;
 			break;
+		case 'a':
+			annot = 1;
+			break;
 		default:
 			fprintf(stderr,
 			    "usage: lp-gen [-n count] [-s seed] [--dup-rate P] "
 			    "[--near-rate P]\n              [--variant-rate P] "
-			    "[--bad-rate P] [--label]\n");
+			    "[--bad-rate P] [--label] [--annotate]\n");
 			return 2;
 		}
 	}
@@ -438,6 +509,8 @@ main(int argc, char **argv)
 			norig++;
 		}
 		emit(&b, &r, id, label ? kind : NULL, of);
+		if (annot)
+			annotate(&b, id);
 		fwrite(b.p, 1, b.len, stdout);
 	}
 	free(ring);

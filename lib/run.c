@@ -40,6 +40,30 @@ open_named(struct lp_writer *w, const char *path)
 		lp_errx(LP_EXIT_IOERR, "%s", w->err);
 }
 
+/*
+ * A file as the audit log names it: absolute, so lineage tools can join
+ * one run's output to the next run's input; "-" for stdin and stdout.
+ */
+static json_t *
+dataset_name(const char *name)
+{
+	char cwd[4096];
+	json_t *v;
+	size_t n;
+	char *p;
+
+	if (name == NULL || strcmp(name, "-") == 0)
+		return json_string("-");
+	if (name[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return json_string(name);
+	n = strlen(cwd) + strlen(name) + 2;
+	p = lp_xmalloc(n);
+	snprintf(p, n, "%s/%s", cwd, name);
+	v = json_string(p);
+	free(p);
+	return v;
+}
+
 void
 lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 {
@@ -80,6 +104,7 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	if (lp_opts.audit != NULL) {
 		char host[256] = "";
 		json_t *f;
+		int i;
 
 		if (lp_audit_open(&run->audit, lp_opts.audit, lp_tool->name,
 			run->lineage.run_id) != LP_OK)
@@ -100,6 +125,16 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 		if (run->lineage.task_id != NULL)
 			json_object_set_new(
 			    f, "task_id", json_string(run->lineage.task_id));
+		json_object_set_new(f, "inputs", json_array());
+		for (i = 0; i < nfiles; i++)
+			json_array_append_new(json_object_get(f, "inputs"),
+			    dataset_name(files[i]));
+		if (nfiles == 0)
+			json_array_append_new(
+			    json_object_get(f, "inputs"), json_string("-"));
+		if (!lp_tool->report || lp_opts.output != NULL)
+			json_object_set_new(
+			    f, "output", dataset_name(lp_opts.output));
 		lp_run_audit(run, "run_start", f);
 	}
 	run->progress = lp_verbosity >= 0 && isatty(STDERR_FILENO);

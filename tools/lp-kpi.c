@@ -19,20 +19,28 @@
 #include "lp/lp.h"
 #include "lp/agree.h"
 #include "lp/audit.h"
+#include "lp/chart.h"
 #include "lp/cli.h"
+#include "lp/hash.h"
+#include "lp/http.h"
 #include "lp/json.h"
 #include "lp/keyset.h"
 #include "lp/log.h"
 #include "lp/run.h"
+#include "lp/stream.h"
 
 enum {
-	OPT_BASELINE = LP_OPT_TOOL_BASE,
+	OPT_ALERT_URL = LP_OPT_TOOL_BASE,
+	OPT_BASELINE,
 	OPT_BOOTSTRAP,
 	OPT_BY,
 	OPT_FIELD,
 	OPT_GATES,
+	OPT_HTML,
 	OPT_JSON,
 	OPT_MARKDOWN,
+	OPT_NO_GATES,
+	OPT_OPENLINEAGE,
 	OPT_OVER,
 	OPT_RUN_STATS,
 	OPT_SEED,
@@ -40,14 +48,24 @@ enum {
 };
 
 static const struct lp_tool tool = {"lp-kpi",
-    "[-qv] [--json | --markdown] [--gates file] [--baseline file]\n"
+    "[-qv] [--json | --markdown] [--html file]\n"
+    "       [--gates file | --no-gates] [--alert-url url] [--baseline file]\n"
     "       [--run-stats file] [--by key] [--over day|week] [--field path]\n"
-    "       [--bootstrap n] [--seed s] [--verify-audit file] [file ...]",
+    "       [--bootstrap n] [--seed s] [--verify-audit file]\n"
+    "       [--openlineage file] [file ...]",
     "Measure a labelled dataset: completeness, balance, agreement, gold "
     "accuracy,\nlatency; check quality gates.",
     "      --json              write the metrics as one JSON object (the\n"
     "                          stable, documented format)\n"
     "      --markdown          write the report as Markdown tables\n"
+    "      --html=FILE         also write a self-contained HTML report with\n"
+    "                          charts to FILE\n"
+    "      --gates=FILE        the quality gates to check (default: the\n"
+    "                          built-in guidelines/gates.json); exit 1 if\n"
+    "                          one fails\n"
+    "      --no-gates          check no gates\n"
+    "      --alert-url=URL     when a gate fails, POST a JSON alert (Slack-\n"
+    "                          compatible) to URL\n"
     "      --baseline=FILE     compare with an earlier --json report: drift\n"
     "                          of distributions, agreement and gold accuracy\n"
     "      --run-stats=FILE    a tool's --stats file, for reject rates; may\n"
@@ -56,24 +74,28 @@ static const struct lp_tool tool = {"lp-kpi",
     "                          pipeline_version, dataset_version,\n"
     "                          taxonomy_version or task_id\n"
     "      --over=day|week     every metric also per day or ISO week\n"
-    "      --gates=FILE        check the quality gates in FILE; exit 1 if\n"
-    "                          one fails\n"
     "      --field=PATH        also report the class balance of PATH; may\n"
     "                          be repeated\n"
     "      --bootstrap=N       resamples for confidence intervals of kappa\n"
     "                          and alpha (default 1000, 0 for none)\n"
     "      --seed=S            the bootstrap's seed (default 1)\n"
-    "      --verify-audit=FILE check the audit log's hash chain\n",
+    "      --verify-audit=FILE check the audit log's hash chain\n"
+    "      --openlineage=FILE  write OpenLineage events (START, COMPLETE or\n"
+    "                          FAIL) for each run in the --audit log to FILE\n",
     1};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
+    {"alert-url", required_argument, NULL, OPT_ALERT_URL},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
     {"by", required_argument, NULL, OPT_BY},
     {"field", required_argument, NULL, OPT_FIELD},
     {"gates", required_argument, NULL, OPT_GATES},
+    {"html", required_argument, NULL, OPT_HTML},
     {"json", no_argument, NULL, OPT_JSON},
     {"markdown", no_argument, NULL, OPT_MARKDOWN},
+    {"no-gates", no_argument, NULL, OPT_NO_GATES},
+    {"openlineage", required_argument, NULL, OPT_OPENLINEAGE},
     {"over", required_argument, NULL, OPT_OVER},
     {"run-stats", required_argument, NULL, OPT_RUN_STATS},
     {"seed", required_argument, NULL, OPT_SEED},
@@ -162,6 +184,14 @@ struct grouping {
 
 static struct grouping groupings[2];
 static int ngroupings;
+
+/* Groups by key: days and ISO weeks sort into time order. */
+static int
+cmp_group(const void *x, const void *y)
+{
+	return strcmp(
+	    ((const struct group *)x)->key, ((const struct group *)y)->key);
+}
 static const char *only_annot; /* --by annotator: that one's labels */
 
 static void
@@ -603,7 +633,10 @@ agreement(int nboot, unsigned long long seed)
 			json_object_set_new(out, "kripp_alpha_nominal_ci95",
 			    json_pack("[o,o]", num(lo), num(hi)));
 	}
-	/* Every pair of annotators: kappas and the confusion matrix. */
+	/*
+	 * Every pair of annotators who labelled an item in common: kappas and
+	 * the confusion matrix.
+	 */
 	for (a = 0; a < (int)na; a++)
 		for (b = a + 1; b < (int)na; b++) {
 			int *x = lp_xmalloc(sizeof(int) * (k.nit ? k.nit : 1)),
@@ -618,6 +651,15 @@ agreement(int nboot, unsigned long long seed)
 				y[i] = m[i * na + (size_t)b];
 			}
 			both = lp_confusion(x, y, k.nit, (int)nc, cm);
+			/* Annotators who never met say nothing of each other.
+			 */
+			if (both == 0) {
+				json_decref(rows);
+				free(x);
+				free(y);
+				free(cm);
+				continue;
+			}
 			for (c = 0; c < (int)nc; c++) {
 				json_t *row = json_array();
 				int d;
@@ -979,29 +1021,39 @@ at_path(json_t *m, const char *path)
 	return m;
 }
 
+extern const unsigned char lp_data_gates[];
+extern const size_t lp_data_gates_len;
+
 /*
- * Gates: [{"metric": path, "op": "<"|"<="|">"|">=", "value": number}].
- * Returns the number that failed; results into out.
+ * Gates: [{"metric": path, "op": "<"|"<="|">"|">=", "value": number,
+ * "undefined": "fail"|"skip"}], or an object holding them under "gates";
+ * path NULL means the built-in guidelines/gates.json.  Returns the number
+ * that failed; results into out.
  */
 static int
 gates(const char *path, json_t *m, json_t *out, struct lp_run *run)
 {
-	json_t *g = lp_cli_json_file(path), *x;
+	json_t *g = path ? lp_cli_json_file(path)
+			 : json_loadb((const char *)lp_data_gates,
+			       lp_data_gates_len, 0, NULL),
+	       *x;
+	const char *name = path ? path : "built-in gates";
 	size_t i;
 	int failed = 0;
 
-	/* A list, or an object holding the list under "gates". */
 	if (json_is_object(g) && json_is_array(json_object_get(g, "gates"))) {
 		x = json_incref(json_object_get(g, "gates"));
 		json_decref(g);
 		g = x;
 	}
 	if (!json_is_array(g))
-		lp_errx(LP_EXIT_DATAERR, "%s: expected a list of gates", path);
+		lp_errx(LP_EXIT_DATAERR, "%s: expected a list of gates", name);
 	json_array_foreach (g, i, x) {
 		const char *metric =
 			       json_string_value(json_object_get(x, "metric")),
-			   *op = json_string_value(json_object_get(x, "op"));
+			   *op = json_string_value(json_object_get(x, "op")),
+			   *undef = json_string_value(
+			       json_object_get(x, "undefined"));
 		json_t *want = json_object_get(x, "value"), *have, *res;
 		double v, t;
 		int pass;
@@ -1012,17 +1064,28 @@ gates(const char *path, json_t *m, json_t *out, struct lp_run *run)
 			lp_errx(LP_EXIT_DATAERR,
 			    "%s: gate %zu needs metric, op (< <= > >=) and "
 			    "a number",
-			    path, i + 1);
+			    name, i + 1);
+		if (undef != NULL && strcmp(undef, "fail") &&
+		    strcmp(undef, "skip"))
+			lp_errx(LP_EXIT_DATAERR,
+			    "%s: gate %zu: undefined is fail or skip, not '%s'",
+			    name, i + 1, undef);
 		have = at_path(m, metric);
 		t = json_number_value(want);
 		v = json_is_number(have) ? json_number_value(have) : NAN;
 		pass = !isnan(v) &&
 		    (op[0] == '<' ? (op[1] ? v <= t : v < t)
 				  : (op[1] ? v >= t : v > t));
-		failed += !pass;
-		res = json_pack("{s:s,s:s,s:f,s:o,s:b}", "metric", metric, "op",
-		    op, "threshold", t, "value",
-		    isnan(v) ? json_null() : json_real(v), "pass", pass);
+		res = json_pack("{s:s,s:s,s:f,s:o}", "metric", metric, "op", op,
+		    "threshold", t, "value",
+		    isnan(v) ? json_null() : json_real(v));
+		/* pass: true, false, or null when skipped as undefined. */
+		if (isnan(v) && undef != NULL && strcmp(undef, "skip") == 0)
+			json_object_set_new(res, "pass", json_null());
+		else {
+			json_object_set_new(res, "pass", json_boolean(pass));
+			failed += !pass;
+		}
 		lp_run_audit(run, "gate", json_deep_copy(res));
 		json_array_append_new(out, res);
 	}
@@ -1165,13 +1228,17 @@ table(FILE *f, json_t *m, json_t *gs)
 	json_array_foreach (gs, i, p) {
 		json_t *val = json_object_get(p, "value");
 
-		fprintf(f, "gate %-24s %-4s %s %g (value %s%.4g)\n",
+		fprintf(f, "gate %-24s %-4s %s %g (value ",
 		    json_string_value(json_object_get(p, "metric")),
-		    json_is_true(json_object_get(p, "pass")) ? "pass" : "FAIL",
+		    json_is_null(json_object_get(p, "pass"))	   ? "skip"
+			: json_is_true(json_object_get(p, "pass")) ? "pass"
+								   : "FAIL",
 		    json_string_value(json_object_get(p, "op")),
-		    json_number_value(json_object_get(p, "threshold")),
-		    json_is_number(val) ? "" : "undefined ",
-		    json_is_number(val) ? json_number_value(val) : 0.0);
+		    json_number_value(json_object_get(p, "threshold")));
+		if (json_is_number(val))
+			fprintf(f, "%.4g)\n", json_number_value(val));
+		else
+			fprintf(f, "undefined)\n");
 	}
 }
 
@@ -1200,7 +1267,8 @@ markdown(FILE *f, json_t *m, json_t *gs)
 
 			fprintf(f, "| %s | %s | %s %g | ",
 			    json_string_value(json_object_get(p, "metric")),
-			    json_is_true(json_object_get(p, "pass"))
+			    json_is_null(json_object_get(p, "pass")) ? "skip"
+				: json_is_true(json_object_get(p, "pass"))
 				? "pass"
 				: "**FAIL**",
 			    json_string_value(json_object_get(p, "op")),
@@ -1213,18 +1281,604 @@ markdown(FILE *f, json_t *m, json_t *gs)
 	}
 }
 
+/* ---- The HTML report: one file, inline CSS and SVG, nothing fetched. */
+
+static const char html_style[] =
+    "body{font-family:sans-serif;max-width:60em;margin:2em auto;"
+    "padding:0 1em;color:#222}"
+    "table{border-collapse:collapse;margin:0.5em 0 1.5em}"
+    "td,th{border-bottom:1px solid #ddd;padding:0.2em 0.8em;"
+    "text-align:left}td.n{text-align:right;font-variant-numeric:"
+    "tabular-nums}.pass{color:#1a7f37}.fail{color:#cf222e;"
+    "font-weight:bold}.skip{color:#777}svg{display:block;margin:0.5em 0 "
+    "1.5em}p.note{color:#555}";
+
+/* A figure as HTML text (escaped). */
+static void
+html_figure(FILE *f, json_t *v)
+{
+	struct lp_buf b = LP_BUF_INIT;
+
+	if (json_is_number(v))
+		fprintf(f, "%.4f", json_number_value(v));
+	else {
+		lp_html_escape(
+		    &b, json_is_string(v) ? json_string_value(v) : "undefined");
+		fputs(b.p, f);
+	}
+	lp_buf_release(&b);
+}
+
+static void
+html_text(FILE *f, const char *s)
+{
+	struct lp_buf b = LP_BUF_INIT;
+
+	lp_html_escape(&b, s);
+	fputs(b.p, f);
+	lp_buf_release(&b);
+}
+
+static void
+html_row(FILE *f, const char *label, json_t *v)
+{
+	fputs("<tr><td>", f);
+	html_text(f, label);
+	fputs("</td><td class=\"n\">", f);
+	html_figure(f, v);
+	fputs("</td></tr>\n", f);
+}
+
+struct named {
+	const char *name;
+	double v;
+};
+
+/* Numbers by value before other names, those by name. */
+static int
+cmp_named(const void *x, const void *y)
+{
+	const char *a = ((const struct named *)x)->name,
+		   *b = ((const struct named *)y)->name;
+	char *ea, *eb;
+	double da = strtod(a, &ea), db = strtod(b, &eb);
+	int na = *a != '\0' && *ea == '\0', nb = *b != '\0' && *eb == '\0';
+
+	if (na && nb)
+		return (da > db) - (da < db);
+	return na != nb ? nb - na : strcmp(a, b);
+}
+
+/*
+ * The members of an object (their member, or themselves) as parallel
+ * arrays of names and numbers; sorted, or in the object's order.
+ */
+static size_t
+series(json_t *obj, const char *member, int sorted, const char ***names,
+    double **v)
+{
+	size_t cap = json_object_size(obj) + 1, n = 0, i;
+	struct named *e = lp_xmalloc(sizeof(*e) * cap);
+	const char *key;
+	json_t *x;
+
+	json_object_foreach (obj, key, x) {
+		json_t *y = member ? at_path(x, member) : x;
+
+		e[n].name = key;
+		e[n++].v = json_is_number(y) ? json_number_value(y) : NAN;
+	}
+	if (sorted)
+		qsort(e, n, sizeof(*e), cmp_named);
+	*names = lp_xmalloc(sizeof(**names) * cap);
+	*v = lp_xmalloc(sizeof(**v) * cap);
+	for (i = 0; i < n; i++) {
+		(*names)[i] = e[i].name;
+		(*v)[i] = e[i].v;
+	}
+	free(e);
+	return n;
+}
+
+static void
+chart_of(FILE *f, json_t *obj, const char *member, int sorted,
+    const char *title, double vmax, const char *unit, const char *back_member)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	const char **names, **unused;
+	double *v, *back = NULL;
+	size_t n = series(obj, member, sorted, &names, &v);
+
+	if (back_member != NULL) {
+		series(obj, back_member, sorted, &unused, &back);
+		free(unused);
+	}
+	if (n > 0) {
+		lp_chart_bars(&b, title, names, v, back, n, vmax, unit);
+		fputs(b.p, f);
+	}
+	lp_buf_release(&b);
+	free(names);
+	free(v);
+	free(back);
+}
+
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Kappa of every annotator pair as a symmetric heat map, names sorted. */
+static void
+kappa_heat(FILE *f, json_t *ag)
+{
+	json_t *who = json_object_get(ag, "annotators"), *p;
+	size_t n = json_array_size(who), i, r, c;
+	const char **names;
+	struct lp_buf b = LP_BUF_INIT;
+	double *kv;
+
+	if (n < 2 || json_array_size(json_object_get(ag, "pairs")) == 0)
+		return;
+	names = lp_xmalloc(sizeof(*names) * n);
+	kv = lp_xmalloc(sizeof(*kv) * n * n);
+	for (i = 0; i < n; i++)
+		names[i] = json_string_value(json_array_get(who, i));
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n * n; i++)
+		kv[i] = i % (n + 1) == 0 ? 1.0 : NAN;
+	json_array_foreach (json_object_get(ag, "pairs"), i, p) {
+		json_t *x = json_object_get(p, "kappa");
+		const char *a = json_string_value(json_object_get(p, "a")),
+			   *bn = json_string_value(json_object_get(p, "b"));
+
+		for (r = 0; r < n && strcmp(names[r], a) != 0; r++)
+			;
+		for (c = 0; c < n && strcmp(names[c], bn) != 0; c++)
+			;
+		if (r < n && c < n && json_is_number(x))
+			kv[r * n + c] = kv[c * n + r] = json_number_value(x);
+	}
+	lp_chart_heat(
+	    &b, "Cohen's kappa per annotator pair", names, names, kv, n, n);
+	fputs(b.p, f);
+	lp_buf_release(&b);
+	free(names);
+	free(kv);
+}
+
+/* Agreement and gold accuracy, and records, per day or week. */
+static void
+trends(FILE *f, json_t *m)
+{
+	json_t *over = json_object_get(m, "over"), *per, *g;
+	const char *unit, *key;
+	static const char *const names[] = {"agreement", "gold accuracy"},
+				 *counted[] = {"records", "labelled"};
+
+	json_object_foreach (over, unit, per) {
+		size_t n = 0, i = 0;
+		const char **xs;
+		double *y, *cnt;
+		struct lp_buf b = LP_BUF_INIT;
+		char title[64];
+
+		/* "(no time)" is no point in time. */
+		json_object_foreach (per, key, g)
+			n += key[0] != '(';
+		xs = lp_xmalloc(sizeof(*xs) * (n + 1));
+		y = lp_xmalloc(sizeof(*y) * 2 * (n + 1));
+		cnt = lp_xmalloc(sizeof(*cnt) * 2 * (n + 1));
+		/* Keys are dates or ISO weeks, sorted: time's order. */
+		json_object_foreach (per, key, g) {
+			json_t *a = at_path(g, "agreement.percent"),
+			       *gd = at_path(g, "gold.accuracy");
+
+			if (key[0] == '(')
+				continue;
+			xs[i] = key;
+			y[i] = json_is_number(a) ? json_number_value(a) : NAN;
+			y[n + i] =
+			    json_is_number(gd) ? json_number_value(gd) : NAN;
+			cnt[i] = (double)json_integer_value(
+			    json_object_get(g, "records"));
+			cnt[n + i++] = (double)json_integer_value(
+			    json_object_get(g, "labelled"));
+		}
+		if (n > 0) {
+			snprintf(title, sizeof(title),
+			    "Agreement and gold accuracy per %s", unit);
+			lp_chart_lines(&b, title, xs, n, names, y, 2);
+			snprintf(title, sizeof(title),
+			    "Throughput: records per %s", unit);
+			lp_chart_lines(&b, title, xs, n, counted, cnt, 2);
+			fputs(b.p, f);
+		} else
+			fputs(
+			    "<p class=\"note\">No record has a time.</p>\n", f);
+		lp_buf_release(&b);
+		free(xs);
+		free(y);
+		free(cnt);
+	}
+	if (over == NULL)
+		fputs("<p class=\"note\">Trends over time: run with --over day "
+		      "or --over week.</p>\n",
+		    f);
+}
+
+static void
+gates_html(FILE *f, json_t *gs)
+{
+	json_t *p;
+	size_t i;
+
+	if (json_array_size(gs) == 0)
+		return;
+	fputs("<h2>Quality gates</h2>\n<table><tr><th>metric</th><th>result"
+	      "</th><th>rule</th><th>value</th></tr>\n",
+	    f);
+	json_array_foreach (gs, i, p) {
+		json_t *pass = json_object_get(p, "pass");
+
+		fputs("<tr><td>", f);
+		html_text(f, json_string_value(json_object_get(p, "metric")));
+		fprintf(f, "</td><td class=\"%s\">%s</td><td>",
+		    json_is_null(pass)	     ? "skip"
+			: json_is_true(pass) ? "pass"
+					     : "fail",
+		    json_is_null(pass)	     ? "skipped"
+			: json_is_true(pass) ? "pass"
+					     : "FAIL");
+		html_text(f, json_string_value(json_object_get(p, "op")));
+		fprintf(f, " %g</td><td class=\"n\">",
+		    json_number_value(json_object_get(p, "threshold")));
+		html_figure(f, json_object_get(p, "value"));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+static void
+html(FILE *f, json_t *m, json_t *gs)
+{
+	json_t *bal = json_object_get(m, "balance"), *v;
+	const char *key;
+	long long nrec =
+	    (long long)json_integer_value(json_object_get(m, "records"));
+
+	fprintf(f,
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width\">"
+	    "<title>Dataset quality: %lld records</title><style>%s</style>"
+	    "</head>\n<body>\n<h1>Dataset quality</h1>\n<p>%lld records, %lld "
+	    "labelled.</p>\n",
+	    nrec, html_style, nrec,
+	    (long long)json_integer_value(json_object_get(m, "labelled")));
+	gates_html(f, gs);
+	fputs("<h2>Completeness</h2>\n<table><tr><th>field</th><th>share"
+	      "</th></tr>\n",
+	    f);
+	json_object_foreach (json_object_get(m, "completeness"), key, v)
+		html_row(f, key, v);
+	fputs("</table>\n<h2>Agreement</h2>\n<table><tr><th>measure</th>"
+	      "<th>value</th></tr>\n",
+	    f);
+	agreement_rows(f, m, html_row);
+	fputs("</table>\n", f);
+	kappa_heat(f, json_object_get(m, "agreement"));
+	fputs("<h2>Class balance</h2>\n", f);
+	chart_of(f, json_object_get(bal, "rating.score"), NULL, 1,
+	    "Rating histogram (rating.score)", 0, "", NULL);
+	json_object_foreach (bal, key, v) {
+		char title[160];
+
+		if (strcmp(key, "rating.score") == 0)
+			continue;
+		snprintf(title, sizeof(title), "Class balance: %s", key);
+		chart_of(f, v, NULL, 1, title, 0, "", NULL);
+	}
+	if (json_object_size(bal) == 0)
+		fputs("<p class=\"note\">No labels, ratings or --field values."
+		      "</p>\n",
+		    f);
+	fputs("<h2>Gold accuracy and throughput</h2>\n", f);
+	chart_of(f, at_path(m, "gold.by_annotator"), NULL, 1,
+	    "Gold accuracy per annotator", 1.0, "", NULL);
+	chart_of(f, json_object_get(m, "throughput"), "per_hour", 1,
+	    "Throughput per annotator (labels per hour)", 0, "", NULL);
+	fputs("<h2>Latency per stage</h2>\n", f);
+	/* Stages in the order records pass them. */
+	chart_of(f, json_object_get(m, "latency_ms"), "p50", 0,
+	    "Latency per stage, p50 (dark) and p95 (light)", 0, " ms", "p95");
+	fputs("<h2>Over time</h2>\n", f);
+	trends(f, m);
+	fputs("</body></html>\n", f);
+}
+
+/* ---- Alerts: a Slack-compatible JSON body to a webhook. */
+
+static void
+alert(const char *url, json_t *gs, int failed)
+{
+	struct lp_buf text = LP_BUF_INIT, body = LP_BUF_INIT;
+	json_t *msg, *p;
+	char err[512];
+	size_t i;
+	long st;
+
+	lp_buf_addf(&text, "lp-kpi: %d of %zu quality gate%s failed", failed,
+	    json_array_size(gs), json_array_size(gs) == 1 ? "" : "s");
+	if (lp_opts.dataset_version != NULL)
+		lp_buf_addf(&text, " for dataset %s", lp_opts.dataset_version);
+	json_array_foreach (gs, i, p) {
+		json_t *val = json_object_get(p, "value");
+
+		if (!json_is_false(json_object_get(p, "pass")))
+			continue;
+		lp_buf_addf(&text, "\n• %s %s %g: ",
+		    json_string_value(json_object_get(p, "metric")),
+		    json_string_value(json_object_get(p, "op")),
+		    json_number_value(json_object_get(p, "threshold")));
+		if (json_is_number(val))
+			lp_buf_addf(&text, "%.4g", json_number_value(val));
+		else
+			lp_buf_adds(&text, "undefined");
+	}
+	msg = json_pack("{s:s,s:O}", "text", text.p, "gates", gs);
+	lp_json_dump(msg, &body);
+	st = lp_http_post_json(url, body.p, 10000, err, sizeof(err));
+	if (st < 200 || st > 299) {
+		if (st > 0)
+			snprintf(
+			    err, sizeof(err), "%s: HTTP status %ld", url, st);
+		lp_warnx("alert not delivered: %s", err);
+	} else if (lp_verbosity > 0)
+		lp_warnx("alert posted to %s", url);
+	json_decref(msg);
+	lp_buf_release(&text);
+	lp_buf_release(&body);
+}
+
+/* ---- OpenLineage: a START and a COMPLETE (or FAIL) per audited run. */
+
+#define OL_PRODUCER "urn:labelpipe:lp-kpi:" LP_VERSION
+#define OL_SCHEMA                                                              \
+	"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
+
+/*
+ * A UUID (version 8, name-based) for a run: from its id and the sequence
+ * number of its start in the log (ids repeat under SOURCE_DATE_EPOCH), so
+ * the same run gets the same UUID in every export.
+ */
+static void
+run_uuid(const char *run_id, long long seq, char out[37])
+{
+	struct lp_sha256 c;
+	unsigned char d[32];
+	char num[32];
+	int i, o = 0;
+
+	snprintf(num, sizeof(num), ":%lld", seq);
+	lp_sha256_init(&c);
+	lp_sha256_update(&c, "labelpipe:", 10);
+	lp_sha256_update(&c, run_id, strlen(run_id));
+	lp_sha256_update(&c, num, strlen(num));
+	lp_sha256_final(&c, d);
+	d[6] = (unsigned char)((d[6] & 0x0f) | 0x80);
+	d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		snprintf(out + o, 3, "%02x", d[i]);
+		o += 2;
+	}
+	out[36] = '\0';
+}
+
+/* Files as OpenLineage datasets; stdin and stdout ("-") are not. */
+static json_t *
+ol_datasets(json_t *names, const char *host, const char *facet,
+    const char *schema, json_t *rows)
+{
+	json_t *out = json_array(), *x;
+	char ns[300];
+	size_t i, n = 0;
+
+	snprintf(ns, sizeof(ns), "file://%s", host);
+	json_array_foreach (names, i, x)
+		n +=
+		    json_is_string(x) && strcmp(json_string_value(x), "-") != 0;
+	json_array_foreach (names, i, x) {
+		json_t *d;
+
+		if (!json_is_string(x) ||
+		    strcmp(json_string_value(x), "-") == 0)
+			continue;
+		d = json_pack("{s:s,s:O}", "namespace", ns, "name", x);
+		/* Counts are per run: they belong to a dataset when only one.
+		 */
+		if (rows != NULL && n == 1)
+			json_object_set_new(d,
+			    facet[0] == 'i' ? "inputFacets" : "outputFacets",
+			    json_pack("{s:{s:s,s:s,s:O}}", facet, "_producer",
+				OL_PRODUCER, "_schemaURL", schema, "rowCount",
+				rows));
+		json_array_append_new(out, d);
+	}
+	return out;
+}
+
+static json_t *
+ol_event(const char *type, json_t *start, json_t *end)
+{
+	static const char *const carried[] = {"tool", "run_id", "version",
+	    "argv", "config", "host", "pipeline_version", "dataset_version",
+	    "task_id"};
+	json_t *ev = end ? end : start, *facet, *out, *outs;
+	const char *host = json_string_value(json_object_get(start, "host"));
+	char uuid[37];
+	size_t i;
+
+	run_uuid(json_string_value(json_object_get(start, "run_id")),
+	    (long long)json_integer_value(json_object_get(start, "seq")), uuid);
+	facet = json_pack("{s:s,s:s}", "_producer", OL_PRODUCER, "_schemaURL",
+	    "urn:labelpipe:facet:run:1");
+	for (i = 0; i < sizeof(carried) / sizeof(*carried); i++)
+		if (json_object_get(start, carried[i]) != NULL)
+			json_object_set(facet, carried[i],
+			    json_object_get(start, carried[i]));
+	if (end != NULL) {
+		static const char *const counted[] = {"in", "out", "dropped",
+		    "skipped", "quarantined", "status", "wall_ms"};
+
+		for (i = 0; i < sizeof(counted) / sizeof(*counted); i++)
+			if (json_object_get(end, counted[i]) != NULL)
+				json_object_set(facet, counted[i],
+				    json_object_get(end, counted[i]));
+	}
+	outs = json_array();
+	if (json_object_get(start, "output") != NULL)
+		json_array_append(outs, json_object_get(start, "output"));
+	out = json_pack("{s:s,s:O,s:s,s:s,s:{s:s,s:{s:o}},s:{s:s,s:O},s:o,s:o}",
+	    "eventType", type, "eventTime", json_object_get(ev, "at"),
+	    "producer", OL_PRODUCER, "schemaURL", OL_SCHEMA, "run", "runId",
+	    uuid, "facets", "labelpipe", facet, "job", "namespace", "labelpipe",
+	    "name", json_object_get(start, "tool"), "inputs",
+	    ol_datasets(json_object_get(start, "inputs"), host ? host : "",
+		"inputStatistics",
+		"https://openlineage.io/spec/facets/1-0-0/"
+		"InputStatisticsInputDatasetFacet.json"
+		"#/$defs/InputStatisticsInputDatasetFacet",
+		end ? json_object_get(end, "in") : NULL),
+	    "outputs",
+	    ol_datasets(outs, host ? host : "", "outputStatistics",
+		"https://openlineage.io/spec/facets/1-0-2/"
+		"OutputStatisticsOutputDatasetFacet.json"
+		"#/$defs/OutputStatisticsOutputDatasetFacet",
+		end ? json_object_get(end, "out") : NULL));
+	json_decref(outs);
+	if (strcmp(type, "FAIL") == 0) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "exit status %lld",
+		    (long long)json_integer_value(
+			json_object_get(end, "status")));
+		json_object_set_new(
+		    json_object_get(json_object_get(out, "run"), "facets"),
+		    "errorMessage",
+		    json_pack("{s:s,s:s,s:s,s:s}", "_producer", OL_PRODUCER,
+			"_schemaURL",
+			"https://openlineage.io/spec/facets/1-0-1/"
+			"ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet",
+			"message", msg, "programmingLanguage", "C"));
+	}
+	return out;
+}
+
+/* The next audit event of r, or NULL at the end; exits on a bad line. */
+static json_t *
+next_event(struct lp_reader *r, const char *path)
+{
+	const char *line;
+	size_t len;
+	json_t *e;
+	int rc = lp_reader_next(r, &line, &len);
+
+	if (rc == LP_EOF)
+		return NULL;
+	if (rc != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", r->err);
+	e = json_loadb(line, len, 0, NULL);
+	if (!json_is_string(json_object_get(e, "event")) ||
+	    !json_is_string(json_object_get(e, "run_id")))
+		lp_errx(LP_EXIT_DATAERR, "%s:%lu: not an audit event", path,
+		    lp_reader_lineno(r));
+	return e;
+}
+
+/*
+ * Every run of the audit log as OpenLineage events, to w; returns the
+ * number of runs.  A run with no end (one that died) gets its START only.
+ * This run is left out: its start is the last one with its id, found by
+ * a first pass.
+ */
+static long
+openlineage(struct lp_run *run, struct lp_writer *w)
+{
+	struct lp_reader r;
+	char *path = lp_xstrdup(lp_opts.audit);
+	json_t *open_runs = json_object(), *e;
+	struct lp_buf b = LP_BUF_INIT;
+	long long own = -1;
+	long nruns = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (lp_reader_open(&r, &path, 1, lp_opts.max_line) != LP_OK)
+			lp_errx(LP_EXIT_IOERR, "%s", r.err);
+		while ((e = next_event(&r, path)) != NULL) {
+			const char *kind = json_string_value(
+				       json_object_get(e, "event")),
+				   *id = json_string_value(
+				       json_object_get(e, "run_id"));
+			long long seq =
+			    json_integer_value(json_object_get(e, "seq"));
+			json_t *ev = NULL;
+
+			if (pass == 0) {
+				if (strcmp(kind, "run_start") == 0 &&
+				    strcmp(id, run->lineage.run_id) == 0)
+					own = seq;
+			} else if (strcmp(kind, "run_start") == 0 &&
+			    seq != own) {
+				ev = ol_event("START", e, NULL);
+				json_object_set(open_runs, id, e);
+				nruns++;
+			} else if (strcmp(kind, "run_end") == 0 &&
+			    json_object_get(open_runs, id) != NULL) {
+				json_int_t st = json_integer_value(
+				    json_object_get(e, "status"));
+
+				/* 1 is "done, some items failed": complete. */
+				ev = ol_event(
+				    st == 0 || st == 1 ? "COMPLETE" : "FAIL",
+				    json_object_get(open_runs, id), e);
+				json_object_del(open_runs, id);
+			}
+			if (ev != NULL) {
+				lp_buf_reset(&b);
+				lp_json_dump(ev, &b);
+				lp_buf_addc(&b, '\n');
+				if (lp_writer_write(w, b.p, b.len) != LP_OK)
+					lp_errx(LP_EXIT_IOERR, "%s", w->err);
+				json_decref(ev);
+			}
+			json_decref(e);
+		}
+		lp_reader_close(&r);
+	}
+	lp_buf_release(&b);
+	json_decref(open_runs);
+	free(path);
+	return nruns;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *gates_path = NULL, *verify = NULL, *report,
-		   *baseline = NULL;
+		   *baseline = NULL, *html_path = NULL, *alert_url = NULL,
+		   *ol_path = NULL;
+	struct lp_writer html_w, ol_w;
 	char **run_stats = NULL;
 	int nrun_stats = 0, as_md = 0;
 	FILE *out = stdout;
 	struct lp_record *rec;
 	struct lp_run run;
 	json_t *m, *gs, *keys;
-	int ch, as_json = 0, nboot = 1000, failed = 0, status, i;
+	int ch, as_json = 0, nboot = 1000, failed = 0, status, i, no_gates = 0;
 	unsigned long long seed = 1;
 
 	lp_cli_init(argc, argv, &tool);
@@ -1259,8 +1913,25 @@ main(int argc, char **argv)
 			groupings[ngroupings++].name = ok[j];
 			break;
 		}
+		case OPT_ALERT_URL:
+			if (strncmp(optarg, "http://", 7) != 0 &&
+			    strncmp(optarg, "https://", 8) != 0)
+				lp_cli_usage("--alert-url wants an http:// or "
+					     "https:// URL, not '%s'",
+				    optarg);
+			alert_url = optarg;
+			break;
 		case OPT_BASELINE:
 			baseline = optarg;
+			break;
+		case OPT_HTML:
+			html_path = optarg;
+			break;
+		case OPT_NO_GATES:
+			no_gates = 1;
+			break;
+		case OPT_OPENLINEAGE:
+			ol_path = optarg;
 			break;
 		case OPT_MARKDOWN:
 			as_md = 1;
@@ -1300,6 +1971,11 @@ main(int argc, char **argv)
 	argv += optind;
 	if (as_json && as_md)
 		lp_cli_usage("--json and --markdown: choose one");
+	if (no_gates && (gates_path != NULL || alert_url != NULL))
+		lp_cli_usage("--no-gates with --gates or --alert-url: choose");
+	if (ol_path != NULL && lp_opts.audit == NULL)
+		lp_cli_usage("--openlineage reads the audit log: give --audit "
+			     "FILE or set LP_AUDIT_LOG");
 	if (verify != NULL) {
 		unsigned long line = 0;
 		char err[256];
@@ -1319,13 +1995,19 @@ main(int argc, char **argv)
 		}
 		if (lp_verbosity >= 0)
 			lp_warnx("%s: the hash chain holds", verify);
-		if (argc == 0 && isatty(0))
+		/* Only the check, unless there are records to measure ("-"). */
+		if (argc == 0)
 			return LP_EXIT_OK;
 	}
 	k.balance = json_object();
 	gs = json_array();
 	report = lp_opts.output;
 	lp_run_open(&run, argc, argv, "kpi");
+	/* Opened now, so a bad name fails before the work, not after. */
+	if (html_path != NULL)
+		lp_run_side_open(&run, &html_w, html_path);
+	if (ol_path != NULL)
+		lp_run_side_open(&run, &ol_w, ol_path);
 	keys = json_array();
 	while (lp_run_next(&run, &rec) == LP_OK) {
 		record(rec);
@@ -1348,6 +2030,8 @@ main(int argc, char **argv)
 		json_t *per = json_object();
 		size_t j;
 
+		/* The index from key to group is done with: sort the groups. */
+		qsort(gr->g, gr->n, sizeof(*gr->g), cmp_group);
 		for (j = 0; j < gr->n; j++) {
 			struct kstate whole = k;
 
@@ -1376,9 +2060,11 @@ main(int argc, char **argv)
 		json_object_set_new(m, "drift", drift(m, b));
 		json_decref(b);
 	}
-	if (gates_path != NULL) {
+	if (!no_gates) {
 		failed = gates(gates_path, m, gs, &run);
 		json_object_set_new(m, "gates", json_incref(gs));
+		if (failed && alert_url != NULL)
+			alert(alert_url, gs, failed);
 	}
 	if (report != NULL && (out = fopen(report, "w")) == NULL)
 		lp_err(LP_EXIT_IOERR, "cannot create '%s'", report);
@@ -1394,6 +2080,20 @@ main(int argc, char **argv)
 		table(out, m, gs);
 	if (fflush(out) != 0 || (out != stdout && fclose(out) != 0))
 		lp_err(LP_EXIT_IOERR, "%s", report ? report : "<stdout>");
+	if (html_path != NULL) {
+		char *page = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&page, &len);
+
+		html(mf, m, gs);
+		fclose(mf);
+		if (lp_writer_write(&html_w, page, len) != LP_OK)
+			lp_errx(LP_EXIT_IOERR, "%s", html_w.err);
+		free(page);
+	}
+	if (ol_path != NULL)
+		lp_run_count(
+		    &run, "openlineage_runs", openlineage(&run, &ol_w));
 	lp_run_count(&run, "gates_failed", failed);
 	status = lp_run_close(&run, failed ? LP_EXIT_FAIL : LP_EXIT_OK);
 	json_decref(m);

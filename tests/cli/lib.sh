@@ -56,7 +56,34 @@ expect() {
 	if "$@"; then pass; else fail "$desc"; fi
 }
 
+# standin_start [OPTIONS]: start the stand-in API server (tests/standin)
+# on a free port of 127.0.0.1; sets STANDIN_PORT and STANDIN_URL.  The
+# server stops with the test (standin_stop, or when the shell exits).
+STANDIN_PID=
+standin_start() {
+	rm -f standin.port
+	"$LP_BINDIR/standin" --port-file standin.port "$@" &
+	STANDIN_PID=$!
+	trap standin_stop EXIT
+	i=0
+	while [ ! -s standin.port ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	STANDIN_PORT=$(cat standin.port)
+	STANDIN_URL=http://127.0.0.1:$STANDIN_PORT
+}
+
+standin_stop() {
+	if [ -n "$STANDIN_PID" ]; then
+		kill "$STANDIN_PID" 2> /dev/null
+		wait "$STANDIN_PID" 2> /dev/null
+		STANDIN_PID=
+	fi
+}
+
 finish() {
+	standin_stop
 	printf '%d passed, %d failed\n' "$npass" "$nfail"
 	if [ "$nfail" -ne 0 ]; then
 		printf 'kept %s\n' "$T"

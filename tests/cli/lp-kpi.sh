@@ -4,7 +4,7 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-kpi
 MAN=$(dirname "$0")/../../man/lp-kpi.1
 
-USAGE="usage: lp-kpi [-qv] [--json | --markdown] [--gates file] [--baseline file]\n       [--run-stats file] [--by key] [--over day|week] [--field path]\n       [--bootstrap n] [--seed s] [--verify-audit file] [file ...]\nTry 'lp-kpi --help' for more information.\n"
+USAGE="usage: lp-kpi [-qv] [--json | --markdown] [--html file]\n       [--gates file | --no-gates] [--alert-url url] [--baseline file]\n       [--run-stats file] [--by key] [--over day|week] [--field path]\n       [--bootstrap n] [--seed s] [--verify-audit file]\n       [--openlineage file] [file ...]\nTry 'lp-kpi --help' for more information.\n"
 
 # Wikipedia's Cohen's kappa table as labels: 20 yes-yes, 5 yes-no, 10
 # no-yes, 15 no-no; kappa 0.4, agreement 0.7.  Every fifth item is gold
@@ -18,7 +18,7 @@ awk 'BEGIN {
 		printf "{\"id\":\"i%d\",\"title\":\"t\",\"labels\":[{\"annotator_id\":\"bob\",\"label\":\"%s\",\"time_to_label_ms\":7200}]}\n", i, b > "bob.jsonl"
 	}
 }'
-"$TOOL" -q --json --bootstrap 0 alice.jsonl bob.jsonl > k.json; st=$?
+"$TOOL" -q --json --bootstrap 0 --no-gates alice.jsonl bob.jsonl > k.json; st=$?
 expect 'kappa of the textbook table: 0.4, agreement 0.7' sh -c "[ $st = 0 ] && grep -q '\"percent\":0.7,' k.json && grep -q '\"a\":\"alice\",\"b\":\"bob\",\"items\":50,\"kappa\":0.4,' k.json"
 expect 'PABAK and the confusion matrix' sh -c "grep -q '\"pabak\":0.4,.*\"confusion\":\[\[15,10\],\[5,20\]\]' k.json"
 expect 'classes in order' grep -q '"classes":\["\\"no\\"","\\"yes\\""\]' k.json
@@ -107,6 +107,71 @@ check 2 '--by annotator --by task_id' '' '' "lp-kpi: one --by and one --over at 
 # Bad input: file and line.
 printf '{"id":"a"}\n[1]\n' > badin.jsonl
 check 65 '-q badin.jsonl' '' '' 'lp-kpi: badin.jsonl:2: expected JSON object, got array\n'
+
+# Default gates: the built-in guidelines/gates.json, checked unless
+# --no-gates; the reject-rate gate skipped without --run-stats.
+"$TOOL" -q --bootstrap 0 alice.jsonl bob.jsonl > dg.txt; st=$?
+expect 'default gates: checked, exit 1' sh -c "[ $st = 1 ] && grep -q '^gate rejects.rate  *skip < 0.01 (value undefined)' dg.txt && grep -q '^gate agreement.percent  *FAIL > 0.85 (value 0.7)' dg.txt && grep -q '^gate gold.accuracy  *FAIL > 0.9 (value 0.55)' dg.txt"
+"$TOOL" -q --bootstrap 0 --run-stats clean.stats --run-stats rate.stats alice.jsonl bob.jsonl > dg.txt
+expect 'default gates: the reject rate with --run-stats' grep -q '^gate rejects.rate  *pass < 0.01 (value 0.005025)' dg.txt
+"$TOOL" -q --bootstrap 0 --no-gates alice.jsonl bob.jsonl > ng.txt; st=$?
+expect '--no-gates: none, exit 0' sh -c "[ $st = 0 ] && ! grep -q '^gate' ng.txt"
+"$TOOL" -q --json --bootstrap 0 alice.jsonl bob.jsonl > dg.json
+expect 'a skipped gate is pass null in JSON' grep -q '"gates":\[{"metric":"rejects.rate","op":"<","threshold":0.01,"value":null,"pass":null}' dg.json
+check 2 '--no-gates --gates pass.json' '' '' "lp-kpi: --no-gates with --gates or --alert-url: choose\n$USAGE"
+printf '[{"metric":"gold.accuracy","op":">","value":0.9,"undefined":"maybe"}]\n' > und.json
+check 65 '-q --gates und.json alice.jsonl' '' '' "lp-kpi: und.json: gate 1: undefined is fail or skip, not 'maybe'\n"
+printf '[{"metric":"gold.accuracy","op":">","value":0.9,"undefined":"skip"}]\n' > skip.json
+check 0 '-q --gates skip.json' '' 'records 0, labelled 0\ncompleteness\n  id                           undefined\n  title                        undefined\n  url                          undefined\n  price                        undefined\n  condition                    undefined\n  translation.text             undefined\n  rating.score                 undefined\nagreement (0 annotators, 0 items)\n  agreement                    fewer than two annotators\n  judge kappa vs humans        undefined\n  gold accuracy                undefined\ngate gold.accuracy            skip > 0.9 (value undefined)\n' ''
+
+# Alerts: a Slack-compatible body to a webhook, only when a gate fails.
+standin_start --log hook.log
+"$TOOL" -q --bootstrap 0 --alert-url "$STANDIN_URL/hooks/kpi" --gates fail.json alice.jsonl bob.jsonl > /dev/null 2> al.txt; st=$?
+expect 'an alert on a failed gate: exit 1, one POST' sh -c "[ $st = 1 ] && [ ! -s al.txt ] && [ \$(grep -c '\"path\":\"/hooks/kpi\"' hook.log) = 1 ]"
+expect 'the alert names the failed gates in its text' grep -q '"body":{"text":"lp-kpi: 1 of 2 quality gates failed\\n• agreement.percent > 0.85: 0.7","gates":\[' hook.log
+"$TOOL" -q --bootstrap 0 --alert-url "$STANDIN_URL/hooks/kpi" --gates pass.json alice.jsonl bob.jsonl > /dev/null; st=$?
+expect 'no alert when the gates hold' sh -c "[ $st = 0 ] && [ \$(grep -c '/hooks/kpi' hook.log) = 1 ]"
+standin_stop
+standin_start --status 503
+"$TOOL" -q --bootstrap 0 --alert-url "$STANDIN_URL/v1/chat/completions" --gates fail.json alice.jsonl bob.jsonl > /dev/null 2> al.txt; st=$?
+expect 'an alert refused: a warning with the status, still exit 1' sh -c "[ $st = 1 ] && grep -q '^lp-kpi: alert not delivered: http://127.0.0.1:[0-9]*/v1/chat/completions: HTTP status 503' al.txt"
+standin_stop
+"$TOOL" -q --bootstrap 0 --alert-url "http://127.0.0.1:$STANDIN_PORT/gone" --gates fail.json alice.jsonl bob.jsonl > /dev/null 2> al.txt; st=$?
+expect 'an alert with nobody listening: a warning, still exit 1' sh -c "[ $st = 1 ] && grep -q '^lp-kpi: alert not delivered: http://127.0.0.1:[0-9]*/gone: ' al.txt"
+check 2 '--alert-url ftp://x' '' '' "lp-kpi: --alert-url wants an http:// or https:// URL, not 'ftp://x'\n$USAGE"
+
+# OpenLineage: START and COMPLETE or FAIL per run of the audit log.
+rm -f ol-audit.log
+"$TOOL" -q --no-gates --audit ol-audit.log -o /dev/null alice.jsonl
+"$TOOL" -q --gates fail.json --audit ol-audit.log -o /dev/null alice.jsonl bob.jsonl
+"$TOOL" -q --no-gates --audit ol-audit.log --on-error fail badin.jsonl > /dev/null 2>&1
+"$TOOL" -q --no-gates --audit ol-audit.log --openlineage ol.jsonl alice.jsonl > /dev/null
+expect '--openlineage: two events for each earlier run, none for its own' sh -c "[ \$(wc -l < ol.jsonl) = 6 ] && [ \$(grep -c '\"eventType\":\"START\"' ol.jsonl) = 3 ] && [ \$(grep -c '\"eventType\":\"COMPLETE\"' ol.jsonl) = 2 ] && [ \$(grep -c '\"eventType\":\"FAIL\"' ol.jsonl) = 1 ]"
+expect '--openlineage: a RunEvent with a UUID, job, datasets and counts' grep -q '^{"eventType":"COMPLETE","eventTime":"[0-9T:.Z-]*","producer":"urn:labelpipe:lp-kpi:[0-9.]*","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"[0-9a-f]\{8\}-[0-9a-f]\{4\}-8[0-9a-f]\{3\}-[89ab][0-9a-f]\{3\}-[0-9a-f]\{12\}","facets":{"labelpipe":{.*"in":50,"out":0,.*"status":0,.*}}},"job":{"namespace":"labelpipe","name":"lp-kpi"},"inputs":\[{"namespace":"file://[^"]*","name":"/[^"]*/alice.jsonl","inputFacets":{"inputStatistics":{.*"rowCount":50}}}\]' ol.jsonl
+expect '--openlineage: a failed run says why' grep -q '"eventType":"FAIL".*"errorMessage":{[^}]*"message":"exit status 65"' ol.jsonl
+check 2 '--openlineage x.jsonl alice.jsonl' '' '' "lp-kpi: --openlineage reads the audit log: give --audit FILE or set LP_AUDIT_LOG\n$USAGE"
+
+# The HTML report: self-contained, every chart, escaped, and it renders.
+sed 's/"alice"/"al<i>ce \& co"/' alice.jsonl > alice-odd.jsonl
+"$TOOL" -q --bootstrap 0 --over day --html r.html --gates fail.json alice-odd.jsonl bob.jsonl > /dev/null
+expect '--html: a page with charts' sh -c "grep -q '^<!DOCTYPE html>' r.html && [ \$(grep -o '<svg' r.html | wc -l) -ge 7 ] && [ \$(grep -o '<svg' r.html | wc -l) = \$(grep -o '</svg>' r.html | wc -l) ]"
+for t in "Cohen's kappa per annotator pair" 'Rating histogram' 'Class balance: labels' 'Gold accuracy per annotator' 'Throughput per annotator' 'Latency per stage' 'Agreement and gold accuracy per day' 'Throughput: records per day'; do
+	expect "--html: chart '$t'" grep -q "<title>$t" r.html
+done
+expect '--html: nothing from the network, no scripts' sh -c "! grep -qi '<script\|<link\|@import\|url(\|src=' r.html && [ \$(grep -o 'https\?://[^\" ]*' r.html | sort -u) = http://www.w3.org/2000/svg ]"
+expect '--html: names escaped' sh -c "grep -q 'al&lt;i&gt;ce &amp; co' r.html && ! grep -q 'al<i>' r.html"
+expect '--html: the failed gates, marked' grep -q '<td class="fail">FAIL</td>' r.html
+expect '--html: no NaN' sh -c "! grep -qi 'nan' r.html"
+if command -v chromium > /dev/null 2>&1; then
+	# Parsed by a browser: the DOM has every chart, and it paints.
+	chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$PWD/r.html" 2> /dev/null > dom.html
+	expect 'chromium: every chart in the DOM' sh -c "[ \$(grep -o '<svg' dom.html | wc -l) = \$(grep -o '<svg' r.html | wc -l) ]"
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,2400 --screenshot="$PWD/shot.png" "file://$PWD/r.html" > /dev/null 2>&1
+	expect 'chromium: a screenshot with something on it' sh -c "[ -s shot.png ] && [ \$(wc -c < shot.png) -gt 40000 ]"
+else
+	echo 'skip: chromium is not installed; the HTML report was not rendered'
+fi
+check 74 '--html /nonexistent/r.html alice.jsonl' '' '' "lp-kpi: cannot create '/nonexistent/r.html': No such file or directory\n"
 
 help_man_agree "$MAN"
 finish

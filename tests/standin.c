@@ -1,0 +1,656 @@
+/*
+ * standin: a small OpenAI-compatible HTTP server for the tests.  Never part
+ * of the tools: it stands in for the LLM API (and for webhook receivers) so
+ * tests exercise real HTTP through libcurl on 127.0.0.1.
+ *
+ *   standin [--port-file F] [--log F] [--latency-ms N] [--slow-ms N]
+ *           [--fault KIND:P]... [--fault-limit N] [--status CODE]
+ *           [--rpm N] [--seed S]
+ *
+ * POST .../chat/completions answers deterministically: the last user
+ * message, if it is JSON {"items":[{"id","text"}]}, gets {"items":[{"id",
+ * "text"}]} back with each text put through a tiny glossary translator;
+ * items carrying "translation" are rated instead ({"id","score"}, 4 when
+ * the translation is the glossary's own, 2 otherwise), with logprobs for
+ * the score when the request asks.  Plain text is translated as text.
+ * GET /stats gives {"requests":N,"chat":N,"by_status":{...}}; any other
+ * POST is logged and answered 200 {}.
+ *
+ * Faults, each drawn with probability P per request (seeded): 429 (with
+ * retry-after-ms), 500, 503, slow (replies after --slow-ms), reset
+ * (connection reset, no reply), truncate (half the body), malformed (not
+ * JSON), schema (plain text where JSON was asked), drop (one batch item
+ * left out), empty (empty content).  --fault-limit stops faults after N.
+ * --status CODE answers every chat request with that error.  --rpm N
+ * enforces N requests per minute as a token bucket of two seconds' worth,
+ * answering 429 beyond it.
+ *
+ * One thread per connection; keep-alive; Expect: 100-continue honoured.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum fault {
+	F_429,
+	F_500,
+	F_503,
+	F_SLOW,
+	F_RESET,
+	F_TRUNC,
+	F_BAD,
+	F_SCHEMA,
+	F_DROP,
+	F_EMPTY,
+	NFAULT
+};
+static const char *const fault_names[NFAULT] = {"429", "500", "503", "slow",
+    "reset", "truncate", "malformed", "schema", "drop", "empty"};
+
+static double fault_p[NFAULT];
+static long fault_limit = -1, faults_done;
+static int latency_ms, slow_ms = 3000, force_status;
+static double rpm, bucket, bucket_at;
+static unsigned long long rng_state = 1;
+static long n_requests, n_chat, by_status[600];
+static FILE *log_file;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* splitmix64, under mu. */
+static double
+unit(void)
+{
+	unsigned long long z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (double)(z >> 11) / 9007199254740992.0;
+}
+
+/* The glossary translator: known words replaced, the rest kept. */
+static const char *const glossary[][2] = {{"apple", "苹果"}, {"phone", "手机"},
+    {"case", "保护壳"}, {"new", "全新"}, {"used", "二手"}, {"black", "黑色"},
+    {"white", "白色"}, {"red", "红色"}, {"blue", "蓝色"}, {"charger", "充电器"},
+    {"cable", "数据线"}, {"screen", "屏幕"}, {"protector", "保护膜"},
+    {"watch", "手表"}, {"laptop", "笔记本电脑"}, {"headphones", "耳机"},
+    {"wireless", "无线"}, {"boxed", "盒装"}, {"sealed", "未拆封"},
+    {"camera", "相机"}, {"lens", "镜头"}, {"bag", "包"}, {"shoes", "鞋"},
+    {"size", "尺码"}, {"mens", "男士"}, {"womens", "女士"}, {"with", "带"},
+    {"and", "和"}, {"for", "适用于"}, {"unlocked", "无锁"},
+    {"excellent", "极好"}, {"condition", "成色"}, {"genuine", "正品"},
+    {"original", "原装"}};
+
+static char *
+translate(const char *s)
+{
+	size_t cap = strlen(s) * 4 + 16, n = 0;
+	char *out = malloc(cap);
+
+	while (*s != '\0') {
+		size_t w = strcspn(s, " "), i;
+		const char *rep = NULL;
+
+		for (i = 0; i < sizeof(glossary) / sizeof(*glossary); i++)
+			if (strlen(glossary[i][0]) == w &&
+			    strncasecmp(glossary[i][0], s, w) == 0)
+				rep = glossary[i][1];
+		if (n > 0 && w > 0)
+			out[n++] = ' ';
+		if (rep != NULL) {
+			memcpy(out + n, rep, strlen(rep));
+			n += strlen(rep);
+		} else {
+			memcpy(out + n, s, w);
+			n += w;
+		}
+		s += w;
+		while (*s == ' ')
+			s++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+struct conn {
+	int fd;
+	char *buf;
+	size_t len, cap;
+};
+
+static int
+send_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+reply(int fd, int status, const char *extra, const char *body, size_t send_n)
+{
+	char head[512];
+	size_t n = strlen(body);
+	int hl = snprintf(head, sizeof(head),
+	    "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n%s\r\n",
+	    status, status == 200 ? "OK" : "Error", n, extra ? extra : "");
+
+	pthread_mutex_lock(&mu);
+	if (status > 0 && status < 600)
+		by_status[status]++;
+	pthread_mutex_unlock(&mu);
+	if (send_all(fd, head, (size_t)hl) != 0)
+		return -1;
+	return send_all(fd, body, send_n < n ? send_n : n);
+}
+
+static int
+error_reply(int fd, int status, const char *extra, const char *msg)
+{
+	char body[256];
+
+	snprintf(body, sizeof(body),
+	    "{\"error\":{\"message\":\"%s\",\"type\":\"standin\","
+	    "\"code\":%d}}",
+	    msg, status);
+	return reply(fd, status, extra, body, (size_t)-1);
+}
+
+static size_t
+tokens(const char *s)
+{
+	return strlen(s) / 4 + 1;
+}
+
+/* The assistant's content for one request, or NULL if there is none. */
+static char *
+answer(json_t *req, int drop, size_t *prompt_tokens)
+{
+	json_t *msgs = json_object_get(req, "messages"), *m, *user = NULL,
+	       *items, *it, *outv;
+	const char *text;
+	size_t i;
+	char *s;
+
+	*prompt_tokens = 0;
+	json_array_foreach (msgs, i, m) {
+		const char *c =
+		    json_string_value(json_object_get(m, "content"));
+
+		*prompt_tokens += 4 + (c ? tokens(c) : 0);
+		const char *role =
+		    json_string_value(json_object_get(m, "role"));
+
+		if (c != NULL && role != NULL && strcmp(role, "user") == 0)
+			user = m;
+	}
+	if (user == NULL)
+		return NULL;
+	text = json_string_value(json_object_get(user, "content"));
+	it = json_loads(text, 0, NULL);
+	items = json_object_get(it, "items");
+	if (!json_is_array(items)) {
+		json_decref(it);
+		return translate(text);
+	}
+	outv = json_array();
+	json_array_foreach (items, i, m) {
+		json_t *id = json_object_get(m, "id");
+		const char *src = json_string_value(json_object_get(m, "text"));
+		const char *tr =
+		    json_string_value(json_object_get(m, "translation"));
+
+		if (drop && i == 0 && json_array_size(items) > 1)
+			continue;
+		if (tr != NULL) {
+			const char *from =
+			    json_string_value(json_object_get(m, "source"));
+			char *mine = translate(from ? from : "");
+			int score = strcmp(mine, tr) == 0 ? 4 : 2;
+
+			free(mine);
+			json_array_append_new(outv,
+			    json_pack("{s:O,s:i,s:s}", "id", id, "score", score,
+				"reason",
+				score == 4 ? "matches the glossary"
+					   : "differs from the glossary"));
+		} else {
+			char *t = translate(src ? src : "");
+
+			json_array_append_new(
+			    outv, json_pack("{s:O,s:s}", "id", id, "text", t));
+			free(t);
+		}
+	}
+	s = json_dumps(json_pack("{s:o}", "items", outv), JSON_COMPACT);
+	json_decref(it);
+	return s;
+}
+
+/* Logprobs for a rating reply: the score token, with alternatives. */
+static json_t *
+logprobs_of(const char *content)
+{
+	const char *p = strstr(content, "\"score\":");
+	int score = p ? p[8] - '0' : 0, k;
+	json_t *top = json_array();
+
+	for (k = 1; k <= 4; k++) {
+		char tok[2] = {(char)('0' + k), 0};
+		double lp = k == score
+		    ? -0.105
+		    : -3.0 - (k > score ? k - score : score - k);
+
+		json_array_append_new(
+		    top, json_pack("{s:s,s:f}", "token", tok, "logprob", lp));
+	}
+	return json_pack("{s:[{s:s,s:f,s:o}]}", "content", "token",
+	    (char[2]){(char)('0' + (score ? score : 1)), 0}, "logprob", -0.105,
+	    "top_logprobs", top);
+}
+
+static int
+chat(int fd, const char *body)
+{
+	json_error_t e;
+	json_t *req = json_loads(body, 0, &e), *resp, *choice;
+	int f = -1, k, rc, want_json, status = 0;
+	size_t pt = 0, ct;
+	char *content, *out, extra[256] = "";
+	double p;
+
+	pthread_mutex_lock(&mu);
+	n_chat++;
+	if (fault_limit < 0 || faults_done < fault_limit) {
+		p = unit();
+		for (k = 0; k < NFAULT; k++) {
+			if (p < fault_p[k]) {
+				f = k;
+				break;
+			}
+			p -= fault_p[k];
+		}
+		if (f >= 0)
+			faults_done++;
+	}
+	if (rpm > 0) {
+		double t = now(), cap = rpm / 30.0;
+
+		bucket += (t - bucket_at) * rpm / 60.0;
+		if (bucket > cap)
+			bucket = cap;
+		bucket_at = t;
+		if (bucket < 1.0)
+			status = 429;
+		else
+			bucket -= 1.0;
+	}
+	pthread_mutex_unlock(&mu);
+	if (latency_ms > 0)
+		sleep_ms(latency_ms);
+	if (force_status != 0) {
+		json_decref(req);
+		return error_reply(fd, force_status, NULL, "forced failure");
+	}
+	if (req == NULL || !json_is_array(json_object_get(req, "messages"))) {
+		json_decref(req);
+		return error_reply(fd, 400, NULL, "messages required");
+	}
+	if (status == 429) {
+		json_decref(req);
+		return error_reply(
+		    fd, 429, "retry-after-ms: 500\r\n", "rate limit reached");
+	}
+	switch (f) {
+	case F_429:
+		json_decref(req);
+		return error_reply(
+		    fd, 429, "retry-after-ms: 100\r\n", "injected 429");
+	case F_500:
+	case F_503:
+		json_decref(req);
+		return error_reply(
+		    fd, f == F_500 ? 500 : 503, NULL, "injected server error");
+	case F_SLOW:
+		sleep_ms(slow_ms);
+		break;
+	case F_RESET: {
+		struct linger l = {1, 0};
+
+		json_decref(req);
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		return -1;
+	}
+	case F_BAD:
+		json_decref(req);
+		return reply(
+		    fd, 200, NULL, "{\"choices\":[{\"message\":", (size_t)-1);
+	default:
+		break;
+	}
+	content = answer(req, f == F_DROP, &pt);
+	want_json = json_object_get(req, "response_format") != NULL;
+	if (f == F_EMPTY) {
+		free(content);
+		content = strdup("");
+	} else if (f == F_SCHEMA && want_json) {
+		free(content);
+		content =
+		    strdup("Sure! Here is the translation you asked for.");
+	}
+	ct = tokens(content ? content : "");
+	choice = json_pack("{s:i,s:{s:s,s:s},s:s}", "index", 0, "message",
+	    "role", "assistant", "content", content ? content : "",
+	    "finish_reason", "stop");
+	if (json_is_true(json_object_get(req, "logprobs")) && content)
+		json_object_set_new(choice, "logprobs", logprobs_of(content));
+	resp = json_pack("{s:s,s:s,s:i,s:s,s:[o],s:{s:I,s:I,s:I}}", "id",
+	    "chatcmpl-standin", "object", "chat.completion", "created", 0,
+	    "model",
+	    json_is_string(json_object_get(req, "model"))
+		? json_string_value(json_object_get(req, "model"))
+		: "standin",
+	    "choices", choice, "usage", "prompt_tokens", (json_int_t)pt,
+	    "completion_tokens", (json_int_t)ct, "total_tokens",
+	    (json_int_t)(pt + ct));
+	out = json_dumps(resp, JSON_COMPACT);
+	if (rpm > 0) {
+		pthread_mutex_lock(&mu);
+		snprintf(extra, sizeof(extra),
+		    "x-ratelimit-limit-requests: %.0f\r\n"
+		    "x-ratelimit-remaining-requests: %.0f\r\n",
+		    rpm, bucket);
+		pthread_mutex_unlock(&mu);
+	}
+	rc = reply(
+	    fd, 200, extra, out, f == F_TRUNC ? strlen(out) / 2 : (size_t)-1);
+	if (f == F_TRUNC)
+		rc = -1;
+	free(out);
+	free(content);
+	json_decref(resp);
+	json_decref(req);
+	return rc;
+}
+
+static int
+stats(int fd)
+{
+	json_t *st = json_object(), *bs = json_object();
+	char *s;
+	int i, rc;
+
+	pthread_mutex_lock(&mu);
+	for (i = 0; i < 600; i++)
+		if (by_status[i] > 0) {
+			char k[8];
+
+			snprintf(k, sizeof(k), "%d", i);
+			json_object_set_new(bs, k, json_integer(by_status[i]));
+		}
+	json_object_set_new(st, "requests", json_integer(n_requests));
+	json_object_set_new(st, "chat", json_integer(n_chat));
+	pthread_mutex_unlock(&mu);
+	json_object_set_new(st, "by_status", bs);
+	s = json_dumps(st, JSON_COMPACT);
+	rc = reply(fd, 200, NULL, s, (size_t)-1);
+	free(s);
+	json_decref(st);
+	return rc;
+}
+
+static void
+log_request(const char *method, const char *path, const char *head,
+    const char *body, size_t blen)
+{
+	json_t *l, *b;
+	char *s;
+
+	if (log_file == NULL)
+		return;
+	b = json_loadb(body, blen, 0, NULL);
+	if (b == NULL)
+		b = json_stringn(body, blen);
+	l = json_pack("{s:s,s:s,s:b,s:o}", "method", method, "path", path,
+	    "authorization",
+	    strcasestr(head, "\r\nauthorization:") != NULL ||
+		strcasestr(head, "\r\napi-key:") != NULL,
+	    "body", b ? b : json_null());
+	s = json_dumps(l, JSON_COMPACT);
+	pthread_mutex_lock(&mu);
+	fprintf(log_file, "%s\n", s);
+	fflush(log_file);
+	pthread_mutex_unlock(&mu);
+	free(s);
+	json_decref(l);
+}
+
+/* Serve one connection's requests until it closes. */
+static void *
+serve(void *arg)
+{
+	struct conn *c = arg;
+
+	for (;;) {
+		char *end, method[16], path[1024], *cl, *body;
+		size_t hlen, blen = 0;
+		int rc;
+
+		while ((end = c->len ? memmem(c->buf, c->len, "\r\n\r\n", 4)
+				     : NULL) == NULL) {
+			ssize_t r;
+
+			if (c->len + 4096 > c->cap)
+				c->buf =
+				    realloc(c->buf, c->cap = c->cap * 2 + 8192);
+			r = recv(
+			    c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
+			if (r <= 0)
+				goto done;
+			c->len += (size_t)r;
+		}
+		hlen = (size_t)(end - c->buf) + 4;
+		c->buf[hlen - 2] = '\0';
+		if (sscanf(c->buf, "%15s %1023s", method, path) != 2)
+			goto done;
+		if ((cl = strcasestr(c->buf, "\r\ncontent-length:")) != NULL)
+			blen = strtoul(cl + 17, NULL, 10);
+		if (strcasestr(c->buf, "\r\nexpect: 100-continue") != NULL &&
+		    c->len < hlen + blen &&
+		    send_all(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25) != 0)
+			goto done;
+		while (c->len < hlen + blen) {
+			ssize_t r;
+
+			if (hlen + blen + 1 > c->cap)
+				c->buf =
+				    realloc(c->buf, c->cap = hlen + blen + 1);
+			r = recv(
+			    c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
+			if (r <= 0)
+				goto done;
+			c->len += (size_t)r;
+		}
+		body = c->buf + hlen;
+		{
+			char save = body[blen];
+
+			body[blen] = '\0';
+			pthread_mutex_lock(&mu);
+			n_requests++;
+			pthread_mutex_unlock(&mu);
+			log_request(method, path, c->buf, body, blen);
+			if (strcmp(method, "GET") == 0 &&
+			    strcmp(path, "/stats") == 0)
+				rc = stats(c->fd);
+			else if (strcmp(method, "POST") == 0 &&
+			    strstr(path, "/chat/completions") != NULL)
+				rc = chat(c->fd, body);
+			else if (strcmp(method, "POST") == 0)
+				rc = reply(c->fd, 200, NULL, "{}", (size_t)-1);
+			else
+				rc = error_reply(c->fd, 404, NULL, "not found");
+			body[blen] = save;
+		}
+		if (rc != 0)
+			goto done;
+		memmove(c->buf, c->buf + hlen + blen, c->len - hlen - blen);
+		c->len -= hlen + blen;
+	}
+done:
+	close(c->fd);
+	free(c->buf);
+	free(c);
+	return NULL;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: standin [--port-file F] [--log F] [--latency-ms N] "
+	    "[--slow-ms N]\n"
+	    "               [--fault KIND:P]... [--fault-limit N] "
+	    "[--status CODE] [--rpm N] [--seed S]\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sockaddr_in a = {0};
+	socklen_t alen = sizeof(a);
+	const char *port_file = NULL;
+	int s, one = 1, i;
+	FILE *pf;
+
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (v == NULL)
+			usage();
+		i++;
+		if (strcmp(o, "--port-file") == 0)
+			port_file = v;
+		else if (strcmp(o, "--log") == 0) {
+			if ((log_file = fopen(v, "a")) == NULL) {
+				perror(v);
+				return 1;
+			}
+		} else if (strcmp(o, "--latency-ms") == 0)
+			latency_ms = atoi(v);
+		else if (strcmp(o, "--slow-ms") == 0)
+			slow_ms = atoi(v);
+		else if (strcmp(o, "--fault-limit") == 0)
+			fault_limit = atol(v);
+		else if (strcmp(o, "--status") == 0)
+			force_status = atoi(v);
+		else if (strcmp(o, "--rpm") == 0)
+			rpm = atof(v);
+		else if (strcmp(o, "--seed") == 0)
+			rng_state = strtoull(v, NULL, 10);
+		else if (strcmp(o, "--fault") == 0) {
+			const char *colon = strchr(v, ':');
+			int k;
+
+			for (k = 0; k < NFAULT && colon != NULL; k++)
+				if (strlen(fault_names[k]) ==
+					(size_t)(colon - v) &&
+				    strncmp(fault_names[k], v,
+					(size_t)(colon - v)) == 0)
+					break;
+			if (colon == NULL || k == NFAULT)
+				usage();
+			fault_p[k] = atof(colon + 1);
+		} else
+			usage();
+	}
+	bucket = rpm / 30.0;
+	bucket_at = now();
+	signal(SIGPIPE, SIG_IGN);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(s, 128) != 0 ||
+	    getsockname(s, (struct sockaddr *)&a, &alen) != 0) {
+		perror("standin");
+		return 1;
+	}
+	if (port_file != NULL) {
+		char tmp[4096];
+
+		/* Written whole, then renamed: a reader never sees half. */
+		snprintf(tmp, sizeof(tmp), "%s.tmp", port_file);
+		if ((pf = fopen(tmp, "w")) == NULL) {
+			perror(tmp);
+			return 1;
+		}
+		fprintf(pf, "%d\n", ntohs(a.sin_port));
+		fclose(pf);
+		rename(tmp, port_file);
+	} else {
+		printf("%d\n", ntohs(a.sin_port));
+		fflush(stdout);
+	}
+	for (;;) {
+		int fd = accept(s, NULL, NULL);
+		struct conn *c;
+		pthread_t t;
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			perror("accept");
+			return 1;
+		}
+		c = calloc(1, sizeof(*c));
+		c->fd = fd;
+		if (pthread_create(&t, NULL, serve, c) != 0) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		pthread_detach(t);
+	}
+}
