@@ -184,13 +184,38 @@ delta2(enum lp_metric m, int c, int d, const double *nc, const double *val)
 	}
 }
 
+/* Alpha from the k-by-k coincidence matrix o. */
+static double
+alpha_of(const double *o, int k, enum lp_metric m, const double *values)
+{
+	double *nc = calloc((size_t)k, sizeof(double)), total = 0, dobs = 0,
+	       dexp = 0;
+	int c, d;
+
+	for (c = 0; c < k; c++)
+		for (d = 0; d < k; d++) {
+			nc[c] += o[c * k + d];
+			total += o[c * k + d];
+		}
+	for (c = 0; c < k; c++)
+		for (d = 0; d < k; d++) {
+			double dd = delta2(m, c, d, nc, values);
+
+			dobs += o[c * k + d] * dd;
+			dexp += nc[c] * nc[d] * dd;
+		}
+	free(nc);
+	if (total < 2 || dexp == 0)
+		return NAN;
+	/* 1 - Do / De with Do = sum o dd / n and De = sum nc nd dd / n(n-1). */
+	return 1 - (total - 1) * dobs / dexp;
+}
+
 double
 lp_kripp_alpha(const int *ratings, size_t n, int nraters, int k,
     enum lp_metric m, const double *values)
 {
-	double *o = calloc((size_t)k * (size_t)k, sizeof(double)),
-	       *nc = calloc((size_t)k, sizeof(double)), total = 0, dobs = 0,
-	       dexp = 0;
+	double *o = calloc((size_t)k * (size_t)k, sizeof(double)), a;
 	int *cnt = calloc((size_t)k, sizeof(int)), c, d;
 	size_t i;
 
@@ -205,25 +230,107 @@ lp_kripp_alpha(const int *ratings, size_t n, int nraters, int k,
 				o[c * k + d] += (double)cnt[c] *
 				    (cnt[d] - (c == d)) / (mu - 1);
 	}
-	for (c = 0; c < k; c++)
-		for (d = 0; d < k; d++) {
-			nc[c] += o[c * k + d];
-			total += o[c * k + d];
-		}
-	for (c = 0; c < k; c++)
-		for (d = 0; d < k; d++) {
-			double dd = delta2(m, c, d, nc, values);
-
-			dobs += o[c * k + d] * dd;
-			dexp += nc[c] * nc[d] * dd;
-		}
+	a = alpha_of(o, k, m, values);
 	free(o);
-	free(nc);
 	free(cnt);
-	if (total < 2 || dexp == 0)
-		return NAN;
-	/* 1 - Do / De with Do = sum o dd / n and De = sum nc nd dd / n(n-1). */
-	return 1 - (total - 1) * dobs / dexp;
+	return a;
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* The central share level of v[0..got) of nboot resamples. */
+static int
+interval(double *v, size_t got, int nboot, double level, double *lo, double *hi)
+{
+	if (nboot <= 0 || got * 2 < (size_t)nboot) {
+		*lo = *hi = NAN;
+		return LP_FAILED;
+	}
+	qsort(v, got, sizeof(*v), cmp_double);
+	*lo = v[(size_t)floor((1 - level) / 2 * (double)(got - 1))];
+	*hi = v[(size_t)ceil((1 + level) / 2 * (double)(got - 1))];
+	return LP_OK;
+}
+
+int
+lp_kripp_bootstrap(const int *ratings, size_t n, int nraters, int k,
+    const enum lp_metric *ms, int nm, const double *values, int nboot,
+    unsigned long long seed, double level, double *lo, double *hi)
+{
+	/* Each pairable item's share of the coincidence matrix, sparse. */
+	size_t *first = malloc(sizeof(size_t) * (n + 1)), ne = 0, cap = 64, i;
+	uint32_t *cell = malloc(sizeof(uint32_t) * cap), *drawn;
+	double *w = malloc(sizeof(double) * cap), *o, *v;
+	int *cnt = calloc((size_t)k, sizeof(int)), c, d, b, j, rc = LP_OK;
+	size_t *got = calloc((size_t)nm, sizeof(size_t));
+	struct lp_rng rng = {seed};
+
+	for (i = 0; i < n; i++) {
+		int mu = count_item(ratings, i, nraters, k, cnt);
+
+		first[i] = ne;
+		if (mu < 2)
+			continue;
+		for (c = 0; c < k; c++)
+			for (d = 0; d < k && cnt[c] > 0; d++) {
+				if (cnt[d] - (c == d) <= 0)
+					continue;
+				if (ne == cap) {
+					cap *= 2;
+					cell = lp_xrealloc(
+					    cell, sizeof(*cell) * cap);
+					w = lp_xrealloc(w, sizeof(*w) * cap);
+				}
+				cell[ne] = (uint32_t)(c * k + d);
+				w[ne++] = (double)cnt[c] * (cnt[d] - (c == d)) /
+				    (mu - 1);
+			}
+	}
+	first[n] = ne;
+	drawn = malloc(sizeof(*drawn) * (n ? n : 1));
+	o = malloc(sizeof(double) * (size_t)k * (size_t)k);
+	v = malloc(
+	    sizeof(double) * (size_t)(nboot > 0 ? nboot : 1) * (size_t)nm);
+	/* One resample serves every metric: draw, then sum the shares. */
+	for (b = 0; b < nboot; b++) {
+		memset(drawn, 0, sizeof(*drawn) * n);
+		for (i = 0; i < n; i++)
+			drawn[lp_rng_below(&rng, n)]++;
+		memset(o, 0, sizeof(double) * (size_t)k * (size_t)k);
+		for (i = 0; i < n; i++) {
+			size_t e;
+
+			if (drawn[i] == 0)
+				continue;
+			for (e = first[i]; e < first[i + 1]; e++)
+				o[cell[e]] += drawn[i] * w[e];
+		}
+		for (j = 0; j < nm; j++) {
+			double x = alpha_of(o, k, ms[j], values);
+
+			if (!isnan(x))
+				v[(size_t)j * (size_t)nboot + got[j]++] = x;
+		}
+	}
+	for (j = 0; j < nm; j++)
+		if (interval(v + (size_t)j * (size_t)(nboot > 0 ? nboot : 1),
+			got[j], nboot, level, &lo[j], &hi[j]) != LP_OK)
+			rc = LP_FAILED;
+	free(first);
+	free(cell);
+	free(w);
+	free(cnt);
+	free(got);
+	free(drawn);
+	free(o);
+	free(v);
+	return rc;
 }
 
 double
@@ -258,14 +365,6 @@ lp_confusion(const int *a, const int *b, size_t n, int k, unsigned long *m)
 	return pairs;
 }
 
-static int
-cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
 int
 lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
     int nraters, int k, int nboot, unsigned long long seed, double level,
@@ -292,16 +391,9 @@ lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
 			v[got++] = x;
 	}
 	free(re);
-	if (nboot <= 0 || got * 2 < (size_t)nboot) {
-		free(v);
-		*lo = *hi = NAN;
-		return LP_FAILED;
-	}
-	qsort(v, got, sizeof(*v), cmp_double);
-	*lo = v[(size_t)floor((1 - level) / 2 * (double)(got - 1))];
-	*hi = v[(size_t)ceil((1 + level) / 2 * (double)(got - 1))];
+	b = interval(v, got, nboot, level, lo, hi);
 	free(v);
-	return LP_OK;
+	return b;
 }
 
 /* Shares of counts, with empty classes smoothed. */

@@ -471,6 +471,29 @@ lp_json_scan(const char *p, size_t n, struct lp_json_members *ms)
 	return scan_top(p, n, ms, 0);
 }
 
+int
+lp_json_array_next(
+    const char *p, size_t n, size_t *pos, size_t *start, size_t *len)
+{
+	struct scan s = {p, n, 1};
+	size_t i = *pos, e;
+
+	if (i == 0) {
+		if (n < 2 || p[0] != '[')
+			return 0;
+		i = 1;
+	} else if (i < n && p[i] == ',')
+		i++;
+	if (i >= n || p[i] == ']')
+		return 0;
+	if ((e = scan_value(&s, i, 1)) == 0)
+		return 0;
+	*start = i;
+	*len = e - i;
+	*pos = e;
+	return 1;
+}
+
 const char *
 lp_json_kind(const json_t *v)
 {

@@ -228,10 +228,9 @@ class_of(json_t *v)
 }
 
 static void
-add_latency(const char *stage, double ms)
+add_latency(const char *stage, size_t len, double ms)
 {
-	size_t before = k.stages.n,
-	       s = name_index(&k.stages, stage, strlen(stage));
+	size_t before = k.stages.n, s = name_index(&k.stages, stage, len);
 
 	if (k.stages.n > before) {
 		k.lat = lp_xrealloc(k.lat, sizeof(*k.lat) * k.stages.n);
@@ -246,6 +245,88 @@ add_latency(const char *stage, double ms)
 		k.lat[s] = lp_xrealloc(k.lat[s], sizeof(double) * k.caplat[s]);
 	}
 	k.lat[s][k.nlat[s]++] = ms;
+}
+
+/* Latency from lineage steps, fed one step at a time. */
+struct steps {
+	size_t n;
+	double first, prev;
+};
+
+/* The next step: its tool (NULL if it names none) and time. */
+static void
+step_add(struct steps *sp, const char *stage, size_t len, double at)
+{
+	if (sp->n == 0)
+		sp->first = at;
+	else if (stage != NULL)
+		add_latency(stage, len, at - sp->prev);
+	sp->prev = at;
+	sp->n++;
+}
+
+/* End to end: from the first step to the last. */
+static void
+steps_done(struct steps *sp)
+{
+	if (sp->n < 2)
+		return;
+	if (k.ne2e == k.cape2e) {
+		k.cape2e = k.cape2e ? k.cape2e * 2 : 256;
+		k.e2e = lp_xrealloc(k.e2e, sizeof(double) * k.cape2e);
+	}
+	k.e2e[k.ne2e++] = sp->prev - sp->first;
+}
+
+/*
+ * The steps read straight from a canonical line: tools and times without
+ * building the lineage (most of a record's bytes) as Jansson values.
+ * Returns 0 when the record is not a plain canonical line.
+ */
+static int
+steps_fast(struct lp_record *rec)
+{
+	static struct lp_json_members lin, st;
+	const struct lp_json_member *m;
+	struct steps sp = {0, 0, 0};
+	const char *p, *e;
+	size_t pos = 0, start, len;
+
+	if (!rec->canonical || rec->root != NULL || rec->nedits != 0)
+		return 0;
+	if ((m = lp_json_find(rec->text, &rec->ms, "lineage", 7)) == NULL)
+		return 1;
+	p = rec->text + m->val;
+	if (p[0] != '{' || !lp_json_scan_trusted(p, m->vallen, &lin) ||
+	    (m = lp_json_find(p, &lin, "steps", 5)) == NULL)
+		return 1;
+	p += m->val;
+	while (lp_json_array_next(p, m->vallen, &pos, &start, &len)) {
+		const struct lp_json_member *t, *a;
+		char num[40];
+		double at = 0;
+
+		e = p + start;
+		if (e[0] != '{' || !lp_json_scan_trusted(e, len, &st))
+			continue;
+		/* A number's token, or 0 as json_number_value() gives. */
+		if ((a = lp_json_find(e, &st, "at", 2)) != NULL &&
+		    a->vallen < sizeof(num) &&
+		    (e[a->val] == '-' ||
+			(e[a->val] >= '0' && e[a->val] <= '9'))) {
+			memcpy(num, e + a->val, a->vallen);
+			num[a->vallen] = '\0';
+			at = strtod(num, NULL);
+		}
+		t = lp_json_find(e, &st, "tool", 4);
+		if (t != NULL && e[t->val] == '"' &&
+		    memchr(e + t->val, '\\', t->vallen) == NULL)
+			step_add(&sp, e + t->val + 1, t->vallen - 2, at);
+		else
+			step_add(&sp, NULL, 0, at);
+	}
+	steps_done(&sp);
+	return 1;
 }
 
 /* The index of annotator who, with their counters grown to fit. */
@@ -264,6 +345,82 @@ annotator(const char *who)
 	return (int)a;
 }
 
+/*
+ * The raw text of a dotted path in a plain canonical line: 1 with its span
+ * (which is its canonical form), 0 when absent, -1 when the record is not
+ * such a line (use lp_record_get()).  Spares building Jansson values for
+ * the fields that are only looked at.
+ */
+static int
+raw_get(struct lp_record *rec, const char *path, const char **p, size_t *n)
+{
+	static struct lp_json_members sub[4];
+	const struct lp_json_members *ms = &rec->ms;
+	const char *text = rec->text;
+	int depth = 0;
+
+	if (!rec->canonical || rec->root != NULL || rec->nedits != 0)
+		return -1;
+	for (;;) {
+		const char *dot = strchr(path, '.');
+		size_t len = dot ? (size_t)(dot - path) : strlen(path);
+		const struct lp_json_member *m =
+		    lp_json_find(text, ms, path, len);
+
+		if (m == NULL)
+			return 0;
+		*p = text + m->val;
+		*n = m->vallen;
+		if (dot == NULL)
+			return 1;
+		if (**p != '{')
+			return 0;
+		if (depth == 4)
+			return -1;
+		if (!lp_json_scan_trusted(*p, *n, &sub[depth]))
+			return -1;
+		text = *p;
+		ms = &sub[depth++];
+		path = dot + 1;
+	}
+}
+
+/* Count a field's value in the balance, from the line when it can. */
+static void
+count_field(struct lp_record *rec, const char *path)
+{
+	const char *p;
+	size_t n;
+	int rc = raw_get(rec, path, &p, &n);
+	json_t *v, *b, *c;
+
+	if (rc == 0)
+		return;
+	if (rc < 0) {
+		if ((v = lp_record_get(rec, path)) != NULL)
+			count_value(path, v);
+		return;
+	}
+	/* A string counts by its text, anything else by its JSON. */
+	lp_buf_reset(&scratch);
+	if (p[0] == '"' && memchr(p, '\\', n) == NULL)
+		lp_buf_add(&scratch, p + 1, n - 2);
+	else if (p[0] == '"') {
+		v = json_loadb(p, n, JSON_DECODE_ANY, NULL);
+		lp_buf_adds(&scratch, json_string_value(v));
+		json_decref(v);
+	} else
+		lp_buf_add(&scratch, p, n);
+	if ((b = json_object_get(k.balance, path)) == NULL) {
+		b = json_object();
+		json_object_set_new(k.balance, path, b);
+	}
+	if ((c = json_object_get(b, scratch.p)) != NULL)
+		json_integer_set(c, json_integer_value(c) + 1);
+	else
+		json_object_set_new(b, scratch.p, json_integer(1));
+}
+
 static void
 record(struct lp_record *rec)
 {
@@ -274,40 +431,37 @@ record(struct lp_record *rec)
 
 	k.records++;
 	for (i = 0; i < NCOMPLETE; i++) {
-		json_t *v = lp_record_get(rec, complete_fields[i]);
+		const char *p;
+		size_t n;
+		int rc = raw_get(rec, complete_fields[i], &p, &n);
+		json_t *v;
 
+		if (rc >= 0) {
+			k.complete[i] += rc == 1 &&
+			    !(n == 4 && memcmp(p, "null", 4) == 0) &&
+			    !(n == 2 && memcmp(p, "\"\"", 2) == 0);
+			continue;
+		}
+		v = lp_record_get(rec, complete_fields[i]);
 		k.complete[i] += v != NULL && !json_is_null(v) &&
 		    !(json_is_string(v) && json_string_length(v) == 0);
 	}
-	if ((g = lp_record_get(rec, "rating.score")) != NULL)
-		count_value("rating.score", g);
+	count_field(rec, "rating.score");
 	for (i = 0; i < (size_t)nfields; i++)
-		if ((g = lp_record_get(rec, fields[i])) != NULL)
-			count_value(fields[i], g);
+		count_field(rec, fields[i]);
 	/* Latency: each lineage step since the one before. */
-	steps = lp_record_get(rec, "lineage.steps");
-	if (json_array_size(steps) > 0) {
-		double first = json_number_value(
-			   json_object_get(json_array_get(steps, 0), "at")),
-		       prev = first, at = first;
+	if (!steps_fast(rec)) {
+		struct steps sp = {0, 0, 0};
 
+		steps = lp_record_get(rec, "lineage.steps");
 		json_array_foreach (steps, j, st) {
-			at = json_number_value(json_object_get(st, "at"));
-			if (j > 0 &&
-			    json_is_string(json_object_get(st, "tool")))
-				add_latency(json_string_value(
-						json_object_get(st, "tool")),
-				    at - prev);
-			prev = at;
+			json_t *t = json_object_get(st, "tool");
+
+			step_add(&sp, json_string_value(t),
+			    json_string_length(t),
+			    json_number_value(json_object_get(st, "at")));
 		}
-		if (json_array_size(steps) > 1) {
-			if (k.ne2e == k.cape2e) {
-				k.cape2e = k.cape2e ? k.cape2e * 2 : 256;
-				k.e2e = lp_xrealloc(
-				    k.e2e, sizeof(double) * k.cape2e);
-			}
-			k.e2e[k.ne2e++] = at - first;
-		}
+		steps_done(&sp);
 	}
 	labels = lp_record_get(rec, "labels");
 	id = lp_record_get_str(rec, "id");
@@ -540,26 +694,12 @@ class_order(int *rank)
 	return val;
 }
 
-static double
-alpha_fn(const int *r, size_t n, int nr, int kk, void *arg)
-{
-	(void)arg;
-	return lp_kripp_alpha(r, n, nr, kk, LP_ORDINAL, NULL);
-}
-
-static double
-nominal_fn(const int *r, size_t n, int nr, int kk, void *arg)
-{
-	(void)arg;
-	return lp_kripp_alpha(r, n, nr, kk, LP_NOMINAL, NULL);
-}
-
 static json_t *
 agreement(int nboot, unsigned long long seed)
 {
 	size_t na = k.annot.n, nc = k.classes.n, i;
 	int *rank = lp_xmalloc(sizeof(int) * (nc ? nc : 1)), *m, a, b, c;
-	double *vals = class_order(rank), lo, hi;
+	double *vals = class_order(rank);
 	json_t *out = json_object(), *pairs = json_array(),
 	       *names = json_array();
 	long long agree = 0, pairable = 0;
@@ -624,14 +764,17 @@ agreement(int nboot, unsigned long long seed)
 		nboot = k.nit > 200000 ? 100 : (int)(2e7 / (double)k.nit);
 	if (nboot > 0) {
 		json_object_set_new(out, "bootstrap", json_integer(nboot));
-		if (lp_bootstrap(alpha_fn, NULL, m, k.nit, (int)na, (int)nc,
-			nboot, seed, 0.95, &lo, &hi) == LP_OK)
+		static const enum lp_metric ms[] = {LP_ORDINAL, LP_NOMINAL};
+		double los[2], his[2];
+
+		lp_kripp_bootstrap(m, k.nit, (int)na, (int)nc, ms, 2, NULL,
+		    nboot, seed, 0.95, los, his);
+		if (!isnan(los[0]))
 			json_object_set_new(out, "kripp_alpha_ordinal_ci95",
-			    json_pack("[o,o]", num(lo), num(hi)));
-		if (lp_bootstrap(nominal_fn, NULL, m, k.nit, (int)na, (int)nc,
-			nboot, seed + 1, 0.95, &lo, &hi) == LP_OK)
+			    json_pack("[o,o]", num(los[0]), num(his[0])));
+		if (!isnan(los[1]))
 			json_object_set_new(out, "kripp_alpha_nominal_ci95",
-			    json_pack("[o,o]", num(lo), num(hi)));
+			    json_pack("[o,o]", num(los[1]), num(his[1])));
 	}
 	/*
 	 * Every pair of annotators who labelled an item in common: kappas and

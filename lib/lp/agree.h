@@ -59,6 +59,16 @@ typedef double (*lp_agree_fn)(
 int lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
     int nraters, int k, int nboot, unsigned long long seed, double level,
     double *lo, double *hi);
+/*
+ * The same intervals for Krippendorff's alpha under each of the nm metrics
+ * ms, into lo[j] and hi[j], fast: each item's share of the coincidence
+ * matrix is found once, and a resample (the same draws as lp_bootstrap()
+ * with this seed) only sums the shares of the items drawn.  LP_FAILED if
+ * an interval is undefined (its lo and hi are NAN).
+ */
+int lp_kripp_bootstrap(const int *ratings, size_t n, int nraters, int k,
+    const enum lp_metric *ms, int nm, const double *values, int nboot,
+    unsigned long long seed, double level, double *lo, double *hi);
 
 /*
  * Drift between two distributions over the same k classes (counts, not

@@ -52,6 +52,14 @@ int lp_json_scan(const char *p, size_t n, struct lp_json_members *ms);
  */
 int lp_json_scan_trusted(const char *p, size_t n, struct lp_json_members *ms);
 /* "an object", "a string", "null" ...: v's kind for messages. */
+/*
+ * The elements of the canonical array p[0..n), one per call: *pos starts
+ * at 0; returns 1 with p[*start..*start + *len) the next element, 0 after
+ * the last (or when p is not an array).  Trusted text only (a span of a
+ * line the scanner accepted): nothing is checked.
+ */
+int lp_json_array_next(
+    const char *p, size_t n, size_t *pos, size_t *start, size_t *len);
 const char *lp_json_kind(const json_t *v);
 /* Find a member by key; NULL if absent. */
 const struct lp_json_member *lp_json_find(const char *p,

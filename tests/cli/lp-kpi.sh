@@ -173,5 +173,14 @@ else
 fi
 check 74 '--html /nonexistent/r.html alice.jsonl' '' '' "lp-kpi: cannot create '/nonexistent/r.html': No such file or directory\n"
 
+# The fast path (fields read from canonical lines) and the slow one (the
+# same records made non-canonical by a space) agree to the byte.
+"$LP_GEN" -n 3000 --annotate | "$LP_BINDIR/lp-passthru" -q --plain > can.jsonl
+sed 's/^{/{ /' can.jsonl > slow.jsonl
+"$TOOL" -q --no-gates --json --field condition --field price.currency --over week --bootstrap 50 can.jsonl > fast.json
+"$TOOL" -q --no-gates --json --field condition --field price.currency --over week --bootstrap 50 slow.jsonl > slow.json
+expect 'canonical and non-canonical input: the same report' cmp -s fast.json slow.json
+expect 'generated annotations: the whole report' sh -c "grep -q '\"records\":3000,' fast.json && grep -q '\"latency_ms\":{\"lp-clean\":' fast.json && grep -q '\"kripp_alpha_ordinal_ci95\":\[0\.' fast.json"
+
 help_man_agree "$MAN"
 finish

@@ -155,6 +155,47 @@ TEST(bootstrap_interval)
 	assert_true(lo == lo2 && hi == hi2);
 }
 
+static double
+ordinal_fn(const int *r, size_t n, int nraters, int k, void *arg)
+{
+	(void)arg;
+	return lp_kripp_alpha(r, n, nraters, k, LP_ORDINAL, NULL);
+}
+
+/*
+ * The fast alpha bootstrap draws what the general one draws: the same
+ * intervals, for every metric at once, with missing values and an item
+ * no pair can be made of.
+ */
+TEST(kripp_bootstrap_matches_the_general_one)
+{
+	static const enum lp_metric ms[] = {LP_ORDINAL, LP_NOMINAL};
+	int r[300 * 3], i;
+	double lo[2], hi[2], glo, ghi;
+
+	for (i = 0; i < 300; i++) {
+		r[3 * i] = i % 4;
+		r[3 * i + 1] = i % 7 == 0 ? (i + 1) % 4 : i % 4;
+		r[3 * i + 2] = i % 3 == 0 ? -1 : (i % 11 == 0 ? 0 : i % 4);
+	}
+	r[3 * 5 + 1] = r[3 * 5 + 2] = -1; /* item 5: one value */
+	assert_eq_int(
+	    lp_kripp_bootstrap(r, 300, 3, 4, ms, 2, NULL, 400, 9, 0.95, lo, hi),
+	    LP_OK);
+	lp_bootstrap(ordinal_fn, NULL, r, 300, 3, 4, 400, 9, 0.95, &glo, &ghi);
+	assert_true(NEAR(lo[0], glo, 1e-12) && NEAR(hi[0], ghi, 1e-12));
+	lp_bootstrap(kappa_fn, NULL, r, 300, 3, 4, 400, 9, 0.95, &glo, &ghi);
+	assert_true(NEAR(lo[1], glo, 1e-12) && NEAR(hi[1], ghi, 1e-12));
+	assert_true(lo[0] < hi[0] && lo[1] < hi[1]);
+	/* Nothing pairable: undefined, said so. */
+	for (i = 0; i < 300; i++)
+		r[3 * i + 1] = r[3 * i + 2] = -1;
+	assert_eq_int(
+	    lp_kripp_bootstrap(r, 300, 3, 4, ms, 2, NULL, 50, 9, 0.95, lo, hi),
+	    LP_FAILED);
+	assert_true(isnan(lo[0]) && isnan(hi[1]));
+}
+
 TEST(drift)
 {
 	double p[] = {50, 30, 20}, q[] = {50, 30, 20}, r[] = {20, 30, 50},

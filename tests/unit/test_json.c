@@ -121,6 +121,26 @@ TEST(find_member)
 	lp_json_members_release(&ms);
 }
 
+TEST(array_elements)
+{
+	const char *s = "[{\"a\":[1,{\"b\":\"],\\\"\"}]},\"x\",-1.5e3,[],null]";
+	static const char *const want[] = {
+	    "{\"a\":[1,{\"b\":\"],\\\"\"}]}", "\"x\"", "-1.5e3", "[]", "null"};
+	size_t pos = 0, start, len, n = 0;
+
+	while (lp_json_array_next(s, strlen(s), &pos, &start, &len)) {
+		assert_true(n < 5);
+		if (n < 5)
+			assert_eq_mem(s + start, len, want[n], strlen(want[n]));
+		n++;
+	}
+	assert_eq_int((long long)n, 5);
+	pos = 0;
+	assert_eq_int(lp_json_array_next("[]", 2, &pos, &start, &len), 0);
+	pos = 0;
+	assert_eq_int(lp_json_array_next("{}", 2, &pos, &start, &len), 0);
+}
+
 /*
  * The scanner's shortcut for plain decimals accepts exactly the tokens the
  * dumper writes: over hand-picked edges and 200,000 generated decimals,
