@@ -26,6 +26,7 @@
 #include "lp/json.h"
 #include "lp/keyset.h"
 #include "lp/log.h"
+#include "lp/quantile.h"
 #include "lp/run.h"
 #include "lp/stream.h"
 
@@ -149,10 +150,8 @@ struct kstate {
 	json_t *balance; /* path -> {value: count} */
 	/* latency: tool -> list of ms since the step before */
 	struct names stages;
-	double **lat;
-	size_t *nlat, *caplat;
-	double *e2e;
-	size_t ne2e, cape2e;
+	struct lp_quantile *lat; /* per stage */
+	struct lp_quantile e2e;
 	long long *labels_by, *time_by;
 };
 
@@ -234,17 +233,9 @@ add_latency(const char *stage, size_t len, double ms)
 
 	if (k.stages.n > before) {
 		k.lat = lp_xrealloc(k.lat, sizeof(*k.lat) * k.stages.n);
-		k.nlat = lp_xrealloc(k.nlat, sizeof(*k.nlat) * k.stages.n);
-		k.caplat =
-		    lp_xrealloc(k.caplat, sizeof(*k.caplat) * k.stages.n);
-		k.lat[s] = NULL;
-		k.nlat[s] = k.caplat[s] = 0;
+		memset(&k.lat[s], 0, sizeof(*k.lat));
 	}
-	if (k.nlat[s] == k.caplat[s]) {
-		k.caplat[s] = k.caplat[s] ? k.caplat[s] * 2 : 64;
-		k.lat[s] = lp_xrealloc(k.lat[s], sizeof(double) * k.caplat[s]);
-	}
-	k.lat[s][k.nlat[s]++] = ms;
+	lp_quantile_add(&k.lat[s], ms);
 }
 
 /* Latency from lineage steps, fed one step at a time. */
@@ -269,13 +260,8 @@ step_add(struct steps *sp, const char *stage, size_t len, double at)
 static void
 steps_done(struct steps *sp)
 {
-	if (sp->n < 2)
-		return;
-	if (k.ne2e == k.cape2e) {
-		k.cape2e = k.cape2e ? k.cape2e * 2 : 256;
-		k.e2e = lp_xrealloc(k.e2e, sizeof(double) * k.cape2e);
-	}
-	k.e2e[k.ne2e++] = sp->prev - sp->first;
+	if (sp->n >= 2)
+		lp_quantile_add(&k.e2e, sp->prev - sp->first);
 }
 
 /*
@@ -622,23 +608,18 @@ record_groups(struct lp_record *rec, json_t *keys)
 	only_annot = NULL;
 }
 
-static int
-cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
+/* p50 (the lower median), p95 (rank ceil(0.95 (n - 1))) and max. */
 static json_t *
-percentiles(double *v, size_t n)
+percentiles(struct lp_quantile *q)
 {
+	size_t n = q->n;
+
 	if (n == 0)
 		return json_null();
-	qsort(v, n, sizeof(*v), cmp_double);
-	return json_pack("{s:f,s:f,s:f,s:I}", "p50", v[(n - 1) / 2], "p95",
-	    v[(size_t)ceil(0.95 * (double)(n - 1))], "max", v[n - 1], "n",
-	    (json_int_t)n);
+	return json_pack("{s:f,s:f,s:f,s:I}", "p50",
+	    lp_quantile_at(q, (n - 1) / 2), "p95",
+	    lp_quantile_at(q, (size_t)ceil(0.95 * (double)(n - 1))), "max",
+	    lp_quantile_at(q, n - 1), "n", (json_int_t)n);
 }
 
 /* A number or null (undefined results are said, never NaN). */
@@ -1031,9 +1012,8 @@ metrics(int nboot, unsigned long long seed)
 		json_object_set_new(out, "throughput", tp);
 	}
 	for (i = 0; i < k.stages.n; i++)
-		json_object_set_new(
-		    lat, k.stages.v[i], percentiles(k.lat[i], k.nlat[i]));
-	json_object_set_new(lat, "end_to_end", percentiles(k.e2e, k.ne2e));
+		json_object_set_new(lat, k.stages.v[i], percentiles(&k.lat[i]));
+	json_object_set_new(lat, "end_to_end", percentiles(&k.e2e));
 	json_object_set_new(out, "latency_ms", lat);
 	return out;
 }
@@ -2251,6 +2231,10 @@ main(int argc, char **argv)
 	lp_buf_release(&scratch);
 	free(k.labels_by);
 	free(k.time_by);
+	for (i = 0; i < (int)k.stages.n; i++)
+		lp_quantile_release(&k.lat[i]);
+	free(k.lat);
+	lp_quantile_release(&k.e2e);
 	free(run_stats);
 	return status;
 }
