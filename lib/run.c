@@ -154,12 +154,12 @@ lp_run_audit(struct lp_run *run, const char *kind, json_t *fields)
 	}
 }
 
-static void
-progress(struct lp_run *run)
+void
+lp_run_progress(struct lp_run *run)
 {
 	double t = now();
 
-	if (t - run->last_progress < 0.25)
+	if (!run->progress || t - run->last_progress < 0.25)
 		return;
 	run->last_progress = t;
 	fprintf(stderr, "\r%s: %llu records, %.0f/s", lp_tool->name, run->n_in,
@@ -172,6 +172,8 @@ progress(struct lp_run *run)
 		fprintf(stderr, ", %.0f%%, ETA %d:%02d", f * 100,
 		    (int)(left / 60), (int)left % 60);
 	}
+	if (run->note[0] != '\0')
+		fprintf(stderr, ", %s", run->note);
 	fputs("\033[K", stderr);
 }
 
@@ -288,7 +290,7 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 		}
 		run->n_in++;
 		if (run->progress && (run->n_in & 4095) == 0)
-			progress(run);
+			lp_run_progress(run);
 		if (rc == LP_FAILED) {
 			if (bad(run, lp_reader_name(&run->in),
 				lp_reader_lineno(&run->in), run->in.err, line,

@@ -5,7 +5,7 @@
  *
  *   standin [--port-file F] [--log F] [--latency-ms N] [--slow-ms N]
  *           [--fault KIND:P]... [--fault-limit N] [--status CODE]
- *           [--rpm N] [--seed S]
+ *           [--rpm N] [--seed S] [--idle-exit SECONDS] [--stats-file F]
  *
  * POST .../chat/completions answers deterministically: the last user
  * message, if it is JSON {"items":[{"id","text"}]}, gets {"items":[{"id",
@@ -13,7 +13,8 @@
  * items carrying "translation" are rated instead ({"id","score"}, 4 when
  * the translation is the glossary's own, 2 otherwise), with logprobs for
  * the score when the request asks.  Plain text is translated as text.
- * GET /stats gives {"requests":N,"chat":N,"by_status":{...}}; any other
+ * GET /stats gives {"requests":N,"chat":N,"by_status":{...}}, also kept
+ * in --stats-file after every reply; any other
  * POST is logged and answered 200 {}.
  *
  * Faults, each drawn with probability P per request (seeded): 429 (with
@@ -26,6 +27,8 @@
  * answering 429 beyond it.
  *
  * One thread per connection; keep-alive; Expect: 100-continue honoured.
+ * It stops by itself after --idle-exit seconds without a request
+ * (default 120), so a test that dies does not leave it running.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -66,6 +69,8 @@ static double rpm, bucket, bucket_at;
 static unsigned long long rng_state = 1;
 static long n_requests, n_chat, by_status[600];
 static FILE *log_file;
+static void save_stats(void);
+static double last_request, idle_exit = 120;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 static double
@@ -178,6 +183,8 @@ reply(int fd, int status, const char *extra, const char *body, size_t send_n)
 	if (status > 0 && status < 600)
 		by_status[status]++;
 	pthread_mutex_unlock(&mu);
+	/* Counted before the client can see the reply. */
+	save_stats();
 	if (send_all(fd, head, (size_t)hl) != 0)
 		return -1;
 	return send_all(fd, body, send_n < n ? send_n : n);
@@ -329,7 +336,9 @@ chat(int fd, const char *body)
 		sleep_ms(latency_ms);
 	if (force_status != 0) {
 		json_decref(req);
-		return error_reply(fd, force_status, NULL, "forced failure");
+		return error_reply(fd, force_status,
+		    force_status >= 500 ? "retry-after-ms: 20\r\n" : NULL,
+		    "forced failure");
 	}
 	if (req == NULL || !json_is_array(json_object_get(req, "messages"))) {
 		json_decref(req);
@@ -358,6 +367,7 @@ chat(int fd, const char *body)
 
 		json_decref(req);
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		save_stats();
 		return -1;
 	}
 	case F_BAD:
@@ -412,14 +422,16 @@ chat(int fd, const char *body)
 	return rc;
 }
 
-static int
-stats(int fd)
+static const char *stats_file;
+
+/* The counts as JSON; the caller holds mu. */
+static char *
+stats_text(void)
 {
 	json_t *st = json_object(), *bs = json_object();
 	char *s;
-	int i, rc;
+	int i;
 
-	pthread_mutex_lock(&mu);
 	for (i = 0; i < 600; i++)
 		if (by_status[i] > 0) {
 			char k[8];
@@ -429,12 +441,44 @@ stats(int fd)
 		}
 	json_object_set_new(st, "requests", json_integer(n_requests));
 	json_object_set_new(st, "chat", json_integer(n_chat));
-	pthread_mutex_unlock(&mu);
 	json_object_set_new(st, "by_status", bs);
 	s = json_dumps(st, JSON_COMPACT);
+	json_decref(st);
+	return s;
+}
+
+/* --stats-file: the counts after every reply, written whole. */
+static void
+save_stats(void)
+{
+	char tmp[4096], *s;
+	FILE *f;
+
+	if (stats_file == NULL)
+		return;
+	pthread_mutex_lock(&mu);
+	s = stats_text();
+	snprintf(tmp, sizeof(tmp), "%s.tmp", stats_file);
+	if ((f = fopen(tmp, "w")) != NULL) {
+		fprintf(f, "%s\n", s);
+		fclose(f);
+		rename(tmp, stats_file);
+	}
+	pthread_mutex_unlock(&mu);
+	free(s);
+}
+
+static int
+stats(int fd)
+{
+	char *s;
+	int rc;
+
+	pthread_mutex_lock(&mu);
+	s = stats_text();
+	pthread_mutex_unlock(&mu);
 	rc = reply(fd, 200, NULL, s, (size_t)-1);
 	free(s);
-	json_decref(st);
 	return rc;
 }
 
@@ -517,6 +561,7 @@ serve(void *arg)
 			body[blen] = '\0';
 			pthread_mutex_lock(&mu);
 			n_requests++;
+			last_request = now();
 			pthread_mutex_unlock(&mu);
 			log_request(method, path, c->buf, body, blen);
 			if (strcmp(method, "GET") == 0 &&
@@ -543,6 +588,24 @@ done:
 	return NULL;
 }
 
+/* Exit when nobody has asked anything for idle_exit seconds. */
+static void *
+watchdog(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		double idle;
+
+		sleep_ms(500);
+		pthread_mutex_lock(&mu);
+		idle = now() - last_request;
+		pthread_mutex_unlock(&mu);
+		if (idle > idle_exit)
+			exit(0);
+	}
+	return NULL;
+}
+
 static void
 usage(void)
 {
@@ -550,7 +613,8 @@ usage(void)
 	    "usage: standin [--port-file F] [--log F] [--latency-ms N] "
 	    "[--slow-ms N]\n"
 	    "               [--fault KIND:P]... [--fault-limit N] "
-	    "[--status CODE] [--rpm N] [--seed S]\n");
+	    "[--status CODE] [--rpm N] [--seed S]\n"
+	    "               [--idle-exit SECONDS] [--stats-file F]\n");
 	exit(2);
 }
 
@@ -586,6 +650,10 @@ main(int argc, char **argv)
 			force_status = atoi(v);
 		else if (strcmp(o, "--rpm") == 0)
 			rpm = atof(v);
+		else if (strcmp(o, "--stats-file") == 0)
+			stats_file = v;
+		else if (strcmp(o, "--idle-exit") == 0)
+			idle_exit = atof(v);
 		else if (strcmp(o, "--seed") == 0)
 			rng_state = strtoull(v, NULL, 10);
 		else if (strcmp(o, "--fault") == 0) {
@@ -605,7 +673,13 @@ main(int argc, char **argv)
 			usage();
 	}
 	bucket = rpm / 30.0;
-	bucket_at = now();
+	bucket_at = last_request = now();
+	{
+		pthread_t w;
+
+		pthread_create(&w, NULL, watchdog, NULL);
+		pthread_detach(w);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));

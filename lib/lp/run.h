@@ -36,7 +36,8 @@ struct lp_run {
 	unsigned long long n_in, n_out, n_dropped, n_skipped, n_quar;
 	json_t *counters; /* the tool's own counts, for --stats */
 	double t0, last_progress;
-	int progress; /* stderr is a terminal */
+	int progress;	/* stderr is a terminal */
+	char note[128]; /* the tool's own progress figures */
 	int status;
 };
 
@@ -88,6 +89,12 @@ int lp_run_reject(
 void lp_run_count(struct lp_run *run, const char *name, long long n);
 /* Append an audit event if an audit log is open (fields stolen). */
 void lp_run_audit(struct lp_run *run, const char *kind, json_t *fields);
+/*
+ * Progress on a terminal (at most four times a second): records read,
+ * rate, share of the input and time left, and run->note if set.  Called
+ * by lp_run_next(); a tool that waits elsewhere calls it too.
+ */
+void lp_run_progress(struct lp_run *run);
 /*
  * Finish: flush and commit output, write stats, the audit end event and
  * the summary.  Returns the exit status; status is the tool's own verdict

@@ -57,12 +57,13 @@ expect() {
 }
 
 # standin_start [OPTIONS]: start the stand-in API server (tests/standin)
-# on a free port of 127.0.0.1; sets STANDIN_PORT and STANDIN_URL.  The
-# server stops with the test (standin_stop, or when the shell exits).
+# on a free port of 127.0.0.1; sets STANDIN_PORT and STANDIN_URL.  Its
+# counts are in standin.stats.  The server stops with the test
+# (standin_stop, or when the shell exits).
 STANDIN_PID=
 standin_start() {
-	rm -f standin.port
-	"$LP_BINDIR/standin" --port-file standin.port "$@" &
+	rm -f standin.port standin.stats
+	"$LP_BINDIR/standin" --port-file standin.port --stats-file standin.stats "$@" &
 	STANDIN_PID=$!
 	trap standin_stop EXIT
 	i=0

@@ -1,0 +1,923 @@
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lp/lp.h"
+#include "lp/buf.h"
+#include "lp/hash.h"
+#include "lp/http.h"
+#include "lp/json.h"
+#include "lp/llm.h"
+
+/* The official SDKs' backoff: 0.5 s doubling to 8 s, less up to 25%. */
+#define BACKOFF_FIRST 0.5
+#define BACKOFF_MAX 8.0
+/* A server asking for longer than this is not waited for. */
+#define RETRY_AFTER_MAX 60.0
+
+struct req {
+	struct req *next;
+	void *user;
+	char *body;
+	size_t body_len;
+	char digest[65];
+	double est_tokens;
+	int attempts, bad_replies;
+	double not_before; /* monotonic seconds */
+	double t_start;
+	CURL *easy;
+	struct curl_slist *headers;
+	struct lp_buf resp;
+	/* From the reply's headers. */
+	double retry_after;
+	long rl_left_req, rl_left_tok;
+	double rl_reset_req, rl_reset_tok;
+	char cerr[CURL_ERROR_SIZE];
+	struct lp_llm_result *res;
+};
+
+struct lp_llm {
+	struct lp_llm_config cfg;
+	char *url;
+	char *auth; /* the header line with the key */
+	CURLM *multi;
+	struct req *queue, *queue_tail; /* waiting to be sent, FIFO */
+	struct req *flying;		/* in flight */
+	int nflying;
+	struct lp_llm_result **done; /* finished, not yet handed out */
+	size_t ndone, capdone, headdone;
+	size_t pending;
+	double req_tokens, tok_tokens, refilled; /* rate buckets */
+	double hold_until; /* the server said it is nearly out */
+	long long used_tokens, reserved_tokens;
+	long long n_calls, n_retries, n_cached, n_failed, n_prompt, n_compl;
+	int stopped;
+	char stop_msg[512];
+	struct lp_rng rng;
+};
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+lp_llm_duration(const char *v)
+{
+	double total = 0;
+	int any = 0;
+
+	while (*v == ' ')
+		v++;
+	while (*v != '\0' && *v != '\r' && *v != '\n' && *v != ' ') {
+		char *end;
+		double x = strtod(v, &end);
+
+		if (end == v)
+			return -1;
+		v = end;
+		if (strncmp(v, "ms", 2) == 0) {
+			total += x / 1000;
+			v += 2;
+		} else if (*v == 's') {
+			total += x;
+			v++;
+		} else if (*v == 'm') {
+			total += x * 60;
+			v++;
+		} else if (*v == 'h') {
+			total += x * 3600;
+			v++;
+		} else if (*v == '\0' || *v == '\r' || *v == '\n') {
+			total += x; /* a bare number: seconds */
+		} else
+			return -1;
+		any = 1;
+	}
+	return any ? total : -1;
+}
+
+double
+lp_llm_retry_after(const char *v, double now_unix)
+{
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	char m[4] = "", *end;
+	int d, y, hh, mm, ss, i;
+	double secs;
+	struct tm tm;
+
+	while (*v == ' ')
+		v++;
+	secs = strtod(v, &end);
+	if (end != v && (*end == '\0' || *end == '\r' || *end == '\n'))
+		return secs >= 0 ? secs : -1;
+	/* An HTTP date: "Wed, 21 Oct 2015 07:28:00 GMT". */
+	if (sscanf(v, "%*3s, %d %3s %d %d:%d:%d GMT", &d, m, &y, &hh, &mm,
+		&ss) != 6)
+		return -1;
+	for (i = 0; i < 12 && strcmp(mon[i], m) != 0; i++)
+		;
+	if (i == 12)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = i;
+	tm.tm_mday = d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	secs = (double)timegm(&tm) - now_unix;
+	return secs > 0 ? secs : 0;
+}
+
+void
+lp_llm_digest(const json_t *body, char hex[65])
+{
+	struct lp_buf b = LP_BUF_INIT;
+
+	lp_json_dump(body, &b);
+	lp_sha256_hex(b.p, b.len, hex);
+	lp_buf_release(&b);
+}
+
+struct lp_llm *
+lp_llm_new(const struct lp_llm_config *cfg, char *err, size_t errlen)
+{
+	struct lp_llm *c;
+	size_t n;
+
+	if (cfg->base == NULL || (strncmp(cfg->base, "http://", 7) != 0 &&
+				     strncmp(cfg->base, "https://", 8) != 0)) {
+		snprintf(err, errlen,
+		    "the API base must be an http:// or https:// URL, not "
+		    "'%s'",
+		    cfg->base ? cfg->base : "");
+		return NULL;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "cannot start libcurl");
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		abort();
+	c->cfg = *cfg;
+	if (c->cfg.jobs <= 0)
+		c->cfg.jobs = 8;
+	if (c->cfg.max_retries < 0)
+		c->cfg.max_retries = 5;
+	if (c->cfg.timeout_ms <= 0)
+		c->cfg.timeout_ms = 60000;
+	n = strlen(cfg->base) + 64 +
+	    (cfg->api_version ? strlen(cfg->api_version) : 0);
+	c->url = lp_xmalloc(n);
+	snprintf(c->url, n, "%.*s/chat/completions%s%s",
+	    (int)(strlen(cfg->base) -
+		(cfg->base[strlen(cfg->base) - 1] == '/')),
+	    cfg->base, cfg->api_version ? "?api-version=" : "",
+	    cfg->api_version ? cfg->api_version : "");
+	if (cfg->key != NULL && cfg->key[0] != '\0') {
+		n = strlen(cfg->key) + 32;
+		c->auth = lp_xmalloc(n);
+		snprintf(c->auth, n, cfg->azure ? "api-key: %s"
+						: "Authorization: Bearer %s",
+		    cfg->key);
+	}
+	c->multi = curl_multi_init();
+	/* Reuse connections: one per request in flight. */
+	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->cfg.jobs);
+	c->req_tokens = c->cfg.rpm > 0 ? fmax(1, c->cfg.rpm / 60) : 0;
+	c->tok_tokens = c->cfg.tpm > 0 ? c->cfg.tpm / 60 : 0;
+	c->refilled = mono();
+	c->rng.s = (unsigned long long)time(NULL) ^
+	    ((unsigned long long)getpid() << 32);
+	return c;
+}
+
+/* ---- Results. */
+
+static struct lp_llm_result *
+new_result(struct req *r)
+{
+	struct lp_llm_result *res = calloc(1, sizeof(*res));
+
+	if (res == NULL)
+		abort();
+	res->user = r->user;
+	memcpy(res->digest, r->digest, sizeof(res->digest));
+	return res;
+}
+
+static void
+finish(struct lp_llm *c, struct req *r, struct lp_llm_result *res)
+{
+	if (c->ndone == c->capdone) {
+		/* Compact what was handed out before growing. */
+		if (c->headdone > 0) {
+			memmove(c->done, c->done + c->headdone,
+			    sizeof(*c->done) * (c->ndone - c->headdone));
+			c->ndone -= c->headdone;
+			c->headdone = 0;
+		}
+		if (c->ndone == c->capdone) {
+			c->capdone = c->capdone ? c->capdone * 2 : 64;
+			c->done = lp_xrealloc(
+			    c->done, sizeof(*c->done) * c->capdone);
+		}
+	}
+	res->attempts = r->attempts;
+	if (res->why != LP_LLM_OK && res->why != LP_LLM_BUDGET)
+		c->n_failed++;
+	c->done[c->ndone++] = res;
+	free(r->body);
+	lp_buf_release(&r->resp);
+	free(r);
+}
+
+/* Fill a successful result from a response body; 0, or -1 with why. */
+static int
+take_reply(struct lp_llm_result *res, json_t *reply, char *why, size_t n)
+{
+	json_t *choice, *msg;
+
+	choice = json_array_get(json_object_get(reply, "choices"), 0);
+	msg = json_object_get(choice, "message");
+	if (!json_is_object(reply) || !json_is_object(choice) ||
+	    !json_is_string(json_object_get(msg, "content"))) {
+		snprintf(why, n, "the reply has no choices[0].message.content");
+		return -1;
+	}
+	res->reply = reply;
+	res->content = json_string_value(json_object_get(msg, "content"));
+	res->finish_reason =
+	    json_string_value(json_object_get(choice, "finish_reason"));
+	res->model = json_string_value(json_object_get(reply, "model"));
+	res->usage = json_object_get(reply, "usage");
+	res->logprobs = json_object_get(choice, "logprobs");
+	if (json_is_null(res->logprobs))
+		res->logprobs = NULL;
+	return 0;
+}
+
+/* ---- The cache: one file per digest, written whole and renamed. */
+
+static char *
+cache_path(const struct lp_llm *c, const char *digest, int mk)
+{
+	size_t n = strlen(c->cfg.cache_dir) + 80;
+	char *p = lp_xmalloc(n);
+
+	snprintf(p, n, "%s/%.2s", c->cfg.cache_dir, digest);
+	if (mk && mkdir(p, 0777) != 0 && errno == ENOENT) {
+		char *q;
+
+		/* Make the parents, as mkdir -p does. */
+		for (q = p + 1; *q != '\0'; q++)
+			if (*q == '/') {
+				*q = '\0';
+				mkdir(p, 0777);
+				*q = '/';
+			}
+		mkdir(p, 0777);
+	}
+	snprintf(p, n, "%s/%.2s/%s.json", c->cfg.cache_dir, digest, digest);
+	return p;
+}
+
+static json_t *
+cache_get(const struct lp_llm *c, const char *digest, double *latency)
+{
+	char *p;
+	json_t *e, *reply;
+
+	if (c->cfg.cache_dir == NULL)
+		return NULL;
+	p = cache_path(c, digest, 0);
+	e = json_load_file(p, 0, NULL);
+	free(p);
+	reply = json_object_get(e, "response");
+	if (reply == NULL) {
+		json_decref(e);
+		return NULL;
+	}
+	*latency = json_number_value(json_object_get(e, "latency_ms"));
+	json_incref(reply);
+	json_decref(e);
+	return reply;
+}
+
+static void
+cache_put(const struct lp_llm *c, const char *digest, json_t *reply,
+    double latency)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	char *p, *tmp;
+	size_t n;
+	int fd;
+
+	if (c->cfg.cache_dir == NULL)
+		return;
+	p = cache_path(c, digest, 1);
+	n = strlen(p) + 16;
+	tmp = lp_xmalloc(n);
+	snprintf(tmp, n, "%s.XXXXXX", p);
+	/* Concurrent runs share the cache: a reader sees all or nothing. */
+	if ((fd = mkstemp(tmp)) >= 0) {
+		json_t *e = json_pack("{s:O,s:f}", "response", reply,
+		    "latency_ms", latency);
+
+		lp_json_dump(e, &b);
+		lp_buf_addc(&b, '\n');
+		json_decref(e);
+		if (write(fd, b.p, b.len) == (ssize_t)b.len && close(fd) == 0)
+			rename(tmp, p);
+		else {
+			close(fd);
+			unlink(tmp);
+		}
+	}
+	lp_buf_release(&b);
+	free(tmp);
+	free(p);
+}
+
+/* ---- Submitting. */
+
+static double
+estimate_tokens(const json_t *body, size_t len)
+{
+	json_t *mt = json_object_get(body, "max_tokens");
+
+	if (mt == NULL)
+		mt = json_object_get(body, "max_completion_tokens");
+	/* About four bytes a token; the answer as long as asked, or as the
+	 * question. */
+	return (double)len / 4 +
+	    (json_is_integer(mt) ? (double)json_integer_value(mt)
+				 : (double)len / 4);
+}
+
+int
+lp_llm_submit(struct lp_llm *c, json_t *body, void *user)
+{
+	struct req *r = calloc(1, sizeof(*r));
+	struct lp_buf b = LP_BUF_INIT;
+	json_t *cached;
+	double lat = 0;
+
+	if (r == NULL)
+		abort();
+	r->user = user;
+	lp_json_dump(body, &b);
+	lp_sha256_hex(b.p, b.len, r->digest);
+	r->body = b.p;
+	r->body_len = b.len;
+	r->est_tokens = estimate_tokens(body, b.len);
+	json_decref(body);
+	c->pending++;
+	if ((cached = cache_get(c, r->digest, &lat)) != NULL) {
+		struct lp_llm_result *res = new_result(r);
+		char why[256];
+
+		if (take_reply(res, cached, why, sizeof(why)) == 0) {
+			res->cached = 1;
+			res->latency_ms = lat;
+			c->n_cached++;
+			finish(c, r, res);
+			return LP_OK;
+		}
+		json_decref(cached);
+		free(res);
+	}
+	/* Within the budget only if this request's estimate fits too. */
+	if (c->stopped ||
+	    (c->cfg.max_tokens > 0 &&
+		(double)(c->used_tokens + c->reserved_tokens) + r->est_tokens >
+		    (double)c->cfg.max_tokens)) {
+		struct lp_llm_result *res = new_result(r);
+
+		res->why = c->stopped ? LP_LLM_FATAL : LP_LLM_BUDGET;
+		snprintf(res->message, sizeof(res->message), "%s",
+		    c->stopped ? c->stop_msg
+			       : "the token budget (--max-tokens-total) is "
+				 "spent");
+		finish(c, r, res);
+		return LP_FAILED;
+	}
+	c->reserved_tokens += (long long)r->est_tokens;
+	if (c->queue_tail != NULL)
+		c->queue_tail->next = r;
+	else
+		c->queue = r;
+	c->queue_tail = r;
+	return LP_OK;
+}
+
+/* ---- Sending. */
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct req *r = arg;
+
+	lp_buf_add(&r->resp, p, size * n);
+	return size * n;
+}
+
+static int
+header_is(const char *h, size_t n, const char *name, const char **val)
+{
+	size_t l = strlen(name);
+
+	if (n <= l + 1 || strncasecmp(h, name, l) != 0 || h[l] != ':')
+		return 0;
+	*val = h + l + 1;
+	return 1;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct req *r = arg;
+	size_t len = size * n;
+	char h[256];
+	const char *v;
+
+	if (len >= sizeof(h))
+		return len;
+	memcpy(h, p, len);
+	h[len] = '\0';
+	if (header_is(h, len, "retry-after-ms", &v))
+		r->retry_after = strtod(v, NULL) / 1000;
+	else if (header_is(h, len, "retry-after", &v) && r->retry_after < 0)
+		r->retry_after = lp_llm_retry_after(v, (double)time(NULL));
+	else if (header_is(h, len, "x-ratelimit-remaining-requests", &v))
+		r->rl_left_req = strtol(v, NULL, 10);
+	else if (header_is(h, len, "x-ratelimit-remaining-tokens", &v))
+		r->rl_left_tok = strtol(v, NULL, 10);
+	else if (header_is(h, len, "x-ratelimit-reset-requests", &v))
+		r->rl_reset_req = lp_llm_duration(v);
+	else if (header_is(h, len, "x-ratelimit-reset-tokens", &v))
+		r->rl_reset_tok = lp_llm_duration(v);
+	return len;
+}
+
+static void
+start(struct lp_llm *c, struct req *r, double now)
+{
+	r->easy = curl_easy_init();
+	if (r->easy == NULL)
+		abort();
+	r->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	r->headers = curl_slist_append(r->headers, "Expect:");
+	if (c->auth != NULL)
+		r->headers = curl_slist_append(r->headers, c->auth);
+	lp_buf_reset(&r->resp);
+	r->retry_after = -1;
+	r->rl_left_req = r->rl_left_tok = -1;
+	r->rl_reset_req = r->rl_reset_tok = -1;
+	r->cerr[0] = '\0';
+	curl_easy_setopt(r->easy, CURLOPT_URL, c->url);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	curl_easy_setopt(
+	    r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, lp_http_user_agent());
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    c->cfg.timeout_ms < 10000 ? c->cfg.timeout_ms : 10000L);
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->cerr);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
+	r->attempts++;
+	r->t_start = now;
+	if (r->attempts > 1)
+		c->n_retries++;
+	c->n_calls++;
+	curl_multi_add_handle(c->multi, r->easy);
+	r->next = c->flying;
+	c->flying = r;
+	c->nflying++;
+}
+
+static void
+refill(struct lp_llm *c, double now)
+{
+	double dt = now - c->refilled;
+
+	c->refilled = now;
+	if (c->cfg.rpm > 0)
+		c->req_tokens = fmin(fmax(1, c->cfg.rpm / 60),
+		    c->req_tokens + dt * c->cfg.rpm / 60);
+	if (c->cfg.tpm > 0)
+		c->tok_tokens = fmin(
+		    c->cfg.tpm / 60, c->tok_tokens + dt * c->cfg.tpm / 60);
+}
+
+/*
+ * Start what the limits allow; returns seconds until something more could
+ * start (a large number when nothing waits).
+ */
+static double
+launch(struct lp_llm *c, double now)
+{
+	double wait = 3600;
+
+	refill(c, now);
+	while (c->queue != NULL && c->nflying < c->cfg.jobs) {
+		struct req *r = NULL, *prev = NULL, *p;
+
+		if (now < c->hold_until)
+			return c->hold_until - now;
+		/* The first request whose backoff is over. */
+		for (p = c->queue; p != NULL; prev = p, p = p->next)
+			if (p->not_before <= now) {
+				r = p;
+				break;
+			} else if (p->not_before - now < wait)
+				wait = p->not_before - now;
+		if (r == NULL)
+			return wait;
+		if (c->cfg.rpm > 0 && c->req_tokens < 1)
+			return (1 - c->req_tokens) * 60 / c->cfg.rpm;
+		/* A request larger than a second's tokens waits for a full
+		 * bucket, then goes. */
+		if (c->cfg.tpm > 0 &&
+		    c->tok_tokens < fmin(r->est_tokens, c->cfg.tpm / 60))
+			return (fmin(r->est_tokens, c->cfg.tpm / 60) -
+				   c->tok_tokens) *
+			    60 / c->cfg.tpm;
+		if (prev != NULL)
+			prev->next = r->next;
+		else
+			c->queue = r->next;
+		if (c->queue_tail == r)
+			c->queue_tail = prev;
+		r->next = NULL;
+		if (c->cfg.rpm > 0)
+			c->req_tokens -= 1;
+		if (c->cfg.tpm > 0)
+			c->tok_tokens -= r->est_tokens;
+		start(c, r, now);
+	}
+	return c->queue != NULL ? 0.05 : wait;
+}
+
+static void
+requeue(struct lp_llm *c, struct req *r, double delay, double now)
+{
+	r->not_before = now + delay;
+	r->next = NULL;
+	if (c->queue_tail != NULL)
+		c->queue_tail->next = r;
+	else
+		c->queue = r;
+	c->queue_tail = r;
+}
+
+static double
+backoff(struct lp_llm *c, struct req *r)
+{
+	double d = BACKOFF_FIRST * pow(2, r->attempts - 1);
+
+	if (r->retry_after >= 0 && r->retry_after <= RETRY_AFTER_MAX)
+		return r->retry_after;
+	if (d > BACKOFF_MAX)
+		d = BACKOFF_MAX;
+	return d * (1 - 0.25 * lp_rng_unit(&c->rng));
+}
+
+/* The error message of an error reply, if it has one. */
+static void
+reply_error(struct req *r, long status, char *out, size_t n)
+{
+	json_t *b = json_loadb(r->resp.p ? r->resp.p : "", r->resp.len, 0,
+	    NULL);
+	const char *msg = json_string_value(
+	    json_object_get(json_object_get(b, "error"), "message"));
+
+	if (msg == NULL)
+		msg = json_string_value(json_object_get(b, "error"));
+	if (msg == NULL)
+		msg = json_string_value(json_object_get(b, "message"));
+	snprintf(out, n, "HTTP %ld%s%.400s", status, msg ? ": " : "",
+	    msg ? msg : "");
+	json_decref(b);
+}
+
+static void
+audit(struct lp_llm *c, struct req *r, long status, double ms,
+    json_t *usage, const char *error)
+{
+	json_t *ev;
+
+	if (c->cfg.audit == NULL)
+		return;
+	ev = json_pack("{s:s,s:i,s:i,s:f}", "digest", r->digest, "attempt",
+	    r->attempts, "status", (int)status, "latency_ms",
+	    round(ms * 10) / 10);
+	if (usage != NULL) {
+		json_object_set(ev, "prompt_tokens",
+		    json_object_get(usage, "prompt_tokens"));
+		json_object_set(ev, "completion_tokens",
+		    json_object_get(usage, "completion_tokens"));
+	}
+	if (error != NULL)
+		json_object_set_new(ev, "error", json_string(error));
+	c->cfg.audit(ev, c->cfg.audit_arg);
+}
+
+/* Stop: every queued request fails the same way. */
+static void
+stop(struct lp_llm *c, const char msg[512])
+{
+	struct req *r;
+
+	c->stopped = 1;
+	snprintf(c->stop_msg, sizeof(c->stop_msg), "%s", msg);
+	while ((r = c->queue) != NULL) {
+		struct lp_llm_result *res = new_result(r);
+
+		c->queue = r->next;
+		res->why = LP_LLM_FATAL;
+		snprintf(res->message, sizeof(res->message), "%s", msg);
+		c->reserved_tokens -= (long long)r->est_tokens;
+		finish(c, r, res);
+	}
+	c->queue_tail = NULL;
+}
+
+/* A finished transfer: done, retried, or failed. */
+static void
+landed(struct lp_llm *c, struct req *r, CURLcode cc, double now)
+{
+	struct lp_llm_result *res;
+	long status = 0;
+	double ms = (now - r->t_start) * 1000;
+	char why[512] = "";
+	int retry = 0, fatal = 0;
+	json_t *reply = NULL, *usage;
+
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(c->multi, r->easy);
+	curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	r->easy = NULL;
+	r->headers = NULL;
+	c->nflying--;
+	/* Nearly out of quota: hold new requests until the window resets. */
+	if ((r->rl_left_req >= 0 && r->rl_left_req < c->cfg.jobs) ||
+	    (r->rl_left_tok >= 0 && r->rl_left_tok < r->est_tokens * 2))
+		c->hold_until = now +
+		    (r->rl_left_req >= 0 && r->rl_left_req < c->cfg.jobs
+			    ? (r->rl_reset_req > 0 ? r->rl_reset_req : 1)
+			    : (r->rl_reset_tok > 0 ? r->rl_reset_tok : 1));
+	if (cc != CURLE_OK) {
+		snprintf(why, sizeof(why), "%s",
+		    r->cerr[0] ? r->cerr : curl_easy_strerror(cc));
+		/* A URL or TLS problem does not get better by waiting. */
+		fatal = cc == CURLE_UNSUPPORTED_PROTOCOL ||
+		    cc == CURLE_URL_MALFORMAT || cc == CURLE_PEER_FAILED_VERIFICATION ||
+		    cc == CURLE_SSL_CACERT_BADFILE;
+		retry = !fatal;
+		status = 0;
+	} else if (status >= 200 && status < 300) {
+		json_error_t je;
+
+		reply = json_loadb(r->resp.p ? r->resp.p : "", r->resp.len, 0,
+		    &je);
+		if (reply == NULL) {
+			snprintf(why, sizeof(why), "a reply that is not JSON: %s",
+			    je.text);
+			retry = 1;
+		}
+	} else {
+		reply_error(r, status, why, sizeof(why));
+		retry = status == 408 || status == 409 || status == 429 ||
+		    status >= 500;
+		fatal = status == 401 || status == 403 || status == 404;
+	}
+	usage = json_object_get(reply, "usage");
+	audit(c, r, status, ms, usage, why[0] ? why : NULL);
+	if (json_is_integer(json_object_get(usage, "total_tokens"))) {
+		long long t =
+		    json_integer_value(json_object_get(usage, "total_tokens"));
+
+		c->used_tokens += t;
+		c->n_prompt += json_integer_value(
+		    json_object_get(usage, "prompt_tokens"));
+		c->n_compl += json_integer_value(
+		    json_object_get(usage, "completion_tokens"));
+		/* The estimate was taken from the bucket: settle the
+		 * difference. */
+		if (c->cfg.tpm > 0)
+			c->tok_tokens += r->est_tokens - (double)t;
+	}
+	if (reply != NULL) {
+		res = new_result(r);
+		if (take_reply(res, reply, why, sizeof(why)) != 0)
+			json_decref(reply); /* why says what is missing */
+		else if (res->content[0] == '\0')
+			snprintf(why, sizeof(why), "an empty reply");
+		else if (c->cfg.validate != NULL &&
+		    c->cfg.validate(res->content, r->user, why, sizeof(why)) !=
+			0 &&
+		    why[0] == '\0')
+			snprintf(why, sizeof(why),
+			    "the reply is not in the form asked for");
+		if (why[0] == '\0') {
+			res->latency_ms = ms;
+			c->reserved_tokens -= (long long)r->est_tokens;
+			cache_put(c, r->digest, reply, ms);
+			finish(c, r, res);
+			return;
+		}
+		/* There, but unusable: one repair try, never cached. */
+		lp_llm_result_free(res);
+		if (r->bad_replies++ == 0 && r->attempts <= c->cfg.max_retries) {
+			requeue(c, r, 0, now);
+			return;
+		}
+		res = new_result(r);
+		res->why = LP_LLM_REPLY;
+		res->status = status;
+		snprintf(res->message, sizeof(res->message), "%s", why);
+		c->reserved_tokens -= (long long)r->est_tokens;
+		finish(c, r, res);
+		return;
+	}
+	if (retry && r->attempts <= c->cfg.max_retries && !c->stopped) {
+		requeue(c, r, backoff(c, r), now);
+		return;
+	}
+	res = new_result(r);
+	res->status = status;
+	res->why = fatal ? LP_LLM_FATAL
+	    : status > 0 ? LP_LLM_HTTP
+			 : LP_LLM_NETWORK;
+	snprintf(res->message, sizeof(res->message), "%s", why);
+	c->reserved_tokens -= (long long)r->est_tokens;
+	if (fatal) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%.200s: %.300s", c->url, why);
+		stop(c, msg);
+	}
+	finish(c, r, res);
+}
+
+/* Move transfers along for at most timeout seconds. */
+static void
+step(struct lp_llm *c, double timeout)
+{
+	double now = mono(), wait = launch(c, now);
+	int running, left;
+	CURLMsg *m;
+
+	curl_multi_perform(c->multi, &running);
+	while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
+		struct req *r, **pp;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		for (pp = &c->flying; *pp != NULL && *pp != r; pp = &(*pp)->next)
+			;
+		if (*pp != NULL)
+			*pp = r->next;
+		landed(c, r, m->data.result, mono());
+	}
+	if (c->ndone > c->headdone)
+		return;
+	if (wait > timeout)
+		wait = timeout;
+	if (c->nflying > 0)
+		curl_multi_poll(c->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
+	else if (wait > 0)
+		usleep((useconds_t)(wait * 1e6));
+}
+
+static struct lp_llm_result *
+take(struct lp_llm *c)
+{
+	if (c->headdone == c->ndone)
+		return NULL;
+	c->pending--;
+	return c->done[c->headdone++];
+}
+
+struct lp_llm_result *
+lp_llm_poll(struct lp_llm *c)
+{
+	if (c->ndone == c->headdone && (c->queue != NULL || c->nflying > 0))
+		step(c, 0);
+	return take(c);
+}
+
+struct lp_llm_result *
+lp_llm_wait(struct lp_llm *c)
+{
+	while (c->ndone == c->headdone && (c->queue != NULL || c->nflying > 0))
+		step(c, 0.25);
+	return take(c);
+}
+
+size_t
+lp_llm_pending(const struct lp_llm *c)
+{
+	return c->pending;
+}
+
+int
+lp_llm_stopped(const struct lp_llm *c)
+{
+	return c->stopped;
+}
+
+void
+lp_llm_result_free(struct lp_llm_result *r)
+{
+	if (r == NULL)
+		return;
+	json_decref(r->reply);
+	free(r);
+}
+
+json_t *
+lp_llm_describe(struct lp_llm *c, const json_t *body)
+{
+	json_t *h = json_object();
+
+	json_object_set_new(h, "Content-Type", json_string("application/json"));
+	if (c->auth != NULL)
+		json_object_set_new(h,
+		    c->cfg.azure ? "api-key" : "Authorization",
+		    json_string(c->cfg.azure ? "***" : "Bearer ***"));
+	return json_pack("{s:s,s:s,s:o,s:O}", "method", "POST", "url", c->url,
+	    "headers", h, "body", body);
+}
+
+json_t *
+lp_llm_stats(const struct lp_llm *c)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "llm_calls",
+	    (json_int_t)c->n_calls, "llm_retries", (json_int_t)c->n_retries,
+	    "llm_cached", (json_int_t)c->n_cached, "llm_failed",
+	    (json_int_t)c->n_failed, "prompt_tokens", (json_int_t)c->n_prompt,
+	    "completion_tokens", (json_int_t)c->n_compl, "total_tokens",
+	    (json_int_t)c->used_tokens);
+}
+
+void
+lp_llm_free(struct lp_llm *c)
+{
+	struct req *r;
+
+	if (c == NULL)
+		return;
+	while ((r = c->flying) != NULL) {
+		c->flying = r->next;
+		curl_multi_remove_handle(c->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+		curl_slist_free_all(r->headers);
+		free(r->body);
+		lp_buf_release(&r->resp);
+		free(r);
+	}
+	while ((r = c->queue) != NULL) {
+		c->queue = r->next;
+		free(r->body);
+		lp_buf_release(&r->resp);
+		free(r);
+	}
+	while (c->headdone < c->ndone)
+		lp_llm_result_free(c->done[c->headdone++]);
+	free(c->done);
+	curl_multi_cleanup(c->multi);
+	if (c->auth != NULL) {
+		/* The key does not outlive its use in memory either. */
+		memset(c->auth, 0, strlen(c->auth));
+		free(c->auth);
+	}
+	free(c->url);
+	free(c);
+}

@@ -1,0 +1,958 @@
+/*
+ * lp-translate: translate listing titles through an OpenAI-compatible
+ * Chat Completions API (lib/llm: concurrency, limits, retries, cache).
+ *
+ * Records flow through a bounded window: each is kept as its line until
+ * its translation is back, and leaves in input order (or as soon as it is
+ * done with --unordered), so output streams and memory stays constant.
+ * Titles go out one per request or --batch N per request with local ids;
+ * an id missing from a batch reply is asked for alone.  A record whose
+ * translation failed keeps its place with translation.error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "lp/lp.h"
+#include "lp/cli.h"
+#include "lp/json.h"
+#include "lp/llm.h"
+#include "lp/log.h"
+#include "lp/run.h"
+#include "lp/text.h"
+
+enum {
+	OPT_API_BASE = LP_OPT_TOOL_BASE,
+	OPT_API_KEY,
+	OPT_API_KEY_FILE,
+	OPT_API_VERSION,
+	OPT_AZURE,
+	OPT_BATCH,
+	OPT_CACHE,
+	OPT_DRY_RUN,
+	OPT_FIELD,
+	OPT_FORCE,
+	OPT_GLOSSARY,
+	OPT_MAX_RETRIES,
+	OPT_MAX_TOKENS_TOTAL,
+	OPT_MODEL,
+	OPT_NO_CACHE,
+	OPT_NO_JSON_MODE,
+	OPT_PROMPT,
+	OPT_RPM,
+	OPT_SEED,
+	OPT_TARGET,
+	OPT_TEMPERATURE,
+	OPT_TIMEOUT,
+	OPT_TPM,
+	OPT_UNORDERED,
+	OPT_WINDOW
+};
+
+static const struct lp_tool tool = {"lp-translate",
+    "[-qv] [-o file] [-j n] [--model name] [--api-base url]\n"
+    "       [--api-key-file file] [--target lang] [--batch n]\n"
+    "       [--glossary file] [--rpm n] [--tpm n] [--cache dir | --no-cache]\n"
+    "       [--max-tokens-total n] [--unordered] [--dry-run] [file ...]",
+    "Translate listing titles through an OpenAI-compatible LLM API.",
+    "  -j, --jobs=N            requests in flight (default 8)\n"
+    "      --model=NAME        the model (LP_MODEL; default gpt-4o)\n"
+    "      --api-base=URL      the API's base URL (LP_API_BASE; default\n"
+    "                          https://api.openai.com/v1)\n"
+    "      --api-key-file=FILE read the key from FILE (else LP_API_KEY or\n"
+    "                          OPENAI_API_KEY; never on the command line)\n"
+    "      --azure             send the key as Azure's api-key header\n"
+    "      --api-version=V     add ?api-version=V (Azure)\n"
+    "      --target=LANG       the target language (default zh-Hans)\n"
+    "      --field=PATH        the text to translate (default title)\n"
+    "      --prompt=FILE       the prompt template (default the built-in\n"
+    "                          guidelines/prompts/translate.json)\n"
+    "      --glossary=FILE     terms kept verbatim or translated as given\n"
+    "      --batch=N           titles per request (default 1)\n"
+    "      --no-json-mode      plain-text replies, no response_format\n"
+    "                          (one title per request)\n"
+    "      --temperature=T     sampling temperature (default 0)\n"
+    "      --seed=S            the request seed (default 1)\n"
+    "      --rpm=N             at most N requests per minute\n"
+    "      --tpm=N             at most N tokens per minute\n"
+    "      --max-retries=N     retries of a failed request (default 5)\n"
+    "      --timeout=SECONDS   per request (default 60)\n"
+    "      --cache=DIR         the reply cache (default\n"
+    "                          $XDG_CACHE_HOME/labelpipe)\n"
+    "      --no-cache          neither read nor write the cache\n"
+    "      --max-tokens-total=N  stop sending after N tokens; the rest\n"
+    "                          pass through untranslated\n"
+    "      --window=N          records waiting for translations at most\n"
+    "                          (default 1024)\n"
+    "      --unordered         write records as they are done\n"
+    "      --force             translate records that have a translation\n"
+    "      --dry-run           print the requests (key hidden), send none\n",
+    0};
+
+static const struct option longopts[] = {LP_COMMON_LONGOPTS,
+    {"api-base", required_argument, NULL, OPT_API_BASE},
+    {"api-key", required_argument, NULL, OPT_API_KEY},
+    {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
+    {"api-version", required_argument, NULL, OPT_API_VERSION},
+    {"azure", no_argument, NULL, OPT_AZURE},
+    {"batch", required_argument, NULL, OPT_BATCH},
+    {"cache", required_argument, NULL, OPT_CACHE},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"field", required_argument, NULL, OPT_FIELD},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"glossary", required_argument, NULL, OPT_GLOSSARY},
+    {"jobs", required_argument, NULL, 'j'},
+    {"max-retries", required_argument, NULL, OPT_MAX_RETRIES},
+    {"max-tokens-total", required_argument, NULL, OPT_MAX_TOKENS_TOTAL},
+    {"model", required_argument, NULL, OPT_MODEL},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"no-json-mode", no_argument, NULL, OPT_NO_JSON_MODE},
+    {"prompt", required_argument, NULL, OPT_PROMPT},
+    {"rpm", required_argument, NULL, OPT_RPM},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"temperature", required_argument, NULL, OPT_TEMPERATURE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"tpm", required_argument, NULL, OPT_TPM},
+    {"unordered", no_argument, NULL, OPT_UNORDERED},
+    {"window", required_argument, NULL, OPT_WINDOW}, {NULL, 0, NULL, 0}};
+
+extern const unsigned char lp_data_translate_prompt[];
+extern const size_t lp_data_translate_prompt_len;
+
+/* The languages whose names the prompt spells out. */
+static const char *const languages[][2] = {{"zh-Hans", "Simplified Chinese"},
+    {"zh-Hant", "Traditional Chinese"}, {"ja", "Japanese"},
+    {"ko", "Korean"}, {"de", "German"}, {"fr", "French"},
+    {"es", "Spanish"}, {"it", "Italian"}, {"pt", "Portuguese"},
+    {"nl", "Dutch"}, {"pl", "Polish"}, {"ru", "Russian"},
+    {"ar", "Arabic"}, {"en", "English"}};
+
+/* A glossary term: kept verbatim (to NULL) or translated as given. */
+struct term {
+	char *from, *to;
+};
+
+/* One record in the window. */
+struct slot {
+	struct lp_buf line;
+	const char *file;
+	unsigned long lineno;
+	size_t seq;	 /* its place in the input */
+	int done;	 /* its translation (or its failure) is in */
+	int emitted;	 /* written (--unordered) */
+	char *text;	 /* what to translate */
+	json_t *result;	 /* the translation member, or NULL: unchanged */
+};
+
+/* One request: the slots it translates. */
+struct batch {
+	size_t *seq;
+	int n;
+	int single; /* a retry of one missing item */
+};
+
+static struct {
+	const char *model, *target, *field, *prompt_version;
+	json_t *prompt;
+	struct term *terms;
+	int nterms;
+	int json_mode, batch, unordered, force, dry_run;
+	double temperature;
+	long seed;
+	struct slot *win;
+	size_t window, head, nread;
+	size_t *pend; /* the batch being filled */
+	int npend;
+	struct lp_llm *llm;
+	struct lp_run *run;
+	long long n_done, n_failed, n_budget, n_cached, n_missing, n_already,
+	    n_notext, n_glossary_missed;
+	int fatal, network_only, any_ok;
+} t;
+
+static struct slot *
+slot_of(size_t seq)
+{
+	return &t.win[seq % t.window];
+}
+
+/* ---- Prompt and glossary. */
+
+static void
+load_glossary(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long no = 0;
+	ssize_t n;
+
+	if (f == NULL)
+		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
+	while ((n = getline(&line, &cap, f)) != -1) {
+		char *tab, *p = line;
+
+		no++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		while (*p == ' ')
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (!lp_utf8_valid(p, strlen(p), NULL))
+			lp_errx(LP_EXIT_DATAERR, "%s:%lu: invalid UTF-8", path,
+			    no);
+		tab = strchr(p, '\t');
+		if (tab != NULL)
+			*tab++ = '\0';
+		if (tab != NULL && (*tab == '\0' || strchr(tab, '\t') != NULL))
+			lp_errx(LP_EXIT_DATAERR,
+			    "%s:%lu: want TERM or TERM<tab>TRANSLATION", path,
+			    no);
+		t.terms = lp_xrealloc(
+		    t.terms, sizeof(*t.terms) * (size_t)(t.nterms + 1));
+		t.terms[t.nterms].from = lp_xstrdup(p);
+		t.terms[t.nterms++].to = tab ? lp_xstrdup(tab) : NULL;
+	}
+	free(line);
+	if (ferror(f))
+		lp_err(LP_EXIT_IOERR, "%s", path);
+	fclose(f);
+}
+
+/* Whether text holds term, ASCII letters matched in any case. */
+static int
+has_term(const char *text, const char *term)
+{
+	size_t n = strlen(term);
+
+	for (; *text != '\0'; text++)
+		if (strncasecmp(text, term, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* "{target}" and "{target_code}" of a template, filled in. */
+static void
+fill(struct lp_buf *b, const char *tmpl)
+{
+	const char *name = t.target;
+	size_t i;
+
+	for (i = 0; i < sizeof(languages) / sizeof(*languages); i++)
+		if (strcasecmp(languages[i][0], t.target) == 0)
+			name = languages[i][1];
+	while (*tmpl != '\0') {
+		if (strncmp(tmpl, "{target}", 8) == 0) {
+			lp_buf_adds(b, name);
+			tmpl += 8;
+		} else if (strncmp(tmpl, "{target_code}", 13) == 0) {
+			lp_buf_adds(b, t.target);
+			tmpl += 13;
+		} else
+			lp_buf_addc(b, *tmpl++);
+	}
+}
+
+/* The request body for the given texts (n > 1 only in JSON mode). */
+static json_t *
+request(char **texts, int n)
+{
+	struct lp_buf sys = LP_BUF_INIT, user = LP_BUF_INIT;
+	json_t *body;
+	int i, j, glossed = 0;
+
+	fill(&sys, json_string_value(json_object_get(
+		       t.prompt, t.json_mode ? "system" : "system_plain")));
+	/* Only the terms these titles use: fewer tokens, same answers. */
+	for (i = 0; i < t.nterms; i++) {
+		for (j = 0; j < n && !has_term(texts[j], t.terms[i].from);
+		     j++)
+			;
+		if (j == n)
+			continue;
+		if (!glossed++) {
+			lp_buf_adds(&sys, "\n\n");
+			lp_buf_adds(&sys, json_string_value(json_object_get(
+					      t.prompt, "glossary")));
+		}
+		lp_buf_addf(&sys, "\n- %s", t.terms[i].from);
+		if (t.terms[i].to != NULL)
+			lp_buf_addf(&sys, " -> %s", t.terms[i].to);
+	}
+	if (t.json_mode) {
+		json_t *items = json_array(), *u;
+
+		for (i = 0; i < n; i++) {
+			char id[16];
+
+			snprintf(id, sizeof(id), "%d", i + 1);
+			json_array_append_new(items,
+			    json_pack("{s:s,s:s}", "id", id, "text", texts[i]));
+		}
+		u = json_pack("{s:o}", "items", items);
+		lp_json_dump(u, &user);
+		json_decref(u);
+	} else
+		lp_buf_adds(&user, texts[0]);
+	body = json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}],s:f,s:i}", "model",
+	    t.model, "messages", "role", "system", "content", sys.p, "role",
+	    "user", "content", user.p, "temperature", t.temperature, "seed",
+	    (int)t.seed);
+	if (t.json_mode)
+		json_object_set_new(body, "response_format",
+		    json_pack("{s:s,s:{s:s,s:b,s:{s:s,s:{s:{s:s,s:{s:s,s:{s:{"
+			      "s:s},s:{s:s}},s:[s,s],s:b}}},s:[s],s:b}}}",
+			"type", "json_schema", "json_schema", "name",
+			"translations", "strict", 1, "schema", "type",
+			"object", "properties", "items", "type", "array",
+			"items", "type", "object", "properties", "id", "type",
+			"string", "text", "type", "string", "required", "id",
+			"text", "additionalProperties", 0, "required", "items",
+			"additionalProperties", 0));
+	lp_buf_release(&sys);
+	lp_buf_release(&user);
+	return body;
+}
+
+/* The reply's items as id -> text, or NULL if it is not that shape. */
+static json_t *
+reply_items(const char *content)
+{
+	json_t *v = json_loads(content, 0, NULL), *items, *it, *out;
+	size_t i;
+
+	items = json_object_get(v, "items");
+	if (!json_is_array(items)) {
+		json_decref(v);
+		return NULL;
+	}
+	out = json_object();
+	json_array_foreach (items, i, it) {
+		json_t *id = json_object_get(it, "id"),
+		       *text = json_object_get(it, "text");
+		char num[32];
+		const char *key = json_string_value(id);
+
+		/* Models sometimes give ids back as numbers. */
+		if (json_is_integer(id)) {
+			snprintf(num, sizeof(num), "%lld",
+			    (long long)json_integer_value(id));
+			key = num;
+		}
+		if (key != NULL && json_is_string(text) &&
+		    json_string_length(text) > 0)
+			json_object_set(out, key, text);
+	}
+	json_decref(v);
+	return out;
+}
+
+static int
+validate(const char *content, void *user, char *why, size_t n)
+{
+	json_t *items;
+
+	(void)user;
+	if (!t.json_mode)
+		return 0;
+	if ((items = reply_items(content)) == NULL) {
+		snprintf(why, n, "the reply is not JSON {\"items\":[...]}");
+		return -1;
+	}
+	if (json_object_size(items) == 0) {
+		json_decref(items);
+		snprintf(why, n, "the reply has no translated items");
+		return -1;
+	}
+	json_decref(items);
+	return 0;
+}
+
+static void
+audit_call(json_t *ev, void *arg)
+{
+	json_object_set_new(ev, "model", json_string(t.model));
+	lp_run_audit(arg, "llm_call", ev);
+}
+
+/* ---- The window. */
+
+static void
+submit(size_t *seqs, int n, int single)
+{
+	struct batch *b = lp_xmalloc(sizeof(*b));
+	char **texts = lp_xmalloc(sizeof(*texts) * (size_t)n);
+	json_t *body;
+	int i;
+
+	b->seq = lp_xmalloc(sizeof(*b->seq) * (size_t)n);
+	memcpy(b->seq, seqs, sizeof(*seqs) * (size_t)n);
+	b->n = n;
+	b->single = single;
+	for (i = 0; i < n; i++)
+		texts[i] = slot_of(seqs[i])->text;
+	body = request(texts, n);
+	free(texts);
+	if (t.dry_run) {
+		json_t *d = lp_llm_describe(t.llm, body);
+		struct lp_buf out = LP_BUF_INIT;
+
+		lp_json_dump(d, &out);
+		lp_buf_addc(&out, '\n');
+		if (lp_writer_write(&t.run->out, out.p, out.len) != LP_OK)
+			lp_errx(LP_EXIT_IOERR, "%s", t.run->out.err);
+		lp_buf_release(&out);
+		json_decref(d);
+		json_decref(body);
+		for (i = 0; i < n; i++)
+			slot_of(seqs[i])->done = 1;
+		free(b->seq);
+		free(b);
+		return;
+	}
+	lp_llm_submit(t.llm, body, b);
+}
+
+static void
+flush_batch(void)
+{
+	if (t.npend > 0)
+		submit(t.pend, t.npend, 0);
+	t.npend = 0;
+}
+
+static json_t *
+usage_share(json_t *usage, int n)
+{
+	json_t *u = json_object(), *v;
+	const char *k;
+
+	json_object_foreach (usage, k, v)
+		if (json_is_integer(v))
+			json_object_set_new(u, k,
+			    json_real(round((double)json_integer_value(v) /
+					    n * 10) /
+				10));
+	return u;
+}
+
+static json_t *
+base_member(const struct lp_llm_result *r)
+{
+	return json_pack("{s:s,s:s,s:s}", "lang", t.target, "model",
+	    r != NULL && r->model != NULL ? r->model : t.model,
+	    "prompt_version", t.prompt_version);
+}
+
+/* Verbatim terms of the source must be in the translation. */
+static json_t *
+glossary_missed(const char *src, const char *text)
+{
+	json_t *missed = NULL;
+	int i;
+
+	for (i = 0; i < t.nterms; i++) {
+		const char *want = t.terms[i].to ? t.terms[i].to
+						 : t.terms[i].from;
+
+		if (!has_term(src, t.terms[i].from) ||
+		    strstr(text, want) != NULL)
+			continue;
+		if (missed == NULL)
+			missed = json_array();
+		json_array_append_new(missed, json_string(t.terms[i].from));
+	}
+	return missed;
+}
+
+static void
+succeed(struct slot *s, const struct lp_llm_result *r, const char *text,
+    int n)
+{
+	json_t *m = base_member(r), *missed;
+	struct lp_buf clean = LP_BUF_INIT;
+	size_t len = strlen(text);
+
+	/* Plain replies: no surrounding space or newline. */
+	while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
+		len--;
+	while (len > 0 && strchr(" \t\r\n", *text) != NULL) {
+		text++;
+		len--;
+	}
+	lp_buf_add(&clean, text, len);
+	json_object_set_new(m, "text", json_string(clean.p));
+	if (r->usage != NULL)
+		json_object_set_new(m, "usage",
+		    n > 1 ? usage_share(r->usage, n) : json_deep_copy(r->usage));
+	if (n > 1)
+		json_object_set_new(m, "batch", json_integer(n));
+	json_object_set_new(
+	    m, "latency_ms", json_real(round(r->latency_ms * 10) / 10));
+	json_object_set_new(m, "cached", json_boolean(r->cached));
+	if (r->finish_reason != NULL)
+		json_object_set_new(
+		    m, "finish_reason", json_string(r->finish_reason));
+	if ((missed = glossary_missed(s->text, clean.p)) != NULL) {
+		json_object_set_new(m, "glossary_missed", missed);
+		t.n_glossary_missed++;
+	}
+	s->result = m;
+	s->done = 1;
+	t.n_done++;
+	t.n_cached += r->cached;
+	t.any_ok = 1;
+	lp_buf_release(&clean);
+}
+
+static void
+fail(struct slot *s, const struct lp_llm_result *r)
+{
+	static const char *const reasons[] = {"ok", "http", "network", "reply",
+	    "fatal", "budget"};
+	json_t *m = base_member(NULL);
+
+	json_object_set_new(m, "error",
+	    json_pack("{s:s,s:o,s:s,s:i}", "reason", reasons[r->why], "status",
+		r->status > 0 ? json_integer(r->status) : json_null(),
+		"message", r->message, "attempts", r->attempts));
+	s->result = m;
+	s->done = 1;
+	if (r->why == LP_LLM_BUDGET)
+		t.n_budget++;
+	else
+		t.n_failed++;
+	if (r->why == LP_LLM_FATAL)
+		t.fatal = 1;
+	if (r->why != LP_LLM_NETWORK && r->why != LP_LLM_BUDGET)
+		t.network_only = 0;
+}
+
+/* A finished request: its slots get their translations or errors. */
+static void
+landed(struct lp_llm_result *r)
+{
+	struct batch *b = r->user;
+	json_t *items = NULL;
+	size_t *missing = lp_xmalloc(sizeof(*missing) * (size_t)b->n);
+	int i, nmissing = 0;
+
+	if (r->why == LP_LLM_OK && t.json_mode)
+		items = reply_items(r->content);
+	for (i = 0; i < b->n; i++) {
+		struct slot *s = slot_of(b->seq[i]);
+		char id[16];
+		json_t *text;
+
+		if (r->why != LP_LLM_OK) {
+			fail(s, r);
+			continue;
+		}
+		if (!t.json_mode) {
+			succeed(s, r, r->content, 1);
+			continue;
+		}
+		snprintf(id, sizeof(id), "%d", i + 1);
+		if ((text = json_object_get(items, id)) != NULL)
+			succeed(s, r, json_string_value(text), b->n);
+		else
+			missing[nmissing++] = b->seq[i];
+	}
+	/* Left out of a batch: asked again, alone. */
+	for (i = 0; i < nmissing; i++) {
+		t.n_missing++;
+		if (b->single) {
+			struct lp_llm_result miss = *r;
+
+			miss.why = LP_LLM_REPLY;
+			snprintf(miss.message, sizeof(miss.message),
+			    "the reply left this item out");
+			fail(slot_of(missing[i]), &miss);
+		} else
+			submit(&missing[i], 1, 1);
+	}
+	json_decref(items);
+	free(missing);
+	free(b->seq);
+	free(b);
+	lp_llm_result_free(r);
+}
+
+static void
+emit(struct slot *s)
+{
+	struct lp_record rec;
+
+	lp_record_init(&rec);
+	if (lp_record_parse(&rec, s->line.p, s->line.len) != LP_OK)
+		lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s", s->file, s->lineno,
+		    rec.err);
+	rec.file = s->file;
+	rec.line = s->lineno;
+	if (s->result != NULL)
+		lp_record_put(&rec, "translation", s->result);
+	s->result = NULL;
+	if (!t.dry_run)
+		lp_run_emit(t.run, &rec);
+	lp_record_release(&rec);
+	s->emitted = 1;
+	free(s->text);
+	s->text = NULL;
+}
+
+/* Write what is done: from the head in order, or anything (unordered). */
+static void
+drain(void)
+{
+	size_t i;
+
+	if (t.unordered)
+		for (i = t.head; i < t.nread; i++)
+			if (slot_of(i)->done && !slot_of(i)->emitted)
+				emit(slot_of(i));
+	while (t.head < t.nread && slot_of(t.head)->done) {
+		if (!slot_of(t.head)->emitted)
+			emit(slot_of(t.head));
+		t.head++;
+	}
+	snprintf(t.run->note, sizeof(t.run->note),
+	    "%lld translated, %lld failed, %zu waiting", t.n_done,
+	    t.n_failed + t.n_budget, t.nread - t.head);
+	lp_run_progress(t.run);
+}
+
+/* Wait for one request to finish (sending the half-filled batch first). */
+static void
+pump(int block)
+{
+	struct lp_llm_result *r;
+
+	if (block)
+		flush_batch();
+	while ((r = block ? lp_llm_wait(t.llm) : lp_llm_poll(t.llm)) != NULL) {
+		landed(r);
+		block = 0;
+	}
+	drain();
+}
+
+static void
+take(struct lp_record *rec)
+{
+	struct slot *s = slot_of(t.nread);
+	const char *text;
+	size_t len;
+	json_t *tr;
+
+	lp_buf_reset(&s->line);
+	lp_buf_add(&s->line, rec->text, rec->len);
+	s->file = rec->file;
+	s->lineno = rec->line;
+	s->seq = t.nread++;
+	s->done = s->emitted = 0;
+	s->result = NULL;
+	text = lp_record_get_strn(rec, t.field, &len);
+	tr = lp_record_get(rec, "translation.text");
+	if (text == NULL || len == 0) {
+		s->done = 1; /* nothing to translate: as it came */
+		t.n_notext++;
+	} else if (json_is_string(tr) && !t.force) {
+		s->done = 1; /* translated before: kept */
+		t.n_already++;
+	} else {
+		s->text = lp_xmalloc(len + 1);
+		memcpy(s->text, text, len);
+		s->text[len] = '\0';
+		t.pend[t.npend++] = s->seq;
+		if (t.npend == t.batch)
+			flush_batch();
+	}
+}
+
+static char *
+read_key(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (f == NULL)
+		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
+	n = getline(&line, &cap, f);
+	fclose(f);
+	while (n > 0 && strchr(" \t\r\n", line[n - 1]) != NULL)
+		line[--n] = '\0';
+	if (n <= 0)
+		lp_errx(LP_EXIT_DATAERR, "%s: no key on its first line", path);
+	return line;
+}
+
+static double
+number_opt(const char *opt, const char *arg, double min, double max)
+{
+	char *end;
+	double x;
+
+	errno = 0;
+	x = strtod(arg, &end);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || !(x >= min) ||
+	    !(x <= max))
+		lp_cli_usage("invalid %s '%s' (want %g to %g)", opt, arg, min,
+		    max);
+	return x;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lp_llm_config cfg;
+	const char *prompt_path = NULL, *cache = NULL, *env;
+	char *key = NULL, *cache_buf = NULL, err[512], cfgtext[512];
+	struct lp_record *rec;
+	struct lp_run run;
+	int ch, no_cache = 0, status;
+	size_t i;
+	json_t *st;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.jobs = 8;
+	cfg.max_retries = 5;
+	cfg.timeout_ms = 60000;
+	t.model = getenv("LP_MODEL") && *getenv("LP_MODEL")
+	    ? getenv("LP_MODEL")
+	    : "gpt-4o";
+	cfg.base = getenv("LP_API_BASE") && *getenv("LP_API_BASE")
+	    ? getenv("LP_API_BASE")
+	    : "https://api.openai.com/v1";
+	t.target = "zh-Hans";
+	t.field = "title";
+	t.json_mode = 1;
+	t.batch = 1;
+	t.seed = 1;
+	t.window = 1024;
+	lp_cli_init(argc, argv, &tool);
+	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS "j:",
+		    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			cfg.jobs = (int)lp_cli_int("--jobs", optarg, 1, 1024);
+			break;
+		case OPT_API_BASE:
+			cfg.base = optarg;
+			break;
+		case OPT_API_KEY:
+			/* Refused, and the value never echoed: it is a key. */
+			lp_cli_usage("no --api-key: a key on the command line "
+				     "shows in ps; use LP_API_KEY or "
+				     "--api-key-file");
+		case OPT_API_KEY_FILE:
+			key = read_key(optarg);
+			break;
+		case OPT_API_VERSION:
+			cfg.api_version = optarg;
+			break;
+		case OPT_AZURE:
+			cfg.azure = 1;
+			break;
+		case OPT_BATCH:
+			t.batch = (int)lp_cli_int("--batch", optarg, 1, 100);
+			break;
+		case OPT_CACHE:
+			cache = optarg;
+			break;
+		case OPT_DRY_RUN:
+			t.dry_run = 1;
+			break;
+		case OPT_FIELD:
+			t.field = optarg;
+			break;
+		case OPT_FORCE:
+			t.force = 1;
+			break;
+		case OPT_GLOSSARY:
+			load_glossary(optarg);
+			break;
+		case OPT_MAX_RETRIES:
+			cfg.max_retries =
+			    (int)lp_cli_int("--max-retries", optarg, 0, 100);
+			break;
+		case OPT_MAX_TOKENS_TOTAL:
+			cfg.max_tokens = lp_cli_int("--max-tokens-total",
+			    optarg, 1, 9000000000000000000L);
+			break;
+		case OPT_MODEL:
+			t.model = optarg;
+			break;
+		case OPT_NO_CACHE:
+			no_cache = 1;
+			break;
+		case OPT_NO_JSON_MODE:
+			t.json_mode = 0;
+			break;
+		case OPT_PROMPT:
+			prompt_path = optarg;
+			break;
+		case OPT_RPM:
+			cfg.rpm = number_opt("--rpm", optarg, 1, 1e9);
+			break;
+		case OPT_SEED:
+			t.seed = lp_cli_int("--seed", optarg, 0, 2147483647);
+			break;
+		case OPT_TARGET:
+			t.target = optarg;
+			break;
+		case OPT_TEMPERATURE:
+			t.temperature =
+			    number_opt("--temperature", optarg, 0, 2);
+			break;
+		case OPT_TIMEOUT:
+			cfg.timeout_ms = (long)(number_opt("--timeout",
+						    optarg, 0.001, 86400) *
+			    1000);
+			break;
+		case OPT_TPM:
+			cfg.tpm = number_opt("--tpm", optarg, 1, 1e12);
+			break;
+		case OPT_UNORDERED:
+			t.unordered = 1;
+			break;
+		case OPT_WINDOW:
+			t.window =
+			    (size_t)lp_cli_int("--window", optarg, 1, 1 << 24);
+			break;
+		default:
+			lp_cli_common(ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (!t.json_mode && t.batch > 1)
+		lp_cli_usage("--batch needs JSON mode (drop --no-json-mode)");
+	if (no_cache && cache != NULL)
+		lp_cli_usage("--cache and --no-cache: choose one");
+	/* The key: a file, or the environment; never a command-line value. */
+	if (key == NULL && (env = getenv("LP_API_KEY")) != NULL && *env)
+		key = lp_xstrdup(env);
+	if (key == NULL && (env = getenv("OPENAI_API_KEY")) != NULL && *env)
+		key = lp_xstrdup(env);
+	cfg.key = key;
+	if (!no_cache && cache == NULL) {
+		const char *base = getenv("XDG_CACHE_HOME");
+		const char *home = getenv("HOME");
+		size_t n;
+
+		if (base != NULL && *base) {
+			n = strlen(base) + 16;
+			cache_buf = lp_xmalloc(n);
+			snprintf(cache_buf, n, "%s/labelpipe", base);
+		} else if (home != NULL && *home) {
+			n = strlen(home) + 24;
+			cache_buf = lp_xmalloc(n);
+			snprintf(cache_buf, n, "%s/.cache/labelpipe", home);
+		}
+		cache = cache_buf;
+	}
+	cfg.cache_dir = no_cache || t.dry_run ? NULL : cache;
+	if (prompt_path != NULL)
+		t.prompt = lp_cli_json_file(prompt_path);
+	else
+		t.prompt = json_loadb((const char *)lp_data_translate_prompt,
+		    lp_data_translate_prompt_len, 0, NULL);
+	t.prompt_version =
+	    json_string_value(json_object_get(t.prompt, "version"));
+	if (t.prompt_version == NULL ||
+	    !json_is_string(json_object_get(t.prompt, "system")) ||
+	    !json_is_string(json_object_get(t.prompt, "system_plain")) ||
+	    !json_is_string(json_object_get(t.prompt, "glossary")))
+		lp_errx(LP_EXIT_DATAERR,
+		    "%s: a prompt needs version, system, system_plain and "
+		    "glossary strings",
+		    prompt_path ? prompt_path : "built-in prompt");
+	cfg.validate = validate;
+	cfg.audit = audit_call;
+	cfg.audit_arg = &run;
+	if ((t.llm = lp_llm_new(&cfg, err, sizeof(err))) == NULL)
+		lp_cli_usage("%s", err);
+	/* What changes the output, for the lineage config digest. */
+	snprintf(cfgtext, sizeof(cfgtext),
+	    "model=%s target=%s field=%s prompt=%s json=%d batch=%d "
+	    "temperature=%g seed=%ld glossary=%d",
+	    t.model, t.target, t.field, t.prompt_version, t.json_mode, t.batch,
+	    t.temperature, t.seed, t.nterms);
+	t.win = calloc(t.window, sizeof(*t.win));
+	t.pend = lp_xmalloc(sizeof(*t.pend) * (size_t)t.batch);
+	if (t.win == NULL)
+		lp_errx(LP_EXIT_IOERR, "no memory for a window of %zu", t.window);
+	t.network_only = 1;
+	t.run = &run;
+	lp_run_open(&run, argc, argv, cfgtext);
+	while (!t.fatal && lp_run_next(&run, &rec) == LP_OK) {
+		take(rec);
+		/* The window is full: wait for its oldest to be done. */
+		while (t.nread - t.head == t.window)
+			pump(1);
+		pump(0);
+	}
+	flush_batch();
+	while (t.head < t.nread)
+		pump(1);
+	for (i = 0; i < t.window; i++) {
+		lp_buf_release(&t.win[i].line);
+		free(t.win[i].text);
+	}
+	st = lp_llm_stats(t.llm);
+	{
+		const char *k;
+		json_t *v;
+
+		json_object_foreach (st, k, v)
+			lp_run_count(&run, k, json_integer_value(v));
+	}
+	json_decref(st);
+	lp_run_count(&run, "translated", t.n_done);
+	lp_run_count(&run, "failed", t.n_failed);
+	lp_run_count(&run, "not_sent_budget", t.n_budget);
+	lp_run_count(&run, "cached", t.n_cached);
+	lp_run_count(&run, "missing_from_batch", t.n_missing);
+	lp_run_count(&run, "already_translated", t.n_already);
+	lp_run_count(&run, "no_text", t.n_notext);
+	lp_run_count(&run, "glossary_missed", t.n_glossary_missed);
+	if (t.n_failed + t.n_budget > 0 && lp_verbosity >= 0)
+		lp_warnx("%lld of %lld titles not translated%s",
+		    t.n_failed + t.n_budget,
+		    t.n_failed + t.n_budget + t.n_done,
+		    t.n_budget ? " (token budget spent)" : "");
+	if (t.fatal || (t.n_failed > 0 && t.network_only && !t.any_ok)) {
+		lp_warnx("the API cannot be used: %s",
+		    t.fatal ? "every call would fail (see the errors)"
+			    : "no answer from it");
+		status = lp_run_close(&run, LP_EXIT_UNAVAILABLE);
+	} else
+		status = lp_run_close(&run, t.n_failed + t.n_budget > 0
+			? LP_EXIT_FAIL
+			: LP_EXIT_OK);
+	lp_llm_free(t.llm);
+	json_decref(t.prompt);
+	for (ch = 0; ch < t.nterms; ch++) {
+		free(t.terms[ch].from);
+		free(t.terms[ch].to);
+	}
+	free(t.terms);
+	free(t.win);
+	free(t.pend);
+	free(cache_buf);
+	if (key != NULL) {
+		memset(key, 0, strlen(key));
+		free(key);
+	}
+	return status;
+}
