@@ -86,6 +86,14 @@ lp_sha256_update(struct lp_sha256 *c, const void *data, size_t n)
 	while (n > 0) {
 		size_t k = 64 - c->fill;
 
+		/* Whole blocks straight from the input, without a copy. */
+		if (c->fill == 0 && n >= 64) {
+			block(c, p);
+			p += 64;
+			n -= 64;
+			continue;
+		}
+
 		if (k > n)
 			k = n;
 		memcpy(c->block + c->fill, p, k);
@@ -117,21 +125,28 @@ lp_sha256_final(struct lp_sha256 *c, unsigned char out[32])
 }
 
 void
-lp_sha256_hex(const void *p, size_t n, char hex[65])
+lp_sha256_final_hex(struct lp_sha256 *c, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
-	struct lp_sha256 c;
 	unsigned char d[32];
 	int i;
 
-	lp_sha256_init(&c);
-	lp_sha256_update(&c, p, n);
-	lp_sha256_final(&c, d);
+	lp_sha256_final(c, d);
 	for (i = 0; i < 32; i++) {
 		hex[2 * i] = digits[d[i] >> 4];
 		hex[2 * i + 1] = digits[d[i] & 15];
 	}
 	hex[64] = '\0';
+}
+
+void
+lp_sha256_hex(const void *p, size_t n, char hex[65])
+{
+	struct lp_sha256 c;
+
+	lp_sha256_init(&c);
+	lp_sha256_update(&c, p, n);
+	lp_sha256_final_hex(&c, hex);
 }
 
 /* splitmix64's finaliser: a bijection with full avalanche. */

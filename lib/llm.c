@@ -62,6 +62,7 @@ struct lp_llm {
 	int stopped;
 	char stop_msg[512];
 	struct lp_rng rng;
+	struct lp_buf scratch; /* cache reads */
 };
 
 static double
@@ -159,8 +160,9 @@ lp_llm_new(const struct lp_llm_config *cfg, char *err, size_t errlen)
 	struct lp_llm *c;
 	size_t n;
 
-	if (cfg->base == NULL || (strncmp(cfg->base, "http://", 7) != 0 &&
-				     strncmp(cfg->base, "https://", 8) != 0)) {
+	if (cfg->base == NULL ||
+	    (strncmp(cfg->base, "http://", 7) != 0 &&
+		strncmp(cfg->base, "https://", 8) != 0)) {
 		snprintf(err, errlen,
 		    "the API base must be an http:// or https:// URL, not "
 		    "'%s'",
@@ -192,8 +194,8 @@ lp_llm_new(const struct lp_llm_config *cfg, char *err, size_t errlen)
 	if (cfg->key != NULL && cfg->key[0] != '\0') {
 		n = strlen(cfg->key) + 32;
 		c->auth = lp_xmalloc(n);
-		snprintf(c->auth, n, cfg->azure ? "api-key: %s"
-						: "Authorization: Bearer %s",
+		snprintf(c->auth, n,
+		    cfg->azure ? "api-key: %s" : "Authorization: Bearer %s",
 		    cfg->key);
 	}
 	c->multi = curl_multi_init();
@@ -234,8 +236,8 @@ finish(struct lp_llm *c, struct req *r, struct lp_llm_result *res)
 		}
 		if (c->ndone == c->capdone) {
 			c->capdone = c->capdone ? c->capdone * 2 : 64;
-			c->done = lp_xrealloc(
-			    c->done, sizeof(*c->done) * c->capdone);
+			c->done =
+			    lp_xrealloc(c->done, sizeof(*c->done) * c->capdone);
 		}
 	}
 	res->attempts = r->attempts;
@@ -298,16 +300,39 @@ cache_path(const struct lp_llm *c, const char *digest, int mk)
 }
 
 static json_t *
-cache_get(const struct lp_llm *c, const char *digest, double *latency)
+cache_get(struct lp_llm *c, const char *digest, double *latency)
 {
 	char *p;
+	int fd;
+	ssize_t n;
 	json_t *e, *reply;
 
 	if (c->cfg.cache_dir == NULL)
 		return NULL;
 	p = cache_path(c, digest, 0);
-	e = json_load_file(p, 0, NULL);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
 	free(p);
+	if (fd < 0)
+		return NULL;
+	/*
+	 * Entries are small: one read into a reused buffer.  A regular file
+	 * gives less than asked only at its end, which saves the read that
+	 * returns 0 (syscalls are most of a cached run).
+	 */
+	lp_buf_reset(&c->scratch);
+	do {
+		size_t want;
+
+		lp_buf_grow(&c->scratch, 65536);
+		want = c->scratch.cap - c->scratch.len;
+		n = read(fd, c->scratch.p + c->scratch.len, want);
+		if (n > 0)
+			c->scratch.len += (size_t)n;
+		if (n >= 0 && (size_t)n < want)
+			n = 0;
+	} while (n > 0);
+	close(fd);
+	e = n == 0 ? json_loadb(c->scratch.p, c->scratch.len, 0, NULL) : NULL;
 	reply = json_object_get(e, "response");
 	if (reply == NULL) {
 		json_decref(e);
@@ -320,8 +345,8 @@ cache_get(const struct lp_llm *c, const char *digest, double *latency)
 }
 
 static void
-cache_put(const struct lp_llm *c, const char *digest, json_t *reply,
-    double latency)
+cache_put(
+    const struct lp_llm *c, const char *digest, json_t *reply, double latency)
 {
 	struct lp_buf b = LP_BUF_INIT;
 	char *p, *tmp;
@@ -336,8 +361,8 @@ cache_put(const struct lp_llm *c, const char *digest, json_t *reply,
 	snprintf(tmp, n, "%s.XXXXXX", p);
 	/* Concurrent runs share the cache: a reader sees all or nothing. */
 	if ((fd = mkstemp(tmp)) >= 0) {
-		json_t *e = json_pack("{s:O,s:f}", "response", reply,
-		    "latency_ms", latency);
+		json_t *e = json_pack(
+		    "{s:O,s:f}", "response", reply, "latency_ms", latency);
 
 		lp_json_dump(e, &b);
 		lp_buf_addc(&b, '\n');
@@ -370,23 +395,48 @@ estimate_tokens(const json_t *body, size_t len)
 				 : (double)len / 4);
 }
 
+static int submit(
+    struct lp_llm *c, char *body, size_t len, double est, struct req *r);
+
 int
 lp_llm_submit(struct lp_llm *c, json_t *body, void *user)
 {
-	struct req *r = calloc(1, sizeof(*r));
 	struct lp_buf b = LP_BUF_INIT;
-	json_t *cached;
-	double lat = 0;
+	struct req *r = calloc(1, sizeof(*r));
+	double est;
 
 	if (r == NULL)
 		abort();
 	r->user = user;
 	lp_json_dump(body, &b);
 	lp_sha256_hex(b.p, b.len, r->digest);
-	r->body = b.p;
-	r->body_len = b.len;
-	r->est_tokens = estimate_tokens(body, b.len);
+	est = estimate_tokens(body, b.len);
 	json_decref(body);
+	return submit(c, b.p, b.len, est, r);
+}
+
+int
+lp_llm_submit_raw(
+    struct lp_llm *c, char *body, size_t len, const char digest[65], void *user)
+{
+	struct req *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		abort();
+	r->user = user;
+	memcpy(r->digest, digest, 65);
+	return submit(c, body, len, (double)len / 2, r);
+}
+
+static int
+submit(struct lp_llm *c, char *body, size_t len, double est, struct req *r)
+{
+	json_t *cached;
+	double lat = 0;
+
+	r->body = body;
+	r->body_len = len;
+	r->est_tokens = est;
 	c->pending++;
 	if ((cached = cache_get(c, r->digest, &lat)) != NULL) {
 		struct lp_llm_result *res = new_result(r);
@@ -529,8 +579,8 @@ refill(struct lp_llm *c, double now)
 		c->req_tokens = fmin(fmax(1, c->cfg.rpm / 60),
 		    c->req_tokens + dt * c->cfg.rpm / 60);
 	if (c->cfg.tpm > 0)
-		c->tok_tokens = fmin(
-		    c->cfg.tpm / 60, c->tok_tokens + dt * c->cfg.tpm / 60);
+		c->tok_tokens =
+		    fmin(c->cfg.tpm / 60, c->tok_tokens + dt * c->cfg.tpm / 60);
 }
 
 /*
@@ -610,8 +660,8 @@ backoff(struct lp_llm *c, struct req *r)
 static void
 reply_error(struct req *r, long status, char *out, size_t n)
 {
-	json_t *b = json_loadb(r->resp.p ? r->resp.p : "", r->resp.len, 0,
-	    NULL);
+	json_t *b =
+	    json_loadb(r->resp.p ? r->resp.p : "", r->resp.len, 0, NULL);
 	const char *msg = json_string_value(
 	    json_object_get(json_object_get(b, "error"), "message"));
 
@@ -625,8 +675,8 @@ reply_error(struct req *r, long status, char *out, size_t n)
 }
 
 static void
-audit(struct lp_llm *c, struct req *r, long status, double ms,
-    json_t *usage, const char *error)
+audit(struct lp_llm *c, struct req *r, long status, double ms, json_t *usage,
+    const char *error)
 {
 	json_t *ev;
 
@@ -696,18 +746,19 @@ landed(struct lp_llm *c, struct req *r, CURLcode cc, double now)
 		    r->cerr[0] ? r->cerr : curl_easy_strerror(cc));
 		/* A URL or TLS problem does not get better by waiting. */
 		fatal = cc == CURLE_UNSUPPORTED_PROTOCOL ||
-		    cc == CURLE_URL_MALFORMAT || cc == CURLE_PEER_FAILED_VERIFICATION ||
+		    cc == CURLE_URL_MALFORMAT ||
+		    cc == CURLE_PEER_FAILED_VERIFICATION ||
 		    cc == CURLE_SSL_CACERT_BADFILE;
 		retry = !fatal;
 		status = 0;
 	} else if (status >= 200 && status < 300) {
 		json_error_t je;
 
-		reply = json_loadb(r->resp.p ? r->resp.p : "", r->resp.len, 0,
-		    &je);
+		reply =
+		    json_loadb(r->resp.p ? r->resp.p : "", r->resp.len, 0, &je);
 		if (reply == NULL) {
-			snprintf(why, sizeof(why), "a reply that is not JSON: %s",
-			    je.text);
+			snprintf(why, sizeof(why),
+			    "a reply that is not JSON: %s", je.text);
 			retry = 1;
 		}
 	} else {
@@ -723,8 +774,8 @@ landed(struct lp_llm *c, struct req *r, CURLcode cc, double now)
 		    json_integer_value(json_object_get(usage, "total_tokens"));
 
 		c->used_tokens += t;
-		c->n_prompt += json_integer_value(
-		    json_object_get(usage, "prompt_tokens"));
+		c->n_prompt +=
+		    json_integer_value(json_object_get(usage, "prompt_tokens"));
 		c->n_compl += json_integer_value(
 		    json_object_get(usage, "completion_tokens"));
 		/* The estimate was taken from the bucket: settle the
@@ -753,7 +804,8 @@ landed(struct lp_llm *c, struct req *r, CURLcode cc, double now)
 		}
 		/* There, but unusable: one repair try, never cached. */
 		lp_llm_result_free(res);
-		if (r->bad_replies++ == 0 && r->attempts <= c->cfg.max_retries) {
+		if (r->bad_replies++ == 0 &&
+		    r->attempts <= c->cfg.max_retries) {
 			requeue(c, r, 0, now);
 			return;
 		}
@@ -799,8 +851,10 @@ step(struct lp_llm *c, double timeout)
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-		for (pp = &c->flying; *pp != NULL && *pp != r; pp = &(*pp)->next)
+		curl_easy_getinfo(
+		    m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		for (pp = &c->flying; *pp != NULL && *pp != r;
+		     pp = &(*pp)->next)
 			;
 		if (*pp != NULL)
 			*pp = r->next;
@@ -811,7 +865,8 @@ step(struct lp_llm *c, double timeout)
 	if (wait > timeout)
 		wait = timeout;
 	if (c->nflying > 0)
-		curl_multi_poll(c->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
+		curl_multi_poll(
+		    c->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	else if (wait > 0)
 		usleep((useconds_t)(wait * 1e6));
 }
@@ -919,5 +974,6 @@ lp_llm_free(struct lp_llm *c)
 		free(c->auth);
 	}
 	free(c->url);
+	lp_buf_release(&c->scratch);
 	free(c);
 }

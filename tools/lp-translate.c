@@ -21,6 +21,7 @@
 
 #include "lp/lp.h"
 #include "lp/cli.h"
+#include "lp/hash.h"
 #include "lp/json.h"
 #include "lp/llm.h"
 #include "lp/log.h"
@@ -128,10 +129,9 @@ extern const size_t lp_data_translate_prompt_len;
 
 /* The languages whose names the prompt spells out. */
 static const char *const languages[][2] = {{"zh-Hans", "Simplified Chinese"},
-    {"zh-Hant", "Traditional Chinese"}, {"ja", "Japanese"},
-    {"ko", "Korean"}, {"de", "German"}, {"fr", "French"},
-    {"es", "Spanish"}, {"it", "Italian"}, {"pt", "Portuguese"},
-    {"nl", "Dutch"}, {"pl", "Polish"}, {"ru", "Russian"},
+    {"zh-Hant", "Traditional Chinese"}, {"ja", "Japanese"}, {"ko", "Korean"},
+    {"de", "German"}, {"fr", "French"}, {"es", "Spanish"}, {"it", "Italian"},
+    {"pt", "Portuguese"}, {"nl", "Dutch"}, {"pl", "Polish"}, {"ru", "Russian"},
     {"ar", "Arabic"}, {"en", "English"}};
 
 /* A glossary term: kept verbatim (to NULL) or translated as given. */
@@ -144,11 +144,11 @@ struct slot {
 	struct lp_buf line;
 	const char *file;
 	unsigned long lineno;
-	size_t seq;	 /* its place in the input */
-	int done;	 /* its translation (or its failure) is in */
-	int emitted;	 /* written (--unordered) */
-	char *text;	 /* what to translate */
-	json_t *result;	 /* the translation member, or NULL: unchanged */
+	size_t seq;	/* its place in the input */
+	int done;	/* its translation (or its failure) is in */
+	int emitted;	/* written (--unordered) */
+	char *text;	/* what to translate */
+	json_t *result; /* the translation member, or NULL: unchanged */
 };
 
 /* One request: the slots it translates. */
@@ -160,7 +160,8 @@ struct batch {
 
 static struct {
 	const char *model, *target, *field, *prompt_version;
-	json_t *prompt;
+	json_t *prompt, *format; /* format: built once, shared */
+	char *system;		 /* the prompt's system text, filled in */
 	struct term *terms;
 	int nterms;
 	int json_mode, batch, unordered, force, dry_run;
@@ -207,8 +208,8 @@ load_glossary(const char *path)
 		if (*p == '\0' || *p == '#')
 			continue;
 		if (!lp_utf8_valid(p, strlen(p), NULL))
-			lp_errx(LP_EXIT_DATAERR, "%s:%lu: invalid UTF-8", path,
-			    no);
+			lp_errx(
+			    LP_EXIT_DATAERR, "%s:%lu: invalid UTF-8", path, no);
 		tab = strchr(p, '\t');
 		if (tab != NULL)
 			*tab++ = '\0';
@@ -261,65 +262,119 @@ fill(struct lp_buf *b, const char *tmpl)
 	}
 }
 
-/* The request body for the given texts (n > 1 only in JSON mode). */
-static json_t *
-request(char **texts, int n)
+/*
+ * Request bodies are canonical JSON bytes built around the two texts that
+ * vary, system and user, from a template dumped once.  With the prompt's
+ * own system text (no glossary terms) the digest resumes from the hash
+ * state after it: most of a cached run is hashing and parsing.
+ */
+static struct {
+	struct lp_buf head, mid, tail; /* head SYSTEM mid USER tail */
+	struct lp_buf pre;	       /* head, the fixed system text, mid */
+	struct lp_sha256 pre_hash;
+	struct lp_buf sys, user, text; /* scratch */
+} tpl;
+
+static void
+template_init(void)
 {
-	struct lp_buf sys = LP_BUF_INIT, user = LP_BUF_INIT;
-	json_t *body;
+	/* Both texts a lone NUL: "\u0000" can appear nowhere else. */
+	json_t *body = json_pack("{s:s,s:[{s:s,s:o},{s:s,s:o}],s:f,s:i}",
+	    "model", t.model, "messages", "role", "system", "content",
+	    json_stringn("", 1), "role", "user", "content", json_stringn("", 1),
+	    "temperature", t.temperature, "seed", (int)t.seed);
+	struct lp_buf b = LP_BUF_INIT;
+	const char *m1, *m2;
+
+	if (t.json_mode)
+		json_object_set(body, "response_format", t.format);
+	lp_json_dump(body, &b);
+	lp_buf_addc(&b, '\0');
+	m1 = strstr(b.p, "\"\\u0000\"");
+	m2 = m1 ? strstr(m1 + 8, "\"\\u0000\"") : NULL;
+	if (m2 == NULL)
+		abort();
+	lp_buf_add(&tpl.head, b.p, (size_t)(m1 - b.p));
+	lp_buf_add(&tpl.mid, m1 + 8, (size_t)(m2 - m1 - 8));
+	lp_buf_adds(&tpl.tail, m2 + 8);
+	lp_buf_add(&tpl.pre, tpl.head.p, tpl.head.len);
+	lp_json_dump_str(t.system, strlen(t.system), &tpl.pre);
+	lp_buf_add(&tpl.pre, tpl.mid.p, tpl.mid.len);
+	lp_sha256_init(&tpl.pre_hash);
+	lp_sha256_update(&tpl.pre_hash, tpl.pre.p, tpl.pre.len);
+	lp_buf_release(&b);
+	json_decref(body);
+}
+
+static void
+template_free(void)
+{
+	lp_buf_release(&tpl.head);
+	lp_buf_release(&tpl.mid);
+	lp_buf_release(&tpl.tail);
+	lp_buf_release(&tpl.pre);
+	lp_buf_release(&tpl.sys);
+	lp_buf_release(&tpl.user);
+	lp_buf_release(&tpl.text);
+}
+
+/*
+ * The request body for the given texts (n > 1 only in JSON mode) into
+ * body, and its digest.
+ */
+static void
+request(char **texts, int n, struct lp_buf *body, char digest[65])
+{
+	struct lp_buf *sys = &tpl.sys, *user = &tpl.user;
+	struct lp_sha256 h;
+	size_t hashed;
 	int i, j, glossed = 0;
 
-	fill(&sys, json_string_value(json_object_get(
-		       t.prompt, t.json_mode ? "system" : "system_plain")));
+	lp_buf_reset(sys);
 	/* Only the terms these titles use: fewer tokens, same answers. */
 	for (i = 0; i < t.nterms; i++) {
-		for (j = 0; j < n && !has_term(texts[j], t.terms[i].from);
-		     j++)
+		for (j = 0; j < n && !has_term(texts[j], t.terms[i].from); j++)
 			;
 		if (j == n)
 			continue;
 		if (!glossed++) {
-			lp_buf_adds(&sys, "\n\n");
-			lp_buf_adds(&sys, json_string_value(json_object_get(
-					      t.prompt, "glossary")));
+			lp_buf_adds(sys, t.system);
+			lp_buf_adds(sys, "\n\n");
+			lp_buf_adds(sys,
+			    json_string_value(
+				json_object_get(t.prompt, "glossary")));
 		}
-		lp_buf_addf(&sys, "\n- %s", t.terms[i].from);
+		lp_buf_addf(sys, "\n- %s", t.terms[i].from);
 		if (t.terms[i].to != NULL)
-			lp_buf_addf(&sys, " -> %s", t.terms[i].to);
+			lp_buf_addf(sys, " -> %s", t.terms[i].to);
 	}
+	lp_buf_reset(user);
 	if (t.json_mode) {
-		json_t *items = json_array(), *u;
-
+		lp_buf_adds(user, "{\"items\":[");
 		for (i = 0; i < n; i++) {
-			char id[16];
-
-			snprintf(id, sizeof(id), "%d", i + 1);
-			json_array_append_new(items,
-			    json_pack("{s:s,s:s}", "id", id, "text", texts[i]));
+			lp_buf_addf(user,
+			    "%s{\"id\":\"%d\",\"text\":", i ? "," : "", i + 1);
+			lp_json_dump_str(texts[i], strlen(texts[i]), user);
+			lp_buf_addc(user, '}');
 		}
-		u = json_pack("{s:o}", "items", items);
-		lp_json_dump(u, &user);
-		json_decref(u);
+		lp_buf_adds(user, "]}");
 	} else
-		lp_buf_adds(&user, texts[0]);
-	body = json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}],s:f,s:i}", "model",
-	    t.model, "messages", "role", "system", "content", sys.p, "role",
-	    "user", "content", user.p, "temperature", t.temperature, "seed",
-	    (int)t.seed);
-	if (t.json_mode)
-		json_object_set_new(body, "response_format",
-		    json_pack("{s:s,s:{s:s,s:b,s:{s:s,s:{s:{s:s,s:{s:s,s:{s:{"
-			      "s:s},s:{s:s}},s:[s,s],s:b}}},s:[s],s:b}}}",
-			"type", "json_schema", "json_schema", "name",
-			"translations", "strict", 1, "schema", "type",
-			"object", "properties", "items", "type", "array",
-			"items", "type", "object", "properties", "id", "type",
-			"string", "text", "type", "string", "required", "id",
-			"text", "additionalProperties", 0, "required", "items",
-			"additionalProperties", 0));
-	lp_buf_release(&sys);
-	lp_buf_release(&user);
-	return body;
+		lp_buf_adds(user, texts[0]);
+	if (glossed) {
+		lp_buf_add(body, tpl.head.p, tpl.head.len);
+		lp_json_dump_str(sys->p, sys->len, body);
+		lp_buf_add(body, tpl.mid.p, tpl.mid.len);
+		lp_sha256_init(&h);
+		hashed = 0;
+	} else {
+		lp_buf_add(body, tpl.pre.p, tpl.pre.len);
+		h = tpl.pre_hash;
+		hashed = tpl.pre.len;
+	}
+	lp_json_dump_str(user->p, user->len, body);
+	lp_buf_add(body, tpl.tail.p, tpl.tail.len);
+	lp_sha256_update(&h, body->p + hashed, body->len - hashed);
+	lp_sha256_final_hex(&h, digest);
 }
 
 /* The reply's items as id -> text, or NULL if it is not that shape. */
@@ -390,7 +445,8 @@ submit(size_t *seqs, int n, int single)
 {
 	struct batch *b = lp_xmalloc(sizeof(*b));
 	char **texts = lp_xmalloc(sizeof(*texts) * (size_t)n);
-	json_t *body;
+	struct lp_buf body = LP_BUF_INIT;
+	char digest[65];
 	int i;
 
 	b->seq = lp_xmalloc(sizeof(*b->seq) * (size_t)n);
@@ -399,26 +455,28 @@ submit(size_t *seqs, int n, int single)
 	b->single = single;
 	for (i = 0; i < n; i++)
 		texts[i] = slot_of(seqs[i])->text;
-	body = request(texts, n);
+	request(texts, n, &body, digest);
 	free(texts);
 	if (t.dry_run) {
-		json_t *d = lp_llm_describe(t.llm, body);
+		json_t *d, *j = json_loadb(body.p, body.len, 0, NULL);
 		struct lp_buf out = LP_BUF_INIT;
 
+		d = lp_llm_describe(t.llm, j);
 		lp_json_dump(d, &out);
 		lp_buf_addc(&out, '\n');
 		if (lp_writer_write(&t.run->out, out.p, out.len) != LP_OK)
 			lp_errx(LP_EXIT_IOERR, "%s", t.run->out.err);
 		lp_buf_release(&out);
 		json_decref(d);
-		json_decref(body);
+		json_decref(j);
+		lp_buf_release(&body);
 		for (i = 0; i < n; i++)
 			slot_of(seqs[i])->done = 1;
 		free(b->seq);
 		free(b);
 		return;
 	}
-	lp_llm_submit(t.llm, body, b);
+	lp_llm_submit_raw(t.llm, body.p, body.len, digest, b);
 }
 
 static void
@@ -438,8 +496,8 @@ usage_share(json_t *usage, int n)
 	json_object_foreach (usage, k, v)
 		if (json_is_integer(v))
 			json_object_set_new(u, k,
-			    json_real(round((double)json_integer_value(v) /
-					    n * 10) /
+			    json_real(
+				round((double)json_integer_value(v) / n * 10) /
 				10));
 	return u;
 }
@@ -460,8 +518,8 @@ glossary_missed(const char *src, const char *text)
 	int i;
 
 	for (i = 0; i < t.nterms; i++) {
-		const char *want = t.terms[i].to ? t.terms[i].to
-						 : t.terms[i].from;
+		const char *want =
+		    t.terms[i].to ? t.terms[i].to : t.terms[i].from;
 
 		if (!has_term(src, t.terms[i].from) ||
 		    strstr(text, want) != NULL)
@@ -474,8 +532,7 @@ glossary_missed(const char *src, const char *text)
 }
 
 static void
-succeed(struct slot *s, const struct lp_llm_result *r, const char *text,
-    int n)
+succeed(struct slot *s, const struct lp_llm_result *r, const char *text, int n)
 {
 	json_t *m = base_member(r), *missed;
 	struct lp_buf clean = LP_BUF_INIT;
@@ -492,7 +549,8 @@ succeed(struct slot *s, const struct lp_llm_result *r, const char *text,
 	json_object_set_new(m, "text", json_string(clean.p));
 	if (r->usage != NULL)
 		json_object_set_new(m, "usage",
-		    n > 1 ? usage_share(r->usage, n) : json_deep_copy(r->usage));
+		    n > 1 ? usage_share(r->usage, n)
+			  : json_deep_copy(r->usage));
 	if (n > 1)
 		json_object_set_new(m, "batch", json_integer(n));
 	json_object_set_new(
@@ -516,8 +574,8 @@ succeed(struct slot *s, const struct lp_llm_result *r, const char *text,
 static void
 fail(struct slot *s, const struct lp_llm_result *r)
 {
-	static const char *const reasons[] = {"ok", "http", "network", "reply",
-	    "fatal", "budget"};
+	static const char *const reasons[] = {
+	    "ok", "http", "network", "reply", "fatal", "budget"};
 	json_t *m = base_member(NULL);
 
 	json_object_set_new(m, "error",
@@ -593,8 +651,8 @@ emit(struct slot *s)
 
 	lp_record_init(&rec);
 	if (lp_record_parse(&rec, s->line.p, s->line.len) != LP_OK)
-		lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s", s->file, s->lineno,
-		    rec.err);
+		lp_errx(
+		    LP_EXIT_DATAERR, "%s:%lu: %s", s->file, s->lineno, rec.err);
 	rec.file = s->file;
 	rec.line = s->lineno;
 	if (s->result != NULL)
@@ -706,8 +764,8 @@ number_opt(const char *opt, const char *arg, double min, double max)
 	x = strtod(arg, &end);
 	if (*arg == '\0' || *end != '\0' || errno != 0 || !(x >= min) ||
 	    !(x <= max))
-		lp_cli_usage("invalid %s '%s' (want %g to %g)", opt, arg, min,
-		    max);
+		lp_cli_usage(
+		    "invalid %s '%s' (want %g to %g)", opt, arg, min, max);
 	return x;
 }
 
@@ -719,6 +777,7 @@ main(int argc, char **argv)
 	char *key = NULL, *cache_buf = NULL, err[512], cfgtext[512];
 	struct lp_record *rec;
 	struct lp_run run;
+	struct lp_buf sysbuf = LP_BUF_INIT;
 	int ch, no_cache = 0, status;
 	size_t i;
 	json_t *st;
@@ -727,9 +786,8 @@ main(int argc, char **argv)
 	cfg.jobs = 8;
 	cfg.max_retries = 5;
 	cfg.timeout_ms = 60000;
-	t.model = getenv("LP_MODEL") && *getenv("LP_MODEL")
-	    ? getenv("LP_MODEL")
-	    : "gpt-4o";
+	t.model = getenv("LP_MODEL") && *getenv("LP_MODEL") ? getenv("LP_MODEL")
+							    : "gpt-4o";
 	cfg.base = getenv("LP_API_BASE") && *getenv("LP_API_BASE")
 	    ? getenv("LP_API_BASE")
 	    : "https://api.openai.com/v1";
@@ -740,8 +798,8 @@ main(int argc, char **argv)
 	t.seed = 1;
 	t.window = 1024;
 	lp_cli_init(argc, argv, &tool);
-	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS "j:",
-		    longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS "j:", longopts,
+		    NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			cfg.jobs = (int)lp_cli_int("--jobs", optarg, 1, 1024);
@@ -815,8 +873,8 @@ main(int argc, char **argv)
 			    number_opt("--temperature", optarg, 0, 2);
 			break;
 		case OPT_TIMEOUT:
-			cfg.timeout_ms = (long)(number_opt("--timeout",
-						    optarg, 0.001, 86400) *
+			cfg.timeout_ms = (long)(number_opt("--timeout", optarg,
+						    0.001, 86400) *
 			    1000);
 			break;
 		case OPT_TPM:
@@ -877,6 +935,20 @@ main(int argc, char **argv)
 		    "%s: a prompt needs version, system, system_plain and "
 		    "glossary strings",
 		    prompt_path ? prompt_path : "built-in prompt");
+	fill(&sysbuf,
+	    json_string_value(json_object_get(
+		t.prompt, t.json_mode ? "system" : "system_plain")));
+	t.system = sysbuf.p;
+	/* The reply's shape, which validate() and reply_items() check. */
+	t.format = json_pack("{s:s,s:{s:s,s:b,s:{s:s,s:{s:{s:s,s:{s:s,s:{s:{"
+			     "s:s},s:{s:s}},s:[s,s],s:b}}},s:[s],s:b}}}",
+	    "type", "json_schema", "json_schema", "name", "translations",
+	    "strict", 1, "schema", "type", "object", "properties", "items",
+	    "type", "array", "items", "type", "object", "properties", "id",
+	    "type", "string", "text", "type", "string", "required", "id",
+	    "text", "additionalProperties", 0, "required", "items",
+	    "additionalProperties", 0);
+	template_init();
 	cfg.validate = validate;
 	cfg.audit = audit_call;
 	cfg.audit_arg = &run;
@@ -891,7 +963,8 @@ main(int argc, char **argv)
 	t.win = calloc(t.window, sizeof(*t.win));
 	t.pend = lp_xmalloc(sizeof(*t.pend) * (size_t)t.batch);
 	if (t.win == NULL)
-		lp_errx(LP_EXIT_IOERR, "no memory for a window of %zu", t.window);
+		lp_errx(
+		    LP_EXIT_IOERR, "no memory for a window of %zu", t.window);
 	t.network_only = 1;
 	t.run = &run;
 	lp_run_open(&run, argc, argv, cfgtext);
@@ -928,8 +1001,7 @@ main(int argc, char **argv)
 	lp_run_count(&run, "glossary_missed", t.n_glossary_missed);
 	if (t.n_failed + t.n_budget > 0 && lp_verbosity >= 0)
 		lp_warnx("%lld of %lld titles not translated%s",
-		    t.n_failed + t.n_budget,
-		    t.n_failed + t.n_budget + t.n_done,
+		    t.n_failed + t.n_budget, t.n_failed + t.n_budget + t.n_done,
 		    t.n_budget ? " (token budget spent)" : "");
 	if (t.fatal || (t.n_failed > 0 && t.network_only && !t.any_ok)) {
 		lp_warnx("the API cannot be used: %s",
@@ -937,11 +1009,13 @@ main(int argc, char **argv)
 			    : "no answer from it");
 		status = lp_run_close(&run, LP_EXIT_UNAVAILABLE);
 	} else
-		status = lp_run_close(&run, t.n_failed + t.n_budget > 0
-			? LP_EXIT_FAIL
-			: LP_EXIT_OK);
+		status = lp_run_close(&run,
+		    t.n_failed + t.n_budget > 0 ? LP_EXIT_FAIL : LP_EXIT_OK);
 	lp_llm_free(t.llm);
 	json_decref(t.prompt);
+	json_decref(t.format);
+	template_free();
+	free(t.system);
 	for (ch = 0; ch < t.nterms; ch++) {
 		free(t.terms[ch].from);
 		free(t.terms[ch].to);

@@ -18,6 +18,8 @@ struct lp_sha256 {
 void lp_sha256_init(struct lp_sha256 *c);
 void lp_sha256_update(struct lp_sha256 *c, const void *p, size_t n);
 void lp_sha256_final(struct lp_sha256 *c, unsigned char out[32]);
+/* Final, as 64 lowercase hex digits and a NUL. */
+void lp_sha256_final_hex(struct lp_sha256 *c, char hex[65]);
 /* Hex digest of p[0..n) into hex[65]. */
 void lp_sha256_hex(const void *p, size_t n, char hex[65]);
 

@@ -39,8 +39,8 @@ struct lp_llm_config {
 	 * why filled means "bad reply": retried once without the cache, then
 	 * reported.  NULL accepts any non-empty content.
 	 */
-	int (*validate)(const char *content, void *user, char *why,
-	    size_t whylen);
+	int (*validate)(
+	    const char *content, void *user, char *why, size_t whylen);
 	/* One event per HTTP attempt (stolen), for the audit log. */
 	void (*audit)(json_t *event, void *arg);
 	void *audit_arg;
@@ -58,12 +58,12 @@ enum lp_llm_why {
 struct lp_llm_result {
 	void *user;
 	enum lp_llm_why why;
-	long status;	   /* last HTTP status, 0 if none */
-	char message[512]; /* what went wrong, for people */
-	int attempts;	   /* HTTP attempts made */
-	int cached;	   /* answered from the cache */
-	double latency_ms; /* of the attempt that answered */
-	json_t *reply;	   /* the response body (on success) */
+	long status;	     /* last HTTP status, 0 if none */
+	char message[512];   /* what went wrong, for people */
+	int attempts;	     /* HTTP attempts made */
+	int cached;	     /* answered from the cache */
+	double latency_ms;   /* of the attempt that answered */
+	json_t *reply;	     /* the response body (on success) */
 	const char *content; /* choices[0].message.content, in reply */
 	const char *finish_reason;
 	const char *model;
@@ -81,6 +81,13 @@ struct lp_llm *lp_llm_new(
  * the token budget is spent.
  */
 int lp_llm_submit(struct lp_llm *c, json_t *body, void *user);
+/*
+ * The same with the body already as canonical JSON bytes (malloc'd,
+ * stolen) and its digest (lp_llm_digest's, computed by the caller, who
+ * may reuse the hash state of a fixed prefix).
+ */
+int lp_llm_submit_raw(struct lp_llm *c, char *body, size_t len,
+    const char digest[65], void *user);
 /* The next finished request, waiting for one; NULL when none is left. */
 struct lp_llm_result *lp_llm_wait(struct lp_llm *c);
 /* A finished request if one is ready, without waiting. */

@@ -185,6 +185,19 @@ expect 'glossary: terms the translation missed are flagged' sh -c "grep -q '\"ti
 printf 'ok\tone\ttwo\n' > badgloss.tsv
 check 65 "--glossary badgloss.tsv small.jsonl" '' '' 'lp-translate: badgloss.tsv:1: want TERM or TERM<tab>TRANSLATION\n'
 
+# Cache keys are the SHA-256 of the canonical body as sent, whether the
+# system text is the prompt's own or has glossary terms, and with titles
+# that need escaping.
+printf '%s\n' '{"id":"e1","title":"Apple \"quoted\" \\ tab\t 😀 caf\u00e9"}' '{"id":"e2","title":"plain phone"}' > esc.jsonl
+"$TOOL" -q $API --plain --cache keys --glossary gloss.tsv esc.jsonl > /dev/null
+"$TOOL" -q $API --plain --dry-run --glossary gloss.tsv esc.jsonl | sed 's/.*,"body"://; s/}$//' > bodies.txt
+okkeys=0
+while IFS= read -r b; do
+	d=$(printf '%s' "$b" | sha256sum | cut -c1-64)
+	[ -f "keys/$(echo "$d" | cut -c1-2)/$d.json" ] && okkeys=$((okkeys + 1))
+done < bodies.txt
+expect 'cache keys: SHA-256 of the canonical body sent (glossary or not)' sh -c "[ $okkeys = 2 ] && grep -q 'Use this glossary' bodies.txt && [ \$(grep -c 'Use this glossary' bodies.txt) = 1 ]"
+
 # Plain-text mode and another target.
 "$TOOL" -q $API --plain --no-cache --no-json-mode --target ja small.jsonl > p.jsonl; st=$?
 expect '--no-json-mode --target ja' sh -c "[ $st = 0 ] && grep -q '\"lang\":\"ja\"' p.jsonl && tail -1 key.log | grep -q 'into Japanese (ja)' && ! tail -1 key.log | grep -q response_format"
