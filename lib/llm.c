@@ -59,6 +59,7 @@ struct lp_llm {
 	double hold_until; /* the server said it is nearly out */
 	long long used_tokens, reserved_tokens;
 	long long n_calls, n_retries, n_cached, n_failed, n_prompt, n_compl;
+	long long n_ok, n_network; /* results answered, and unanswered */
 	int stopped;
 	char stop_msg[512];
 	struct lp_rng rng;
@@ -243,6 +244,8 @@ finish(struct lp_llm *c, struct req *r, struct lp_llm_result *res)
 	res->attempts = r->attempts;
 	if (res->why != LP_LLM_OK && res->why != LP_LLM_BUDGET)
 		c->n_failed++;
+	c->n_ok += res->why == LP_LLM_OK;
+	c->n_network += res->why == LP_LLM_NETWORK;
 	c->done[c->ndone++] = res;
 	free(r->body);
 	lp_buf_release(&r->resp);
@@ -906,6 +909,13 @@ int
 lp_llm_stopped(const struct lp_llm *c)
 {
 	return c->stopped;
+}
+
+int
+lp_llm_unusable(const struct lp_llm *c)
+{
+	return c->stopped ||
+	    (c->n_ok == 0 && c->n_network > 0 && c->n_network == c->n_failed);
 }
 
 void

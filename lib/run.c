@@ -154,6 +154,12 @@ lp_run_audit(struct lp_run *run, const char *kind, json_t *fields)
 	}
 }
 
+int
+lp_run_progress_due(const struct lp_run *run)
+{
+	return run->progress && now() - run->last_progress >= 0.25;
+}
+
 void
 lp_run_progress(struct lp_run *run)
 {

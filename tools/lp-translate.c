@@ -24,36 +24,22 @@
 #include "lp/hash.h"
 #include "lp/json.h"
 #include "lp/llm.h"
+#include "lp/llmcli.h"
 #include "lp/log.h"
 #include "lp/run.h"
 #include "lp/text.h"
 
 enum {
-	OPT_API_BASE = LP_OPT_TOOL_BASE,
-	OPT_API_KEY,
-	OPT_API_KEY_FILE,
-	OPT_API_VERSION,
-	OPT_AZURE,
-	OPT_BATCH,
-	OPT_CACHE,
-	OPT_DRY_RUN,
+	OPT_BATCH = LP_OPT_TOOL_BASE,
 	OPT_FIELD,
 	OPT_FORCE,
 	OPT_GLOSSARY,
-	OPT_MAX_RETRIES,
-	OPT_MAX_TOKENS_TOTAL,
 	OPT_MODEL,
-	OPT_NO_CACHE,
 	OPT_NO_JSON_MODE,
 	OPT_PROMPT,
-	OPT_RPM,
 	OPT_SEED,
 	OPT_TARGET,
-	OPT_TEMPERATURE,
-	OPT_TIMEOUT,
-	OPT_TPM,
-	OPT_UNORDERED,
-	OPT_WINDOW
+	OPT_TEMPERATURE
 };
 
 static const struct lp_tool tool = {"lp-translate",
@@ -62,14 +48,7 @@ static const struct lp_tool tool = {"lp-translate",
     "       [--glossary file] [--rpm n] [--tpm n] [--cache dir | --no-cache]\n"
     "       [--max-tokens-total n] [--unordered] [--dry-run] [file ...]",
     "Translate listing titles through an OpenAI-compatible LLM API.",
-    "  -j, --jobs=N            requests in flight (default 8)\n"
     "      --model=NAME        the model (LP_MODEL; default gpt-4o)\n"
-    "      --api-base=URL      the API's base URL (LP_API_BASE; default\n"
-    "                          https://api.openai.com/v1)\n"
-    "      --api-key-file=FILE read the key from FILE (else LP_API_KEY or\n"
-    "                          OPENAI_API_KEY; never on the command line)\n"
-    "      --azure             send the key as Azure's api-key header\n"
-    "      --api-version=V     add ?api-version=V (Azure)\n"
     "      --target=LANG       the target language (default zh-Hans)\n"
     "      --field=PATH        the text to translate (default title)\n"
     "      --prompt=FILE       the prompt template (default the built-in\n"
@@ -80,49 +59,22 @@ static const struct lp_tool tool = {"lp-translate",
     "                          (one title per request)\n"
     "      --temperature=T     sampling temperature (default 0)\n"
     "      --seed=S            the request seed (default 1)\n"
-    "      --rpm=N             at most N requests per minute\n"
-    "      --tpm=N             at most N tokens per minute\n"
-    "      --max-retries=N     retries of a failed request (default 5)\n"
-    "      --timeout=SECONDS   per request (default 60)\n"
-    "      --cache=DIR         the reply cache (default\n"
-    "                          $XDG_CACHE_HOME/labelpipe)\n"
-    "      --no-cache          neither read nor write the cache\n"
-    "      --max-tokens-total=N  stop sending after N tokens; the rest\n"
-    "                          pass through untranslated\n"
-    "      --window=N          records waiting for translations at most\n"
-    "                          (default 1024)\n"
-    "      --unordered         write records as they are done\n"
     "      --force             translate records that have a translation\n"
-    "      --dry-run           print the requests (key hidden), send none\n",
+    "\nAPI options:\n" LP_LLM_HELP,
     0};
 
-static const struct option longopts[] = {LP_COMMON_LONGOPTS,
-    {"api-base", required_argument, NULL, OPT_API_BASE},
-    {"api-key", required_argument, NULL, OPT_API_KEY},
-    {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
-    {"api-version", required_argument, NULL, OPT_API_VERSION},
-    {"azure", no_argument, NULL, OPT_AZURE},
+static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,
     {"batch", required_argument, NULL, OPT_BATCH},
-    {"cache", required_argument, NULL, OPT_CACHE},
-    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"field", required_argument, NULL, OPT_FIELD},
     {"force", no_argument, NULL, OPT_FORCE},
     {"glossary", required_argument, NULL, OPT_GLOSSARY},
-    {"jobs", required_argument, NULL, 'j'},
-    {"max-retries", required_argument, NULL, OPT_MAX_RETRIES},
-    {"max-tokens-total", required_argument, NULL, OPT_MAX_TOKENS_TOTAL},
     {"model", required_argument, NULL, OPT_MODEL},
-    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"no-json-mode", no_argument, NULL, OPT_NO_JSON_MODE},
     {"prompt", required_argument, NULL, OPT_PROMPT},
-    {"rpm", required_argument, NULL, OPT_RPM},
     {"seed", required_argument, NULL, OPT_SEED},
     {"target", required_argument, NULL, OPT_TARGET},
     {"temperature", required_argument, NULL, OPT_TEMPERATURE},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"tpm", required_argument, NULL, OPT_TPM},
-    {"unordered", no_argument, NULL, OPT_UNORDERED},
-    {"window", required_argument, NULL, OPT_WINDOW}, {NULL, 0, NULL, 0}};
+    {NULL, 0, NULL, 0}};
 
 extern const unsigned char lp_data_translate_prompt[];
 extern const size_t lp_data_translate_prompt_len;
@@ -139,18 +91,6 @@ struct term {
 	char *from, *to;
 };
 
-/* One record in the window. */
-struct slot {
-	struct lp_buf line;
-	const char *file;
-	unsigned long lineno;
-	size_t seq;	/* its place in the input */
-	int done;	/* its translation (or its failure) is in */
-	int emitted;	/* written (--unordered) */
-	char *text;	/* what to translate */
-	json_t *result; /* the translation member, or NULL: unchanged */
-};
-
 /* One request: the slots it translates. */
 struct batch {
 	size_t *seq;
@@ -164,24 +104,22 @@ static struct {
 	char *system;		 /* the prompt's system text, filled in */
 	struct term *terms;
 	int nterms;
-	int json_mode, batch, unordered, force, dry_run;
+	int json_mode, batch, force, dry_run;
 	double temperature;
 	long seed;
-	struct slot *win;
-	size_t window, head, nread;
+	struct lp_window w;
 	size_t *pend; /* the batch being filled */
 	int npend;
 	struct lp_llm *llm;
 	struct lp_run *run;
 	long long n_done, n_failed, n_budget, n_cached, n_missing, n_already,
 	    n_notext, n_glossary_missed;
-	int fatal, network_only, any_ok;
 } t;
 
-static struct slot *
+static struct lp_slot *
 slot_of(size_t seq)
 {
-	return &t.win[seq % t.window];
+	return lp_window_at(&t.w, seq);
 }
 
 /* ---- Prompt and glossary. */
@@ -458,20 +396,10 @@ submit(size_t *seqs, int n, int single)
 	request(texts, n, &body, digest);
 	free(texts);
 	if (t.dry_run) {
-		json_t *d, *j = json_loadb(body.p, body.len, 0, NULL);
-		struct lp_buf out = LP_BUF_INIT;
-
-		d = lp_llm_describe(t.llm, j);
-		lp_json_dump(d, &out);
-		lp_buf_addc(&out, '\n');
-		if (lp_writer_write(&t.run->out, out.p, out.len) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", t.run->out.err);
-		lp_buf_release(&out);
-		json_decref(d);
-		json_decref(j);
+		lp_llm_dry_run(t.run, t.llm, body.p, body.len);
 		lp_buf_release(&body);
 		for (i = 0; i < n; i++)
-			slot_of(seqs[i])->done = 1;
+			slot_of(seqs[i])->waiting = 0;
 		free(b->seq);
 		free(b);
 		return;
@@ -532,7 +460,8 @@ glossary_missed(const char *src, const char *text)
 }
 
 static void
-succeed(struct slot *s, const struct lp_llm_result *r, const char *text, int n)
+succeed(
+    struct lp_slot *s, const struct lp_llm_result *r, const char *text, int n)
 {
 	json_t *m = base_member(r), *missed;
 	struct lp_buf clean = LP_BUF_INIT;
@@ -563,16 +492,15 @@ succeed(struct slot *s, const struct lp_llm_result *r, const char *text, int n)
 		json_object_set_new(m, "glossary_missed", missed);
 		t.n_glossary_missed++;
 	}
-	s->result = m;
-	s->done = 1;
+	s->member = m;
+	s->waiting = 0;
 	t.n_done++;
 	t.n_cached += r->cached;
-	t.any_ok = 1;
 	lp_buf_release(&clean);
 }
 
 static void
-fail(struct slot *s, const struct lp_llm_result *r)
+fail(struct lp_slot *s, const struct lp_llm_result *r)
 {
 	static const char *const reasons[] = {
 	    "ok", "http", "network", "reply", "fatal", "budget"};
@@ -582,16 +510,12 @@ fail(struct slot *s, const struct lp_llm_result *r)
 	    json_pack("{s:s,s:o,s:s,s:i}", "reason", reasons[r->why], "status",
 		r->status > 0 ? json_integer(r->status) : json_null(),
 		"message", r->message, "attempts", r->attempts));
-	s->result = m;
-	s->done = 1;
+	s->member = m;
+	s->waiting = 0;
 	if (r->why == LP_LLM_BUDGET)
 		t.n_budget++;
 	else
 		t.n_failed++;
-	if (r->why == LP_LLM_FATAL)
-		t.fatal = 1;
-	if (r->why != LP_LLM_NETWORK && r->why != LP_LLM_BUDGET)
-		t.network_only = 0;
 }
 
 /* A finished request: its slots get their translations or errors. */
@@ -606,7 +530,7 @@ landed(struct lp_llm_result *r)
 	if (r->why == LP_LLM_OK && t.json_mode)
 		items = reply_items(r->content);
 	for (i = 0; i < b->n; i++) {
-		struct slot *s = slot_of(b->seq[i]);
+		struct lp_slot *s = slot_of(b->seq[i]);
 		char id[16];
 		json_t *text;
 
@@ -644,47 +568,13 @@ landed(struct lp_llm_result *r)
 	lp_llm_result_free(r);
 }
 
-static void
-emit(struct slot *s)
-{
-	struct lp_record rec;
-
-	lp_record_init(&rec);
-	if (lp_record_parse(&rec, s->line.p, s->line.len) != LP_OK)
-		lp_errx(
-		    LP_EXIT_DATAERR, "%s:%lu: %s", s->file, s->lineno, rec.err);
-	rec.file = s->file;
-	rec.line = s->lineno;
-	if (s->result != NULL)
-		lp_record_put(&rec, "translation", s->result);
-	s->result = NULL;
-	if (!t.dry_run)
-		lp_run_emit(t.run, &rec);
-	lp_record_release(&rec);
-	s->emitted = 1;
-	free(s->text);
-	s->text = NULL;
-}
-
-/* Write what is done: from the head in order, or anything (unordered). */
+/* Write what is done, and show progress. */
 static void
 drain(void)
 {
-	size_t i;
-
-	if (t.unordered)
-		for (i = t.head; i < t.nread; i++)
-			if (slot_of(i)->done && !slot_of(i)->emitted)
-				emit(slot_of(i));
-	while (t.head < t.nread && slot_of(t.head)->done) {
-		if (!slot_of(t.head)->emitted)
-			emit(slot_of(t.head));
-		t.head++;
-	}
-	snprintf(t.run->note, sizeof(t.run->note),
-	    "%lld translated, %lld failed, %zu waiting", t.n_done,
-	    t.n_failed + t.n_budget, t.nread - t.head);
-	lp_run_progress(t.run);
+	lp_window_drain(&t.w);
+	lp_llm_progress(t.run, t.llm, "translated", t.n_done,
+	    t.n_failed + t.n_budget, t.w.nread - t.w.head);
 }
 
 /* Wait for one request to finish (sending the half-filled batch first). */
@@ -705,130 +595,56 @@ pump(int block)
 static void
 take(struct lp_record *rec)
 {
-	struct slot *s = slot_of(t.nread);
+	struct lp_slot *s = lp_window_add(&t.w, rec);
 	const char *text;
 	size_t len;
 	json_t *tr;
 
-	lp_buf_reset(&s->line);
-	lp_buf_add(&s->line, rec->text, rec->len);
-	s->file = rec->file;
-	s->lineno = rec->line;
-	s->seq = t.nread++;
-	s->done = s->emitted = 0;
-	s->result = NULL;
 	text = lp_record_get_strn(rec, t.field, &len);
 	tr = lp_record_get(rec, "translation.text");
-	if (text == NULL || len == 0) {
-		s->done = 1; /* nothing to translate: as it came */
-		t.n_notext++;
-	} else if (json_is_string(tr) && !t.force) {
-		s->done = 1; /* translated before: kept */
-		t.n_already++;
-	} else {
+	if (text == NULL || len == 0)
+		t.n_notext++; /* nothing to translate: as it came */
+	else if (json_is_string(tr) && !t.force)
+		t.n_already++; /* translated before: kept */
+	else {
 		s->text = lp_xmalloc(len + 1);
 		memcpy(s->text, text, len);
 		s->text[len] = '\0';
+		s->waiting = 1;
 		t.pend[t.npend++] = s->seq;
 		if (t.npend == t.batch)
 			flush_batch();
 	}
 }
 
-static char *
-read_key(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (f == NULL)
-		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
-	n = getline(&line, &cap, f);
-	fclose(f);
-	while (n > 0 && strchr(" \t\r\n", line[n - 1]) != NULL)
-		line[--n] = '\0';
-	if (n <= 0)
-		lp_errx(LP_EXIT_DATAERR, "%s: no key on its first line", path);
-	return line;
-}
-
-static double
-number_opt(const char *opt, const char *arg, double min, double max)
-{
-	char *end;
-	double x;
-
-	errno = 0;
-	x = strtod(arg, &end);
-	if (*arg == '\0' || *end != '\0' || errno != 0 || !(x >= min) ||
-	    !(x <= max))
-		lp_cli_usage(
-		    "invalid %s '%s' (want %g to %g)", opt, arg, min, max);
-	return x;
-}
-
 int
 main(int argc, char **argv)
 {
-	struct lp_llm_config cfg;
-	const char *prompt_path = NULL, *cache = NULL, *env;
-	char *key = NULL, *cache_buf = NULL, err[512], cfgtext[512];
+	struct lp_llm_cli o;
+	const char *prompt_path = NULL;
+	char err[512], cfgtext[512];
 	struct lp_record *rec;
 	struct lp_run run;
 	struct lp_buf sysbuf = LP_BUF_INIT;
-	int ch, no_cache = 0, status;
-	size_t i;
-	json_t *st;
+	int ch, status;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.jobs = 8;
-	cfg.max_retries = 5;
-	cfg.timeout_ms = 60000;
+	lp_llm_cli_init(&o);
 	t.model = getenv("LP_MODEL") && *getenv("LP_MODEL") ? getenv("LP_MODEL")
 							    : "gpt-4o";
-	cfg.base = getenv("LP_API_BASE") && *getenv("LP_API_BASE")
-	    ? getenv("LP_API_BASE")
-	    : "https://api.openai.com/v1";
 	t.target = "zh-Hans";
 	t.field = "title";
 	t.json_mode = 1;
 	t.batch = 1;
 	t.seed = 1;
-	t.window = 1024;
 	lp_cli_init(argc, argv, &tool);
-	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS "j:", longopts,
-		    NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
+		 longopts, NULL)) != -1) {
+		if (lp_llm_cli_option(&o, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'j':
-			cfg.jobs = (int)lp_cli_int("--jobs", optarg, 1, 1024);
-			break;
-		case OPT_API_BASE:
-			cfg.base = optarg;
-			break;
-		case OPT_API_KEY:
-			/* Refused, and the value never echoed: it is a key. */
-			lp_cli_usage("no --api-key: a key on the command line "
-				     "shows in ps; use LP_API_KEY or "
-				     "--api-key-file");
-		case OPT_API_KEY_FILE:
-			key = read_key(optarg);
-			break;
-		case OPT_API_VERSION:
-			cfg.api_version = optarg;
-			break;
-		case OPT_AZURE:
-			cfg.azure = 1;
-			break;
 		case OPT_BATCH:
 			t.batch = (int)lp_cli_int("--batch", optarg, 1, 100);
-			break;
-		case OPT_CACHE:
-			cache = optarg;
-			break;
-		case OPT_DRY_RUN:
-			t.dry_run = 1;
 			break;
 		case OPT_FIELD:
 			t.field = optarg;
@@ -839,28 +655,14 @@ main(int argc, char **argv)
 		case OPT_GLOSSARY:
 			load_glossary(optarg);
 			break;
-		case OPT_MAX_RETRIES:
-			cfg.max_retries =
-			    (int)lp_cli_int("--max-retries", optarg, 0, 100);
-			break;
-		case OPT_MAX_TOKENS_TOTAL:
-			cfg.max_tokens = lp_cli_int("--max-tokens-total",
-			    optarg, 1, 9000000000000000000L);
-			break;
 		case OPT_MODEL:
 			t.model = optarg;
-			break;
-		case OPT_NO_CACHE:
-			no_cache = 1;
 			break;
 		case OPT_NO_JSON_MODE:
 			t.json_mode = 0;
 			break;
 		case OPT_PROMPT:
 			prompt_path = optarg;
-			break;
-		case OPT_RPM:
-			cfg.rpm = number_opt("--rpm", optarg, 1, 1e9);
 			break;
 		case OPT_SEED:
 			t.seed = lp_cli_int("--seed", optarg, 0, 2147483647);
@@ -870,22 +672,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_TEMPERATURE:
 			t.temperature =
-			    number_opt("--temperature", optarg, 0, 2);
-			break;
-		case OPT_TIMEOUT:
-			cfg.timeout_ms = (long)(number_opt("--timeout", optarg,
-						    0.001, 86400) *
-			    1000);
-			break;
-		case OPT_TPM:
-			cfg.tpm = number_opt("--tpm", optarg, 1, 1e12);
-			break;
-		case OPT_UNORDERED:
-			t.unordered = 1;
-			break;
-		case OPT_WINDOW:
-			t.window =
-			    (size_t)lp_cli_int("--window", optarg, 1, 1 << 24);
+			    lp_llm_cli_number("--temperature", optarg, 0, 2);
 			break;
 		default:
 			lp_cli_common(ch, optarg);
@@ -895,31 +682,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (!t.json_mode && t.batch > 1)
 		lp_cli_usage("--batch needs JSON mode (drop --no-json-mode)");
-	if (no_cache && cache != NULL)
-		lp_cli_usage("--cache and --no-cache: choose one");
-	/* The key: a file, or the environment; never a command-line value. */
-	if (key == NULL && (env = getenv("LP_API_KEY")) != NULL && *env)
-		key = lp_xstrdup(env);
-	if (key == NULL && (env = getenv("OPENAI_API_KEY")) != NULL && *env)
-		key = lp_xstrdup(env);
-	cfg.key = key;
-	if (!no_cache && cache == NULL) {
-		const char *base = getenv("XDG_CACHE_HOME");
-		const char *home = getenv("HOME");
-		size_t n;
-
-		if (base != NULL && *base) {
-			n = strlen(base) + 16;
-			cache_buf = lp_xmalloc(n);
-			snprintf(cache_buf, n, "%s/labelpipe", base);
-		} else if (home != NULL && *home) {
-			n = strlen(home) + 24;
-			cache_buf = lp_xmalloc(n);
-			snprintf(cache_buf, n, "%s/.cache/labelpipe", home);
-		}
-		cache = cache_buf;
-	}
-	cfg.cache_dir = no_cache || t.dry_run ? NULL : cache;
+	lp_llm_cli_done(&o);
+	t.dry_run = o.dry_run;
 	if (prompt_path != NULL)
 		t.prompt = lp_cli_json_file(prompt_path);
 	else
@@ -949,10 +713,10 @@ main(int argc, char **argv)
 	    "text", "additionalProperties", 0, "required", "items",
 	    "additionalProperties", 0);
 	template_init();
-	cfg.validate = validate;
-	cfg.audit = audit_call;
-	cfg.audit_arg = &run;
-	if ((t.llm = lp_llm_new(&cfg, err, sizeof(err))) == NULL)
+	o.cfg.validate = validate;
+	o.cfg.audit = audit_call;
+	o.cfg.audit_arg = &run;
+	if ((t.llm = lp_llm_new(&o.cfg, err, sizeof(err))) == NULL)
 		lp_cli_usage("%s", err);
 	/* What changes the output, for the lineage config digest. */
 	snprintf(cfgtext, sizeof(cfgtext),
@@ -960,37 +724,20 @@ main(int argc, char **argv)
 	    "temperature=%g seed=%ld glossary=%d",
 	    t.model, t.target, t.field, t.prompt_version, t.json_mode, t.batch,
 	    t.temperature, t.seed, t.nterms);
-	t.win = calloc(t.window, sizeof(*t.win));
 	t.pend = lp_xmalloc(sizeof(*t.pend) * (size_t)t.batch);
-	if (t.win == NULL)
-		lp_errx(
-		    LP_EXIT_IOERR, "no memory for a window of %zu", t.window);
-	t.network_only = 1;
 	t.run = &run;
+	lp_window_init(&t.w, &o, "translation", &run);
 	lp_run_open(&run, argc, argv, cfgtext);
-	while (!t.fatal && lp_run_next(&run, &rec) == LP_OK) {
+	while (!lp_llm_stopped(t.llm) && lp_run_next(&run, &rec) == LP_OK) {
 		take(rec);
 		/* The window is full: wait for its oldest to be done. */
-		while (t.nread - t.head == t.window)
+		while (lp_window_full(&t.w))
 			pump(1);
 		pump(0);
 	}
 	flush_batch();
-	while (t.head < t.nread)
+	while (t.w.head < t.w.nread)
 		pump(1);
-	for (i = 0; i < t.window; i++) {
-		lp_buf_release(&t.win[i].line);
-		free(t.win[i].text);
-	}
-	st = lp_llm_stats(t.llm);
-	{
-		const char *k;
-		json_t *v;
-
-		json_object_foreach (st, k, v)
-			lp_run_count(&run, k, json_integer_value(v));
-	}
-	json_decref(st);
 	lp_run_count(&run, "translated", t.n_done);
 	lp_run_count(&run, "failed", t.n_failed);
 	lp_run_count(&run, "not_sent_budget", t.n_budget);
@@ -999,18 +746,9 @@ main(int argc, char **argv)
 	lp_run_count(&run, "already_translated", t.n_already);
 	lp_run_count(&run, "no_text", t.n_notext);
 	lp_run_count(&run, "glossary_missed", t.n_glossary_missed);
-	if (t.n_failed + t.n_budget > 0 && lp_verbosity >= 0)
-		lp_warnx("%lld of %lld titles not translated%s",
-		    t.n_failed + t.n_budget, t.n_failed + t.n_budget + t.n_done,
-		    t.n_budget ? " (token budget spent)" : "");
-	if (t.fatal || (t.n_failed > 0 && t.network_only && !t.any_ok)) {
-		lp_warnx("the API cannot be used: %s",
-		    t.fatal ? "every call would fail (see the errors)"
-			    : "no answer from it");
-		status = lp_run_close(&run, LP_EXIT_UNAVAILABLE);
-	} else
-		status = lp_run_close(&run,
-		    t.n_failed + t.n_budget > 0 ? LP_EXIT_FAIL : LP_EXIT_OK);
+	status = lp_llm_close(&run, t.llm, "titles not translated", t.n_done,
+	    t.n_failed, t.n_budget);
+	lp_window_free(&t.w);
 	lp_llm_free(t.llm);
 	json_decref(t.prompt);
 	json_decref(t.format);
@@ -1021,12 +759,7 @@ main(int argc, char **argv)
 		free(t.terms[ch].to);
 	}
 	free(t.terms);
-	free(t.win);
 	free(t.pend);
-	free(cache_buf);
-	if (key != NULL) {
-		memset(key, 0, strlen(key));
-		free(key);
-	}
+	lp_llm_cli_free(&o);
 	return status;
 }

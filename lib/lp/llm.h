@@ -106,6 +106,8 @@ void lp_llm_digest(const json_t *body, char hex[65]);
 json_t *lp_llm_stats(const struct lp_llm *c);
 /* Set when a FATAL result came: stop sending, every call would fail. */
 int lp_llm_stopped(const struct lp_llm *c);
+/* Stopped, or every failure so far unanswered and nothing answered. */
+int lp_llm_unusable(const struct lp_llm *c);
 void lp_llm_free(struct lp_llm *c);
 
 /*

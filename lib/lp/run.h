@@ -95,6 +95,8 @@ void lp_run_audit(struct lp_run *run, const char *kind, json_t *fields);
  * by lp_run_next(); a tool that waits elsewhere calls it too.
  */
 void lp_run_progress(struct lp_run *run);
+/* Whether lp_run_progress() would print now: fill run->note only then. */
+int lp_run_progress_due(const struct lp_run *run);
 /*
  * Finish: flush and commit output, write stats, the audit end event and
  * the summary.  Returns the exit status; status is the tool's own verdict

@@ -198,6 +198,17 @@ while IFS= read -r b; do
 done < bodies.txt
 expect 'cache keys: SHA-256 of the canonical body sent (glossary or not)' sh -c "[ $okkeys = 2 ] && grep -q 'Use this glossary' bodies.txt && [ \$(grep -c 'Use this glossary' bodies.txt) = 1 ]"
 
+# Progress on a terminal: done, rate, tokens, retries, share and ETA.
+if command -v script > /dev/null 2>&1; then
+	standin_stop
+	standin_start --latency-ms 20 --fault 503:0.1 --seed 5
+	script -qc "\"$TOOL\" --api-base $STANDIN_URL/v1 --no-cache -j 2 -o tty.out in.jsonl" tty.log > /dev/null 2>&1
+	expect 'progress on a terminal: translated, tokens, retries, ETA' grep -q 'records, [0-9]*/s, [0-9]*%, ETA [0-9]*:[0-9]*, [0-9]* translated, 0 failed, [0-9]* waiting, [1-9][0-9]* tokens, [1-9][0-9]* retries' tty.log
+	standin_stop
+	standin_start --log key.log
+	API="--api-base $STANDIN_URL/v1 --model test-model"
+fi
+
 # Plain-text mode and another target.
 "$TOOL" -q $API --plain --no-cache --no-json-mode --target ja small.jsonl > p.jsonl; st=$?
 expect '--no-json-mode --target ja' sh -c "[ $st = 0 ] && grep -q '\"lang\":\"ja\"' p.jsonl && tail -1 key.log | grep -q 'into Japanese (ja)' && ! tail -1 key.log | grep -q response_format"
