@@ -21,7 +21,6 @@
 
 #include "lp/lp.h"
 #include "lp/cli.h"
-#include "lp/hash.h"
 #include "lp/json.h"
 #include "lp/llm.h"
 #include "lp/llmcli.h"
@@ -202,58 +201,34 @@ fill(struct lp_buf *b, const char *tmpl)
 
 /*
  * Request bodies are canonical JSON bytes built around the two texts that
- * vary, system and user, from a template dumped once.  With the prompt's
- * own system text (no glossary terms) the digest resumes from the hash
- * state after it: most of a cached run is hashing and parsing.
+ * vary, system and user (lib/llm's templates); the prompt's own system
+ * text, without glossary terms, is pinned.
  */
-static struct {
-	struct lp_buf head, mid, tail; /* head SYSTEM mid USER tail */
-	struct lp_buf pre;	       /* head, the fixed system text, mid */
-	struct lp_sha256 pre_hash;
-	struct lp_buf sys, user, text; /* scratch */
-} tpl;
+static struct lp_llm_tmpl tpl;
+static struct lp_buf scratch_sys, scratch_user;
 
 static void
 template_init(void)
 {
-	/* Both texts a lone NUL: "\u0000" can appear nowhere else. */
 	json_t *body = json_pack("{s:s,s:[{s:s,s:o},{s:s,s:o}],s:f,s:i}",
 	    "model", t.model, "messages", "role", "system", "content",
-	    json_stringn("", 1), "role", "user", "content", json_stringn("", 1),
+	    lp_llm_hole(), "role", "user", "content", lp_llm_hole(),
 	    "temperature", t.temperature, "seed", (int)t.seed);
-	struct lp_buf b = LP_BUF_INIT;
-	const char *m1, *m2;
 
 	if (t.json_mode)
 		json_object_set(body, "response_format", t.format);
-	lp_json_dump(body, &b);
-	lp_buf_addc(&b, '\0');
-	m1 = strstr(b.p, "\"\\u0000\"");
-	m2 = m1 ? strstr(m1 + 8, "\"\\u0000\"") : NULL;
-	if (m2 == NULL)
+	if (lp_llm_tmpl_init(&tpl, body) != 0)
 		abort();
-	lp_buf_add(&tpl.head, b.p, (size_t)(m1 - b.p));
-	lp_buf_add(&tpl.mid, m1 + 8, (size_t)(m2 - m1 - 8));
-	lp_buf_adds(&tpl.tail, m2 + 8);
-	lp_buf_add(&tpl.pre, tpl.head.p, tpl.head.len);
-	lp_json_dump_str(t.system, strlen(t.system), &tpl.pre);
-	lp_buf_add(&tpl.pre, tpl.mid.p, tpl.mid.len);
-	lp_sha256_init(&tpl.pre_hash);
-	lp_sha256_update(&tpl.pre_hash, tpl.pre.p, tpl.pre.len);
-	lp_buf_release(&b);
+	lp_llm_tmpl_pin(&tpl, t.system, strlen(t.system));
 	json_decref(body);
 }
 
 static void
 template_free(void)
 {
-	lp_buf_release(&tpl.head);
-	lp_buf_release(&tpl.mid);
-	lp_buf_release(&tpl.tail);
-	lp_buf_release(&tpl.pre);
-	lp_buf_release(&tpl.sys);
-	lp_buf_release(&tpl.user);
-	lp_buf_release(&tpl.text);
+	lp_llm_tmpl_free(&tpl);
+	lp_buf_release(&scratch_sys);
+	lp_buf_release(&scratch_user);
 }
 
 /*
@@ -263,9 +238,9 @@ template_free(void)
 static void
 request(char **texts, int n, struct lp_buf *body, char digest[65])
 {
-	struct lp_buf *sys = &tpl.sys, *user = &tpl.user;
-	struct lp_sha256 h;
-	size_t hashed;
+	struct lp_buf *sys = &scratch_sys, *user = &scratch_user;
+	const char *fill[2];
+	size_t len[2];
 	int i, j, glossed = 0;
 
 	lp_buf_reset(sys);
@@ -290,29 +265,19 @@ request(char **texts, int n, struct lp_buf *body, char digest[65])
 	if (t.json_mode) {
 		lp_buf_adds(user, "{\"items\":[");
 		for (i = 0; i < n; i++) {
-			lp_buf_addf(user,
-			    "%s{\"id\":\"%d\",\"text\":", i ? "," : "", i + 1);
+			lp_buf_addf(user, "%s{\"id\":\"%d\",\"text\":",
+			    i ? "," : "", i + 1);
 			lp_json_dump_str(texts[i], strlen(texts[i]), user);
 			lp_buf_addc(user, '}');
 		}
 		lp_buf_adds(user, "]}");
 	} else
 		lp_buf_adds(user, texts[0]);
-	if (glossed) {
-		lp_buf_add(body, tpl.head.p, tpl.head.len);
-		lp_json_dump_str(sys->p, sys->len, body);
-		lp_buf_add(body, tpl.mid.p, tpl.mid.len);
-		lp_sha256_init(&h);
-		hashed = 0;
-	} else {
-		lp_buf_add(body, tpl.pre.p, tpl.pre.len);
-		h = tpl.pre_hash;
-		hashed = tpl.pre.len;
-	}
-	lp_json_dump_str(user->p, user->len, body);
-	lp_buf_add(body, tpl.tail.p, tpl.tail.len);
-	lp_sha256_update(&h, body->p + hashed, body->len - hashed);
-	lp_sha256_final_hex(&h, digest);
+	fill[0] = glossed ? sys->p : NULL;
+	len[0] = glossed ? sys->len : 0;
+	fill[1] = user->p;
+	len[1] = user->len;
+	lp_llm_tmpl_fill(&tpl, fill, len, body, digest);
 }
 
 /* The reply's items as id -> text, or NULL if it is not that shape. */

@@ -21,6 +21,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "lp/buf.h"
+#include "lp/hash.h"
+
 struct lp_llm_result;
 
 struct lp_llm_config {
@@ -100,6 +103,35 @@ void lp_llm_result_free(struct lp_llm_result *r);
  * the key shown as "***" (for --dry-run).
  */
 json_t *lp_llm_describe(struct lp_llm *c, const json_t *body);
+/*
+ * A request body built many times with only some strings changing: the
+ * body is dumped once with "holes" (strings of one NUL character, which
+ * nothing else can contain), and each request fills them, giving the
+ * same canonical bytes and digest as building and dumping it whole.
+ * Hole 0 can be pinned to a value that most requests use: the hash state
+ * after it is kept, so a request hashes only what follows.
+ */
+#define LP_LLM_HOLES 4
+struct lp_llm_tmpl {
+	struct lp_buf part[LP_LLM_HOLES + 1]; /* part0 HOLE part1 ... */
+	int nholes, pinned;
+	struct lp_buf pre; /* part0, the pinned text, part1 */
+	struct lp_sha256 pre_hash;
+};
+/* 0, or -1 if body has no hole or too many. */
+int lp_llm_tmpl_init(struct lp_llm_tmpl *t, const json_t *body);
+void lp_llm_tmpl_pin(struct lp_llm_tmpl *t, const char *text, size_t len);
+/*
+ * Append the body with hole i filled with text[i] (len[i] bytes, valid
+ * UTF-8) to out, and its digest to hex; text[0] NULL takes the pinned
+ * value.
+ */
+void lp_llm_tmpl_fill(const struct lp_llm_tmpl *t, const char *const *text,
+    const size_t *len, struct lp_buf *out, char hex[65]);
+void lp_llm_tmpl_free(struct lp_llm_tmpl *t);
+/* A hole, for the body given to lp_llm_tmpl_init(). */
+json_t *lp_llm_hole(void);
+
 /* The digest of a request body: SHA-256 of its canonical JSON. */
 void lp_llm_digest(const json_t *body, char hex[65]);
 /* Counters: calls, retries, cached, tokens, failed. */

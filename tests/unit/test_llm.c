@@ -75,6 +75,47 @@ TEST(digest)
 	json_decref(b);
 }
 
+TEST(template)
+{
+	json_t *tb = json_pack("{s:s,s:[{s:s,s:o},{s:s,s:o}],s:f}", "model",
+	    "m", "messages", "role", "system", "content", lp_llm_hole(), "role",
+	    "user", "content", lp_llm_hole(), "temperature", 0.0);
+	const char *sys = "Be \"exact\".\n", *user = "caf\xc3\xa9 \\ 😀\t";
+	const char *text[2] = {sys, user};
+	size_t len[2] = {strlen(sys), strlen(user)};
+	struct lp_llm_tmpl t;
+	struct lp_buf a = LP_BUF_INIT, b = LP_BUF_INIT, want = LP_BUF_INIT;
+	char da[65], db[65], dw[65];
+	json_t *whole, *none = json_pack("{s:s}", "model", "m");
+
+	assert_eq_int(lp_llm_tmpl_init(&t, tb), 0);
+	assert_eq_int(t.nholes, 2);
+	/* The same bytes and digest as the whole body dumped. */
+	whole = json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}],s:f}", "model", "m",
+	    "messages", "role", "system", "content", sys, "role", "user",
+	    "content", user, "temperature", 0.0);
+	lp_json_dump(whole, &want);
+	lp_llm_digest(whole, dw);
+	lp_buf_add(&a, "x", 1); /* appends after what is there */
+	lp_llm_tmpl_fill(&t, text, len, &a, da);
+	assert_eq_mem(a.p + 1, a.len - 1, want.p, want.len);
+	assert_eq_str(da, dw);
+	/* Pinned: the same again, from the kept hash state. */
+	lp_llm_tmpl_pin(&t, sys, strlen(sys));
+	text[0] = NULL;
+	lp_llm_tmpl_fill(&t, text, len, &b, db);
+	assert_eq_mem(b.p, b.len, want.p, want.len);
+	assert_eq_str(db, dw);
+	lp_llm_tmpl_free(&t);
+	assert_eq_int(lp_llm_tmpl_init(&t, none), -1);
+	lp_buf_release(&a);
+	lp_buf_release(&b);
+	lp_buf_release(&want);
+	json_decref(tb);
+	json_decref(whole);
+	json_decref(none);
+}
+
 TEST(config_and_describe)
 {
 	struct lp_llm_config cfg = {0};
