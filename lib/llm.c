@@ -187,6 +187,8 @@ lp_llm_tmpl_init(struct lp_llm_tmpl *t, const json_t *body)
 		lp_llm_tmpl_free(t);
 		return -1;
 	}
+	lp_sha256_init(&t->part0_hash);
+	lp_sha256_update(&t->part0_hash, t->part[0].p, t->part[0].len);
 	return 0;
 }
 
@@ -217,8 +219,8 @@ lp_llm_tmpl_fill(const struct lp_llm_tmpl *t, const char *const *text,
 		i = 1;
 	} else {
 		lp_buf_add(out, t->part[0].p, t->part[0].len);
-		lp_sha256_init(&h);
-		hashed = 0;
+		h = t->part0_hash;
+		hashed = t->part[0].len;
 	}
 	for (; i < t->nholes; i++) {
 		lp_json_dump_str(text[i], len[i], out);

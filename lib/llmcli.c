@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,44 @@ lp_window_free(struct lp_window *w)
 }
 
 /* ---- Around the client. */
+
+json_t *
+lp_llm_error_json(const struct lp_llm_result *r)
+{
+	static const char *const reasons[] = {
+	    "ok", "http", "network", "reply", "fatal", "budget"};
+
+	return json_pack("{s:s,s:o,s:s,s:i}", "reason", reasons[r->why],
+	    "status", r->status > 0 ? json_integer(r->status) : json_null(),
+	    "message", r->message, "attempts", r->attempts);
+}
+
+void
+lp_llm_answer_fields(json_t *m, const struct lp_llm_result *r, int n)
+{
+	if (r->usage != NULL && n > 1) {
+		json_t *u = json_object(), *v;
+		const char *k;
+
+		json_object_foreach (r->usage, k, v)
+			if (json_is_integer(v))
+				json_object_set_new(u, k,
+				    json_real(round((double)json_integer_value(
+							v) /
+						    n * 10) /
+					10));
+		json_object_set_new(m, "usage", u);
+	} else if (r->usage != NULL)
+		json_object_set_new(m, "usage", json_deep_copy(r->usage));
+	if (n > 1)
+		json_object_set_new(m, "batch", json_integer(n));
+	json_object_set_new(
+	    m, "latency_ms", json_real(round(r->latency_ms * 10) / 10));
+	json_object_set_new(m, "cached", json_boolean(r->cached));
+	if (r->finish_reason != NULL)
+		json_object_set_new(
+		    m, "finish_reason", json_string(r->finish_reason));
+}
 
 void
 lp_llm_progress(struct lp_run *run, const struct lp_llm *c, const char *verb,

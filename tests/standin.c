@@ -9,10 +9,15 @@
  *
  * POST .../chat/completions answers deterministically: the last user
  * message, if it is JSON {"items":[{"id","text"}]}, gets {"items":[{"id",
- * "text"}]} back with each text put through a tiny glossary translator;
- * items carrying "translation" are rated instead ({"id","score"}, 4 when
- * the translation is the glossary's own, 2 otherwise), with logprobs for
- * the score when the request asks.  Plain text is translated as text.
+ * "text"}]} back with each text put through a tiny glossary translator.
+ * A judge's message, JSON {"source","translation"}, is rated: {"score",
+ * "confidence","rationale"} with score 4 when the translation is the
+ * glossary's own and 2 otherwise (2 points lower for a model whose name
+ * has "harsh"; no rationale when the schema asks none), and with logprobs
+ * when asked (not for a model whose name has "nolp"): every token of the
+ * answer, and at the score's digit top_logprobs of 1-4 falling off as
+ * exp(-1.5 |k - score|), 97% of the mass, and a space with 3%.  Plain
+ * text is translated as text.
  * GET /stats gives {"requests":N,"chat":N,"by_status":{...}}, also kept
  * in --stats-file after every reply; any other
  * POST is logged and answered 200 {}.
@@ -21,7 +26,8 @@
  * retry-after-ms), 500, 503, slow (replies after --slow-ms), reset
  * (connection reset, no reply), truncate (half the body), malformed (not
  * JSON), schema (plain text where JSON was asked), drop (one batch item
- * left out), empty (empty content).  --fault-limit stops faults after N.
+ * left out), empty (empty content); for judges badscore (score 7), word
+ * (score "four"), nofield (no confidence).  --fault-limit stops faults after N.
  * --status CODE answers every chat request with that error.  --rpm N
  * enforces N requests per minute as a token bucket of two seconds' worth,
  * answering 429 beyond it.
@@ -33,6 +39,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -58,10 +65,14 @@ enum fault {
 	F_SCHEMA,
 	F_DROP,
 	F_EMPTY,
+	F_BADSCORE,
+	F_WORD,
+	F_NOFIELD,
 	NFAULT
 };
 static const char *const fault_names[NFAULT] = {"429", "500", "503", "slow",
-    "reset", "truncate", "malformed", "schema", "drop", "empty"};
+    "reset", "truncate", "malformed", "schema", "drop", "empty", "badscore",
+    "word", "nofield"};
 
 static double fault_p[NFAULT];
 static long fault_limit = -1, faults_done;
@@ -71,6 +82,7 @@ static unsigned long long rng_state = 1;
 static long n_requests, n_chat, by_status[600];
 static FILE *log_file;
 static void save_stats(void);
+static char *judge(json_t *req, json_t *msg, int fault);
 static double last_request, idle_exit = 120;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -211,7 +223,7 @@ tokens(const char *s)
 
 /* The assistant's content for one request, or NULL if there is none. */
 static char *
-answer(json_t *req, int drop, size_t *prompt_tokens)
+answer(json_t *req, int fault, size_t *prompt_tokens)
 {
 	json_t *msgs = json_object_get(req, "messages"), *m, *user = NULL,
 	       *items, *it, *outv;
@@ -235,6 +247,11 @@ answer(json_t *req, int drop, size_t *prompt_tokens)
 		return NULL;
 	text = json_string_value(json_object_get(user, "content"));
 	it = json_loads(text, 0, NULL);
+	if (json_is_string(json_object_get(it, "translation"))) {
+		s = judge(req, it, fault);
+		json_decref(it);
+		return s;
+	}
 	items = json_object_get(it, "items");
 	if (!json_is_array(items)) {
 		json_decref(it);
@@ -247,7 +264,7 @@ answer(json_t *req, int drop, size_t *prompt_tokens)
 		const char *tr =
 		    json_string_value(json_object_get(m, "translation"));
 
-		if (drop && i == 0 && json_array_size(items) > 1)
+		if (fault == F_DROP && i == 0 && json_array_size(items) > 1)
 			continue;
 		if (tr != NULL) {
 			const char *from =
@@ -274,26 +291,111 @@ answer(json_t *req, int drop, size_t *prompt_tokens)
 	return s;
 }
 
-/* Logprobs for a rating reply: the score token, with alternatives. */
-static json_t *
-logprobs_of(const char *content)
+/* The judge's rating of {"source","translation"}, as JSON text. */
+static char *
+judge(json_t *req, json_t *msg, int fault)
 {
-	const char *p = strstr(content, "\"score\":");
-	int score = p ? p[8] - '0' : 0, k;
-	json_t *top = json_array();
+	const char *model = json_string_value(json_object_get(req, "model"));
+	const char *tr = json_string_value(json_object_get(msg, "translation"));
+	const char *src = json_string_value(json_object_get(msg, "source"));
+	char *mine = translate(src ? src : ""), *s;
+	int score = strcmp(mine, tr) == 0 ? 4 : 2;
+	json_t *props = json_object_get(
+	    json_object_get(json_object_get(json_object_get(req,
+						"response_format"),
+				"json_schema"),
+		"schema"),
+	    "properties");
+	json_t *out;
 
-	for (k = 1; k <= 4; k++) {
-		char tok[2] = {(char)('0' + k), 0};
-		double lp = k == score
-		    ? -0.105
-		    : -3.0 - (k > score ? k - score : score - k);
+	free(mine);
+	if (model != NULL && strstr(model, "harsh") != NULL)
+		score = score > 2 ? score - 2 : 1;
+	out = json_pack("{s:i,s:f}", "score", score, "confidence",
+	    score == 4 ? 0.8 : 0.6);
+	if (props == NULL || json_object_get(props, "rationale") != NULL)
+		json_object_set_new(out, "rationale",
+		    json_string(score == 4 ? "matches the glossary"
+					   : "differs from the glossary"));
+	if (fault == F_BADSCORE)
+		json_object_set_new(out, "score", json_integer(7));
+	else if (fault == F_WORD)
+		json_object_set_new(out, "score", json_string("four"));
+	else if (fault == F_NOFIELD)
+		json_object_del(out, "confidence");
+	s = json_dumps(
+	    out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+	json_decref(out);
+	return s;
+}
 
-		json_array_append_new(
-		    top, json_pack("{s:s,s:f}", "token", tok, "logprob", lp));
+static json_t *
+token(const char *p, size_t n, double lp)
+{
+	json_t *bytes = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(bytes, json_integer((unsigned char)p[i]));
+	return json_pack("{s:s%,s:f,s:o}", "token", p, n, "logprob", lp,
+	    "bytes", bytes);
+}
+
+/*
+ * Logprobs for an answer: each token (a digit, a run of ASCII letters, a
+ * UTF-8 character, or another byte) at -0.01, and at a rating's score
+ * digit the distribution above.
+ */
+static json_t *
+logprobs_of(const char *content, int top)
+{
+	json_t *toks = json_array();
+	const char *p = content, *at = strstr(content, "\"score\":");
+	int score = at != NULL ? at[8] - '0' : 0;
+
+	while (*p != '\0') {
+		size_t n = 1;
+		json_t *t, *alts = json_array();
+
+		if ((*p | 32) >= 'a' && (*p | 32) <= 'z')
+			while (((p[n] | 32) >= 'a' && (p[n] | 32) <= 'z'))
+				n++;
+		else if ((unsigned char)*p >= 0xc0)
+			while (((unsigned char)p[n] & 0xc0) == 0x80)
+				n++;
+		if (at != NULL && p == at + 8 && score >= 1 && score <= 4) {
+			double w[5], sum = 0;
+			int k;
+
+			for (k = 1; k <= 4; k++)
+				sum += w[k] = exp(-1.5 * abs(k - score));
+			t = token(p, 1, log(0.97 * w[score] / sum));
+			/* The most likely first, as servers give them:
+			 * the score, then by distance, the lower first. */
+			for (k = 0; k < 7 && (int)json_array_size(alts) < top;
+			     k++) {
+				int dk = (k + 1) / 2 * (k % 2 ? -1 : 1);
+				char d = (char)('0' + score + dk);
+
+				if (score + dk >= 1 && score + dk <= 4)
+					json_array_append_new(alts,
+					    token(&d, 1,
+						log(0.97 * w[score + dk] /
+						    sum)));
+			}
+			if (top > 4)
+				json_array_append_new(
+				    alts, token(" ", 1, log(0.03)));
+		} else {
+			t = token(p, n, -0.01);
+			if (top > 0)
+				json_array_append_new(alts, token(p, n, -0.01));
+		}
+		json_object_set_new(t, "top_logprobs", alts);
+		json_array_append_new(toks, t);
+		p += n;
 	}
-	return json_pack("{s:[{s:s,s:f,s:o}]}", "content", "token",
-	    (char[2]){(char)('0' + (score ? score : 1)), 0}, "logprob", -0.105,
-	    "top_logprobs", top);
+	return json_pack("{s:o}", "content", toks);
 }
 
 static int
@@ -378,7 +480,7 @@ chat(int fd, const char *body)
 	default:
 		break;
 	}
-	content = answer(req, f == F_DROP, &pt);
+	content = answer(req, f, &pt);
 	want_json = json_object_get(req, "response_format") != NULL;
 	if (f == F_EMPTY) {
 		free(content);
@@ -392,8 +494,14 @@ chat(int fd, const char *body)
 	choice = json_pack("{s:i,s:{s:s,s:s},s:s}", "index", 0, "message",
 	    "role", "assistant", "content", content ? content : "",
 	    "finish_reason", "stop");
-	if (json_is_true(json_object_get(req, "logprobs")) && content)
-		json_object_set_new(choice, "logprobs", logprobs_of(content));
+	if (json_is_true(json_object_get(req, "logprobs")) && content &&
+	    (!json_is_string(json_object_get(req, "model")) ||
+		strstr(json_string_value(json_object_get(req, "model")),
+		    "nolp") == NULL))
+		json_object_set_new(choice, "logprobs",
+		    logprobs_of(content,
+			(int)json_integer_value(
+			    json_object_get(req, "top_logprobs"))));
 	resp = json_pack("{s:s,s:s,s:i,s:s,s:[o],s:{s:I,s:I,s:I}}", "id",
 	    "chatcmpl-standin", "object", "chat.completion", "created", 0,
 	    "model",

@@ -381,21 +381,6 @@ flush_batch(void)
 }
 
 static json_t *
-usage_share(json_t *usage, int n)
-{
-	json_t *u = json_object(), *v;
-	const char *k;
-
-	json_object_foreach (usage, k, v)
-		if (json_is_integer(v))
-			json_object_set_new(u, k,
-			    json_real(
-				round((double)json_integer_value(v) / n * 10) /
-				10));
-	return u;
-}
-
-static json_t *
 base_member(const struct lp_llm_result *r)
 {
 	return json_pack("{s:s,s:s,s:s}", "lang", t.target, "model",
@@ -441,18 +426,7 @@ succeed(
 	}
 	lp_buf_add(&clean, text, len);
 	json_object_set_new(m, "text", json_string(clean.p));
-	if (r->usage != NULL)
-		json_object_set_new(m, "usage",
-		    n > 1 ? usage_share(r->usage, n)
-			  : json_deep_copy(r->usage));
-	if (n > 1)
-		json_object_set_new(m, "batch", json_integer(n));
-	json_object_set_new(
-	    m, "latency_ms", json_real(round(r->latency_ms * 10) / 10));
-	json_object_set_new(m, "cached", json_boolean(r->cached));
-	if (r->finish_reason != NULL)
-		json_object_set_new(
-		    m, "finish_reason", json_string(r->finish_reason));
+	lp_llm_answer_fields(m, r, n);
 	if ((missed = glossary_missed(s->text, clean.p)) != NULL) {
 		json_object_set_new(m, "glossary_missed", missed);
 		t.n_glossary_missed++;
@@ -467,14 +441,9 @@ succeed(
 static void
 fail(struct lp_slot *s, const struct lp_llm_result *r)
 {
-	static const char *const reasons[] = {
-	    "ok", "http", "network", "reply", "fatal", "budget"};
 	json_t *m = base_member(NULL);
 
-	json_object_set_new(m, "error",
-	    json_pack("{s:s,s:o,s:s,s:i}", "reason", reasons[r->why], "status",
-		r->status > 0 ? json_integer(r->status) : json_null(),
-		"message", r->message, "attempts", r->attempts));
+	json_object_set_new(m, "error", lp_llm_error_json(r));
 	s->member = m;
 	s->waiting = 0;
 	if (r->why == LP_LLM_BUDGET)

@@ -108,15 +108,16 @@ json_t *lp_llm_describe(struct lp_llm *c, const json_t *body);
  * body is dumped once with "holes" (strings of one NUL character, which
  * nothing else can contain), and each request fills them, giving the
  * same canonical bytes and digest as building and dumping it whole.
- * Hole 0 can be pinned to a value that most requests use: the hash state
- * after it is kept, so a request hashes only what follows.
+ * The hash state after the fixed start is kept, so a request hashes only
+ * what follows it; hole 0 can also be pinned to a value that most
+ * requests use, and then the state after that is kept too.
  */
 #define LP_LLM_HOLES 4
 struct lp_llm_tmpl {
 	struct lp_buf part[LP_LLM_HOLES + 1]; /* part0 HOLE part1 ... */
 	int nholes, pinned;
 	struct lp_buf pre; /* part0, the pinned text, part1 */
-	struct lp_sha256 pre_hash;
+	struct lp_sha256 pre_hash, part0_hash;
 };
 /* 0, or -1 if body has no hole or too many. */
 int lp_llm_tmpl_init(struct lp_llm_tmpl *t, const json_t *body);

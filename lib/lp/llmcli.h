@@ -147,6 +147,17 @@ void lp_window_drain(struct lp_window *w);
 void lp_window_free(struct lp_window *w);
 
 /*
+ * A failed result as {"reason","status","message","attempts"}: reason
+ * http, network, reply, fatal or budget; status null without an answer.
+ */
+json_t *lp_llm_error_json(const struct lp_llm_result *r);
+/*
+ * An answer's usage (shared out evenly when n items went in one request,
+ * then also "batch": n), latency_ms, cached and finish_reason, into m.
+ */
+void lp_llm_answer_fields(json_t *m, const struct lp_llm_result *r, int n);
+
+/*
  * Progress on a terminal: "N <verb>, N failed, N waiting, N tokens, N
  * retries" after the run's own figures.
  */
