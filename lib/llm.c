@@ -226,7 +226,8 @@ lp_llm_tmpl_fill(const struct lp_llm_tmpl *t, const char *const *text,
 		lp_json_dump_str(text[i], len[i], out);
 		lp_buf_add(out, t->part[i + 1].p, t->part[i + 1].len);
 	}
-	lp_sha256_update(&h, out->p + start + hashed, out->len - start - hashed);
+	lp_sha256_update(
+	    &h, out->p + start + hashed, out->len - start - hashed);
 	lp_sha256_final_hex(&h, hex);
 }
 
@@ -885,6 +886,13 @@ landed(struct lp_llm *c, struct req *r, CURLcode cc, double now)
 			snprintf(why, sizeof(why),
 			    "the reply is not in the form asked for");
 		if (why[0] == '\0') {
+			if (c->cfg.trim != NULL) {
+				c->cfg.trim(reply);
+				res->logprobs = json_object_get(
+				    json_array_get(
+					json_object_get(reply, "choices"), 0),
+				    "logprobs");
+			}
 			res->latency_ms = ms;
 			c->reserved_tokens -= (long long)r->est_tokens;
 			cache_put(c, r->digest, reply, ms);

@@ -297,9 +297,9 @@ lp_llm_answer_fields(json_t *m, const struct lp_llm_result *r, int n)
 		json_object_foreach (r->usage, k, v)
 			if (json_is_integer(v))
 				json_object_set_new(u, k,
-				    json_real(round((double)json_integer_value(
-							v) /
-						    n * 10) /
+				    json_real(
+					round((double)json_integer_value(v) /
+					    n * 10) /
 					10));
 		json_object_set_new(m, "usage", u);
 	} else if (r->usage != NULL)

@@ -301,9 +301,9 @@ judge(json_t *req, json_t *msg, int fault)
 	char *mine = translate(src ? src : ""), *s;
 	int score = strcmp(mine, tr) == 0 ? 4 : 2;
 	json_t *props = json_object_get(
-	    json_object_get(json_object_get(json_object_get(req,
-						"response_format"),
-				"json_schema"),
+	    json_object_get(
+		json_object_get(
+		    json_object_get(req, "response_format"), "json_schema"),
 		"schema"),
 	    "properties");
 	json_t *out;
@@ -311,8 +311,8 @@ judge(json_t *req, json_t *msg, int fault)
 	free(mine);
 	if (model != NULL && strstr(model, "harsh") != NULL)
 		score = score > 2 ? score - 2 : 1;
-	out = json_pack("{s:i,s:f}", "score", score, "confidence",
-	    score == 4 ? 0.8 : 0.6);
+	out = json_pack(
+	    "{s:i,s:f}", "score", score, "confidence", score == 4 ? 0.8 : 0.6);
 	if (props == NULL || json_object_get(props, "rationale") != NULL)
 		json_object_set_new(out, "rationale",
 		    json_string(score == 4 ? "matches the glossary"
@@ -337,8 +337,8 @@ token(const char *p, size_t n, double lp)
 
 	for (i = 0; i < n; i++)
 		json_array_append_new(bytes, json_integer((unsigned char)p[i]));
-	return json_pack("{s:s%,s:f,s:o}", "token", p, n, "logprob", lp,
-	    "bytes", bytes);
+	return json_pack(
+	    "{s:s%,s:f,s:o}", "token", p, n, "logprob", lp, "bytes", bytes);
 }
 
 /*

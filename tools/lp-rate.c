@@ -137,7 +137,8 @@ system_text(const json_t *prompt, const json_t *rubric)
 		} else if (strncmp(p, "{rubric}", 8) == 0) {
 			json_array_foreach (
 			    json_object_get(rubric, "labels"), i, l)
-				lp_buf_addf(&b, "%s%lld = %s: %s", i ? "\n" : "",
+				lp_buf_addf(&b, "%s%lld = %s: %s",
+				    i ? "\n" : "",
 				    (long long)json_integer_value(
 					json_object_get(l, "value")),
 				    json_string_value(
@@ -148,8 +149,8 @@ system_text(const json_t *prompt, const json_t *rubric)
 		} else if (strncmp(p, "{rationale}", 11) == 0) {
 			if (t.rationale)
 				lp_buf_adds(&b,
-				    json_string_value(json_object_get(
-					prompt, "rationale")));
+				    json_string_value(
+					json_object_get(prompt, "rationale")));
 			p += 11;
 		} else
 			lp_buf_addc(&b, *p++);
@@ -213,11 +214,11 @@ templates_init(const char *system)
 
 	t.tpl = lp_xmalloc(sizeof(*t.tpl) * (size_t)t.nmodels);
 	for (j = 0; j < t.nmodels; j++) {
-		json_t *body = json_pack("{s:s,s:[{s:s,s:s},{s:s,s:o}],s:f,s:i}",
-		    "model", t.models[j], "messages", "role", "system",
-		    "content", system, "role", "user", "content",
-		    lp_llm_hole(), "temperature", t.temperature, "seed",
-		    (int)t.seed);
+		json_t *body =
+		    json_pack("{s:s,s:[{s:s,s:s},{s:s,s:o}],s:f,s:i}", "model",
+			t.models[j], "messages", "role", "system", "content",
+			system, "role", "user", "content", lp_llm_hole(),
+			"temperature", t.temperature, "seed", (int)t.seed);
 
 		if (t.logprobs) {
 			json_object_set_new(body, "logprobs", json_true());
@@ -284,6 +285,19 @@ validate(const char *content, void *user, char *why, size_t n)
 		return -1;
 	json_decref(v);
 	return 0;
+}
+
+/* Cached answers keep the logprobs only up to the score. */
+static void
+trim(json_t *reply)
+{
+	json_t *choice = json_array_get(json_object_get(reply, "choices"), 0);
+	const char *content = json_string_value(
+	    json_object_get(json_object_get(choice, "message"), "content"));
+
+	if (content != NULL)
+		lp_judge_trim(
+		    json_object_get(choice, "logprobs"), content, "score");
 }
 
 static void
@@ -357,8 +371,8 @@ verdict(const struct lp_llm_result *r, int judge)
 		return m;
 	}
 	if (t.logprobs && r->logprobs != NULL &&
-	    lp_judge_dist(r->content, r->logprobs, "score", t.nscale, &d,
-		&why) == 0) {
+	    lp_judge_dist(
+		r->content, r->logprobs, "score", t.nscale, &d, &why) == 0) {
 		json_object_set_new(m, "score", json_integer(d.score));
 		json_object_set_new(m, "confidence", prob(d.confidence));
 		json_object_set_new(m, "expected", prob(d.expected));
@@ -371,11 +385,12 @@ verdict(const struct lp_llm_result *r, int judge)
 		    prob(json_number_value(json_object_get(a, "confidence"))));
 		json_object_set_new(m, "method", json_string("self-report"));
 		if (t.logprobs)
-			json_object_set_new(m, "logprobs_missing",
-			    json_string(why));
+			json_object_set_new(
+			    m, "logprobs_missing", json_string(why));
 	}
 	if (t.rationale)
-		json_object_set(m, "rationale", json_object_get(a, "rationale"));
+		json_object_set(
+		    m, "rationale", json_object_get(a, "rationale"));
 	json_object_set_new(m, "model",
 	    json_string(r->model != NULL ? r->model : t.models[judge]));
 	lp_llm_answer_fields(m, r, 1);
@@ -410,10 +425,8 @@ dist_of(const json_t *v, struct lp_judge_dist *d)
 static json_t *
 versions(json_t *m)
 {
-	json_object_set_new(
-	    m, "rubric_version", json_string(t.rubric_version));
-	json_object_set_new(
-	    m, "prompt_version", json_string(t.prompt_version));
+	json_object_set_new(m, "rubric_version", json_string(t.rubric_version));
+	json_object_set_new(m, "prompt_version", json_string(t.prompt_version));
 	return m;
 }
 
@@ -445,8 +458,8 @@ combine(json_t *judges)
 		hi = s > hi ? s : hi;
 	}
 	if (nok == 0) {
-		const char *reason = json_string_value(
-		    json_object_get(first_err, "reason"));
+		const char *reason =
+		    json_string_value(json_object_get(first_err, "reason"));
 
 		if (reason != NULL && strcmp(reason, "budget") == 0)
 			t.n_budget++;
@@ -476,7 +489,7 @@ combine(json_t *judges)
 	json_object_set_new(m, "probs", probs_json(&pool));
 	json_object_set_new(m, "method",
 	    json_string(nlp == nok ? "logprobs"
-		    : nlp == 0     ? "self-report"
+		    : nlp == 0	   ? "self-report"
 				   : "mixed"));
 	json_object_set_new(m, "disagreement", json_boolean(hi - lo > 1));
 	t.n_disagree += hi - lo > 1;
@@ -531,9 +544,9 @@ take(struct lp_record *rec)
 			    "no translation to rate: it failed (%.200s)", terr);
 		else
 			snprintf(msg, sizeof(msg), "no translation to rate");
-		s->member = versions(json_pack("{s:{s:s,s:n,s:s,s:i}}", "error",
-		    "reason", "no_input", "status", "message", msg, "attempts",
-		    0));
+		s->member = versions(
+		    json_pack("{s:{s:s,s:n,s:s,s:i}}", "error", "reason",
+			"no_input", "status", "message", msg, "attempts", 0));
 		t.n_noinput++;
 		return;
 	}
@@ -608,9 +621,9 @@ main(int argc, char **argv)
 	t.top = 10;
 	t.seed = 1;
 	lp_cli_init(argc, argv, &tool);
-	while ((ch = getopt_long(argc, argv,
-		    LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS, longopts, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
+		 longopts, NULL)) != -1) {
 		if (lp_llm_cli_option(&o, ch, optarg))
 			continue;
 		switch (ch) {
@@ -648,7 +661,8 @@ main(int argc, char **argv)
 			    lp_llm_cli_number("--temperature", optarg, 0, 2);
 			break;
 		case OPT_TOP_LOGPROBS:
-			t.top = (int)lp_cli_int("--top-logprobs", optarg, 1, 20);
+			t.top =
+			    (int)lp_cli_int("--top-logprobs", optarg, 1, 20);
 			break;
 		default:
 			lp_cli_common(ch, optarg);
@@ -667,7 +681,8 @@ main(int argc, char **argv)
 	check_rubric(rubric, rubric_path ? rubric_path : "built-in rubric");
 	prompt = data_file(
 	    prompt_path, lp_data_judge_prompt, lp_data_judge_prompt_len);
-	t.prompt_version = json_string_value(json_object_get(prompt, "version"));
+	t.prompt_version =
+	    json_string_value(json_object_get(prompt, "version"));
 	if (t.prompt_version == NULL ||
 	    !json_is_string(json_object_get(prompt, "system")) ||
 	    !json_is_string(json_object_get(prompt, "rationale")))
@@ -678,6 +693,7 @@ main(int argc, char **argv)
 	system = system_text(prompt, rubric);
 	templates_init(system);
 	o.cfg.validate = validate;
+	o.cfg.trim = trim;
 	o.cfg.audit = audit_call;
 	o.cfg.audit_arg = &run;
 	if ((t.llm = lp_llm_new(&o.cfg, err, sizeof(err))) == NULL)

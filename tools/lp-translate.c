@@ -265,8 +265,8 @@ request(char **texts, int n, struct lp_buf *body, char digest[65])
 	if (t.json_mode) {
 		lp_buf_adds(user, "{\"items\":[");
 		for (i = 0; i < n; i++) {
-			lp_buf_addf(user, "%s{\"id\":\"%d\",\"text\":",
-			    i ? "," : "", i + 1);
+			lp_buf_addf(user,
+			    "%s{\"id\":\"%d\",\"text\":", i ? "," : "", i + 1);
 			lp_json_dump_str(texts[i], strlen(texts[i]), user);
 			lp_buf_addc(user, '}');
 		}

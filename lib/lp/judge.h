@@ -15,12 +15,12 @@
 #define LP_JUDGE_MAX 9 /* the largest scale: one digit */
 
 struct lp_judge_dist {
-	int n;			  /* scale 1..n */
+	int n;			    /* scale 1..n */
 	double p[LP_JUDGE_MAX + 1]; /* p[1..n], summing to 1 */
-	double mass;		  /* the digits' share before renormalising */
-	int score;		  /* the most likely (ties: the lower) */
-	double confidence;	  /* p[score] */
-	double expected;	  /* sum of k * p[k] */
+	double mass;		    /* the digits' share before renormalising */
+	int score;		    /* the most likely (ties: the lower) */
+	double confidence;	    /* p[score] */
+	double expected;	    /* sum of k * p[k] */
 };
 
 /*
@@ -34,8 +34,14 @@ long lp_judge_value_at(const char *content, const char *key);
  * 0, or -1 with why set: no such member, no token there, or no digit
  * among the alternatives.
  */
-int lp_judge_dist(const char *content, const json_t *logprobs,
-    const char *key, int n, struct lp_judge_dist *d, const char **why);
+int lp_judge_dist(const char *content, const json_t *logprobs, const char *key,
+    int n, struct lp_judge_dist *d, const char **why);
+/*
+ * Cut logprobs down to what lp_judge_dist() reads for key: the tokens
+ * before the one holding its value merged into one, that token with its
+ * alternatives, nothing after.  Left whole if the value is not found.
+ */
+void lp_judge_trim(json_t *logprobs, const char *content, const char *key);
 /*
  * Fill score, confidence and expected from p[1..n] (which must sum to
  * 1).

@@ -44,6 +44,13 @@ struct lp_llm_config {
 	 */
 	int (*validate)(
 	    const char *content, void *user, char *why, size_t whylen);
+	/*
+	 * Called on each usable fresh reply before it is cached and returned:
+	 * drops what the tool will never read (lp-rate keeps the logprobs
+	 * only up to the score), so that cached replies stay small.  NULL
+	 * keeps replies whole.
+	 */
+	void (*trim)(json_t *reply);
 	/* One event per HTTP attempt (stolen), for the audit log. */
 	void (*audit)(json_t *event, void *arg);
 	void *audit_arg;

@@ -14,13 +14,15 @@ TEST(value_at)
 	assert_eq_int(lp_judge_value_at("{\"score\":3}", "score"), 9);
 	assert_eq_int(lp_judge_value_at("{ \"score\" : 3 }", "score"), 12);
 	/* Only a top-level key: not a value, not in a string, not nested. */
-	assert_eq_int(lp_judge_value_at("{\"r\":\"score\",\"score\":2}", "score"),
-	    21);
-	assert_eq_int(lp_judge_value_at(
-			  "{\"r\":\"the \\\"score\\\": 4\",\"score\":2}", "score"),
+	assert_eq_int(
+	    lp_judge_value_at("{\"r\":\"score\",\"score\":2}", "score"), 21);
+	assert_eq_int(
+	    lp_judge_value_at(
+		"{\"r\":\"the \\\"score\\\": 4\",\"score\":2}", "score"),
 	    32);
 	assert_eq_int(
-	    lp_judge_value_at("{\"a\":{\"score\":1},\"score\":4}", "score"), 25);
+	    lp_judge_value_at("{\"a\":{\"score\":1},\"score\":4}", "score"),
+	    25);
 	assert_eq_int(lp_judge_value_at("{\"a\":{\"score\":1}}", "score"), -1);
 	assert_eq_int(lp_judge_value_at("{\"score", "score"), -1);
 	assert_eq_int(lp_judge_value_at("", "score"), -1);
@@ -74,8 +76,8 @@ TEST(distribution)
 		      "{\"token\":\"5\",\"logprob\":-1.2039728},"
 		      "{\"token\":\"34\",\"logprob\":-2.3025851},"
 		      "{\"token\":\"1\",\"logprob\":-0.6931472}]");
-	assert_eq_int(lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why),
-	    0);
+	assert_eq_int(
+	    lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why), 0);
 	/* 3 and 1 tie at 0.5: the lower wins; expected 2. */
 	assert_eq_int(d.score, 1);
 	assert_true(near(d.p[1], 0.5) && near(d.p[3], 0.5));
@@ -84,15 +86,15 @@ TEST(distribution)
 
 	/* No alternatives: the chosen token alone. */
 	lp = logprobs("[]");
-	assert_eq_int(lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why),
-	    0);
+	assert_eq_int(
+	    lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why), 0);
 	assert_true(near(d.p[3], 1) && near(d.mass, 0.6));
 	json_decref(lp);
 
 	/* No digit anywhere. */
 	lp = logprobs("[{\"token\":\"three\",\"logprob\":-0.1}]");
-	assert_eq_int(lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why),
-	    -1);
+	assert_eq_int(
+	    lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why), -1);
 	assert_eq_str(why, "no score digit among the logprobs");
 	json_decref(lp);
 }
@@ -124,6 +126,30 @@ TEST(bytes_and_misses)
 	assert_eq_int(d.score, 4);
 	assert_true(near(d.confidence, 0.9) && near(d.p[3], 0.1));
 	assert_true(near(d.expected, 3.9));
+	/* Trimmed to the score: the merged head and the score token, the
+	 * same distribution. */
+	{
+		json_t *c = json_deep_copy(lp);
+		struct lp_judge_dist e;
+
+		lp_judge_trim(c, "{\"r\":\"好\",\"score\":4}", "score");
+		assert_eq_int(
+		    json_array_size(json_object_get(c, "content")), 2);
+		assert_eq_str(
+		    json_string_value(json_object_get(
+			json_array_get(json_object_get(c, "content"), 0),
+			"token")),
+		    "{\"r\":\"好\",\"score\":");
+		assert_eq_int(lp_judge_dist("{\"r\":\"好\",\"score\":4}", c,
+				  "score", 4, &e, &why),
+		    0);
+		assert_true(near(e.p[4], d.p[4]) && near(e.p[3], d.p[3]));
+		/* Not found: left whole. */
+		lp_judge_trim(c, "{\"r\":1}", "score");
+		assert_eq_int(
+		    json_array_size(json_object_get(c, "content")), 2);
+		json_decref(c);
+	}
 	/* The score beyond the tokens given. */
 	assert_eq_int(lp_judge_dist("{\"r\":\"好好好好好\",\"score\":4}", lp,
 			  "score", 4, &d, &why),
