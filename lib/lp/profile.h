@@ -1,0 +1,58 @@
+/*
+ * Extraction profiles: how to turn a site's result pages into records,
+ * as data (JSON), so a markup change or another site needs no recompile.
+ *
+ *   {"name": "ebay-uk", "version": "ebay-uk-1", "site": "ebay-uk",
+ *    "search": "https://www.ebay.co.uk/sch/i.html?_nkw={query}&_pgn={page}",
+ *    "item": "li.s-item, li.s-card",          items (CSS, lib/select)
+ *    "exclude": ".srp-merch",                 but not inside these
+ *    "skip": {"title": ["Shop on eBay"]},      placeholder items
+ *    "require": ["_item_id"],                  or they are skipped
+ *    "next": "a.pagination__next",             the next page's link
+ *    "blocked": ["Pardon Our Interruption"],   page texts of a bot check
+ *    "empty": ".srp-save-null-search",         a "no results" page
+ *    "fields": [{"name": "title", "select": ".s-item__title",
+ *                "drop": ".clipped", ...}, ...]}
+ *
+ * A field takes its value from the first element its "select" finds in
+ * the item ("contains": the first whose text has that text, or one of a
+ * list, ignoring case), as its "attr" or else its text (white space
+ * collapsed, elements matching "drop" left out); or "from" an earlier
+ * field; or a constant "value".  "when": only if that field has a value;
+ * "unless": only if it has none.  Then, in order:
+ * "pattern" (POSIX extended regex, case-insensitive; the value becomes
+ * its "group", default 1, or the field is absent if it does not match),
+ * "strip_prefix" (a list), "parse" ("price" as lib/price, "int", "bool":
+ * present means true) and "template" ("{}" is the value).  "name" is the
+ * dotted path in the record ("listing.bids"); names starting with "_" are
+ * not written.
+ */
+#ifndef LP_PROFILE_H
+#define LP_PROFILE_H
+
+#include <gumbo.h>
+#include <jansson.h>
+#include <stddef.h>
+
+struct lp_profile;
+
+/* From its JSON (borrowed; kept); NULL with err ("fields[2].select: ..."). */
+struct lp_profile *lp_profile_new(json_t *spec, char *err, size_t errlen);
+void lp_profile_free(struct lp_profile *p);
+/* The spec's string member, or NULL. */
+const char *lp_profile_str(const struct lp_profile *p, const char *key);
+
+/* What a page holds. */
+struct lp_page {
+	json_t *items;	/* array of records (fields only) */
+	size_t skipped; /* placeholders and items missing a required field */
+	char *next;	/* the next page's link, or NULL */
+	int blocked;	/* a bot check: never zero records silently */
+	int empty;	/* a "no results" page */
+};
+
+void lp_profile_extract(
+    const struct lp_profile *p, const GumboNode *root, struct lp_page *out);
+void lp_page_release(struct lp_page *pg);
+
+#endif

@@ -1,0 +1,542 @@
+#include <ctype.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lp/buf.h"
+#include "lp/price.h"
+#include "lp/profile.h"
+#include "lp/select.h"
+
+enum parse { P_TEXT, P_PRICE, P_INT, P_BOOL };
+
+struct field {
+	const char *name, *attr, *from, *when, *unless, *tmpl;
+	json_t *value, *contains; /* contains: a string or a list */
+	struct lp_sel *sel, *drop;
+	regex_t re;
+	int has_re, group;
+	json_t *strip; /* array of prefixes */
+	enum parse parse;
+};
+
+struct lp_profile {
+	json_t *spec;
+	struct lp_sel *item, *exclude, *next, *empty;
+	json_t *skip, *require, *blocked;
+	struct field *f;
+	size_t nf;
+};
+
+const char *
+lp_profile_str(const struct lp_profile *p, const char *key)
+{
+	return json_string_value(json_object_get(p->spec, key));
+}
+
+static struct lp_sel *
+sel(json_t *spec, const char *key, const char *where, int required, char *err,
+    size_t errlen, int *bad)
+{
+	json_t *v = json_object_get(spec, key);
+	struct lp_sel *s;
+	char why[128];
+
+	if (v == NULL && !required)
+		return NULL;
+	if (!json_is_string(v)) {
+		snprintf(err, errlen, "%s%s: want a CSS selector", where, key);
+		*bad = 1;
+		return NULL;
+	}
+	if ((s = lp_sel_parse(json_string_value(v), why, sizeof(why))) ==
+	    NULL) {
+		snprintf(err, errlen, "%s%s: %s", where, key, why);
+		*bad = 1;
+	}
+	return s;
+}
+
+static int
+field_new(struct field *f, json_t *spec, size_t i, char *err, size_t errlen)
+{
+	static const char *const parses[] = {"text", "price", "int", "bool"};
+	char where[48];
+	const char *parse, *pat;
+	int bad = 0;
+	size_t k;
+
+	snprintf(where, sizeof(where), "fields[%zu].", i);
+	memset(f, 0, sizeof(*f));
+	f->name = json_string_value(json_object_get(spec, "name"));
+	f->attr = json_string_value(json_object_get(spec, "attr"));
+	f->contains = json_object_get(spec, "contains");
+	f->from = json_string_value(json_object_get(spec, "from"));
+	f->when = json_string_value(json_object_get(spec, "when"));
+	f->unless = json_string_value(json_object_get(spec, "unless"));
+	f->tmpl = json_string_value(json_object_get(spec, "template"));
+	f->value = json_object_get(spec, "value");
+	f->strip = json_object_get(spec, "strip_prefix");
+	f->group = 1;
+	if (f->name == NULL || f->name[0] == '\0') {
+		snprintf(err, errlen, "%sname: want a field name", where);
+		return -1;
+	}
+	f->sel = sel(spec, "select", where, 0, err, errlen, &bad);
+	if (!bad)
+		f->drop = sel(spec, "drop", where, 0, err, errlen, &bad);
+	if (bad)
+		return -1;
+	if (f->sel == NULL && f->from == NULL && f->value == NULL) {
+		snprintf(
+		    err, errlen, "%s: want select, from or value", f->name);
+		return -1;
+	}
+	if ((pat = json_string_value(json_object_get(spec, "pattern")))) {
+		int rc = regcomp(&f->re, pat, REG_EXTENDED | REG_ICASE);
+
+		if (rc != 0) {
+			char why[128];
+
+			regerror(rc, &f->re, why, sizeof(why));
+			snprintf(err, errlen, "%spattern: %s", where, why);
+			return -1;
+		}
+		f->has_re = 1;
+		if (json_is_integer(json_object_get(spec, "group")))
+			f->group = (int)json_integer_value(
+			    json_object_get(spec, "group"));
+		if (f->group < 0 || (size_t)f->group > f->re.re_nsub) {
+			snprintf(err, errlen, "%sgroup: the pattern has %zu",
+			    where, f->re.re_nsub);
+			return -1;
+		}
+	}
+	if ((parse = json_string_value(json_object_get(spec, "parse")))) {
+		for (k = 0; k < 4 && strcmp(parses[k], parse) != 0; k++)
+			;
+		if (k == 4) {
+			snprintf(err, errlen,
+			    "%sparse: '%s' is not text, price, int or bool",
+			    where, parse);
+			return -1;
+		}
+		f->parse = (enum parse)k;
+	}
+	return 0;
+}
+
+static void
+field_free(struct field *f)
+{
+	lp_sel_free(f->sel);
+	lp_sel_free(f->drop);
+	if (f->has_re)
+		regfree(&f->re);
+}
+
+struct lp_profile *
+lp_profile_new(json_t *spec, char *err, size_t errlen)
+{
+	struct lp_profile *p = calloc(1, sizeof(*p));
+	json_t *fields = json_object_get(spec, "fields"), *fs;
+	int bad = 0;
+	size_t i;
+
+	if (p == NULL)
+		abort();
+	p->spec = spec;
+	p->item = sel(spec, "item", "", 1, err, errlen, &bad);
+	if (!bad)
+		p->exclude = sel(spec, "exclude", "", 0, err, errlen, &bad);
+	if (!bad)
+		p->next = sel(spec, "next", "", 0, err, errlen, &bad);
+	if (!bad)
+		p->empty = sel(spec, "empty", "", 0, err, errlen, &bad);
+	if (!bad && !json_is_array(fields)) {
+		snprintf(err, errlen, "fields: want an array of fields");
+		bad = 1;
+	}
+	p->skip = json_object_get(spec, "skip");
+	p->require = json_object_get(spec, "require");
+	p->blocked = json_object_get(spec, "blocked");
+	if (!bad) {
+		p->f = calloc(json_array_size(fields) + 1, sizeof(*p->f));
+		json_array_foreach (fields, i, fs) {
+			if (field_new(&p->f[i], fs, i, err, errlen) != 0) {
+				field_free(&p->f[i]);
+				bad = 1;
+				break;
+			}
+			p->nf++;
+		}
+	}
+	if (bad) {
+		lp_profile_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+lp_profile_free(struct lp_profile *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	lp_sel_free(p->item);
+	lp_sel_free(p->exclude);
+	lp_sel_free(p->next);
+	lp_sel_free(p->empty);
+	for (i = 0; i < p->nf; i++)
+		field_free(&p->f[i]);
+	free(p->f);
+	free(p);
+}
+
+/* ---- Text. */
+
+struct text {
+	struct lp_buf b;
+	int space; /* a space is due before the next word */
+};
+
+static void
+gather(const GumboNode *n, const struct lp_sel *drop, struct text *t)
+{
+	unsigned int i;
+
+	switch (n->type) {
+	case GUMBO_NODE_TEXT:
+	case GUMBO_NODE_CDATA:
+	case GUMBO_NODE_WHITESPACE: {
+		const char *s = n->v.text.text;
+
+		for (; *s != '\0'; s++) {
+			if (isspace((unsigned char)*s)) {
+				t->space = 1;
+				continue;
+			}
+			if (t->space && t->b.len > 0)
+				lp_buf_addc(&t->b, ' ');
+			t->space = 0;
+			lp_buf_addc(&t->b, *s);
+		}
+		break;
+	}
+	case GUMBO_NODE_ELEMENT:
+		if (n->v.element.tag == GUMBO_TAG_SCRIPT ||
+		    n->v.element.tag == GUMBO_TAG_STYLE ||
+		    (drop != NULL && lp_sel_match(drop, n)))
+			break;
+		/* Block-ish elements and breaks separate words. */
+		if (n->v.element.tag == GUMBO_TAG_BR)
+			t->space = 1;
+		for (i = 0; i < n->v.element.children.length; i++)
+			gather(n->v.element.children.data[i], drop, t);
+		break;
+	default:
+		break;
+	}
+}
+
+static char *
+text_of(const GumboNode *e, const struct lp_sel *drop)
+{
+	struct text t = {LP_BUF_INIT, 0};
+
+	gather(e, drop, &t);
+	lp_buf_addc(&t.b, '\0');
+	return t.b.p;
+}
+
+/* ---- Items. */
+
+struct find {
+	const struct field *f;
+	const GumboNode *found;
+};
+
+static void
+find_fn(const GumboNode *e, void *arg)
+{
+	struct find *fd = arg;
+	char *s, *q;
+	size_t n, i;
+
+	if (fd->found != NULL)
+		return;
+	if (fd->f->contains == NULL) {
+		fd->found = e;
+		return;
+	}
+	s = text_of(e, fd->f->drop);
+	for (i = 0; i < (json_is_array(fd->f->contains)
+				? json_array_size(fd->f->contains)
+				: 1) &&
+	     fd->found == NULL;
+	     i++) {
+		json_t *c = json_is_array(fd->f->contains)
+		    ? json_array_get(fd->f->contains, i)
+		    : fd->f->contains;
+
+		if ((n = json_string_length(c)) == 0)
+			continue;
+		for (q = s; *q != '\0'; q++)
+			if (strncasecmp(q, json_string_value(c), n) == 0) {
+				fd->found = e;
+				break;
+			}
+	}
+	free(s);
+}
+
+static json_t *
+get_path(json_t *rec, const char *name)
+{
+	char key[128];
+	const char *dot;
+
+	while ((dot = strchr(name, '.')) != NULL && rec != NULL) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - name), name);
+		rec = json_object_get(rec, key);
+		name = dot + 1;
+	}
+	return json_object_get(rec, name);
+}
+
+static void
+set_path(json_t *rec, const char *name, json_t *v)
+{
+	char key[128];
+	const char *dot;
+
+	while ((dot = strchr(name, '.')) != NULL) {
+		json_t *sub;
+
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - name), name);
+		if (!json_is_object(sub = json_object_get(rec, key))) {
+			sub = json_object();
+			json_object_set_new(rec, key, sub);
+		}
+		rec = sub;
+		name = dot + 1;
+	}
+	json_object_set_new(rec, name, v);
+}
+
+/* The field's value in item, or NULL. */
+static json_t *
+field_value(const struct field *f, const GumboNode *item, json_t *rec)
+{
+	char *s = NULL;
+	json_t *v;
+
+	if (f->when != NULL && get_path(rec, f->when) == NULL)
+		return NULL;
+	if (f->unless != NULL && get_path(rec, f->unless) != NULL)
+		return NULL;
+	if (f->value != NULL)
+		return json_deep_copy(f->value);
+	if (f->from != NULL) {
+		v = get_path(rec, f->from);
+		if (!json_is_string(v))
+			return NULL;
+		s = strdup(json_string_value(v));
+	} else {
+		struct find fd = {f, NULL};
+
+		lp_sel_each(f->sel, item, 1, find_fn, &fd);
+		if (fd.found == NULL)
+			return NULL;
+		if (f->attr != NULL) {
+			const char *a = lp_html_attr(fd.found, f->attr);
+
+			if (a == NULL)
+				return NULL;
+			s = strdup(a);
+		} else
+			s = text_of(fd.found, f->drop);
+	}
+	if (s == NULL)
+		abort();
+	if (f->has_re) {
+		regmatch_t m[10];
+		int g = f->group;
+
+		if (regexec(&f->re, s, 10, m, 0) != 0 || m[g].rm_so < 0) {
+			free(s);
+			return NULL;
+		}
+		memmove(s, s + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+		s[m[g].rm_eo - m[g].rm_so] = '\0';
+	}
+	if (json_is_array(f->strip)) {
+		size_t i;
+		json_t *pre;
+
+		json_array_foreach (f->strip, i, pre) {
+			size_t n = json_string_length(pre);
+
+			if (n > 0 &&
+			    strncasecmp(s, json_string_value(pre), n) == 0) {
+				memmove(s, s + n, strlen(s + n) + 1);
+				while (*s == ' ')
+					memmove(s, s + 1, strlen(s));
+			}
+		}
+	}
+	if (s[0] == '\0' && f->parse != P_BOOL) {
+		free(s);
+		return NULL;
+	}
+	switch (f->parse) {
+	case P_PRICE:
+		v = lp_price_parse(s, strlen(s));
+		break;
+	case P_INT: {
+		char *p = s;
+
+		while (*p != '\0' && !isdigit((unsigned char)*p))
+			p++;
+		v = *p ? json_integer(strtoll(p, NULL, 10)) : NULL;
+		break;
+	}
+	case P_BOOL:
+		v = json_true();
+		break;
+	default:
+		if (f->tmpl != NULL) {
+			struct lp_buf b = LP_BUF_INIT;
+			const char *t = f->tmpl, *h;
+
+			while ((h = strstr(t, "{}")) != NULL) {
+				lp_buf_add(&b, t, (size_t)(h - t));
+				lp_buf_adds(&b, s);
+				t = h + 2;
+			}
+			lp_buf_adds(&b, t);
+			lp_buf_addc(&b, '\0');
+			v = json_string(b.p);
+			lp_buf_release(&b);
+		} else
+			v = json_string(s);
+	}
+	free(s);
+	return v;
+}
+
+struct walk {
+	const struct lp_profile *p;
+	struct lp_page *pg;
+};
+
+static int
+skipped(const struct lp_profile *p, json_t *rec)
+{
+	const char *k;
+	json_t *list, *v;
+	size_t i;
+
+	json_object_foreach (p->skip, k, list) {
+		const char *have = json_string_value(get_path(rec, k));
+
+		json_array_foreach (list, i, v)
+			if (have != NULL && json_is_string(v) &&
+			    strcmp(have, json_string_value(v)) == 0)
+				return 1;
+	}
+	json_array_foreach (p->require, i, v)
+		if (get_path(rec, json_string_value(v)) == NULL)
+			return 1;
+	return 0;
+}
+
+static void
+item_fn(const GumboNode *e, void *arg)
+{
+	struct walk *w = arg;
+	json_t *rec = json_object();
+	size_t i;
+	const char *k;
+	void *tmp;
+	json_t *v;
+
+	/* Inside an excluded part of the page (other products, ads). */
+	if (w->p->exclude != NULL) {
+		const GumboNode *a;
+
+		for (a = e; a != NULL && a->type == GUMBO_NODE_ELEMENT;
+		     a = a->parent)
+			if (lp_sel_match(w->p->exclude, a)) {
+				w->pg->skipped++;
+				json_decref(rec);
+				return;
+			}
+	}
+	for (i = 0; i < w->p->nf; i++) {
+		json_t *val = field_value(&w->p->f[i], e, rec);
+
+		if (val != NULL)
+			set_path(rec, w->p->f[i].name, val);
+	}
+	if (skipped(w->p, rec)) {
+		w->pg->skipped++;
+		json_decref(rec);
+		return;
+	}
+	/* Working fields ("_name") are not written. */
+	json_object_foreach_safe(rec, tmp, k, v) if (k[0] == '_')
+	    json_object_del(rec, k);
+	json_array_append_new(w->pg->items, rec);
+}
+
+static int
+page_says(const GumboNode *root, json_t *texts)
+{
+	json_t *v;
+	size_t i;
+	char *all;
+	int hit = 0;
+
+	if (json_array_size(texts) == 0)
+		return 0;
+	all = text_of(root, NULL);
+	json_array_foreach (texts, i, v)
+		if (json_is_string(v) && strstr(all, json_string_value(v)))
+			hit = 1;
+	free(all);
+	return hit;
+}
+
+void
+lp_profile_extract(
+    const struct lp_profile *p, const GumboNode *root, struct lp_page *out)
+{
+	struct walk w = {p, out};
+	const GumboNode *n;
+
+	memset(out, 0, sizeof(*out));
+	out->items = json_array();
+	lp_sel_each(p->item, root, 0, item_fn, &w);
+	if (p->next != NULL && (n = lp_sel_first(p->next, root)) != NULL &&
+	    lp_html_attr(n, "href") != NULL)
+		out->next = strdup(lp_html_attr(n, "href"));
+	if (json_array_size(out->items) == 0) {
+		/* Only a page without items is looked at for why. */
+		out->blocked = page_says(root, p->blocked);
+		out->empty = !out->blocked && p->empty != NULL &&
+		    lp_sel_first(p->empty, root) != NULL;
+	}
+}
+
+void
+lp_page_release(struct lp_page *pg)
+{
+	json_decref(pg->items);
+	free(pg->next);
+	memset(pg, 0, sizeof(*pg));
+}
