@@ -32,6 +32,11 @@
  * enforces N requests per minute as a token bucket of two seconds' worth,
  * answering 429 beyond it.
  *
+ * Pages: with --root DIR, GET serves the files under DIR as HTML (and
+ * robots.txt as text, or --robots-status CODE instead), with the faults
+ * 429 (Retry-After: 1), 500, 503, slow, reset and truncate, and counts
+ * pages, robots and the most page requests at once in the stats.
+ *
  * One thread per connection; keep-alive; Expect: 100-continue honoured.
  * It stops by itself after --idle-exit seconds without a request
  * (default 120), so a test that dies does not leave it running.
@@ -80,9 +85,14 @@ static int latency_ms, slow_ms = 3000, force_status;
 static double rpm, bucket, bucket_at;
 static unsigned long long rng_state = 1;
 static long n_requests, n_chat, by_status[600];
+/* Pages (--root): counts, and the most page requests at once. */
+static const char *root_dir;
+static int robots_status;
+static long n_pages, n_robots, inflight, max_inflight;
 static FILE *log_file;
 static void save_stats(void);
 static char *judge(json_t *req, json_t *msg, int fault);
+static int page(int fd, const char *path, const char *head);
 static double last_request, idle_exit = 120;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -551,6 +561,12 @@ stats_text(void)
 	json_object_set_new(st, "requests", json_integer(n_requests));
 	json_object_set_new(st, "chat", json_integer(n_chat));
 	json_object_set_new(st, "by_status", bs);
+	if (root_dir != NULL) {
+		json_object_set_new(st, "pages", json_integer(n_pages));
+		json_object_set_new(st, "robots", json_integer(n_robots));
+		json_object_set_new(
+		    st, "max_inflight", json_integer(max_inflight));
+	}
 	s = json_dumps(st, JSON_COMPACT);
 	json_decref(st);
 	return s;
@@ -597,14 +613,16 @@ log_request(const char *method, const char *path, const char *head,
 {
 	json_t *l, *b;
 	char *s;
+	const char *ua = strcasestr(head, "\r\nuser-agent:");
 
 	if (log_file == NULL)
 		return;
 	b = json_loadb(body, blen, 0, NULL);
 	if (b == NULL)
 		b = json_stringn(body, blen);
-	l = json_pack("{s:s,s:s,s:b,s:o}", "method", method, "path", path,
-	    "authorization",
+	l = json_pack("{s:f,s:s,s:s,s:s%,s:b,s:o}", "t", now(), "method",
+	    method, "path", path, "user_agent", ua ? ua + 14 : "",
+	    ua ? strcspn(ua + 14, "\r") : 0, "authorization",
 	    strcasestr(head, "\r\nauthorization:") != NULL ||
 		strcasestr(head, "\r\napi-key:") != NULL,
 	    "body", b ? b : json_null());
@@ -676,6 +694,8 @@ serve(void *arg)
 			if (strcmp(method, "GET") == 0 &&
 			    strcmp(path, "/stats") == 0)
 				rc = stats(c->fd);
+			else if (strcmp(method, "GET") == 0 && root_dir != NULL)
+				rc = page(c->fd, path, c->buf);
 			else if (strcmp(method, "POST") == 0 &&
 			    strstr(path, "/chat/completions") != NULL)
 				rc = chat(c->fd, body);
@@ -695,6 +715,118 @@ done:
 	free(c->buf);
 	free(c);
 	return NULL;
+}
+
+/* A fault for this request, drawn as for chat requests; -1 for none. */
+static int
+draw_fault(void)
+{
+	int f = -1, k;
+	double p;
+
+	pthread_mutex_lock(&mu);
+	if (fault_limit < 0 || faults_done < fault_limit) {
+		p = unit();
+		for (k = 0; k < NFAULT; k++) {
+			if (p < fault_p[k]) {
+				f = k;
+				break;
+			}
+			p -= fault_p[k];
+		}
+		if (f >= 0)
+			faults_done++;
+	}
+	pthread_mutex_unlock(&mu);
+	return f;
+}
+
+/* GET of a file under --root, with the page faults. */
+static int
+page(int fd, const char *path, const char *head)
+{
+	char file[2048], hdr[512], *body = NULL;
+	const char *ua = strcasestr(head, "\r\nuser-agent:");
+	size_t n = 0, q = strcspn(path, "?#");
+	FILE *f;
+	int rc, fault, hl, is_robots = strncmp(path, "/robots.txt", 11) == 0;
+
+	pthread_mutex_lock(&mu);
+	if (is_robots)
+		n_robots++;
+	else {
+		n_pages++;
+		if (++inflight > max_inflight)
+			max_inflight = inflight;
+	}
+	pthread_mutex_unlock(&mu);
+	(void)ua;
+	if (is_robots && robots_status != 0) {
+		rc = error_reply(fd, robots_status, NULL, "robots");
+		goto out;
+	}
+	fault = is_robots ? -1 : draw_fault();
+	if (latency_ms > 0 && !is_robots)
+		sleep_ms(latency_ms);
+	switch (fault) {
+	case F_429:
+		rc = error_reply(fd, 429, "Retry-After: 1\r\n", "slow down");
+		goto out;
+	case F_500:
+	case F_503:
+		rc = error_reply(fd, fault == F_500 ? 500 : 503, NULL, "busy");
+		goto out;
+	case F_SLOW:
+		sleep_ms(slow_ms);
+		break;
+	case F_RESET: {
+		struct linger l = {1, 0};
+
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		rc = -1;
+		goto out;
+	}
+	default:
+		break;
+	}
+	/* No "..": tests only, but still. */
+	if (strstr(path, "..") != NULL || q == 0 ||
+	    snprintf(file, sizeof(file), "%s%.*s", root_dir, (int)q, path) >=
+		(int)sizeof(file) ||
+	    (f = fopen(file, "rb")) == NULL) {
+		rc = error_reply(fd, 404, NULL, "not found");
+		goto out;
+	}
+	for (;;) {
+		char *nb = realloc(body, n + 65536);
+		size_t k;
+
+		body = nb;
+		if ((k = fread(body + n, 1, 65536, f)) == 0)
+			break;
+		n += k;
+	}
+	fclose(f);
+	hl = snprintf(hdr, sizeof(hdr),
+	    "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+	    is_robots ? "text/plain" : "text/html; charset=utf-8", n);
+	pthread_mutex_lock(&mu);
+	by_status[200]++;
+	pthread_mutex_unlock(&mu);
+	save_stats();
+	rc = send_all(fd, hdr, (size_t)hl);
+	if (rc == 0)
+		rc = send_all(fd, body, fault == F_TRUNC ? n / 2 : n);
+	if (fault == F_TRUNC)
+		rc = -1;
+	free(body);
+out:
+	if (!is_robots) {
+		pthread_mutex_lock(&mu);
+		inflight--;
+		pthread_mutex_unlock(&mu);
+	}
+	return rc;
 }
 
 /* Exit when nobody has asked anything for idle_exit seconds. */
@@ -723,7 +855,8 @@ usage(void)
 	    "[--slow-ms N]\n"
 	    "               [--fault KIND:P]... [--fault-limit N] "
 	    "[--status CODE] [--rpm N] [--seed S]\n"
-	    "               [--idle-exit SECONDS] [--stats-file F]\n");
+	    "               [--idle-exit SECONDS] [--stats-file F]\n"
+	    "               [--root DIR] [--robots-status CODE]\n");
 	exit(2);
 }
 
@@ -761,6 +894,10 @@ main(int argc, char **argv)
 			rpm = atof(v);
 		else if (strcmp(o, "--stats-file") == 0)
 			stats_file = v;
+		else if (strcmp(o, "--root") == 0)
+			root_dir = v;
+		else if (strcmp(o, "--robots-status") == 0)
+			robots_status = atoi(v);
 		else if (strcmp(o, "--idle-exit") == 0)
 			idle_exit = atof(v);
 		else if (strcmp(o, "--seed") == 0)

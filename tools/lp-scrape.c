@@ -1,0 +1,682 @@
+/*
+ * lp-scrape: search-result pages to listing records.  Pages come from the
+ * web through a polite fetcher (lib/fetch: robots.txt, a delay and a cap
+ * per host, backoff on 429/503, retries) or from local files; a profile
+ * (lib/profile, rules as data; eBay UK built in) turns each into records.
+ *
+ * Records leave in the order of the start URLs, each start's pages in
+ * order, though the starts are fetched at once.  A page that is a bot
+ * check ends the run with status 69: it never becomes zero records.
+ */
+#define _GNU_SOURCE /* strcasestr */
+#include <errno.h>
+#include <getopt.h>
+#include <gumbo.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "lp/lp.h"
+#include "lp/cli.h"
+#include "lp/fetch.h"
+#include "lp/json.h"
+#include "lp/log.h"
+#include "lp/profile.h"
+#include "lp/record.h"
+#include "lp/robots.h"
+#include "lp/run.h"
+#include "lp/text.h"
+
+enum {
+	OPT_CHECK_ROBOTS = LP_OPT_TOOL_BASE,
+	OPT_CONTACT,
+	OPT_DELAY,
+	OPT_IGNORE_ROBOTS,
+	OPT_MAX_PAGE,
+	OPT_MAX_RETRIES,
+	OPT_PAGES,
+	OPT_PER_HOST,
+	OPT_PROFILE,
+	OPT_QUERY,
+	OPT_SITE,
+	OPT_TIMEOUT
+};
+
+static const struct lp_tool tool = {"lp-scrape",
+    "[-qv] [-o file] [--query text] [--pages n] [--profile file]\n"
+    "       [--delay seconds] [--per-host n] [--contact address]\n"
+    "       [--ignore-robots] [url | file ...]\n"
+    "       lp-scrape --check-robots robots.txt agent url ...",
+    "Fetch search-result pages politely and write one record per listing.",
+    "      --query=TEXT        search for TEXT on the site\n"
+    "      --site=NAME         the built-in profile (ebay-uk, the default)\n"
+    "      --profile=FILE      extraction rules from FILE instead\n"
+    "      --pages=N           follow up to N pages per start (default 1)\n"
+    "      --delay=SECONDS     between requests to a host (default 1)\n"
+    "      --per-host=N        requests at once per host (default 2)\n"
+    "      --contact=ADDRESS   an e-mail or URL for the User-Agent\n"
+    "                          (also LP_CONTACT)\n"
+    "      --ignore-robots     do not obey robots.txt (audit-logged)\n"
+    "      --max-retries=N     retries of a failed page (default 4)\n"
+    "      --timeout=SECONDS   per attempt (default 30)\n"
+    "      --max-page=SIZE     largest page accepted (default 8M)\n"
+    "      --check-robots      print allowed or disallowed for each url\n"
+    "                          under robots.txt for agent, and exit\n",
+    0};
+
+static const struct option longopts[] = {LP_COMMON_LONGOPTS,
+    {"check-robots", no_argument, NULL, OPT_CHECK_ROBOTS},
+    {"contact", required_argument, NULL, OPT_CONTACT},
+    {"delay", required_argument, NULL, OPT_DELAY},
+    {"ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS},
+    {"max-page", required_argument, NULL, OPT_MAX_PAGE},
+    {"max-retries", required_argument, NULL, OPT_MAX_RETRIES},
+    {"pages", required_argument, NULL, OPT_PAGES},
+    {"per-host", required_argument, NULL, OPT_PER_HOST},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"query", required_argument, NULL, OPT_QUERY},
+    {"site", required_argument, NULL, OPT_SITE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT}, {NULL, 0, NULL, 0}};
+
+extern const unsigned char lp_data_ebay_profile[];
+extern const size_t lp_data_ebay_profile_len;
+
+/* One page, fetched or read, waiting for its turn to be written. */
+struct page {
+	int n;		/* 1, 2, ... */
+	json_t *items;	/* records, or NULL when it failed */
+	char *url;	/* where it came from (after redirects) */
+	long status;	/* HTTP status, 0 for a file */
+	long long at;	/* when it was fetched, ms */
+	char *ids;	/* its item ids, to see a repeated page */
+};
+
+/* A start URL or file and its pages. */
+struct start {
+	char *url;
+	int is_file, query;
+	int asked, got;	   /* pages asked for, pages in */
+	int finished;	   /* no more pages will come */
+	int emitted;	   /* pages written */
+	struct page *pages; /* by n - 1 */
+};
+
+static struct {
+	struct lp_profile *profile;
+	const char *site, *query;
+	int npages;
+	struct start *starts;
+	size_t nstarts, head;
+	struct lp_fetch *fetch;
+	struct lp_run *run;
+	long long n_pages, n_failed, n_robots, n_repeated, n_skipped,
+	    n_converted, n_repaired;
+	int blocked;
+} s;
+
+struct ask {
+	size_t start;
+	int page;
+};
+
+static char *search_url(const char *query, int page);
+
+/* ---- Pages to records. */
+
+/* Latin-1 and windows-1252 pages become UTF-8; other charsets are
+ * refused; invalid UTF-8 is repaired.  0, or -1 with why. */
+static int
+to_utf8(struct lp_buf *b, const char *ctype, char *why, size_t n)
+{
+	char cs[40] = "";
+	const char *c = ctype ? strcasestr(ctype, "charset=") : NULL;
+	struct lp_buf out = LP_BUF_INIT;
+	size_t i;
+
+	if (c == NULL && b->len > 0) {
+		/* <meta charset=...> near the top. */
+		size_t look = b->len < 2048 ? b->len : 2048;
+		char head[2049];
+
+		memcpy(head, b->p, look);
+		head[look] = '\0';
+		for (i = 0; i < look; i++)
+			if (head[i] == '\0')
+				head[i] = ' ';
+		c = strcasestr(head, "charset=");
+		if (c != NULL) {
+			c += 8;
+			while (*c == '"' || *c == '\'')
+				c++;
+			snprintf(cs, sizeof(cs), "%.*s",
+			    (int)strcspn(c, "\"'; />"), c);
+		}
+	} else if (c != NULL) {
+		c += 8;
+		while (*c == '"')
+			c++;
+		snprintf(cs, sizeof(cs), "%.*s", (int)strcspn(c, "\"; "), c);
+	}
+	if (cs[0] == '\0' || strcasecmp(cs, "utf-8") == 0 ||
+	    strcasecmp(cs, "utf8") == 0 || strcasecmp(cs, "us-ascii") == 0) {
+		if (!lp_utf8_valid(b->p ? b->p : "", b->len, NULL)) {
+			lp_utf8_repair(b->p, b->len, &out);
+			lp_buf_reset(b);
+			lp_buf_add(b, out.p, out.len);
+			s.n_repaired++;
+		}
+	} else if (strcasecmp(cs, "iso-8859-1") == 0 ||
+	    strcasecmp(cs, "latin1") == 0 ||
+	    strcasecmp(cs, "windows-1252") == 0) {
+		/* Latin-1 maps to the first 256 code points (the 0x80-0x9f
+		 * of windows-1252 are taken as such too: rare in markup). */
+		for (i = 0; i < b->len; i++) {
+			unsigned char ch = (unsigned char)b->p[i];
+
+			if (ch < 0x80)
+				lp_buf_addc(&out, (char)ch);
+			else {
+				lp_buf_addc(&out, (char)(0xc0 | ch >> 6));
+				lp_buf_addc(&out, (char)(0x80 | (ch & 0x3f)));
+			}
+		}
+		lp_buf_reset(b);
+		lp_buf_add(b, out.p, out.len);
+		s.n_converted++;
+	} else {
+		snprintf(why, n, "the page is in %s, not UTF-8 or Latin-1", cs);
+		return -1;
+	}
+	lp_buf_release(&out);
+	return 0;
+}
+
+/* Extract a page; 0, or -1 when it is a bot check. */
+static int
+extract(struct start *st, struct page *pg, struct lp_buf *body)
+{
+	GumboOutput *o;
+	struct lp_page res;
+	struct lp_buf ids = LP_BUF_INIT;
+	json_t *it;
+	size_t i;
+
+	o = gumbo_parse_with_options(
+	    &kGumboDefaultOptions, body->p ? body->p : "", body->len);
+	lp_profile_extract(s.profile, o->root, &res);
+	gumbo_destroy_output(&kGumboDefaultOptions, o);
+	s.n_skipped += (long long)res.skipped;
+	if (res.blocked) {
+		lp_warnx("%s: the page is a bot check (blocked); stopping",
+		    pg->url);
+		s.blocked = 1;
+		lp_page_release(&res);
+		return -1;
+	}
+	if (res.empty && pg->n == 1)
+		lp_warnx("%s: no results", pg->url);
+	json_array_foreach (res.items, i, it) {
+		lp_buf_adds(&ids, json_string_value(json_object_get(it, "id")));
+		lp_buf_addc(&ids, ' ');
+	}
+	lp_buf_addc(&ids, '\0');
+	pg->ids = ids.p;
+	/* The same items as the page before: the site ran out of pages. */
+	if (pg->n > 1 && st->pages[pg->n - 2].ids != NULL &&
+	    strcmp(st->pages[pg->n - 2].ids, pg->ids) == 0) {
+		s.n_repeated++;
+		lp_page_release(&res);
+		return 0;
+	}
+	pg->items = json_incref(res.items);
+	/* The next page: the link the page gives, or the search's own. */
+	if (pg->n < s.npages && json_array_size(res.items) > 0 && !st->is_file) {
+		char *next = NULL;
+
+		if (res.next != NULL)
+			next = lp_url_resolve(pg->url, res.next);
+		else if (st->query)
+			next = search_url(s.query, pg->n + 1);
+		if (next != NULL) {
+			struct ask *a = lp_xmalloc(sizeof(*a));
+
+			a->start = (size_t)(st - s.starts);
+			a->page = pg->n + 1;
+			st->asked++;
+			lp_fetch_add(s.fetch, next, a);
+			free(next);
+		}
+	}
+	lp_page_release(&res);
+	return 0;
+}
+
+static void
+emit_page(struct start *st, struct page *pg)
+{
+	json_t *it;
+	size_t i;
+	struct lp_buf b = LP_BUF_INIT;
+	struct lp_record rec;
+
+	(void)st;
+	if (pg->items == NULL)
+		return;
+	json_array_foreach (pg->items, i, it) {
+		json_object_set_new(it, "source",
+		    json_pack("{s:s,s:s,s:i,s:I,s:I,s:o}", "site", s.site, "url",
+			pg->url, "page", pg->n, "rank", (json_int_t)i + 1,
+			"fetched_at", (json_int_t)pg->at, "http_status",
+			pg->status ? json_integer(pg->status) : json_null()));
+		lp_buf_reset(&b);
+		lp_json_dump(it, &b);
+		lp_record_init(&rec);
+		if (lp_record_parse(&rec, b.p, b.len) == LP_OK)
+			lp_run_emit(s.run, &rec);
+		lp_record_release(&rec);
+	}
+	lp_buf_release(&b);
+}
+
+/* Write the head start's pages that are in, in order. */
+static void
+drain(void)
+{
+	while (s.head < s.nstarts) {
+		struct start *st = &s.starts[s.head];
+
+		while (st->emitted < st->got && st->pages[st->emitted].n > 0) {
+			emit_page(st, &st->pages[st->emitted]);
+			json_decref(st->pages[st->emitted].items);
+			st->pages[st->emitted].items = NULL;
+			st->emitted++;
+		}
+		if (st->got < st->asked || st->emitted < st->got)
+			return;
+		s.head++;
+	}
+}
+
+static void
+land(struct lp_fetch_result *r)
+{
+	struct ask *a = r->user;
+	struct start *st = &s.starts[a->start];
+	struct page *pg;
+	char why[160];
+
+	if (a->page > st->got)
+		st->got = a->page;
+	pg = &st->pages[a->page - 1];
+	pg->n = a->page;
+	pg->url = lp_xstrdup(r->final_url);
+	pg->status = r->status;
+	pg->at = lp_lineage_now(&s.run->lineage);
+	s.n_pages++;
+	lp_run_audit(s.run, "fetch",
+	    json_pack("{s:s,s:i,s:i,s:I,s:f}", "url", r->url, "status",
+		(int)r->status, "attempts", r->attempts, "bytes",
+		(json_int_t)r->body.len, "ms", r->ms));
+	if (r->why == LP_FETCH_ROBOTS) {
+		lp_warnx("%s: robots.txt disallows it: not fetched", r->url);
+		s.n_robots++;
+	} else if (r->why != LP_FETCH_OK) {
+		lp_warnx("%s: %s (after %d attempts)", r->url, r->err,
+		    r->attempts);
+		s.n_failed++;
+	} else if (to_utf8(&r->body, r->content_type, why, sizeof(why)) != 0) {
+		lp_warnx("%s: %s", r->url, why);
+		s.n_failed++;
+	} else
+		extract(st, pg, &r->body);
+	free(a);
+	lp_fetch_result_free(r);
+}
+
+/* ---- Starts. */
+
+static char *
+search_url(const char *query, int page)
+{
+	const char *t = lp_profile_str(s.profile, "search"), *p;
+	struct lp_buf b = LP_BUF_INIT;
+
+	if (t == NULL)
+		lp_cli_usage("--query: the profile has no \"search\" URL");
+	for (p = t; *p != '\0'; p++) {
+		if (strncmp(p, "{query}", 7) == 0) {
+			const char *q;
+
+			for (q = query; *q != '\0'; q++) {
+				unsigned char c = (unsigned char)*q;
+
+				if (c == ' ')
+					lp_buf_addc(&b, '+');
+				else if ((c >= '0' && c <= '9') ||
+				    ((c | 32) >= 'a' && (c | 32) <= 'z') ||
+				    strchr("-._~", c) != NULL)
+					lp_buf_addc(&b, (char)c);
+				else
+					lp_buf_addf(&b, "%%%02X", c);
+			}
+			p += 6;
+		} else if (strncmp(p, "{page}", 6) == 0) {
+			lp_buf_addf(&b, "%d", page);
+			p += 5;
+		} else
+			lp_buf_addc(&b, *p);
+	}
+	lp_buf_addc(&b, '\0');
+	return b.p;
+}
+
+static void
+add_start(const char *url, int query)
+{
+	struct start *st;
+
+	s.starts = lp_xrealloc(s.starts, sizeof(*s.starts) * (s.nstarts + 1));
+	st = &s.starts[s.nstarts++];
+	memset(st, 0, sizeof(*st));
+	st->url = lp_xstrdup(url);
+	st->query = query;
+	st->pages = calloc((size_t)s.npages, sizeof(*st->pages));
+	if (st->pages == NULL)
+		abort();
+}
+
+/* A local file (or file:// URL): read and extracted at once. */
+static void
+read_file(struct start *st, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct lp_buf b = LP_BUF_INIT;
+	char buf[65536], why[160], abs[PATH_MAX + 8], real[PATH_MAX];
+	size_t n;
+
+	if (f == NULL)
+		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		lp_buf_add(&b, buf, n);
+	if (ferror(f))
+		lp_err(LP_EXIT_IOERR, "%s", path);
+	fclose(f);
+	st->is_file = 1;
+	st->asked = st->got = 1;
+	st->pages[0].n = 1;
+	snprintf(abs, sizeof(abs), "file://%.*s", PATH_MAX - 1,
+	    realpath(path, real) ? real : path);
+	st->pages[0].url = lp_xstrdup(abs);
+	st->pages[0].at = lp_lineage_now(&s.run->lineage);
+	s.n_pages++;
+	if (to_utf8(&b, NULL, why, sizeof(why)) != 0)
+		lp_errx(LP_EXIT_DATAERR, "%s: %s", path, why);
+	extract(st, &st->pages[0], &b);
+	lp_buf_release(&b);
+}
+
+static int
+check_robots(int argc, char **argv)
+{
+	FILE *f;
+	struct lp_buf b = LP_BUF_INIT;
+	char buf[65536];
+	size_t n, i;
+	struct lp_robots *r;
+	int k;
+
+	if (argc < 3)
+		lp_cli_usage("--check-robots needs robots.txt, an agent and "
+			     "URLs");
+	if ((f = fopen(argv[0], "rb")) == NULL)
+		lp_err(LP_EXIT_IOERR, "cannot open '%s'", argv[0]);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		lp_buf_add(&b, buf, n);
+	fclose(f);
+	r = lp_robots_parse(b.p ? b.p : "", b.len, argv[1]);
+	for (i = 0; i < lp_robots_nwarnings(r); i++) {
+		unsigned long line;
+		const char *why = lp_robots_warning(r, i, &line);
+
+		lp_warnx("%s:%lu: %s", argv[0], line, why);
+	}
+	for (k = 2; k < argc; k++) {
+		const char *p = argv[k], *slash;
+
+		/* The path and query of a URL; a path as it is. */
+		if ((slash = strstr(p, "://")) != NULL)
+			p = strchr(slash + 3, '/') ? strchr(slash + 3, '/') : "/";
+		printf("%s\t%s\n", lp_robots_allowed(r, p) ? "allowed" : "disallowed",
+		    argv[k]);
+	}
+	if (lp_robots_crawl_delay(r) >= 0)
+		printf("crawl-delay\t%g\n", lp_robots_crawl_delay(r));
+	lp_robots_free(r);
+	lp_buf_release(&b);
+	return fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR;
+}
+
+/* URLs from stdin: one a line, or records with a "url". */
+static void
+starts_from_stdin(struct lp_run *run)
+{
+	const char *line;
+	size_t len;
+
+	while (lp_reader_next(&run->in, &line, &len) == LP_OK) {
+		char url[4096];
+
+		while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+			len--;
+		if (len == 0)
+			continue;
+		if (line[0] == '{') {
+			json_t *v = json_loadb(line, len, 0, NULL);
+			const char *u =
+			    json_string_value(json_object_get(v, "url"));
+
+			if (u == NULL)
+				lp_warnx("%s:%lu: a record without a url",
+				    lp_reader_name(&run->in),
+				    lp_reader_lineno(&run->in));
+			else
+				add_start(u, 0);
+			json_decref(v);
+			continue;
+		}
+		snprintf(url, sizeof(url), "%.*s", (int)len, line);
+		add_start(url, 0);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lp_fetch_config fc;
+	struct lp_run run;
+	const char *profile_path = NULL, *contact = getenv("LP_CONTACT");
+	char ua[512], err[256], cfgtext[512];
+	json_t *spec;
+	int ch, status, check = 0;
+	long long size;
+	size_t i;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.agent = "labelpipe";
+	fc.delay = 1;
+	fc.per_host = 2;
+	fc.max_retries = 4;
+	fc.timeout_ms = 30000;
+	fc.max_bytes = 8u << 20;
+	s.npages = 1;
+	s.site = "ebay-uk";
+	lp_cli_init(argc, argv, &tool);
+	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS, longopts,
+		    NULL)) != -1) {
+		switch (ch) {
+		case OPT_CHECK_ROBOTS:
+			check = 1;
+			break;
+		case OPT_CONTACT:
+			contact = optarg;
+			break;
+		case OPT_DELAY:
+			fc.delay = strtod(optarg, NULL);
+			if (!(fc.delay >= 0) || fc.delay > 3600)
+				lp_cli_usage("invalid --delay '%s' (want 0 to "
+					     "3600 seconds)",
+				    optarg);
+			break;
+		case OPT_IGNORE_ROBOTS:
+			fc.ignore_robots = 1;
+			break;
+		case OPT_MAX_PAGE:
+			if ((size = lp_parse_size(optarg)) < 1024)
+				lp_cli_usage("invalid --max-page '%s' (a size "
+					     "such as 8M, at least 1k)",
+				    optarg);
+			fc.max_bytes = (size_t)size;
+			break;
+		case OPT_MAX_RETRIES:
+			fc.max_retries =
+			    (int)lp_cli_int("--max-retries", optarg, 0, 100);
+			break;
+		case OPT_PAGES:
+			s.npages = (int)lp_cli_int("--pages", optarg, 1, 1000);
+			break;
+		case OPT_PER_HOST:
+			fc.per_host =
+			    (int)lp_cli_int("--per-host", optarg, 1, 64);
+			break;
+		case OPT_PROFILE:
+			profile_path = optarg;
+			break;
+		case OPT_QUERY:
+			s.query = optarg;
+			break;
+		case OPT_SITE:
+			if (strcmp(optarg, "ebay-uk") != 0)
+				lp_cli_usage("unknown --site '%s' (built in: "
+					     "ebay-uk; or --profile FILE)",
+				    optarg);
+			break;
+		case OPT_TIMEOUT:
+			fc.timeout_ms = lp_cli_int("--timeout", optarg, 1, 3600) *
+			    1000;
+			break;
+		default:
+			lp_cli_common(ch, optarg);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (check)
+		return check_robots(argc, argv);
+	spec = profile_path != NULL
+	    ? lp_cli_json_file(profile_path)
+	    : json_loadb((const char *)lp_data_ebay_profile,
+		  lp_data_ebay_profile_len, 0, NULL);
+	if ((s.profile = lp_profile_new(spec, err, sizeof(err))) == NULL)
+		lp_errx(LP_EXIT_DATAERR, "%s: %s",
+		    profile_path ? profile_path : "built-in profile", err);
+	if (lp_profile_str(s.profile, "site") != NULL)
+		s.site = lp_profile_str(s.profile, "site");
+	snprintf(ua, sizeof(ua), "lp-scrape/%s (labelpipe%s%s)", LP_VERSION,
+	    contact ? "; +" : "", contact ? contact : "");
+	fc.user_agent = ua;
+	snprintf(cfgtext, sizeof(cfgtext), "profile=%s pages=%d query=%s",
+	    lp_profile_str(s.profile, "version")
+		? lp_profile_str(s.profile, "version")
+		: "?",
+	    s.npages, s.query ? s.query : "");
+	s.run = &run;
+	lp_run_open(&run, 0, NULL, cfgtext);
+	if (fc.ignore_robots) {
+		lp_warnx("--ignore-robots: robots.txt is not obeyed");
+		lp_run_audit(&run, "robots_ignored",
+		    json_pack("{s:s}", "user_agent", ua));
+	}
+	s.fetch = lp_fetch_new(&fc);
+	if (s.query != NULL) {
+		char *u = search_url(s.query, 1);
+
+		add_start(u, 1);
+		free(u);
+	}
+	for (i = 0; i < (size_t)argc; i++)
+		add_start(argv[i], 0);
+	if (s.query == NULL && argc == 0)
+		starts_from_stdin(&run);
+	for (i = 0; i < s.nstarts; i++) {
+		struct start *st = &s.starts[i];
+		struct stat sb;
+
+		if (strncmp(st->url, "file://", 7) == 0)
+			read_file(st, st->url + 7);
+		else if (strstr(st->url, "://") == NULL &&
+		    stat(st->url, &sb) == 0)
+			read_file(st, st->url);
+		else {
+			struct ask *a = lp_xmalloc(sizeof(*a));
+
+			a->start = i;
+			a->page = 1;
+			st->asked = 1;
+			lp_fetch_add(s.fetch, st->url, a);
+		}
+		if (s.blocked)
+			break;
+	}
+	/* Pages in, in any order; written in order. */
+	while (!s.blocked && !lp_interrupted) {
+		struct lp_fetch_result *r;
+
+		drain();
+		if ((r = lp_fetch_wait(s.fetch)) == NULL)
+			break;
+		land(r);
+	}
+	drain();
+	{
+		long long req, retries, throttled;
+
+		lp_fetch_counts(s.fetch, &req, &retries, &throttled);
+		lp_run_count(&run, "pages", s.n_pages);
+		lp_run_count(&run, "pages_failed", s.n_failed);
+		lp_run_count(&run, "robots_disallowed", s.n_robots);
+		lp_run_count(&run, "pages_repeated", s.n_repeated);
+		lp_run_count(&run, "items_skipped", s.n_skipped);
+		lp_run_count(&run, "pages_converted", s.n_converted);
+		lp_run_count(&run, "pages_repaired", s.n_repaired);
+		lp_run_count(&run, "http_requests", req);
+		lp_run_count(&run, "http_retries", retries);
+		lp_run_count(&run, "http_throttled", throttled);
+	}
+	if (s.blocked)
+		status = lp_run_close(&run, LP_EXIT_UNAVAILABLE);
+	else if (s.n_failed > 0 && s.n_failed == s.n_pages)
+		status = lp_run_close(&run, LP_EXIT_UNAVAILABLE);
+	else
+		status = lp_run_close(&run,
+		    s.n_failed + s.n_robots > 0 ? LP_EXIT_FAIL : LP_EXIT_OK);
+	for (i = 0; i < s.nstarts; i++) {
+		int k;
+
+		for (k = 0; k < s.npages; k++) {
+			json_decref(s.starts[i].pages[k].items);
+			free(s.starts[i].pages[k].url);
+			free(s.starts[i].pages[k].ids);
+		}
+		free(s.starts[i].pages);
+		free(s.starts[i].url);
+	}
+	free(s.starts);
+	lp_fetch_free(s.fetch);
+	lp_profile_free(s.profile);
+	json_decref(spec);
+	return status;
+}
