@@ -41,6 +41,7 @@ struct host {
 	double next_at, delay, base;
 	int inflight;
 	struct job *queue, *tail;
+	struct job *robots_retry; /* robots.txt, waiting to be asked again */
 };
 
 struct lp_fetch {
@@ -245,8 +246,8 @@ on_header(char *p, size_t size, size_t n, void *arg)
 			k++;
 		while (len > k && (p[len - 1] == '\r' || p[len - 1] == '\n'))
 			len--;
-		snprintf(j->ctype, sizeof(j->ctype), "%.*s", (int)(len - k),
-		    p + k);
+		snprintf(
+		    j->ctype, sizeof(j->ctype), "%.*s", (int)(len - k), p + k);
 	}
 	return size * n;
 }
@@ -258,8 +259,8 @@ start(struct lp_fetch *f, struct job *j, double now)
 	const char *url = j->url;
 
 	if (j->is_robots) {
-		snprintf(robots_url, sizeof(robots_url), "%s/robots.txt",
-		    j->h->key);
+		snprintf(
+		    robots_url, sizeof(robots_url), "%s/robots.txt", j->h->key);
 		url = robots_url;
 	}
 	j->easy = curl_easy_init();
@@ -281,8 +282,8 @@ start(struct lp_fetch *f, struct job *j, double now)
 	/* A stalled server: under 100 bytes/s for 15 s. */
 	curl_easy_setopt(j->easy, CURLOPT_LOW_SPEED_LIMIT, 100L);
 	curl_easy_setopt(j->easy, CURLOPT_LOW_SPEED_TIME, 15L);
-	curl_easy_setopt(j->easy, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)f->cfg.max_bytes);
+	curl_easy_setopt(
+	    j->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->cfg.max_bytes);
 	curl_easy_setopt(j->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(j->easy, CURLOPT_ERRORBUFFER, j->cerr);
 	curl_easy_setopt(j->easy, CURLOPT_WRITEFUNCTION, on_body);
@@ -374,14 +375,17 @@ landed(struct lp_fetch *f, struct job *j, CURLcode cc, double now)
 		j->not_before = now + backoff(f, j);
 		curl_easy_cleanup(j->easy);
 		j->easy = NULL;
-		enqueue(h, j, 1);
+		if (j->is_robots)
+			h->robots_retry = j;
+		else
+			enqueue(h, j, 1);
 		return;
 	}
 	if (j->is_robots) {
 		/* RFC 9309 2.3.1: 4xx allows all; 5xx or nothing, none. */
-		struct lp_robots *r =
-		    err[0] == '\0' ? lp_robots_parse(j->body.p ? j->body.p : "",
-					 j->body.len, f->cfg.agent)
+		struct lp_robots *r = err[0] == '\0'
+		    ? lp_robots_parse(
+			  j->body.p ? j->body.p : "", j->body.len, f->cfg.agent)
 		    : status >= 400 && status < 500 ? lp_robots_new(1)
 						    : lp_robots_new(0);
 
@@ -394,7 +398,7 @@ landed(struct lp_fetch *f, struct job *j, CURLcode cc, double now)
 		return;
 	}
 	finish(f, j,
-	    err[0] == '\0'	? LP_FETCH_OK
+	    err[0] == '\0' ? LP_FETCH_OK
 		: j->too_large || cc == CURLE_FILESIZE_EXCEEDED
 		? LP_FETCH_TOO_LARGE
 		: status > 0 ? LP_FETCH_HTTP
@@ -428,6 +432,17 @@ schedule(struct lp_fetch *f, double now)
 				h->next_at = now + h->delay;
 				continue;
 			}
+		}
+		if (h->robots_state == 1 && h->robots_retry != NULL) {
+			struct job *r = h->robots_retry;
+
+			if (r->not_before > now) {
+				wait = fmin(wait, r->not_before - now);
+				continue;
+			}
+			h->robots_retry = NULL;
+			start(f, r, now);
+			continue;
 		}
 		if (h->robots_state != 2)
 			continue;
@@ -473,7 +488,7 @@ busy(const struct lp_fetch *f)
 	if (f->flying != NULL)
 		return 1;
 	for (h = f->hosts; h != NULL; h = h->next)
-		if (h->queue != NULL)
+		if (h->queue != NULL || h->robots_retry != NULL)
 			return 1;
 	return 0;
 }
@@ -552,6 +567,12 @@ lp_fetch_free(struct lp_fetch *f)
 		f->hosts = h->next;
 		while ((j = h->queue) != NULL) {
 			h->queue = j->next;
+			lp_buf_release(&j->body);
+			free(j->url);
+			free(j->path);
+			free(j);
+		}
+		if ((j = h->robots_retry) != NULL) {
 			lp_buf_release(&j->body);
 			free(j->url);
 			free(j->path);

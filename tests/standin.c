@@ -808,7 +808,8 @@ page(int fd, const char *path, const char *head)
 	}
 	fclose(f);
 	hl = snprintf(hdr, sizeof(hdr),
-	    "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: "
+	    "%zu\r\n\r\n",
 	    is_robots ? "text/plain" : "text/html; charset=utf-8", n);
 	pthread_mutex_lock(&mu);
 	by_status[200]++;

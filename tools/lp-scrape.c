@@ -87,21 +87,21 @@ extern const size_t lp_data_ebay_profile_len;
 
 /* One page, fetched or read, waiting for its turn to be written. */
 struct page {
-	int n;		/* 1, 2, ... */
-	json_t *items;	/* records, or NULL when it failed */
-	char *url;	/* where it came from (after redirects) */
-	long status;	/* HTTP status, 0 for a file */
-	long long at;	/* when it was fetched, ms */
-	char *ids;	/* its item ids, to see a repeated page */
+	int n;	       /* 1, 2, ... */
+	json_t *items; /* records, or NULL when it failed */
+	char *url;     /* where it came from (after redirects) */
+	long status;   /* HTTP status, 0 for a file */
+	long long at;  /* when it was fetched, ms */
+	char *ids;     /* its item ids, to see a repeated page */
 };
 
 /* A start URL or file and its pages. */
 struct start {
 	char *url;
 	int is_file, query;
-	int asked, got;	   /* pages asked for, pages in */
-	int finished;	   /* no more pages will come */
-	int emitted;	   /* pages written */
+	int asked, got;	    /* pages asked for, pages in */
+	int finished;	    /* no more pages will come */
+	int emitted;	    /* pages written */
 	struct page *pages; /* by n - 1 */
 };
 
@@ -211,8 +211,8 @@ extract(struct start *st, struct page *pg, struct lp_buf *body)
 	gumbo_destroy_output(&kGumboDefaultOptions, o);
 	s.n_skipped += (long long)res.skipped;
 	if (res.blocked) {
-		lp_warnx("%s: the page is a bot check (blocked); stopping",
-		    pg->url);
+		lp_warnx(
+		    "%s: the page is a bot check (blocked); stopping", pg->url);
 		s.blocked = 1;
 		lp_page_release(&res);
 		return -1;
@@ -234,7 +234,8 @@ extract(struct start *st, struct page *pg, struct lp_buf *body)
 	}
 	pg->items = json_incref(res.items);
 	/* The next page: the link the page gives, or the search's own. */
-	if (pg->n < s.npages && json_array_size(res.items) > 0 && !st->is_file) {
+	if (pg->n < s.npages && json_array_size(res.items) > 0 &&
+	    !st->is_file) {
 		char *next = NULL;
 
 		if (res.next != NULL)
@@ -268,9 +269,10 @@ emit_page(struct start *st, struct page *pg)
 		return;
 	json_array_foreach (pg->items, i, it) {
 		json_object_set_new(it, "source",
-		    json_pack("{s:s,s:s,s:i,s:I,s:I,s:o}", "site", s.site, "url",
-			pg->url, "page", pg->n, "rank", (json_int_t)i + 1,
-			"fetched_at", (json_int_t)pg->at, "http_status",
+		    json_pack("{s:s,s:s,s:i,s:I,s:I,s:o}", "site", s.site,
+			"url", pg->url, "page", pg->n, "rank",
+			(json_int_t)i + 1, "fetched_at", (json_int_t)pg->at,
+			"http_status",
 			pg->status ? json_integer(pg->status) : json_null()));
 		lp_buf_reset(&b);
 		lp_json_dump(it, &b);
@@ -325,8 +327,8 @@ land(struct lp_fetch_result *r)
 		lp_warnx("%s: robots.txt disallows it: not fetched", r->url);
 		s.n_robots++;
 	} else if (r->why != LP_FETCH_OK) {
-		lp_warnx("%s: %s (after %d attempts)", r->url, r->err,
-		    r->attempts);
+		lp_warnx(
+		    "%s: %s (after %d attempts)", r->url, r->err, r->attempts);
 		s.n_failed++;
 	} else if (to_utf8(&r->body, r->content_type, why, sizeof(why)) != 0) {
 		lp_warnx("%s: %s", r->url, why);
@@ -449,8 +451,10 @@ check_robots(int argc, char **argv)
 
 		/* The path and query of a URL; a path as it is. */
 		if ((slash = strstr(p, "://")) != NULL)
-			p = strchr(slash + 3, '/') ? strchr(slash + 3, '/') : "/";
-		printf("%s\t%s\n", lp_robots_allowed(r, p) ? "allowed" : "disallowed",
+			p = strchr(slash + 3, '/') ? strchr(slash + 3, '/')
+						   : "/";
+		printf("%s\t%s\n",
+		    lp_robots_allowed(r, p) ? "allowed" : "disallowed",
 		    argv[k]);
 	}
 	if (lp_robots_crawl_delay(r) >= 0)
@@ -470,7 +474,8 @@ starts_from_stdin(struct lp_run *run)
 	while (lp_reader_next(&run->in, &line, &len) == LP_OK) {
 		char url[4096];
 
-		while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+		while (
+		    len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
 			len--;
 		if (len == 0)
 			continue;
@@ -515,8 +520,8 @@ main(int argc, char **argv)
 	s.npages = 1;
 	s.site = "ebay-uk";
 	lp_cli_init(argc, argv, &tool);
-	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS, longopts,
-		    NULL)) != -1) {
+	while ((ch = getopt_long(
+		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CHECK_ROBOTS:
 			check = 1;
@@ -565,8 +570,8 @@ main(int argc, char **argv)
 				    optarg);
 			break;
 		case OPT_TIMEOUT:
-			fc.timeout_ms = lp_cli_int("--timeout", optarg, 1, 3600) *
-			    1000;
+			fc.timeout_ms =
+			    lp_cli_int("--timeout", optarg, 1, 3600) * 1000;
 			break;
 		default:
 			lp_cli_common(ch, optarg);

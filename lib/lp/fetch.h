@@ -25,10 +25,10 @@ struct lp_fetch_config {
 	double delay;		/* seconds between requests to a host */
 	int per_host;		/* requests in flight per host */
 	int max_retries;
-	long timeout_ms;	/* per attempt */
-	size_t max_bytes;	/* largest page */
+	long timeout_ms;  /* per attempt */
+	size_t max_bytes; /* largest page */
 	int ignore_robots;
-	double backoff_first;	/* first retry wait (seconds); 0: 1 */
+	double backoff_first; /* first retry wait (seconds); 0: 1 */
 };
 
 enum lp_fetch_why {
