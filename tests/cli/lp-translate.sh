@@ -167,7 +167,7 @@ expect 'the key is in no record, audit event, stats or message' sh -c "! grep -q
 expect 'one audit event per call: model, digest, tokens, latency, status' sh -c "[ \$(grep -c '\"event\":\"llm_call\"' audit.log) = 20 ] && grep -q '\"event\":\"llm_call\".*\"digest\":\"[0-9a-f]\{64\}\",\"attempt\":1,\"status\":200,\"latency_ms\":[0-9.]*,\"prompt_tokens\":[0-9]*,\"completion_tokens\":[0-9]*,\"model\":\"test-model\"' audit.log"
 printf 'sk-from-file-SECRET\n' > key.txt
 "$TOOL" -q $API --plain --no-cache --api-key-file key.txt --azure --api-version 2024-06-01 small.jsonl > az.jsonl
-expect '--api-key-file, --azure, --api-version' sh -c "grep -q '\"path\":\"/v1/chat/completions?api-version=2024-06-01\",\"authorization\":true' key.log && ! grep -q SECRET az.jsonl"
+expect '--api-key-file, --azure, --api-version' sh -c "grep -q '\"path\":\"/v1/chat/completions?api-version=2024-06-01\",\"user_agent\":\"[^\"]*\",\"authorization\":true' key.log && ! grep -q SECRET az.jsonl"
 : > empty.txt
 check 65 "--api-key-file empty.txt --no-cache small.jsonl" '' '' 'lp-translate: empty.txt: no key on its first line\n'
 check 74 "--api-key-file nokey.txt small.jsonl" '' '' "lp-translate: cannot open 'nokey.txt': No such file or directory\n"
