@@ -83,6 +83,8 @@ lp_fetch_new(const struct lp_fetch_config *cfg)
 	if (f->cfg.backoff_first <= 0)
 		f->cfg.backoff_first = 1;
 	f->multi = curl_multi_init();
+	/* Keep connections for reuse, whatever the number of hosts. */
+	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, 64L);
 	f->seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
 	return f;
 }
@@ -498,7 +500,7 @@ lp_fetch_wait(struct lp_fetch *f)
 {
 	while (f->headdone == f->ndone && busy(f)) {
 		double now = mono(), wait = schedule(f, now);
-		int running, left;
+		int running, left, any = 0;
 		CURLMsg *m;
 
 		curl_multi_perform(f->multi, &running);
@@ -515,8 +517,10 @@ lp_fetch_wait(struct lp_fetch *f)
 			if (*pp != NULL)
 				*pp = j->next;
 			landed(f, j, m->data.result, mono());
+			any = 1;
 		}
-		if (f->headdone == f->ndone)
+		/* Something ended (robots.txt, a retry): schedule at once. */
+		if (f->headdone == f->ndone && !any)
 			curl_multi_poll(
 			    f->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}

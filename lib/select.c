@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,4 +463,85 @@ lp_sel_each(const struct lp_sel *s, const GumboNode *root, int nested,
     void (*fn)(const GumboNode *e, void *arg), void *arg)
 {
 	each(s, root, nested, fn, arg, 0);
+}
+
+/* Case-insensitive memmem for an ASCII needle. */
+static const char *
+find_ci(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; p + n <= end; p++) {
+		p = memchr(p, '<', (size_t)(end - p));
+		if (p == NULL || p + n > end)
+			return NULL;
+		if (strncasecmp(p, needle, n) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+void
+lp_html_prune(const char *p, size_t n, struct lp_buf *out)
+{
+	const char *end = p + n;
+
+	lp_buf_reset(out);
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p)), *gt, *close;
+		int script, style, svg;
+
+		if (lt == NULL || lt + 5 > end) {
+			lp_buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		script = strncasecmp(lt, "<script", 7) == 0;
+		style = !script && strncasecmp(lt, "<style", 6) == 0;
+		svg = !script && !style && strncasecmp(lt, "<svg", 4) == 0;
+		if (!script && !style && !svg) {
+			lp_buf_add(out, p, (size_t)(lt + 1 - p));
+			p = lt + 1;
+			continue;
+		}
+		/* The name must end there: <scripts> is not a script. */
+		{
+			char c = lt[script ? 7 : style ? 6 : 4];
+
+			if (c != '>' && c != ' ' && c != '\t' && c != '\n' &&
+			    c != '\r' && c != '/') {
+				lp_buf_add(out, p, (size_t)(lt + 1 - p));
+				p = lt + 1;
+				continue;
+			}
+		}
+		if ((gt = memchr(lt, '>', (size_t)(end - lt))) == NULL) {
+			lp_buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		close = find_ci(gt + 1, end,
+		    script	? "</script"
+			: style ? "</style"
+				: "</svg");
+		if (close == NULL) {
+			lp_buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		if (script && memmem(lt, (size_t)(gt - lt), "ld+json", 7)) {
+			/* Structured data: kept whole. */
+			lp_buf_add(out, p, (size_t)(close - p));
+			p = close;
+			continue;
+		}
+		if (svg) {
+			const char *cgt =
+			    memchr(close, '>', (size_t)(end - close));
+
+			lp_buf_add(out, p, (size_t)(lt - p));
+			p = cgt != NULL ? cgt + 1 : end;
+			continue;
+		}
+		/* The start tag, then straight to the end tag. */
+		lp_buf_add(out, p, (size_t)(gt + 1 - p));
+		p = close;
+	}
 }

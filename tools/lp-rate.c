@@ -339,7 +339,7 @@ probs_json(const struct lp_judge_dist *d)
 	int k;
 
 	for (k = 1; k <= d->n; k++) {
-		char key[4];
+		char key[12];
 
 		snprintf(key, sizeof(key), "%d", k);
 		json_object_set_new(o, key, prob(d->p[k]));
@@ -412,7 +412,7 @@ dist_of(const json_t *v, struct lp_judge_dist *d)
 	memset(d, 0, sizeof(*d));
 	d->n = t.nscale;
 	for (k = 1; k <= t.nscale; k++) {
-		char key[4];
+		char key[12];
 
 		snprintf(key, sizeof(key), "%d", k);
 		d->p[k] = probs != NULL

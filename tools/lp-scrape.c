@@ -28,6 +28,7 @@
 #include "lp/profile.h"
 #include "lp/record.h"
 #include "lp/robots.h"
+#include "lp/select.h"
 #include "lp/run.h"
 #include "lp/text.h"
 
@@ -116,6 +117,7 @@ static struct {
 	long long n_pages, n_failed, n_robots, n_repeated, n_skipped,
 	    n_converted, n_repaired;
 	int blocked;
+	struct lp_buf pruned; /* the page being read, pruned */
 } s;
 
 struct ask {
@@ -205,8 +207,11 @@ extract(struct start *st, struct page *pg, struct lp_buf *body)
 	json_t *it;
 	size_t i;
 
+	/* Scripts, styles and drawings are most of a page and read by no
+	 * rule: Gumbo is spared them. */
+	lp_html_prune(body->p ? body->p : "", body->len, &s.pruned);
 	o = gumbo_parse_with_options(
-	    &kGumboDefaultOptions, body->p ? body->p : "", body->len);
+	    &kGumboDefaultOptions, s.pruned.p ? s.pruned.p : "", s.pruned.len);
 	lp_profile_extract(s.profile, o->root, &res);
 	gumbo_destroy_output(&kGumboDefaultOptions, o);
 	s.n_skipped += (long long)res.skipped;
@@ -681,6 +686,7 @@ main(int argc, char **argv)
 	}
 	free(s.starts);
 	lp_fetch_free(s.fetch);
+	lp_buf_release(&s.pruned);
 	lp_profile_free(s.profile);
 	json_decref(spec);
 	return status;

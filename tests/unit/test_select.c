@@ -142,4 +142,30 @@ TEST(broken_html)
 	gumbo_destroy_output(&kGumboDefaultOptions, doc);
 }
 
+TEST(prune)
+{
+	static const char *const cases[][2] = {
+	    {"<p>a</p><script>var x = '<li class=s-item>';</script><p>b</p>",
+		"<p>a</p><script></script><p>b</p>"},
+	    {"<SCRIPT type=text/javascript>x</SCRIPT >y",
+		"<SCRIPT type=text/javascript></SCRIPT >y"},
+	    {"<style>li{}</style><svg viewBox=0><path d=1 /></svg>z",
+		"<style></style>z"},
+	    {"<script type=\"application/ld+json\">{\"a\":1}</script>",
+		"<script type=\"application/ld+json\">{\"a\":1}</script>"},
+	    {"<scripts>keep</scripts><svgx>k</svgx>",
+		"<scripts>keep</scripts><svgx>k</svgx>"},
+	    {"<script>never closed", "<script>never closed"},
+	    {"<p>ends with <", "<p>ends with <"}, {"", ""}};
+	struct lp_buf b = LP_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		lp_html_prune(cases[i][0], strlen(cases[i][0]), &b);
+		assert_eq_mem(
+		    b.p ? b.p : "", b.len, cases[i][1], strlen(cases[i][1]));
+	}
+	lp_buf_release(&b);
+}
+
 RUN_TESTS()

@@ -1,0 +1,80 @@
+/*
+ * libFuzzer target for reading pages (lp-scrape): the input as HTML,
+ * parsed by Gumbo and run through the built-in eBay profile, and its first
+ * line as a CSS selector (lib/select) matched over the same page.
+ * Invariants: nothing crashes or reads out of bounds; every record has an
+ * id, a title-or-not, and canonical JSON dumps of it parse again.
+ */
+#include <gumbo.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp/buf.h"
+#include "lp/json.h"
+#include "lp/profile.h"
+#include "lp/select.h"
+
+extern const unsigned char lp_data_ebay_profile[];
+extern const size_t lp_data_ebay_profile_len;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+count(const GumboNode *e, void *arg)
+{
+	(void)e;
+	++*(int *)arg;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct lp_profile *p;
+	static json_t *spec;
+	GumboOutput *o;
+	struct lp_page pg;
+	char *line, err[128];
+	const char *nl = memchr(data, '\n', size);
+	size_t n = nl ? (size_t)(nl - (const char *)data) : size, i;
+	struct lp_sel *s;
+	json_t *it;
+	int hits = 0;
+
+	if (p == NULL) {
+		spec = json_loadb((const char *)lp_data_ebay_profile,
+		    lp_data_ebay_profile_len, 0, NULL);
+		p = lp_profile_new(spec, err, sizeof(err));
+		if (p == NULL)
+			abort();
+	}
+	o = gumbo_parse_with_options(
+	    &kGumboDefaultOptions, (const char *)data, size);
+	lp_profile_extract(p, o->root, &pg);
+	json_array_foreach (pg.items, i, it) {
+		struct lp_buf b = LP_BUF_INIT;
+		json_t *back;
+
+		if (!json_is_string(json_object_get(it, "id")))
+			abort();
+		lp_json_dump(it, &b);
+		back = json_loadb(b.p, b.len, 0, NULL);
+		if (back == NULL)
+			abort();
+		json_decref(back);
+		lp_buf_release(&b);
+	}
+	lp_page_release(&pg);
+	line = malloc(n + 1);
+	memcpy(line, data, n);
+	line[n] = '\0';
+	if (memchr(line, '\0', n) == NULL &&
+	    (s = lp_sel_parse(line, err, sizeof(err))) != NULL) {
+		lp_sel_each(s, o->root, 1, count, &hits);
+		lp_sel_free(s);
+	}
+	free(line);
+	gumbo_destroy_output(&kGumboDefaultOptions, o);
+	return 0;
+}
