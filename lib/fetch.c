@@ -14,6 +14,7 @@
 
 #define RETRY_AFTER_MAX 120.0
 #define DELAY_MAX 60.0
+#define BACKOFF_FIRST 1.0
 
 struct host;
 
@@ -56,15 +57,6 @@ struct lp_fetch {
 	unsigned int seed;
 };
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct lp_fetch *
 lp_fetch_new(const struct lp_fetch_config *cfg)
 {
@@ -80,8 +72,6 @@ lp_fetch_new(const struct lp_fetch_config *cfg)
 		f->cfg.timeout_ms = 30000;
 	if (f->cfg.max_bytes == 0)
 		f->cfg.max_bytes = 8u << 20;
-	if (f->cfg.backoff_first <= 0)
-		f->cfg.backoff_first = 1;
 	f->multi = curl_multi_init();
 	/* Keep connections for reuse, whatever the number of hosts. */
 	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, 64L);
@@ -173,7 +163,7 @@ finish(struct lp_fetch *f, struct job *j, enum lp_fetch_why why, long status,
 	r->status = status;
 	r->attempts = j->attempts;
 	r->body = j->body;
-	r->ms = (mono() - j->t0) * 1000;
+	r->ms = (lp_clock() - j->t0) * 1000;
 	snprintf(r->content_type, sizeof(r->content_type), "%s", j->ctype);
 	snprintf(r->err, sizeof(r->err), "%s", err ? err : "");
 	if (j->easy != NULL &&
@@ -306,7 +296,7 @@ start(struct lp_fetch *f, struct job *j, double now)
 static double
 backoff(struct lp_fetch *f, const struct job *j)
 {
-	double d = f->cfg.backoff_first * pow(2, j->attempts - 1);
+	double d = BACKOFF_FIRST * pow(2, j->attempts - 1);
 
 	if (j->retry_after >= 0)
 		return j->retry_after < RETRY_AFTER_MAX ? j->retry_after
@@ -317,7 +307,7 @@ backoff(struct lp_fetch *f, const struct job *j)
 }
 
 static void
-robots_known(struct lp_fetch *f, struct host *h, struct lp_robots *r)
+robots_known(struct host *h, struct lp_robots *r)
 {
 	double cd = lp_robots_crawl_delay(r);
 
@@ -329,7 +319,6 @@ robots_known(struct lp_fetch *f, struct host *h, struct lp_robots *r)
 		if (h->delay < cd)
 			h->delay = cd;
 	}
-	(void)f;
 }
 
 /* A transfer ended: done, retried, or failed. */
@@ -391,7 +380,7 @@ landed(struct lp_fetch *f, struct job *j, CURLcode cc, double now)
 		    : status >= 400 && status < 500 ? lp_robots_new(1)
 						    : lp_robots_new(0);
 
-		robots_known(f, h, r);
+		robots_known(h, r);
 		curl_easy_cleanup(j->easy);
 		lp_buf_release(&j->body);
 		free(j->url);
@@ -420,7 +409,7 @@ schedule(struct lp_fetch *f, double now)
 			continue;
 		if (h->robots_state == 0) {
 			if (f->cfg.ignore_robots)
-				robots_known(f, h, lp_robots_new(1));
+				robots_known(h, lp_robots_new(1));
 			else {
 				struct job *r = calloc(1, sizeof(*r));
 
@@ -499,7 +488,7 @@ struct lp_fetch_result *
 lp_fetch_wait(struct lp_fetch *f)
 {
 	while (f->headdone == f->ndone && busy(f)) {
-		double now = mono(), wait = schedule(f, now);
+		double now = lp_clock(), wait = schedule(f, now);
 		int running, left, any = 0;
 		CURLMsg *m;
 
@@ -516,7 +505,7 @@ lp_fetch_wait(struct lp_fetch *f)
 				;
 			if (*pp != NULL)
 				*pp = j->next;
-			landed(f, j, m->data.result, mono());
+			landed(f, j, m->data.result, lp_clock());
 			any = 1;
 		}
 		/* Something ended (robots.txt, a retry): schedule at once. */

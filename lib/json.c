@@ -534,3 +534,41 @@ lp_json_members_release(struct lp_json_members *ms)
 	ms->m = NULL;
 	ms->n = ms->cap = 0;
 }
+
+json_t *
+lp_json_path_get(json_t *v, const char *path)
+{
+	const char *dot;
+
+	while (v != NULL && (dot = strchr(path, '.')) != NULL) {
+		if (!json_is_object(v))
+			return NULL;
+		v = json_object_getn(v, path, (size_t)(dot - path));
+		path = dot + 1;
+	}
+	return json_is_object(v) ? json_object_get(v, path) : NULL;
+}
+
+int
+lp_json_path_set(json_t *v, const char *path, json_t *value, size_t *bad)
+{
+	const char *full = path, *dot;
+
+	while ((dot = strchr(path, '.')) != NULL) {
+		json_t *next = json_object_getn(v, path, (size_t)(dot - path));
+
+		if (next == NULL) {
+			next = json_object();
+			json_object_setn_new(
+			    v, path, (size_t)(dot - path), next);
+		} else if (!json_is_object(next)) {
+			json_decref(value);
+			*bad = (size_t)(dot - full);
+			return LP_FAILED;
+		}
+		v = next;
+		path = dot + 1;
+	}
+	json_object_set_new(v, path, value);
+	return LP_OK;
+}

@@ -116,6 +116,15 @@ lp_lineage_release(struct lp_lineage *lg)
 		lp_buf_release(&lg->sets[i]);
 }
 
+double
+lp_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 long long
 lp_lineage_now(const struct lp_lineage *lg)
 {

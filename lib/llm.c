@@ -66,15 +66,6 @@ struct lp_llm {
 	struct lp_buf scratch; /* cache reads */
 };
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 double
 lp_llm_duration(const char *v)
 {
@@ -291,7 +282,7 @@ lp_llm_new(const struct lp_llm_config *cfg, char *err, size_t errlen)
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->cfg.jobs);
 	c->req_tokens = c->cfg.rpm > 0 ? fmax(1, c->cfg.rpm / 60) : 0;
 	c->tok_tokens = c->cfg.tpm > 0 ? c->cfg.tpm / 60 : 0;
-	c->refilled = mono();
+	c->refilled = lp_clock();
 	c->rng.s = (unsigned long long)time(NULL) ^
 	    ((unsigned long long)getpid() << 32);
 	return c;
@@ -938,7 +929,7 @@ landed(struct lp_llm *c, struct req *r, CURLcode cc, double now)
 static void
 step(struct lp_llm *c, double timeout)
 {
-	double now = mono(), wait = launch(c, now);
+	double now = lp_clock(), wait = launch(c, now);
 	int running, left;
 	CURLMsg *m;
 
@@ -955,7 +946,7 @@ step(struct lp_llm *c, double timeout)
 			;
 		if (*pp != NULL)
 			*pp = r->next;
-		landed(c, r, m->data.result, mono());
+		landed(c, r, m->data.result, lp_clock());
 	}
 	if (c->ndone > c->headdone)
 		return;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lp/lp.h"
 #include "lp/cli.h"
@@ -24,6 +25,8 @@ lp_llm_cli_init(struct lp_llm_cli *o)
 	o->cfg.base =
 	    base != NULL && *base ? base : "https://api.openai.com/v1";
 	o->window = 1024;
+	o->target = "zh-Hans";
+	o->seed = 1;
 }
 
 double
@@ -119,6 +122,15 @@ lp_llm_cli_option(struct lp_llm_cli *o, int ch, const char *arg)
 	case LP_OPT_WINDOW:
 		o->window = (size_t)lp_cli_int("--window", arg, 1, 1 << 24);
 		break;
+	case LP_OPT_SEED:
+		o->seed = lp_cli_int("--seed", arg, 0, 2147483647);
+		break;
+	case LP_OPT_TARGET:
+		o->target = arg;
+		break;
+	case LP_OPT_TEMPERATURE:
+		o->temperature = lp_llm_cli_number("--temperature", arg, 0, 2);
+		break;
 	default:
 		return 0;
 	}
@@ -167,6 +179,49 @@ lp_llm_cli_free(struct lp_llm_cli *o)
 		free(o->key);
 	}
 	o->key = o->cache_buf = NULL;
+}
+
+/* The languages whose names prompts spell out. */
+static const char *const languages[][2] = {{"zh-Hans", "Simplified Chinese"},
+    {"zh-Hant", "Traditional Chinese"}, {"ja", "Japanese"}, {"ko", "Korean"},
+    {"de", "German"}, {"fr", "French"}, {"es", "Spanish"}, {"it", "Italian"},
+    {"pt", "Portuguese"}, {"nl", "Dutch"}, {"pl", "Polish"}, {"ru", "Russian"},
+    {"ar", "Arabic"}, {"en", "English"}};
+
+void
+lp_llm_fill(struct lp_buf *b, const char *tmpl, const char *target,
+    const char *const *vars)
+{
+	const char *name = target, *const * v;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(languages) / sizeof(*languages); i++)
+		if (strcasecmp(languages[i][0], target) == 0)
+			name = languages[i][1];
+	while (*tmpl != '\0') {
+		if (strncmp(tmpl, "{target}", 8) == 0) {
+			lp_buf_adds(b, name);
+			tmpl += 8;
+			continue;
+		}
+		if (strncmp(tmpl, "{target_code}", 13) == 0) {
+			lp_buf_adds(b, target);
+			tmpl += 13;
+			continue;
+		}
+		for (v = vars; v != NULL && *v != NULL; v += 2)
+			if (tmpl[0] == '{' &&
+			    strncmp(tmpl + 1, v[0], n = strlen(v[0])) == 0 &&
+			    tmpl[1 + n] == '}')
+				break;
+		if (v != NULL && *v != NULL) {
+			lp_buf_adds(b, v[1]);
+			tmpl += strlen(v[0]) + 2;
+		} else
+			lp_buf_addc(b, *tmpl++);
+	}
+	lp_buf_addc(b, '\0');
+	b->len--;
 }
 
 /* ---- The window. */

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lp/lp.h"
 #include "lp/buf.h"
+#include "lp/json.h"
 #include "lp/price.h"
 #include "lp/profile.h"
 #include "lp/select.h"
@@ -294,40 +296,6 @@ find_fn(const GumboNode *e, void *arg)
 	free(s);
 }
 
-static json_t *
-get_path(json_t *rec, const char *name)
-{
-	char key[128];
-	const char *dot;
-
-	while ((dot = strchr(name, '.')) != NULL && rec != NULL) {
-		snprintf(key, sizeof(key), "%.*s", (int)(dot - name), name);
-		rec = json_object_get(rec, key);
-		name = dot + 1;
-	}
-	return json_object_get(rec, name);
-}
-
-static void
-set_path(json_t *rec, const char *name, json_t *v)
-{
-	char key[128];
-	const char *dot;
-
-	while ((dot = strchr(name, '.')) != NULL) {
-		json_t *sub;
-
-		snprintf(key, sizeof(key), "%.*s", (int)(dot - name), name);
-		if (!json_is_object(sub = json_object_get(rec, key))) {
-			sub = json_object();
-			json_object_set_new(rec, key, sub);
-		}
-		rec = sub;
-		name = dot + 1;
-	}
-	json_object_set_new(rec, name, v);
-}
-
 /* The field's value in item, or NULL. */
 static json_t *
 field_value(const struct field *f, const GumboNode *item, json_t *rec)
@@ -335,14 +303,14 @@ field_value(const struct field *f, const GumboNode *item, json_t *rec)
 	char *s = NULL;
 	json_t *v;
 
-	if (f->when != NULL && get_path(rec, f->when) == NULL)
+	if (f->when != NULL && lp_json_path_get(rec, f->when) == NULL)
 		return NULL;
-	if (f->unless != NULL && get_path(rec, f->unless) != NULL)
+	if (f->unless != NULL && lp_json_path_get(rec, f->unless) != NULL)
 		return NULL;
 	if (f->value != NULL)
 		return json_deep_copy(f->value);
 	if (f->from != NULL) {
-		v = get_path(rec, f->from);
+		v = lp_json_path_get(rec, f->from);
 		if (!json_is_string(v))
 			return NULL;
 		s = strdup(json_string_value(v));
@@ -442,7 +410,7 @@ skipped(const struct lp_profile *p, json_t *rec)
 	size_t i;
 
 	json_object_foreach (p->skip, k, list) {
-		const char *have = json_string_value(get_path(rec, k));
+		const char *have = json_string_value(lp_json_path_get(rec, k));
 
 		json_array_foreach (list, i, v)
 			if (have != NULL && json_is_string(v) &&
@@ -450,7 +418,7 @@ skipped(const struct lp_profile *p, json_t *rec)
 				return 1;
 	}
 	json_array_foreach (p->require, i, v)
-		if (get_path(rec, json_string_value(v)) == NULL)
+		if (lp_json_path_get(rec, json_string_value(v)) == NULL)
 			return 1;
 	return 0;
 }
@@ -479,9 +447,11 @@ item_fn(const GumboNode *e, void *arg)
 	}
 	for (i = 0; i < w->p->nf; i++) {
 		json_t *val = field_value(&w->p->f[i], e, rec);
+		size_t bad;
 
+		/* A name under a non-object value is skipped, not fatal. */
 		if (val != NULL)
-			set_path(rec, w->p->f[i].name, val);
+			lp_json_path_set(rec, w->p->f[i].name, val, &bad);
 	}
 	if (skipped(w->p, rec)) {
 		w->pg->skipped++;

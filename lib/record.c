@@ -172,16 +172,7 @@ lp_record_get(struct lp_record *r, const char *path)
 	json_t *v;
 
 	v = get_top(r, path, dot ? (size_t)(dot - path) : strlen(path));
-	while (v != NULL && dot != NULL) {
-		const char *part = dot + 1;
-
-		dot = strchr(part, '.');
-		if (!json_is_object(v))
-			return NULL;
-		v = json_object_getn(
-		    v, part, dot ? (size_t)(dot - part) : strlen(part));
-	}
-	return v;
+	return v != NULL && dot != NULL ? lp_json_path_get(v, dot + 1) : v;
 }
 
 const char *
@@ -232,28 +223,14 @@ lp_record_root(struct lp_record *r)
 int
 lp_record_set(struct lp_record *r, const char *path, json_t *value)
 {
-	json_t *obj = lp_record_root(r);
-	const char *full = path, *dot;
+	size_t bad;
 
-	while ((dot = strchr(path, '.')) != NULL) {
-		json_t *next =
-		    json_object_getn(obj, path, (size_t)(dot - path));
-
-		if (next == NULL) {
-			next = json_object();
-			json_object_setn_new(
-			    obj, path, (size_t)(dot - path), next);
-		} else if (!json_is_object(next)) {
-			json_decref(value);
-			snprintf(r->err, sizeof(r->err),
-			    "cannot set '%s': '%.*s' is not an object", full,
-			    (int)(dot - full), full);
-			return LP_FAILED;
-		}
-		obj = next;
-		path = dot + 1;
+	if (lp_json_path_set(lp_record_root(r), path, value, &bad) != LP_OK) {
+		snprintf(r->err, sizeof(r->err),
+		    "cannot set '%s': '%.*s' is not an object", path, (int)bad,
+		    path);
+		return LP_FAILED;
 	}
-	json_object_set_new(obj, path, value);
 	return LP_OK;
 }
 

@@ -11,15 +11,6 @@
 #include "lp/run.h"
 #include "lp/text.h"
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static json_t *
 counts(const struct lp_run *run)
 {
@@ -70,7 +61,7 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	int level;
 
 	memset(run, 0, sizeof(*run));
-	run->t0 = now();
+	run->t0 = lp_clock();
 	run->counters = json_object();
 	lp_record_init(&run->rec);
 
@@ -157,13 +148,13 @@ lp_run_audit(struct lp_run *run, const char *kind, json_t *fields)
 int
 lp_run_progress_due(const struct lp_run *run)
 {
-	return run->progress && now() - run->last_progress >= 0.25;
+	return run->progress && lp_clock() - run->last_progress >= 0.25;
 }
 
 void
 lp_run_progress(struct lp_run *run)
 {
-	double t = now();
+	double t = lp_clock();
 
 	if (!run->progress || t - run->last_progress < 0.25)
 		return;
@@ -471,7 +462,7 @@ lp_run_close(struct lp_run *run, int status)
 		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err);
 		run->status = LP_EXIT_IOERR;
 	}
-	wall = now() - run->t0;
+	wall = lp_clock() - run->t0;
 	if (run->progress && run->last_progress > 0)
 		fputs("\r\033[K", stderr);
 	if (lp_opts.stats != NULL)

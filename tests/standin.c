@@ -408,18 +408,15 @@ logprobs_of(const char *content, int top)
 	return json_pack("{s:o}", "content", toks);
 }
 
+/* A fault for this request, drawn with the --fault probabilities; -1 for none.
+ */
 static int
-chat(int fd, const char *body)
+draw_fault(void)
 {
-	json_error_t e;
-	json_t *req = json_loads(body, 0, &e), *resp, *choice;
-	int f = -1, k, rc, want_json, status = 0;
-	size_t pt = 0, ct;
-	char *content, *out, extra[256] = "";
+	int f = -1, k;
 	double p;
 
 	pthread_mutex_lock(&mu);
-	n_chat++;
 	if (fault_limit < 0 || faults_done < fault_limit) {
 		p = unit();
 		for (k = 0; k < NFAULT; k++) {
@@ -432,6 +429,21 @@ chat(int fd, const char *body)
 		if (f >= 0)
 			faults_done++;
 	}
+	pthread_mutex_unlock(&mu);
+	return f;
+}
+
+static int
+chat(int fd, const char *body)
+{
+	json_error_t e;
+	json_t *req = json_loads(body, 0, &e), *resp, *choice;
+	int f = draw_fault(), rc, want_json, status = 0;
+	size_t pt = 0, ct;
+	char *content, *out, extra[256] = "";
+
+	pthread_mutex_lock(&mu);
+	n_chat++;
 	if (rpm > 0) {
 		double t = now(), cap = rpm / 30.0;
 
@@ -715,30 +727,6 @@ done:
 	free(c->buf);
 	free(c);
 	return NULL;
-}
-
-/* A fault for this request, drawn as for chat requests; -1 for none. */
-static int
-draw_fault(void)
-{
-	int f = -1, k;
-	double p;
-
-	pthread_mutex_lock(&mu);
-	if (fault_limit < 0 || faults_done < fault_limit) {
-		p = unit();
-		for (k = 0; k < NFAULT; k++) {
-			if (p < fault_p[k]) {
-				f = k;
-				break;
-			}
-			p -= fault_p[k];
-		}
-		if (f >= 0)
-			faults_done++;
-	}
-	pthread_mutex_unlock(&mu);
-	return f;
 }
 
 /* GET of a file under --root, with the page faults. */

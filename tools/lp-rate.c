@@ -34,9 +34,6 @@ enum {
 	OPT_NO_RATIONALE,
 	OPT_PROMPT,
 	OPT_RUBRIC,
-	OPT_SEED,
-	OPT_TARGET,
-	OPT_TEMPERATURE,
 	OPT_TOP_LOGPROBS
 };
 
@@ -52,15 +49,12 @@ static const struct lp_tool tool = {"lp-rate",
     "                          guidelines/rubric.json)\n"
     "      --prompt=FILE       the judge prompt (default the built-in\n"
     "                          guidelines/prompts/judge.json)\n"
-    "      --target=LANG       the translations' language (default zh-Hans)\n"
     "      --field=PATH        the source text (default title)\n"
     "      --no-rationale      no rationale in the answer (fewer tokens)\n"
     "      --no-logprobs       do not ask for logprobs: self-reported\n"
     "                          confidence only\n"
     "      --top-logprobs=N    alternatives per token asked for (default\n"
     "                          10; 1 to 20)\n"
-    "      --temperature=T     sampling temperature (default 0)\n"
-    "      --seed=S            the request seed (default 1)\n"
     "      --force             rate records that have a rating\n"
     "\nAPI options:\n" LP_LLM_HELP,
     0};
@@ -73,21 +67,11 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,
     {"no-rationale", no_argument, NULL, OPT_NO_RATIONALE},
     {"prompt", required_argument, NULL, OPT_PROMPT},
     {"rubric", required_argument, NULL, OPT_RUBRIC},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"target", required_argument, NULL, OPT_TARGET},
-    {"temperature", required_argument, NULL, OPT_TEMPERATURE},
     {"top-logprobs", required_argument, NULL, OPT_TOP_LOGPROBS},
     {NULL, 0, NULL, 0}};
 
 extern const unsigned char lp_data_rubric[], lp_data_judge_prompt[];
 extern const size_t lp_data_rubric_len, lp_data_judge_prompt_len;
-
-/* The languages whose names the prompt spells out. */
-static const char *const languages[][2] = {{"zh-Hans", "Simplified Chinese"},
-    {"zh-Hant", "Traditional Chinese"}, {"ja", "Japanese"}, {"ko", "Korean"},
-    {"de", "German"}, {"fr", "French"}, {"es", "Spanish"}, {"it", "Italian"},
-    {"pt", "Portuguese"}, {"nl", "Dutch"}, {"pl", "Polish"}, {"ru", "Russian"},
-    {"ar", "Arabic"}, {"en", "English"}};
 
 /* One request: a record and a judge. */
 struct call {
@@ -118,43 +102,26 @@ static struct {
 static char *
 system_text(const json_t *prompt, const json_t *rubric)
 {
-	const char *p = json_string_value(json_object_get(prompt, "system"));
-	const char *name = t.target;
-	struct lp_buf b = LP_BUF_INIT;
+	struct lp_buf b = LP_BUF_INIT, labels = LP_BUF_INIT;
+	const char *vars[5];
 	const json_t *l;
 	size_t i;
 
-	for (i = 0; i < sizeof(languages) / sizeof(*languages); i++)
-		if (strcasecmp(languages[i][0], t.target) == 0)
-			name = languages[i][1];
-	while (*p != '\0') {
-		if (strncmp(p, "{target}", 8) == 0) {
-			lp_buf_adds(&b, name);
-			p += 8;
-		} else if (strncmp(p, "{target_code}", 13) == 0) {
-			lp_buf_adds(&b, t.target);
-			p += 13;
-		} else if (strncmp(p, "{rubric}", 8) == 0) {
-			json_array_foreach (
-			    json_object_get(rubric, "labels"), i, l)
-				lp_buf_addf(&b, "%s%lld = %s: %s",
-				    i ? "\n" : "",
-				    (long long)json_integer_value(
-					json_object_get(l, "value")),
-				    json_string_value(
-					json_object_get(l, "name")),
-				    json_string_value(
-					json_object_get(l, "definition")));
-			p += 8;
-		} else if (strncmp(p, "{rationale}", 11) == 0) {
-			if (t.rationale)
-				lp_buf_adds(&b,
-				    json_string_value(
-					json_object_get(prompt, "rationale")));
-			p += 11;
-		} else
-			lp_buf_addc(&b, *p++);
-	}
+	json_array_foreach (json_object_get(rubric, "labels"), i, l)
+		lp_buf_addf(&labels, "%s%lld = %s: %s", i ? "\n" : "",
+		    (long long)json_integer_value(json_object_get(l, "value")),
+		    json_string_value(json_object_get(l, "name")),
+		    json_string_value(json_object_get(l, "definition")));
+	vars[0] = "rubric";
+	vars[1] = labels.p;
+	vars[2] = "rationale";
+	vars[3] = t.rationale
+	    ? json_string_value(json_object_get(prompt, "rationale"))
+	    : "";
+	vars[4] = NULL;
+	lp_llm_fill(&b, json_string_value(json_object_get(prompt, "system")),
+	    t.target, vars);
+	lp_buf_release(&labels);
 	return b.p;
 }
 
@@ -306,12 +273,6 @@ audit_call(json_t *ev, void *arg)
 	lp_run_audit(arg, "llm_call", ev);
 }
 
-static json_t *
-prob(double p)
-{
-	return json_real(p);
-}
-
 /*
  * Four decimals are plenty in the record; verdicts keep full precision
  * until the judges are pooled.
@@ -342,7 +303,7 @@ probs_json(const struct lp_judge_dist *d)
 		char key[12];
 
 		snprintf(key, sizeof(key), "%d", k);
-		json_object_set_new(o, key, prob(d->p[k]));
+		json_object_set_new(o, key, json_real(d->p[k]));
 	}
 	return o;
 }
@@ -374,15 +335,16 @@ verdict(const struct lp_llm_result *r, int judge)
 	    lp_judge_dist(
 		r->content, r->logprobs, "score", t.nscale, &d, &why) == 0) {
 		json_object_set_new(m, "score", json_integer(d.score));
-		json_object_set_new(m, "confidence", prob(d.confidence));
-		json_object_set_new(m, "expected", prob(d.expected));
+		json_object_set_new(m, "confidence", json_real(d.confidence));
+		json_object_set_new(m, "expected", json_real(d.expected));
 		json_object_set_new(m, "probs", probs_json(&d));
-		json_object_set_new(m, "logprob_mass", prob(d.mass));
+		json_object_set_new(m, "logprob_mass", json_real(d.mass));
 		json_object_set_new(m, "method", json_string("logprobs"));
 	} else {
 		json_object_set(m, "score", json_object_get(a, "score"));
 		json_object_set_new(m, "confidence",
-		    prob(json_number_value(json_object_get(a, "confidence"))));
+		    json_real(
+			json_number_value(json_object_get(a, "confidence"))));
 		json_object_set_new(m, "method", json_string("self-report"));
 		if (t.logprobs)
 			json_object_set_new(
@@ -484,8 +446,8 @@ combine(json_t *judges)
 		pool.p[k] /= nok;
 	lp_judge_summarise(&pool);
 	json_object_set_new(m, "score", json_integer(pool.score));
-	json_object_set_new(m, "confidence", prob(pool.confidence));
-	json_object_set_new(m, "expected", prob(pool.expected));
+	json_object_set_new(m, "confidence", json_real(pool.confidence));
+	json_object_set_new(m, "expected", json_real(pool.expected));
 	json_object_set_new(m, "probs", probs_json(&pool));
 	json_object_set_new(m, "method",
 	    json_string(nlp == nok ? "logprobs"
@@ -616,10 +578,8 @@ main(int argc, char **argv)
 
 	lp_llm_cli_init(&o);
 	t.field = "title";
-	t.target = "zh-Hans";
 	t.rationale = t.logprobs = 1;
 	t.top = 10;
-	t.seed = 1;
 	lp_cli_init(argc, argv, &tool);
 	while (
 	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
@@ -650,16 +610,6 @@ main(int argc, char **argv)
 		case OPT_RUBRIC:
 			rubric_path = optarg;
 			break;
-		case OPT_SEED:
-			t.seed = lp_cli_int("--seed", optarg, 0, 2147483647);
-			break;
-		case OPT_TARGET:
-			t.target = optarg;
-			break;
-		case OPT_TEMPERATURE:
-			t.temperature =
-			    lp_llm_cli_number("--temperature", optarg, 0, 2);
-			break;
 		case OPT_TOP_LOGPROBS:
 			t.top =
 			    (int)lp_cli_int("--top-logprobs", optarg, 1, 20);
@@ -677,6 +627,9 @@ main(int argc, char **argv)
 	}
 	lp_llm_cli_done(&o);
 	t.dry_run = o.dry_run;
+	t.target = o.target;
+	t.temperature = o.temperature;
+	t.seed = o.seed;
 	rubric = data_file(rubric_path, lp_data_rubric, lp_data_rubric_len);
 	check_rubric(rubric, rubric_path ? rubric_path : "built-in rubric");
 	prompt = data_file(

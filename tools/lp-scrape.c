@@ -101,7 +101,6 @@ struct start {
 	char *url;
 	int is_file, query;
 	int asked, got;	    /* pages asked for, pages in */
-	int finished;	    /* no more pages will come */
 	int emitted;	    /* pages written */
 	struct page *pages; /* by n - 1 */
 };
@@ -262,14 +261,13 @@ extract(struct start *st, struct page *pg, struct lp_buf *body)
 }
 
 static void
-emit_page(struct start *st, struct page *pg)
+emit_page(struct page *pg)
 {
 	json_t *it;
 	size_t i;
 	struct lp_buf b = LP_BUF_INIT;
 	struct lp_record rec;
 
-	(void)st;
 	if (pg->items == NULL)
 		return;
 	json_array_foreach (pg->items, i, it) {
@@ -297,7 +295,7 @@ drain(void)
 		struct start *st = &s.starts[s.head];
 
 		while (st->emitted < st->got && st->pages[st->emitted].n > 0) {
-			emit_page(st, &st->pages[st->emitted]);
+			emit_page(&st->pages[st->emitted]);
 			json_decref(st->pages[st->emitted].items);
 			st->pages[st->emitted].items = NULL;
 			st->emitted++;

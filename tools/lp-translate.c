@@ -36,9 +36,6 @@ enum {
 	OPT_MODEL,
 	OPT_NO_JSON_MODE,
 	OPT_PROMPT,
-	OPT_SEED,
-	OPT_TARGET,
-	OPT_TEMPERATURE
 };
 
 static const struct lp_tool tool = {"lp-translate",
@@ -48,7 +45,6 @@ static const struct lp_tool tool = {"lp-translate",
     "       [--max-tokens-total n] [--unordered] [--dry-run] [file ...]",
     "Translate listing titles through an OpenAI-compatible LLM API.",
     "      --model=NAME        the model (LP_MODEL; default gpt-4o)\n"
-    "      --target=LANG       the target language (default zh-Hans)\n"
     "      --field=PATH        the text to translate (default title)\n"
     "      --prompt=FILE       the prompt template (default the built-in\n"
     "                          guidelines/prompts/translate.json)\n"
@@ -56,8 +52,6 @@ static const struct lp_tool tool = {"lp-translate",
     "      --batch=N           titles per request (default 1)\n"
     "      --no-json-mode      plain-text replies, no response_format\n"
     "                          (one title per request)\n"
-    "      --temperature=T     sampling temperature (default 0)\n"
-    "      --seed=S            the request seed (default 1)\n"
     "      --force             translate records that have a translation\n"
     "\nAPI options:\n" LP_LLM_HELP,
     0};
@@ -69,21 +63,10 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,
     {"glossary", required_argument, NULL, OPT_GLOSSARY},
     {"model", required_argument, NULL, OPT_MODEL},
     {"no-json-mode", no_argument, NULL, OPT_NO_JSON_MODE},
-    {"prompt", required_argument, NULL, OPT_PROMPT},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"target", required_argument, NULL, OPT_TARGET},
-    {"temperature", required_argument, NULL, OPT_TEMPERATURE},
-    {NULL, 0, NULL, 0}};
+    {"prompt", required_argument, NULL, OPT_PROMPT}, {NULL, 0, NULL, 0}};
 
 extern const unsigned char lp_data_translate_prompt[];
 extern const size_t lp_data_translate_prompt_len;
-
-/* The languages whose names the prompt spells out. */
-static const char *const languages[][2] = {{"zh-Hans", "Simplified Chinese"},
-    {"zh-Hant", "Traditional Chinese"}, {"ja", "Japanese"}, {"ko", "Korean"},
-    {"de", "German"}, {"fr", "French"}, {"es", "Spanish"}, {"it", "Italian"},
-    {"pt", "Portuguese"}, {"nl", "Dutch"}, {"pl", "Polish"}, {"ru", "Russian"},
-    {"ar", "Arabic"}, {"en", "English"}};
 
 /* A glossary term: kept verbatim (to NULL) or translated as given. */
 struct term {
@@ -175,28 +158,6 @@ has_term(const char *text, const char *term)
 		if (strncasecmp(text, term, n) == 0)
 			return 1;
 	return 0;
-}
-
-/* "{target}" and "{target_code}" of a template, filled in. */
-static void
-fill(struct lp_buf *b, const char *tmpl)
-{
-	const char *name = t.target;
-	size_t i;
-
-	for (i = 0; i < sizeof(languages) / sizeof(*languages); i++)
-		if (strcasecmp(languages[i][0], t.target) == 0)
-			name = languages[i][1];
-	while (*tmpl != '\0') {
-		if (strncmp(tmpl, "{target}", 8) == 0) {
-			lp_buf_adds(b, name);
-			tmpl += 8;
-		} else if (strncmp(tmpl, "{target_code}", 13) == 0) {
-			lp_buf_adds(b, t.target);
-			tmpl += 13;
-		} else
-			lp_buf_addc(b, *tmpl++);
-	}
 }
 
 /*
@@ -565,11 +526,9 @@ main(int argc, char **argv)
 	lp_llm_cli_init(&o);
 	t.model = getenv("LP_MODEL") && *getenv("LP_MODEL") ? getenv("LP_MODEL")
 							    : "gpt-4o";
-	t.target = "zh-Hans";
 	t.field = "title";
 	t.json_mode = 1;
 	t.batch = 1;
-	t.seed = 1;
 	lp_cli_init(argc, argv, &tool);
 	while (
 	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
@@ -598,16 +557,6 @@ main(int argc, char **argv)
 		case OPT_PROMPT:
 			prompt_path = optarg;
 			break;
-		case OPT_SEED:
-			t.seed = lp_cli_int("--seed", optarg, 0, 2147483647);
-			break;
-		case OPT_TARGET:
-			t.target = optarg;
-			break;
-		case OPT_TEMPERATURE:
-			t.temperature =
-			    lp_llm_cli_number("--temperature", optarg, 0, 2);
-			break;
 		default:
 			lp_cli_common(ch, optarg);
 		}
@@ -618,6 +567,9 @@ main(int argc, char **argv)
 		lp_cli_usage("--batch needs JSON mode (drop --no-json-mode)");
 	lp_llm_cli_done(&o);
 	t.dry_run = o.dry_run;
+	t.target = o.target;
+	t.temperature = o.temperature;
+	t.seed = o.seed;
 	if (prompt_path != NULL)
 		t.prompt = lp_cli_json_file(prompt_path);
 	else
@@ -633,9 +585,10 @@ main(int argc, char **argv)
 		    "%s: a prompt needs version, system, system_plain and "
 		    "glossary strings",
 		    prompt_path ? prompt_path : "built-in prompt");
-	fill(&sysbuf,
+	lp_llm_fill(&sysbuf,
 	    json_string_value(json_object_get(
-		t.prompt, t.json_mode ? "system" : "system_plain")));
+		t.prompt, t.json_mode ? "system" : "system_plain")),
+	    t.target, NULL);
 	t.system = sysbuf.p;
 	/* The reply's shape, which validate() and reply_items() check. */
 	t.format = json_pack("{s:s,s:{s:s,s:b,s:{s:s,s:{s:{s:s,s:{s:s,s:{s:{"

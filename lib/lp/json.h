@@ -65,5 +65,13 @@ const char *lp_json_kind(const json_t *v);
 const struct lp_json_member *lp_json_find(const char *p,
     const struct lp_json_members *ms, const char *key, size_t keylen);
 void lp_json_members_release(struct lp_json_members *ms);
+/* The value at dotted path ("price.amount") in object v, or NULL. */
+json_t *lp_json_path_get(json_t *v, const char *path);
+/*
+ * Set the value at dotted path in object v (value stolen), making the
+ * objects on the way; LP_FAILED (value freed) when a part on the way is
+ * there and not an object, with *bad its length in path.
+ */
+int lp_json_path_set(json_t *v, const char *path, json_t *value, size_t *bad);
 
 #endif

@@ -39,7 +39,10 @@ enum {
 	LP_OPT_TIMEOUT,
 	LP_OPT_TPM,
 	LP_OPT_UNORDERED,
-	LP_OPT_WINDOW
+	LP_OPT_WINDOW,
+	LP_OPT_SEED,
+	LP_OPT_TARGET,
+	LP_OPT_TEMPERATURE
 };
 
 #define LP_LLM_SHORTOPTS "j:"
@@ -60,12 +63,18 @@ enum {
 	    {"timeout", required_argument, NULL, LP_OPT_TIMEOUT},              \
 	    {"tpm", required_argument, NULL, LP_OPT_TPM},                      \
 	    {"unordered", no_argument, NULL, LP_OPT_UNORDERED},                \
+	    {"seed", required_argument, NULL, LP_OPT_SEED},                    \
+	    {"target", required_argument, NULL, LP_OPT_TARGET},                \
+	    {"temperature", required_argument, NULL, LP_OPT_TEMPERATURE},      \
 	{                                                                      \
 		"window", required_argument, NULL, LP_OPT_WINDOW               \
 	}
 
 /* The help of those options, for a tool's own help text. */
 #define LP_LLM_HELP                                                            \
+	"      --target=LANG       the target language (default zh-Hans)\n"    \
+	"      --temperature=T     sampling temperature (default 0)\n"         \
+	"      --seed=S            the request seed (default 1)\n"             \
 	"  -j, --jobs=N            requests in flight (default 8)\n"           \
 	"      --api-base=URL      the API's base URL (LP_API_BASE; default\n" \
 	"                          https://api.openai.com/v1)\n"               \
@@ -97,6 +106,9 @@ struct lp_llm_cli {
 	char *cache_buf;
 	int no_cache, dry_run, unordered;
 	size_t window;
+	const char *target; /* a BCP 47 code, "zh-Hans" */
+	double temperature;
+	long seed;
 };
 
 /* Defaults, and LP_API_BASE. */
@@ -109,6 +121,14 @@ void lp_llm_cli_free(struct lp_llm_cli *o);
 /* A number option in [min, max], else a usage error. */
 double lp_llm_cli_number(
     const char *opt, const char *arg, double min, double max);
+
+/*
+ * A prompt template filled in: {target} is the target language's name
+ * ("Simplified Chinese"), {target_code} its code, and vars, pairs of a
+ * name and a value ending with NULL, the tool's own ({rubric}).
+ */
+void lp_llm_fill(struct lp_buf *b, const char *tmpl, const char *target,
+    const char *const *vars);
 
 /*
  * The window: records in input order while their answers come in any

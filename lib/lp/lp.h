@@ -26,6 +26,9 @@ enum lp_status {
  */
 const char *lp_version_details(const char *tool);
 
+/* Seconds on the monotonic clock: for intervals, never for dates. */
+double lp_clock(void);
+
 #include "banned.h"
 
 #endif

@@ -44,9 +44,21 @@ if [ -n "$F" ] && [ -f "$F/truth.json" ]; then
 	done
 fi
 
+# A site for the stand-in server, from the pages above: a search page,
+# its second page and a third that repeats it, pages robots.txt keeps out
+# (but one), a bot check.
+mkdir -p site/sch site/private
+cp "$D/robots.txt" site/
+cp "$D/classic.html" site/sch/i.html
+cp "$D/page2.html" site/sch/page2.html
+cp "$D/page2.html" site/sch/page3.html
+cp "$D/blocked.html" site/sch/blocked.html
+cp "$D/classic.html" site/private/x.html
+cp "$D/classic.html" site/private/open.html
+
 # Over HTTP: robots.txt first, pagination by the next link, a repeated
 # page ends it, the site's Crawl-delay (0.2 s) when longer than --delay.
-standin_start --root "$D" --log http.log
+standin_start --root "$PWD/site" --log http.log
 U=$STANDIN_URL
 "$TOOL" --plain -q --pages 5 --delay 0.05 --contact ops@example.org --stats h.stats "$U/sch/i.html" > h.jsonl; st=$?
 expect 'three pages: in order, the third a repeat of the second' sh -c "[ $st = 0 ] && [ \$(wc -l < h.jsonl) = 6 ] && [ \"\$(sed 's/.*\"page\":\([0-9]*\),\"rank\":\([0-9]*\).*/\1.\2/' h.jsonl | tr '\n' ' ')\" = '1.1 1.2 1.3 1.4 2.1 2.2 ' ] && grep -q '\"pages_repeated\":1,' h.stats"
@@ -64,43 +76,43 @@ expect 'a bot-check page over HTTP: 69' [ $st = 69 ]
 
 # robots.txt missing (404): everything allowed; failing (500): nothing.
 standin_stop
-standin_start --root "$D" --robots-status 404
+standin_start --root "$PWD/site" --robots-status 404
 "$TOOL" --plain -q "$STANDIN_URL/private/x.html" > r4.jsonl; st=$?
 expect 'robots.txt 404: allowed' sh -c "[ $st = 0 ] && [ \$(wc -l < r4.jsonl) = 4 ]"
 standin_stop
-standin_start --root "$D" --robots-status 500
+standin_start --root "$PWD/site" --robots-status 500
 "$TOOL" --plain -q --max-retries 1 "$STANDIN_URL/sch/i.html" > r5.jsonl; st=$?
 expect 'robots.txt 500: nothing fetched, exit 1' sh -c "[ $st = 1 ] && [ ! -s r5.jsonl ] && [ $(field pages) = 0 ]"
 
 # Faults: retried (after Retry-After for 429), the rate backs off.
 for fault in 429 503 500 truncate; do
 	standin_stop
-	standin_start --root "$D" --fault "$fault:1" --fault-limit 1
+	standin_start --root "$PWD/site" --fault "$fault:1" --fault-limit 1
 	"$TOOL" --plain -q --delay 0 --stats x.stats "$STANDIN_URL/sch/i.html" > x.jsonl; st=$?
 	expect "$fault once: retried, the page read" sh -c "[ $st = 0 ] && [ \$(wc -l < x.jsonl) = 4 ] && grep -q '\"http_retries\":1,' x.stats"
 done
 # (A reset on a reused connection libcurl itself retries at once.)
 standin_stop
-standin_start --root "$D" --fault reset:1 --fault-limit 1
+standin_start --root "$PWD/site" --fault reset:1 --fault-limit 1
 "$TOOL" --plain -q --delay 0 "$STANDIN_URL/sch/i.html" > x.jsonl; st=$?
 expect "a connection reset: the page read" sh -c "[ $st = 0 ] && [ \$(wc -l < x.jsonl) = 4 ]"
 standin_stop
-standin_start --root "$D" --fault 429:1 --fault-limit 1
+standin_start --root "$PWD/site" --fault 429:1 --fault-limit 1
 "$TOOL" --plain -q --delay 0 --stats x.stats "$STANDIN_URL/sch/i.html" > x.jsonl
 expect '429: counted as throttling' grep -q '"http_throttled":1}' x.stats
 standin_stop
-standin_start --root "$D" --fault slow:1 --slow-ms 2500
+standin_start --root "$PWD/site" --fault slow:1 --slow-ms 2500
 "$TOOL" --plain --timeout 1 --max-retries 0 "$STANDIN_URL/sch/i.html" > x.jsonl 2> x.err; st=$?
 expect 'a page slower than --timeout: an error, every page failed: 69' sh -c "[ $st = 69 ] && grep -q 'Operation timed out' x.err"
 standin_stop
-standin_start --root "$D"
+standin_start --root "$PWD/site"
 "$TOOL" --plain --max-page 1k "$STANDIN_URL/sch/i.html" > x.jsonl 2> x.err; st=$?
 expect 'a page over --max-page: refused, not cut short' sh -c "[ $st = 69 ] && grep -q 'the page is larger than 1024 bytes' x.err && [ ! -s x.jsonl ]"
 
 # The per-host cap: 6 pages at once, at most 2 in flight (the site's
 # Crawl-delay of 0.2 s spaces their starts; each takes 0.6 s).
 standin_stop
-standin_start --root "$D" --latency-ms 600
+standin_start --root "$PWD/site" --latency-ms 600
 "$TOOL" --plain -q --delay 0 --per-host 2 "$STANDIN_URL/sch/i.html?1" "$STANDIN_URL/sch/i.html?2" "$STANDIN_URL/sch/i.html?3" "$STANDIN_URL/sch/i.html?4" "$STANDIN_URL/sch/i.html?5" "$STANDIN_URL/sch/i.html?6" > c.jsonl; st=$?
 expect '--per-host 2: never more than 2 at once, output in order' sh -c "[ $st = 0 ] && [ $(field max_inflight) = 2 ] && [ \"\$(grep -o 'i.html?[0-9]' c.jsonl | uniq | tr '\n' ' ')\" = 'i.html?1 i.html?2 i.html?3 i.html?4 i.html?5 i.html?6 ' ]"
 
