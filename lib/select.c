@@ -481,6 +481,25 @@ find_ci(const char *p, const char *end, const char *needle)
 	return NULL;
 }
 
+/*
+ * The tag at lt (n bytes left) when it opens one of the elements pruned:
+ * "script", "style" or "svg" whole, not a longer name ("<scripts>").
+ */
+static const char *
+pruned_tag(const char *lt, size_t n)
+{
+	static const char *const names[] = {"<script", "<style", "<svg"};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		k = strlen(names[i]);
+		if (n > k && strncasecmp(lt, names[i], k) == 0 &&
+		    strchr(">/ \t\n\r", lt[k]) != NULL && lt[k] != '\0')
+			return names[i] + 1;
+	}
+	return NULL;
+}
+
 void
 lp_html_prune(const char *p, size_t n, struct lp_buf *out)
 {
@@ -489,50 +508,33 @@ lp_html_prune(const char *p, size_t n, struct lp_buf *out)
 	lp_buf_reset(out);
 	while (p < end) {
 		const char *lt = memchr(p, '<', (size_t)(end - p)), *gt, *close;
-		int script, style, svg;
+		const char *tag;
+		char endtag[16];
 
-		if (lt == NULL || lt + 5 > end) {
+		if (lt == NULL) {
 			lp_buf_add(out, p, (size_t)(end - p));
 			break;
 		}
-		script = strncasecmp(lt, "<script", 7) == 0;
-		style = !script && strncasecmp(lt, "<style", 6) == 0;
-		svg = !script && !style && strncasecmp(lt, "<svg", 4) == 0;
-		if (!script && !style && !svg) {
+		if ((tag = pruned_tag(lt, (size_t)(end - lt))) == NULL) {
 			lp_buf_add(out, p, (size_t)(lt + 1 - p));
 			p = lt + 1;
 			continue;
 		}
-		/* The name must end there: <scripts> is not a script. */
-		{
-			char c = lt[script ? 7 : style ? 6 : 4];
-
-			if (c != '>' && c != ' ' && c != '\t' && c != '\n' &&
-			    c != '\r' && c != '/') {
-				lp_buf_add(out, p, (size_t)(lt + 1 - p));
-				p = lt + 1;
-				continue;
-			}
-		}
-		if ((gt = memchr(lt, '>', (size_t)(end - lt))) == NULL) {
+		snprintf(endtag, sizeof(endtag), "</%s", tag);
+		if ((gt = memchr(lt, '>', (size_t)(end - lt))) == NULL ||
+		    (close = find_ci(gt + 1, end, endtag)) == NULL) {
 			lp_buf_add(out, p, (size_t)(end - p));
 			break;
 		}
-		close = find_ci(gt + 1, end,
-		    script	? "</script"
-			: style ? "</style"
-				: "</svg");
-		if (close == NULL) {
-			lp_buf_add(out, p, (size_t)(end - p));
-			break;
-		}
-		if (script && memmem(lt, (size_t)(gt - lt), "ld+json", 7)) {
+		if (tag[1] == 'c' &&
+		    memmem(lt, (size_t)(gt - lt), "ld+json", 7)) {
 			/* Structured data: kept whole. */
 			lp_buf_add(out, p, (size_t)(close - p));
 			p = close;
 			continue;
 		}
-		if (svg) {
+		if (tag[1] == 'v') {
+			/* A drawing goes, tags and all. */
 			const char *cgt =
 			    memchr(close, '>', (size_t)(end - close));
 

@@ -28,7 +28,6 @@ struct lp_fetch_config {
 	long timeout_ms;  /* per attempt */
 	size_t max_bytes; /* largest page */
 	int ignore_robots;
-	double backoff_first; /* first retry wait (seconds); 0: 1 */
 };
 
 enum lp_fetch_why {
