@@ -443,7 +443,8 @@ lp_run_close(struct lp_run *run, int status)
 	if (run->status == LP_EXIT_OK)
 		run->status = status;
 	/* A file output is kept only for a run that did its job. */
-	commit = run->status == LP_EXIT_OK || run->status == LP_EXIT_FAIL;
+	commit = (run->status == LP_EXIT_OK || run->status == LP_EXIT_FAIL) &&
+	    !run->discard;
 	if (!lp_tool->report && lp_writer_close(&run->out, commit) != LP_OK) {
 		lp_warnx("%s", run->out.err);
 		run->status = LP_EXIT_IOERR;

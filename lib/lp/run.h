@@ -38,6 +38,7 @@ struct lp_run {
 	double t0, last_progress;
 	int progress;	/* stderr is a terminal */
 	char note[128]; /* the tool's own progress figures */
+	int discard;	/* set by the tool: commit no output (-o), keep none */
 	int status;
 };
 
