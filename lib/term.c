@@ -166,11 +166,16 @@ on_winch(int sig)
 static void
 on_tstp(int sig)
 {
+	sigset_t set;
 	int e = errno;
 
 	(void)sig;
 	give_back();
+	/* Stop for real: the default action, with the signal unblocked. */
 	signal(SIGTSTP, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(SIGTSTP);
 	/* Here again after SIGCONT. */
 	signal(SIGTSTP, on_tstp);

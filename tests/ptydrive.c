@@ -166,6 +166,49 @@ tail(void)
 	fputc('\n', stderr);
 }
 
+/*
+ * The child, session leader on the terminal, runs the command as a job of
+ * its own in the foreground, as a shell with job control would, so that
+ * ^Z (SIGTSTP) really stops it; and ends as the command ended.
+ */
+static void
+run(char **cmd)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		/* Foreground before the exec, or its first tcsetattr stops it.
+		 */
+		setpgid(0, 0);
+		signal(SIGTTOU, SIG_IGN);
+		tcsetpgrp(0, getpid());
+		signal(SIGTTOU, SIG_DFL);
+		setenv("TERM", "xterm", 1);
+		execvp(cmd[0], cmd);
+		perror(cmd[0]);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	tcsetpgrp(0, pid);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st)) {
+		signal(WTERMSIG(st), SIG_DFL);
+		raise(WTERMSIG(st));
+	}
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
+}
+
+/* Signal the foreground job (the command), else the child. */
+static int
+signal_job(int sig)
+{
+	pid_t pg = tcgetpgrp(master);
+
+	return sig != 0 && kill(pg > 0 ? -pg : child, sig) == 0 ? 0 : -1;
+}
+
 /* Run one step: 0 ok, -1 failed. */
 static int
 step(const char *op, const char *arg)
@@ -204,8 +247,7 @@ step(const char *op, const char *arg)
 		return ioctl(master, TIOCSWINSZ, &ws) == 0 ? 0 : -1;
 	}
 	if (strcmp(op, "kill") == 0)
-		return signal_of(arg) && kill(child, signal_of(arg)) == 0 ? 0
-									  : -1;
+		return signal_job(signal_of(arg));
 	if (strcmp(op, "sleep") == 0) {
 		for (until = now() + (int)strtol(arg, NULL, 10) / 1000.0;
 		     now() < until;)
@@ -278,12 +320,8 @@ main(int argc, char **argv)
 		perror("forkpty");
 		return 2;
 	}
-	if (child == 0) {
-		setenv("TERM", "xterm", 1);
-		execvp(argv[optind + 2], argv + optind + 2);
-		perror(argv[optind + 2]);
-		_exit(127);
-	}
+	if (child == 0)
+		run(argv + optind + 2);
 	while (fgets(line, sizeof(line), script) != NULL) {
 		char *op = line, *arg;
 
@@ -301,13 +339,16 @@ main(int argc, char **argv)
 			    "ptydrive: %s:%u: '%s %s' did not hold\n",
 			    argv[optind], ln, op, arg);
 			tail();
-			if (!exited)
+			if (!exited) {
+				signal_job(SIGKILL);
 				kill(child, SIGKILL);
+			}
 			return 1;
 		}
 	}
 	pump(0);
 	if (!exited) {
+		signal_job(SIGKILL);
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 	}
