@@ -33,91 +33,86 @@ make_folder(const char *path)
 	return rc;
 }
 
-static int
-read_all(int fd, struct lp_buf *b)
-{
-	char tmp[65536];
-	ssize_t n;
-
-	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		lp_buf_add(b, tmp, (size_t)n);
-	}
-	return 0;
-}
-
 int
-lp_session_open(struct lp_session *s, const char *path, json_t **events,
+lp_session_open(struct lp_session *s, const char *path,
+    void (*each)(void *arg, json_t *event, unsigned long line), void *arg,
     int *torn, char *err, size_t errlen)
 {
-	struct lp_buf b = LP_BUF_INIT;
-	size_t at = 0, good = 0;
-	unsigned long line = 0;
+	FILE *f = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	off_t good = 0;
+	unsigned long ln = 0, bad = 0;
+	int fd;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	*torn = 0;
-	*events = json_array();
 	make_folder(path);
 	if ((s->fd = open(
 		 path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto bad;
+		goto fail;
 	}
 	if (flock(s->fd, LOCK_EX | LOCK_NB) != 0) {
 		snprintf(err, errlen, "%s: %s", path,
 		    errno == EWOULDBLOCK ? "in use by another lp-label"
 					 : strerror(errno));
-		goto bad;
+		goto fail;
 	}
-	if (read_all(s->fd, &b) != 0) {
+	/* Read line by line: a log is as long as a review. */
+	if ((fd = dup(s->fd)) < 0 || (f = fdopen(fd, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto bad;
+		goto fail;
 	}
-	while (at < b.len) {
-		char *nl = memchr(b.p + at, '\n', b.len - at);
-		size_t end = nl != NULL ? (size_t)(nl - b.p) : b.len;
+	while ((n = getline(&line, &cap, f)) > 0) {
 		json_error_t je;
 		json_t *ev = NULL;
 
-		line++;
-		if (nl != NULL)
-			ev = json_loadb(b.p + at, end - at, 0, &je);
-		if (!json_is_object(ev)) {
-			json_decref(ev);
-			/* Torn: the last line, cut short by a crash. */
-			if (nl == NULL || end + 1 == b.len) {
-				*torn = 1;
-				break;
-			}
+		ln++;
+		if (bad) {
 			snprintf(err, errlen,
 			    "%s:%lu: not a session event (the log is "
 			    "damaged before its end; lp-label will not "
 			    "guess)",
-			    path, line);
-			goto bad;
+			    path, bad);
+			goto fail;
 		}
-		json_array_append_new(*events, ev);
-		at = good = end + 1;
+		if (line[n - 1] == '\n')
+			ev = json_loadb(line, (size_t)n - 1, 0, &je);
+		if (!json_is_object(ev)) {
+			/* Torn if it is the last line: a crash cut it. */
+			json_decref(ev);
+			bad = ln;
+			continue;
+		}
+		each(arg, ev, ln);
+		json_decref(ev);
+		good += n;
+		s->lines++;
 	}
-	if (*torn &&
-	    (ftruncate(s->fd, (off_t)good) != 0 || fsync(s->fd) != 0)) {
-		snprintf(err, errlen, "%s: cannot cut the torn last line: %s",
-		    path, strerror(errno));
-		goto bad;
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
 	}
-	s->lines = (unsigned long)json_array_size(*events);
+	if (bad) {
+		*torn = 1;
+		if (ftruncate(s->fd, good) != 0 || fsync(s->fd) != 0) {
+			snprintf(err, errlen,
+			    "%s: cannot cut the torn last line: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+	}
+	fclose(f);
+	free(line);
 	s->path = lp_xstrdup(path);
-	lp_buf_release(&b);
 	return LP_OK;
-bad:
-	lp_buf_release(&b);
-	json_decref(*events);
-	*events = NULL;
+fail:
+	if (f != NULL)
+		fclose(f);
+	free(line);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
@@ -149,11 +144,17 @@ lp_session_append(
 		done += (size_t)w;
 	}
 	free(text);
+	s->lines++;
+	return s->batch ? LP_OK : lp_session_sync(s, err, errlen);
+}
+
+int
+lp_session_sync(struct lp_session *s, char *err, size_t errlen)
+{
 	if (fsync(s->fd) != 0) {
 		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
 		return LP_FAILED;
 	}
-	s->lines++;
 	return LP_OK;
 }
 

@@ -1,9 +1,9 @@
 /*
  * Terminal handling for lp-label.  Restoring the terminal is the one thing
  * that must never fail to happen: the saved modes are restored at exit, on
- * ^Z (and raw mode taken again on fg), and on SIGHUP/SIGQUIT, which like
- * SIGINT/SIGTERM ask the tool to save and stop.  Only SIGKILL leaves a raw
- * terminal behind ("reset" or "stty sane" mends it).
+ * ^Z (and raw mode taken again on fg), on SIGHUP/SIGQUIT, which like
+ * SIGINT/SIGTERM ask the tool to save and stop, and on a crash.  Only
+ * SIGKILL leaves a raw terminal behind ("stty sane" mends it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -186,6 +186,15 @@ on_tstp(int sig)
 	errno = e;
 }
 
+/* A crash: give the terminal back, then die of the same signal. */
+static void
+on_fatal(int sig)
+{
+	give_back();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void
 on_stop(int sig)
 {
@@ -215,6 +224,12 @@ lp_term_open(void)
 	sa.sa_handler = on_stop;
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = on_fatal;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
 	go_raw();
 	return LP_OK;
 }

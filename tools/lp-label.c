@@ -346,7 +346,9 @@ apply_decision(struct item *it, json_t *ev)
 	    : -1;
 	it->paused_ms = json_integer_value(json_object_get(ev, "paused_ms"));
 	it->at = json_integer_value(json_object_get(ev, "at"));
-	L.stack = lp_xrealloc(L.stack, (L.nstack + 1) * sizeof(*L.stack));
+	if ((L.nstack & (L.nstack - 1)) == 0) /* at 0, 1, 2, 4 ...: double */
+		L.stack = lp_xrealloc(
+		    L.stack, (L.nstack ? 2 * L.nstack : 1) * sizeof(*L.stack));
 	L.stack[L.nstack++] = (int)(it - L.it);
 }
 
@@ -378,14 +380,36 @@ queue_digest(char hex[65])
 	lp_sha256_final_hex(&c, hex);
 }
 
+/* Replay one event of the session log. */
+static void
+replay(void *arg, json_t *ev, unsigned long line)
+{
+	const char *kind = json_string_value(json_object_get(ev, "event"));
+	const char *q = json_string_value(json_object_get(ev, "queue"));
+	struct item *it = find(json_string_value(json_object_get(ev, "id")));
+
+	if (kind == NULL)
+		return;
+	if (strcmp(kind, "start") == 0 && (q == NULL || strcmp(q, arg) != 0))
+		lp_errx(LP_EXIT_DATAERR,
+		    "%s:%lu: this session is for another queue (other items "
+		    "or order); give another --session",
+		    L.session, line);
+	else if (strcmp(kind, "decision") == 0 && it != NULL)
+		apply_decision(it, ev);
+	else if (strcmp(kind, "undo") == 0 && L.nstack > 0)
+		undo_last();
+	else if (strcmp(kind, "draft") == 0 && it != NULL && it->state == OPEN)
+		set_str(&it->draft,
+		    json_string_value(json_object_get(ev, "correction")));
+}
+
 /* Open the log and replay it; exits on a log that cannot be used. */
 static void
 open_session(void)
 {
 	struct lp_buf path = LP_BUF_INIT;
-	json_t *events, *ev;
 	char hex[65], err[512];
-	size_t i;
 	int torn;
 
 	queue_digest(hex);
@@ -394,8 +418,8 @@ open_session(void)
 		L.session = lp_xstrdup(path.p);
 	}
 	lp_buf_release(&path);
-	if (lp_session_open(
-		&L.log, L.session, &events, &torn, err, sizeof(err)) != LP_OK)
+	if (lp_session_open(&L.log, L.session, replay, hex, &torn, err,
+		sizeof(err)) != LP_OK)
 		lp_errx(
 		    strstr(err, "damaged") ? LP_EXIT_DATAERR : LP_EXIT_IOERR,
 		    "%s", err);
@@ -404,35 +428,6 @@ open_session(void)
 			 "saving); it is dropped and the item will be shown "
 			 "again",
 		    L.session);
-	json_array_foreach (events, i, ev) {
-		const char *kind =
-		    json_string_value(json_object_get(ev, "event"));
-		struct item *it =
-		    find(json_string_value(json_object_get(ev, "id")));
-
-		if (kind == NULL)
-			continue;
-		if (strcmp(kind, "start") == 0) {
-			const char *q =
-			    json_string_value(json_object_get(ev, "queue"));
-
-			if (q == NULL || strcmp(q, hex) != 0)
-				lp_errx(LP_EXIT_DATAERR,
-				    "%s:%zu: this session is for another "
-				    "queue (other items or order); give "
-				    "another --session",
-				    L.session, i + 1);
-		} else if (strcmp(kind, "decision") == 0 && it != NULL)
-			apply_decision(it, ev);
-		else if (strcmp(kind, "undo") == 0 && L.nstack > 0)
-			undo_last();
-		else if (strcmp(kind, "draft") == 0 && it != NULL &&
-		    it->state == OPEN)
-			set_str(&it->draft,
-			    json_string_value(
-				json_object_get(ev, "correction")));
-	}
-	json_decref(events);
 	log_event(json_pack("{s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:s,s:I}", "event",
 	    "start", "queue", hex, "annotator", L.annotator, "round",
 	    (json_int_t)L.round, "mode", L.adjudicate ? "adjudicate" : "label",
@@ -495,9 +490,16 @@ static void
 apply_answers(void)
 {
 	FILE *f = fopen(L.answers, "r");
-	json_t *all = json_array(), *a;
+	struct answer {
+		struct item *it;
+		const struct lp_label_def *d;
+		char *corr, *note;
+		long long ttl;
+	} *all = NULL;
+	size_t nall = 0, capall = 0;
+	json_t *a;
 	struct lp_keyset seen;
-	char *line = NULL, list[256];
+	char *line = NULL, list[256], err[512];
 	size_t cap = 0, i;
 	unsigned long ln = 0;
 	ssize_t len;
@@ -520,8 +522,9 @@ apply_answers(void)
 			line[--len] = '\0';
 		if (len == 0)
 			continue;
-		if (!json_is_object(
-			a = json_loadb(line, (size_t)len, 0, &je))) {
+		/* Not inside json_is_object(): it is a macro. */
+		a = json_loadb(line, (size_t)len, 0, &je);
+		if (!json_is_object(a)) {
 			json_decref(a);
 			lp_errx(LP_EXIT_DATAERR,
 			    "%s:%lu: not a JSON object%s%s", L.answers, ln,
@@ -587,34 +590,49 @@ apply_answers(void)
 		}
 		lp_keyset_add(
 		    &seen, lp_key128_of(id, strlen(id)), (uint32_t)ln);
-		json_object_set_new(a, "status", json_string(st));
-		json_array_append_new(all, a);
+		/* Kept small: an answers file may hold a whole queue. */
+		if (nall == capall) {
+			capall = capall ? capall * 2 : 256;
+			all = lp_xrealloc(all, capall * sizeof(*all));
+		}
+		o = json_object_get(a, "time_to_label_ms");
+		all[nall].it = it;
+		all[nall].d = strcmp(st, "skipped") == 0
+		    ? NULL
+		    : lp_taxonomy_find(&L.tax, lab);
+		all[nall].corr = dup_or_null(
+		    json_string_value(json_object_get(a, "correction")));
+		all[nall].note =
+		    dup_or_null(json_string_value(json_object_get(a, "note")));
+		all[nall++].ttl =
+		    json_is_integer(o) ? json_integer_value(o) : -1;
+		json_decref(a);
 	}
 	if (ferror(f))
 		lp_err(LP_EXIT_IOERR, "%s", L.answers);
 	fclose(f);
 	free(line);
 	lp_keyset_release(&seen);
-	json_array_foreach (all, i, a) {
-		struct item *it =
-		    find(json_string_value(json_object_get(a, "id")));
-		json_t *t = json_object_get(a, "time_to_label_ms");
-
-		if (it->state != OPEN) {
+	/*
+	 * One fsync for the batch: a crash part-way loses only answers that
+	 * the same command applies again.
+	 */
+	L.log.batch = 1;
+	for (i = 0; i < nall; i++) {
+		if (all[i].it->state != OPEN)
 			lp_run_count(&L.run, "already_decided", 1);
-			continue;
+		else {
+			decide(all[i].it, all[i].d, all[i].corr, all[i].note,
+			    all[i].ttl, 0);
+			lp_run_count(&L.run, "answers_applied", 1);
 		}
-		decide(it,
-		    strcmp(json_string_value(json_object_get(a, "status")),
-			"skipped") == 0
-			? NULL
-			: lp_taxonomy_find(&L.tax, json_object_get(a, "label")),
-		    json_string_value(json_object_get(a, "correction")),
-		    json_string_value(json_object_get(a, "note")),
-		    json_is_integer(t) ? json_integer_value(t) : -1, 0);
-		lp_run_count(&L.run, "answers_applied", 1);
+		free(all[i].corr);
+		free(all[i].note);
 	}
-	json_decref(all);
+	L.log.batch = 0;
+	if (lp_session_sync(&L.log, err, sizeof(err)) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", err);
+	free(all);
 }
 
 /* ---- the screen ---- */

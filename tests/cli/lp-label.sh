@@ -315,6 +315,31 @@ EOF
 NO_COLOR=1 drive t9 t9 -- "$TOOL" --annotator nico q.jsonl
 expect 'NO_COLOR: no colour codes' sh -c "! grep -q '$(printf '\033')\[[0-9;]*[1-9]m' t9.tty"
 
+# ^C: status 130, terminal back, nothing written.
+cat > t14 << 'EOF'
+wait item 1 of 3
+send \x03
+exit 130
+sane
+EOF
+drive t14 t14 -- "$TOOL" --annotator cici --plain -o t14.jsonl q.jsonl
+expect '^C: no output written' test ! -e t14.jsonl
+
+# A gap over --pause is a pause: flagged, and not counted as work.
+cat > t15 << 'EOF'
+wait item 1 of 3
+sleep 1300
+send 4
+wait item 2 of 3
+send s
+send s
+exit 0
+EOF
+drive t15 t15 -- "$TOOL" --annotator paula --pause 1 --audit audit.jsonl --plain -o t15.jsonl q.jsonl
+expect 'pause: flagged with its length' sh -c "grep '\"id\":\"a\"' t15.jsonl | grep -q '\"paused\":true,\"paused_ms\":1[0-9][0-9][0-9]'"
+expect 'pause: not in the time to label' sh -c "grep '\"id\":\"a\"' t15.jsonl | grep -o '\"time_to_label_ms\":[0-9]*' | awk -F: '{ exit !(\$2 < 1000) }'"
+expect 'audit: one event per decision' test "$(grep -c '"event":"annotation"' audit.jsonl)" = 3
+
 # $EDITOR edits the correction.
 cat > t10 << 'EOF'
 wait item 1 of 3

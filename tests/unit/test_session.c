@@ -44,6 +44,29 @@ append_raw(const char *path, const char *text)
 	fclose(f);
 }
 
+/* Collect the replayed events into the array arg. */
+static void
+collect(void *arg, json_t *ev, unsigned long line)
+{
+	(void)line;
+	json_array_append((json_t *)arg, ev);
+}
+
+static int
+open_log(struct lp_session *s, const char *path, json_t **ev, int *torn,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	*ev = json_array();
+	rc = lp_session_open(s, path, collect, *ev, torn, err, errlen);
+	if (rc != LP_OK) {
+		json_decref(*ev);
+		*ev = NULL;
+	}
+	return rc;
+}
+
 static long
 size_of(const char *path)
 {
@@ -60,8 +83,8 @@ TEST(append_and_read_back)
 	int torn;
 
 	/* The folder is made on the way. */
-	assert_eq_int(lp_session_open(&s, path_in("a/b/one.log"), &ev, &torn,
-			  err, sizeof(err)),
+	assert_eq_int(
+	    open_log(&s, path_in("a/b/one.log"), &ev, &torn, err, sizeof(err)),
 	    LP_OK);
 	assert_eq_int((long long)json_array_size(ev), 0);
 	json_decref(ev);
@@ -70,8 +93,8 @@ TEST(append_and_read_back)
 	assert_eq_int(lp_session_append(&s, e, err, sizeof(err)), LP_OK);
 	json_decref(e);
 	lp_session_close(&s);
-	assert_eq_int(lp_session_open(&s, path_in("a/b/one.log"), &ev, &torn,
-			  err, sizeof(err)),
+	assert_eq_int(
+	    open_log(&s, path_in("a/b/one.log"), &ev, &torn, err, sizeof(err)),
 	    LP_OK);
 	assert_eq_int((long long)json_array_size(ev), 2);
 	assert_eq_int(torn, 0);
@@ -89,18 +112,18 @@ TEST(one_process_at_a_time)
 	char err[256];
 	int torn;
 
-	assert_eq_int(lp_session_open(&s, path_in("lock.log"), &ev, &torn, err,
-			  sizeof(err)),
+	assert_eq_int(
+	    open_log(&s, path_in("lock.log"), &ev, &torn, err, sizeof(err)),
 	    LP_OK);
 	json_decref(ev);
-	assert_eq_int(lp_session_open(&t, path_in("lock.log"), &ev, &torn, err,
-			  sizeof(err)),
+	assert_eq_int(
+	    open_log(&t, path_in("lock.log"), &ev, &torn, err, sizeof(err)),
 	    LP_FAILED);
 	assert_true(
 	    strstr(err, "lock.log: in use by another lp-label") != NULL);
 	lp_session_close(&s);
-	assert_eq_int(lp_session_open(&t, path_in("lock.log"), &ev, &torn, err,
-			  sizeof(err)),
+	assert_eq_int(
+	    open_log(&t, path_in("lock.log"), &ev, &torn, err, sizeof(err)),
 	    LP_OK);
 	json_decref(ev);
 	lp_session_close(&t);
@@ -116,8 +139,7 @@ TEST(torn_last_line_is_cut)
 	int torn;
 
 	append_raw(p, "{\"event\":\"start\"}\n{\"event\":\"deci");
-	assert_eq_int(
-	    lp_session_open(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
+	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
 	assert_eq_int(torn, 1);
 	assert_eq_int((long long)json_array_size(ev), 1);
 	assert_eq_int(size_of(p), 18);
@@ -125,8 +147,7 @@ TEST(torn_last_line_is_cut)
 	assert_eq_int(lp_session_append(&s, e, err, sizeof(err)), LP_OK);
 	json_decref(ev);
 	lp_session_close(&s);
-	assert_eq_int(
-	    lp_session_open(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
+	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
 	assert_eq_int(torn, 0);
 	assert_eq_int((long long)json_array_size(ev), 2);
 	json_decref(ev);
@@ -134,8 +155,7 @@ TEST(torn_last_line_is_cut)
 	lp_session_close(&s);
 	/* A whole line that is not JSON, at the end, is torn too. */
 	append_raw(p, "{\"event\n");
-	assert_eq_int(
-	    lp_session_open(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
+	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
 	assert_eq_int(torn, 1);
 	json_decref(ev);
 	lp_session_close(&s);
@@ -152,8 +172,7 @@ TEST(damage_inside_is_refused)
 
 	append_raw(
 	    p, "{\"event\":\"start\"}\nnot json\n{\"event\":\"undo\"}\n");
-	assert_eq_int(
-	    lp_session_open(&s, p, &ev, &torn, err, sizeof(err)), LP_FAILED);
+	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_FAILED);
 	snprintf(want, sizeof(want),
 	    "%s:2: not a session event (the log is damaged before its end; "
 	    "lp-label will not guess)",
@@ -171,8 +190,8 @@ TEST(unusable_path)
 	char err[256];
 	int torn;
 
-	assert_eq_int(lp_session_open(
-			  &s, "/proc/nope/x.log", &ev, &torn, err, sizeof(err)),
+	assert_eq_int(
+	    open_log(&s, "/proc/nope/x.log", &ev, &torn, err, sizeof(err)),
 	    LP_FAILED);
 	assert_true(strstr(err, "/proc/nope/x.log: ") == err);
 }
