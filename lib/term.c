@@ -111,21 +111,11 @@ lp_term_decode(const unsigned char *p, size_t n, int *key)
 	return i + 1;
 }
 
+/* Async-signal-safe, like lp_term_write(). */
 static void
 put(const char *s)
 {
-	size_t n = strlen(s);
-
-	while (n > 0) {
-		ssize_t w = write(tty, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
+	lp_term_write(s, strlen(s));
 }
 
 /* Raw mode with signals: ^C, ^Z and ^\ still reach the tool. */
@@ -322,6 +312,7 @@ lp_term_key(int timeout_ms)
 	}
 }
 
+/* write(2) only: signal handlers use it. */
 void
 lp_term_write(const char *p, size_t n)
 {

@@ -31,8 +31,9 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "lp/lp.h"
 
 static int master = -1;
 static pid_t child;
@@ -40,15 +41,6 @@ static char *out;
 static size_t nout, capout, markat;
 static FILE *transcript;
 static int exited, wstatus, gone; /* gone: the other side closed */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Read what the program wrote, waiting up to ms. */
 static void
@@ -218,7 +210,7 @@ step(const char *op, const char *arg)
 	int rows, cols;
 
 	if (strcmp(op, "wait") == 0) {
-		for (until = now() + 10; !seen(arg) && now() < until;)
+		for (until = lp_clock() + 10; !seen(arg) && lp_clock() < until;)
 			pump(50);
 		return seen(arg) ? 0 : -1;
 	}
@@ -249,13 +241,13 @@ step(const char *op, const char *arg)
 	if (strcmp(op, "kill") == 0)
 		return signal_job(signal_of(arg));
 	if (strcmp(op, "sleep") == 0) {
-		for (until = now() + (int)strtol(arg, NULL, 10) / 1000.0;
-		     now() < until;)
+		for (until = lp_clock() + (int)strtol(arg, NULL, 10) / 1000.0;
+		     lp_clock() < until;)
 			pump(10);
 		return 0;
 	}
 	if (strcmp(op, "exit") == 0) {
-		for (until = now() + 10; !exited && now() < until;)
+		for (until = lp_clock() + 10; !exited && lp_clock() < until;)
 			pump(50);
 		if (!exited)
 			return -1;
