@@ -92,8 +92,8 @@ last_line(int fd, struct lp_buf *b)
 	return LP_OK;
 }
 
-static void
-iso_time(long long ms, char *out, size_t size)
+void
+lp_iso_time(long long ms, char *out, size_t size)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
@@ -120,7 +120,7 @@ lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	}
-	iso_time(ms, when, sizeof(when));
+	lp_iso_time(ms, when, sizeof(when));
 	if (flock(a->fd, LOCK_EX) != 0) {
 		snprintf(a->err, sizeof(a->err), "cannot lock '%s': %s",
 		    a->path, strerror(errno));

@@ -41,6 +41,8 @@ int lp_audit_verify(
  * A copy of argv fit for the log: the value of any option whose name
  * mentions a key, token, secret or password is replaced by "***".
  */
+/* ms since the epoch as "2026-12-03T03:30:00.123Z" (UTC). */
+void lp_iso_time(long long ms, char *out, size_t size);
 json_t *lp_audit_argv(int argc, char **argv);
 
 #endif
