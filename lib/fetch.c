@@ -24,12 +24,12 @@ struct job {
 	char *path; /* path and query, for robots.txt */
 	void *user;
 	struct host *h;
-	int attempts, is_robots, too_large;
+	int attempts, is_robots, too_large, keep_raw;
 	size_t max;
 	double not_before, t0, retry_after;
 	CURL *easy;
 	struct curl_slist *headers;
-	struct lp_buf body;
+	struct lp_buf body, request, head;
 	char ctype[128];
 	char cerr[CURL_ERROR_SIZE];
 };
@@ -149,6 +149,18 @@ enqueue(struct host *h, struct job *j, int front)
 }
 
 static void
+ip_of(CURL *easy, char *out, size_t n)
+{
+	char *ip = NULL;
+
+	snprintf(out, n, "%s",
+	    curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
+		    ip != NULL
+		? ip
+		: "");
+}
+
+static void
 finish(struct lp_fetch *f, struct job *j, enum lp_fetch_why why, long status,
     const char *err)
 {
@@ -163,6 +175,10 @@ finish(struct lp_fetch *f, struct job *j, enum lp_fetch_why why, long status,
 	r->status = status;
 	r->attempts = j->attempts;
 	r->body = j->body;
+	r->request = j->request;
+	r->head = j->head;
+	if (j->easy != NULL)
+		ip_of(j->easy, r->ip, sizeof(r->ip));
 	r->ms = (lp_clock() - j->t0) * 1000;
 	snprintf(r->content_type, sizeof(r->content_type), "%s", j->ctype);
 	snprintf(r->err, sizeof(r->err), "%s", err ? err : "");
@@ -220,11 +236,32 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* The request headers as sent (kept for an archive). */
+static int
+on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *arg)
+{
+	struct job *j = arg;
+
+	(void)easy;
+	if (type == CURLINFO_HEADER_OUT) {
+		lp_buf_reset(&j->request); /* a redirect: the last one counts */
+		lp_buf_add(&j->request, p, n);
+	}
+	return 0;
+}
+
 static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
 	struct job *j = arg;
 	size_t len = size * n;
+
+	if (j->keep_raw) {
+		/* Each response (a redirect, a 100) starts again. */
+		if (len > 5 && strncmp(p, "HTTP/", 5) == 0)
+			lp_buf_reset(&j->head);
+		lp_buf_add(&j->head, p, len);
+	}
 
 	if (len > 12 && strncasecmp(p, "retry-after:", 12) == 0) {
 		char v[64];
@@ -283,6 +320,14 @@ start(struct lp_fetch *f, struct job *j, double now)
 	curl_easy_setopt(j->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(j->easy, CURLOPT_HEADERDATA, j);
 	curl_easy_setopt(j->easy, CURLOPT_PRIVATE, j);
+	j->keep_raw = f->cfg.keep_raw || f->cfg.exchange != NULL;
+	lp_buf_reset(&j->request);
+	lp_buf_reset(&j->head);
+	if (j->keep_raw) {
+		curl_easy_setopt(j->easy, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(j->easy, CURLOPT_DEBUGDATA, j);
+		curl_easy_setopt(j->easy, CURLOPT_VERBOSE, 1L);
+	}
 	j->attempts++;
 	j->t0 = now;
 	f->n_req++;
@@ -362,6 +407,23 @@ landed(struct lp_fetch *f, struct job *j, CURLcode cc, double now)
 	} else if (err[0] == '\0' && h->delay > h->base)
 		/* Additive recovery: a tenth of the base delay (or 0.1 s). */
 		h->delay = fmax(h->base, h->delay - fmax(h->base / 10, 0.1));
+	/* An answer that is not a result's own goes to the archive now. */
+	if (f->cfg.exchange != NULL && status > 0 &&
+	    (j->is_robots || (retry && j->attempts <= f->cfg.max_retries))) {
+		struct lp_fetch_result x;
+		char robots_url[1024];
+
+		memset(&x, 0, sizeof(x));
+		snprintf(
+		    robots_url, sizeof(robots_url), "%s/robots.txt", h->key);
+		x.url = x.final_url = j->is_robots ? robots_url : j->url;
+		x.status = status;
+		x.body = j->body;
+		x.request = j->request;
+		x.head = j->head;
+		ip_of(j->easy, x.ip, sizeof(x.ip));
+		f->cfg.exchange(f->cfg.exchange_arg, &x);
+	}
 	if (retry && j->attempts <= f->cfg.max_retries) {
 		j->not_before = now + backoff(f, j);
 		curl_easy_cleanup(j->easy);
@@ -383,6 +445,8 @@ landed(struct lp_fetch *f, struct job *j, CURLcode cc, double now)
 		robots_known(h, r);
 		curl_easy_cleanup(j->easy);
 		lp_buf_release(&j->body);
+		lp_buf_release(&j->request);
+		lp_buf_release(&j->head);
 		free(j->url);
 		free(j->path);
 		free(j);
@@ -527,6 +591,8 @@ lp_fetch_result_free(struct lp_fetch_result *r)
 	free(r->url);
 	free(r->final_url);
 	lp_buf_release(&r->body);
+	lp_buf_release(&r->request);
+	lp_buf_release(&r->head);
 	free(r);
 }
 
@@ -552,6 +618,8 @@ lp_fetch_free(struct lp_fetch *f)
 		curl_multi_remove_handle(f->multi, j->easy);
 		curl_easy_cleanup(j->easy);
 		lp_buf_release(&j->body);
+		lp_buf_release(&j->request);
+		lp_buf_release(&j->head);
 		free(j->url);
 		free(j->path);
 		free(j);
@@ -561,12 +629,16 @@ lp_fetch_free(struct lp_fetch *f)
 		while ((j = h->queue) != NULL) {
 			h->queue = j->next;
 			lp_buf_release(&j->body);
+			lp_buf_release(&j->request);
+			lp_buf_release(&j->head);
 			free(j->url);
 			free(j->path);
 			free(j);
 		}
 		if ((j = h->robots_retry) != NULL) {
 			lp_buf_release(&j->body);
+			lp_buf_release(&j->request);
+			lp_buf_release(&j->head);
 			free(j->url);
 			free(j->path);
 			free(j);

@@ -181,6 +181,7 @@ next_member(struct lp_warc_reader *r)
 
 	lp_buf_reset(&r->member);
 	r->at = 0;
+	r->in_member = 0;
 	r->member_off = r->consumed;
 	if (r->z.avail_in == 0) {
 		r->z.avail_in = (uInt)fread(r->in, 1, sizeof(r->in), r->f);
@@ -283,7 +284,7 @@ lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec)
 {
 	const char *p, *hend, *cl;
 	char v[64];
-	size_t left, hlen;
+	size_t left, hlen, avail;
 	long long len;
 
 	lp_buf_reset(&rec->head);
@@ -297,6 +298,7 @@ lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec)
 	p = r->member.p + r->at;
 	left = r->member.len - r->at;
 	rec->offset = r->member_off;
+	rec->skip = r->in_member++;
 	if (left < 9 || memcmp(p, "WARC/1.", 7) != 0)
 		return rerr(r, r->member_off, "no WARC/1.x version line");
 	hend = memmem(p, left, "\r\n\r\n", 4);
@@ -315,7 +317,9 @@ lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec)
 	    (len = strtoll(v, NULL, 10)) < 0 || !isdigit((unsigned char)v[0]))
 		return rerr(r, r->member_off, "no valid Content-Length");
 	cl = hend + 4;
-	if ((long long)(left - (size_t)(cl - p)) < len + 4 ||
+	avail = left - (size_t)(cl - p);
+	/* Unsigned: a Content-Length near LLONG_MAX must not wrap. */
+	if (avail < 4 || (unsigned long long)len > avail - 4 ||
 	    memcmp(cl + len, "\r\n\r\n", 4) != 0)
 		return rerr(r, r->member_off,
 		    "the block is shorter than its Content-Length");
@@ -323,6 +327,30 @@ lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec)
 	r->at += (size_t)(cl - p) + (size_t)len + 4;
 	r->n++;
 	return LP_OK;
+}
+
+int
+lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip)
+{
+	struct lp_warc_record rec;
+	int rc = LP_OK;
+
+	if (fseeko(r->f, (off_t)offset, SEEK_SET) != 0) {
+		snprintf(
+		    r->err, sizeof(r->err), "%s: %s", r->path, strerror(errno));
+		return LP_FAILED;
+	}
+	r->z.avail_in = 0;
+	r->consumed = offset;
+	lp_buf_reset(&r->member);
+	r->at = 0;
+	r->torn = 0;
+	/* Another tool may put several records in one member. */
+	memset(&rec, 0, sizeof(rec));
+	while (skip-- > 0 && rc == LP_OK)
+		rc = lp_warc_next(r, &rec);
+	lp_warc_record_release(&rec);
+	return rc;
 }
 
 void

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lp/lp.h"
 #include "lp/cli.h"
@@ -30,6 +31,7 @@
 #include "lp/robots.h"
 #include "lp/select.h"
 #include "lp/run.h"
+#include "lp/warc.h"
 #include "lp/text.h"
 
 enum {
@@ -37,20 +39,24 @@ enum {
 	OPT_CONTACT,
 	OPT_DELAY,
 	OPT_IGNORE_ROBOTS,
+	OPT_FROM_WARC,
 	OPT_MAX_PAGE,
 	OPT_MAX_RETRIES,
 	OPT_PAGES,
 	OPT_PER_HOST,
 	OPT_PROFILE,
 	OPT_QUERY,
+	OPT_RESUME,
 	OPT_SITE,
-	OPT_TIMEOUT
+	OPT_TIMEOUT,
+	OPT_WARC
 };
 
 static const struct lp_tool tool = {"lp-scrape",
     "[-qv] [-o file] [--query text] [--pages n] [--profile file]\n"
     "       [--delay seconds] [--per-host n] [--contact address]\n"
-    "       [--ignore-robots] [url | file ...]\n"
+    "       [--ignore-robots] [--warc file [--resume]] [url | file ...]\n"
+    "       lp-scrape --from-warc file\n"
     "       lp-scrape --check-robots robots.txt agent url ...",
     "Fetch search-result pages politely and write one record per listing.",
     "      --query=TEXT        search for TEXT on the site\n"
@@ -65,6 +71,11 @@ static const struct lp_tool tool = {"lp-scrape",
     "      --max-retries=N     retries of a failed page (default 4)\n"
     "      --timeout=SECONDS   per attempt (default 30)\n"
     "      --max-page=SIZE     largest page accepted (default 8M)\n"
+    "      --warc=FILE         archive every request and response in FILE\n"
+    "                          (WARC/1.1, a gzip member per record)\n"
+    "      --resume            with --warc: keep FILE and fetch only what\n"
+    "                          it lacks (an interrupted crawl goes on)\n"
+    "      --from-warc=FILE    records from an archive, fetching nothing\n"
     "      --check-robots      print allowed or disallowed for each url\n"
     "                          under robots.txt for agent, and exit\n",
     0};
@@ -74,14 +85,17 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"contact", required_argument, NULL, OPT_CONTACT},
     {"delay", required_argument, NULL, OPT_DELAY},
     {"ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS},
+    {"from-warc", required_argument, NULL, OPT_FROM_WARC},
     {"max-page", required_argument, NULL, OPT_MAX_PAGE},
     {"max-retries", required_argument, NULL, OPT_MAX_RETRIES},
     {"pages", required_argument, NULL, OPT_PAGES},
     {"per-host", required_argument, NULL, OPT_PER_HOST},
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"query", required_argument, NULL, OPT_QUERY},
+    {"resume", no_argument, NULL, OPT_RESUME},
     {"site", required_argument, NULL, OPT_SITE},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT}, {NULL, 0, NULL, 0}};
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"warc", required_argument, NULL, OPT_WARC}, {NULL, 0, NULL, 0}};
 
 extern const unsigned char lp_data_ebay_profile[];
 extern const size_t lp_data_ebay_profile_len;
@@ -94,6 +108,10 @@ struct page {
 	long status;   /* HTTP status, 0 for a file */
 	long long at;  /* when it was fetched, ms */
 	char *ids;     /* its item ids, to see a repeated page */
+	/* For the archive, until the page's turn: */
+	struct lp_buf req, resp; /* the request, the response as archived */
+	char *asked;		 /* the URL asked for */
+	char ip[64];
 };
 
 /* A start URL or file and its pages. */
@@ -117,6 +135,11 @@ static struct {
 	    n_converted, n_repaired;
 	int blocked;
 	struct lp_buf pruned; /* the page being read, pruned */
+	struct lp_warc warc;  /* --warc */
+	int have_warc, warc_failed;
+	json_t *archived;	    /* --resume: URL asked -> record offset */
+	struct lp_warc_reader from; /* --resume, --from-warc */
+	long long n_archived;
 } s;
 
 struct ask {
@@ -125,6 +148,9 @@ struct ask {
 };
 
 static char *search_url(const char *query, int page);
+static void ask(size_t start, int page, const char *url);
+static void add_start(const char *url, int query);
+static void drain(void);
 
 /* ---- Pages to records. */
 
@@ -247,17 +273,324 @@ extract(struct start *st, struct page *pg, struct lp_buf *body)
 		else if (st->query)
 			next = search_url(s.query, pg->n + 1);
 		if (next != NULL) {
-			struct ask *a = lp_xmalloc(sizeof(*a));
-
-			a->start = (size_t)(st - s.starts);
-			a->page = pg->n + 1;
 			st->asked++;
-			lp_fetch_add(s.fetch, next, a);
+			ask((size_t)(st - s.starts), pg->n + 1, next);
 			free(next);
 		}
 	}
 	lp_page_release(&res);
 	return 0;
+}
+
+/* ---- The archive (WARC). */
+
+/*
+ * The response as archived: its head as received, less the encodings
+ * curl undid, and the body as decoded (so the archive replays without a
+ * decoder).
+ */
+static void
+response_block(
+    const struct lp_buf *head, const struct lp_buf *body, struct lp_buf *out)
+{
+	const char *p = head->p, *end = p + head->len;
+
+	lp_buf_reset(out);
+	while (p != NULL && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((eol != NULL ? eol + 1 : end) - p);
+
+		if (n > 2 && strncasecmp(p, "content-encoding:", 17) != 0 &&
+		    strncasecmp(p, "transfer-encoding:", 18) != 0 &&
+		    strncasecmp(p, "content-length:", 15) != 0)
+			lp_buf_add(out, p, n);
+		p += n;
+	}
+	lp_buf_addf(out, "Content-Length: %zu\r\n\r\n", body->len);
+	lp_buf_add(out, body->p, body->len);
+}
+
+/* A request and its response; the archive failing ends the run (74). */
+static void
+archive(const char *url, long long at, const char *ip, const struct lp_buf *req,
+    const struct lp_buf *resp, const char *more)
+{
+	struct lp_buf x = LP_BUF_INIT;
+	char id[48] = "";
+
+	if (s.warc_failed)
+		return;
+	if (ip != NULL && *ip != '\0')
+		lp_buf_addf(&x, "WARC-IP-Address: %s\r\n", ip);
+	if (req->len > 0 &&
+	    lp_warc_put(&s.warc, "request", url, at,
+		"application/http;msgtype=request", x.p, req->p, req->len,
+		id) != LP_OK)
+		s.warc_failed = 1;
+	if (id[0] != '\0')
+		lp_buf_addf(&x, "WARC-Concurrent-To: <%s>\r\n", id);
+	if (more != NULL)
+		lp_buf_adds(&x, more);
+	if (!s.warc_failed &&
+	    lp_warc_put(&s.warc, "response", url, at,
+		"application/http;msgtype=response", x.p, resp->p, resp->len,
+		NULL) != LP_OK)
+		s.warc_failed = 1;
+	if (s.warc_failed)
+		lp_warnx("%s", s.warc.err);
+	lp_buf_release(&x);
+}
+
+/* robots.txt and retried attempts: archived as they come. */
+static void
+on_exchange(void *arg, const struct lp_fetch_result *x)
+{
+	struct lp_buf b = LP_BUF_INIT;
+
+	(void)arg;
+	response_block(&x->head, &x->body, &b);
+	archive(x->final_url, lp_lineage_now(&s.run->lineage), x->ip,
+	    &x->request, &b, NULL);
+	lp_buf_release(&b);
+}
+
+/*
+ * A page in its turn, so that the archive holds pages in output order;
+ * LP-Start, LP-Page and LP-URL let --from-warc and --resume put each
+ * where it came from.
+ */
+static void
+archive_page(struct start *st, struct page *pg)
+{
+	struct lp_buf more = LP_BUF_INIT;
+
+	if (pg->resp.len > 0) {
+		lp_buf_addf(&more, "LP-Start: %zu\r\nLP-Page: %d\r\n",
+		    (size_t)(st - s.starts), pg->n);
+		if (pg->asked != NULL)
+			lp_buf_addf(&more, "LP-URL: %s\r\n", pg->asked);
+		archive(pg->url, pg->at, pg->ip, &pg->req, &pg->resp, more.p);
+	}
+	lp_buf_release(&more);
+	lp_buf_release(&pg->req);
+	lp_buf_release(&pg->resp);
+	free(pg->asked);
+	pg->asked = NULL;
+}
+
+/* A header field of an HTTP head (case-insensitive), or "". */
+static void
+http_field(const char *p, size_t n, const char *name, char *out, size_t size)
+{
+	size_t k = strlen(name);
+	const char *end = p + n;
+
+	out[0] = '\0';
+	while (p != NULL && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = eol != NULL ? eol : end;
+
+		if ((size_t)(stop - p) > k && p[k] == ':' &&
+		    strncasecmp(p, name, k) == 0) {
+			p += k + 1;
+			while (p < stop && *p == ' ')
+				p++;
+			while (
+			    stop > p && (stop[-1] == '\r' || stop[-1] == ' '))
+				stop--;
+			snprintf(out, size, "%.*s", (int)(stop - p), p);
+			return;
+		}
+		p = eol != NULL ? eol + 1 : NULL;
+	}
+}
+
+/* An archived response becomes page k (number n) of st. */
+static void
+land_record(struct start *st, int k, int n, const struct lp_warc_record *rec)
+{
+	struct page *pg = &st->pages[k];
+	struct lp_buf b = LP_BUF_INIT;
+	char ctype[128], why[160];
+	size_t hl, bo;
+	long status;
+
+	if (k + 1 > st->got)
+		st->got = k + 1;
+	pg->n = n;
+	pg->url = lp_xstrdup(rec->target);
+	pg->at = rec->at_ms >= 0 ? rec->at_ms : lp_lineage_now(&s.run->lineage);
+	s.n_pages++;
+	s.n_archived++;
+	if (lp_http_response_split(
+		rec->block.p, rec->block.len, &status, &hl, &bo) != 0) {
+		lp_warnx("%s: the archived response is not HTTP", pg->url);
+		s.n_failed++;
+		return;
+	}
+	pg->status = status;
+	if (status < 200 || status >= 300) {
+		lp_warnx("%s: HTTP %ld (archived)", pg->url, status);
+		s.n_failed++;
+		return;
+	}
+	http_field(rec->block.p, hl, "content-type", ctype, sizeof(ctype));
+	lp_buf_add(&b, rec->block.p + bo, rec->block.len - bo);
+	if (to_utf8(&b, ctype, why, sizeof(why)) != 0) {
+		lp_warnx("%s: %s", pg->url, why);
+		s.n_failed++;
+	} else
+		extract(st, pg, &b);
+	lp_buf_release(&b);
+}
+
+/* Fetch page n of start i, or take it from the archive (--resume). */
+static void
+ask(size_t i, int page, const char *url)
+{
+	json_t *at = json_object_get(s.archived, url);
+	struct lp_warc_record rec;
+
+	if (at != NULL) {
+		memset(&rec, 0, sizeof(rec));
+		if (lp_warc_seek(&s.from, json_integer_value(at), 0) != LP_OK ||
+		    lp_warc_next(&s.from, &rec) != LP_OK)
+			lp_errx(LP_EXIT_DATAERR, "%s", s.from.err);
+		land_record(&s.starts[i], page - 1, page, &rec);
+		lp_warc_record_release(&rec);
+	} else {
+		struct ask *a = lp_xmalloc(sizeof(*a));
+
+		a->start = i;
+		a->page = page;
+		lp_fetch_add(s.fetch, url, a);
+	}
+}
+
+/* A page response in an archive, and where it belongs. */
+struct entry {
+	long long start, page, offset;
+	unsigned skip;
+};
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->page != y->page)
+		return x->page < y->page ? -1 : 1;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return x->skip < y->skip ? -1 : x->skip > y->skip;
+}
+
+/*
+ * The page responses of an archive, in one pass (s.from stays open for
+ * reading them).  Ours say where they belong (LP-Start, LP-Page, and the
+ * URL asked, kept in s.archived when it is set); in another tool's archive
+ * every HTML answer with a 2xx status is a start of its own.  A record cut
+ * short at the end (an interrupted crawl) ends the index with a warning;
+ * *whole is then the length of the whole part.
+ */
+static struct entry *
+index_archive(const char *path, size_t *n, long long *whole)
+{
+	struct lp_warc_record rec;
+	struct entry *e = NULL;
+	long long other = 1LL << 40;
+	size_t cap = 0;
+	char v[2048];
+	int rc;
+
+	*n = 0;
+	if (lp_warc_reader_open(&s.from, path) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", s.from.err);
+	memset(&rec, 0, sizeof(rec));
+	while ((rc = lp_warc_next(&s.from, &rec)) == LP_OK) {
+		struct entry x = {0, 1, rec.offset, rec.skip};
+		size_t hl, bo;
+		long status;
+
+		if (strcmp(rec.type, "response") != 0)
+			continue;
+		if (lp_warc_field(&rec, "LP-Page", v, sizeof(v))) {
+			x.page = strtoll(v, NULL, 10);
+			if (lp_warc_field(&rec, "LP-Start", v, sizeof(v)))
+				x.start = strtoll(v, NULL, 10);
+			if (s.archived != NULL &&
+			    lp_warc_field(&rec, "LP-URL", v, sizeof(v)))
+				json_object_set_new(
+				    s.archived, v, json_integer(rec.offset));
+		} else if (lp_http_response_split(rec.block.p, rec.block.len,
+			       &status, &hl, &bo) == 0 &&
+		    status >= 200 && status < 300) {
+			http_field(
+			    rec.block.p, hl, "content-type", v, sizeof(v));
+			if (strstr(v, "html") == NULL)
+				continue;
+			x.start = other++;
+		} else
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			e = lp_xrealloc(e, cap * sizeof(*e));
+		}
+		e[(*n)++] = x;
+	}
+	if (rc == LP_FAILED && !s.from.torn)
+		lp_errx(LP_EXIT_DATAERR, "%s", s.from.err);
+	if (rc == LP_FAILED)
+		lp_warnx("%s (an interrupted crawl): the records before it "
+			 "are used",
+		    s.from.err);
+	*whole = s.from.consumed;
+	lp_warc_record_release(&rec);
+	return e;
+}
+
+/* --from-warc: the pages of an archive, in the order they were written. */
+static void
+replay(const char *path)
+{
+	struct lp_warc_record rec;
+	long long whole, cur = -1;
+	size_t n, i, k = 0, most = 1, run = 0;
+	struct entry *e = index_archive(path, &n, &whole);
+
+	qsort(e, n, sizeof(*e), cmp_entry);
+	for (i = 0; i < n; i++) {
+		run = i > 0 && e[i].start == e[i - 1].start ? run + 1 : 1;
+		most = run > most ? run : most;
+	}
+	s.npages = (int)most;
+	memset(&rec, 0, sizeof(rec));
+	for (i = 0; i < n && !s.blocked && !lp_interrupted; i++) {
+		struct start *st;
+
+		if (lp_warc_seek(&s.from, e[i].offset, e[i].skip) != LP_OK ||
+		    lp_warc_next(&s.from, &rec) != LP_OK)
+			lp_errx(LP_EXIT_DATAERR, "%s", s.from.err);
+		if (e[i].start != cur) {
+			size_t j = i;
+
+			add_start(rec.target, 0);
+			while (j < n && e[j].start == e[i].start)
+				j++;
+			/* Nothing is fetched; drain() waits for every page. */
+			s.starts[s.nstarts - 1].is_file = 1;
+			s.starts[s.nstarts - 1].asked = (int)(j - i);
+			cur = e[i].start;
+			k = 0;
+		}
+		st = &s.starts[s.nstarts - 1];
+		land_record(st, (int)k++, (int)e[i].page, &rec);
+		drain();
+	}
+	lp_warc_record_release(&rec);
+	free(e);
 }
 
 static void
@@ -295,6 +628,7 @@ drain(void)
 		struct start *st = &s.starts[s.head];
 
 		while (st->emitted < st->got && st->pages[st->emitted].n > 0) {
+			archive_page(st, &st->pages[st->emitted]);
 			emit_page(&st->pages[st->emitted]);
 			json_decref(st->pages[st->emitted].items);
 			st->pages[st->emitted].items = NULL;
@@ -326,6 +660,13 @@ land(struct lp_fetch_result *r)
 	    json_pack("{s:s,s:i,s:i,s:I,s:f}", "url", r->url, "status",
 		(int)r->status, "attempts", r->attempts, "bytes",
 		(json_int_t)r->body.len, "ms", r->ms));
+	if (s.have_warc && r->status > 0) {
+		pg->req = r->request;
+		memset(&r->request, 0, sizeof(r->request));
+		response_block(&r->head, &r->body, &pg->resp);
+		pg->asked = lp_xstrdup(r->url);
+		snprintf(pg->ip, sizeof(pg->ip), "%s", r->ip);
+	}
 	if (r->why == LP_FETCH_ROBOTS) {
 		lp_warnx("%s: robots.txt disallows it: not fetched", r->url);
 		s.n_robots++;
@@ -501,12 +842,55 @@ starts_from_stdin(struct lp_run *run)
 	}
 }
 
+/*
+ * --warc: a new archive, or with --resume the one there, its pages indexed
+ * for ask() and a record cut short by the interruption cut off.
+ */
+static void
+open_archive(
+    const char *path, int resume, struct lp_fetch_config *fc, const char *ua)
+{
+	struct lp_buf info = LP_BUF_INIT;
+	struct stat sb;
+	long long whole;
+	size_t n;
+
+	if (resume && stat(path, &sb) == 0) {
+		s.archived = json_object();
+		free(index_archive(path, &n, &whole));
+		if (s.from.torn && truncate(path, (off_t)whole) != 0)
+			lp_err(LP_EXIT_IOERR, "%s: cannot cut the torn record",
+			    path);
+		lp_debug("%s: %zu pages archived", path, n);
+	}
+	if (lp_warc_create(&s.warc, path, s.archived != NULL) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", s.warc.err);
+	s.have_warc = 1;
+	fc->keep_raw = 1;
+	fc->exchange = on_exchange;
+	lp_buf_addf(&info,
+	    "software: lp-scrape/%s (labelpipe)\r\n"
+	    "format: WARC File Format 1.1\r\n"
+	    "conformsTo: "
+	    "http://iipc.github.io/warc-specifications/specifications/"
+	    "warc-format/warc-1.1/\r\n"
+	    "robots: %s\r\nhttp-header-user-agent: %s\r\n",
+	    LP_VERSION, fc->ignore_robots ? "ignore" : "obey", ua);
+	if (lp_warc_put(&s.warc, "warcinfo", NULL,
+		lp_lineage_now(&s.run->lineage), "application/warc-fields",
+		NULL, info.p, info.len, NULL) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", s.warc.err);
+	lp_buf_release(&info);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct lp_fetch_config fc;
 	struct lp_run run;
 	const char *profile_path = NULL, *contact = getenv("LP_CONTACT");
+	const char *warc_path = NULL, *from_warc = NULL;
+	int resume = 0;
 	char ua[512], err[256], cfgtext[512];
 	json_t *spec;
 	int ch, status, check = 0;
@@ -528,6 +912,15 @@ main(int argc, char **argv)
 		switch (ch) {
 		case OPT_CHECK_ROBOTS:
 			check = 1;
+			break;
+		case OPT_FROM_WARC:
+			from_warc = optarg;
+			break;
+		case OPT_RESUME:
+			resume = 1;
+			break;
+		case OPT_WARC:
+			warc_path = optarg;
 			break;
 		case OPT_CONTACT:
 			contact = optarg;
@@ -584,6 +977,12 @@ main(int argc, char **argv)
 	argv += optind;
 	if (check)
 		return check_robots(argc, argv);
+	if (resume && warc_path == NULL)
+		lp_cli_usage("--resume goes with --warc FILE");
+	if (from_warc != NULL &&
+	    (warc_path != NULL || s.query != NULL || argc > 0))
+		lp_cli_usage("--from-warc reads pages from the archive alone "
+			     "(no --warc, --query or urls)");
 	spec = profile_path != NULL
 	    ? lp_cli_json_file(profile_path)
 	    : json_loadb((const char *)lp_data_ebay_profile,
@@ -608,8 +1007,12 @@ main(int argc, char **argv)
 		lp_run_audit(&run, "robots_ignored",
 		    json_pack("{s:s}", "user_agent", ua));
 	}
+	if (warc_path != NULL)
+		open_archive(warc_path, resume, &fc, ua);
 	s.fetch = lp_fetch_new(&fc);
-	if (s.query != NULL) {
+	if (from_warc != NULL)
+		replay(from_warc);
+	else if (s.query != NULL) {
 		char *u = search_url(s.query, 1);
 
 		add_start(u, 1);
@@ -617,9 +1020,9 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < (size_t)argc; i++)
 		add_start(argv[i], 0);
-	if (s.query == NULL && argc == 0)
+	if (s.query == NULL && argc == 0 && from_warc == NULL)
 		starts_from_stdin(&run);
-	for (i = 0; i < s.nstarts; i++) {
+	for (i = 0; i < s.nstarts && from_warc == NULL; i++) {
 		struct start *st = &s.starts[i];
 		struct stat sb;
 
@@ -629,12 +1032,8 @@ main(int argc, char **argv)
 		    stat(st->url, &sb) == 0)
 			read_file(st, st->url);
 		else {
-			struct ask *a = lp_xmalloc(sizeof(*a));
-
-			a->start = i;
-			a->page = 1;
 			st->asked = 1;
-			lp_fetch_add(s.fetch, st->url, a);
+			ask(i, 1, st->url);
 		}
 		if (s.blocked)
 			break;
@@ -663,7 +1062,14 @@ main(int argc, char **argv)
 		lp_run_count(&run, "http_requests", req);
 		lp_run_count(&run, "http_retries", retries);
 		lp_run_count(&run, "http_throttled", throttled);
+		lp_run_count(&run, "pages_from_archive", s.n_archived);
 	}
+	if (s.have_warc && lp_warc_close(&s.warc) != LP_OK && !s.warc_failed) {
+		lp_warnx("%s", s.warc.err);
+		s.warc_failed = 1;
+	}
+	if (s.warc_failed)
+		run.status = LP_EXIT_IOERR;
 	if (s.blocked)
 		status = lp_run_close(&run, LP_EXIT_UNAVAILABLE);
 	else if (s.n_failed > 0 && s.n_failed == s.n_pages)
@@ -678,12 +1084,18 @@ main(int argc, char **argv)
 			json_decref(s.starts[i].pages[k].items);
 			free(s.starts[i].pages[k].url);
 			free(s.starts[i].pages[k].ids);
+			lp_buf_release(&s.starts[i].pages[k].req);
+			lp_buf_release(&s.starts[i].pages[k].resp);
+			free(s.starts[i].pages[k].asked);
 		}
 		free(s.starts[i].pages);
 		free(s.starts[i].url);
 	}
 	free(s.starts);
 	lp_fetch_free(s.fetch);
+	if (s.from.path != NULL)
+		lp_warc_reader_close(&s.from);
+	json_decref(s.archived);
 	lp_buf_release(&s.pruned);
 	lp_profile_free(s.profile);
 	json_decref(spec);

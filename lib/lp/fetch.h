@@ -19,6 +19,8 @@
 
 #include "lp/buf.h"
 
+struct lp_fetch_result;
+
 struct lp_fetch_config {
 	const char *agent;	/* robots.txt product token ("labelpipe") */
 	const char *user_agent; /* the User-Agent header */
@@ -28,6 +30,13 @@ struct lp_fetch_config {
 	long timeout_ms;  /* per attempt */
 	size_t max_bytes; /* largest page */
 	int ignore_robots;
+	/*
+	 * Each HTTP answer that is not a result's own (robots.txt, attempts
+	 * retried), for an archive; NULL: none.  The exchange is borrowed.
+	 */
+	void (*exchange)(void *arg, const struct lp_fetch_result *x);
+	void *exchange_arg;
+	int keep_raw; /* keep request and response heads in results */
 };
 
 enum lp_fetch_why {
@@ -49,6 +58,10 @@ struct lp_fetch_result {
 	char err[256];
 	int attempts;
 	double ms; /* of the attempt that answered */
+	/* With keep_raw: the last request as sent, the response's status
+	 * line and headers as received (the body is decoded), the server. */
+	struct lp_buf request, head;
+	char ip[64];
 };
 
 struct lp_fetch *lp_fetch_new(const struct lp_fetch_config *cfg);

@@ -44,6 +44,7 @@ struct lp_warc_record {
 	struct lp_buf head;  /* the WARC header lines */
 	struct lp_buf block; /* the content block */
 	long long offset;    /* where its gzip member starts in the file */
+	unsigned skip;	     /* records before it in that member */
 };
 
 struct lp_warc_reader {
@@ -55,6 +56,7 @@ struct lp_warc_reader {
 	long long consumed;   /* compressed bytes taken by whole members */
 	struct lp_buf member; /* the current member, inflated */
 	size_t at;	      /* next record in member */
+	unsigned in_member;   /* records read from it */
 	long long member_off;
 	unsigned long n; /* records read */
 	int torn;	 /* the last member is cut short */
@@ -70,6 +72,8 @@ int lp_warc_reader_open(struct lp_warc_reader *r, const char *path);
  * length of the whole part.
  */
 int lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec);
+/* Go back (or on) to a record read before, by its offset and skip. */
+int lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip);
 void lp_warc_reader_close(struct lp_warc_reader *r);
 void lp_warc_record_release(struct lp_warc_record *rec);
 /*

@@ -77,6 +77,10 @@ TEST(write_and_read_back)
 	assert_eq_str(rec.block.p + bo, "<html>caf\xc3\xa9</html>");
 	assert_eq_int(lp_warc_next(&r, &rec), LP_EOF);
 	assert_eq_int(r.consumed, size_of(p));
+	/* Back to a record by its offset. */
+	assert_eq_int(lp_warc_seek(&r, 0, 0), LP_OK);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "warcinfo");
 	lp_warc_reader_close(&r);
 	lp_warc_record_release(&rec);
 	unlink(p);
@@ -128,7 +132,7 @@ TEST(torn_and_damaged)
 	lp_warc_reader_close(&r);
 	/* Appending after the whole part gives a whole archive again. */
 	assert_eq_int(truncate(p, whole), 0);
-	write_three(1, p);
+	free(write_three(1, p));
 	assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
 	while (lp_warc_next(&r, &rec) == LP_OK)
 		;
@@ -155,10 +159,13 @@ TEST(bad_records)
 	    "\r\n\r\n",
 	    "WARC/1.1\r\nContent-Length: 0\r\n\r\n\r\n\r\n",
 	    "WARC/1.1\r\nWARC-Type: response\r\n\r\n\r\n\r\n",
-	    "WARC/1.1\r\nWARC-Type: x\r\nContent-Length: 1"};
+	    "WARC/1.1\r\nWARC-Type: x\r\nContent-Length: 1",
+	    "WARC/1.1\r\nWARC-Type: x\r\nContent-Length: "
+	    "99999999999999999999\r\n\r\nab\r\n\r\n"};
 	static const char *const why[] = {"no WARC/1.x version line",
 	    "the block is shorter than its Content-Length", "no WARC-Type",
-	    "no valid Content-Length", "the header never ends"};
+	    "no valid Content-Length", "the header never ends",
+	    "the block is shorter than its Content-Length"};
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
