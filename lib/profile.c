@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <regex.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ enum parse { P_TEXT, P_PRICE, P_INT, P_BOOL };
 
 struct field {
 	const char *name, *attr, *from, *when, *unless, *tmpl;
+	const char *jsonld;	  /* a path in the page's schema.org Product */
 	json_t *value, *contains; /* contains: a string or a list */
 	struct lp_sel *sel, *drop;
 	regex_t re;
@@ -79,6 +81,7 @@ field_new(struct field *f, json_t *spec, size_t i, char *err, size_t errlen)
 	f->when = json_string_value(json_object_get(spec, "when"));
 	f->unless = json_string_value(json_object_get(spec, "unless"));
 	f->tmpl = json_string_value(json_object_get(spec, "template"));
+	f->jsonld = json_string_value(json_object_get(spec, "jsonld"));
 	f->value = json_object_get(spec, "value");
 	f->strip = json_object_get(spec, "strip_prefix");
 	f->group = 1;
@@ -91,9 +94,10 @@ field_new(struct field *f, json_t *spec, size_t i, char *err, size_t errlen)
 		f->drop = sel(spec, "drop", where, 0, err, errlen, &bad);
 	if (bad)
 		return -1;
-	if (f->sel == NULL && f->from == NULL && f->value == NULL) {
-		snprintf(
-		    err, errlen, "%s: want select, from or value", f->name);
+	if (f->sel == NULL && f->from == NULL && f->value == NULL &&
+	    f->jsonld == NULL) {
+		snprintf(err, errlen, "%s: want select, from, jsonld or value",
+		    f->name);
 		return -1;
 	}
 	if ((pat = json_string_value(json_object_get(spec, "pattern")))) {
@@ -296,9 +300,153 @@ find_fn(const GumboNode *e, void *arg)
 	free(s);
 }
 
-/* The field's value in item, or NULL. */
+/* ---- schema.org JSON-LD */
+
+/* The value at a dotted path; a list on the way gives its first item. */
 static json_t *
-field_value(const struct field *f, const GumboNode *item, json_t *rec)
+ld_path(json_t *v, const char *path)
+{
+	char key[64];
+
+	while (v != NULL && *path != '\0') {
+		size_t n = strcspn(path, ".");
+
+		while (json_is_array(v))
+			v = json_array_get(v, 0);
+		snprintf(key, sizeof(key), "%.*s", (int)n, path);
+		v = json_object_get(v, key);
+		path += n + (path[n] == '.');
+	}
+	while (json_is_array(v))
+		v = json_array_get(v, 0);
+	return v;
+}
+
+/*
+ * A JSON-LD value as the text a selector would have given: an Offer as
+ * "GBP 349.99" (a range for an AggregateOffer), a schema.org term such
+ * as "https://schema.org/UsedCondition" as "Used", a thing by its name.
+ */
+static char *
+ld_text(json_t *v)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	const char *cur, *s;
+	json_t *lo, *hi;
+	char *out;
+
+	if (json_is_object(v) &&
+	    (cur = json_string_value(json_object_get(v, "priceCurrency"))) !=
+		NULL) {
+		lo = json_object_get(v, "price");
+		hi = NULL;
+		if (lo == NULL) {
+			lo = json_object_get(v, "lowPrice");
+			hi = json_object_get(v, "highPrice");
+		}
+		out = ld_text(lo);
+		if (out == NULL)
+			return NULL;
+		lp_buf_addf(&b, "%s %s", cur, out);
+		free(out);
+		if (hi != NULL && (out = ld_text(hi)) != NULL) {
+			lp_buf_addf(&b, " to %s %s", cur, out);
+			free(out);
+		}
+		return b.p;
+	}
+	if (json_is_object(v))
+		return ld_text(json_object_get(v, "name"));
+	if (json_is_number(v)) {
+		lp_json_dump(v, &b);
+		return b.p;
+	}
+	if ((s = json_string_value(v)) == NULL)
+		return NULL;
+	if (strncmp(s, "https://schema.org/", 19) == 0 ||
+	    strncmp(s, "http://schema.org/", 18) == 0) {
+		size_t n;
+
+		s = strrchr(s, '/') + 1;
+		n = strlen(s);
+		if (n > 9 && strcmp(s + n - 9, "Condition") == 0)
+			n -= 9;
+		lp_buf_add(&b, s, n);
+	} else
+		lp_buf_adds(&b, s);
+	return b.p != NULL ? b.p : strdup("");
+}
+
+static int
+is_product(json_t *v)
+{
+	json_t *t = json_object_get(v, "@type"), *x;
+	size_t i;
+
+	if (json_is_string(t))
+		return strcmp(json_string_value(t), "Product") == 0;
+	json_array_foreach (t, i, x)
+		if (json_is_string(x) &&
+		    strcmp(json_string_value(x), "Product") == 0)
+			return 1;
+	return 0;
+}
+
+/* The first Product in a JSON-LD value (a list, a @graph). */
+static json_t *
+find_product(json_t *v, int depth)
+{
+	json_t *x, *found;
+	size_t i;
+
+	if (depth > 8)
+		return NULL;
+	if (json_is_object(v) && is_product(v))
+		return v;
+	if (json_is_object(v))
+		v = json_object_get(v, "@graph");
+	json_array_foreach (v, i, x)
+		if ((found = find_product(x, depth + 1)) != NULL)
+			return found;
+	return NULL;
+}
+
+json_t *
+lp_jsonld_product(const char *html, size_t n)
+{
+	const char *p = html, *end = html + n;
+
+	/* <script type="application/ld+json">...</script>, each tried. */
+	while (p < end) {
+		const char *t = memmem(p, (size_t)(end - p), "ld+json", 7);
+		const char *open, *close;
+		json_t *doc, *prod;
+
+		if (t == NULL)
+			break;
+		open = memchr(t, '>', (size_t)(end - t));
+		if (open == NULL)
+			break;
+		open++;
+		close = memmem(open, (size_t)(end - open), "</script", 8);
+		if (close == NULL)
+			break;
+		p = close + 8;
+		doc = json_loadb(open, (size_t)(close - open), 0, NULL);
+		if ((prod = find_product(doc, 0)) != NULL) {
+			json_incref(prod);
+			json_decref(doc);
+			return prod;
+		}
+		json_decref(doc); /* not JSON, or no Product: the next one */
+	}
+	return NULL;
+}
+
+/* The field's value in item (or in the page's Product), or NULL. */
+static json_t *
+field_value(
+    const struct field *f, const GumboNode *item, json_t *product, json_t *rec)
 {
 	char *s = NULL;
 	json_t *v;
@@ -309,12 +457,17 @@ field_value(const struct field *f, const GumboNode *item, json_t *rec)
 		return NULL;
 	if (f->value != NULL)
 		return json_deep_copy(f->value);
-	if (f->from != NULL) {
+	/* Structured data first; the selectors for what it lacks. */
+	if (f->jsonld != NULL && product != NULL)
+		s = ld_text(ld_path(product, f->jsonld));
+	if (s == NULL && f->from != NULL) {
 		v = lp_json_path_get(rec, f->from);
 		if (!json_is_string(v))
 			return NULL;
 		s = strdup(json_string_value(v));
-	} else {
+		if (s == NULL)
+			abort();
+	} else if (s == NULL && f->sel != NULL) {
 		struct find fd = {f, NULL};
 
 		lp_sel_each(f->sel, item, 1, find_fn, &fd);
@@ -328,9 +481,11 @@ field_value(const struct field *f, const GumboNode *item, json_t *rec)
 			s = strdup(a);
 		} else
 			s = text_of(fd.found, f->drop);
+		if (s == NULL)
+			abort();
 	}
-	if (s == NULL)
-		abort();
+	if (s == NULL) /* only in JSON-LD, and not there */
+		return NULL;
 	if (f->has_re) {
 		regmatch_t m[10];
 		int g = f->group;
@@ -400,6 +555,7 @@ field_value(const struct field *f, const GumboNode *item, json_t *rec)
 struct walk {
 	const struct lp_profile *p;
 	struct lp_page *pg;
+	json_t *product;
 };
 
 static int
@@ -446,7 +602,7 @@ item_fn(const GumboNode *e, void *arg)
 			}
 	}
 	for (i = 0; i < w->p->nf; i++) {
-		json_t *val = field_value(&w->p->f[i], e, rec);
+		json_t *val = field_value(&w->p->f[i], e, w->product, rec);
 		size_t bad;
 
 		/* A name under a non-object value is skipped, not fatal. */
@@ -483,15 +639,20 @@ page_says(const GumboNode *root, json_t *texts)
 }
 
 void
-lp_profile_extract(
-    const struct lp_profile *p, const GumboNode *root, struct lp_page *out)
+lp_profile_extract(const struct lp_profile *p, const GumboNode *root,
+    json_t *product, struct lp_page *out)
 {
-	struct walk w = {p, out};
+	struct walk w = {p, out, NULL};
 	const GumboNode *n;
 
 	memset(out, 0, sizeof(*out));
 	out->items = json_array();
 	lp_sel_each(p->item, root, 0, item_fn, &w);
+	/* An item page: its Product is the one item, the page its node. */
+	if (json_array_size(out->items) == 0 && product != NULL) {
+		w.product = product;
+		item_fn(root, &w);
+	}
 	if (p->next != NULL && (n = lp_sel_first(p->next, root)) != NULL &&
 	    lp_html_attr(n, "href") != NULL)
 		out->next = strdup(lp_html_attr(n, "href"));

@@ -228,16 +228,19 @@ extract(struct start *st, struct page *pg, struct lp_buf *body)
 {
 	GumboOutput *o;
 	struct lp_page res;
+	json_t *product;
 	struct lp_buf ids = LP_BUF_INIT;
 	json_t *it;
 	size_t i;
 
 	/* Scripts, styles and drawings are most of a page and read by no
 	 * rule: Gumbo is spared them. */
+	product = lp_jsonld_product(body->p ? body->p : "", body->len);
 	lp_html_prune(body->p ? body->p : "", body->len, &s.pruned);
 	o = gumbo_parse_with_options(
 	    &kGumboDefaultOptions, s.pruned.p ? s.pruned.p : "", s.pruned.len);
-	lp_profile_extract(s.profile, o->root, &res);
+	lp_profile_extract(s.profile, o->root, product, &res);
+	json_decref(product);
 	gumbo_destroy_output(&kGumboDefaultOptions, o);
 	s.n_skipped += (long long)res.skipped;
 	if (res.blocked) {

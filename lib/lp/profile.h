@@ -51,8 +51,20 @@ struct lp_page {
 	int empty;	/* a "no results" page */
 };
 
-void lp_profile_extract(
-    const struct lp_profile *p, const GumboNode *root, struct lp_page *out);
+/*
+ * The items of a page.  product: the page's schema.org Product (from
+ * lp_jsonld_product()) or NULL; fields with a "jsonld" path read it first.
+ * A page without the profile's items but with a Product (an item page)
+ * gives that one item.
+ */
+void lp_profile_extract(const struct lp_profile *p, const GumboNode *root,
+    json_t *product, struct lp_page *out);
+/*
+ * The first schema.org Product in the page's JSON-LD scripts (in a list
+ * or a @graph too), a new reference; NULL if none (or not JSON).  Read
+ * from the page as fetched: pruning takes scripts out.
+ */
+json_t *lp_jsonld_product(const char *html, size_t n);
 void lp_page_release(struct lp_page *pg);
 
 #endif

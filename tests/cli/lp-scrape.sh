@@ -22,6 +22,21 @@ field() {
 "$TOOL" --plain --stats f.stats "$D/classic.html" > f.jsonl 2> f.err; st=$?
 expect 'a file: 4 listings, placeholders skipped' sh -c "[ $st = 0 ] && [ \$(wc -l < f.jsonl) = 4 ] && grep -q '\"items_skipped\":2,' f.stats"
 expect 'title as shown: no "New listing", no "Opens in a new window"; canonical url, id' grep -q '^{"id":"ebay-uk:265012345678","title":"Apple iPhone 13 128GB Blue","url":"https://www.ebay.co.uk/itm/265012345678","price":{"amount":349.99,"currency":"GBP","text":"£349.99"},"shipping":{"amount":3.99,"currency":"GBP","text":"+£3.99 postage"},"condition":"Pre-owned","listing":{"buy_it_now":true,"type":"buy_it_now"},"seller":"phonehub","location":"United Kingdom","image":"https://i.ebayimg.com/images/g/a/s-l225.jpg","source":{"site":"ebay-uk","url":"file:///.*/classic.html","page":1,"rank":1,"fetched_at":1700000000000,"http_status":null}' f.jsonl
+
+# An item page: its schema.org Product (JSON-LD, in a @graph, after a
+# script that is not JSON) gives the record; the profile's selectors the
+# rest.
+"$TOOL" --plain -q "$D/item.html" > it.jsonl
+expect 'JSON-LD: an item page read from its Product' grep -q '^{"id":"ebay-uk:256123456789","title":"Apple iPhone 13 128GB Midnight Unlocked – Grade A","url":"https://www.ebay.co.uk/itm/256123456789","price":{"amount":329.0,"currency":"GBP","text":"GBP 329.00"},"condition":"Used","listing":{"type":"buy_it_now"},"seller":"phone_outlet_uk","image":"https://i.ebayimg.com/images/g/x/s-l1600.jpg","source"' it.jsonl
+sed 's/"offers":{"@type":"Offer"/"offers":{"@type":"AggregateOffer","lowPrice":"299.99","highPrice":"349.00"/; s/"price":"329.00",//' "$D/item.html" > range.html
+"$TOOL" --plain -q range.html > itr.jsonl
+expect 'JSON-LD: an AggregateOffer is a range' grep -q '"price":{"min":299.99,"max":349.0,"currency":"GBP","text":"GBP 299.99 to GBP 349.00"}' itr.jsonl
+sed 's/"name":"Apple iPhone 13 128GB Midnight Unlocked \\u2013 Grade A",//' "$D/item.html" > noname.html
+"$TOOL" --plain -q noname.html > itn.jsonl
+expect 'JSON-LD: a field it lacks is left out, not invented' sh -c "[ \$(wc -l < itn.jsonl) = 1 ] && ! grep -q '\"title\"' itn.jsonl"
+sed 's/application\/ld+json/text\/plain/g' "$D/item.html" > nold.html
+"$TOOL" --plain -q nold.html > itx.jsonl; st=$?
+expect 'no JSON-LD and no cards: no records, no guessing' sh -c "[ $st = 0 ] && [ ! -s itx.jsonl ]"
 expect 'a price range, free postage, best offer, sponsored' grep -q '"price":{"min":5.99,"max":14.99,"currency":"GBP","text":"£5.99 to £14.99"},"shipping":{"free":true},"listing":{"best_offer":true,"type":"buy_it_now"},"sponsored":true,' f.jsonl
 expect 'an auction: bids and time left' grep -q '"title":"Vintage Nokia 3310 – boxed",.*"listing":{"bids":7,"time_left":"1d 4h","type":"auction"}' f.jsonl
 expect 'broken HTML, missing fields: what is there' grep -q '^{"id":"ebay-uk:265022222222","title":"Charger, no price shown","url":"https://www.ebay.co.uk/itm/265022222222","listing":{"type":"buy_it_now"},"source"' f.jsonl

@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *nl = memchr(data, '\n', size);
 	size_t n = nl ? (size_t)(nl - (const char *)data) : size, i;
 	struct lp_sel *s;
-	json_t *it;
+	json_t *it, *product;
 	int hits = 0;
 
 	if (p == NULL) {
@@ -49,9 +49,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p == NULL)
 			abort();
 	}
+	product = lp_jsonld_product((const char *)data, size);
 	o = gumbo_parse_with_options(
 	    &kGumboDefaultOptions, (const char *)data, size);
-	lp_profile_extract(p, o->root, &pg);
+	lp_profile_extract(p, o->root, product, &pg);
+	json_decref(product);
 	json_array_foreach (pg.items, i, it) {
 		struct lp_buf b = LP_BUF_INIT;
 		json_t *back;

@@ -45,7 +45,7 @@ extract(struct lp_profile *p, const char *html, size_t n, struct lp_page *pg)
 	GumboOutput *o =
 	    gumbo_parse_with_options(&kGumboDefaultOptions, html, n);
 
-	lp_profile_extract(p, o->root, pg);
+	lp_profile_extract(p, o->root, NULL, pg);
 	gumbo_destroy_output(&kGumboDefaultOptions, o);
 }
 
