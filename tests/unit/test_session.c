@@ -25,11 +25,14 @@ static char *
 path_in(const char *name)
 {
 	static char p[256];
+	static int made;
 
-	if (dir[strlen(dir) - 1] == 'X') {
+	/* A flag, not the name: mkdtemp() may end the name with an X. */
+	if (!made) {
 		if (mkdtemp(dir) == NULL)
 			abort();
 		atexit(remove_dir);
+		made = 1;
 	}
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
 	return p;
