@@ -32,6 +32,8 @@ struct lp_profile {
 	json_t *skip, *require, *blocked;
 	struct field *f;
 	size_t nf;
+	char **attrs; /* the attributes any rule reads, NULL-terminated */
+	size_t nattrs;
 };
 
 const char *
@@ -143,6 +145,62 @@ field_free(struct field *f)
 		regfree(&f->re);
 }
 
+static void
+add_attr(struct lp_profile *p, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < p->nattrs; i++)
+		if (strlen(p->attrs[i]) == n &&
+		    strncasecmp(p->attrs[i], name, n) == 0)
+			return;
+	p->attrs = lp_xrealloc(p->attrs, (p->nattrs + 2) * sizeof(*p->attrs));
+	p->attrs[p->nattrs] = lp_xmalloc(n + 1);
+	for (i = 0; i < n; i++)
+		p->attrs[p->nattrs][i] = (char)tolower((unsigned char)name[i]);
+	p->attrs[p->nattrs][n] = '\0';
+	p->attrs[++p->nattrs] = NULL;
+}
+
+/* The names in a selector's [attr...] parts. */
+static void
+add_sel_attrs(struct lp_profile *p, const char *sel)
+{
+	while (sel != NULL && (sel = strchr(sel, '[')) != NULL) {
+		size_t n = strspn(++sel,
+		    "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:-");
+
+		add_attr(p, sel, n);
+		sel += n;
+	}
+}
+
+/* Every attribute a rule may read, so that pruning keeps them. */
+static void
+collect_attrs(struct lp_profile *p, json_t *spec)
+{
+	static const char *const sels[] = {"item", "exclude", "next", "empty"};
+	json_t *f;
+	size_t i;
+
+	add_attr(p, "class", 5);
+	add_attr(p, "id", 2);
+	add_attr(p, "href", 4); /* the next page's link */
+	for (i = 0; i < 4; i++)
+		add_sel_attrs(
+		    p, json_string_value(json_object_get(spec, sels[i])));
+	json_array_foreach (json_object_get(spec, "fields"), i, f) {
+		const char *a = json_string_value(json_object_get(f, "attr"));
+
+		if (a != NULL)
+			add_attr(p, a, strlen(a));
+		add_sel_attrs(
+		    p, json_string_value(json_object_get(f, "select")));
+		add_sel_attrs(p, json_string_value(json_object_get(f, "drop")));
+	}
+}
+
 struct lp_profile *
 lp_profile_new(json_t *spec, char *err, size_t errlen)
 {
@@ -183,7 +241,14 @@ lp_profile_new(json_t *spec, char *err, size_t errlen)
 		lp_profile_free(p);
 		return NULL;
 	}
+	collect_attrs(p, spec);
 	return p;
+}
+
+const char *const *
+lp_profile_attrs(const struct lp_profile *p)
+{
+	return (const char *const *)p->attrs;
 }
 
 void
@@ -193,6 +258,9 @@ lp_profile_free(struct lp_profile *p)
 
 	if (p == NULL)
 		return;
+	for (i = 0; i < p->nattrs; i++)
+		free(p->attrs[i]);
+	free(p->attrs);
 	lp_sel_free(p->item);
 	lp_sel_free(p->exclude);
 	lp_sel_free(p->next);
@@ -470,7 +538,11 @@ field_value(
 	} else if (s == NULL && f->sel != NULL) {
 		struct find fd = {f, NULL};
 
-		lp_sel_each(f->sel, item, 1, find_fn, &fd);
+		/* Without contains the first match is the one: stop there. */
+		if (f->contains == NULL)
+			fd.found = lp_sel_first(f->sel, item);
+		else
+			lp_sel_each(f->sel, item, 1, find_fn, &fd);
 		if (fd.found == NULL)
 			return NULL;
 		if (f->attr != NULL) {

@@ -500,8 +500,77 @@ pruned_tag(const char *lt, size_t n)
 	return NULL;
 }
 
+/* Whether the attribute name at p[0..n) is in keep (any case). */
+static int
+kept(const char *p, size_t n, const char *const *keep)
+{
+	for (; *keep != NULL; keep++)
+		if (strlen(*keep) == n && strncasecmp(p, *keep, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Copy the start tag at lt with only the attributes in keep; where the
+ * copy should go on.  Attribute syntax as HTML's tokenizer reads it:
+ * names end at space, '/', '=' or '>'; values are quoted or end at space
+ * or '>'.
+ */
+static const char *
+start_tag(const char *lt, const char *end, const char *const *keep,
+    struct lp_buf *out)
+{
+	const char *q = lt + 1;
+
+	while (q < end && !isspace((unsigned char)*q) && *q != '>' && *q != '/')
+		q++;
+	lp_buf_add(out, lt, (size_t)(q - lt));
+	for (;;) {
+		const char *name, *vend;
+		size_t nlen;
+
+		while (q < end && (isspace((unsigned char)*q) || *q == '/'))
+			q++;
+		if (q >= end)
+			return end;
+		if (*q == '>') {
+			lp_buf_addc(out, '>');
+			return q + 1;
+		}
+		name = q;
+		while (q < end && !isspace((unsigned char)*q) && *q != '>' &&
+		    *q != '/' && (*q != '=' || q == name))
+			q++;
+		nlen = (size_t)(q - name);
+		vend = q;
+		while (vend < end && isspace((unsigned char)*vend))
+			vend++;
+		if (vend < end && *vend == '=') {
+			vend++;
+			while (vend < end && isspace((unsigned char)*vend))
+				vend++;
+			if (vend < end && (*vend == '"' || *vend == '\'')) {
+				const char *cq = memchr(
+				    vend + 1, *vend, (size_t)(end - vend - 1));
+
+				vend = cq != NULL ? cq + 1 : end;
+			} else
+				while (vend < end &&
+				    !isspace((unsigned char)*vend) &&
+				    *vend != '>')
+					vend++;
+			q = vend;
+		}
+		if (kept(name, nlen, keep)) {
+			lp_buf_addc(out, ' ');
+			lp_buf_add(out, name, (size_t)(q - name));
+		}
+	}
+}
+
 void
-lp_html_prune(const char *p, size_t n, struct lp_buf *out)
+lp_html_prune(
+    const char *p, size_t n, const char *const *keep, struct lp_buf *out)
 {
 	const char *end = p + n;
 
@@ -515,9 +584,23 @@ lp_html_prune(const char *p, size_t n, struct lp_buf *out)
 			lp_buf_add(out, p, (size_t)(end - p));
 			break;
 		}
+		if (end - lt >= 4 && memcmp(lt, "<!--", 4) == 0) {
+			/* A comment, whole: what looks like tags in it is not.
+			 */
+			const char *c =
+			    memmem(lt + 4, (size_t)(end - lt - 4), "-->", 3);
+
+			c = c != NULL ? c + 3 : end;
+			lp_buf_add(out, p, (size_t)(c - p));
+			p = c;
+			continue;
+		}
 		if ((tag = pruned_tag(lt, (size_t)(end - lt))) == NULL) {
-			lp_buf_add(out, p, (size_t)(lt + 1 - p));
-			p = lt + 1;
+			lp_buf_add(out, p, (size_t)(lt - p));
+			p = keep != NULL && lt + 1 < end &&
+				isalpha((unsigned char)lt[1])
+			    ? start_tag(lt, end, keep, out)
+			    : (lp_buf_addc(out, '<'), lt + 1);
 			continue;
 		}
 		snprintf(endtag, sizeof(endtag), "</%s", tag);

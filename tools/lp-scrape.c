@@ -236,7 +236,8 @@ extract(struct start *st, struct page *pg, struct lp_buf *body)
 	/* Scripts, styles and drawings are most of a page and read by no
 	 * rule: Gumbo is spared them. */
 	product = lp_jsonld_product(body->p ? body->p : "", body->len);
-	lp_html_prune(body->p ? body->p : "", body->len, &s.pruned);
+	lp_html_prune(body->p ? body->p : "", body->len,
+	    lp_profile_attrs(s.profile), &s.pruned);
 	o = gumbo_parse_with_options(
 	    &kGumboDefaultOptions, s.pruned.p ? s.pruned.p : "", s.pruned.len);
 	lp_profile_extract(s.profile, o->root, product, &res);

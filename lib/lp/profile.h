@@ -39,6 +39,8 @@ struct lp_profile;
 /* From its JSON (borrowed; kept); NULL with err ("fields[2].select: ..."). */
 struct lp_profile *lp_profile_new(json_t *spec, char *err, size_t errlen);
 void lp_profile_free(struct lp_profile *p);
+/* The attributes its rules read, for lp_html_prune() (NULL-terminated). */
+const char *const *lp_profile_attrs(const struct lp_profile *p);
 /* The spec's string member, or NULL. */
 const char *lp_profile_str(const struct lp_profile *p, const char *key);
 

@@ -36,9 +36,12 @@ void lp_sel_each(const struct lp_sel *s, const GumboNode *root, int nested,
  * The page without what no extraction rule reads, for a parser that
  * builds the whole tree: the contents of <script> (but JSON-LD) and
  * <style>, and <svg> elements, left out (the tags of scripts and styles
- * stay, empty).  On eBay's result pages that is over half the bytes.
+ * stay, empty), and with keep (a NULL-terminated list of lower-case
+ * names) only those attributes of start tags.  On eBay's result pages
+ * that is four fifths of the bytes.  keep NULL keeps every attribute.
  */
-void lp_html_prune(const char *p, size_t n, struct lp_buf *out);
+void lp_html_prune(
+    const char *p, size_t n, const char *const *keep, struct lp_buf *out);
 
 /* An element's attribute value, or NULL. */
 const char *lp_html_attr(const GumboNode *e, const char *name);

@@ -161,7 +161,32 @@ TEST(prune)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		lp_html_prune(cases[i][0], strlen(cases[i][0]), &b);
+		lp_html_prune(cases[i][0], strlen(cases[i][0]), NULL, &b);
+		assert_eq_mem(
+		    b.p ? b.p : "", b.len, cases[i][1], strlen(cases[i][1]));
+	}
+	lp_buf_release(&b);
+}
+
+/* Only the attributes a rule reads reach the parser. */
+TEST(prune_attributes)
+{
+	static const char *const keep[] = {"class", "href", NULL};
+	static const char *const cases[][2] = {
+	    {"<a href=\"/itm/1\" data-track='{\"a\":\">\"}' CLASS=x "
+	     "onclick=go()>t</a>",
+		"<a href=\"/itm/1\" CLASS=x>t</a>"},
+	    {"<img src=a.jpg alt=\"a > b\"/><br/>", "<img><br>"},
+	    {"<input disabled class = \"c d\">", "<input class = \"c d\">"},
+	    {"<p>1 < 2 and 3 <4</p><!-- <a x=y> -->",
+		"<p>1 < 2 and 3 <4</p><!-- <a x=y> -->"},
+	    {"<a href=\"never closed", "<a href=\"never closed"},
+	    {"<div =odd style=x>", "<div>"}};
+	struct lp_buf b = LP_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		lp_html_prune(cases[i][0], strlen(cases[i][0]), keep, &b);
 		assert_eq_mem(
 		    b.p ? b.p : "", b.len, cases[i][1], strlen(cases[i][1]));
 	}
