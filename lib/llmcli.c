@@ -361,8 +361,16 @@ lp_llm_answer_fields(json_t *m, const struct lp_llm_result *r, int n)
 		json_object_set_new(m, "usage", json_deep_copy(r->usage));
 	if (n > 1)
 		json_object_set_new(m, "batch", json_integer(n));
-	json_object_set_new(
-	    m, "latency_ms", json_real(round(r->latency_ms * 10) / 10));
+	/*
+	 * A measurement, not a fact about the item: under SOURCE_DATE_EPOCH
+	 * (reproducible builds) it is 0, so reruns are byte-identical; the
+	 * audit log keeps the real one.
+	 */
+	json_object_set_new(m, "latency_ms",
+	    json_real(getenv("SOURCE_DATE_EPOCH") != NULL &&
+			*getenv("SOURCE_DATE_EPOCH") != '\0'
+		    ? 0
+		    : round(r->latency_ms * 10) / 10));
 	json_object_set_new(m, "cached", json_boolean(r->cached));
 	if (r->finish_reason != NULL)
 		json_object_set_new(

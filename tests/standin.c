@@ -3,7 +3,7 @@
  * of the tools: it stands in for the LLM API (and for webhook receivers) so
  * tests exercise real HTTP through libcurl on 127.0.0.1.
  *
- *   standin [--port-file F] [--log F] [--latency-ms N] [--slow-ms N]
+ *   standin [--port N] [--port-file F] [--log F] [--latency-ms N] [--slow-ms N]
  *           [--fault KIND:P]... [--fault-limit N] [--status CODE]
  *           [--rpm N] [--seed S] [--idle-exit SECONDS] [--stats-file F]
  *
@@ -840,7 +840,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: standin [--port-file F] [--log F] [--latency-ms N] "
+	    "usage: standin [--port N] [--port-file F] [--log F] "
+	    "[--latency-ms N] "
 	    "[--slow-ms N]\n"
 	    "               [--fault KIND:P]... [--fault-limit N] "
 	    "[--status CODE] [--rpm N] [--seed S]\n"
@@ -855,7 +856,7 @@ main(int argc, char **argv)
 	struct sockaddr_in a = {0};
 	socklen_t alen = sizeof(a);
 	const char *port_file = NULL;
-	int s, one = 1, i;
+	int s, one = 1, i, port = 0;
 	FILE *pf;
 
 	for (i = 1; i < argc; i++) {
@@ -866,6 +867,8 @@ main(int argc, char **argv)
 		i++;
 		if (strcmp(o, "--port-file") == 0)
 			port_file = v;
+		else if (strcmp(o, "--port") == 0)
+			port = atoi(v);
 		else if (strcmp(o, "--log") == 0) {
 			if ((log_file = fopen(v, "a")) == NULL) {
 				perror(v);
@@ -919,6 +922,7 @@ main(int argc, char **argv)
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	a.sin_family = AF_INET;
+	a.sin_port = htons((unsigned short)port); /* 0: any free port */
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 	    listen(s, 128) != 0 ||

@@ -295,8 +295,8 @@ wait item 1 of 3
 kill TSTP
 sleep 200
 sane
-kill CONT
 mark
+kill CONT
 wait item 1 of 3
 send 4
 send 4
