@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct test {
 	const char *name;
@@ -90,6 +91,15 @@ run_tests(int argc, char **argv)
 	{                                                                      \
 		return run_tests(argc, argv);                                  \
 	}
+
+/* A file's size in bytes, or -1. */
+static __attribute__((unused)) long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
 
 /* Write n bytes to a fresh temporary file; returns its malloc'd path. */
 static __attribute__((unused)) char *

@@ -70,14 +70,6 @@ open_log(struct lp_session *s, const char *path, json_t **ev, int *torn,
 	return rc;
 }
 
-static long
-size_of(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
 TEST(append_and_read_back)
 {
 	struct lp_session s;
@@ -145,7 +137,7 @@ TEST(torn_last_line_is_cut)
 	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
 	assert_eq_int(torn, 1);
 	assert_eq_int((long long)json_array_size(ev), 1);
-	assert_eq_int(size_of(p), 18);
+	assert_eq_int(file_size(p), 18);
 	/* New events follow the last whole line. */
 	assert_eq_int(lp_session_append(&s, e, err, sizeof(err)), LP_OK);
 	json_decref(ev);
@@ -183,7 +175,7 @@ TEST(damage_inside_is_refused)
 	assert_eq_str(err, want);
 	assert_true(ev == NULL);
 	/* Nothing was cut. */
-	assert_eq_int(size_of(p), 44);
+	assert_eq_int(file_size(p), 44);
 }
 
 TEST(unusable_path)

@@ -37,14 +37,6 @@ write_three(int append, const char *path)
 	return p;
 }
 
-static long
-size_of(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
 TEST(write_and_read_back)
 {
 	char *p = write_three(0, NULL), v[64];
@@ -76,7 +68,7 @@ TEST(write_and_read_back)
 	assert_eq_int(status, 200);
 	assert_eq_str(rec.block.p + bo, "<html>caf\xc3\xa9</html>");
 	assert_eq_int(lp_warc_next(&r, &rec), LP_EOF);
-	assert_eq_int(r.consumed, size_of(p));
+	assert_eq_int(r.consumed, file_size(p));
 	/* Back to a record by its offset. */
 	assert_eq_int(lp_warc_seek(&r, 0, 0), LP_OK);
 	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
@@ -113,7 +105,7 @@ TEST(plain_gzip_and_reproducible)
 TEST(torn_and_damaged)
 {
 	char *p = write_three(0, NULL);
-	long full = size_of(p), whole;
+	long full = file_size(p), whole;
 	struct lp_warc_reader r;
 	struct lp_warc_record rec;
 	FILE *f;
