@@ -152,27 +152,39 @@ add_attr(struct lp_profile *p, const char *name, size_t n)
 
 	for (i = 0; i < p->nattrs; i++)
 		if (strlen(p->attrs[i]) == n &&
-		    strncasecmp(p->attrs[i], name, n) == 0)
+		    (name[0] == '.' ? strncmp(p->attrs[i], name, n)
+				    : strncasecmp(p->attrs[i], name, n)) == 0)
 			return;
 	p->attrs = lp_xrealloc(p->attrs, (p->nattrs + 2) * sizeof(*p->attrs));
 	p->attrs[p->nattrs] = lp_xmalloc(n + 1);
 	for (i = 0; i < n; i++)
-		p->attrs[p->nattrs][i] = (char)tolower((unsigned char)name[i]);
+		p->attrs[p->nattrs][i] = name[0] == '.' /* class names: as is */
+		    ? name[i]
+		    : (char)tolower((unsigned char)name[i]);
 	p->attrs[p->nattrs][n] = '\0';
 	p->attrs[++p->nattrs] = NULL;
 }
 
-/* The names in a selector's [attr...] parts. */
+/* The names in a selector's [attr...] parts, and its .class names. */
 static void
 add_sel_attrs(struct lp_profile *p, const char *sel)
 {
-	while (sel != NULL && (sel = strchr(sel, '[')) != NULL) {
-		size_t n = strspn(++sel,
-		    "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:-");
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:-";
+	const char *at;
 
-		add_attr(p, sel, n);
-		sel += n;
+	for (at = sel; at != NULL && (at = strchr(at, '[')) != NULL;) {
+		size_t n = strspn(++at, chars);
+
+		add_attr(p, at, n);
+		at += n;
+	}
+	for (at = sel; at != NULL && (at = strchr(at, '.')) != NULL;) {
+		size_t n = strspn(at + 1, chars);
+
+		if (n > 0)
+			add_attr(p, at, n + 1); /* ".name", kept as written */
+		at += n + 1;
 	}
 }
 

@@ -511,6 +511,59 @@ kept(const char *p, size_t n, const char *const *keep)
 }
 
 /*
+ * A class attribute (name .. end) with only the class names keep lists
+ * (as ".name"): 1 when done that way, 0 when keep lists none (then the
+ * attribute is copied whole).  Names no selector reads are never matched,
+ * and eBay's class lists are a third of what is left of a page.
+ */
+static int
+keep_classes(const char *name, const char *end, const char *const *keep,
+    struct lp_buf *out)
+{
+	const char *v = memchr(name, '=', (size_t)(end - name)), *t;
+	const char *const *k;
+	size_t start = out->len;
+	int any = 0;
+
+	for (k = keep; *k != NULL && **k != '.'; k++)
+		;
+	if (*k == NULL)
+		return 0;
+	if (v == NULL)
+		return 1;
+	for (v++;
+	     v < end && (isspace((unsigned char)*v) || *v == '"' || *v == '\'');
+	     v++)
+		;
+	lp_buf_adds(out, " class=\"");
+	while (v < end) {
+		for (t = v; t < end && !isspace((unsigned char)*t) &&
+		     *t != '"' && *t != '\'';
+		     t++)
+			;
+		for (k = keep; t > v && *k != NULL; k++)
+			if (**k == '.' && strlen(*k + 1) == (size_t)(t - v) &&
+			    memcmp(*k + 1, v, (size_t)(t - v)) == 0) {
+				if (any++)
+					lp_buf_addc(out, ' ');
+				lp_buf_add(out, v, (size_t)(t - v));
+				break;
+			}
+		for (v = t; v < end &&
+		     (isspace((unsigned char)*v) || *v == '"' || *v == '\'');
+		     v++)
+			;
+	}
+	if (any)
+		lp_buf_addc(out, '"');
+	else
+		out->len = start; /* no class a rule reads: none at all */
+	if (out->p != NULL)
+		out->p[out->len] = '\0';
+	return 1;
+}
+
+/*
  * Copy the start tag at lt with only the attributes in keep; where the
  * copy should go on.  Attribute syntax as HTML's tokenizer reads it:
  * names end at space, '/', '=' or '>'; values are quoted or end at space
@@ -561,10 +614,13 @@ start_tag(const char *lt, const char *end, const char *const *keep,
 					vend++;
 			q = vend;
 		}
-		if (kept(name, nlen, keep)) {
-			lp_buf_addc(out, ' ');
-			lp_buf_add(out, name, (size_t)(q - name));
-		}
+		if (!kept(name, nlen, keep))
+			continue;
+		if (nlen == 5 && strncasecmp(name, "class", 5) == 0 &&
+		    keep_classes(name, q, keep, out))
+			continue;
+		lp_buf_addc(out, ' ');
+		lp_buf_add(out, name, (size_t)(q - name));
 	}
 }
 

@@ -37,7 +37,8 @@ void lp_sel_each(const struct lp_sel *s, const GumboNode *root, int nested,
  * builds the whole tree: the contents of <script> (but JSON-LD) and
  * <style>, and <svg> elements, left out (the tags of scripts and styles
  * stay, empty), and with keep (a NULL-terminated list of lower-case
- * names) only those attributes of start tags.  On eBay's result pages
+ * names) only those attributes of start tags, and when keep has entries
+ * ".name", only those class names in class attributes.  On eBay's pages
  * that is four fifths of the bytes.  keep NULL keeps every attribute.
  */
 void lp_html_prune(

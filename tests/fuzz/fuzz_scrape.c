@@ -49,6 +49,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p == NULL)
 			abort();
 	}
+	/* Pruning (attributes and class names) on the same bytes. */
+	{
+		struct lp_buf pr = LP_BUF_INIT;
+
+		lp_html_prune(
+		    (const char *)data, size, lp_profile_attrs(p), &pr);
+		/* Only quotes are ever added (class=x becomes class="x"). */
+		if (pr.len > 2 * size + 16)
+			abort();
+		lp_buf_release(&pr);
+	}
 	product = lp_jsonld_product((const char *)data, size);
 	o = gumbo_parse_with_options(
 	    &kGumboDefaultOptions, (const char *)data, size);

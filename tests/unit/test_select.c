@@ -193,4 +193,26 @@ TEST(prune_attributes)
 	lp_buf_release(&b);
 }
 
+/* With ".name" entries, class lists keep only the names rules read. */
+TEST(prune_classes)
+{
+	static const char *const keep[] = {"class", ".s-item", ".Price", NULL};
+	static const char *const cases[][2] = {
+	    {"<li class=\"x s-item  y\tPrice\">",
+		"<li class=\"s-item Price\">"},
+	    {"<li class='s-item__title'>", "<li>"},
+	    {"<li class=s-item id=1>", "<li class=\"s-item\">"},
+	    {"<li class=\"price\">", "<li>"}, /* names keep their case */
+	    {"<li class>", "<li>"}};
+	struct lp_buf b = LP_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		lp_html_prune(cases[i][0], strlen(cases[i][0]), keep, &b);
+		assert_eq_mem(
+		    b.p ? b.p : "", b.len, cases[i][1], strlen(cases[i][1]));
+	}
+	lp_buf_release(&b);
+}
+
 RUN_TESTS()
