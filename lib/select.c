@@ -505,7 +505,9 @@ static int
 kept(const char *p, size_t n, const char *const *keep)
 {
 	for (; *keep != NULL; keep++)
-		if (strlen(*keep) == n && strncasecmp(p, *keep, n) == 0)
+		if (tolower((unsigned char)**keep) ==
+			tolower((unsigned char)*p) &&
+		    strncasecmp(p, *keep, n) == 0 && (*keep)[n] == '\0')
 			return 1;
 	return 0;
 }
@@ -541,9 +543,11 @@ keep_classes(const char *name, const char *end, const char *const *keep,
 		     *t != '"' && *t != '\'';
 		     t++)
 			;
+		/* First letters first: no strlen() per name and token. */
 		for (k = keep; t > v && *k != NULL; k++)
-			if (**k == '.' && strlen(*k + 1) == (size_t)(t - v) &&
-			    memcmp(*k + 1, v, (size_t)(t - v)) == 0) {
+			if (**k == '.' && (*k)[1] == *v &&
+			    strncmp(*k + 1, v, (size_t)(t - v)) == 0 &&
+			    (*k)[t - v + 1] == '\0') {
 				if (any++)
 					lp_buf_addc(out, ' ');
 				lp_buf_add(out, v, (size_t)(t - v));
