@@ -345,6 +345,8 @@ lp_llm_error_json(const struct lp_llm_result *r)
 void
 lp_llm_answer_fields(json_t *m, const struct lp_llm_result *r, int n)
 {
+	static int fixed = -1; /* SOURCE_DATE_EPOCH set: looked up once */
+
 	if (r->usage != NULL && n > 1) {
 		json_t *u = json_object(), *v;
 		const char *k;
@@ -366,11 +368,11 @@ lp_llm_answer_fields(json_t *m, const struct lp_llm_result *r, int n)
 	 * (reproducible builds) it is 0, so reruns are byte-identical; the
 	 * audit log keeps the real one.
 	 */
+	if (fixed < 0)
+		fixed = getenv("SOURCE_DATE_EPOCH") != NULL &&
+		    *getenv("SOURCE_DATE_EPOCH") != '\0';
 	json_object_set_new(m, "latency_ms",
-	    json_real(getenv("SOURCE_DATE_EPOCH") != NULL &&
-			*getenv("SOURCE_DATE_EPOCH") != '\0'
-		    ? 0
-		    : round(r->latency_ms * 10) / 10));
+	    json_real(fixed ? 0 : round(r->latency_ms * 10) / 10));
 	json_object_set_new(m, "cached", json_boolean(r->cached));
 	if (r->finish_reason != NULL)
 		json_object_set_new(
