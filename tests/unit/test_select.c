@@ -142,6 +142,21 @@ TEST(broken_html)
 	gumbo_destroy_output(&kGumboDefaultOptions, doc);
 }
 
+/* Each case's page, pruned with keep, is its expected text. */
+static void
+prune_cases(const char *const (*cases)[2], size_t n, const char *const *keep)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		lp_html_prune(cases[i][0], strlen(cases[i][0]), keep, &b);
+		assert_eq_mem(
+		    b.p ? b.p : "", b.len, cases[i][1], strlen(cases[i][1]));
+	}
+	lp_buf_release(&b);
+}
+
 TEST(prune)
 {
 	static const char *const cases[][2] = {
@@ -157,15 +172,8 @@ TEST(prune)
 		"<scripts>keep</scripts><svgx>k</svgx>"},
 	    {"<script>never closed", "<script>never closed"},
 	    {"<p>ends with <", "<p>ends with <"}, {"", ""}};
-	struct lp_buf b = LP_BUF_INIT;
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		lp_html_prune(cases[i][0], strlen(cases[i][0]), NULL, &b);
-		assert_eq_mem(
-		    b.p ? b.p : "", b.len, cases[i][1], strlen(cases[i][1]));
-	}
-	lp_buf_release(&b);
+	prune_cases(cases, sizeof(cases) / sizeof(*cases), NULL);
 }
 
 /* Only the attributes a rule reads reach the parser. */
@@ -182,15 +190,8 @@ TEST(prune_attributes)
 		"<p>1 < 2 and 3 <4</p><!-- <a x=y> -->"},
 	    {"<a href=\"never closed", "<a href=\"never closed"},
 	    {"<div =odd style=x>", "<div>"}};
-	struct lp_buf b = LP_BUF_INIT;
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		lp_html_prune(cases[i][0], strlen(cases[i][0]), keep, &b);
-		assert_eq_mem(
-		    b.p ? b.p : "", b.len, cases[i][1], strlen(cases[i][1]));
-	}
-	lp_buf_release(&b);
+	prune_cases(cases, sizeof(cases) / sizeof(*cases), keep);
 }
 
 /* With ".name" entries, class lists keep only the names rules read. */
@@ -204,15 +205,8 @@ TEST(prune_classes)
 	    {"<li class=s-item id=1>", "<li class=\"s-item\">"},
 	    {"<li class=\"price\">", "<li>"}, /* names keep their case */
 	    {"<li class>", "<li>"}};
-	struct lp_buf b = LP_BUF_INIT;
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		lp_html_prune(cases[i][0], strlen(cases[i][0]), keep, &b);
-		assert_eq_mem(
-		    b.p ? b.p : "", b.len, cases[i][1], strlen(cases[i][1]));
-	}
-	lp_buf_release(&b);
+	prune_cases(cases, sizeof(cases) / sizeof(*cases), keep);
 }
 
 RUN_TESTS()
