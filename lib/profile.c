@@ -257,6 +257,29 @@ lp_profile_new(json_t *spec, char *err, size_t errlen)
 	return p;
 }
 
+size_t
+lp_profile_region(const struct lp_profile *p, const char *html, size_t n)
+{
+	json_t *marks = json_object_get(p->spec, "region"), *m;
+	const char *first = NULL;
+	size_t i;
+
+	json_array_foreach (marks, i, m) {
+		const char *at = json_string_length(m) > 0
+		    ? memmem(
+			  html, n, json_string_value(m), json_string_length(m))
+		    : NULL;
+
+		if (at != NULL && (first == NULL || at < first))
+			first = at;
+	}
+	if (first == NULL)
+		return 0;
+	while (first > html && *first != '<')
+		first--;
+	return (size_t)(first - html);
+}
+
 const char *const *
 lp_profile_attrs(const struct lp_profile *p)
 {

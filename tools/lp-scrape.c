@@ -229,15 +229,19 @@ extract(struct start *st, struct page *pg, struct lp_buf *body)
 	GumboOutput *o;
 	struct lp_page res;
 	json_t *product;
+	const char *b0 = body->p ? body->p : "";
+	size_t off;
 	struct lp_buf ids = LP_BUF_INIT;
 	json_t *it;
 	size_t i;
 
 	/* Scripts, styles and drawings are most of a page and read by no
 	 * rule: Gumbo is spared them. */
-	product = lp_jsonld_product(body->p ? body->p : "", body->len);
-	lp_html_prune(body->p ? body->p : "", body->len,
-	    lp_profile_attrs(s.profile), &s.pruned);
+	product = lp_jsonld_product(b0, body->len);
+	/* Only the results part of the page, when the profile says where. */
+	off = lp_profile_region(s.profile, b0, body->len);
+	lp_html_prune(
+	    b0 + off, body->len - off, lp_profile_attrs(s.profile), &s.pruned);
 	o = gumbo_parse_with_options(
 	    &kGumboDefaultOptions, s.pruned.p ? s.pruned.p : "", s.pruned.len);
 	lp_profile_extract(s.profile, o->root, product, &res);

@@ -39,6 +39,14 @@ struct lp_profile;
 /* From its JSON (borrowed; kept); NULL with err ("fields[2].select: ..."). */
 struct lp_profile *lp_profile_new(json_t *spec, char *err, size_t errlen);
 void lp_profile_free(struct lp_profile *p);
+/*
+ * Where the part of a page the rules read starts: the tag holding the
+ * first of the spec's "region" markers (the results list: the header and
+ * the filters before it are a third of a result page), or 0 for the whole
+ * page when there is none.
+ */
+size_t lp_profile_region(
+    const struct lp_profile *p, const char *html, size_t n);
 /* The attributes its rules read, for lp_html_prune() (NULL-terminated). */
 const char *const *lp_profile_attrs(const struct lp_profile *p);
 /* The spec's string member, or NULL. */

@@ -117,4 +117,26 @@ TEST(ebay_fixtures)
 	json_decref(spec);
 }
 
+/* The results part: from the tag holding the first region text. */
+TEST(region)
+{
+	static const char page[] = "<html><div id=h>header, filters</div>"
+				   "<ul class=\"srp-results\"><li>1</li></ul>";
+	json_t *spec = ebay_spec();
+	struct lp_profile *p;
+	char err[256];
+
+	p = lp_profile_new(spec, err, sizeof(err));
+	assert_true(p != NULL);
+	assert_eq_int((long long)lp_profile_region(p, page, sizeof(page) - 1),
+	    (long long)(strstr(page, "<ul") - page));
+	/* No region text (a bot check, an empty search): the whole page. */
+	assert_eq_int(
+	    lp_profile_region(p, "<p>Pardon Our Interruption</p>", 30), 0);
+	/* The marker in the first tag: from the start. */
+	assert_eq_int(lp_profile_region(p, "srp-results", 11), 0);
+	lp_profile_free(p);
+	json_decref(spec);
+}
+
 RUN_TESTS()
