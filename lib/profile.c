@@ -32,6 +32,7 @@ struct lp_profile {
 	json_t *skip, *require, *blocked;
 	struct field *f;
 	size_t nf;
+	size_t nsel;  /* fields with a selector */
 	char **attrs; /* the attributes any rule reads, NULL-terminated */
 	size_t nattrs;
 };
@@ -246,6 +247,7 @@ lp_profile_new(json_t *spec, char *err, size_t errlen)
 				bad = 1;
 				break;
 			}
+			p->nsel += p->f[i].sel != NULL;
 			p->nf++;
 		}
 	}
@@ -364,43 +366,61 @@ text_of(const GumboNode *e, const struct lp_sel *drop)
 
 /* ---- Items. */
 
-struct find {
-	const struct field *f;
-	const GumboNode *found;
-};
-
-static void
-find_fn(const GumboNode *e, void *arg)
+/* Whether e's text has one of f's "contains" texts (ignoring case). */
+static int
+has_text(const struct field *f, const GumboNode *e)
 {
-	struct find *fd = arg;
-	char *s, *q;
-	size_t n, i;
+	json_t *c = f->contains;
+	size_t i, n, k = json_is_array(c) ? json_array_size(c) : 1;
+	char *s = text_of(e, f->drop), *q;
+	int hit = 0;
 
-	if (fd->found != NULL)
-		return;
-	if (fd->f->contains == NULL) {
-		fd->found = e;
-		return;
-	}
-	s = text_of(e, fd->f->drop);
-	for (i = 0; i < (json_is_array(fd->f->contains)
-				? json_array_size(fd->f->contains)
-				: 1) &&
-	     fd->found == NULL;
-	     i++) {
-		json_t *c = json_is_array(fd->f->contains)
-		    ? json_array_get(fd->f->contains, i)
-		    : fd->f->contains;
+	for (i = 0; i < k && !hit; i++) {
+		json_t *one = json_is_array(c) ? json_array_get(c, i) : c;
 
-		if ((n = json_string_length(c)) == 0)
+		if ((n = json_string_length(one)) == 0)
 			continue;
-		for (q = s; *q != '\0'; q++)
-			if (strncasecmp(q, json_string_value(c), n) == 0) {
-				fd->found = e;
-				break;
-			}
+		for (q = s; *q != '\0' && !hit; q++)
+			hit = strncasecmp(q, json_string_value(one), n) == 0;
 	}
 	free(s);
+	return hit;
+}
+
+/*
+ * One walk over an item's elements for every field's selector: hit[i] is
+ * field i's element, the first in document order that matches (and with
+ * "contains" has the text), as a walk per field would find it; *left
+ * counts the fields still looking, and the walk stops at 0.
+ */
+static void
+find_all(const struct lp_profile *p, const GumboNode *n, const GumboNode **hit,
+    size_t *left)
+{
+	const GumboVector *kids = n->type == GUMBO_NODE_DOCUMENT
+	    ? &n->v.document.children
+	    : &n->v.element.children;
+	unsigned int i;
+	size_t k;
+
+	for (i = 0; i<kids->length && * left> 0; i++) {
+		const GumboNode *c = kids->data[i];
+
+		if (c->type != GUMBO_NODE_ELEMENT &&
+		    c->type != GUMBO_NODE_TEMPLATE)
+			continue;
+		for (k = 0; k < p->nf; k++) {
+			const struct field *f = &p->f[k];
+
+			if (f->sel != NULL && hit[k] == NULL &&
+			    lp_sel_match(f->sel, c) &&
+			    (f->contains == NULL || has_text(f, c))) {
+				hit[k] = c;
+				(*left)--;
+			}
+		}
+		find_all(p, c, hit, left);
+	}
 }
 
 /* ---- schema.org JSON-LD */
@@ -549,7 +569,7 @@ lp_jsonld_product(const char *html, size_t n)
 /* The field's value in item (or in the page's Product), or NULL. */
 static json_t *
 field_value(
-    const struct field *f, const GumboNode *item, json_t *product, json_t *rec)
+    const struct field *f, const GumboNode *hit, json_t *product, json_t *rec)
 {
 	char *s = NULL;
 	json_t *v;
@@ -571,23 +591,16 @@ field_value(
 		if (s == NULL)
 			abort();
 	} else if (s == NULL && f->sel != NULL) {
-		struct find fd = {f, NULL};
-
-		/* Without contains the first match is the one: stop there. */
-		if (f->contains == NULL)
-			fd.found = lp_sel_first(f->sel, item);
-		else
-			lp_sel_each(f->sel, item, 1, find_fn, &fd);
-		if (fd.found == NULL)
+		if (hit == NULL)
 			return NULL;
 		if (f->attr != NULL) {
-			const char *a = lp_html_attr(fd.found, f->attr);
+			const char *a = lp_html_attr(hit, f->attr);
 
 			if (a == NULL)
 				return NULL;
 			s = strdup(a);
 		} else
-			s = text_of(fd.found, f->drop);
+			s = text_of(hit, f->drop);
 		if (s == NULL)
 			abort();
 	}
@@ -663,6 +676,7 @@ struct walk {
 	const struct lp_profile *p;
 	struct lp_page *pg;
 	json_t *product;
+	const GumboNode **hit; /* each field's element in the item */
 };
 
 static int
@@ -691,7 +705,7 @@ item_fn(const GumboNode *e, void *arg)
 {
 	struct walk *w = arg;
 	json_t *rec = json_object();
-	size_t i;
+	size_t i, left;
 	const char *k;
 	void *tmp;
 	json_t *v;
@@ -708,8 +722,12 @@ item_fn(const GumboNode *e, void *arg)
 				return;
 			}
 	}
+	memset(w->hit, 0, w->p->nf * sizeof(*w->hit));
+	left = w->p->nsel;
+	find_all(w->p, e, w->hit, &left);
 	for (i = 0; i < w->p->nf; i++) {
-		json_t *val = field_value(&w->p->f[i], e, w->product, rec);
+		json_t *val =
+		    field_value(&w->p->f[i], w->hit[i], w->product, rec);
 		size_t bad;
 
 		/* A name under a non-object value is skipped, not fatal. */
@@ -749,17 +767,19 @@ void
 lp_profile_extract(const struct lp_profile *p, const GumboNode *root,
     json_t *product, struct lp_page *out)
 {
-	struct walk w = {p, out, NULL};
+	struct walk w = {p, out, NULL, NULL};
 	const GumboNode *n;
 
 	memset(out, 0, sizeof(*out));
 	out->items = json_array();
+	w.hit = lp_xmalloc((p->nf + 1) * sizeof(*w.hit));
 	lp_sel_each(p->item, root, 0, item_fn, &w);
 	/* An item page: its Product is the one item, the page its node. */
 	if (json_array_size(out->items) == 0 && product != NULL) {
 		w.product = product;
 		item_fn(root, &w);
 	}
+	free(w.hit);
 	if (p->next != NULL && (n = lp_sel_first(p->next, root)) != NULL &&
 	    lp_html_attr(n, "href") != NULL)
 		out->next = strdup(lp_html_attr(n, "href"));

@@ -1,6 +1,8 @@
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <utf8proc.h>
 
 #include "lp/lp.h"
@@ -19,7 +21,16 @@ lp_utf8_valid(const char *s, size_t n, size_t *bad)
 		unsigned cp, min;
 
 		if (c < 0x80) {
-			i++;
+			uint64_t w;
+
+			/* ASCII runs (most of any page or record) 8 bytes at
+			 * a time. */
+			while (i + 8 <= n &&
+			    (memcpy(&w, p + i, 8),
+				(w & 0x8080808080808080ULL) == 0))
+				i += 8;
+			if (i < n && p[i] < 0x80)
+				i++;
 			continue;
 		}
 		if (c >= 0xc2 && c <= 0xdf) {

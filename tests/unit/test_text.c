@@ -211,4 +211,25 @@ TEST(no_letter_or_digit_lost)
 	lp_text_release(&t);
 }
 
+/* The 8-bytes-at-a-time ASCII path finds a bad byte wherever it is. */
+TEST(utf8_valid_long_ascii)
+{
+	char buf[64];
+	size_t at, bad;
+
+	for (at = 0; at < 40; at++) {
+		memset(buf, 'a', sizeof(buf));
+		buf[at] = (char)0xff;
+		bad = 999;
+		assert_eq_int(lp_utf8_valid(buf, 40, &bad), 0);
+		assert_eq_int((long long)bad, (long long)at);
+		/* A valid character there instead: all fine. */
+		memcpy(buf + at, "\xc3\xa9", 2);
+		assert_eq_int(lp_utf8_valid(buf, 41, &bad), 1);
+		/* Cut inside the character. */
+		assert_eq_int(lp_utf8_valid(buf, at + 1, &bad), 0);
+		assert_eq_int((long long)bad, (long long)at);
+	}
+}
+
 RUN_TESTS()
