@@ -749,11 +749,14 @@ read_file(struct start *st, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	struct lp_buf b = LP_BUF_INIT;
+	struct stat sb;
 	char buf[65536], why[160], abs[PATH_MAX + 8], real[PATH_MAX];
 	size_t n;
 
 	if (f == NULL)
 		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
+	if (fstat(fileno(f), &sb) == 0 && sb.st_size > 0)
+		lp_buf_grow(&b, (size_t)sb.st_size); /* one allocation */
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		lp_buf_add(&b, buf, n);
 	if (ferror(f))
