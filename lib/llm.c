@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,27 @@ struct req {
 	double rl_reset_req, rl_reset_tok;
 	char cerr[CURL_ERROR_SIZE];
 	struct lp_llm_result *res;
+	json_t *hit;	/* the cache reader's find, or NULL */
+	double hit_lat; /* its latency */
+};
+
+/*
+ * The cache reader: a thread that opens and parses cache entries while the
+ * main thread writes records, so a cached rerun uses both cores (parsing
+ * an entry is most of the cost of a cached item).  Requests go in at
+ * submit and come back, found or not, to the main thread, which alone
+ * touches everything else.
+ */
+struct reader {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct req *in, *in_tail, *out, *out_tail;
+	size_t n;     /* requests at the reader */
+	int on, quit; /* on: the thread runs */
+	const char *dir;
+	CURLM *wake; /* curl_multi_wakeup() tells the main thread */
+	struct lp_buf scratch;
 };
 
 struct lp_llm {
@@ -64,6 +86,7 @@ struct lp_llm {
 	char stop_msg[512];
 	struct lp_rng rng;
 	struct lp_buf scratch; /* cache reads */
+	struct reader rd;
 };
 
 double
@@ -381,7 +404,8 @@ cache_path(const struct lp_llm *c, const char *digest, int mk)
 }
 
 static json_t *
-cache_get(struct lp_llm *c, const char *digest, double *latency)
+cache_read(const struct lp_llm *c, const char *digest, struct lp_buf *scratch,
+    double *latency)
 {
 	char *p;
 	int fd;
@@ -400,20 +424,20 @@ cache_get(struct lp_llm *c, const char *digest, double *latency)
 	 * gives less than asked only at its end, which saves the read that
 	 * returns 0 (syscalls are most of a cached run).
 	 */
-	lp_buf_reset(&c->scratch);
+	lp_buf_reset(scratch);
 	do {
 		size_t want;
 
-		lp_buf_grow(&c->scratch, 65536);
-		want = c->scratch.cap - c->scratch.len;
-		n = read(fd, c->scratch.p + c->scratch.len, want);
+		lp_buf_grow(scratch, 65536);
+		want = scratch->cap - scratch->len;
+		n = read(fd, scratch->p + scratch->len, want);
 		if (n > 0)
-			c->scratch.len += (size_t)n;
+			scratch->len += (size_t)n;
 		if (n >= 0 && (size_t)n < want)
 			n = 0;
 	} while (n > 0);
 	close(fd);
-	e = n == 0 ? json_loadb(c->scratch.p, c->scratch.len, 0, NULL) : NULL;
+	e = n == 0 ? json_loadb(scratch->p, scratch->len, 0, NULL) : NULL;
 	reply = json_object_get(e, "response");
 	if (reply == NULL) {
 		json_decref(e);
@@ -509,30 +533,29 @@ lp_llm_submit_raw(
 	return submit(c, body, len, (double)len / 2, r);
 }
 
+/* A cache entry found for r: its result.  0, or -1 if it is unusable. */
 static int
-submit(struct lp_llm *c, char *body, size_t len, double est, struct req *r)
+from_cache(struct lp_llm *c, struct req *r, json_t *cached, double lat)
 {
-	json_t *cached;
-	double lat = 0;
+	struct lp_llm_result *res = new_result(r);
+	char why[256];
 
-	r->body = body;
-	r->body_len = len;
-	r->est_tokens = est;
-	c->pending++;
-	if ((cached = cache_get(c, r->digest, &lat)) != NULL) {
-		struct lp_llm_result *res = new_result(r);
-		char why[256];
-
-		if (take_reply(res, cached, why, sizeof(why)) == 0) {
-			res->cached = 1;
-			res->latency_ms = lat;
-			c->n_cached++;
-			finish(c, r, res);
-			return LP_OK;
-		}
-		json_decref(cached);
-		free(res);
+	if (take_reply(res, cached, why, sizeof(why)) == 0) {
+		res->cached = 1;
+		res->latency_ms = lat;
+		c->n_cached++;
+		finish(c, r, res);
+		return 0;
 	}
+	json_decref(cached);
+	free(res);
+	return -1;
+}
+
+/* Not in the cache: send it, within the budget. */
+static int
+to_send(struct lp_llm *c, struct req *r)
+{
 	/* Within the budget only if this request's estimate fits too. */
 	if (c->stopped ||
 	    (c->cfg.max_tokens > 0 &&
@@ -555,6 +578,134 @@ submit(struct lp_llm *c, char *body, size_t len, double est, struct req *r)
 		c->queue = r;
 	c->queue_tail = r;
 	return LP_OK;
+}
+
+/*
+ * Replies the tools are done with, freed by a cache reader (freeing a
+ * parsed reply costs a tenth of a cached item): process-wide, so a result
+ * may outlive its client.  With no reader running they are freed at once.
+ */
+static pthread_mutex_t trash_mu = PTHREAD_MUTEX_INITIALIZER;
+static json_t **trash;
+static size_t ntrash, captrash;
+static int readers;
+
+/* Free what is in the trash (any thread). */
+static void
+empty_trash(void)
+{
+	json_t **t;
+	size_t n, i;
+
+	pthread_mutex_lock(&trash_mu);
+	t = trash;
+	n = ntrash;
+	trash = NULL;
+	ntrash = captrash = 0;
+	pthread_mutex_unlock(&trash_mu);
+	for (i = 0; i < n; i++)
+		json_decref(t[i]);
+	free(t);
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct lp_llm *c = arg;
+	struct reader *rd = &c->rd;
+	struct req *r;
+	unsigned long done = 0;
+
+	pthread_mutex_lock(&rd->mu);
+	for (;;) {
+		while (rd->in == NULL && !rd->quit)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		if (rd->quit)
+			break;
+		r = rd->in;
+		if ((rd->in = r->next) == NULL)
+			rd->in_tail = NULL;
+		pthread_mutex_unlock(&rd->mu);
+		if (++done % 32 == 0)
+			empty_trash();
+		r->hit = cache_read(c, r->digest, &rd->scratch, &r->hit_lat);
+		r->next = NULL;
+		pthread_mutex_lock(&rd->mu);
+		if (rd->out_tail != NULL)
+			rd->out_tail->next = r;
+		else {
+			/* The first in a batch wakes the main thread; it then
+			 * takes the batch whole. */
+			rd->out = r;
+			curl_multi_wakeup(rd->wake);
+		}
+		rd->out_tail = r;
+	}
+	pthread_mutex_unlock(&rd->mu);
+	return NULL;
+}
+
+/* Take what the cache reader has looked up. */
+static void
+collect(struct lp_llm *c)
+{
+	struct reader *rd = &c->rd;
+	struct req *r, *next;
+
+	if (!rd->on || rd->n == 0)
+		return;
+	pthread_mutex_lock(&rd->mu);
+	r = rd->out;
+	rd->out = rd->out_tail = NULL;
+	pthread_mutex_unlock(&rd->mu);
+	for (; r != NULL; r = next) {
+		next = r->next;
+		r->next = NULL;
+		rd->n--;
+		if (r->hit == NULL || from_cache(c, r, r->hit, r->hit_lat) != 0)
+			to_send(c, r);
+	}
+}
+
+static int
+submit(struct lp_llm *c, char *body, size_t len, double est, struct req *r)
+{
+	struct reader *rd = &c->rd;
+	json_t *cached;
+	double lat = 0;
+
+	r->body = body;
+	r->body_len = len;
+	r->est_tokens = est;
+	c->pending++;
+	if (c->cfg.cache_dir != NULL && !c->stopped && !rd->on) {
+		/* The first request that may be cached starts the reader. */
+		pthread_mutex_init(&rd->mu, NULL);
+		pthread_cond_init(&rd->cv, NULL);
+		rd->wake = c->multi;
+		rd->on = pthread_create(&rd->th, NULL, reader_main, c) == 0;
+		if (rd->on) {
+			pthread_mutex_lock(&trash_mu);
+			readers++;
+			pthread_mutex_unlock(&trash_mu);
+		}
+	}
+	if (rd->on && !c->stopped) {
+		pthread_mutex_lock(&rd->mu);
+		if (rd->in_tail != NULL)
+			rd->in_tail->next = r;
+		else
+			rd->in = r;
+		rd->in_tail = r;
+		rd->n++;
+		pthread_cond_signal(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		return LP_OK;
+	}
+	if ((cached = cache_read(c, r->digest, &c->scratch, &lat)) != NULL &&
+	    from_cache(c, r, cached, lat) == 0)
+		return LP_OK;
+	return to_send(c, r);
 }
 
 /* ---- Sending. */
@@ -929,9 +1080,13 @@ landed(struct lp_llm *c, struct req *r, CURLcode cc, double now)
 static void
 step(struct lp_llm *c, double timeout)
 {
-	double now = lp_clock(), wait = launch(c, now);
+	double now, wait;
 	int running, left;
 	CURLMsg *m;
+
+	collect(c);
+	now = lp_clock();
+	wait = launch(c, now);
 
 	curl_multi_perform(c->multi, &running);
 	while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
@@ -952,7 +1107,8 @@ step(struct lp_llm *c, double timeout)
 		return;
 	if (wait > timeout)
 		wait = timeout;
-	if (c->nflying > 0)
+	/* The cache reader wakes the poll when it has something. */
+	if (c->nflying > 0 || c->rd.n > 0)
 		curl_multi_poll(
 		    c->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	else if (wait > 0)
@@ -971,6 +1127,8 @@ take(struct lp_llm *c)
 struct lp_llm_result *
 lp_llm_poll(struct lp_llm *c)
 {
+	/* Never waits: what the cache reader has not read yet comes later. */
+	collect(c);
 	if (c->ndone == c->headdone && (c->queue != NULL || c->nflying > 0))
 		step(c, 0);
 	return take(c);
@@ -979,7 +1137,9 @@ lp_llm_poll(struct lp_llm *c)
 struct lp_llm_result *
 lp_llm_wait(struct lp_llm *c)
 {
-	while (c->ndone == c->headdone && (c->queue != NULL || c->nflying > 0))
+	collect(c);
+	while (c->ndone == c->headdone &&
+	    (c->queue != NULL || c->nflying > 0 || c->rd.n > 0))
 		step(c, 0.25);
 	return take(c);
 }
@@ -1006,10 +1166,25 @@ lp_llm_unusable(const struct lp_llm *c)
 void
 lp_llm_result_free(struct lp_llm_result *r)
 {
+	json_t *reply;
+
 	if (r == NULL)
 		return;
-	json_decref(r->reply);
+	reply = r->reply;
 	free(r);
+	if (reply == NULL)
+		return;
+	pthread_mutex_lock(&trash_mu);
+	if (readers > 0) {
+		if (ntrash == captrash) {
+			captrash = captrash ? captrash * 2 : 256;
+			trash = lp_xrealloc(trash, captrash * sizeof(*trash));
+		}
+		trash[ntrash++] = reply;
+		reply = NULL;
+	}
+	pthread_mutex_unlock(&trash_mu);
+	json_decref(reply);
 }
 
 json_t *
@@ -1044,6 +1219,33 @@ lp_llm_free(struct lp_llm *c)
 
 	if (c == NULL)
 		return;
+	if (c->rd.on) {
+		pthread_mutex_lock(&c->rd.mu);
+		c->rd.quit = 1;
+		pthread_cond_signal(&c->rd.cv);
+		pthread_mutex_unlock(&c->rd.mu);
+		pthread_join(c->rd.th, NULL);
+		pthread_mutex_lock(&trash_mu);
+		readers--;
+		pthread_mutex_unlock(&trash_mu);
+		empty_trash();
+		/* What it still held: back to the lists freed below. */
+		for (r = c->rd.in; r != NULL; r = r->next)
+			r->hit = NULL;
+		if (c->rd.out_tail != NULL) {
+			c->rd.out_tail->next = c->rd.in;
+			c->rd.in = c->rd.out;
+		}
+		while ((r = c->rd.in) != NULL) {
+			c->rd.in = r->next;
+			json_decref(r->hit);
+			r->next = c->queue;
+			c->queue = r;
+		}
+		pthread_mutex_destroy(&c->rd.mu);
+		pthread_cond_destroy(&c->rd.cv);
+		lp_buf_release(&c->rd.scratch);
+	}
 	while ((r = c->flying) != NULL) {
 		c->flying = r->next;
 		curl_multi_remove_handle(c->multi, r->easy);

@@ -86,9 +86,11 @@ struct lp_llm_result {
 struct lp_llm *lp_llm_new(
     const struct lp_llm_config *cfg, char *err, size_t errlen);
 /*
- * Queue a request body (stolen; "model" and "messages" at least).  A
- * cached answer completes at once.  LP_FAILED (and a BUDGET result) when
- * the token budget is spent.
+ * Queue a request body (stolen; "model" and "messages" at least).  With a
+ * cache, a thread of the client reads and parses the entry while the
+ * caller goes on; the answer comes from lp_llm_poll()/lp_llm_wait() like
+ * any other.  LP_FAILED (and a BUDGET result) when the token budget is
+ * spent.
  */
 int lp_llm_submit(struct lp_llm *c, json_t *body, void *user);
 /*
