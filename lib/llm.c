@@ -17,6 +17,7 @@
 #include "lp/http.h"
 #include "lp/json.h"
 #include "lp/llm.h"
+#include "lp/stream.h"
 
 /* The official SDKs' backoff: 0.5 s doubling to 8 s, less up to 25%. */
 #define BACKOFF_FIRST 0.5
@@ -386,20 +387,18 @@ cache_path(const struct lp_llm *c, const char *digest, int mk)
 	size_t n = strlen(c->cfg.cache_dir) + 80;
 	char *p = lp_xmalloc(n);
 
-	snprintf(p, n, "%s/%.2s", c->cfg.cache_dir, digest);
-	if (mk && mkdir(p, 0777) != 0 && errno == ENOENT) {
-		char *q;
-
-		/* Make the parents, as mkdir -p does. */
-		for (q = p + 1; *q != '\0'; q++)
-			if (*q == '/') {
-				*q = '\0';
-				mkdir(p, 0777);
-				*q = '/';
-			}
-		mkdir(p, 0777);
-	}
 	snprintf(p, n, "%s/%.2s/%s.json", c->cfg.cache_dir, digest, digest);
+	/* The folder is usually there: mkdir -p only when it is not. */
+	if (mk) {
+		char *slash = strrchr(p, '/');
+
+		*slash = '\0';
+		if (mkdir(p, 0777) != 0 && errno == ENOENT) {
+			*slash = '/';
+			lp_make_parents(p);
+		}
+		*slash = '/';
+	}
 	return p;
 }
 

@@ -9,29 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lp/lp.h"
 #include "lp/buf.h"
 #include "lp/session.h"
-
-/* mkdir -p of the folder part of path. */
-static int
-make_folder(const char *path)
-{
-	char *d = lp_xstrdup(path), *p;
-	int rc = 0;
-
-	for (p = d + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(d, 0777) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = '/';
-	}
-	free(d);
-	return rc;
-}
+#include "lp/stream.h"
 
 int
 lp_session_open(struct lp_session *s, const char *path,
@@ -49,7 +32,7 @@ lp_session_open(struct lp_session *s, const char *path,
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	*torn = 0;
-	make_folder(path);
+	lp_make_parents(path);
 	if ((s->fd = open(
 		 path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -124,24 +107,16 @@ lp_session_append(
     struct lp_session *s, const json_t *event, char *err, size_t errlen)
 {
 	char *text = json_dumps(event, JSON_COMPACT);
-	size_t n = strlen(text), done = 0;
+	size_t n = strlen(text);
 
 	/* One write for the whole line: O_APPEND puts it at the end. */
 	text = lp_xrealloc(text, n + 2);
 	text[n++] = '\n';
 	text[n] = '\0';
-	while (done < n) {
-		ssize_t w = write(s->fd, text + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			snprintf(
-			    err, errlen, "%s: %s", s->path, strerror(errno));
-			free(text);
-			return LP_FAILED;
-		}
-		done += (size_t)w;
+	if (lp_write_all(s->fd, text, n) != 0) {
+		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		free(text);
+		return LP_FAILED;
 	}
 	free(text);
 	s->lines++;

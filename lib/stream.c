@@ -423,29 +423,52 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 	return LP_OK;
 }
 
-static int
-write_all(struct lp_writer *w, const void *data, size_t n)
+int
+lp_write_all(int fd, const void *data, size_t n)
 {
 	const char *p = data;
 
 	while (n > 0) {
-		ssize_t k = write(w->fd, p, n);
+		ssize_t k = write(fd, p, n);
 
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k < 0) {
-			if (errno == EPIPE)
-				w->broken_pipe = 1;
-			else
-				snprintf(w->err, sizeof(w->err),
-				    "write error: %s", strerror(errno));
-			w->failed = 1;
-			return LP_FATAL;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO;
+			return -1;
 		}
 		p += k;
 		n -= (size_t)k;
 	}
-	return LP_OK;
+	return 0;
+}
+
+void
+lp_make_parents(const char *path)
+{
+	char *d = lp_xstrdup(path), *p;
+
+	for (p = d + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		mkdir(d, 0777); /* there already, or the open after says why */
+		*p = '/';
+	}
+	free(d);
+}
+
+static int
+write_all(struct lp_writer *w, const void *data, size_t n)
+{
+	if (lp_write_all(w->fd, data, n) == 0)
+		return LP_OK;
+	if (errno == EPIPE)
+		w->broken_pipe = 1;
+	else
+		snprintf(
+		    w->err, sizeof(w->err), "write error: %s", strerror(errno));
+	w->failed = 1;
+	return LP_FATAL;
 }
 
 static int

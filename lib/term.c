@@ -17,6 +17,7 @@
 
 #include "lp/lp.h"
 #include "lp/cli.h"
+#include "lp/stream.h"
 #include "lp/term.h"
 
 static int tty = -1;
@@ -316,16 +317,8 @@ lp_term_key(int timeout_ms)
 void
 lp_term_write(const char *p, size_t n)
 {
-	while (n > 0 && tty >= 0) {
-		ssize_t w = write(tty, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
+	if (tty >= 0)
+		lp_write_all(tty, p, n); /* a lost terminal: nothing to tell */
 }
 
 int

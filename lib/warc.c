@@ -20,6 +20,7 @@
 #include "lp/audit.h"
 #include "lp/buf.h"
 #include "lp/hash.h"
+#include "lp/stream.h"
 #include "lp/warc.h"
 
 static int
@@ -72,7 +73,6 @@ lp_warc_put(struct lp_warc *w, const char *type, const char *target,
 {
 	struct lp_sha256 c;
 	char when[40], digest[65], rid[48];
-	size_t done = 0;
 
 	/* The id: a digest of what the record says, as a UUID's shape. */
 	lp_sha256_hex(block, n, digest);
@@ -112,15 +112,8 @@ lp_warc_put(struct lp_warc *w, const char *type, const char *target,
 		errno = 0;
 		return werr(w, "cannot compress a record");
 	}
-	while (done < w->gz.len) {
-		ssize_t k = write(w->fd, w->gz.p + done, w->gz.len - done);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return werr(w, "cannot write");
-		done += (size_t)k;
-	}
+	if (lp_write_all(w->fd, w->gz.p, w->gz.len) != 0)
+		return werr(w, "cannot write");
 	if (id != NULL)
 		snprintf(id, 48, "%s", rid);
 	return LP_OK;
@@ -230,12 +223,14 @@ next_member(struct lp_warc_reader *r)
 }
 
 int
-lp_warc_field(
-    const struct lp_warc_record *rec, const char *name, char *out, size_t n)
+lp_header_field(
+    const char *p, size_t size, const char *name, char *out, size_t n)
 {
 	size_t len = strlen(name);
-	const char *p = rec->head.p, *end = p + rec->head.len;
+	const char *end = p + size;
 
+	if (n > 0)
+		out[0] = '\0';
 	while (p != NULL && p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = eol != NULL ? eol : end;
@@ -306,14 +301,18 @@ lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec)
 		return rerr(r, r->member_off, "the header never ends");
 	hlen = (size_t)(hend - p) + 2;
 	lp_buf_add(&rec->head, p, hlen);
-	rec->type[0] = rec->target[0] = '\0';
-	lp_warc_field(rec, "WARC-Type", rec->type, sizeof(rec->type));
-	lp_warc_field(rec, "WARC-Target-URI", rec->target, sizeof(rec->target));
-	rec->at_ms =
-	    lp_warc_field(rec, "WARC-Date", v, sizeof(v)) ? parse_date(v) : -1;
+	lp_header_field(rec->head.p, rec->head.len, "WARC-Type", rec->type,
+	    sizeof(rec->type));
+	lp_header_field(rec->head.p, rec->head.len, "WARC-Target-URI",
+	    rec->target, sizeof(rec->target));
+	rec->at_ms = lp_header_field(
+			 rec->head.p, rec->head.len, "WARC-Date", v, sizeof(v))
+	    ? parse_date(v)
+	    : -1;
 	if (rec->type[0] == '\0')
 		return rerr(r, r->member_off, "no WARC-Type");
-	if (!lp_warc_field(rec, "Content-Length", v, sizeof(v)) ||
+	if (!lp_header_field(
+		rec->head.p, rec->head.len, "Content-Length", v, sizeof(v)) ||
 	    (len = strtoll(v, NULL, 10)) < 0 || !isdigit((unsigned char)v[0]))
 		return rerr(r, r->member_off, "no valid Content-Length");
 	cl = hend + 4;

@@ -539,18 +539,17 @@ apply_answers(void)
 							       : "skipped";
 		if (id == NULL)
 			why = "no \"id\"";
-		else if (it == NULL)
+		else if (it == NULL) {
 			snprintf(msg, sizeof(msg),
-			    "%s:%lu: id \"%.80s\" is not in the queue",
-			    L.answers, ln, id),
-			    why = msg;
-		else if (!in_queue(it))
+			    "id \"%.80s\" is not in the queue", id);
+			why = msg;
+		} else if (!in_queue(it)) {
 			snprintf(msg, sizeof(msg),
-			    "%s:%lu: \"%.80s\" is settled by consensus (%s); "
-			    "nothing to adjudicate",
-			    L.answers, ln, id, it->how ? it->how : "no labels"),
-			    why = msg;
-		else if (strcmp(st, "submitted") != 0 &&
+			    "\"%.80s\" is settled by consensus (%s); nothing "
+			    "to adjudicate",
+			    id, it->how ? it->how : "no labels");
+			why = msg;
+		} else if (strcmp(st, "submitted") != 0 &&
 		    strcmp(st, "skipped") != 0)
 			why = "\"status\" must be \"submitted\" or \"skipped\"";
 		else if (strcmp(st, "submitted") == 0 &&
@@ -559,9 +558,8 @@ apply_answers(void)
 					      : NULL;
 
 			snprintf(msg, sizeof(msg),
-			    "%s:%lu: unknown label %.40s (%s has %s)",
-			    L.answers, ln, t != NULL ? t : "(none)",
-			    L.tax.version, list);
+			    "unknown label %.40s (%s has %s)",
+			    t != NULL ? t : "(none)", L.tax.version, list);
 			free(t);
 			why = msg;
 		} else if (((o = json_object_get(a, "correction")) != NULL &&
@@ -577,17 +575,14 @@ apply_answers(void)
 		else if (lp_keyset_get(
 			     &seen, lp_key128_of(id, strlen(id)), &first)) {
 			snprintf(msg, sizeof(msg),
-			    "%s:%lu: a second answer for \"%.80s\" (the first "
-			    "is on line %u)",
-			    L.answers, ln, id, first);
+			    "a second answer for \"%.80s\" (the first is on "
+			    "line %u)",
+			    id, first);
 			why = msg;
 		}
-		if (why != NULL) {
-			if (why == msg)
-				lp_errx(LP_EXIT_DATAERR, "%s", msg);
+		if (why != NULL)
 			lp_errx(
 			    LP_EXIT_DATAERR, "%s:%lu: %s", L.answers, ln, why);
-		}
 		lp_keyset_add(
 		    &seen, lp_key128_of(id, strlen(id)), (uint32_t)ln);
 		/* Kept small: an answers file may hold a whole queue. */
@@ -1156,15 +1151,13 @@ review(void)
 				stop = 1;
 				break;
 			case '?':
-				show(NULL,
-				    "Guide: what each label means (any key "
-				    "goes back)",
-				    NULL, NULL, NULL, NULL, NULL);
-				while ((key = lp_term_key(-1)) == LP_KEY_RESIZE)
+				do
 					show(NULL,
 					    "Guide: what each label means (any "
 					    "key goes back)",
 					    NULL, NULL, NULL, NULL, NULL);
+				while (
+				    (key = lp_term_key(-1)) == LP_KEY_RESIZE);
 				if (key == LP_KEY_INTR || key == LP_KEY_EOF)
 					lp_interrupted = 1;
 				break;

@@ -386,33 +386,6 @@ archive_page(struct start *st, struct page *pg)
 	pg->asked = NULL;
 }
 
-/* A header field of an HTTP head (case-insensitive), or "". */
-static void
-http_field(const char *p, size_t n, const char *name, char *out, size_t size)
-{
-	size_t k = strlen(name);
-	const char *end = p + n;
-
-	out[0] = '\0';
-	while (p != NULL && p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *stop = eol != NULL ? eol : end;
-
-		if ((size_t)(stop - p) > k && p[k] == ':' &&
-		    strncasecmp(p, name, k) == 0) {
-			p += k + 1;
-			while (p < stop && *p == ' ')
-				p++;
-			while (
-			    stop > p && (stop[-1] == '\r' || stop[-1] == ' '))
-				stop--;
-			snprintf(out, size, "%.*s", (int)(stop - p), p);
-			return;
-		}
-		p = eol != NULL ? eol + 1 : NULL;
-	}
-}
-
 /* An archived response becomes page k (number n) of st. */
 static void
 land_record(struct start *st, int k, int n, const struct lp_warc_record *rec)
@@ -442,7 +415,7 @@ land_record(struct start *st, int k, int n, const struct lp_warc_record *rec)
 		s.n_failed++;
 		return;
 	}
-	http_field(rec->block.p, hl, "content-type", ctype, sizeof(ctype));
+	lp_header_field(rec->block.p, hl, "content-type", ctype, sizeof(ctype));
 	lp_buf_add(&b, rec->block.p + bo, rec->block.len - bo);
 	if (to_utf8(&b, ctype, why, sizeof(why)) != 0) {
 		lp_warnx("%s: %s", pg->url, why);
@@ -524,18 +497,21 @@ index_archive(const char *path, size_t *n, long long *whole)
 
 		if (strcmp(rec.type, "response") != 0)
 			continue;
-		if (lp_warc_field(&rec, "LP-Page", v, sizeof(v))) {
+		if (lp_header_field(
+			rec.head.p, rec.head.len, "LP-Page", v, sizeof(v))) {
 			x.page = strtoll(v, NULL, 10);
-			if (lp_warc_field(&rec, "LP-Start", v, sizeof(v)))
+			if (lp_header_field(rec.head.p, rec.head.len,
+				"LP-Start", v, sizeof(v)))
 				x.start = strtoll(v, NULL, 10);
 			if (s.archived != NULL &&
-			    lp_warc_field(&rec, "LP-URL", v, sizeof(v)))
+			    lp_header_field(rec.head.p, rec.head.len, "LP-URL",
+				v, sizeof(v)))
 				json_object_set_new(
 				    s.archived, v, json_integer(rec.offset));
 		} else if (lp_http_response_split(rec.block.p, rec.block.len,
 			       &status, &hl, &bo) == 0 &&
 		    status >= 200 && status < 300) {
-			http_field(
+			lp_header_field(
 			    rec.block.p, hl, "content-type", v, sizeof(v));
 			if (strstr(v, "html") == NULL)
 				continue;

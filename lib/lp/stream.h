@@ -97,5 +97,12 @@ int lp_writer_close(struct lp_writer *w, int commit);
 
 /* The gzip level from LP_GZIP_LEVEL, else the default. */
 int lp_gzip_level(void);
+/*
+ * Write all of p[0..n) to fd, again after a signal or a short write:
+ * 0, or -1 with errno set.  write(2) only: safe in a signal handler.
+ */
+int lp_write_all(int fd, const void *p, size_t n);
+/* The folders on the way to path (its last part is not made), as mkdir -p. */
+void lp_make_parents(const char *path);
 
 #endif

@@ -77,11 +77,12 @@ int lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip);
 void lp_warc_reader_close(struct lp_warc_reader *r);
 void lp_warc_record_release(struct lp_warc_record *rec);
 /*
- * A header field of rec (case-insensitive name), copied to out; 1 if
- * found, else 0.
+ * A field of "Name: value" header lines p[0..size) (a WARC record's head,
+ * an HTTP response's), the name in any case, copied to out: 1 if found,
+ * else 0 (and out is "").
  */
-int lp_warc_field(
-    const struct lp_warc_record *rec, const char *name, char *out, size_t n);
+int lp_header_field(
+    const char *p, size_t size, const char *name, char *out, size_t n);
 /*
  * Split an HTTP response block: status, the header lines and the body's
  * offset in the block.  0, or -1 if it is not an HTTP response.

@@ -57,9 +57,11 @@ TEST(write_and_read_back)
 	assert_eq_str(rec.type, "response");
 	assert_eq_str(rec.target, "https://example.org/a?b=1");
 	assert_eq_int(rec.at_ms, 1700000000123LL);
-	assert_true(lp_warc_field(&rec, "lp-page", v, sizeof(v)));
+	assert_true(
+	    lp_header_field(rec.head.p, rec.head.len, "lp-page", v, sizeof(v)));
 	assert_eq_str(v, "2");
-	assert_true(lp_warc_field(&rec, "WARC-Block-Digest", v, sizeof(v)));
+	assert_true(lp_header_field(
+	    rec.head.p, rec.head.len, "WARC-Block-Digest", v, sizeof(v)));
 	assert_true(strncmp(v, "sha256:", 7) == 0);
 	assert_eq_mem(rec.block.p, rec.block.len, resp, sizeof(resp) - 1);
 	assert_eq_int(lp_http_response_split(
