@@ -134,7 +134,7 @@ lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields)
 		goto out;
 	}
 	if (last.len > 0) {
-		json_t *prev = json_loadb(last.p, last.len, 0, NULL);
+		json_t *prev = lp_json_load(last.p, last.len, 0, NULL);
 
 		lp_sha256_hex(last.p, last.len, hex);
 		if ((prev_seq = json_object_get(prev, "seq")) != NULL)
@@ -210,7 +210,7 @@ lp_audit_verify(
 			break;
 		}
 		line[--n] = '\0';
-		ev = json_loadb(line, (size_t)n, 0, NULL);
+		ev = lp_json_load(line, (size_t)n, 0, NULL);
 		p = json_string_value(json_object_get(ev, "prev"));
 		if (p == NULL) {
 			snprintf(

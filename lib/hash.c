@@ -19,7 +19,7 @@ static const uint32_t K[64] = {0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
 static void
-block(struct lp_sha256 *c, const unsigned char *p)
+block_c(struct lp_sha256 *c, const unsigned char *p)
 {
 	uint32_t w[64], a, b, cc, d, e, f, g, h, t1, t2;
 	int i;
@@ -66,6 +66,96 @@ block(struct lp_sha256 *c, const unsigned char *p)
 	c->h[7] += h;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+/*
+ * The same compression with the CPU's SHA extensions (Intel SHA-NI, most
+ * x86-64 since 2017 and every Zen): about five times as fast, which
+ * matters for the request digests of cached LLM reruns and the WARC
+ * digests of whole pages.  The state is kept as ABEF/CDGH, the order
+ * SHA256RNDS2 wants; each step does four rounds and schedules the four
+ * message words that twelve rounds later need.
+ */
+__attribute__((target("sha,ssse3,sse4.1"))) static void
+block_ni(struct lp_sha256 *c, const unsigned char *p)
+{
+	const __m128i bswap =
+	    _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i abef, cdgh, t, m, w[4], abef0, cdgh0;
+	int i;
+
+	/* h[0..3] = ABCD, h[4..7] = EFGH: regroup as ABEF and CDGH. */
+	t = _mm_loadu_si128((const __m128i *)&c->h[0]);
+	t = _mm_shuffle_epi32(t, 0xb1);
+	cdgh = _mm_loadu_si128((const __m128i *)&c->h[4]);
+	cdgh = _mm_shuffle_epi32(cdgh, 0x1b);
+	abef = _mm_alignr_epi8(t, cdgh, 8);
+	cdgh = _mm_blend_epi16(cdgh, t, 0xf0);
+	abef0 = abef;
+	cdgh0 = cdgh;
+	for (i = 0; i < 4; i++)
+		w[i] = _mm_shuffle_epi8(
+		    _mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+	for (i = 0; i < 16; i++) {
+		m = _mm_add_epi32(
+		    w[i & 3], _mm_loadu_si128((const __m128i *)&K[4 * i]));
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
+		abef = _mm_sha256rnds2_epu32(
+		    abef, cdgh, _mm_shuffle_epi32(m, 0x0e));
+		if (i < 12) {
+			/* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16] */
+			t = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+			t = _mm_add_epi32(t,
+			    _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+			w[i & 3] = _mm_sha256msg2_epu32(t, w[(i + 3) & 3]);
+		}
+	}
+	abef = _mm_add_epi32(abef, abef0);
+	cdgh = _mm_add_epi32(cdgh, cdgh0);
+	/* And back to ABCD, EFGH. */
+	t = _mm_shuffle_epi32(abef, 0x1b);
+	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);
+	abef = _mm_blend_epi16(t, cdgh, 0xf0);
+	cdgh = _mm_alignr_epi8(cdgh, t, 8);
+	_mm_storeu_si128((__m128i *)&c->h[0], abef);
+	_mm_storeu_si128((__m128i *)&c->h[4], cdgh);
+}
+
+int lp_sha256_use_cpu = 1;
+static int cpu_has_sha;
+
+/* Asked once, before main: CPUID is slow, and in a VM slower still. */
+__attribute__((constructor)) static void
+sha_probe(void)
+{
+	unsigned a, b, c, d;
+
+	/* SSSE3 and SSE4.1 (leaf 1, ECX bits 9, 19), SHA (leaf 7, EBX 29). */
+	if (__get_cpuid(1, &a, &b, &c, &d) && (c >> 9 & 1) && (c >> 19 & 1) &&
+	    __get_cpuid_count(7, 0, &a, &b, &c, &d))
+		cpu_has_sha = b >> 29 & 1;
+}
+
+static void
+block(struct lp_sha256 *c, const unsigned char *p)
+{
+	if (lp_sha256_use_cpu && cpu_has_sha)
+		block_ni(c, p);
+	else
+		block_c(c, p);
+}
+#else
+int lp_sha256_use_cpu = 1;
+
+static void
+block(struct lp_sha256 *c, const unsigned char *p)
+{
+	block_c(c, p);
+}
+#endif
+
 void
 lp_sha256_init(struct lp_sha256 *c)
 {
@@ -110,13 +200,13 @@ lp_sha256_update(struct lp_sha256 *c, const void *data, size_t n)
 void
 lp_sha256_final(struct lp_sha256 *c, unsigned char out[32])
 {
+	static const unsigned char pad[64] = {0x80};
 	uint64_t bits = c->len * 8;
-	unsigned char pad = 0x80, zero = 0, len[8];
+	unsigned char len[8];
 	int i;
 
-	lp_sha256_update(c, &pad, 1);
-	while (c->fill != 56)
-		lp_sha256_update(c, &zero, 1);
+	/* 0x80, zeros up to 56 bytes into a block, the length in bits. */
+	lp_sha256_update(c, pad, c->fill < 56 ? 56 - c->fill : 120 - c->fill);
 	for (i = 0; i < 8; i++)
 		len[i] = (unsigned char)(bits >> (56 - 8 * i));
 	lp_sha256_update(c, len, 8);

@@ -436,7 +436,7 @@ cache_read(const struct lp_llm *c, const char *digest, struct lp_buf *scratch,
 			n = 0;
 	} while (n > 0);
 	close(fd);
-	e = n == 0 ? json_loadb(scratch->p, scratch->len, 0, NULL) : NULL;
+	e = n == 0 ? lp_json_load(scratch->p, scratch->len, 0, NULL) : NULL;
 	reply = json_object_get(e, "response");
 	if (reply == NULL) {
 		json_decref(e);
@@ -892,7 +892,7 @@ static void
 reply_error(struct req *r, long status, char *out, size_t n)
 {
 	json_t *b =
-	    json_loadb(r->resp.p ? r->resp.p : "", r->resp.len, 0, NULL);
+	    lp_json_load(r->resp.p ? r->resp.p : "", r->resp.len, 0, NULL);
 	const char *msg = json_string_value(
 	    json_object_get(json_object_get(b, "error"), "message"));
 
@@ -985,8 +985,8 @@ landed(struct lp_llm *c, struct req *r, CURLcode cc, double now)
 	} else if (status >= 200 && status < 300) {
 		json_error_t je;
 
-		reply =
-		    json_loadb(r->resp.p ? r->resp.p : "", r->resp.len, 0, &je);
+		reply = lp_json_load(
+		    r->resp.p ? r->resp.p : "", r->resp.len, 0, &je);
 		if (reply == NULL) {
 			snprintf(why, sizeof(why),
 			    "a reply that is not JSON: %s", je.text);

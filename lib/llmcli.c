@@ -264,6 +264,7 @@ lp_window_add(struct lp_window *w, const struct lp_record *rec)
 	s->file = rec->file;
 	s->lineno = rec->line;
 	s->seq = w->nread++;
+	s->canonical = rec->canonical && rec->root == NULL && rec->nedits == 0;
 	s->waiting = s->emitted = 0;
 	s->member = s->work = NULL;
 	s->text = NULL;
@@ -273,21 +274,22 @@ lp_window_add(struct lp_window *w, const struct lp_record *rec)
 static void
 emit(struct lp_window *w, struct lp_slot *s)
 {
-	struct lp_record rec;
+	struct lp_record *rec = &w->rec;
 
-	lp_record_init(&rec);
 	/* The line parsed once already: this cannot fail but is checked. */
-	if (lp_record_parse(&rec, s->line.p, s->line.len) != LP_OK)
-		lp_errx(
-		    LP_EXIT_DATAERR, "%s:%lu: %s", s->file, s->lineno, rec.err);
-	rec.file = s->file;
-	rec.line = s->lineno;
+	if (s->canonical)
+		lp_record_parse_canonical(rec, s->line.p, s->line.len);
+	else if (lp_record_parse(rec, s->line.p, s->line.len) != LP_OK)
+		lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s", s->file, s->lineno,
+		    rec->err);
+	rec->file = s->file;
+	rec->line = s->lineno;
 	if (s->member != NULL)
-		lp_record_put(&rec, w->member, s->member);
+		lp_record_put(rec, w->member, s->member);
 	s->member = NULL;
 	if (!w->dry_run)
-		lp_run_emit(w->run, &rec);
-	lp_record_release(&rec);
+		lp_run_emit(w->run, rec);
+	lp_record_reset(rec);
 	s->emitted = 1;
 	free(s->text);
 	s->text = NULL;
@@ -327,6 +329,7 @@ lp_window_free(struct lp_window *w)
 	}
 	free(w->slots);
 	w->slots = NULL;
+	lp_record_release(&w->rec);
 }
 
 /* ---- Around the client. */
@@ -401,7 +404,7 @@ void
 lp_llm_dry_run(
     struct lp_run *run, struct lp_llm *c, const char *body, size_t len)
 {
-	json_t *j = json_loadb(body, len, 0, NULL), *d;
+	json_t *j = lp_json_load(body, len, 0, NULL), *d;
 	struct lp_buf out = LP_BUF_INIT;
 
 	d = lp_llm_describe(c, j);

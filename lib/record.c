@@ -61,6 +61,7 @@ lp_record_release(struct lp_record *r)
 	free(r->edited);
 	free(r->added);
 	lp_buf_release(&r->flat);
+	lp_buf_release(&r->spare);
 	lp_json_members_release(&r->ms);
 	lp_json_members_release(&r->sub);
 	lp_record_init(r);
@@ -106,7 +107,7 @@ parse_full(struct lp_record *r)
 		    (unsigned char)r->text[bad]);
 		return LP_FAILED;
 	}
-	r->root = json_loadb(
+	r->root = lp_json_load(
 	    r->text, r->len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
 	if (r->root == NULL) {
 		snprintf(r->err, sizeof(r->err),
@@ -123,6 +124,18 @@ parse_full(struct lp_record *r)
 	return LP_OK;
 }
 
+/* Room for a lazily parsed value per member. */
+static void
+vals_fit(struct lp_record *r)
+{
+	if (r->nvals < r->ms.n) {
+		r->vals = lp_xrealloc(r->vals, r->ms.cap * sizeof(json_t *));
+		memset(r->vals + r->nvals, 0,
+		    (r->ms.cap - r->nvals) * sizeof(json_t *));
+		r->nvals = r->ms.cap;
+	}
+}
+
 int
 lp_record_parse(struct lp_record *r, const char *text, size_t len)
 {
@@ -131,16 +144,22 @@ lp_record_parse(struct lp_record *r, const char *text, size_t len)
 	r->len = len;
 	if (lp_json_scan(text, len, &r->ms)) {
 		r->canonical = 1;
-		if (r->nvals < r->ms.n) {
-			r->vals =
-			    lp_xrealloc(r->vals, r->ms.cap * sizeof(json_t *));
-			memset(r->vals + r->nvals, 0,
-			    (r->ms.cap - r->nvals) * sizeof(json_t *));
-			r->nvals = r->ms.cap;
-		}
+		vals_fit(r);
 		return LP_OK;
 	}
 	return parse_full(r);
+}
+
+void
+lp_record_parse_canonical(struct lp_record *r, const char *text, size_t len)
+{
+	lp_record_reset(r);
+	r->text = text;
+	r->len = len;
+	if (!lp_json_scan_trusted(text, len, &r->ms))
+		abort(); /* it was canonical when first parsed */
+	r->canonical = 1;
+	vals_fit(r);
 }
 
 /* A top-level member, parsed on first use. */
@@ -160,7 +179,7 @@ get_top(struct lp_record *r, const char *key, size_t keylen)
 		return NULL;
 	i = (size_t)(m - r->ms.m);
 	if (r->vals[i] == NULL)
-		r->vals[i] = json_loadb(
+		r->vals[i] = lp_json_load(
 		    r->text + m->val, m->vallen, JSON_DECODE_ANY, NULL);
 	return r->vals[i];
 }
@@ -181,22 +200,57 @@ lp_record_get_str(struct lp_record *r, const char *path)
 	return json_string_value(lp_record_get(r, path));
 }
 
+/*
+ * In a canonical line without edits, the span of the value at a dotted
+ * path, found by scanning down the nested objects; 0 if it is not there.
+ */
+static int
+find_span(
+    struct lp_record *r, const char *path, const char **val, size_t *vallen)
+{
+	const char *p = r->text, *dot;
+	size_t n = r->len;
+	const struct lp_json_members *ms = &r->ms;
+	const struct lp_json_member *m;
+
+	if (r->root != NULL || r->nedits != 0)
+		return 0;
+	for (;;) {
+		dot = strchr(path, '.');
+		m = lp_json_find(
+		    p, ms, path, dot ? (size_t)(dot - path) : strlen(path));
+		if (m == NULL)
+			return 0;
+		p += m->val;
+		n = m->vallen;
+		if (dot == NULL)
+			break;
+		/* A span of a canonical line is canonical: no checks again. */
+		if (*p != '{' || !lp_json_scan_trusted(p, n, &r->sub))
+			return 0;
+		ms = &r->sub;
+		path = dot + 1;
+	}
+	*val = p;
+	*vallen = n;
+	return 1;
+}
+
 const char *
 lp_record_get_strn(struct lp_record *r, const char *path, size_t *len)
 {
-	const struct lp_json_member *m;
+	const char *p;
+	size_t n;
 	json_t *v;
 
 	/*
-	 * A top-level string without escapes in a canonical line is its own
-	 * value: no need to build it.
+	 * A string without escapes in a canonical line is its own value: no
+	 * need to build it.
 	 */
-	if (r->root == NULL && r->nedits == 0 && strchr(path, '.') == NULL &&
-	    (m = lp_json_find(r->text, &r->ms, path, strlen(path))) != NULL &&
-	    r->text[m->val] == '"' &&
-	    memchr(r->text + m->val, '\\', m->vallen) == NULL) {
-		*len = m->vallen - 2;
-		return r->text + m->val + 1;
+	if (find_span(r, path, &p, &n) && *p == '"' &&
+	    memchr(p, '\\', n) == NULL) {
+		*len = n - 2;
+		return p + 1;
 	}
 	if ((v = lp_record_get(r, path)) == NULL || !json_is_string(v))
 		return NULL;
@@ -212,7 +266,7 @@ lp_record_root(struct lp_record *r)
 			lp_record_flatten(r);
 		drop_vals(r);
 		/* A canonical line is valid: this cannot fail. */
-		r->root = json_loadb(r->text, r->len, 0, NULL);
+		r->root = lp_json_load(r->text, r->len, 0, NULL);
 		if (r->root == NULL)
 			abort();
 	}
@@ -280,48 +334,80 @@ lp_record_put(struct lp_record *r, const char *key, json_t *value)
 	r->added[r->nadded++].val = value;
 }
 
+/* A member of a line being written: its key and where its value starts. */
+static void
+span_start(struct lp_json_members *ms, size_t key, size_t keylen, size_t val)
+{
+	struct lp_json_member *m;
+
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap ? 2 * ms->cap : 16;
+		ms->m = lp_xrealloc(ms->m, ms->cap * sizeof(*ms->m));
+	}
+	m = &ms->m[ms->n++];
+	m->key = (uint32_t)key;
+	m->keylen = (uint32_t)keylen;
+	m->val = (uint32_t)val;
+}
+
+static void
+span_end(struct lp_json_members *ms, size_t end)
+{
+	struct lp_json_member *m = &ms->m[ms->n - 1];
+
+	m->vallen = (uint32_t)(end - m->val);
+}
+
 void
 lp_record_flatten(struct lp_record *r)
 {
-	struct lp_buf b = LP_BUF_INIT;
-	size_t i;
+	struct lp_buf b = r->spare;
+	struct lp_json_members *out = &r->sub, spans;
+	size_t i, key;
 
 	if (r->nedits == 0)
 		return;
+	lp_buf_reset(&b);
 	lp_buf_addc(&b, '{');
+	out->n = 0;
+	/* The spans of the new line are noted as it is written. */
 	for (i = 0; i < r->ms.n; i++) {
 		const struct lp_json_member *m = &r->ms.m[i];
 
 		if (i > 0)
 			lp_buf_addc(&b, ',');
 		/* The quoted key and its colon, then the value. */
+		key = b.len + 1;
 		lp_buf_add(&b, r->text + m->key - 1, m->val - m->key + 1);
+		span_start(out, key, m->keylen, b.len);
 		if (i < r->nedited && r->edited[i])
 			lp_json_dump(r->vals[i], &b);
 		else
 			lp_buf_add(&b, r->text + m->val, m->vallen);
+		span_end(out, b.len);
 	}
 	for (i = 0; i < r->nadded; i++) {
 		if (b.len > 1)
 			lp_buf_addc(&b, ',');
+		key = b.len + 1;
 		lp_json_dump_str(r->added[i].key, strlen(r->added[i].key), &b);
 		lp_buf_addc(&b, ':');
+		span_start(out, key, b.len - 2 - key, b.len);
 		lp_json_dump(r->added[i].val, &b);
+		span_end(out, b.len);
 	}
 	lp_buf_addc(&b, '}');
-	/* The record now reads the new line: swap the buffers. */
-	lp_buf_release(&r->flat);
+	if (b.len > UINT32_MAX)
+		abort(); /* spans are 32-bit, as the scanner's */
+	/* The record now reads the new line: swap the buffers and spans. */
+	r->spare = r->flat;
 	r->flat = b;
 	drop_edits(r);
 	drop_vals(r);
 	r->text = r->flat.p;
 	r->len = r->flat.len;
-	if (!lp_json_scan_trusted(r->text, r->len, &r->ms))
-		abort(); /* canonical parts make a canonical line */
-	if (r->nvals < r->ms.n) {
-		r->vals = lp_xrealloc(r->vals, r->ms.cap * sizeof(json_t *));
-		memset(r->vals + r->nvals, 0,
-		    (r->ms.cap - r->nvals) * sizeof(json_t *));
-		r->nvals = r->ms.cap;
-	}
+	spans = r->ms;
+	r->ms = r->sub;
+	r->sub = spans;
+	vals_fit(r);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lp/lp.h"
+#include "lp/json.h"
 #include "lp/buf.h"
 #include "lp/session.h"
 #include "lp/stream.h"
@@ -63,7 +64,7 @@ lp_session_open(struct lp_session *s, const char *path,
 			goto fail;
 		}
 		if (line[n - 1] == '\n')
-			ev = json_loadb(line, (size_t)n - 1, 0, &je);
+			ev = lp_json_load(line, (size_t)n - 1, 0, &je);
 		if (!json_is_object(ev)) {
 			/* Torn if it is the last line: a crash cut it. */
 			json_decref(ev);

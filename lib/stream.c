@@ -1,6 +1,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -457,22 +459,34 @@ lp_make_parents(const char *path)
 	free(d);
 }
 
+/* All of data to fd; else why in err, or *broken for a closed pipe. */
 static int
-write_all(struct lp_writer *w, const void *data, size_t n)
+put_fd(
+    int fd, const void *data, size_t n, int *broken, char *err, size_t errlen)
 {
-	if (lp_write_all(w->fd, data, n) == 0)
+	if (lp_write_all(fd, data, n) == 0)
 		return LP_OK;
 	if (errno == EPIPE)
-		w->broken_pipe = 1;
+		*broken = 1;
 	else
-		snprintf(
-		    w->err, sizeof(w->err), "write error: %s", strerror(errno));
-	w->failed = 1;
+		snprintf(err, errlen, "write error: %s", strerror(errno));
 	return LP_FATAL;
 }
 
 static int
-deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
+write_all(struct lp_writer *w, const void *data, size_t n)
+{
+	if (put_fd(w->fd, data, n, &w->broken_pipe, w->err, sizeof(w->err)) ==
+	    LP_OK)
+		return LP_OK;
+	w->failed = 1;
+	return LP_FATAL;
+}
+
+/* Compress p[0..n) into the file; failures reported as put_fd does. */
+static int
+deflate_to(struct lp_writer *w, const void *p, size_t n, int flush, int *broken,
+    char *err, size_t errlen)
 {
 	int zr;
 
@@ -484,10 +498,151 @@ deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
 		zr = deflate(&w->z, flush);
 		if (zr == Z_STREAM_ERROR)
 			abort();
-		if (write_all(w, w->zout, OUT_FLUSH - w->z.avail_out) != LP_OK)
+		if (put_fd(w->fd, w->zout, OUT_FLUSH - w->z.avail_out, broken,
+			err, errlen) != LP_OK)
 			return LP_FATAL;
 	} while (
 	    w->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+	return LP_OK;
+}
+
+static int
+deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
+{
+	if (deflate_to(w, p, n, flush, &w->broken_pipe, w->err,
+		sizeof(w->err)) == LP_OK)
+		return LP_OK;
+	w->failed = 1;
+	return LP_FATAL;
+}
+
+int
+lp_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(th, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/*
+ * The helper thread and the tool hand one buffer back and forth: while
+ * the thread deflates and writes job, the tool fills w->buf.  Only the
+ * thread touches the z_stream and the file while busy; its failure is
+ * copied into the writer when the tool next waits for it.
+ */
+struct lp_deflater {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct lp_buf job;
+	int busy, quit, failed, broken_pipe;
+	char err[256];
+};
+
+static void *
+deflater_main(void *arg)
+{
+	struct lp_writer *w = arg;
+	struct lp_deflater *d = w->bg;
+
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		while (!d->busy && !d->quit)
+			pthread_cond_wait(&d->cv, &d->mu);
+		if (!d->busy)
+			break;
+		pthread_mutex_unlock(&d->mu);
+		if (!d->failed &&
+		    deflate_to(w, d->job.p, d->job.len, Z_NO_FLUSH,
+			&d->broken_pipe, d->err, sizeof(d->err)) != LP_OK)
+			d->failed = 1;
+		lp_buf_reset(&d->job);
+		pthread_mutex_lock(&d->mu);
+		d->busy = 0;
+		pthread_cond_broadcast(&d->cv);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* Wait until the thread is idle; LP_FATAL if it failed. */
+static int
+deflater_wait(struct lp_writer *w)
+{
+	struct lp_deflater *d = w->bg;
+
+	pthread_mutex_lock(&d->mu);
+	while (d->busy)
+		pthread_cond_wait(&d->cv, &d->mu);
+	pthread_mutex_unlock(&d->mu);
+	if (d->failed && !w->failed) {
+		w->failed = 1;
+		w->broken_pipe = d->broken_pipe;
+		memcpy(w->err, d->err, sizeof(w->err));
+	}
+	return w->failed ? LP_FATAL : LP_OK;
+}
+
+static void
+deflater_stop(struct lp_writer *w)
+{
+	struct lp_deflater *d = w->bg;
+
+	if (d == NULL)
+		return;
+	deflater_wait(w);
+	pthread_mutex_lock(&d->mu);
+	d->quit = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	pthread_join(d->th, NULL);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
+	lp_buf_release(&d->job);
+	free(d);
+	w->bg = NULL;
+}
+
+/*
+ * Give the full buffer to the thread (started the first time): LP_OK,
+ * LP_FATAL, or 1 when no thread can start (compress here instead).
+ */
+static int
+hand_off(struct lp_writer *w)
+{
+	struct lp_deflater *d = w->bg;
+	struct lp_buf t;
+
+	if (d == NULL) {
+		d = calloc(1, sizeof(*d));
+		if (d == NULL)
+			return 1;
+		pthread_mutex_init(&d->mu, NULL);
+		pthread_cond_init(&d->cv, NULL);
+		w->bg = d;
+		if (lp_thread_start(&d->th, deflater_main, w) != 0) {
+			pthread_mutex_destroy(&d->mu);
+			pthread_cond_destroy(&d->cv);
+			free(d);
+			w->bg = NULL;
+			return 1;
+		}
+	}
+	if (deflater_wait(w) != LP_OK)
+		return LP_FATAL;
+	t = d->job;
+	d->job = w->buf;
+	w->buf = t;
+	lp_buf_grow(&w->buf, OUT_FLUSH);
+	pthread_mutex_lock(&d->mu);
+	d->busy = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
 	return LP_OK;
 }
 
@@ -496,6 +651,8 @@ lp_writer_flush(struct lp_writer *w)
 {
 	int rc;
 
+	if (w->bg != NULL && deflater_wait(w) != LP_OK)
+		return LP_FATAL;
 	if (w->failed)
 		return LP_FATAL;
 	if (w->buf.len == 0)
@@ -509,12 +666,16 @@ lp_writer_flush(struct lp_writer *w)
 int
 lp_writer_write(struct lp_writer *w, const void *p, size_t n)
 {
+	int rc;
+
 	if (w->failed)
 		return LP_FATAL;
 	lp_buf_add(&w->buf, p, n);
-	if (w->buf.len >= OUT_FLUSH)
-		return lp_writer_flush(w);
-	return LP_OK;
+	if (w->buf.len < OUT_FLUSH)
+		return LP_OK;
+	if (w->gz && (rc = hand_off(w)) != 1)
+		return rc;
+	return lp_writer_flush(w);
 }
 
 int
@@ -522,6 +683,7 @@ lp_writer_close(struct lp_writer *w, int commit)
 {
 	int rc = LP_OK;
 
+	deflater_stop(w);
 	if (commit || w->path == NULL) {
 		/* stdout gets what was done even when the run failed. */
 		if (lp_writer_flush(w) != LP_OK ||

@@ -392,7 +392,7 @@ count_field(struct lp_record *rec, const char *path)
 	if (p[0] == '"' && memchr(p, '\\', n) == NULL)
 		lp_buf_add(&scratch, p + 1, n - 2);
 	else if (p[0] == '"') {
-		v = json_loadb(p, n, JSON_DECODE_ANY, NULL);
+		v = lp_json_load(p, n, JSON_DECODE_ANY, NULL);
 		lp_buf_adds(&scratch, json_string_value(v));
 		json_decref(v);
 	} else
@@ -1913,7 +1913,7 @@ next_event(struct lp_reader *r, const char *path)
 		return NULL;
 	if (rc != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", r->err);
-	e = json_loadb(line, len, 0, NULL);
+	e = lp_json_load(line, len, 0, NULL);
 	if (!json_is_string(json_object_get(e, "event")) ||
 	    !json_is_string(json_object_get(e, "run_id")))
 		lp_errx(LP_EXIT_DATAERR, "%s:%lu: not an audit event", path,

@@ -523,7 +523,7 @@ apply_answers(void)
 		if (len == 0)
 			continue;
 		/* Not inside json_is_object(): it is a macro. */
-		a = json_loadb(line, (size_t)len, 0, &je);
+		a = lp_json_load(line, (size_t)len, 0, &je);
 		if (!json_is_object(a)) {
 			json_decref(a);
 			lp_errx(LP_EXIT_DATAERR,

@@ -206,7 +206,8 @@ templates_init(const char *system)
 static int
 parse_answer(const char *content, json_t **out, char *why, size_t n)
 {
-	json_t *v = json_loads(content, 0, NULL), *score, *conf, *rat;
+	json_t *v = lp_json_load(content, strlen(content), 0, NULL), *score,
+	       *conf, *rat;
 
 	*out = NULL;
 	if (!json_is_object(v)) {
@@ -293,18 +294,24 @@ round_probs(json_t *m)
 		json_real_set(v, round(json_real_value(v) * 1e4) / 1e4);
 }
 
+/* "1", "2" ...: a score as a key of probs (scales have one digit). */
+static const char *
+score_key(int k)
+{
+	static const char *const keys[LP_JUDGE_MAX + 1] = {
+	    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+
+	return keys[k];
+}
+
 static json_t *
 probs_json(const struct lp_judge_dist *d)
 {
 	json_t *o = json_object();
 	int k;
 
-	for (k = 1; k <= d->n; k++) {
-		char key[12];
-
-		snprintf(key, sizeof(key), "%d", k);
-		json_object_set_new(o, key, json_real(d->p[k]));
-	}
+	for (k = 1; k <= d->n; k++)
+		json_object_set_new(o, score_key(k), json_real(d->p[k]));
 	return o;
 }
 
@@ -374,11 +381,8 @@ dist_of(const json_t *v, struct lp_judge_dist *d)
 	memset(d, 0, sizeof(*d));
 	d->n = t.nscale;
 	for (k = 1; k <= t.nscale; k++) {
-		char key[12];
-
-		snprintf(key, sizeof(key), "%d", k);
 		d->p[k] = probs != NULL
-		    ? json_number_value(json_object_get(probs, key))
+		    ? json_number_value(json_object_get(probs, score_key(k)))
 		    : k == s ? c
 			     : (1 - c) / (t.nscale - 1);
 	}
@@ -437,7 +441,7 @@ combine(json_t *judges)
 	if (t.nmodels == 1) {
 		/* One judge: its verdict is the rating. */
 		t.n_selfreport += nlp == 0;
-		m = json_copy(json_array_get(judges, 0));
+		m = json_incref(json_array_get(judges, 0));
 		round_probs(m);
 		return versions(m);
 	}

@@ -811,7 +811,7 @@ starts_from_stdin(struct lp_run *run)
 		if (len == 0)
 			continue;
 		if (line[0] == '{') {
-			json_t *v = json_loadb(line, len, 0, NULL);
+			json_t *v = lp_json_load(line, len, 0, NULL);
 			const char *u =
 			    json_string_value(json_object_get(v, "url"));
 

@@ -245,7 +245,8 @@ request(char **texts, int n, struct lp_buf *body, char digest[65])
 static json_t *
 reply_items(const char *content)
 {
-	json_t *v = json_loads(content, 0, NULL), *items, *it, *out;
+	json_t *v = lp_json_load(content, strlen(content), 0, NULL), *items,
+	       *it, *out;
 	size_t i;
 
 	items = json_object_get(v, "items");

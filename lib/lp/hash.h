@@ -15,6 +15,12 @@ struct lp_sha256 {
 	size_t fill;
 };
 
+/*
+ * Use the CPU's SHA instructions where it has them (1, the default); the
+ * tests set 0 to check the portable code on the same machine.
+ */
+extern int lp_sha256_use_cpu;
+
 void lp_sha256_init(struct lp_sha256 *c);
 void lp_sha256_update(struct lp_sha256 *c, const void *p, size_t n);
 void lp_sha256_final(struct lp_sha256 *c, unsigned char out[32]);

@@ -34,6 +34,12 @@ struct lp_json_members {
 	size_t n, cap;
 };
 
+/*
+ * json_loadb(p, n, flags, e), faster (flags: JSON_DECODE_ANY and
+ * JSON_REJECT_DUPLICATES; others go to Jansson).  Errors are Jansson's own.
+ */
+json_t *lp_json_load(const char *p, size_t n, size_t flags, json_error_t *e);
+
 /* Append the canonical form of v to b. */
 void lp_json_dump(const json_t *v, struct lp_buf *b);
 /* Append s[0..n) as a canonical JSON string. */

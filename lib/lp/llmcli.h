@@ -19,6 +19,7 @@
 
 #include "lp/buf.h"
 #include "lp/llm.h"
+#include "lp/record.h"
 
 struct lp_run;
 struct lp_record;
@@ -143,6 +144,7 @@ struct lp_slot {
 	size_t seq;	/* its place in the input */
 	int waiting;	/* answers still to come */
 	int emitted;	/* written (unordered) */
+	int canonical;	/* line was canonical: no need to check it again */
 	char *text;	/* the tool's input text, freed on emit */
 	json_t *member; /* what goes in the record, or NULL: unchanged */
 	json_t *work;	/* the tool's partial results, freed on emit */
@@ -154,6 +156,7 @@ struct lp_window {
 	const char *member;
 	int unordered, dry_run;
 	struct lp_run *run;
+	struct lp_record rec; /* reused for each record written */
 };
 
 void lp_window_init(struct lp_window *w, const struct lp_llm_cli *o,

@@ -39,7 +39,8 @@ struct lp_record {
 	} * added; /* new members, in the order they came */
 	size_t nadded, addcap;
 	int nedits;
-	struct lp_buf flat; /* the line with the edits in */
+	struct lp_buf flat;  /* the line with the edits in */
+	struct lp_buf spare; /* the next flat, kept for its capacity */
 	char err[256];
 };
 
@@ -49,6 +50,12 @@ void lp_record_init(struct lp_record *r);
  * UTF-8, a NUL byte, not JSON, not an object, a duplicate key).
  */
 int lp_record_parse(struct lp_record *r, const char *text, size_t len);
+/*
+ * Take a line that an earlier lp_record_parse() found canonical (a copy
+ * the tool kept): its member spans again, without checking it again.
+ */
+void lp_record_parse_canonical(
+    struct lp_record *r, const char *text, size_t len);
 /* Field by dotted path ("price.amount"), borrowed; NULL if absent. */
 json_t *lp_record_get(struct lp_record *r, const char *path);
 /* String field or NULL. */

@@ -19,6 +19,7 @@
 #define LP_STREAM_H
 
 #include <signal.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <zlib.h>
 
@@ -66,6 +67,8 @@ const char *lp_reader_name(const struct lp_reader *r);
 unsigned long lp_reader_lineno(const struct lp_reader *r);
 void lp_reader_close(struct lp_reader *r);
 
+struct lp_deflater;
+
 struct lp_writer {
 	int fd;
 	int gz;
@@ -77,6 +80,8 @@ struct lp_writer {
 	unsigned char *zout;
 	char *path; /* final name, NULL for stdout */
 	char *tmp;  /* temporary name while writing */
+	/* Compresses full buffers on a thread of its own, once started. */
+	struct lp_deflater *bg;
 	char err[256];
 };
 
@@ -85,15 +90,26 @@ struct lp_writer {
  * LP_FATAL with err set when the file cannot be created.
  */
 int lp_writer_open(struct lp_writer *w, const char *path, int level);
-/* Buffered write of n bytes; LP_FATAL once the writer failed or the pipe broke.
+/*
+ * Buffered write of n bytes; LP_FATAL once the writer failed or the pipe
+ * broke.  A gzip stream compresses and writes each full buffer on a helper
+ * thread while the tool fills the next (the same bytes as without), so a
+ * failure may show one buffer later, and at the latest at close.
  */
 int lp_writer_write(struct lp_writer *w, const void *p, size_t n);
+/* Everything written so far compressed and handed to the file. */
 int lp_writer_flush(struct lp_writer *w);
 /*
  * Finish the stream.  commit != 0 renames a file into place; commit == 0
  * removes the temporary file.  LP_OK or LP_FATAL (err set).
  */
 int lp_writer_close(struct lp_writer *w, int commit);
+
+/*
+ * Start a helper thread with every signal blocked, so the tool's handlers
+ * run on the main thread and interrupt its waits.  0, or an errno value.
+ */
+int lp_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
 /* The gzip level from LP_GZIP_LEVEL, else the default. */
 int lp_gzip_level(void);

@@ -2,7 +2,8 @@
  * libFuzzer target for the JSON Lines record parser and the canonical
  * scanner.  Invariants: parsing never crashes; a line the scanner accepts
  * is valid JSON that dumps back to the same bytes; the fast and slow
- * lineage paths agree.
+ * lineage paths agree; lp_json_load gives what json_loadb gives, for every
+ * flag it takes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,28 @@
 #include "lp/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+same_load(const char *p, size_t size, size_t flags)
+{
+	json_t *a = lp_json_load(p, size, flags, NULL);
+	json_t *b = json_loadb(p, size, flags, NULL);
+	struct lp_buf x = LP_BUF_INIT, y = LP_BUF_INIT;
+
+	if ((a == NULL) != (b == NULL))
+		abort();
+	if (a != NULL) {
+		lp_json_dump(a, &x);
+		lp_json_dump(b, &y);
+		if (!json_equal(a, b) || x.len != y.len ||
+		    memcmp(x.p, y.p, x.len) != 0)
+			abort();
+	}
+	json_decref(a);
+	json_decref(b);
+	lp_buf_release(&x);
+	lp_buf_release(&y);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,6 +52,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lp_lineage_init(&lg, "fuzz", "", "p", NULL, "t");
 		init = 1;
 	}
+	same_load(p, size, 0);
+	same_load(p, size, JSON_DECODE_ANY);
+	same_load(p, size, JSON_REJECT_DUPLICATES);
 	lp_record_init(&a);
 	lp_record_init(&b);
 	if (lp_record_parse(&a, p, size) == LP_OK) {

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include "lp/lp.h"
 #include "lp/json.h"
@@ -194,6 +195,206 @@ TEST(plain_decimal_shortcut)
 	assert_eq_int(wrong, 0);
 	lp_json_members_release(&ms);
 	lp_buf_release(&line);
+	lp_buf_release(&d);
+}
+
+/*
+ * Strings are scanned eight bytes at a time: every kind of byte that
+ * stops the fast run, at every place around and across the eight-byte
+ * steps, is still seen (a control byte or bad UTF-8 refuses the line; a
+ * quote ends the string; escapes and UTF-8 pass), trusted or not.
+ */
+TEST(string_bytes_at_every_offset)
+{
+	static const struct {
+		const char *ins;
+		int ok;
+	} cases[] = {{"\\n", 1}, {"\\\"", 1}, {"\\\\", 1}, {"\x01", 0},
+	    {"\x1f", 0}, {" ", 1}, {"\x7f", 1}, {"\x80", 0}, {"\xc3\xa9", 1},
+	    {"\xe4\xb8\xad", 1}, {"\xf0\x9f\x94\xa5", 1}, {"\xc3", 0},
+	    {"\xed\xa0\x80", 0}, {"\"", 0}, {"!", 1}, {"#", 1}, {"[", 1},
+	    {"]", 1}, {"\xff", 0}};
+	struct lp_json_members ms = {NULL, 0, 0};
+	struct lp_buf line = LP_BUF_INIT;
+	int c, pre, post, wrong = 0;
+
+	for (c = 0; c < (int)(sizeof(cases) / sizeof(*cases)); c++)
+		for (pre = 0; pre < 20; pre++)
+			for (post = 0; post < 12; post += 3) {
+				int got;
+
+				lp_buf_reset(&line);
+				lp_buf_adds(&line, "{\"k\":\"");
+				lp_buf_addf(&line, "%.*s%s%.*s", pre,
+				    "abcdefghijklmnopqrstuvwxyz", cases[c].ins,
+				    post, "ABCDEFGHIJKLMNOP");
+				lp_buf_adds(&line, "\",\"n\":1}");
+				got = lp_json_scan(line.p, line.len, &ms);
+				if (got != cases[c].ok ||
+				    (got &&
+					(ms.n != 2 ||
+					    ms.m[0].vallen != line.len - 12 ||
+					    !lp_json_scan_trusted(
+						line.p, line.len, &ms) ||
+					    ms.n != 2)))
+					if (wrong++ < 5)
+						fprintf(stderr,
+						    "case %d pre %d post %d: "
+						    "%d\n",
+						    c, pre, post, got);
+			}
+	assert_eq_int(wrong, 0);
+	lp_json_members_release(&ms);
+	lp_buf_release(&line);
+}
+
+/* lp_json_load and json_loadb agree on p (value, member order, failure). */
+static int
+loads_agree(const char *p, size_t n, size_t flags)
+{
+	json_error_t ea, eb;
+	json_t *a = lp_json_load(p, n, flags, &ea);
+	json_t *b = json_loadb(p, n, flags, &eb);
+	struct lp_buf x = LP_BUF_INIT, y = LP_BUF_INIT;
+	int same = (a == NULL) == (b == NULL);
+
+	if (a != NULL && b != NULL) {
+		lp_json_dump(a, &x);
+		lp_json_dump(b, &y);
+		same = json_equal(a, b) && x.len == y.len &&
+		    memcmp(x.p, y.p, x.len) == 0;
+	} else if (a == NULL && b == NULL)
+		same = strcmp(ea.text, eb.text) == 0 && ea.line == eb.line &&
+		    ea.column == eb.column;
+	json_decref(a);
+	json_decref(b);
+	lp_buf_release(&x);
+	lp_buf_release(&y);
+	if (!same)
+		fprintf(stderr, "loads differ on %.*s\n", (int)n, p);
+	return same;
+}
+
+/*
+ * The quick loader builds exactly Jansson's values, and every text it
+ * cannot take (each kind of bad input) still gets Jansson's message.
+ */
+TEST(load_agrees_with_jansson)
+{
+	static const char *const texts[] = {"{}", "[]",
+	    " {\"a\" : [1, 2.5, -3, true, false, null] } ",
+	    "{\"a\":1,\"a\":2,\"b\":3}",
+	    "{\"k\":\"\\u00e9\\ud83d\\udd25\\n\\t\\/\\\"x\"}",
+	    "[\"\xe4\xb8\xad\\u4e2d\"]",
+	    "[0, -0, -0.0, 0.5, 1e5, 1E-5, 2.5e+3]",
+	    "[123456789012345678, 1234567890123456789, -9223372036854775808]",
+	    "[9223372036854775808]", "[1.7976931348623157e308, 1e309, 1e-400]",
+	    "[0.1, 0.2, 0.30000000000000004, 3.141592653589793, 1e22, 1e23]",
+	    "[-0.280459837041203, 12345678901234567890.5, 0.000001234]", "[01]",
+	    "[1.]", "[.5]", "[+1]", "[-]", "[1e]", "[1x]", "[tru]", "[truex]",
+	    "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "{1:2}",
+	    "[\"\\u0000\"]", "[\"\\ud800\"]", "[\"\\udc00\"]",
+	    "[\"\\ud800\\u0041\"]", "[\"\\x\"]", "[\"a\x01b\"]", "[\"\xff\"]",
+	    "[\"\xc3\"]", "[\"\xed\xa0\x80\"]", "[\"abc", "[1] x", "", "  ",
+	    "\"s\"", "5", "true", "[\"\\u00\"]", "{\"a\":1}{", "[[[[[]]]]]"};
+	char deep[1200];
+	int i, f, wrong = 0;
+	static const size_t flags[] = {
+	    0, JSON_DECODE_ANY, JSON_REJECT_DUPLICATES};
+
+	for (i = 0; i < (int)(sizeof(texts) / sizeof(*texts)); i++)
+		for (f = 0; f < 3; f++)
+			wrong +=
+			    !loads_agree(texts[i], strlen(texts[i]), flags[f]);
+	/* Deeper than the quick loader goes: Jansson takes over. */
+	for (i = 0; i < 600; i++) {
+		deep[i] = '[';
+		deep[1199 - i] = ']';
+	}
+	wrong += !loads_agree(deep, sizeof(deep), 0);
+	assert_eq_int(wrong, 0);
+}
+
+/*
+ * Over generated records written every way Jansson writes them (compact,
+ * indented, ASCII-only with \\u escapes), and cut short.
+ */
+TEST(load_agrees_on_records)
+{
+	static const size_t dump[] = {JSON_COMPACT, JSON_INDENT(2),
+	    JSON_ENSURE_ASCII | JSON_COMPACT, JSON_ESCAPE_SLASH};
+	int i, wrong = 0;
+
+	gen_state = 99;
+	for (i = 0; i < 3000; i++) {
+		json_t *r = gen_record();
+		char *t = json_dumps(r, dump[i % 4]);
+		size_t n = strlen(t);
+
+		wrong += !loads_agree(t, n, 0);
+		wrong += !loads_agree(t, gen_next() % (n + 1), JSON_DECODE_ANY);
+		free(t);
+		json_decref(r);
+	}
+	assert_eq_int(wrong, 0);
+}
+
+/* The shortest %.Ng that reads back, as the dumper defines it. */
+static void
+shortest_g(double d, char *out, size_t size)
+{
+	int prec, n = 0;
+
+	for (prec = 15; prec <= 17; prec++) {
+		n = snprintf(out, size, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			break;
+	}
+	if (strpbrk(out, ".eEn") == NULL)
+		snprintf(out + n, size - (size_t)n, ".0");
+}
+
+/*
+ * Reals with up to four places are written without printf: the same
+ * bytes as the general rule, over edges, every magnitude and sign, and
+ * values that are not four-place decimals at all.
+ */
+TEST(real_fast_path)
+{
+	static const double edge[] = {0.0001, 0.00005, 0.00015, 0.0003,
+	    0.1 + 0.2, 1.0 / 3, 2.0, 0.5, 0.9999, 0.99995, 1e11, 1e11 - 1e-4,
+	    99999999999.9999, 12345678901.2345, 1e-5, 1e15, 3.0e-4, 7.1};
+	struct lp_buf d = LP_BUF_INIT;
+	uint64_t x = 7;
+	int i, sign, wrong = 0;
+	char want[48];
+
+	for (i = 0; i < 300000 + (int)(sizeof(edge) / sizeof(*edge)); i++) {
+		double v;
+
+		if (i < (int)(sizeof(edge) / sizeof(*edge)))
+			v = edge[i];
+		else {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* k / 10^4 at every scale, or a raw random double */
+			if (x >> 63)
+				v = (double)(long long)(x >>
+					(20 + (x >> 58) % 40)) /
+				    1e4;
+			else
+				v = (double)(x >> 11) / (double)(1ULL << 53) *
+				    pow(10, (int)((x >> 3) % 20) - 8);
+		}
+		for (sign = 1; sign >= -1; sign -= 2) {
+			shortest_g(v * sign, want, sizeof(want));
+			lp_buf_reset(&d);
+			lp_json_dump_real(v * sign, &d);
+			if (strcmp(d.p, want) != 0 && wrong++ < 5)
+				fprintf(stderr, "%.17g: wrote %s, want %s\n",
+				    v * sign, d.p, want);
+		}
+	}
+	assert_eq_int(wrong, 0);
 	lp_buf_release(&d);
 }
 

@@ -99,6 +99,7 @@ TEST(put_equals_set)
 {
 	struct lp_record a, b;
 	struct lp_buf line = LP_BUF_INIT, out = LP_BUF_INIT;
+	struct lp_json_members ms = {NULL, 0, 0};
 	int i, diff = 0;
 
 	lp_record_init(&a);
@@ -121,6 +122,16 @@ TEST(put_equals_set)
 		assert_true(v != NULL && json_real_value(v) == 1.5);
 		assert_true(
 		    strcmp(lp_record_get_str(&a, key), "new \xc3\xa9") == 0);
+		lp_record_put(&a, "k\"q\n", json_integer(i));
+		lp_record_set(&b, "k\"q\n", json_integer(i));
+		lp_record_flatten(&a);
+		/* The spans flatten noted are those a scan finds. */
+		assert_true(lp_json_scan(a.text, a.len, &ms));
+		assert_eq_int(ms.n, a.ms.n);
+		diff += memcmp(ms.m, a.ms.m, ms.n * sizeof(*ms.m)) != 0;
+		/* A second round of edits on the flattened line. */
+		lp_record_put(&a, "id", json_integer(-i));
+		lp_record_set(&b, "id", json_integer(-i));
 		lp_record_flatten(&a);
 		lp_buf_reset(&out);
 		lp_json_dump(lp_record_root(&b), &out);
@@ -130,6 +141,7 @@ TEST(put_equals_set)
 		assert_true(json_equal(lp_record_root(&a), lp_record_root(&b)));
 	}
 	assert_eq_int(diff, 0);
+	lp_json_members_release(&ms);
 	lp_record_release(&a);
 	lp_record_release(&b);
 	lp_buf_release(&line);

@@ -1,3 +1,4 @@
+#include <signal.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -174,6 +175,107 @@ TEST(writer_gzip_deterministic_and_atomic)
 	assert_eq_mem(a, na, b, nb);
 	unlink(path);
 	assert_eq_int(rmdir(dir), 0); /* fails if a temporary was left */
+}
+
+/*
+ * Many buffers' worth goes through the compressing thread: read back
+ * whole and in order, and the same bytes on a second run (the thread
+ * compresses the same buffers in the same order as the tool would).
+ */
+TEST(writer_thread_big_output)
+{
+	char dir[] = "/tmp/lp-w-XXXXXX", path[300];
+	struct lp_buf line = LP_BUF_INIT, first = LP_BUF_INIT;
+	struct lp_writer w;
+	FILE *f;
+	int i, round;
+	char chunk[65536];
+	size_t n;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/out.jsonl.gz", dir);
+	for (round = 0; round < 2; round++) {
+		assert_eq_int(lp_writer_open(&w, path, 1), LP_OK);
+		for (i = 0; i < 200000; i++) {
+			lp_buf_reset(&line);
+			lp_buf_addf(&line, "{\"i\":%d,\"pad\":\"%030d\"}\n",
+			    i, i * 7);
+			assert_eq_int(
+			    lp_writer_write(&w, line.p, line.len), LP_OK);
+			if (i == 100000)
+				/* a flush in the middle waits for the thread */
+				assert_eq_int(lp_writer_flush(&w), LP_OK);
+		}
+		assert_true(w.bg != NULL); /* the thread did the work */
+		assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+		f = fopen(path, "rb");
+		if (round == 0)
+			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+				lp_buf_add(&first, chunk, n);
+		else {
+			struct lp_buf again = LP_BUF_INIT;
+
+			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+				lp_buf_add(&again, chunk, n);
+			assert_eq_mem(first.p, first.len, again.p, again.len);
+			lp_buf_release(&again);
+		}
+		fclose(f);
+	}
+	assert_eq_int(slurp(first.p, first.len, 0), LP_EOF);
+	assert_true(strstr(got.p, "|200000:{\"i\":199999,") != NULL);
+	assert_true(strncmp(got.p, "1:{\"i\":0,", 9) == 0);
+	unlink(path);
+	rmdir(dir);
+	lp_buf_release(&line);
+	lp_buf_release(&first);
+}
+
+/* A full disk found by the thread is the writer's error, by close. */
+TEST(writer_thread_full_disk)
+{
+	struct lp_writer w;
+	struct lp_buf line = LP_BUF_INIT;
+	int i, rc = LP_OK;
+
+	assert_eq_int(lp_writer_open(&w, "/dev/full", 1), LP_OK);
+	/* Random digits do not compress: the buffers fill quickly. */
+	for (i = 0; i < 300000 && rc == LP_OK; i++) {
+		lp_buf_reset(&line);
+		lp_buf_addf(&line, "%u\n", (unsigned)i * 2654435761u);
+		rc = lp_writer_write(&w, line.p, line.len);
+	}
+	assert_eq_int(rc, LP_FATAL);
+	assert_true(strstr(w.err, "No space left on device") != NULL);
+	assert_eq_int(lp_writer_close(&w, 1), LP_FATAL);
+	lp_buf_release(&line);
+}
+
+/* A reader that went away: the writer stops, quietly (status OK). */
+TEST(writer_thread_broken_pipe)
+{
+	struct lp_writer w;
+	struct lp_buf line = LP_BUF_INIT;
+	int fds[2], saved, i, rc = LP_OK;
+
+	signal(SIGPIPE, SIG_IGN);
+	assert_eq_int(pipe(fds), 0);
+	close(fds[0]);
+	saved = dup(STDOUT_FILENO);
+	dup2(fds[1], STDOUT_FILENO);
+	close(fds[1]);
+	assert_eq_int(lp_writer_open(&w, NULL, 1), LP_OK);
+	for (i = 0; i < 300000 && rc == LP_OK; i++) {
+		lp_buf_reset(&line);
+		lp_buf_addf(&line, "%u\n", (unsigned)i * 2654435761u);
+		rc = lp_writer_write(&w, line.p, line.len);
+	}
+	assert_eq_int(rc, LP_FATAL);
+	assert_eq_int(w.broken_pipe, 1);
+	assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	lp_buf_release(&line);
 }
 
 RUN_TESTS()
