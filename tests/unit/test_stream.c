@@ -198,8 +198,8 @@ TEST(writer_thread_big_output)
 		assert_eq_int(lp_writer_open(&w, path, 1), LP_OK);
 		for (i = 0; i < 200000; i++) {
 			lp_buf_reset(&line);
-			lp_buf_addf(&line, "{\"i\":%d,\"pad\":\"%030d\"}\n",
-			    i, i * 7);
+			lp_buf_addf(
+			    &line, "{\"i\":%d,\"pad\":\"%030d\"}\n", i, i * 7);
 			assert_eq_int(
 			    lp_writer_write(&w, line.p, line.len), LP_OK);
 			if (i == 100000)
