@@ -223,9 +223,9 @@ bytes_eq(uint64_t w, unsigned char c)
 }
 
 /*
- * The first i at or after start where a string's plain run ends: eight
- * bytes at a time while none is '"', '\\', a control byte, or (unless
- * trusted, which lets them pass) a byte of a UTF-8 sequence.
+ * The first i at or after start where a string's plain run ends: at a
+ * '"', a '\\', a control byte, or (unless trusted, which lets them pass)
+ * a byte of a UTF-8 sequence; eight bytes at a time while none is there.
  */
 static size_t
 plain_run(const unsigned char *p, size_t i, size_t n, int trusted)
@@ -245,6 +245,9 @@ plain_run(const unsigned char *p, size_t i, size_t n, int trusted)
 			break;
 		i += 8;
 	}
+	while (i < n && p[i] != '"' && p[i] != '\\' &&
+	    (trusted || (p[i] >= 0x20 && p[i] < 0x80)))
+		i++;
 	return i;
 }
 
@@ -259,8 +262,6 @@ scan_string(struct scan *s, size_t i)
 	if (s->trusted) {
 		for (;;) {
 			i = plain_run(p, i, s->n, 1);
-			while (i < s->n && p[i] != '"' && p[i] != '\\')
-				i++;
 			if (i >= s->n)
 				return 0;
 			if (p[i] == '"')
@@ -270,9 +271,6 @@ scan_string(struct scan *s, size_t i)
 	}
 	for (;;) {
 		i = plain_run(p, i, s->n, 0);
-		while (i < s->n && p[i] >= 0x20 && p[i] != '"' &&
-		    p[i] != '\\' && p[i] < 0x80)
-			i++;
 		if (i >= s->n)
 			return 0;
 		if (p[i] == '"')
@@ -754,16 +752,17 @@ put_utf8(struct lp_buf *b, unsigned c)
 static int
 load_string(struct load *l, const char **s, size_t *len)
 {
+	/* The one-letter escapes and what they stand for. */
+	static const char plain_from[] = "\"\\/bfnrt",
+			  plain_to[] = "\"\\/\b\f\n\r\t";
 	const unsigned char *p = l->p;
+	const char *q;
 	size_t i = l->i + 1, run;
 	int esc = 0;
 
 	for (;;) {
 		run = i;
 		i = plain_run(p, i, l->n, 0);
-		while (i < l->n && p[i] >= 0x20 && p[i] != '"' &&
-		    p[i] != '\\' && p[i] < 0x80)
-			i++;
 		if (i >= l->n)
 			return 0;
 		if (p[i] >= 0x80) {
@@ -792,28 +791,7 @@ load_string(struct load *l, const char **s, size_t *len)
 			lp_buf_add(
 			    &l->tmp, (const char *)p + l->i + 1, i - l->i - 1);
 		}
-		switch (p[i + 1]) {
-		case '"':
-		case '\\':
-		case '/':
-			lp_buf_addc(&l->tmp, (char)p[i + 1]);
-			break;
-		case 'b':
-			lp_buf_addc(&l->tmp, '\b');
-			break;
-		case 'f':
-			lp_buf_addc(&l->tmp, '\f');
-			break;
-		case 'n':
-			lp_buf_addc(&l->tmp, '\n');
-			break;
-		case 'r':
-			lp_buf_addc(&l->tmp, '\r');
-			break;
-		case 't':
-			lp_buf_addc(&l->tmp, '\t');
-			break;
-		case 'u': {
+		if (p[i + 1] == 'u') {
 			unsigned c, lo;
 
 			if (i + 6 > l->n || !hex4(p + i + 2, &c) || c == 0 ||
@@ -830,11 +808,11 @@ load_string(struct load *l, const char **s, size_t *len)
 			}
 			put_utf8(&l->tmp, c);
 			i += 4;
-			break;
-		}
-		default:
+		} else if (p[i + 1] != '\0' &&
+		    (q = strchr(plain_from, p[i + 1])) != NULL)
+			lp_buf_addc(&l->tmp, plain_to[q - plain_from]);
+		else
 			return 0;
-		}
 		i += 2;
 	}
 	if (esc) {
@@ -939,59 +917,83 @@ load_number(struct load *l)
 	}
 }
 
-static json_t *
-load_object(struct load *l, int depth)
+/* After '{' or '[': 1 if the container is empty (its close taken). */
+static int
+load_empty(struct load *l, unsigned char close)
 {
-	json_t *o = json_object(), *v;
+	l->i++;
+	load_ws(l);
+	if (l->i < l->n && l->p[l->i] == close) {
+		l->i++;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * After a member or an element: 1 for another (the comma taken), 0 at the
+ * end (the close taken), -1 for anything else.
+ */
+static int
+load_more(struct load *l, unsigned char close)
+{
+	load_ws(l);
+	if (l->i < l->n && l->p[l->i] == ',') {
+		l->i++;
+		load_ws(l);
+		return 1;
+	}
+	if (l->i < l->n && l->p[l->i] == close) {
+		l->i++;
+		return 0;
+	}
+	return -1;
+}
+
+/* One "key": value into o; 0, or -1 if it is not valid. */
+static int
+load_member(struct load *l, json_t *o, int depth)
+{
+	json_t *v = NULL;
 	const char *k;
 	size_t klen;
 	char small[64], *key;
+	int rc = -1;
 
-	l->i++;
+	if (l->i >= l->n || l->p[l->i] != '"' || !load_string(l, &k, &klen))
+		return -1;
+	/* The value may reuse tmp: keep the key. */
+	key = klen < sizeof(small) ? small : lp_xmalloc(klen + 1);
+	memcpy(key, k, klen);
+	key[klen] = '\0';
 	load_ws(l);
-	if (l->i < l->n && l->p[l->i] == '}') {
-		l->i++;
-		return o;
-	}
-	for (;;) {
-		if (l->i >= l->n || l->p[l->i] != '"' ||
-		    !load_string(l, &k, &klen))
-			break;
-		/* The value may reuse tmp: keep the key. */
-		key = klen < sizeof(small) ? small : lp_xmalloc(klen + 1);
-		memcpy(key, k, klen);
-		key[klen] = '\0';
-		load_ws(l);
-		if (l->i >= l->n || l->p[l->i] != ':' ||
-		    ((l->flags & JSON_REJECT_DUPLICATES) &&
-			json_object_getn(o, key, klen) != NULL)) {
-			if (key != small)
-				free(key);
-			break;
-		}
+	if (l->i < l->n && l->p[l->i] == ':' &&
+	    !((l->flags & JSON_REJECT_DUPLICATES) &&
+		json_object_getn(o, key, klen) != NULL)) {
 		l->i++;
 		load_ws(l);
 		v = load_value(l, depth + 1);
-		if (v == NULL ||
-		    json_object_setn_new_nocheck(o, key, klen, v) != 0) {
-			if (key != small)
-				free(key);
-			break;
-		}
-		if (key != small)
-			free(key);
-		load_ws(l);
-		if (l->i < l->n && l->p[l->i] == ',') {
-			l->i++;
-			load_ws(l);
-			continue;
-		}
-		if (l->i < l->n && l->p[l->i] == '}') {
-			l->i++;
-			return o;
-		}
-		break;
+		if (v != NULL)
+			rc = json_object_setn_new_nocheck(o, key, klen, v);
 	}
+	if (key != small)
+		free(key);
+	return rc;
+}
+
+static json_t *
+load_object(struct load *l, int depth)
+{
+	json_t *o = json_object();
+	int more;
+
+	if (load_empty(l, '}'))
+		return o;
+	do
+		more = load_member(l, o, depth) == 0 ? load_more(l, '}') : -1;
+	while (more == 1);
+	if (more == 0)
+		return o;
 	json_decref(o);
 	return NULL;
 }
@@ -1000,29 +1002,18 @@ static json_t *
 load_array(struct load *l, int depth)
 {
 	json_t *a = json_array(), *v;
+	int more;
 
-	l->i++;
-	load_ws(l);
-	if (l->i < l->n && l->p[l->i] == ']') {
-		l->i++;
+	if (load_empty(l, ']'))
 		return a;
-	}
-	for (;;) {
+	do {
 		v = load_value(l, depth + 1);
-		if (v == NULL || json_array_append_new(a, v) != 0)
-			break;
-		load_ws(l);
-		if (l->i < l->n && l->p[l->i] == ',') {
-			l->i++;
-			load_ws(l);
-			continue;
-		}
-		if (l->i < l->n && l->p[l->i] == ']') {
-			l->i++;
-			return a;
-		}
-		break;
-	}
+		more = v != NULL && json_array_append_new(a, v) == 0
+		    ? load_more(l, ']')
+		    : -1;
+	} while (more == 1);
+	if (more == 0)
+		return a;
 	json_decref(a);
 	return NULL;
 }
