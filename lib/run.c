@@ -102,11 +102,15 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 			lp_errx(LP_EXIT_IOERR, "%s", run->audit.err);
 		run->have_audit = 1;
 		gethostname(host, sizeof(host) - 1);
-		f = json_pack("{s:s,s:o,s:s,s:s,s:I}", "version",
+		/*
+		 * The text behind the records' config digest (rules, prompt
+		 * and rubric versions, models ...), so a step can be traced.
+		 */
+		f = json_pack("{s:s,s:o,s:s,s:s,s:s,s:I}", "version",
 		    lp_version_details(lp_tool->name), "argv",
 		    lp_audit_argv(lp_opts.argc, lp_opts.argv), "config",
-		    run->lineage.config, "host", host, "pid",
-		    (json_int_t)getpid());
+		    run->lineage.config, "config_text", config, "host", host,
+		    "pid", (json_int_t)getpid());
 		if (run->lineage.pipeline_version != NULL)
 			json_object_set_new(f, "pipeline_version",
 			    json_string(run->lineage.pipeline_version));

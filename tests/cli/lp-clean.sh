@@ -69,5 +69,12 @@ expect 'idempotent on 5000 generated records' sh -c "[ \$(wc -l < once.jsonl) = 
 sed 's/^{"id":"[^"]*","title":"\([^"]*\)".*/\1/' once.jsonl > titles.txt
 expect 'no emoji survive in generated titles' sh -c "[ \$(wc -l < titles.txt) = 5000 ] && ! grep -q \"\$(printf '\360\237')\" titles.txt && ! grep -q \"\$(printf '\342\234\250')\" titles.txt"
 
+# The rules' version is traceable: the audit log holds the text behind
+# each record's config digest.
+printf '{"id":"1","title":"Phone"}\n' | "$TOOL" -q --plain --audit au.log > au.jsonl
+text=$(sed -n 's/.*"event":"run_start".*"config_text":"\([^"]*\)".*/\1/p' au.log)
+digest=$(printf '%s' "$text" | sha256sum | cut -c1-8)
+expect 'audit: the config text, with the rules version, behind the digest' sh -c "case '$text' in rules=clean-rules-1\;*) grep -q '\"tool\":\"lp-clean\",.*\"config\":\"$digest\"' au.jsonl ;; *) false ;; esac"
+
 help_man_agree "$MAN"
 finish
