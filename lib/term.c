@@ -423,22 +423,52 @@ lp_edit_init(struct lp_edit *e, const char *text)
 	e->cur = e->text.len;
 }
 
-/* The start of the character before byte offset i. */
+/*
+ * The end of the user-perceived character (grapheme cluster) that starts
+ * at byte i: a letter with its combining accents, an emoji with its
+ * modifiers and joiners, a flag's two letters move and go as one.
+ */
+static size_t
+cluster_end(const struct lp_edit *e, size_t i)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)e->text.p;
+	utf8proc_int32_t c1, c2, state = 0;
+	utf8proc_ssize_t n;
+
+	if (i >= e->text.len)
+		return i;
+	n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(e->text.len - i), &c1);
+	if (n <= 0)
+		return i + 1; /* a stray byte is a character of its own */
+	for (i += (size_t)n; i < e->text.len; i += (size_t)n, c1 = c2) {
+		n = utf8proc_iterate(
+		    p + i, (utf8proc_ssize_t)(e->text.len - i), &c2);
+		if (n <= 0 || utf8proc_grapheme_break_stateful(c1, c2, &state))
+			break;
+	}
+	return i;
+}
+
+/*
+ * The start of the character before byte offset i, found from the start
+ * of the line: clusters are only known going forward, and lines are short.
+ */
 static size_t
 back(const struct lp_edit *e, size_t i)
 {
-	while (i > 0 && (e->text.p[--i] & 0xc0) == 0x80)
-		;
-	return i;
+	size_t at = 0, prev = 0;
+
+	while (at < i) {
+		prev = at;
+		at = cluster_end(e, at);
+	}
+	return prev;
 }
 
 static size_t
 fwd(const struct lp_edit *e, size_t i)
 {
-	if (i < e->text.len)
-		while (++i < e->text.len && (e->text.p[i] & 0xc0) == 0x80)
-			;
-	return i;
+	return cluster_end(e, i);
 }
 
 static void
