@@ -682,7 +682,7 @@ submit(struct lp_llm *c, char *body, size_t len, double est, struct req *r)
 		pthread_mutex_init(&rd->mu, NULL);
 		pthread_cond_init(&rd->cv, NULL);
 		rd->wake = c->multi;
-		rd->on = pthread_create(&rd->th, NULL, reader_main, c) == 0;
+		rd->on = lp_thread_start(&rd->th, reader_main, c) == 0;
 		if (rd->on) {
 			pthread_mutex_lock(&trash_mu);
 			readers++;
