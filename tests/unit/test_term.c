@@ -191,49 +191,38 @@ TEST(line_editor)
  */
 TEST(line_editor_graphemes)
 {
+	/* The text, the keys typed ('|' marks where the cursor was), after. */
+	static const struct {
+		const char *text, *keys, *want;
+	} cases[] = {
+	    /* e + acute: Left twice goes before both, Delete takes both. */
+	    {"ae\xcc\x81"
+	     "b",
+		"\033[D\033[D|\033[3~", "a|b"},
+	    /* Man, ZWJ, woman, ZWJ, girl: one Backspace. */
+	    {"x\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9"
+	     "\xe2\x80\x8d\xf0\x9f\x91\xa7",
+		"\x7f|", "x|"},
+	    /* Two flags (GB, CN): Left once, Backspace takes the first. */
+	    {"\xf0\x9f\x87\xac\xf0\x9f\x87\xa7\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3",
+		"\033[D\x7f|", "|\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3"},
+	    /* Hangul jamo (han), a thumbs-up with a skin tone, "!". */
+	    {"\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab"
+	     "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd!",
+		"\x01\033[C|\033[C|",
+		"\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab|"
+		"\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd|!"},
+	    /* A stray byte (not UTF-8) is a character of its own. */
+	    {"a\xff", "\x7f", "a"}};
 	struct lp_edit e;
+	size_t i;
 
-	/* "ae\u0301b": Left twice lands before the accented e. */
-	lp_edit_init(&e,
-	    "ae\xcc\x81"
-	    "b");
-	type(&e, "\033[D\033[D|");
-	assert_eq_str(e.text.p,
-	    "a|e\xcc\x81"
-	    "b");
-	/* Delete takes the e and its accent. */
-	type(&e, "\033[3~");
-	assert_eq_str(e.text.p, "a|b");
-	lp_edit_release(&e);
-	/* Man, ZWJ, woman, ZWJ, girl: one Backspace. */
-	lp_edit_init(&e,
-	    "x\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9"
-	    "\xe2\x80\x8d\xf0\x9f\x91\xa7");
-	type(&e, "\x7f");
-	assert_eq_str(e.text.p, "x");
-	lp_edit_release(&e);
-	/* Two flags (GB, CN): Left once, then Backspace takes the first. */
-	lp_edit_init(&e,
-	    "\xf0\x9f\x87\xac\xf0\x9f\x87\xa7"
-	    "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3");
-	type(&e, "\033[D\x7f");
-	assert_eq_str(e.text.p, "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3");
-	assert_eq_int((long long)e.cur, 0);
-	lp_edit_release(&e);
-	/* Hangul jamo (han), a thumbs-up with a skin tone, then "!". */
-	lp_edit_init(&e,
-	    "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab"
-	    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd!");
-	type(&e, "\x01\033[C|\033[C|");
-	assert_eq_str(e.text.p,
-	    "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab|"
-	    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd|!");
-	lp_edit_release(&e);
-	/* A stray byte (not UTF-8) is a character of its own. */
-	lp_edit_init(&e, "a\xff");
-	type(&e, "\x7f");
-	assert_eq_str(e.text.p, "a");
-	lp_edit_release(&e);
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		lp_edit_init(&e, cases[i].text);
+		type(&e, cases[i].keys);
+		assert_eq_str(e.text.p, cases[i].want);
+		lp_edit_release(&e);
+	}
 }
 
 RUN_TESTS()
