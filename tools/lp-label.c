@@ -104,6 +104,20 @@ struct item {
 	json_t *settled; /* ... and on what */
 };
 
+/* An item's decision, kept when a later one replaces it (for undo). */
+struct was {
+	enum state state;
+	json_t *label;
+	char *correction, *note;
+	long long ttl_ms, paused_ms, at;
+};
+
+/* A decision in the order made: its item and what it replaced. */
+struct step {
+	int item;
+	struct was *was; /* NULL: the item was open */
+};
+
 static struct {
 	const char *annotator, *answers, *session, *taxonomy;
 	long round;
@@ -114,7 +128,7 @@ static struct {
 	struct lp_keyset ids;
 	struct item *it;
 	size_t n, cap;
-	int *stack; /* decided items, in order, for undo */
+	struct step *stack; /* decisions, in order, for undo */
 	size_t nstack;
 	struct lp_session log;
 	struct lp_run run;
@@ -332,7 +346,22 @@ apply_decision(struct item *it, json_t *ev)
 {
 	json_t *v = json_object_get(ev, "label");
 	const char *st = json_string_value(json_object_get(ev, "status"));
+	struct was *was = NULL;
 
+	if (it->state != OPEN) {
+		/* A change of mind (the item was visited again): keep the
+		 * earlier decision for undo. */
+		was = lp_xmalloc(sizeof(*was));
+		was->state = it->state;
+		was->label = it->label;
+		was->correction = it->correction;
+		was->note = it->note;
+		was->ttl_ms = it->ttl_ms;
+		was->paused_ms = it->paused_ms;
+		was->at = it->at;
+		it->label = NULL;
+		it->correction = it->note = NULL;
+	}
 	it->state =
 	    st != NULL && strcmp(st, "skipped") == 0 ? SKIPPED : SUBMITTED;
 	json_decref(it->label);
@@ -349,19 +378,35 @@ apply_decision(struct item *it, json_t *ev)
 	if ((L.nstack & (L.nstack - 1)) == 0) /* at 0, 1, 2, 4 ...: double */
 		L.stack = lp_xrealloc(
 		    L.stack, (L.nstack ? 2 * L.nstack : 1) * sizeof(*L.stack));
-	L.stack[L.nstack++] = (int)(it - L.it);
+	L.stack[L.nstack].item = (int)(it - L.it);
+	L.stack[L.nstack++].was = was;
 }
 
+/* Take back the last decision: the item is as it was before it. */
 static void
 undo_last(void)
 {
-	struct item *it = &L.it[L.stack[--L.nstack]];
+	struct step *s = &L.stack[--L.nstack];
+	struct item *it = &L.it[s->item];
+	struct was *was = s->was;
 
-	it->state = OPEN;
 	json_decref(it->label);
-	it->label = NULL;
-	set_str(&it->correction, NULL);
-	set_str(&it->note, NULL);
+	free(it->correction);
+	free(it->note);
+	if (was != NULL) {
+		it->state = was->state;
+		it->label = was->label;
+		it->correction = was->correction;
+		it->note = was->note;
+		it->ttl_ms = was->ttl_ms;
+		it->paused_ms = was->paused_ms;
+		it->at = was->at;
+		free(was);
+	} else {
+		it->state = OPEN;
+		it->label = NULL;
+		it->correction = it->note = NULL;
+	}
 }
 
 /* The digest of what is reviewed: the mode and the ids in order. */
@@ -791,6 +836,16 @@ item_lines(struct frame *f, struct item *it, const char *corr, const char *note)
 		blocks(f, "Why", s);
 	if (L.adjudicate || L.show_labels)
 		add_labels(f, rec, it);
+	if (it->state != OPEN) {
+		/* Visited again: what was decided, which a key changes. */
+		lp_buf_reset(&b);
+		if (it->state == SKIPPED)
+			lp_buf_adds(&b, "skipped");
+		else
+			label_text(it->label, &b);
+		lp_buf_adds(&b, "   (a label key or s decides it again)");
+		blocks(f, "Decided", b.p);
+	}
 	if (corr != NULL)
 		blocks(f, "Correction", corr);
 	else if (it->draft != NULL)
@@ -801,6 +856,9 @@ item_lines(struct frame *f, struct item *it, const char *corr, const char *note)
 }
 
 /* The key lines: labels from the taxonomy, then lp-label's own. */
+static const char other_keys[] =
+    "c correct  e editor  n note  s skip  u undo  <- -> move  ? guide  q quit";
+
 static void
 key_lines(struct frame *f)
 {
@@ -811,8 +869,7 @@ key_lines(struct frame *f)
 		lp_buf_addf(&b, "%s%c %s", i ? "  " : "", L.tax.labels[i].key,
 		    L.tax.labels[i].name);
 	block(f, NULL, b.p, b.len);
-	block(f, NULL,
-	    "c correct  e editor  n note  s skip  u undo  ? guide  q quit", 60);
+	block(f, NULL, other_keys, strlen(other_keys));
 	lp_buf_release(&b);
 }
 
@@ -1028,6 +1085,18 @@ count_queue(void)
 	return k;
 }
 
+/* The item before (dir -1) or after (1) it in the queue, or L.n. */
+static size_t
+neighbour(const struct item *it, int dir)
+{
+	size_t i = (size_t)(it - L.it);
+
+	while (dir < 0 ? i-- > 0 : ++i < L.n)
+		if (in_queue(&L.it[i]))
+			return i;
+	return L.n;
+}
+
 /* Review until done (0), quit (1) or a signal (130). */
 static int
 review(void)
@@ -1052,6 +1121,11 @@ review(void)
 		back = -1;
 		if (it == NULL)
 			return 0;
+		if (it->state != OPEN) {
+			/* Deciding again keeps what it had unless changed. */
+			corr = dup_or_null(it->correction);
+			note = dup_or_null(it->note);
+		}
 		for (i = 0; &L.it[i] != it; i++)
 			pos += in_queue(&L.it[i]);
 		lp_buf_addf(&head,
@@ -1140,13 +1214,29 @@ review(void)
 				}
 				break;
 			}
+			case LP_KEY_LEFT:
+			case LP_KEY_RIGHT:
+				i = neighbour(it, key == LP_KEY_LEFT ? -1 : 1);
+				if (i == L.n) {
+					snprintf(hint, sizeof(hint),
+					    "this is the %s item",
+					    key == LP_KEY_LEFT ? "first"
+							       : "last");
+					break;
+				}
+				/* Typing on an open item is kept as a draft. */
+				if (corr != NULL && it->state == OPEN)
+					log_draft(it, corr);
+				back = (int)i;
+				stop = 1;
+				break;
 			case 'u':
 				if (L.nstack == 0) {
 					snprintf(hint, sizeof(hint),
 					    "nothing to undo in this session");
 					break;
 				}
-				back = L.stack[L.nstack - 1];
+				back = L.stack[L.nstack - 1].item;
 				log_undo(&L.it[back]);
 				stop = 1;
 				break;
@@ -1439,6 +1529,13 @@ done:
 		json_decref(it->settled);
 	}
 	free(L.it);
+	for (i = 0; i < L.nstack; i++)
+		if (L.stack[i].was != NULL) {
+			json_decref(L.stack[i].was->label);
+			free(L.stack[i].was->correction);
+			free(L.stack[i].was->note);
+			free(L.stack[i].was);
+		}
 	free(L.stack);
 	lp_session_close(&L.log);
 	lp_held_release(&L.held);

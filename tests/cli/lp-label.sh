@@ -236,6 +236,58 @@ drive t3 t3 -- "$TOOL" --annotator quinn --plain -o t2.jsonl q.jsonl
 expect 'resume + undo: one label per item' test "$(labels a t2.jsonl | grep -c quinn)" = 1
 expect 'resume + undo: the last word counts' has a t2.jsonl '"label":3'
 
+# Left and Right visit other items: a decided one shows its decision and
+# is decided again by a key; undo brings the earlier decision back (not
+# an open item); typing on an open item left behind stays as a draft.
+cat > t9 << 'EOF'
+wait item 1 of 3
+send 4
+wait item 2 of 3
+send 2
+wait item 3 of 3
+send \x1b[D
+wait item 2 of 3
+wait 2 major errors   (a label key or s decides it again)
+send \x1b[D
+wait item 1 of 3
+wait 4 correct   (a label key or s decides it again)
+send \x1b[D
+wait this is the first item
+send \x1b[C
+wait item 2 of 3
+send n
+wait Note:
+send second look\r
+send 3
+wait item 3 of 3
+wait (2 done)
+send u
+wait item 2 of 3
+wait 2 major errors   (a label key or s decides it again)
+send \x1b[C
+wait item 3 of 3
+send c
+wait Correction:
+send 草稿\r
+send \x1b[C
+wait this is the last item
+send \x1b[D
+wait item 2 of 3
+send \x1b[C
+wait Draft
+send 1
+exit 0
+sane
+EOF
+drive t9 t9 -- "$TOOL" --annotator nina --plain -o t9.jsonl q.jsonl
+expect 'move: the first decision kept' has a t9.jsonl '"annotator_id":"nina","round":1,"status":"submitted","label":4'
+expect 'move: undo of a second look restores the first' has b t9.jsonl '"label":2,"correction":null,"note":null'
+expect 'move: one label per item' test "$(labels b t9.jsonl | grep -c nina)" = 1
+plain --annotator nina --export q.jsonl > t9e.jsonl
+expect 'move: the log replays to the same labels' has b t9e.jsonl '"label":2,"correction":null,"note":null'
+expect 'move: a draft left behind, then decided without it' has c t9.jsonl '"label":1,"correction":null'
+expect 'move: the session log has the second look and its undo' sh -c "grep -c '\"id\":\"b\"' .lp-label/nina-*.log | grep -qx 3 && grep -q '\"event\":\"draft\",\"id\":\"c\",\"correction\":\"USB 线 2 米草稿\"' .lp-label/nina-*.log"
+
 # SIGKILL after a decision: the decision survives; resume shows item 2.
 cat > t4 << 'EOF'
 wait item 1 of 3
