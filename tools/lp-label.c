@@ -72,7 +72,12 @@ static const struct lp_tool tool = {"lp-label",
     "                          where they disagree\n"
     "      --consensus=RULE    unanimous (default) or majority: which "
     "items\n"
-    "                          settle without an adjudicator\n",
+    "                          settle without an adjudicator\n"
+    "\n"
+    "On the screen: a label key (the taxonomy's: 1-4, a, r) decides; c\n"
+    "corrects, e opens $EDITOR, n notes, s skips, u undoes, Left and Right\n"
+    "go to other items, ? shows the guide, q stops (the same command\n"
+    "resumes).\n",
     0};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
