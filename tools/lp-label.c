@@ -346,6 +346,23 @@ log_event(json_t *ev)
 	json_decref(ev);
 }
 
+/* Exchange an item's decision with w's. */
+static void
+swap_decision(struct item *it, struct was *w)
+{
+	struct was t = {it->state, it->label, it->correction, it->note,
+	    it->ttl_ms, it->paused_ms, it->at};
+
+	it->state = w->state;
+	it->label = w->label;
+	it->correction = w->correction;
+	it->note = w->note;
+	it->ttl_ms = w->ttl_ms;
+	it->paused_ms = w->paused_ms;
+	it->at = w->at;
+	*w = t;
+}
+
 static void
 apply_decision(struct item *it, json_t *ev)
 {
@@ -355,17 +372,10 @@ apply_decision(struct item *it, json_t *ev)
 
 	if (it->state != OPEN) {
 		/* A change of mind (the item was visited again): keep the
-		 * earlier decision for undo. */
+		 * earlier decision for undo, and start from an open item. */
 		was = lp_xmalloc(sizeof(*was));
-		was->state = it->state;
-		was->label = it->label;
-		was->correction = it->correction;
-		was->note = it->note;
-		was->ttl_ms = it->ttl_ms;
-		was->paused_ms = it->paused_ms;
-		was->at = it->at;
-		it->label = NULL;
-		it->correction = it->note = NULL;
+		memset(was, 0, sizeof(*was)); /* OPEN, nothing */
+		swap_decision(it, was);
 	}
 	it->state =
 	    st != NULL && strcmp(st, "skipped") == 0 ? SKIPPED : SUBMITTED;
@@ -398,19 +408,12 @@ undo_last(void)
 	json_decref(it->label);
 	free(it->correction);
 	free(it->note);
+	it->state = OPEN;
+	it->label = NULL;
+	it->correction = it->note = NULL;
 	if (was != NULL) {
-		it->state = was->state;
-		it->label = was->label;
-		it->correction = was->correction;
-		it->note = was->note;
-		it->ttl_ms = was->ttl_ms;
-		it->paused_ms = was->paused_ms;
-		it->at = was->at;
+		swap_decision(it, was);
 		free(was);
-	} else {
-		it->state = OPEN;
-		it->label = NULL;
-		it->correction = it->note = NULL;
 	}
 }
 
