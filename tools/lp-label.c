@@ -531,6 +531,9 @@ log_undo(struct item *it)
 static void
 log_draft(struct item *it, const char *text)
 {
+	/* Only an open item has a draft: a decided one keeps its decision. */
+	if (it->state != OPEN)
+		return;
 	set_str(&it->draft, text);
 	log_event(json_pack("{s:s,s:s,s:s,s:I}", "event", "draft", "id", it->id,
 	    "correction", text, "at", (json_int_t)now_ms()));
@@ -1233,7 +1236,7 @@ review(void)
 					break;
 				}
 				/* Typing on an open item is kept as a draft. */
-				if (corr != NULL && it->state == OPEN)
+				if (corr != NULL)
 					log_draft(it, corr);
 				back = (int)i;
 				stop = 1;
