@@ -66,6 +66,8 @@ block_c(struct lp_sha256 *c, const unsigned char *p)
 	c->h[7] += h;
 }
 
+int lp_sha256_use_cpu = 1;
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -123,7 +125,6 @@ block_ni(struct lp_sha256 *c, const unsigned char *p)
 	_mm_storeu_si128((__m128i *)&c->h[4], cdgh);
 }
 
-int lp_sha256_use_cpu = 1;
 static int cpu_has_sha;
 
 /* Asked once, before main: CPUID is slow, and in a VM slower still. */
@@ -147,8 +148,6 @@ block(struct lp_sha256 *c, const unsigned char *p)
 		block_c(c, p);
 }
 #else
-int lp_sha256_use_cpu = 1;
-
 static void
 block(struct lp_sha256 *c, const unsigned char *p)
 {

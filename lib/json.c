@@ -224,8 +224,9 @@ bytes_eq(uint64_t w, unsigned char c)
 
 /*
  * The first i at or after start where a string's plain run ends: at a
- * '"', a '\\', a control byte, or (unless trusted, which lets them pass)
- * a byte of a UTF-8 sequence; eight bytes at a time while none is there.
+ * '"' or a '\\', and unless trusted (a line already checked) also at a
+ * control byte or a byte of a UTF-8 sequence; eight bytes at a time while
+ * none is there.
  */
 static size_t
 plain_run(const unsigned char *p, size_t i, size_t n, int trusted)
@@ -955,17 +956,19 @@ static int
 load_member(struct load *l, json_t *o, int depth)
 {
 	json_t *v = NULL;
-	const char *k;
+	const char *key;
 	size_t klen;
-	char small[64], *key;
+	char small[64], *copy = NULL;
 	int rc = -1;
 
-	if (l->i >= l->n || l->p[l->i] != '"' || !load_string(l, &k, &klen))
+	if (l->i >= l->n || l->p[l->i] != '"' || !load_string(l, &key, &klen))
 		return -1;
-	/* The value may reuse tmp: keep the key. */
-	key = klen < sizeof(small) ? small : lp_xmalloc(klen + 1);
-	memcpy(key, k, klen);
-	key[klen] = '\0';
+	if (key == l->tmp.p) {
+		/* An escaped key is in tmp, which the value may reuse. */
+		copy = klen <= sizeof(small) ? small : lp_xmalloc(klen);
+		memcpy(copy, key, klen);
+		key = copy;
+	}
 	load_ws(l);
 	if (l->i < l->n && l->p[l->i] == ':' &&
 	    !((l->flags & JSON_REJECT_DUPLICATES) &&
@@ -976,8 +979,8 @@ load_member(struct load *l, json_t *o, int depth)
 		if (v != NULL)
 			rc = json_object_setn_new_nocheck(o, key, klen, v);
 	}
-	if (key != small)
-		free(key);
+	if (copy != small)
+		free(copy);
 	return rc;
 }
 

@@ -284,6 +284,11 @@ TEST(load_agrees_with_jansson)
 	static const char *const texts[] = {"{}", "[]",
 	    " {\"a\" : [1, 2.5, -3, true, false, null] } ",
 	    "{\"a\":1,\"a\":2,\"b\":3}",
+	    /* escaped keys before escaped values, short and long */
+	    "{\"a\\\"b\":\"x\\ny\",\"c\\td\":[\"\\u00e9\"]}",
+	    "{\"k\\n01234567890123456789012345678901234567890123456789012345678"
+	    "90"
+	    "123456789\":\"v\\tw\"}",
 	    "{\"k\":\"\\u00e9\\ud83d\\udd25\\n\\t\\/\\\"x\"}",
 	    "[\"\xe4\xb8\xad\\u4e2d\"]",
 	    "[0, -0, -0.0, 0.5, 1e5, 1E-5, 2.5e+3]",
