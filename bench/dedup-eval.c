@@ -25,12 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lp/lp.h"
-#include "lp/buf.h"
-#include "lp/keyset.h"
-#include "lp/record.h"
-#include "lp/stream.h"
-#include "lp/text.h"
+#include "core/status.h"
+#include "core/buf.h"
+#include "dedup/keyset.h"
+#include "core/record.h"
+#include "core/stream.h"
+#include "text/text.h"
 
 static int words, k = 5;
 

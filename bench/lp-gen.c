@@ -32,10 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lp/lp.h"
-#include "lp/buf.h"
-#include "lp/hash.h"
-#include "lp/json.h"
+#include "core/status.h"
+#include "core/buf.h"
+#include "core/hash.h"
+#include "core/json.h"
 
 static struct lp_rng rng;
 

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "lp/lp.h"
-#include "lp/cli.h"
-#include "lp/log.h"
-#include "lp/run.h"
+#include "core/status.h"
+#include "tool/cli.h"
+#include "tool/log.h"
+#include "tool/run.h"
 
 enum { OPT_DROP = LP_OPT_TOOL_BASE, OPT_REJECT, OPT_SET, OPT_SLEEP };
 

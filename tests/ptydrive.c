@@ -33,7 +33,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "lp/lp.h"
+#include "core/status.h"
+#include "core/clock.h"
 
 static int master = -1;
 static pid_t child;

@@ -19,17 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lp/lp.h"
-#include "lp/cli.h"
-#include "lp/json.h"
-#include "lp/log.h"
-#include "lp/pii.h"
-#include "lp/price.h"
-#include "lp/rules.h"
-#include "lp/run.h"
-#include "lp/schema.h"
-#include "lp/text.h"
-#include "lp/units.h"
+#include "core/status.h"
+#include "tool/cli.h"
+#include "core/json.h"
+#include "tool/log.h"
+#include "text/pii.h"
+#include "text/price.h"
+#include "text/rules.h"
+#include "tool/run.h"
+#include "text/schema.h"
+#include "text/text.h"
+#include "text/units.h"
 
 enum {
 	OPT_CASE = LP_OPT_TOOL_BASE,

@@ -24,16 +24,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lp/lp.h"
-#include "lp/bloom.h"
-#include "lp/cli.h"
-#include "lp/held.h"
-#include "lp/json.h"
-#include "lp/keyset.h"
-#include "lp/log.h"
-#include "lp/minhash.h"
-#include "lp/run.h"
-#include "lp/text.h"
+#include "core/status.h"
+#include "dedup/bloom.h"
+#include "tool/cli.h"
+#include "core/held.h"
+#include "core/json.h"
+#include "dedup/keyset.h"
+#include "tool/log.h"
+#include "dedup/minhash.h"
+#include "tool/run.h"
+#include "text/text.h"
 
 enum {
 	OPT_DROPPED = LP_OPT_TOOL_BASE,

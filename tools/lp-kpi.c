@@ -16,19 +16,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lp/lp.h"
-#include "lp/agree.h"
-#include "lp/audit.h"
-#include "lp/chart.h"
-#include "lp/cli.h"
-#include "lp/hash.h"
-#include "lp/http.h"
-#include "lp/json.h"
-#include "lp/keyset.h"
-#include "lp/log.h"
-#include "lp/quantile.h"
-#include "lp/run.h"
-#include "lp/stream.h"
+#include "core/status.h"
+#include "metrics/agree.h"
+#include "core/audit.h"
+#include "metrics/chart.h"
+#include "tool/cli.h"
+#include "core/hash.h"
+#include "web/http.h"
+#include "core/json.h"
+#include "dedup/keyset.h"
+#include "tool/log.h"
+#include "metrics/quantile.h"
+#include "tool/run.h"
+#include "core/stream.h"
 
 enum {
 	OPT_ALERT_URL = LP_OPT_TOOL_BASE,

@@ -22,17 +22,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lp/lp.h"
-#include "lp/cli.h"
-#include "lp/hash.h"
-#include "lp/held.h"
-#include "lp/json.h"
-#include "lp/keyset.h"
-#include "lp/log.h"
-#include "lp/run.h"
-#include "lp/session.h"
-#include "lp/taxonomy.h"
-#include "lp/term.h"
+#include "core/status.h"
+#include "core/clock.h"
+#include "tool/cli.h"
+#include "core/hash.h"
+#include "core/held.h"
+#include "core/json.h"
+#include "dedup/keyset.h"
+#include "tool/log.h"
+#include "tool/run.h"
+#include "review/session.h"
+#include "review/taxonomy.h"
+#include "tool/term.h"
 
 enum {
 	OPT_ADJUDICATE = LP_OPT_TOOL_BASE,

@@ -16,15 +16,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lp/lp.h"
-#include "lp/cli.h"
-#include "lp/judge.h"
-#include "lp/json.h"
-#include "lp/llm.h"
-#include "lp/llmcli.h"
-#include "lp/log.h"
-#include "lp/record.h"
-#include "lp/run.h"
+#include "core/status.h"
+#include "tool/cli.h"
+#include "llm/judge.h"
+#include "core/json.h"
+#include "llm/llm.h"
+#include "tool/llmcli.h"
+#include "tool/log.h"
+#include "core/record.h"
+#include "tool/run.h"
 
 enum {
 	OPT_FIELD = LP_OPT_TOOL_BASE,

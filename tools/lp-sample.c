@@ -18,15 +18,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lp/lp.h"
-#include "lp/cli.h"
-#include "lp/expr.h"
-#include "lp/hash.h"
-#include "lp/held.h"
-#include "lp/json.h"
-#include "lp/keyset.h"
-#include "lp/log.h"
-#include "lp/run.h"
+#include "core/status.h"
+#include "tool/cli.h"
+#include "text/expr.h"
+#include "core/hash.h"
+#include "core/held.h"
+#include "core/json.h"
+#include "dedup/keyset.h"
+#include "tool/log.h"
+#include "tool/run.h"
 
 enum {
 	OPT_ANNOTATORS = LP_OPT_TOOL_BASE,

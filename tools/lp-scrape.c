@@ -21,18 +21,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lp/lp.h"
-#include "lp/cli.h"
-#include "lp/fetch.h"
-#include "lp/json.h"
-#include "lp/log.h"
-#include "lp/profile.h"
-#include "lp/record.h"
-#include "lp/robots.h"
-#include "lp/select.h"
-#include "lp/run.h"
-#include "lp/warc.h"
-#include "lp/text.h"
+#include "core/status.h"
+#include "tool/cli.h"
+#include "web/fetch.h"
+#include "core/json.h"
+#include "tool/log.h"
+#include "web/profile.h"
+#include "core/record.h"
+#include "web/robots.h"
+#include "web/select.h"
+#include "tool/run.h"
+#include "web/warc.h"
+#include "text/text.h"
 
 enum {
 	OPT_CHECK_ROBOTS = LP_OPT_TOOL_BASE,

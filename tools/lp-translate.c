@@ -19,14 +19,14 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "lp/lp.h"
-#include "lp/cli.h"
-#include "lp/json.h"
-#include "lp/llm.h"
-#include "lp/llmcli.h"
-#include "lp/log.h"
-#include "lp/run.h"
-#include "lp/text.h"
+#include "core/status.h"
+#include "tool/cli.h"
+#include "core/json.h"
+#include "llm/llm.h"
+#include "tool/llmcli.h"
+#include "tool/log.h"
+#include "tool/run.h"
+#include "text/text.h"
 
 enum {
 	OPT_BATCH = LP_OPT_TOOL_BASE,

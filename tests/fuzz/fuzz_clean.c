@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lp/lp.h"
-#include "lp/expr.h"
-#include "lp/pii.h"
-#include "lp/price.h"
-#include "lp/record.h"
-#include "lp/rules.h"
-#include "lp/text.h"
-#include "lp/units.h"
+#include "core/status.h"
+#include "text/expr.h"
+#include "text/pii.h"
+#include "text/price.h"
+#include "core/record.h"
+#include "text/rules.h"
+#include "text/text.h"
+#include "text/units.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

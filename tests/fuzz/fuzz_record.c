@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lp/lp.h"
-#include "lp/json.h"
-#include "lp/lineage.h"
-#include "lp/record.h"
+#include "core/status.h"
+#include "core/json.h"
+#include "core/lineage.h"
+#include "core/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lp/judge.h"
-#include "lp/robots.h"
+#include "llm/judge.h"
+#include "web/robots.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

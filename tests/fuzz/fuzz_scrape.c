@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lp/buf.h"
-#include "lp/json.h"
-#include "lp/profile.h"
-#include "lp/select.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "web/profile.h"
+#include "web/select.h"
 
 extern const unsigned char lp_data_ebay_profile[];
 extern const size_t lp_data_ebay_profile_len;

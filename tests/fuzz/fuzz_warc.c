@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "lp/lp.h"
-#include "lp/warc.h"
+#include "core/status.h"
+#include "web/warc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,46 @@
+/*
+ * The audit log: append-only JSON Lines, shared by every tool of a
+ * pipeline.  Each event is {"seq","at","event","run_id","tool",...,"prev"}
+ * where prev is the SHA-256 of the previous line (64 zeros for the first),
+ * so an edited, inserted or deleted line breaks the chain.  Appends take an
+ * exclusive lock on the file, read the last line and write the new one in
+ * one write(2): processes appending at once never interleave or lose a line.
+ */
+#ifndef LP_AUDIT_H
+#define LP_AUDIT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct lp_audit {
+	int fd;
+	char *path;
+	const char *tool;
+	const char *run_id;
+	int fixed_time;
+	long long epoch_ms;
+	char err[256];
+};
+
+/* Open (creating) the log.  LP_FATAL with err set on failure. */
+int lp_audit_open(
+    struct lp_audit *a, const char *path, const char *tool, const char *run_id);
+/*
+ * Append an event of the given kind; fields (stolen, may be NULL) are
+ * merged in.  LP_OK or LP_FATAL.
+ */
+int lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields);
+void lp_audit_close(struct lp_audit *a);
+/*
+ * Check the chain of the log at path.  LP_OK; LP_FAILED with *line the
+ * first line that breaks it and err the reason; LP_FATAL if unreadable.
+ */
+int lp_audit_verify(
+    const char *path, unsigned long *line, char *err, size_t errlen);
+/*
+ * A copy of argv fit for the log: the value of any option whose name
+ * mentions a key, token, secret or password is replaced by "***".
+ */
+json_t *lp_audit_argv(int argc, char **argv);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * Record streams: JSON Lines in and out, gzip or plain.
+ *
+ * Reader: the files given (or stdin, also as "-"), one after another as one
+ * stream of lines.  gzip is recognised by its magic bytes, never by name;
+ * concatenated gzip members are one stream; anything after a member that is
+ * not another member, a truncated member or a corrupt one is LP_FATAL.  Each
+ * line comes with its file name and line number.  A trailing "\r" is removed
+ * (CRLF input), a missing final newline is accepted, blank lines are
+ * skipped.  A line longer than the limit is LP_FAILED and handed back cut to
+ * the limit, so memory stays bounded.
+ *
+ * Writer: stdout or a file, gzip (a header with no name or time, so equal
+ * records give equal bytes) or plain.  A file is written under a temporary
+ * name in the same folder and renamed into place only by a committing close.
+ * EPIPE marks the writer as broken-pipe: the tool ends quietly.
+ */
+#ifndef LP_STREAM_H
+#define LP_STREAM_H
+
+#include <signal.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <zlib.h>
+
+#include "core/buf.h"
+
+#define LP_MAX_LINE_DEFAULT (16u << 20)
+
+struct lp_reader {
+	char **names; /* display names, "<stdin>" for stdin */
+	int *fds;
+	int nfiles;
+	int cur;
+	int gz;	     /* current file is gzip */
+	int zactive; /* inside a gzip member */
+	int zinit;
+	int file_eof; /* read() reported end of file */
+	z_stream z;
+	unsigned char *in; /* raw bytes read */
+	size_t in_len, in_pos;
+	char *dec; /* decoded bytes */
+	size_t dec_len, dec_pos;
+	struct lp_buf line;
+	unsigned long lineno;
+	size_t max_line;
+	unsigned long long raw_read; /* bytes read from the files */
+	long long raw_total;	     /* their total size, -1 if unknown */
+	int ioerr; /* the LP_FATAL was an I/O error, not bad data */
+	volatile sig_atomic_t *stop; /* set: a blocked read gives up */
+	char err[256];
+};
+
+/*
+ * Open every input up front (files == NULL or nfiles == 0 means stdin).
+ * LP_FATAL with err set if one cannot be opened.
+ */
+int lp_reader_open(
+    struct lp_reader *r, char **files, int nfiles, size_t max_line);
+/*
+ * Next line, without its newline, valid until the next call.  LP_OK,
+ * LP_EOF, LP_FAILED (over-long: *line holds the first max_line bytes) or
+ * LP_FATAL (err says why; the stream cannot go on).
+ */
+int lp_reader_next(struct lp_reader *r, const char **line, size_t *len);
+const char *lp_reader_name(const struct lp_reader *r);
+unsigned long lp_reader_lineno(const struct lp_reader *r);
+void lp_reader_close(struct lp_reader *r);
+
+struct lp_deflater;
+
+struct lp_writer {
+	int fd;
+	int gz;
+	int broken_pipe;
+	int direct; /* a FIFO or device given by name: no rename */
+	int failed;
+	z_stream z;
+	struct lp_buf buf;
+	unsigned char *zout;
+	char *path; /* final name, NULL for stdout */
+	char *tmp;  /* temporary name while writing */
+	/* Compresses full buffers on a thread of its own, once started. */
+	struct lp_deflater *bg;
+	char err[256];
+};
+
+/*
+ * path NULL or "-": stdout.  level: gzip level 1-9, or 0 for plain.
+ * LP_FATAL with err set when the file cannot be created.
+ */
+int lp_writer_open(struct lp_writer *w, const char *path, int level);
+/*
+ * Buffered write of n bytes; LP_FATAL once the writer failed or the pipe
+ * broke.  A gzip stream compresses and writes each full buffer on a helper
+ * thread while the tool fills the next (the same bytes as without), so a
+ * failure may show one buffer later, and at the latest at close.
+ */
+int lp_writer_write(struct lp_writer *w, const void *p, size_t n);
+/* Everything written so far compressed and handed to the file. */
+int lp_writer_flush(struct lp_writer *w);
+/*
+ * Finish the stream.  commit != 0 renames a file into place; commit == 0
+ * removes the temporary file.  LP_OK or LP_FATAL (err set).
+ */
+int lp_writer_close(struct lp_writer *w, int commit);
+
+/*
+ * Start a helper thread with every signal blocked, so the tool's handlers
+ * run on the main thread and interrupt its waits.  0, or an errno value.
+ */
+int lp_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
+
+/* The gzip level from LP_GZIP_LEVEL, else the default. */
+int lp_gzip_level(void);
+/*
+ * Write all of p[0..n) to fd, again after a signal or a short write:
+ * 0, or -1 with errno set.  write(2) only: safe in a signal handler.
+ */
+int lp_write_all(int fd, const void *p, size_t n);
+/* The folders on the way to path (its last part is not made), as mkdir -p. */
+void lp_make_parents(const char *path);
+
+#endif

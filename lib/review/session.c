@@ -1,0 +1,145 @@
+/*
+ * Session logs.  Recovery is deliberately narrow: only the last line may be
+ * damaged (the one a crash can cut short); damage anywhere else means the
+ * file was edited or the disk lost data, and the tool must not guess.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "core/json.h"
+#include "core/buf.h"
+#include "review/session.h"
+#include "core/stream.h"
+
+int
+lp_session_open(struct lp_session *s, const char *path,
+    void (*each)(void *arg, json_t *event, unsigned long line), void *arg,
+    int *torn, char *err, size_t errlen)
+{
+	FILE *f = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	off_t good = 0;
+	unsigned long ln = 0, bad = 0;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	*torn = 0;
+	lp_make_parents(path);
+	if ((s->fd = open(
+		 path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (flock(s->fd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, errlen, "%s: %s", path,
+		    errno == EWOULDBLOCK ? "in use by another lp-label"
+					 : strerror(errno));
+		goto fail;
+	}
+	/* Read line by line: a log is as long as a review. */
+	if ((fd = dup(s->fd)) < 0 || (f = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		json_error_t je;
+		json_t *ev = NULL;
+
+		ln++;
+		if (bad) {
+			snprintf(err, errlen,
+			    "%s:%lu: not a session event (the log is "
+			    "damaged before its end; lp-label will not "
+			    "guess)",
+			    path, bad);
+			goto fail;
+		}
+		if (line[n - 1] == '\n')
+			ev = lp_json_load(line, (size_t)n - 1, 0, &je);
+		if (!json_is_object(ev)) {
+			/* Torn if it is the last line: a crash cut it. */
+			json_decref(ev);
+			bad = ln;
+			continue;
+		}
+		each(arg, ev, ln);
+		json_decref(ev);
+		good += n;
+		s->lines++;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (bad) {
+		*torn = 1;
+		if (ftruncate(s->fd, good) != 0 || fsync(s->fd) != 0) {
+			snprintf(err, errlen,
+			    "%s: cannot cut the torn last line: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+	}
+	fclose(f);
+	free(line);
+	s->path = lp_xstrdup(path);
+	return LP_OK;
+fail:
+	if (f != NULL)
+		fclose(f);
+	free(line);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	return LP_FAILED;
+}
+
+int
+lp_session_append(
+    struct lp_session *s, const json_t *event, char *err, size_t errlen)
+{
+	char *text = json_dumps(event, JSON_COMPACT);
+	size_t n = strlen(text);
+
+	/* One write for the whole line: O_APPEND puts it at the end. */
+	text = lp_xrealloc(text, n + 2);
+	text[n++] = '\n';
+	text[n] = '\0';
+	if (lp_write_all(s->fd, text, n) != 0) {
+		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		free(text);
+		return LP_FAILED;
+	}
+	free(text);
+	s->lines++;
+	return s->batch ? LP_OK : lp_session_sync(s, err, errlen);
+}
+
+int
+lp_session_sync(struct lp_session *s, char *err, size_t errlen)
+{
+	if (fsync(s->fd) != 0) {
+		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		return LP_FAILED;
+	}
+	return LP_OK;
+}
+
+void
+lp_session_close(struct lp_session *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+}

@@ -1,0 +1,91 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "tool/log.h"
+
+const char *lp_progname = "labelpipe";
+int lp_verbosity;
+
+static void
+vwarn(int with_errno, int errnum, const char *fmt, va_list ap)
+{
+	char msg[4096];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (with_errno)
+		fprintf(
+		    stderr, "%s: %s: %s\n", lp_progname, msg, strerror(errnum));
+	else
+		fprintf(stderr, "%s: %s\n", lp_progname, msg);
+}
+
+void
+lp_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vwarn(1, e, fmt, ap);
+	va_end(ap);
+}
+
+void
+lp_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(0, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+lp_err(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vwarn(1, e, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+lp_errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(0, 0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+lp_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lp_verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	vwarn(0, 0, fmt, ap);
+	va_end(ap);
+}
+
+int
+lp_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc != NULL && *nc != '\0')
+		return 0;
+	return isatty(fd);
+}

@@ -1,0 +1,509 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "core/version.h"
+#include "core/clock.h"
+#include "tool/cli.h"
+#include "tool/log.h"
+#include "tool/run.h"
+#include "text/text.h"
+
+static json_t *
+counts(const struct lp_run *run)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "in", (json_int_t)run->n_in,
+	    "out", (json_int_t)run->n_out, "dropped",
+	    (json_int_t)run->n_dropped, "skipped", (json_int_t)run->n_skipped,
+	    "quarantined", (json_int_t)run->n_quar);
+}
+
+/* A named side file: gzip when the name ends in ".gz", plain otherwise. */
+static void
+open_named(struct lp_writer *w, const char *path)
+{
+	size_t n = strlen(path);
+	int gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
+
+	if (lp_writer_open(w, path, gz ? lp_gzip_level() : 0) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", w->err);
+}
+
+/*
+ * A file as the audit log names it: absolute, so lineage tools can join
+ * one run's output to the next run's input; "-" for stdin and stdout.
+ */
+static json_t *
+dataset_name(const char *name)
+{
+	char cwd[4096];
+	json_t *v;
+	size_t n;
+	char *p;
+
+	if (name == NULL || strcmp(name, "-") == 0)
+		return json_string("-");
+	if (name[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return json_string(name);
+	n = strlen(cwd) + strlen(name) + 2;
+	p = lp_xmalloc(n);
+	snprintf(p, n, "%s/%s", cwd, name);
+	v = json_string(p);
+	free(p);
+	return v;
+}
+
+void
+lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
+{
+	int level;
+
+	memset(run, 0, sizeof(*run));
+	run->t0 = lp_clock();
+	run->counters = json_object();
+	lp_record_init(&run->rec);
+
+	if (lp_opts.quarantine != NULL && lp_opts.on_error == LP_ON_ERROR_FAIL)
+		lp_opts.on_error = LP_ON_ERROR_QUARANTINE;
+	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE &&
+	    lp_opts.quarantine == NULL)
+		lp_cli_usage("--on-error=quarantine needs --quarantine FILE");
+	if (lp_opts.on_error == LP_ON_ERROR_SKIP && lp_opts.quarantine != NULL)
+		lp_cli_usage("--quarantine goes with --on-error=quarantine");
+
+	lp_lineage_init(&run->lineage, lp_tool->name, config,
+	    lp_opts.pipeline_version, lp_opts.dataset_version, lp_opts.task_id);
+
+	/* Open everything before the first record is read. */
+	if (lp_reader_open(&run->in, files, nfiles, lp_opts.max_line) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", run->in.err);
+	run->in.stop = &lp_interrupted;
+	level =
+	    lp_opts.plain || (lp_opts.output == NULL && isatty(STDOUT_FILENO))
+	    ? 0
+	    : lp_gzip_level();
+	/* A report tool writes its report itself: -o is that, not records. */
+	if (!lp_tool->report &&
+	    lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", run->out.err);
+	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE) {
+		open_named(&run->quar, lp_opts.quarantine);
+		run->have_quar = 1;
+	}
+	if (lp_opts.audit != NULL) {
+		char host[256] = "";
+		json_t *f;
+		int i;
+
+		if (lp_audit_open(&run->audit, lp_opts.audit, lp_tool->name,
+			run->lineage.run_id) != LP_OK)
+			lp_errx(LP_EXIT_IOERR, "%s", run->audit.err);
+		run->have_audit = 1;
+		gethostname(host, sizeof(host) - 1);
+		/*
+		 * The text behind the records' config digest (rules, prompt
+		 * and rubric versions, models ...), so a step can be traced.
+		 */
+		f = json_pack("{s:s,s:o,s:s,s:s,s:s,s:I}", "version",
+		    lp_version_details(lp_tool->name), "argv",
+		    lp_audit_argv(lp_opts.argc, lp_opts.argv), "config",
+		    run->lineage.config, "config_text", config, "host", host,
+		    "pid", (json_int_t)getpid());
+		if (run->lineage.pipeline_version != NULL)
+			json_object_set_new(f, "pipeline_version",
+			    json_string(run->lineage.pipeline_version));
+		if (run->lineage.dataset_version != NULL)
+			json_object_set_new(f, "dataset_version",
+			    json_string(run->lineage.dataset_version));
+		if (run->lineage.task_id != NULL)
+			json_object_set_new(
+			    f, "task_id", json_string(run->lineage.task_id));
+		json_object_set_new(f, "inputs", json_array());
+		for (i = 0; i < nfiles; i++)
+			json_array_append_new(json_object_get(f, "inputs"),
+			    dataset_name(files[i]));
+		if (nfiles == 0)
+			json_array_append_new(
+			    json_object_get(f, "inputs"), json_string("-"));
+		if (!lp_tool->report || lp_opts.output != NULL)
+			json_object_set_new(
+			    f, "output", dataset_name(lp_opts.output));
+		lp_run_audit(run, "run_start", f);
+	}
+	run->progress = lp_verbosity >= 0 && isatty(STDERR_FILENO);
+	run->status = LP_EXIT_OK;
+}
+
+void
+lp_run_audit(struct lp_run *run, const char *kind, json_t *fields)
+{
+	if (!run->have_audit) {
+		json_decref(fields);
+		return;
+	}
+	if (lp_audit_event(&run->audit, kind, fields) != LP_OK) {
+		lp_warnx("%s", run->audit.err);
+		run->status = LP_EXIT_IOERR;
+	}
+}
+
+int
+lp_run_progress_due(const struct lp_run *run)
+{
+	return run->progress && lp_clock() - run->last_progress >= 0.25;
+}
+
+void
+lp_run_progress(struct lp_run *run)
+{
+	double t = lp_clock();
+
+	if (!run->progress || t - run->last_progress < 0.25)
+		return;
+	run->last_progress = t;
+	fprintf(stderr, "\r%s: %llu records, %.0f/s", lp_tool->name, run->n_in,
+	    (double)run->n_in / (t - run->t0 + 1e-9));
+	/* Input files of known size: share read and time left. */
+	if (run->in.raw_total > 0 && run->in.raw_read > 0) {
+		double f = (double)run->in.raw_read / (double)run->in.raw_total;
+		double left = (t - run->t0) * (1 - f) / f;
+
+		fprintf(stderr, ", %.0f%%, ETA %d:%02d", f * 100,
+		    (int)(left / 60), (int)left % 60);
+	}
+	if (run->note[0] != '\0')
+		fprintf(stderr, ", %s", run->note);
+	fputs("\033[K", stderr);
+}
+
+/* Quarantine line: {"file","line","reason","text"|"base64"}. */
+static int
+quarantine(struct lp_run *run, const char *file, unsigned long line,
+    const char *reason, const char *text, size_t len, int truncated)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	int rc;
+
+	lp_buf_adds(&b, "{\"file\":");
+	lp_json_dump_str(file, strlen(file), &b);
+	lp_buf_addf(&b, ",\"line\":%lu,\"reason\":", line);
+	lp_json_dump_str(reason, strlen(reason), &b);
+	if (truncated)
+		lp_buf_adds(&b, ",\"truncated\":true");
+	if (memchr(text, '\0', len) == NULL && lp_utf8_valid(text, len, NULL)) {
+		lp_buf_adds(&b, ",\"text\":");
+		lp_json_dump_str(text, len, &b);
+	} else {
+		/* Not UTF-8: keep the bytes exactly, as base64. */
+		static const char tab[] =
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+		const unsigned char *p = (const unsigned char *)text;
+		size_t i;
+
+		lp_buf_adds(&b, ",\"base64\":\"");
+		for (i = 0; i + 2 < len; i += 3) {
+			unsigned v =
+			    (unsigned)p[i] << 16 | p[i + 1] << 8 | p[i + 2];
+
+			lp_buf_addc(&b, tab[v >> 18]);
+			lp_buf_addc(&b, tab[v >> 12 & 63]);
+			lp_buf_addc(&b, tab[v >> 6 & 63]);
+			lp_buf_addc(&b, tab[v & 63]);
+		}
+		if (i < len) {
+			unsigned v = (unsigned)p[i] << 16 |
+			    (i + 1 < len ? p[i + 1] << 8 : 0);
+
+			lp_buf_addc(&b, tab[v >> 18]);
+			lp_buf_addc(&b, tab[v >> 12 & 63]);
+			lp_buf_addc(&b, i + 1 < len ? tab[v >> 6 & 63] : '=');
+			lp_buf_addc(&b, '=');
+		}
+		lp_buf_addc(&b, '"');
+	}
+	lp_buf_adds(&b, "}\n");
+	rc = lp_writer_write(&run->quar, b.p, b.len);
+	lp_buf_release(&b);
+	if (rc != LP_OK) {
+		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err);
+		run->status = LP_EXIT_IOERR;
+		return LP_EOF;
+	}
+	return LP_OK;
+}
+
+/* Apply the error policy to a bad line.  LP_OK to go on, LP_EOF to stop. */
+static int
+bad(struct lp_run *run, const char *file, unsigned long line,
+    const char *reason, const char *text, size_t len, int truncated)
+{
+	switch (lp_opts.on_error) {
+	case LP_ON_ERROR_FAIL:
+		lp_warnx("%s:%lu: %s", file, line, reason);
+		run->status = LP_EXIT_DATAERR;
+		return LP_EOF;
+	case LP_ON_ERROR_SKIP:
+		if (lp_verbosity >= 0)
+			lp_warnx("%s:%lu: %s (skipped)", file, line, reason);
+		run->n_skipped++;
+		return LP_OK;
+	case LP_ON_ERROR_QUARANTINE:
+		if (lp_verbosity >= 0)
+			lp_warnx(
+			    "%s:%lu: %s (quarantined)", file, line, reason);
+		run->n_quar++;
+		return quarantine(
+		    run, file, line, reason, text, len, truncated);
+	}
+	return LP_EOF;
+}
+
+int
+lp_run_next(struct lp_run *run, struct lp_record **recp)
+{
+	const char *line;
+	size_t len;
+	int rc;
+
+	for (;;) {
+		if (lp_interrupted) {
+			run->status = LP_EXIT_INTR;
+			return LP_EOF;
+		}
+		rc = lp_reader_next(&run->in, &line, &len);
+		if (rc == LP_EOF) {
+			if (lp_interrupted)
+				run->status = LP_EXIT_INTR;
+			return LP_EOF;
+		}
+		if (rc == LP_FATAL) {
+			if (lp_interrupted) {
+				run->status = LP_EXIT_INTR;
+				return LP_EOF;
+			}
+			lp_warnx("%s", run->in.err);
+			run->status =
+			    run->in.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR;
+			return LP_EOF;
+		}
+		run->n_in++;
+		if (run->progress && (run->n_in & 4095) == 0)
+			lp_run_progress(run);
+		if (rc == LP_FAILED) {
+			if (bad(run, lp_reader_name(&run->in),
+				lp_reader_lineno(&run->in), run->in.err, line,
+				len, 1) != LP_OK)
+				return LP_EOF;
+			continue;
+		}
+		/* Repair only what would fail: valid lines pay one scan. */
+		if (run->repair_utf8 && !lp_utf8_valid(line, len, NULL)) {
+			lp_buf_reset(&run->fixed);
+			lp_utf8_repair(line, len, &run->fixed);
+			line = run->fixed.p;
+			len = run->fixed.len;
+			run->n_repaired++;
+		}
+		if (lp_record_parse(&run->rec, line, len) != LP_OK) {
+			if (bad(run, lp_reader_name(&run->in),
+				lp_reader_lineno(&run->in), run->rec.err, line,
+				len, 0) != LP_OK)
+				return LP_EOF;
+			continue;
+		}
+		run->rec.file = lp_reader_name(&run->in);
+		run->rec.line = lp_reader_lineno(&run->in);
+		*recp = &run->rec;
+		return LP_OK;
+	}
+}
+
+int
+lp_run_reject(struct lp_run *run, struct lp_record *rec, const char *reason)
+{
+	return bad(run, rec->file, rec->line, reason, rec->text, rec->len, 0);
+}
+
+void
+lp_run_side_open(struct lp_run *run, struct lp_writer *w, const char *path)
+{
+	open_named(w, path);
+	run->sides = lp_xrealloc(
+	    run->sides, sizeof(*run->sides) * (size_t)(run->nsides + 1));
+	run->sides[run->nsides++] = w;
+}
+
+/* Stamp rec into obuf; LP_FAILED (handled by the policy) or LP_EOF. */
+static int
+stamp(struct lp_run *run, struct lp_record *rec)
+{
+	lp_buf_reset(&run->obuf);
+	if (lp_lineage_stamp(&run->lineage, rec, lp_lineage_now(&run->lineage),
+		&run->obuf) != LP_OK) {
+		char reason[sizeof(rec->err)];
+
+		memcpy(reason, rec->err, sizeof(reason));
+		return lp_run_reject(run, rec, reason) == LP_OK ? LP_FAILED
+								: LP_EOF;
+	}
+	return LP_OK;
+}
+
+static int
+put(struct lp_run *run, struct lp_writer *w)
+{
+	if (lp_writer_write(w, run->obuf.p, run->obuf.len) != LP_OK) {
+		if (!w->broken_pipe) {
+			lp_warnx("%s", w->err);
+			run->status = LP_EXIT_IOERR;
+		}
+		return LP_EOF;
+	}
+	return LP_OK;
+}
+
+int
+lp_run_emit_to(struct lp_run *run, struct lp_record *rec, struct lp_writer *w)
+{
+	int rc = stamp(run, rec);
+
+	return rc != LP_OK ? rc : put(run, w);
+}
+
+int
+lp_run_emit_also(
+    struct lp_run *run, struct lp_record *rec, struct lp_writer **ws, int n)
+{
+	int rc = stamp(run, rec), i;
+
+	if (rc == LP_FAILED)
+		return LP_OK;
+	if (rc != LP_OK || put(run, &run->out) != LP_OK)
+		return LP_EOF;
+	run->n_out++;
+	for (i = 0; i < n; i++)
+		if (put(run, ws[i]) != LP_OK)
+			return LP_EOF;
+	return LP_OK;
+}
+
+int
+lp_run_emit(struct lp_run *run, struct lp_record *rec)
+{
+	return lp_run_emit_also(run, rec, NULL, 0);
+}
+
+void
+lp_run_drop(struct lp_run *run)
+{
+	run->n_dropped++;
+}
+
+void
+lp_run_count(struct lp_run *run, const char *name, long long n)
+{
+	json_t *v = json_object_get(run->counters, name);
+
+	json_object_set_new(
+	    run->counters, name, json_integer(json_integer_value(v) + n));
+}
+
+static void
+write_stats(struct lp_run *run, double wall)
+{
+	struct lp_writer w;
+	struct lp_buf b = LP_BUF_INIT;
+	json_t *s = counts(run);
+
+	json_object_set_new(s, "tool", json_string(lp_tool->name));
+	json_object_set_new(s, "run_id", json_string(run->lineage.run_id));
+	json_object_set_new(s, "status", json_integer(run->status));
+	json_object_set_new(s, "wall_s", json_real(wall));
+	json_object_set_new(s, "records_per_s",
+	    json_real(wall > 0 ? (double)run->n_in / wall : 0));
+	json_object_update(s, run->counters);
+	lp_json_dump(s, &b);
+	lp_buf_addc(&b, '\n');
+	json_decref(s);
+	if (lp_writer_open(&w, lp_opts.stats, 0) != LP_OK ||
+	    lp_writer_write(&w, b.p, b.len) != LP_OK ||
+	    lp_writer_close(&w, 1) != LP_OK) {
+		lp_warnx("%s", w.err);
+		run->status = LP_EXIT_IOERR;
+	}
+	lp_buf_release(&b);
+}
+
+int
+lp_run_close(struct lp_run *run, int status)
+{
+	double wall;
+	int i;
+	int commit;
+
+	if (run->status == LP_EXIT_OK)
+		run->status = status;
+	/* A file output is kept only for a run that did its job. */
+	commit = (run->status == LP_EXIT_OK || run->status == LP_EXIT_FAIL) &&
+	    !run->discard;
+	if (!lp_tool->report && lp_writer_close(&run->out, commit) != LP_OK) {
+		lp_warnx("%s", run->out.err);
+		run->status = LP_EXIT_IOERR;
+		commit = 0;
+	}
+	/* Side outputs are part of the result: kept on the same terms. */
+	for (i = 0; i < run->nsides; i++)
+		if (lp_writer_close(run->sides[i], commit) != LP_OK) {
+			lp_warnx("%s", run->sides[i]->err);
+			run->status = LP_EXIT_IOERR;
+		}
+	free(run->sides);
+	run->sides = NULL;
+	/* The quarantine is the account of bad input: always kept. */
+	if (run->have_quar && lp_writer_close(&run->quar, 1) != LP_OK) {
+		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err);
+		run->status = LP_EXIT_IOERR;
+	}
+	wall = lp_clock() - run->t0;
+	if (run->progress && run->last_progress > 0)
+		fputs("\r\033[K", stderr);
+	if (lp_opts.stats != NULL)
+		write_stats(run, wall);
+	if (run->have_audit) {
+		json_t *f = counts(run);
+
+		json_object_set_new(f, "status", json_integer(run->status));
+		json_object_set_new(
+		    f, "wall_ms", json_integer((json_int_t)(wall * 1000)));
+		json_object_update(f, run->counters);
+		lp_run_audit(run, "run_end", f);
+		lp_audit_close(&run->audit);
+	}
+	if (lp_verbosity >= 0 && !run->out.broken_pipe) {
+		fprintf(stderr, "%s: %llu in, %llu out", lp_tool->name,
+		    run->n_in, run->n_out);
+		if (run->n_dropped)
+			fprintf(stderr, ", %llu dropped", run->n_dropped);
+		if (run->n_skipped)
+			fprintf(stderr, ", %llu skipped", run->n_skipped);
+		if (run->n_quar)
+			fprintf(stderr, ", %llu quarantined", run->n_quar);
+		fprintf(stderr, " in %.2f s (%.0f records/s)%s\n", wall,
+		    wall > 0 ? (double)run->n_in / wall : 0.0,
+		    run->status == LP_EXIT_INTR ? ", interrupted" : "");
+	}
+	if (run->status == LP_EXIT_OK && run->out.broken_pipe)
+		run->status = LP_EXIT_OK;
+	lp_reader_close(&run->in);
+	lp_record_release(&run->rec);
+	lp_lineage_release(&run->lineage);
+	lp_buf_release(&run->obuf);
+	lp_buf_release(&run->fixed);
+	json_decref(run->counters);
+	return run->status;
+}

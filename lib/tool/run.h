@@ -1,0 +1,108 @@
+/*
+ * One run of a tool over its record stream: inputs, output, error policy,
+ * quarantine, lineage, audit log, stats, progress and the closing summary.
+ * Tool side of liblp: it prints diagnostics through log.h.
+ *
+ * Accounting: every record read is counted once as out, dropped (by the
+ * tool's design), skipped or quarantined (bad input), so at the end
+ * in = out + dropped + skipped + quarantined.
+ */
+#ifndef LP_RUN_H
+#define LP_RUN_H
+
+#include <jansson.h>
+
+#include "core/audit.h"
+#include "core/buf.h"
+#include "core/lineage.h"
+#include "core/record.h"
+#include "core/stream.h"
+
+struct lp_run {
+	struct lp_reader in;
+	struct lp_writer out;
+	struct lp_writer quar;
+	int have_quar;
+	struct lp_writer **sides; /* side outputs, closed with the run */
+	int nsides;
+	struct lp_audit audit;
+	int have_audit;
+	struct lp_lineage lineage;
+	struct lp_record rec;
+	struct lp_buf obuf;
+	int repair_utf8;     /* set by the tool: repair, do not reject */
+	struct lp_buf fixed; /* a repaired line */
+	unsigned long long n_repaired;
+	unsigned long long n_in, n_out, n_dropped, n_skipped, n_quar;
+	json_t *counters; /* the tool's own counts, for --stats */
+	double t0, last_progress;
+	int progress;	/* stderr is a terminal */
+	char note[128]; /* the tool's own progress figures */
+	int discard;	/* set by the tool: commit no output (-o), keep none */
+	int status;
+};
+
+/*
+ * Open inputs (files, or stdin when nfiles is 0), output, quarantine and
+ * audit log; set up lineage with config (the options that change output,
+ * as canonical text).  Exits with a message if something cannot be opened.
+ */
+void lp_run_open(
+    struct lp_run *run, int nfiles, char **files, const char *config);
+/*
+ * The next good record.  Bad lines are handled by the error policy here.
+ * LP_OK, or LP_EOF when the stream ended (or must end: a fatal error or
+ * an interrupt; lp_run_close() returns the status).
+ */
+int lp_run_next(struct lp_run *run, struct lp_record **rec);
+/* Stamp and write a record.  LP_OK, or LP_EOF when output is gone. */
+int lp_run_emit(struct lp_run *run, struct lp_record *rec);
+/*
+ * Open a side output (dropped records, say): gzip when the name ends in
+ * ".gz", plain otherwise.  Exits with a message on failure.  lp_run_close()
+ * closes it, and like -o it is renamed into place only when the run
+ * succeeds.
+ */
+void lp_run_side_open(
+    struct lp_run *run, struct lp_writer *w, const char *path);
+/*
+ * Stamp and write a record to a side output (not counted as out).  LP_OK;
+ * LP_FAILED when the record could not be stamped (the error policy has
+ * handled it); LP_EOF when the run must stop.
+ */
+int lp_run_emit_to(
+    struct lp_run *run, struct lp_record *rec, struct lp_writer *w);
+/*
+ * Stamp rec once and write the same bytes to the output (counted as out)
+ * and to the side outputs ws[0..n).  As lp_run_emit().
+ */
+int lp_run_emit_also(
+    struct lp_run *run, struct lp_record *rec, struct lp_writer **ws, int n);
+/* A record the tool leaves out by design. */
+void lp_run_drop(struct lp_run *run);
+/*
+ * A record the tool finds unusable (a schema failure, say): the error
+ * policy decides as for a bad line.  LP_OK to go on, LP_EOF to stop.
+ */
+int lp_run_reject(
+    struct lp_run *run, struct lp_record *rec, const char *reason);
+/* Add n to the tool counter name (shown in --stats). */
+void lp_run_count(struct lp_run *run, const char *name, long long n);
+/* Append an audit event if an audit log is open (fields stolen). */
+void lp_run_audit(struct lp_run *run, const char *kind, json_t *fields);
+/*
+ * Progress on a terminal (at most four times a second): records read,
+ * rate, share of the input and time left, and run->note if set.  Called
+ * by lp_run_next(); a tool that waits elsewhere calls it too.
+ */
+void lp_run_progress(struct lp_run *run);
+/* Whether lp_run_progress() would print now: fill run->note only then. */
+int lp_run_progress_due(const struct lp_run *run);
+/*
+ * Finish: flush and commit output, write stats, the audit end event and
+ * the summary.  Returns the exit status; status is the tool's own verdict
+ * (LP_EXIT_OK or LP_EXIT_FAIL) unless the run already failed.
+ */
+int lp_run_close(struct lp_run *run, int status);
+
+#endif

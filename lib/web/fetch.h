@@ -1,0 +1,80 @@
+/*
+ * A polite fetcher of web pages (lp-scrape), on libcurl's multi interface.
+ *
+ * Per host: robots.txt first (RFC 9309: fetched once and kept; a 4xx
+ * answer allows everything, a 5xx or no answer nothing), then at most
+ * per_host requests at once, started at least delay seconds apart, or the
+ * site's Crawl-delay if longer.  429 and 503 double the host's delay (up
+ * to a minute) and each success takes a tenth of the base delay off again:
+ * the rate backs off fast and recovers slowly.  Timeouts, connection
+ * errors, 429 and 5xx are retried with exponential backoff and jitter,
+ * after Retry-After when the server gives one (up to two minutes).
+ * Redirects are followed (at most 5), transfers may be compressed, and a
+ * page larger than max_bytes is an error, never a truncated page.
+ */
+#ifndef LP_FETCH_H
+#define LP_FETCH_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+struct lp_fetch_result;
+
+struct lp_fetch_config {
+	const char *agent;	/* robots.txt product token ("labelpipe") */
+	const char *user_agent; /* the User-Agent header */
+	double delay;		/* seconds between requests to a host */
+	int per_host;		/* requests in flight per host */
+	int max_retries;
+	long timeout_ms;  /* per attempt */
+	size_t max_bytes; /* largest page */
+	int ignore_robots;
+	/*
+	 * Each HTTP answer that is not a result's own (robots.txt, attempts
+	 * retried), for an archive; NULL: none.  The exchange is borrowed.
+	 */
+	void (*exchange)(void *arg, const struct lp_fetch_result *x);
+	void *exchange_arg;
+	int keep_raw; /* keep request and response heads in results */
+};
+
+enum lp_fetch_why {
+	LP_FETCH_OK,	   /* a 2xx answer */
+	LP_FETCH_HTTP,	   /* another status, after the retries */
+	LP_FETCH_NETWORK,  /* no answer, after the retries */
+	LP_FETCH_ROBOTS,   /* robots.txt disallows it: not fetched */
+	LP_FETCH_TOO_LARGE /* over max_bytes */
+};
+
+struct lp_fetch_result {
+	void *user;
+	char *url;	 /* as asked */
+	char *final_url; /* after redirects */
+	enum lp_fetch_why why;
+	long status;
+	char content_type[128];
+	struct lp_buf body;
+	char err[256];
+	int attempts;
+	double ms; /* of the attempt that answered */
+	/* With keep_raw: the last request as sent, the response's status
+	 * line and headers as received (the body is decoded), the server. */
+	struct lp_buf request, head;
+	char ip[64];
+};
+
+struct lp_fetch *lp_fetch_new(const struct lp_fetch_config *cfg);
+/* Queue url (http or https). */
+void lp_fetch_add(struct lp_fetch *f, const char *url, void *user);
+/* The next finished page, waiting for one; NULL when none is left. */
+struct lp_fetch_result *lp_fetch_wait(struct lp_fetch *f);
+void lp_fetch_result_free(struct lp_fetch_result *r);
+/* Requests made (robots.txt included), retries, 429/503 answers seen. */
+void lp_fetch_counts(const struct lp_fetch *f, long long *requests,
+    long long *retries, long long *throttled);
+void lp_fetch_free(struct lp_fetch *f);
+/* ref resolved against base (RFC 3986), malloc'd; NULL if it cannot be. */
+char *lp_url_resolve(const char *base, const char *ref);
+
+#endif

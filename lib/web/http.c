@@ -1,0 +1,78 @@
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "tool/cli.h"
+#include "web/http.h"
+
+static void
+init_once(void)
+{
+	static int done;
+
+	if (!done) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		done = 1;
+	}
+}
+
+const char *
+lp_http_user_agent(void)
+{
+	static char ua[160];
+
+	if (ua[0] == '\0') {
+		init_once();
+		snprintf(ua, sizeof(ua), "%s/%s (labelpipe; libcurl/%s)",
+		    lp_tool ? lp_tool->name : "liblp", LP_VERSION,
+		    curl_version_info(CURLVERSION_NOW)->version);
+	}
+	return ua;
+}
+
+/* The reply body is not wanted: a webhook's answer is its status. */
+static size_t
+discard(char *p, size_t size, size_t n, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return size * n;
+}
+
+long
+lp_http_post_json(const char *url, const char *body, long timeout_ms, char *err,
+    size_t errlen)
+{
+	char cerr[CURL_ERROR_SIZE] = "";
+	struct curl_slist *h = NULL;
+	long status = -1;
+	CURLcode rc;
+	CURL *c;
+
+	init_once();
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(err, errlen, "%s: cannot start libcurl", url);
+		return -1;
+	}
+	h = curl_slist_append(h, "Content-Type: application/json");
+	/* Small bodies: no 100-continue round trip. */
+	h = curl_slist_append(h, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, lp_http_user_agent());
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	if ((rc = curl_easy_perform(c)) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	else
+		snprintf(err, errlen, "%s: %s", url,
+		    cerr[0] ? cerr : curl_easy_strerror(rc));
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return status;
+}

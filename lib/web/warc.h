@@ -1,0 +1,93 @@
+/*
+ * WARC/1.1 archives (ISO 28500) of what lp-scrape fetched: one gzip member
+ * per record, as wget and Heritrix write them, so a reader can start at
+ * any record and a crash costs at most the record being written.
+ */
+#ifndef LP_WARC_H
+#define LP_WARC_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <zlib.h>
+
+#include "core/buf.h"
+
+struct lp_warc {
+	int fd;
+	char *path;
+	struct lp_buf rec, gz; /* scratch: one record, then its member */
+	char err[256];
+};
+
+/*
+ * Open path for writing: created, or with append set extended after its
+ * last whole record.  LP_OK, or LP_FAILED with w->err.
+ */
+int lp_warc_create(struct lp_warc *w, const char *path, int append);
+/*
+ * Write one record: type ("warcinfo", "request", "response"), target URI
+ * (NULL for none), time in ms, the Content-Type of the block, extra header
+ * lines ("Name: value\r\n"..., or NULL) and the block.  The record id is a
+ * digest of all of it, so equal input gives equal archives; it is copied
+ * to id (45 bytes with the NUL) when id is not NULL.  LP_OK or LP_FAILED.
+ */
+int lp_warc_put(struct lp_warc *w, const char *type, const char *target,
+    long long at_ms, const char *content_type, const char *extra,
+    const void *block, size_t n, char *id);
+int lp_warc_close(struct lp_warc *w);
+
+/* One record as read. */
+struct lp_warc_record {
+	char type[32];
+	char target[2048];
+	long long at_ms;     /* WARC-Date, -1 if unreadable */
+	struct lp_buf head;  /* the WARC header lines */
+	struct lp_buf block; /* the content block */
+	long long offset;    /* where its gzip member starts in the file */
+	unsigned skip;	     /* records before it in that member */
+};
+
+struct lp_warc_reader {
+	FILE *f;
+	char *path;
+	z_stream z;
+	int zinit;
+	unsigned char in[65536];
+	long long consumed;   /* compressed bytes taken by whole members */
+	struct lp_buf member; /* the current member, inflated */
+	size_t at;	      /* next record in member */
+	unsigned in_member;   /* records read from it */
+	long long member_off;
+	unsigned long n; /* records read */
+	int torn;	 /* the last member is cut short */
+	char err[512];
+};
+
+/* LP_OK, or LP_FAILED with r->err. */
+int lp_warc_reader_open(struct lp_warc_reader *r, const char *path);
+/*
+ * The next record: LP_OK; LP_EOF at the end; LP_FAILED with r->err
+ * ("path: record N at byte B: why") when the archive is damaged.  A last
+ * member cut short is LP_FAILED with r->torn set; r->consumed is then the
+ * length of the whole part.
+ */
+int lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec);
+/* Go back (or on) to a record read before, by its offset and skip. */
+int lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip);
+void lp_warc_reader_close(struct lp_warc_reader *r);
+void lp_warc_record_release(struct lp_warc_record *rec);
+/*
+ * A field of "Name: value" header lines p[0..size) (a WARC record's head,
+ * an HTTP response's), the name in any case, copied to out: 1 if found,
+ * else 0 (and out is "").
+ */
+int lp_header_field(
+    const char *p, size_t size, const char *name, char *out, size_t n);
+/*
+ * Split an HTTP response block: status, the header lines and the body's
+ * offset in the block.  0, or -1 if it is not an HTTP response.
+ */
+int lp_http_response_split(
+    const char *p, size_t n, long *status, size_t *head_len, size_t *body_off);
+
+#endif

@@ -1,0 +1,310 @@
+#include <signal.h>
+#include <stdint.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/status.h"
+#include "core/stream.h"
+#include "test.h"
+
+/* gzip s into a malloc'd buffer (one member). */
+static unsigned char *
+gz(const char *s, size_t n, size_t *outlen)
+{
+	z_stream z;
+	unsigned char *out = malloc(n + 128);
+
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = (unsigned char *)(uintptr_t)s;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)(n + 128);
+	deflate(&z, Z_FINISH);
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static struct lp_buf got;
+static char err[256];
+
+/*
+ * Write data to a temporary file, read every line of it back into got,
+ * joined as "LINENO:text|" ("!|" for an over-long line), the reader's
+ * error in err; returns the final status.
+ */
+static int
+slurp(const void *data, size_t n, size_t max_line)
+{
+	char *path = tmpfile_with(data, n);
+	char *files[1] = {path};
+	struct lp_reader r;
+	const char *line;
+	size_t len;
+	int rc;
+
+	lp_buf_reset(&got);
+	if (lp_reader_open(&r, files, 1, max_line) != LP_OK)
+		return LP_FATAL;
+	while ((rc = lp_reader_next(&r, &line, &len)) == LP_OK ||
+	    rc == LP_FAILED) {
+		lp_buf_addf(&got, "%lu:", lp_reader_lineno(&r));
+		lp_buf_add(&got, line, len);
+		lp_buf_adds(&got, rc == LP_FAILED ? "!|" : "|");
+	}
+	snprintf(err, sizeof(err), "%s", r.err);
+	lp_reader_close(&r);
+	unlink(path);
+	free(path);
+	return rc;
+}
+
+TEST(plain_crlf_blank_no_final_newline)
+{
+	const char *s = "{\"a\":1}\r\n\n{\"b\":2}\n{\"c\":3}";
+
+	assert_eq_int(slurp(s, strlen(s), 0), LP_EOF);
+	assert_eq_str(got.p, "1:{\"a\":1}|3:{\"b\":2}|4:{\"c\":3}|");
+}
+
+TEST(empty_input)
+{
+	assert_eq_int(slurp("", 0, 0), LP_EOF);
+	assert_eq_int(got.len, 0);
+}
+
+TEST(gzip_concatenated_members)
+{
+	size_t n1, n2;
+	unsigned char *a = gz("x1\nx2\n", 6, &n1), *b = gz("x3\n", 3, &n2);
+	unsigned char cat[512];
+
+	memcpy(cat, a, n1);
+	memcpy(cat + n1, b, n2);
+	assert_eq_int(slurp(cat, n1 + n2, 0), LP_EOF);
+	assert_eq_str(got.p, "1:x1|2:x2|3:x3|");
+
+	/* Truncated: a member cut short is an error, not a short read. */
+	assert_eq_int(slurp(cat, n1 + n2 - 5, 0), LP_FATAL);
+	assert_true(strstr(err, "truncated") != NULL);
+
+	/* Garbage after a member. */
+	memcpy(cat + n1, "junk", 4);
+	assert_eq_int(slurp(cat, n1 + 4, 0), LP_FATAL);
+	assert_true(strstr(err, "trailing garbage") != NULL);
+	assert_eq_str(got.p, "1:x1|2:x2|");
+
+	/* Corrupt deflate data. */
+	memcpy(cat, a, n1);
+	cat[12] ^= 0xff;
+	cat[13] ^= 0xff;
+	assert_eq_int(slurp(cat, n1, 0), LP_FATAL);
+	assert_true(strstr(err, "corrupt gzip stream") != NULL);
+	free(a);
+	free(b);
+}
+
+TEST(big_gzip_crosses_buffers)
+{
+	struct lp_buf src = LP_BUF_INIT;
+	unsigned char *z;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 100000; i++)
+		lp_buf_addf(&src, "{\"i\":%d,\"pad\":\"%040d\"}\n", i, i);
+	z = gz(src.p, src.len, &n);
+	assert_eq_int(slurp(z, n, 0), LP_EOF);
+	assert_true(strstr(got.p, "100000:{\"i\":99999,") != NULL);
+	free(z);
+	lp_buf_release(&src);
+}
+
+TEST(over_long_line)
+{
+	const char *s = "short\n0123456789012345678901234567890123456789\nnext";
+
+	assert_eq_int(slurp(s, strlen(s), 16), LP_EOF);
+	assert_eq_str(got.p, "1:short|2:0123456789012345!|3:next|");
+}
+
+TEST(missing_file)
+{
+	struct lp_reader r;
+	char *files[1] = {"/nonexistent/x.jsonl"};
+
+	assert_eq_int(lp_reader_open(&r, files, 1, 0), LP_FATAL);
+	assert_true(
+	    strstr(r.err, "cannot open '/nonexistent/x.jsonl'") != NULL);
+	lp_reader_close(&r);
+}
+
+TEST(writer_gzip_deterministic_and_atomic)
+{
+	char dir[] = "/tmp/lp-w-XXXXXX", path[300], a[64], b[64];
+	struct lp_writer w;
+	FILE *f;
+	size_t na, nb;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/out.gz", dir);
+	assert_eq_int(lp_writer_open(&w, path, 6), 0);
+	lp_writer_write(&w, "{\"a\":1}\n", 8);
+	assert_true(access(path, F_OK) != 0); /* not yet under its name */
+	assert_eq_int(lp_writer_close(&w, 1), 0);
+	f = fopen(path, "rb");
+	na = fread(a, 1, sizeof(a), f);
+	fclose(f);
+	assert_eq_int(a[0] & 0xff, 0x1f);
+	assert_eq_int(a[4] | a[5] | a[6] | a[7], 0); /* mtime 0 */
+	assert_eq_int(lp_writer_open(&w, path, 6), 0);
+	lp_writer_write(&w, "{\"a\":1}\n", 8);
+	assert_eq_int(lp_writer_close(&w, 1), 0);
+	f = fopen(path, "rb");
+	nb = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	assert_eq_mem(a, na, b, nb);
+	/* No commit: the old file stays, no temporary is left. */
+	assert_eq_int(lp_writer_open(&w, path, 0), 0);
+	lp_writer_write(&w, "half", 4);
+	assert_eq_int(lp_writer_close(&w, 0), 0);
+	f = fopen(path, "rb");
+	nb = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	assert_eq_mem(a, na, b, nb);
+	unlink(path);
+	assert_eq_int(rmdir(dir), 0); /* fails if a temporary was left */
+}
+
+/*
+ * Many buffers' worth goes through the compressing thread: read back
+ * whole and in order, and the same bytes on a second run (the thread
+ * compresses the same buffers in the same order as the tool would).
+ */
+TEST(writer_thread_big_output)
+{
+	char dir[] = "/tmp/lp-w-XXXXXX", path[300];
+	struct lp_buf line = LP_BUF_INIT, first = LP_BUF_INIT;
+	struct lp_writer w;
+	FILE *f;
+	int i, round;
+	char chunk[65536];
+	size_t n;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/out.jsonl.gz", dir);
+	for (round = 0; round < 2; round++) {
+		assert_eq_int(lp_writer_open(&w, path, 1), LP_OK);
+		for (i = 0; i < 200000; i++) {
+			lp_buf_reset(&line);
+			lp_buf_addf(
+			    &line, "{\"i\":%d,\"pad\":\"%030d\"}\n", i, i * 7);
+			assert_eq_int(
+			    lp_writer_write(&w, line.p, line.len), LP_OK);
+			if (i == 100000)
+				/* a flush in the middle waits for the thread */
+				assert_eq_int(lp_writer_flush(&w), LP_OK);
+		}
+		assert_true(w.bg != NULL); /* the thread did the work */
+		assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+		f = fopen(path, "rb");
+		if (round == 0)
+			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+				lp_buf_add(&first, chunk, n);
+		else {
+			struct lp_buf again = LP_BUF_INIT;
+
+			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+				lp_buf_add(&again, chunk, n);
+			assert_eq_mem(first.p, first.len, again.p, again.len);
+			lp_buf_release(&again);
+		}
+		fclose(f);
+	}
+	assert_eq_int(slurp(first.p, first.len, 0), LP_EOF);
+	assert_true(strstr(got.p, "|200000:{\"i\":199999,") != NULL);
+	assert_true(strncmp(got.p, "1:{\"i\":0,", 9) == 0);
+	unlink(path);
+	rmdir(dir);
+	lp_buf_release(&line);
+	lp_buf_release(&first);
+}
+
+/* A full disk found by the thread is the writer's error, by close. */
+TEST(writer_thread_full_disk)
+{
+	struct lp_writer w;
+	struct lp_buf line = LP_BUF_INIT;
+	int i, rc = LP_OK;
+
+	assert_eq_int(lp_writer_open(&w, "/dev/full", 1), LP_OK);
+	/* Random digits do not compress: the buffers fill quickly. */
+	for (i = 0; i < 300000 && rc == LP_OK; i++) {
+		lp_buf_reset(&line);
+		lp_buf_addf(&line, "%u\n", (unsigned)i * 2654435761u);
+		rc = lp_writer_write(&w, line.p, line.len);
+	}
+	assert_eq_int(rc, LP_FATAL);
+	assert_true(strstr(w.err, "No space left on device") != NULL);
+	assert_eq_int(lp_writer_close(&w, 1), LP_FATAL);
+	lp_buf_release(&line);
+}
+
+/* A reader that went away: the writer stops, quietly (status OK). */
+TEST(writer_thread_broken_pipe)
+{
+	struct lp_writer w;
+	struct lp_buf line = LP_BUF_INIT;
+	int fds[2], saved, i, rc = LP_OK;
+
+	signal(SIGPIPE, SIG_IGN);
+	assert_eq_int(pipe(fds), 0);
+	close(fds[0]);
+	saved = dup(STDOUT_FILENO);
+	dup2(fds[1], STDOUT_FILENO);
+	close(fds[1]);
+	assert_eq_int(lp_writer_open(&w, NULL, 1), LP_OK);
+	for (i = 0; i < 300000 && rc == LP_OK; i++) {
+		lp_buf_reset(&line);
+		lp_buf_addf(&line, "%u\n", (unsigned)i * 2654435761u);
+		rc = lp_writer_write(&w, line.p, line.len);
+	}
+	assert_eq_int(rc, LP_FATAL);
+	assert_eq_int(w.broken_pipe, 1);
+	assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	lp_buf_release(&line);
+}
+
+static void *
+mask_of(void *arg)
+{
+	sigset_t *set = arg;
+
+	pthread_sigmask(SIG_BLOCK, NULL, set);
+	return NULL;
+}
+
+/*
+ * Helper threads block every signal, so SIGINT and SIGTERM always reach
+ * the tool's main thread and interrupt its waits; the caller's mask is
+ * left as it was.
+ */
+TEST(helper_threads_block_signals)
+{
+	sigset_t in_thread, here;
+	pthread_t th;
+
+	sigemptyset(&in_thread);
+	assert_eq_int(lp_thread_start(&th, mask_of, &in_thread), 0);
+	pthread_join(th, NULL);
+	assert_true(sigismember(&in_thread, SIGINT));
+	assert_true(sigismember(&in_thread, SIGTERM));
+	assert_true(sigismember(&in_thread, SIGPIPE));
+	pthread_sigmask(SIG_BLOCK, NULL, &here);
+	assert_true(!sigismember(&here, SIGINT));
+}
+
+RUN_TESTS()

@@ -1,0 +1,491 @@
+/*
+ * The LLM client: its header parsers, request digests, the redacted
+ * description, and its retry, stop, repair, cache and budget rules through
+ * real HTTP to a scripted server on a thread of this process.
+ */
+#define _GNU_SOURCE /* strcasestr */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/hash.h"
+#include "core/json.h"
+#include "llm/llm.h"
+#include "test.h"
+
+#define KEY "sk-test-secret-0123456789"
+
+TEST(duration)
+{
+	assert_true(lp_llm_duration("1s") == 1);
+	assert_true(lp_llm_duration("6m0s") == 360);
+	assert_true(lp_llm_duration("20ms") == 0.02);
+	assert_true(lp_llm_duration("1h2m3.5s") == 3723.5);
+	assert_true(lp_llm_duration(" 7") == 7);
+	assert_true(lp_llm_duration("2s\r\n") == 2);
+	assert_true(lp_llm_duration("") == -1);
+	assert_true(lp_llm_duration("soon") == -1);
+	assert_true(lp_llm_duration("5x") == -1);
+	assert_true(lp_llm_duration("1s2") == 3); /* trailing bare seconds */
+}
+
+TEST(retry_after)
+{
+	/* Wed, 21 Oct 2015 07:28:00 GMT */
+	double at = 1445412480;
+
+	assert_true(lp_llm_retry_after("3", 0) == 3);
+	assert_true(lp_llm_retry_after("1.5\r\n", 0) == 1.5);
+	assert_true(lp_llm_retry_after("-1", 0) == -1);
+	assert_true(lp_llm_retry_after("later", 0) == -1);
+	assert_true(
+	    lp_llm_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", at - 10) == 10);
+	/* A date in the past: retry now. */
+	assert_true(
+	    lp_llm_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", at + 99) == 0);
+	assert_true(
+	    lp_llm_retry_after("Wed, 21 Foo 2015 07:28:00 GMT", at) == -1);
+	assert_true(lp_llm_retry_after("Wed, 21 Oct 2015 07:28", at) == -1);
+}
+
+TEST(digest)
+{
+	json_t *a = json_pack("{s:s,s:[{s:s,s:s}],s:i}", "model", "m",
+	    "messages", "role", "user", "content", "héllo", "temperature", 0);
+	json_t *b = json_deep_copy(a);
+	struct lp_buf buf = LP_BUF_INIT;
+	char da[65], db[65], want[65];
+
+	lp_llm_digest(a, da);
+	lp_llm_digest(b, db);
+	assert_eq_str(da, db);
+	/* SHA-256 of the canonical JSON, nothing else in it. */
+	lp_json_dump(a, &buf);
+	lp_sha256_hex(buf.p, buf.len, want);
+	assert_eq_str(da, want);
+	json_object_set_new(b, "temperature", json_real(0.5));
+	lp_llm_digest(b, db);
+	assert_true(strcmp(da, db) != 0);
+	lp_buf_release(&buf);
+	json_decref(a);
+	json_decref(b);
+}
+
+TEST(template)
+{
+	json_t *tb = json_pack("{s:s,s:[{s:s,s:o},{s:s,s:o}],s:f}", "model",
+	    "m", "messages", "role", "system", "content", lp_llm_hole(), "role",
+	    "user", "content", lp_llm_hole(), "temperature", 0.0);
+	const char *sys = "Be \"exact\".\n", *user = "caf\xc3\xa9 \\ 😀\t";
+	const char *text[2] = {sys, user};
+	size_t len[2] = {strlen(sys), strlen(user)};
+	struct lp_llm_tmpl t;
+	struct lp_buf a = LP_BUF_INIT, b = LP_BUF_INIT, want = LP_BUF_INIT;
+	char da[65], db[65], dw[65];
+	json_t *whole, *none = json_pack("{s:s}", "model", "m");
+
+	assert_eq_int(lp_llm_tmpl_init(&t, tb), 0);
+	assert_eq_int(t.nholes, 2);
+	/* The same bytes and digest as the whole body dumped. */
+	whole = json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}],s:f}", "model", "m",
+	    "messages", "role", "system", "content", sys, "role", "user",
+	    "content", user, "temperature", 0.0);
+	lp_json_dump(whole, &want);
+	lp_llm_digest(whole, dw);
+	lp_buf_add(&a, "x", 1); /* appends after what is there */
+	lp_llm_tmpl_fill(&t, text, len, &a, da);
+	assert_eq_mem(a.p + 1, a.len - 1, want.p, want.len);
+	assert_eq_str(da, dw);
+	/* Pinned: the same again, from the kept hash state. */
+	lp_llm_tmpl_pin(&t, sys, strlen(sys));
+	text[0] = NULL;
+	lp_llm_tmpl_fill(&t, text, len, &b, db);
+	assert_eq_mem(b.p, b.len, want.p, want.len);
+	assert_eq_str(db, dw);
+	lp_llm_tmpl_free(&t);
+	assert_eq_int(lp_llm_tmpl_init(&t, none), -1);
+	lp_buf_release(&a);
+	lp_buf_release(&b);
+	lp_buf_release(&want);
+	json_decref(tb);
+	json_decref(whole);
+	json_decref(none);
+}
+
+TEST(config_and_describe)
+{
+	struct lp_llm_config cfg = {0};
+	struct lp_llm *c;
+	char err[256] = "", *s;
+	json_t *d, *body = json_pack("{s:s}", "model", "m");
+
+	c = lp_llm_new(&cfg, err, sizeof(err));
+	assert_true(c == NULL && strstr(err, "http://") != NULL);
+	cfg.base = "ftp://example.org/v1";
+	assert_true(lp_llm_new(&cfg, err, sizeof(err)) == NULL);
+	assert_true(strstr(err, "ftp://example.org/v1") != NULL);
+
+	cfg.base = "https://api.example.org/v1/";
+	cfg.key = KEY;
+	c = lp_llm_new(&cfg, err, sizeof(err));
+	assert_true(c != NULL);
+	d = lp_llm_describe(c, body);
+	assert_eq_str(json_string_value(json_object_get(d, "url")),
+	    "https://api.example.org/v1/chat/completions");
+	assert_eq_str(json_string_value(json_object_get(
+			  json_object_get(d, "headers"), "Authorization")),
+	    "Bearer ***");
+	s = json_dumps(d, 0);
+	assert_true(strstr(s, KEY) == NULL);
+	free(s);
+	json_decref(d);
+	lp_llm_free(c);
+
+	cfg.azure = 1;
+	cfg.base = "https://x.openai.azure.com/openai/deployments/gpt";
+	cfg.api_version = "2024-10-21";
+	c = lp_llm_new(&cfg, err, sizeof(err));
+	d = lp_llm_describe(c, body);
+	assert_eq_str(json_string_value(json_object_get(d, "url")),
+	    "https://x.openai.azure.com/openai/deployments/gpt/chat/"
+	    "completions?api-version=2024-10-21");
+	assert_eq_str(json_string_value(json_object_get(
+			  json_object_get(d, "headers"), "api-key")),
+	    "***");
+	json_decref(d);
+	lp_llm_free(c);
+	json_decref(body);
+}
+
+/* ---- A scripted HTTP server: one reply per connection, in order. */
+
+struct server {
+	int fd, port;
+	const char *const *replies; /* full HTTP responses; NULL ends */
+	int served;
+	char auth[256]; /* the last Authorization header seen */
+	pthread_t th;
+};
+
+static void *
+serve(void *arg)
+{
+	struct server *s = arg;
+	int i;
+
+	for (i = 0; s->replies[i] != NULL; i++) {
+		char req[65536], *h, *body;
+		size_t n = 0;
+		long want = -1;
+		int c = accept(s->fd, NULL, NULL);
+
+		if (c < 0)
+			break;
+		/* Read the head, then as much body as Content-Length says. */
+		for (;;) {
+			ssize_t k = read(c, req + n, sizeof(req) - 1 - n);
+
+			if (k <= 0)
+				break;
+			n += (size_t)k;
+			req[n] = '\0';
+			if ((body = strstr(req, "\r\n\r\n")) == NULL)
+				continue;
+			if (want < 0) {
+				h = strcasestr(req, "\r\nContent-Length:");
+				want = h ? strtol(h + 17, NULL, 10) : 0;
+			}
+			if ((long)(n - (size_t)(body + 4 - req)) >= want)
+				break;
+		}
+		if ((h = strcasestr(req, "\r\nAuthorization: ")) != NULL)
+			snprintf(s->auth, sizeof(s->auth), "%.*s",
+			    (int)strcspn(h + 17, "\r"), h + 17);
+		if (write(c, s->replies[i], strlen(s->replies[i])) < 0)
+			break;
+		close(c);
+		s->served++;
+	}
+	return NULL;
+}
+
+static void
+server_start(struct server *s, const char *const *replies)
+{
+	struct sockaddr_in a = {0};
+	socklen_t len = sizeof(a);
+
+	memset(s, 0, sizeof(*s));
+	s->replies = replies;
+	s->fd = socket(AF_INET, SOCK_STREAM, 0);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(s->fd, 16) != 0 ||
+	    getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
+		abort();
+	s->port = ntohs(a.sin_port);
+	pthread_create(&s->th, NULL, serve, s);
+}
+
+static void
+server_stop(struct server *s)
+{
+	shutdown(s->fd, SHUT_RDWR);
+	pthread_join(s->th, NULL);
+	close(s->fd);
+}
+
+#define HTTP(status, extra, body)                                              \
+	"HTTP/1.1 " status "\r\nContent-Type: application/json\r\n" extra      \
+	"Connection: close\r\nContent-Length: " body
+
+#define OK_REPLY(text)                                                         \
+	"{\"model\":\"m-1\",\"choices\":[{\"message\":{\"role\":"              \
+	"\"assistant\",\"content\":\"" text "\"},\"finish_reason\":"           \
+	"\"stop\"}],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":"    \
+	"5,\"total_tokens\":15}}"
+
+/* Content-Length is computed here: the macros leave it open. */
+static char *
+reply(const char *head, const char *body)
+{
+	size_t n = strlen(head) + strlen(body) + 32;
+	char *r = malloc(n);
+
+	snprintf(r, n, "%s%zu\r\n\r\n%s", head, strlen(body), body);
+	return r;
+}
+
+static struct lp_llm *
+client(struct server *s, const char *cache,
+    int (*validate)(const char *, void *, char *, size_t))
+{
+	struct lp_llm_config cfg = {0};
+	char base[64], err[256];
+	struct lp_llm *c;
+
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d/v1", s->port);
+	cfg.base = base;
+	cfg.key = KEY;
+	cfg.jobs = 2;
+	cfg.max_retries = 3;
+	cfg.timeout_ms = 5000;
+	cfg.cache_dir = cache;
+	cfg.validate = validate;
+	c = lp_llm_new(&cfg, err, sizeof(err));
+	if (c == NULL)
+		abort();
+	return c;
+}
+
+static json_t *
+body(const char *text)
+{
+	return json_pack("{s:s,s:[{s:s,s:s}]}", "model", "m", "messages",
+	    "role", "user", "content", text);
+}
+
+static long long
+stat_of(struct lp_llm *c, const char *k)
+{
+	json_t *st = lp_llm_stats(c);
+	long long v = json_integer_value(json_object_get(st, k));
+
+	json_decref(st);
+	return v;
+}
+
+TEST(retry_then_cache)
+{
+	char *r429 =
+	    reply(HTTP("429 Too Many Requests", "retry-after-ms: 30\r\n", ""),
+		"{\"error\":{\"message\":\"slow down\"}}");
+	char *r200 = reply(HTTP("200 OK", "", ""), OK_REPLY("你好"));
+	const char *script[] = {r429, r200, NULL};
+	char dir[] = "/tmp/lp-llm-XXXXXX";
+	struct server s;
+	struct lp_llm *c;
+	struct lp_llm_result *r;
+
+	assert_true(mkdtemp(dir) != NULL);
+	server_start(&s, script);
+	c = client(&s, dir, NULL);
+	assert_eq_int(lp_llm_submit(c, body("hello"), (void *)1), 0);
+	r = lp_llm_wait(c);
+	assert_true(r != NULL && r->why == LP_LLM_OK);
+	assert_eq_str(r->content, "你好");
+	assert_eq_str(r->finish_reason, "stop");
+	assert_eq_str(r->model, "m-1");
+	assert_eq_int(r->attempts, 2);
+	assert_eq_int(r->cached, 0);
+	assert_true(r->user == (void *)1);
+	assert_eq_int(stat_of(c, "llm_retries"), 1);
+	assert_eq_int(stat_of(c, "total_tokens"), 15);
+	assert_eq_str(s.auth, "Bearer " KEY);
+	lp_llm_result_free(r);
+	assert_true(lp_llm_wait(c) == NULL);
+	lp_llm_free(c);
+	server_stop(&s);
+	assert_eq_int(s.served, 2);
+
+	/* The server is gone: the same request comes from the cache. */
+	c = client(&s, dir, NULL);
+	lp_llm_submit(c, body("hello"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r != NULL && r->why == LP_LLM_OK && r->cached == 1);
+	assert_eq_str(r->content, "你好");
+	lp_llm_result_free(r);
+	/* A different one is not cached, and the connection is refused:
+	 * a network failure after the retries. */
+	lp_llm_submit(c, body("other"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r != NULL && r->why == LP_LLM_NETWORK);
+	assert_eq_int(r->attempts, 4);
+	assert_eq_int(r->status, 0);
+	lp_llm_result_free(r);
+	lp_llm_free(c);
+	free(r429);
+	free(r200);
+}
+
+TEST(fatal_stops_and_400_is_not_retried)
+{
+	char *r400 = reply(HTTP("400 Bad Request", "", ""),
+	    "{\"error\":{\"message\":\"bad field\"}}");
+	char *r401 = reply(HTTP("401 Unauthorized", "", ""),
+	    "{\"error\":{\"message\":\"Incorrect API key\"}}");
+	const char *script[] = {r400, r401, NULL};
+	struct server s;
+	struct lp_llm *c;
+	struct lp_llm_result *r;
+
+	server_start(&s, script);
+	c = client(&s, NULL, NULL);
+	lp_llm_submit(c, body("a"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r->why == LP_LLM_HTTP && r->status == 400);
+	assert_eq_int(r->attempts, 1);
+	assert_eq_str(r->message, "HTTP 400: bad field");
+	lp_llm_result_free(r);
+	assert_eq_int(lp_llm_stopped(c), 0);
+
+	lp_llm_submit(c, body("b"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r->why == LP_LLM_FATAL && r->status == 401);
+	assert_true(strstr(r->message, "Incorrect API key") != NULL);
+	assert_true(strstr(r->message, KEY) == NULL);
+	lp_llm_result_free(r);
+	assert_eq_int(lp_llm_stopped(c), 1);
+	/* Nothing more is sent: every call would fail the same way. */
+	assert_true(lp_llm_submit(c, body("c"), NULL) != 0);
+	r = lp_llm_wait(c);
+	assert_true(r->why == LP_LLM_FATAL && r->attempts == 0);
+	lp_llm_result_free(r);
+	assert_eq_int(stat_of(c, "llm_failed"), 3);
+	lp_llm_free(c);
+	server_stop(&s);
+	assert_eq_int(s.served, 2);
+	free(r400);
+	free(r401);
+}
+
+static int
+want_json(const char *content, void *user, char *why, size_t n)
+{
+	(void)user;
+	if (content[0] != '{') {
+		snprintf(why, n, "not a JSON object");
+		return -1;
+	}
+	return 0;
+}
+
+static int n_audit;
+
+static void
+count_audit(json_t *ev, void *arg)
+{
+	char *s = json_dumps(ev, 0);
+
+	(void)arg;
+	if (strstr(s, KEY) == NULL && json_object_get(ev, "digest") != NULL)
+		n_audit++;
+	free(s);
+	json_decref(ev);
+}
+
+TEST(repair_once_then_report)
+{
+	char *bad = reply(HTTP("200 OK", "", ""), OK_REPLY("plain words"));
+	char *good = reply(HTTP("200 OK", "", ""), OK_REPLY("{}"));
+	char *empty = reply(HTTP("200 OK", "", ""), OK_REPLY(""));
+	const char *script[] = {bad, good, bad, empty, NULL};
+	char dir[] = "/tmp/lp-llm-XXXXXX";
+	struct lp_llm_config cfg = {0};
+	struct server s;
+	struct lp_llm *c;
+	struct lp_llm_result *r;
+	char base[64], err[256];
+
+	assert_true(mkdtemp(dir) != NULL);
+	server_start(&s, script);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d/v1", s.port);
+	cfg.base = base;
+	cfg.key = KEY;
+	cfg.jobs = 1;
+	cfg.max_retries = 5;
+	cfg.cache_dir = dir;
+	cfg.validate = want_json;
+	cfg.audit = count_audit;
+	c = lp_llm_new(&cfg, err, sizeof(err));
+	lp_llm_submit(c, body("x"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r->why == LP_LLM_OK && r->attempts == 2);
+	assert_eq_str(r->content, "{}");
+	lp_llm_result_free(r);
+	/* Unusable twice (not the form, then empty): reported, not retried
+	 * further, and the bad answer is not cached. */
+	lp_llm_submit(c, body("y"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r->why == LP_LLM_REPLY && r->attempts == 2);
+	assert_eq_str(r->message, "an empty reply");
+	lp_llm_result_free(r);
+	assert_eq_int(n_audit, 4);
+	lp_llm_free(c);
+	server_stop(&s);
+	assert_eq_int(s.served, 4);
+	free(bad);
+	free(good);
+	free(empty);
+}
+
+TEST(budget)
+{
+	const char *script[] = {NULL};
+	struct lp_llm_config cfg = {0};
+	struct server s;
+	struct lp_llm *c;
+	struct lp_llm_result *r;
+	char base[64], err[256];
+
+	server_start(&s, script);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d/v1", s.port);
+	cfg.base = base;
+	cfg.max_tokens = 5; /* less than any request's estimate */
+	c = lp_llm_new(&cfg, err, sizeof(err));
+	assert_true(lp_llm_submit(c, body("a long enough title"), NULL) != 0);
+	r = lp_llm_wait(c);
+	assert_true(r->why == LP_LLM_BUDGET && r->attempts == 0);
+	lp_llm_result_free(r);
+	assert_eq_int(stat_of(c, "llm_failed"), 0);
+	lp_llm_free(c);
+	server_stop(&s);
+	assert_eq_int(s.served, 0);
+}
+
+RUN_TESTS()

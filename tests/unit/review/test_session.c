@@ -1,0 +1,194 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "review/session.h"
+#include "test.h"
+
+static char dir[] = "/tmp/lp-session-XXXXXX";
+
+static void
+remove_dir(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+/* A path in this run's own folder (made on first use). */
+static char *
+path_in(const char *name)
+{
+	static char p[256];
+	static int made;
+
+	/* A flag, not the name: mkdtemp() may end the name with an X. */
+	if (!made) {
+		if (mkdtemp(dir) == NULL)
+			abort();
+		atexit(remove_dir);
+		made = 1;
+	}
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+static void
+append_raw(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "ab");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Collect the replayed events into the array arg. */
+static void
+collect(void *arg, json_t *ev, unsigned long line)
+{
+	(void)line;
+	json_array_append((json_t *)arg, ev);
+}
+
+static int
+open_log(struct lp_session *s, const char *path, json_t **ev, int *torn,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	*ev = json_array();
+	rc = lp_session_open(s, path, collect, *ev, torn, err, errlen);
+	if (rc != LP_OK) {
+		json_decref(*ev);
+		*ev = NULL;
+	}
+	return rc;
+}
+
+TEST(append_and_read_back)
+{
+	struct lp_session s;
+	json_t *ev, *e;
+	char err[256];
+	int torn;
+
+	/* The folder is made on the way. */
+	assert_eq_int(
+	    open_log(&s, path_in("a/b/one.log"), &ev, &torn, err, sizeof(err)),
+	    LP_OK);
+	assert_eq_int((long long)json_array_size(ev), 0);
+	json_decref(ev);
+	e = json_pack("{s:s,s:i}", "event", "decision", "label", 4);
+	assert_eq_int(lp_session_append(&s, e, err, sizeof(err)), LP_OK);
+	assert_eq_int(lp_session_append(&s, e, err, sizeof(err)), LP_OK);
+	json_decref(e);
+	lp_session_close(&s);
+	assert_eq_int(
+	    open_log(&s, path_in("a/b/one.log"), &ev, &torn, err, sizeof(err)),
+	    LP_OK);
+	assert_eq_int((long long)json_array_size(ev), 2);
+	assert_eq_int(torn, 0);
+	assert_eq_int(
+	    json_integer_value(json_object_get(json_array_get(ev, 1), "label")),
+	    4);
+	json_decref(ev);
+	lp_session_close(&s);
+}
+
+TEST(one_process_at_a_time)
+{
+	struct lp_session s, t;
+	json_t *ev;
+	char err[256];
+	int torn;
+
+	assert_eq_int(
+	    open_log(&s, path_in("lock.log"), &ev, &torn, err, sizeof(err)),
+	    LP_OK);
+	json_decref(ev);
+	assert_eq_int(
+	    open_log(&t, path_in("lock.log"), &ev, &torn, err, sizeof(err)),
+	    LP_FAILED);
+	assert_true(
+	    strstr(err, "lock.log: in use by another lp-label") != NULL);
+	lp_session_close(&s);
+	assert_eq_int(
+	    open_log(&t, path_in("lock.log"), &ev, &torn, err, sizeof(err)),
+	    LP_OK);
+	json_decref(ev);
+	lp_session_close(&t);
+}
+
+/* A crash cut the last line short: it goes, the rest stays. */
+TEST(torn_last_line_is_cut)
+{
+	struct lp_session s;
+	json_t *ev, *e = json_pack("{s:s}", "event", "undo");
+	char err[256];
+	const char *p = path_in("torn.log");
+	int torn;
+
+	append_raw(p, "{\"event\":\"start\"}\n{\"event\":\"deci");
+	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
+	assert_eq_int(torn, 1);
+	assert_eq_int((long long)json_array_size(ev), 1);
+	assert_eq_int(file_size(p), 18);
+	/* New events follow the last whole line. */
+	assert_eq_int(lp_session_append(&s, e, err, sizeof(err)), LP_OK);
+	json_decref(ev);
+	lp_session_close(&s);
+	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
+	assert_eq_int(torn, 0);
+	assert_eq_int((long long)json_array_size(ev), 2);
+	json_decref(ev);
+	json_decref(e);
+	lp_session_close(&s);
+	/* A whole line that is not JSON, at the end, is torn too. */
+	append_raw(p, "{\"event\n");
+	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_OK);
+	assert_eq_int(torn, 1);
+	json_decref(ev);
+	lp_session_close(&s);
+}
+
+/* Damage before the end is not a crash: refuse, naming the line. */
+TEST(damage_inside_is_refused)
+{
+	struct lp_session s;
+	json_t *ev;
+	char err[256], want[512];
+	const char *p = path_in("bad.log");
+	int torn;
+
+	append_raw(
+	    p, "{\"event\":\"start\"}\nnot json\n{\"event\":\"undo\"}\n");
+	assert_eq_int(open_log(&s, p, &ev, &torn, err, sizeof(err)), LP_FAILED);
+	snprintf(want, sizeof(want),
+	    "%s:2: not a session event (the log is damaged before its end; "
+	    "lp-label will not guess)",
+	    p);
+	assert_eq_str(err, want);
+	assert_true(ev == NULL);
+	/* Nothing was cut. */
+	assert_eq_int(file_size(p), 44);
+}
+
+TEST(unusable_path)
+{
+	struct lp_session s;
+	json_t *ev;
+	char err[256];
+	int torn;
+
+	assert_eq_int(
+	    open_log(&s, "/proc/nope/x.log", &ev, &torn, err, sizeof(err)),
+	    LP_FAILED);
+	assert_true(strstr(err, "/proc/nope/x.log: ") == err);
+}
+
+RUN_TESTS()

@@ -1,0 +1,55 @@
+#include "core/status.h"
+#include "text/pii.h"
+#include "test.h"
+
+static long long ne, np;
+
+static const char *
+redact(const char *s)
+{
+	static struct lp_buf out;
+
+	lp_buf_reset(&out);
+	lp_pii_redact(s, strlen(s), &out, &ne, &np);
+	return out.p != NULL ? out.p : "";
+}
+
+TEST(emails_and_phones)
+{
+	assert_eq_str(redact("mail bob.smith+ebay@example.co.uk now"),
+	    "mail [email] now");
+	assert_eq_str(redact("call 07700 900123 or +44 7700 900123"),
+	    "call [phone] or [phone]");
+	assert_eq_str(redact("(020) 7946 0958 evenings"), "[phone] evenings");
+	assert_eq_str(redact("US +1 555-123-4567."), "US [phone].");
+	assert_eq_str(redact("a@b.com, 0161 496 0000"), "[email], [phone]");
+	assert_eq_int(ne, 2);
+	assert_eq_int(np, 5);
+}
+
+TEST(not_pii)
+{
+	assert_eq_str(
+	    redact("Samsung SM-G991B 128GB"), "Samsung SM-G991B 128GB");
+	assert_eq_str(redact("EAN 5012345678900"), "EAN 5012345678900");
+	assert_eq_str(redact("@home user@localhost"), "@home user@localhost");
+	assert_eq_str(redact("07700 900"), "07700 900");
+	assert_eq_str(redact("size 10 (UK) 2023"), "size 10 (UK) 2023");
+	assert_eq_str(redact("[email] [phone]"), "[email] [phone]");
+}
+
+/* RFC 4231 test case 2, through the first 8 bytes of the MAC. */
+TEST(pseudonym_is_hmac_sha256)
+{
+	char p[19], q[19];
+
+	lp_pseudonym("Jefe", "what do ya want for nothing?", 28, p);
+	assert_eq_str(p, "p_5bdcc146bf60754e");
+	lp_pseudonym("k1", "seller_a", 8, p);
+	lp_pseudonym("k1", "seller_a", 8, q);
+	assert_eq_str(p, q);
+	lp_pseudonym("k2", "seller_a", 8, q);
+	assert_true(strcmp(p, q) != 0);
+}
+
+RUN_TESTS()

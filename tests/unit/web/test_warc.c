@@ -1,0 +1,184 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/status.h"
+#include "web/warc.h"
+#include "test.h"
+
+static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; "
+			   "charset=utf-8\r\n\r\n<html>caf\xc3\xa9</html>";
+
+static char *
+write_three(int append, const char *path)
+{
+	struct lp_warc w;
+	char id[48];
+	char *p = path ? strdup(path) : tmpfile_with("", 0);
+
+	assert_eq_int(lp_warc_create(&w, p, append), LP_OK);
+	assert_eq_int(
+	    lp_warc_put(&w, "warcinfo", NULL, 1700000000123LL,
+		"application/warc-fields", NULL, "software: t\r\n", 13, NULL),
+	    LP_OK);
+	assert_eq_int(lp_warc_put(&w, "request", "https://example.org/a?b=1",
+			  1700000000123LL, "application/http;msgtype=request",
+			  NULL, "GET /a?b=1 HTTP/1.1\r\n\r\n", 23, id),
+	    LP_OK);
+	assert_true(strncmp(id, "urn:uuid:", 9) == 0 && strlen(id) == 45);
+	assert_eq_int(lp_warc_put(&w, "response", "https://example.org/a?b=1",
+			  1700000000123LL, "application/http;msgtype=response",
+			  "LP-Page: 2\r\n", resp, sizeof(resp) - 1, NULL),
+	    LP_OK);
+	assert_eq_int(lp_warc_close(&w), LP_OK);
+	return p;
+}
+
+TEST(write_and_read_back)
+{
+	char *p = write_three(0, NULL), v[64];
+	struct lp_warc_reader r;
+	struct lp_warc_record rec;
+	long status;
+	size_t hl, bo;
+
+	memset(&rec, 0, sizeof(rec));
+	assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "warcinfo");
+	assert_eq_int(rec.offset, 0);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "request");
+	assert_true(rec.offset > 0);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "response");
+	assert_eq_str(rec.target, "https://example.org/a?b=1");
+	assert_eq_int(rec.at_ms, 1700000000123LL);
+	assert_true(
+	    lp_header_field(rec.head.p, rec.head.len, "lp-page", v, sizeof(v)));
+	assert_eq_str(v, "2");
+	assert_true(lp_header_field(
+	    rec.head.p, rec.head.len, "WARC-Block-Digest", v, sizeof(v)));
+	assert_true(strncmp(v, "sha256:", 7) == 0);
+	assert_eq_mem(rec.block.p, rec.block.len, resp, sizeof(resp) - 1);
+	assert_eq_int(lp_http_response_split(
+			  rec.block.p, rec.block.len, &status, &hl, &bo),
+	    0);
+	assert_eq_int(status, 200);
+	assert_eq_str(rec.block.p + bo, "<html>caf\xc3\xa9</html>");
+	assert_eq_int(lp_warc_next(&r, &rec), LP_EOF);
+	assert_eq_int(r.consumed, file_size(p));
+	/* Back to a record by its offset. */
+	assert_eq_int(lp_warc_seek(&r, 0, 0), LP_OK);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "warcinfo");
+	lp_warc_reader_close(&r);
+	lp_warc_record_release(&rec);
+	unlink(p);
+	free(p);
+}
+
+/* Any gzip reader sees one WARC stream; equal input, equal bytes. */
+TEST(plain_gzip_and_reproducible)
+{
+	char *a = write_three(0, NULL), *b = write_three(0, NULL);
+	char buf[4096], cmd[256];
+	gzFile g = gzopen(a, "rb");
+	int n = gzread(g, buf, sizeof(buf) - 1);
+
+	gzclose(g);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_true(
+	    strncmp(buf, "WARC/1.1\r\nWARC-Type: warcinfo\r\n", 31) == 0);
+	assert_true(strstr(buf, "WARC-Type: response") != NULL);
+	snprintf(cmd, sizeof(cmd), "cmp -s %s %s", a, b);
+	assert_eq_int(system(cmd), 0);
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+}
+
+/* A crash mid-record: reported as torn, with the length of the rest. */
+TEST(torn_and_damaged)
+{
+	char *p = write_three(0, NULL);
+	long full = file_size(p), whole;
+	struct lp_warc_reader r;
+	struct lp_warc_record rec;
+	FILE *f;
+
+	memset(&rec, 0, sizeof(rec));
+	assert_eq_int(truncate(p, full - 10), 0);
+	assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	whole = (long)r.consumed;
+	assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
+	assert_true(r.torn);
+	assert_true(strstr(r.err, ": record 3 at byte ") != NULL);
+	assert_true(strstr(r.err, "ends inside this record") != NULL);
+	assert_eq_int(r.consumed, whole);
+	lp_warc_reader_close(&r);
+	/* Appending after the whole part gives a whole archive again. */
+	assert_eq_int(truncate(p, whole), 0);
+	free(write_three(1, p));
+	assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
+	while (lp_warc_next(&r, &rec) == LP_OK)
+		;
+	assert_eq_int((long long)r.n, 5);
+	assert_true(!r.torn && r.err[0] == '\0');
+	lp_warc_reader_close(&r);
+	/* Not gzip at all. */
+	f = fopen(p, "wb");
+	fputs("WARC/1.1\r\n", f);
+	fclose(f);
+	assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
+	assert_true(strstr(r.err, "not a gzip member") != NULL);
+	lp_warc_reader_close(&r);
+	lp_warc_record_release(&rec);
+	unlink(p);
+	free(p);
+}
+
+TEST(bad_records)
+{
+	static const char *const bad[] = {"HTTP/1.1 200 OK\r\n\r\n",
+	    "WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 99\r\n\r\nab"
+	    "\r\n\r\n",
+	    "WARC/1.1\r\nContent-Length: 0\r\n\r\n\r\n\r\n",
+	    "WARC/1.1\r\nWARC-Type: response\r\n\r\n\r\n\r\n",
+	    "WARC/1.1\r\nWARC-Type: x\r\nContent-Length: 1",
+	    "WARC/1.1\r\nWARC-Type: x\r\nContent-Length: "
+	    "99999999999999999999\r\n\r\nab\r\n\r\n"};
+	static const char *const why[] = {"no WARC/1.x version line",
+	    "the block is shorter than its Content-Length", "no WARC-Type",
+	    "no valid Content-Length", "the header never ends",
+	    "the block is shorter than its Content-Length"};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *p = tmpfile_with("", 0);
+		gzFile g = gzopen(p, "wb");
+		struct lp_warc_reader r;
+		struct lp_warc_record rec;
+
+		memset(&rec, 0, sizeof(rec));
+		gzwrite(g, bad[i], (unsigned)strlen(bad[i]));
+		gzclose(g);
+		assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
+		assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
+		assert_true(strstr(r.err, why[i]) != NULL);
+		lp_warc_reader_close(&r);
+		lp_warc_record_release(&rec);
+		unlink(p);
+		free(p);
+	}
+}
+
+RUN_TESTS()
