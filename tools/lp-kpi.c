@@ -29,6 +29,7 @@
 #include "metrics/quantile.h"
 #include "tool/run.h"
 #include "core/stream.h"
+#include "core/data.h"
 
 enum {
 	OPT_ALERT_URL = LP_OPT_TOOL_BASE,
@@ -1143,9 +1144,6 @@ at_path(json_t *m, const char *path)
 	free(copy);
 	return m;
 }
-
-extern const unsigned char lp_data_gates[];
-extern const size_t lp_data_gates_len;
 
 /*
  * Gates: [{"metric": path, "op": "<"|"<="|">"|">=", "value": number,

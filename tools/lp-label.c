@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "core/status.h"
+#include "core/error.h"
+#include "review/annotator.h"
 #include "core/clock.h"
 #include "tool/cli.h"
 #include "core/hash.h"
@@ -34,6 +36,7 @@
 #include "review/session.h"
 #include "review/taxonomy.h"
 #include "tool/term.h"
+#include "core/data.h"
 
 enum {
 	OPT_ADJUDICATE = LP_OPT_TOOL_BASE,
@@ -92,9 +95,6 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"session", required_argument, NULL, OPT_SESSION},
     {"show-labels", no_argument, NULL, OPT_SHOW_LABELS},
     {"taxonomy", required_argument, NULL, OPT_TAXONOMY}, {NULL, 0, NULL, 0}};
-
-extern const unsigned char lp_data_taxonomy[];
-extern const size_t lp_data_taxonomy_len;
 
 enum state { OPEN, SUBMITTED, SKIPPED };
 
@@ -1386,18 +1386,13 @@ write_out(void)
 static void
 check_annotator(const char *a)
 {
-	size_t i, n = a != NULL ? strlen(a) : 0;
+	struct lp_error err;
 
-	if (n == 0)
+	if (a == NULL || *a == '\0')
 		lp_cli_usage("--annotator ID (or LP_ANNOTATOR) is required: "
 			     "every label says who gave it");
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)a[i]) && !strchr("._@+-", a[i]))
-			break;
-	if (i < n || n > 64)
-		lp_cli_usage("invalid annotator '%s' (up to 64 of A-Z a-z 0-9 "
-			     ". _ @ + -)",
-		    a);
+	if (lp_annotator_check(a, &err) != LP_OK)
+		lp_cli_usage("%s", err.msg);
 }
 
 int

@@ -25,6 +25,7 @@
 #include "tool/log.h"
 #include "core/record.h"
 #include "tool/run.h"
+#include "core/data.h"
 
 enum {
 	OPT_FIELD = LP_OPT_TOOL_BASE,
@@ -69,9 +70,6 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,
     {"rubric", required_argument, NULL, OPT_RUBRIC},
     {"top-logprobs", required_argument, NULL, OPT_TOP_LOGPROBS},
     {NULL, 0, NULL, 0}};
-
-extern const unsigned char lp_data_rubric[], lp_data_judge_prompt[];
-extern const size_t lp_data_rubric_len, lp_data_judge_prompt_len;
 
 /* One request: a record and a judge. */
 struct call {

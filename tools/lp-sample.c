@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 
 #include "core/status.h"
+#include "core/error.h"
+#include "review/annotator.h"
 #include "tool/cli.h"
 #include "text/expr.h"
 #include "core/hash.h"
@@ -558,6 +560,7 @@ percent(const char *arg)
 static void
 parse_annotators(const char *arg)
 {
+	struct lp_error err;
 	int i, j;
 
 	lp_cli_list_free(s.annot, s.nannot);
@@ -567,13 +570,8 @@ parse_annotators(const char *arg)
 	for (i = 0; i < s.nannot; i++) {
 		const char *a = s.annot[i];
 
-		if (strspn(a,
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
-			"XYZ0123456789._-") != strlen(a) ||
-		    a[0] == '.')
-			lp_cli_usage("invalid annotator name '%s' (letters, "
-				     "digits, '.', '_' and '-')",
-			    a);
+		if (lp_annotator_check(a, &err) != LP_OK)
+			lp_cli_usage("%s", err.msg);
 		for (j = 0; j < i; j++)
 			if (strcmp(s.annot[j], a) == 0)
 				lp_cli_usage("annotator '%s' named twice", a);

@@ -33,6 +33,7 @@
 #include "tool/run.h"
 #include "web/warc.h"
 #include "text/text.h"
+#include "core/data.h"
 
 enum {
 	OPT_CHECK_ROBOTS = LP_OPT_TOOL_BASE,
@@ -96,9 +97,6 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"site", required_argument, NULL, OPT_SITE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"warc", required_argument, NULL, OPT_WARC}, {NULL, 0, NULL, 0}};
-
-extern const unsigned char lp_data_ebay_profile[];
-extern const size_t lp_data_ebay_profile_len;
 
 /* One page, fetched or read, waiting for its turn to be written. */
 struct page {

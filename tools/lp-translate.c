@@ -27,6 +27,7 @@
 #include "tool/log.h"
 #include "tool/run.h"
 #include "text/text.h"
+#include "core/data.h"
 
 enum {
 	OPT_BATCH = LP_OPT_TOOL_BASE,
@@ -64,9 +65,6 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,
     {"model", required_argument, NULL, OPT_MODEL},
     {"no-json-mode", no_argument, NULL, OPT_NO_JSON_MODE},
     {"prompt", required_argument, NULL, OPT_PROMPT}, {NULL, 0, NULL, 0}};
-
-extern const unsigned char lp_data_translate_prompt[];
-extern const size_t lp_data_translate_prompt_len;
 
 /* A glossary term: kept verbatim (to NULL) or translated as given. */
 struct term {

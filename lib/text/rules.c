@@ -6,9 +6,7 @@
 
 #include "core/status.h"
 #include "text/rules.h"
-
-extern const unsigned char lp_data_clean_rules[];
-extern const size_t lp_data_clean_rules_len;
+#include "core/data.h"
 
 static int
 word_char(int c)

@@ -8,9 +8,7 @@
 #include "core/json.h"
 #include "text/schema.h"
 #include "text/text.h"
-
-extern const unsigned char lp_data_listing_schema[];
-extern const size_t lp_data_listing_schema_len;
+#include "core/data.h"
 
 static const char *const known[] = {"type", "required", "properties", "enum",
     "minLength", "minimum", "$comment", "description", "$schema"};

@@ -27,7 +27,7 @@ has() { labels "$1" "$2" | grep -q -- "$3"; }
 expect '--help: usage on stdout, status 0' grep -q -- '--annotator=ID' help.txt
 expect '--help fits 80 columns' sh -c "! awk 'length > 80' help.txt | grep -q ."
 check 2 "q.jsonl" '' '' "lp-label: --annotator ID (or LP_ANNOTATOR) is required: every label says who gave it\n$USAGE"
-check 2 "--annotator 'a b' q.jsonl" '' '' "lp-label: invalid annotator 'a b' (up to 64 of A-Z a-z 0-9 . _ @ + -)\n$USAGE"
+check 2 "--annotator 'a b' q.jsonl" '' '' "lp-label: invalid annotator 'a b' (1 to 64 of A-Z a-z 0-9 . _ @ + -, not starting with '.' or '-')\n$USAGE"
 check 2 "--annotator a --consensus majority q.jsonl" '' '' "lp-label: --consensus goes with --adjudicate\n$USAGE"
 check 2 "--annotator a --adjudicate --consensus most q.jsonl" '' '' "lp-label: invalid --consensus 'most' (want unanimous or majority)\n$USAGE"
 # No terminal: a clear error, status 2, before any work.

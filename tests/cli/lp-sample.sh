@@ -113,7 +113,7 @@ check 2 '--random x' '' '' "lp-sample: invalid --random 'x' (want a whole number
 check 2 '--random 5 --gold g --gold-rate 100%' '' '' "lp-sample: invalid --gold-rate '100%%' (want a share like 5%%, below 100%%)\n$USAGE"
 check 2 '--random 5 --annotators a,b --overlap 3' '' '' "lp-sample: --overlap 3 is more than the 2 annotators\n$USAGE"
 check 2 '--random 5 --annotators a,a' '' '' "lp-sample: annotator 'a' named twice\n$USAGE"
-check 2 "--random 5 --annotators 'a/b'" '' '' "lp-sample: invalid annotator name 'a/b' (letters, digits, '.', '_' and '-')\n$USAGE"
+check 2 "--random 5 --annotators 'a/b'" '' '' "lp-sample: invalid annotator 'a/b' (1 to 64 of A-Z a-z 0-9 . _ @ + -, not starting with '.' or '-')\n$USAGE"
 check 2 '--random 5 --split d' '' '' "lp-sample: --split needs --annotators\n$USAGE"
 check 2 '--random 5 --seed -1' '' '' "lp-sample: invalid --seed '-1' (want a whole number)\n$USAGE"
 check 65 '-q --plain --random 5' '{"id":1}\n[2]\n' '' 'lp-sample: <stdin>:2: expected JSON object, got array\n'

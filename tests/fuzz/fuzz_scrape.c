@@ -15,9 +15,7 @@
 #include "core/json.h"
 #include "web/profile.h"
 #include "web/select.h"
-
-extern const unsigned char lp_data_ebay_profile[];
-extern const size_t lp_data_ebay_profile_len;
+#include "core/data.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,9 +3,7 @@
 #include "core/status.h"
 #include "review/taxonomy.h"
 #include "test.h"
-
-extern const unsigned char lp_data_taxonomy[], lp_data_rubric[];
-extern const size_t lp_data_taxonomy_len, lp_data_rubric_len;
+#include "core/data.h"
 
 static json_t *
 parse(const char *s)

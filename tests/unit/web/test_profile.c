@@ -9,9 +9,7 @@
 
 #include "web/profile.h"
 #include "test.h"
-
-extern const unsigned char lp_data_ebay_profile[];
-extern const size_t lp_data_ebay_profile_len;
+#include "core/data.h"
 
 static json_t *
 ebay_spec(void)
