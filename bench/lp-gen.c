@@ -34,7 +34,7 @@
 
 #include "core/status.h"
 #include "core/buf.h"
-#include "core/hash.h"
+#include "core/rng.h"
 #include "core/json.h"
 
 static struct lp_rng rng;

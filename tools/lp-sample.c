@@ -23,7 +23,7 @@
 #include "review/annotator.h"
 #include "tool/cli.h"
 #include "text/expr.h"
-#include "core/hash.h"
+#include "core/rng.h"
 #include "core/held.h"
 #include "core/json.h"
 #include "dedup/keyset.h"

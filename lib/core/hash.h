@@ -40,18 +40,4 @@ uint64_t lp_hash64(const void *p, size_t n, uint64_t seed);
  */
 void lp_hash128(const void *p, size_t n, uint64_t *lo, uint64_t *hi);
 
-/*
- * A seeded stream of random numbers (splitmix64): fast, and the same on
- * every machine, so a seed makes a run reproducible.  Not for secrets.
- */
-struct lp_rng {
-	uint64_t s;
-};
-
-uint64_t lp_rng_next(struct lp_rng *r);
-/* Uniform in [0, n); 0 when n is 0. */
-uint64_t lp_rng_below(struct lp_rng *r, uint64_t n);
-/* Uniform in [0, 1), 53 bits. */
-double lp_rng_unit(struct lp_rng *r);
-
 #endif

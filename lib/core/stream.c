@@ -2,7 +2,6 @@
 #include <stdint.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,9 @@
 #include <unistd.h>
 
 #include "core/status.h"
+#include "core/file.h"
 #include "core/stream.h"
+#include "core/thread.h"
 
 #define IN_SIZE (128u << 10)
 #define DEC_SIZE (256u << 10)
@@ -425,46 +426,12 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 	return LP_OK;
 }
 
-int
-lp_write_all(int fd, const void *data, size_t n)
-{
-	const char *p = data;
-
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			if (k == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-void
-lp_make_parents(const char *path)
-{
-	char *d = lp_xstrdup(path), *p;
-
-	for (p = d + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		mkdir(d, 0777); /* there already, or the open after says why */
-		*p = '/';
-	}
-	free(d);
-}
-
 /* All of data to fd; else why in err, or *broken for a closed pipe. */
 static int
 put_fd(
     int fd, const void *data, size_t n, int *broken, char *err, size_t errlen)
 {
-	if (lp_write_all(fd, data, n) == 0)
+	if (lp_write_all(fd, data, n) == LP_OK)
 		return LP_OK;
 	if (errno == EPIPE)
 		*broken = 1;
@@ -514,19 +481,6 @@ deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
 		return LP_OK;
 	w->failed = 1;
 	return LP_FATAL;
-}
-
-int
-lp_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
-{
-	sigset_t all, old;
-	int rc;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(th, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc;
 }
 
 /*

@@ -19,7 +19,6 @@
 #define LP_STREAM_H
 
 #include <signal.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <zlib.h>
 
@@ -105,20 +104,7 @@ int lp_writer_flush(struct lp_writer *w);
  */
 int lp_writer_close(struct lp_writer *w, int commit);
 
-/*
- * Start a helper thread with every signal blocked, so the tool's handlers
- * run on the main thread and interrupt its waits.  0, or an errno value.
- */
-int lp_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
-
 /* The gzip level from LP_GZIP_LEVEL, else the default. */
 int lp_gzip_level(void);
-/*
- * Write all of p[0..n) to fd, again after a signal or a short write:
- * 0, or -1 with errno set.  write(2) only: safe in a signal handler.
- */
-int lp_write_all(int fd, const void *p, size_t n);
-/* The folders on the way to path (its last part is not made), as mkdir -p. */
-void lp_make_parents(const char *path);
 
 #endif

@@ -15,10 +15,12 @@
 #include "core/clock.h"
 #include "core/buf.h"
 #include "core/hash.h"
+#include "core/rng.h"
 #include "web/http.h"
 #include "core/json.h"
 #include "llm/llm.h"
-#include "core/stream.h"
+#include "core/file.h"
+#include "core/thread.h"
 
 /* The official SDKs' backoff: 0.5 s doubling to 8 s, less up to 25%. */
 #define BACKOFF_FIRST 0.5

@@ -5,7 +5,7 @@
 #include "core/status.h"
 #include "metrics/agree.h"
 #include "core/buf.h"
-#include "core/hash.h"
+#include "core/rng.h"
 
 double
 lp_weight(enum lp_weight w, int i, int j, int k)

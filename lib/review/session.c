@@ -15,7 +15,7 @@
 #include "core/json.h"
 #include "core/buf.h"
 #include "review/session.h"
-#include "core/stream.h"
+#include "core/file.h"
 
 int
 lp_session_open(struct lp_session *s, const char *path,

@@ -17,7 +17,7 @@
 
 #include "core/status.h"
 #include "tool/cli.h"
-#include "core/stream.h"
+#include "core/file.h"
 #include "tool/term.h"
 
 static int tty = -1;

@@ -21,7 +21,7 @@
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/hash.h"
-#include "core/stream.h"
+#include "core/file.h"
 #include "web/warc.h"
 
 static int

@@ -278,33 +278,4 @@ TEST(writer_thread_broken_pipe)
 	lp_buf_release(&line);
 }
 
-static void *
-mask_of(void *arg)
-{
-	sigset_t *set = arg;
-
-	pthread_sigmask(SIG_BLOCK, NULL, set);
-	return NULL;
-}
-
-/*
- * Helper threads block every signal, so SIGINT and SIGTERM always reach
- * the tool's main thread and interrupt its waits; the caller's mask is
- * left as it was.
- */
-TEST(helper_threads_block_signals)
-{
-	sigset_t in_thread, here;
-	pthread_t th;
-
-	sigemptyset(&in_thread);
-	assert_eq_int(lp_thread_start(&th, mask_of, &in_thread), 0);
-	pthread_join(th, NULL);
-	assert_true(sigismember(&in_thread, SIGINT));
-	assert_true(sigismember(&in_thread, SIGTERM));
-	assert_true(sigismember(&in_thread, SIGPIPE));
-	pthread_sigmask(SIG_BLOCK, NULL, &here);
-	assert_true(!sigismember(&here, SIGINT));
-}
-
 RUN_TESTS()

@@ -1,7 +1,7 @@
 #include <math.h>
 
 #include "core/status.h"
-#include "core/hash.h"
+#include "core/rng.h"
 #include "metrics/quantile.h"
 #include "test.h"
 

@@ -1,0 +1,43 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "core/buf.h"
+#include "core/file.h"
+
+int
+lp_write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO;
+			return LP_FATAL;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return LP_OK;
+}
+
+void
+lp_make_parents(const char *path)
+{
+	char *d = lp_xstrdup(path), *p;
+
+	for (p = d + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		mkdir(d, 0777); /* there already, or the open after says why */
+		*p = '/';
+	}
+	free(d);
+}
