@@ -5,7 +5,7 @@
 
 #include "core/status.h"
 #include "core/json.h"
-#include "text/text.h"
+#include "core/utf8.h"
 
 /* Deeper documents are left to Jansson. */
 #define SCAN_MAX_DEPTH 64

@@ -4,7 +4,7 @@
 
 #include "core/status.h"
 #include "core/record.h"
-#include "text/text.h"
+#include "core/utf8.h"
 
 void
 lp_record_init(struct lp_record *r)
