@@ -190,7 +190,7 @@ main(int argc, char **argv)
 	}
 	if (lp_reader_open(&rd, argv + optind, argc - optind, 1 << 20) !=
 	    LP_OK) {
-		fprintf(stderr, "dedup-eval: %s\n", rd.err);
+		fprintf(stderr, "dedup-eval: %s\n", rd.err.msg);
 		return 74;
 	}
 	lp_keyset_init(&byid, 1);
@@ -247,7 +247,7 @@ main(int argc, char **argv)
 		lp_record_reset(&rec);
 	}
 	if (st == LP_FATAL) {
-		fprintf(stderr, "dedup-eval: %s\n", rd.err);
+		fprintf(stderr, "dedup-eval: %s\n", rd.err.msg);
 		return 65;
 	}
 	recall = pos ? (double)tp / (double)pos : 1;

@@ -99,7 +99,7 @@ main(int argc, char **argv)
 		if (set_val != NULL &&
 		    lp_record_set(rec, set_path, json_deep_copy(set_val)) !=
 			LP_OK) {
-			if (lp_run_reject(&run, rec, rec->err) != LP_OK)
+			if (lp_run_reject(&run, rec, rec->err.msg) != LP_OK)
 				break;
 			continue;
 		}

@@ -272,7 +272,7 @@ state_put(const char *name, const char *key, size_t keylen)
 	lp_json_dump_str(key, keylen, &d.line);
 	lp_buf_adds(&d.line, "}\n");
 	if (lp_writer_write(&d.state, d.line.p, d.line.len) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", d.state.err);
+		lp_errx(LP_EXIT_IOERR, "%s", d.state.err.msg);
 	d.nstate++;
 }
 
@@ -281,7 +281,7 @@ state_write_raw(const char *s, size_t n)
 {
 	if (lp_writer_write(&d.state, s, n) != LP_OK ||
 	    lp_writer_write(&d.state, "\n", 1) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", d.state.err);
+		lp_errx(LP_EXIT_IOERR, "%s", d.state.err.msg);
 }
 
 /*
@@ -306,7 +306,7 @@ load_seen(const char *path, int update)
 		goto fresh;
 	files[0] = (char *)path;
 	if (lp_reader_open(&r, files, 1, LP_MAX_LINE_DEFAULT) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", r.err);
+		lp_errx(LP_EXIT_IOERR, "%s", r.err.msg);
 	lp_record_init(&rec);
 	while ((rc = lp_reader_next(&r, &line, &len)) == LP_OK) {
 		unsigned long no = lp_reader_lineno(&r);
@@ -315,8 +315,8 @@ load_seen(const char *path, int update)
 			lp_errx(LP_EXIT_DATAERR,
 			    "%s:%lu: lines after the closing line", path, no);
 		if (lp_record_parse(&rec, line, len) != LP_OK)
-			lp_errx(
-			    LP_EXIT_DATAERR, "%s:%lu: %s", path, no, rec.err);
+			lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s", path, no,
+			    rec.err.msg);
 		if (no == 1) {
 			json_t *v = lp_record_get(&rec, "lp_dedup_state");
 
@@ -352,7 +352,8 @@ load_seen(const char *path, int update)
 		lp_record_reset(&rec);
 	}
 	if (rc != LP_EOF)
-		lp_errx(r.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s", r.err);
+		lp_errx(
+		    r.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s", r.err.msg);
 	if (closing < 0)
 		lp_errx(LP_EXIT_DATAERR,
 		    "%s: truncated (no closing line): not loaded", path);

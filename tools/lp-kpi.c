@@ -1910,7 +1910,7 @@ next_event(struct lp_reader *r, const char *path)
 	if (rc == LP_EOF)
 		return NULL;
 	if (rc != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", r->err);
+		lp_errx(LP_EXIT_IOERR, "%s", r->err.msg);
 	e = lp_json_load(line, len, 0, NULL);
 	if (!json_is_string(json_object_get(e, "event")) ||
 	    !json_is_string(json_object_get(e, "run_id")))
@@ -1938,7 +1938,7 @@ openlineage(struct lp_run *run, struct lp_writer *w)
 
 	for (pass = 0; pass < 2; pass++) {
 		if (lp_reader_open(&r, &path, 1, lp_opts.max_line) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", r.err);
+			lp_errx(LP_EXIT_IOERR, "%s", r.err.msg);
 		while ((e = next_event(&r, path)) != NULL) {
 			const char *kind = json_string_value(
 				       json_object_get(e, "event")),
@@ -1973,7 +1973,8 @@ openlineage(struct lp_run *run, struct lp_writer *w)
 				lp_json_dump(ev, &b);
 				lp_buf_addc(&b, '\n');
 				if (lp_writer_write(w, b.p, b.len) != LP_OK)
-					lp_errx(LP_EXIT_IOERR, "%s", w->err);
+					lp_errx(
+					    LP_EXIT_IOERR, "%s", w->err.msg);
 				json_decref(ev);
 			}
 			json_decref(e);
@@ -2209,7 +2210,7 @@ main(int argc, char **argv)
 		html(mf, m, gs);
 		fclose(mf);
 		if (lp_writer_write(&html_w, page, len) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", html_w.err);
+			lp_errx(LP_EXIT_IOERR, "%s", html_w.err.msg);
 		free(page);
 	}
 	if (ol_path != NULL)

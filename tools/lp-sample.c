@@ -475,14 +475,14 @@ finish(struct lp_run *run)
 
 		files[0] = (char *)s.gold;
 		if (lp_reader_open(&gr, files, 1, LP_MAX_LINE_DEFAULT) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", gr.err);
+			lp_errx(LP_EXIT_IOERR, "%s", gr.err.msg);
 		while ((rc = lp_reader_next(&gr, &line, &len)) == LP_OK) {
 			struct lp_record g;
 
 			lp_record_init(&g);
 			if (lp_record_parse(&g, line, len) != LP_OK)
 				lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s", s.gold,
-				    lp_reader_lineno(&gr), g.err);
+				    lp_reader_lineno(&gr), g.err.msg);
 			if (lp_record_get(&g, "gold") == NULL)
 				lp_errx(LP_EXIT_DATAERR,
 				    "%s:%lu: a gold item needs its answer in "
@@ -495,7 +495,7 @@ finish(struct lp_run *run)
 		}
 		if (rc != LP_EOF)
 			lp_errx(gr.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR,
-			    "%s", gr.err);
+			    "%s", gr.err.msg);
 		want = (size_t)llround(
 		    (double)n * s.gold_rate / (1.0 - s.gold_rate));
 		if (want > gold.n) {

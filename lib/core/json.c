@@ -645,7 +645,8 @@ lp_json_path_get(json_t *v, const char *path)
 }
 
 int
-lp_json_path_set(json_t *v, const char *path, json_t *value, size_t *bad)
+lp_json_path_set(
+    json_t *v, const char *path, json_t *value, struct lp_error *err)
 {
 	const char *full = path, *dot;
 
@@ -658,8 +659,9 @@ lp_json_path_set(json_t *v, const char *path, json_t *value, size_t *bad)
 			    v, path, (size_t)(dot - path), next);
 		} else if (!json_is_object(next)) {
 			json_decref(value);
-			*bad = (size_t)(dot - full);
-			return LP_FAILED;
+			return lp_error_set(err,
+			    "cannot set '%s': '%.*s' is not an object", full,
+			    (int)(dot - full), full);
 		}
 		v = next;
 		path = dot + 1;

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 
 /* One member of an object: key (without quotes) and value spans. */
 struct lp_json_member {
@@ -75,9 +76,11 @@ void lp_json_members_release(struct lp_json_members *ms);
 json_t *lp_json_path_get(json_t *v, const char *path);
 /*
  * Set the value at dotted path in object v (value stolen), making the
- * objects on the way; LP_FAILED (value freed) when a part on the way is
- * there and not an object, with *bad its length in path.
+ * objects on the way.  LP_OK, or LP_FAILED (value freed) when a part on
+ * the way is there and not an object: err (may be NULL) then says
+ * "cannot set 'a.b.c': 'a.b' is not an object".
  */
-int lp_json_path_set(json_t *v, const char *path, json_t *value, size_t *bad);
+int lp_json_path_set(
+    json_t *v, const char *path, json_t *value, struct lp_error *err);
 
 #endif

@@ -128,8 +128,8 @@ lp_lineage_now(const struct lp_lineage *lg)
 }
 
 static int
-stamp_object(const struct lp_lineage *lg, json_t *lin, long long at, char *err,
-    size_t errlen)
+stamp_object(const struct lp_lineage *lg, json_t *lin, long long at,
+    struct lp_error *err)
 {
 	json_t *steps;
 	int i;
@@ -142,8 +142,7 @@ stamp_object(const struct lp_lineage *lg, json_t *lin, long long at, char *err,
 		steps = json_array();
 		json_object_set_new(lin, "steps", steps);
 	} else if (!json_is_array(steps)) {
-		snprintf(err, errlen, "'lineage.steps' is not an array");
-		return LP_FAILED;
+		return lp_error_set(err, "'lineage.steps' is not an array");
 	}
 	json_array_append_new(steps,
 	    json_pack("{s:s,s:s,s:s,s:I,s:s}", "tool", lg->tool, "version",
@@ -154,7 +153,7 @@ stamp_object(const struct lp_lineage *lg, json_t *lin, long long at, char *err,
 
 int
 lp_lineage_stamp_tree(const struct lp_lineage *lg, json_t *root, long long at,
-    char *err, size_t errlen)
+    struct lp_error *err)
 {
 	json_t *lin = json_object_get(root, "lineage");
 
@@ -162,10 +161,9 @@ lp_lineage_stamp_tree(const struct lp_lineage *lg, json_t *root, long long at,
 		lin = json_object();
 		json_object_set_new(root, "lineage", lin);
 	} else if (!json_is_object(lin)) {
-		snprintf(err, errlen, "'lineage' is not an object");
-		return LP_FAILED;
+		return lp_error_set(err, "'lineage' is not an object");
 	}
-	return stamp_object(lg, lin, at, err, errlen);
+	return stamp_object(lg, lin, at, err);
 }
 
 static void
@@ -198,8 +196,7 @@ stamp_line(const struct lp_lineage *lg, struct lp_record *r, long long at,
 	}
 	lin = r->text + m->val;
 	if (*lin != '{') {
-		snprintf(r->err, sizeof(r->err), "'lineage' is not an object");
-		return LP_FAILED;
+		return lp_error_set(&r->err, "'lineage' is not an object");
 	}
 	/* The usual case: versions already as wanted, steps an array. */
 	if (lp_json_scan_trusted(lin, m->vallen, &r->sub)) {
@@ -230,7 +227,7 @@ stamp_line(const struct lp_lineage *lg, struct lp_record *r, long long at,
 	/* Otherwise rebuild just the lineage object. */
 	if ((tree = lp_json_load(lin, m->vallen, 0, NULL)) == NULL)
 		abort();
-	if (stamp_object(lg, tree, at, r->err, sizeof(r->err)) != LP_OK) {
+	if (stamp_object(lg, tree, at, &r->err) != LP_OK) {
 		json_decref(tree);
 		return LP_FAILED;
 	}
@@ -253,8 +250,7 @@ lp_lineage_stamp(const struct lp_lineage *lg, struct lp_record *r, long long at,
 		return stamp_line(lg, r, at, out);
 	}
 	root = r->root;
-	if (lp_lineage_stamp_tree(lg, root, at, r->err, sizeof(r->err)) !=
-	    LP_OK)
+	if (lp_lineage_stamp_tree(lg, root, at, &r->err) != LP_OK)
 		return LP_FAILED;
 	lp_json_dump(root, out);
 	lp_buf_addc(out, '\n');

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 #include "core/record.h"
 
 struct lp_lineage {
@@ -48,8 +49,11 @@ long long lp_lineage_now(const struct lp_lineage *lg);
  */
 int lp_lineage_stamp(const struct lp_lineage *lg, struct lp_record *r,
     long long at_ms, struct lp_buf *out);
-/* Stamp a lineage object in a tree (the slow path; exposed for tests). */
+/*
+ * Stamp the lineage object in the tree root (the slow path; exposed for
+ * tests).  LP_OK, or LP_FAILED with err set as lp_lineage_stamp() says.
+ */
 int lp_lineage_stamp_tree(const struct lp_lineage *lg, json_t *root,
-    long long at_ms, char *err, size_t errlen);
+    long long at_ms, struct lp_error *err);
 
 #endif

@@ -50,7 +50,7 @@ lp_record_reset(struct lp_record *r)
 	r->modified = 0;
 	r->canonical = 0;
 	r->ms.n = 0;
-	r->err[0] = '\0';
+	r->err.msg[0] = '\0'; /* not a call: this runs for every record */
 }
 
 void
@@ -97,25 +97,22 @@ parse_full(struct lp_record *r)
 	size_t bad;
 
 	if ((nul = memchr(r->text, '\0', r->len)) != NULL) {
-		snprintf(r->err, sizeof(r->err), "NUL byte at column %zu",
+		return lp_error_set(&r->err, "NUL byte at column %zu",
 		    (size_t)(nul - r->text) + 1);
-		return LP_FAILED;
 	}
 	if (!lp_utf8_valid(r->text, r->len, &bad)) {
-		snprintf(r->err, sizeof(r->err),
+		return lp_error_set(&r->err,
 		    "invalid UTF-8 at column %zu (byte 0x%02x)", bad + 1,
 		    (unsigned char)r->text[bad]);
-		return LP_FAILED;
 	}
 	r->root = lp_json_load(
 	    r->text, r->len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
 	if (r->root == NULL) {
-		snprintf(r->err, sizeof(r->err),
-		    "invalid JSON at column %d: %s", e.column, e.text);
-		return LP_FAILED;
+		return lp_error_set(
+		    &r->err, "invalid JSON at column %d: %s", e.column, e.text);
 	}
 	if (!json_is_object(r->root)) {
-		snprintf(r->err, sizeof(r->err), "expected JSON object, got %s",
+		lp_error_set(&r->err, "expected JSON object, got %s",
 		    type_name(r->root));
 		json_decref(r->root);
 		r->root = NULL;
@@ -277,15 +274,7 @@ lp_record_root(struct lp_record *r)
 int
 lp_record_set(struct lp_record *r, const char *path, json_t *value)
 {
-	size_t bad;
-
-	if (lp_json_path_set(lp_record_root(r), path, value, &bad) != LP_OK) {
-		snprintf(r->err, sizeof(r->err),
-		    "cannot set '%s': '%.*s' is not an object", path, (int)bad,
-		    path);
-		return LP_FAILED;
-	}
-	return LP_OK;
+	return lp_json_path_set(lp_record_root(r), path, value, &r->err);
 }
 
 void

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 #include "core/json.h"
 
 struct lp_record {
@@ -41,7 +42,7 @@ struct lp_record {
 	int nedits;
 	struct lp_buf flat;  /* the line with the edits in */
 	struct lp_buf spare; /* the next flat, kept for its capacity */
-	char err[256];
+	struct lp_error err;
 };
 
 void lp_record_init(struct lp_record *r);

@@ -45,8 +45,8 @@ lp_reader_open(struct lp_reader *r, char **files, int nfiles, size_t max_line)
 		}
 		r->names[i] = files[i];
 		if ((r->fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) < 0) {
-			snprintf(r->err, sizeof(r->err), "cannot open '%s': %s",
-			    files[i], strerror(errno));
+			lp_error_set(&r->err, "cannot open '%s': %s", files[i],
+			    strerror(errno));
 			return LP_FATAL;
 		}
 		/* Regular files give progress a total; a pipe has none. */
@@ -89,8 +89,8 @@ read_raw(struct lp_reader *r)
 		    r->fds[r->cur], r->in + r->in_len, IN_SIZE - r->in_len);
 	while (n < 0 && errno == EINTR && !stopped(r));
 	if (n < 0) {
-		snprintf(r->err, sizeof(r->err), "%s: read error: %s",
-		    r->names[r->cur], strerror(errno));
+		lp_error_set(&r->err, "%s: read error: %s", r->names[r->cur],
+		    strerror(errno));
 		r->ioerr = 1;
 		return -1;
 	}
@@ -160,9 +160,8 @@ fill(struct lp_reader *r)
 			if (n < 0 && errno == EINTR && !stopped(r))
 				continue;
 			if (n < 0) {
-				snprintf(r->err, sizeof(r->err),
-				    "%s: read error: %s", r->names[r->cur],
-				    strerror(errno));
+				lp_error_set(&r->err, "%s: read error: %s",
+				    r->names[r->cur], strerror(errno));
 				r->ioerr = 1;
 				return LP_FATAL;
 			}
@@ -185,7 +184,7 @@ fill(struct lp_reader *r)
 			if (r->in_pos == r->in_len)
 				return LP_EOF;
 			if (!is_gzip_magic(r)) {
-				snprintf(r->err, sizeof(r->err),
+				lp_error_set(&r->err,
 				    "%s: trailing garbage after gzip member",
 				    r->names[r->cur]);
 				return LP_FATAL;
@@ -197,7 +196,7 @@ fill(struct lp_reader *r)
 			if (read_raw(r) < 0)
 				return LP_FATAL;
 			if (r->in_len == 0) {
-				snprintf(r->err, sizeof(r->err),
+				lp_error_set(&r->err,
 				    "%s: unexpected end of gzip stream "
 				    "(truncated file)",
 				    r->names[r->cur]);
@@ -217,8 +216,8 @@ fill(struct lp_reader *r)
 		    r->z.avail_in == 0) {
 			continue; /* needs more input */
 		} else if (zr != Z_OK) {
-			snprintf(r->err, sizeof(r->err),
-			    "%s: corrupt gzip stream: %s", r->names[r->cur],
+			lp_error_set(&r->err, "%s: corrupt gzip stream: %s",
+			    r->names[r->cur],
 			    r->z.msg ? r->z.msg : "inflate failed");
 			return LP_FATAL;
 		}
@@ -303,9 +302,8 @@ got:
 	*line = r->line.p;
 	*len = r->line.len;
 	if (over) {
-		snprintf(r->err, sizeof(r->err), "line longer than %zu bytes",
-		    r->max_line);
-		return LP_FAILED;
+		return lp_error_set(
+		    &r->err, "line longer than %zu bytes", r->max_line);
 	}
 trim:
 	if (*len > 0 && (*line)[*len - 1] == '\r')
@@ -387,8 +385,8 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 		/* A FIFO, a device, /dev/stdout: write straight to it. */
 		w->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 		if (w->fd < 0) {
-			snprintf(w->err, sizeof(w->err), "cannot open '%s': %s",
-			    path, strerror(errno));
+			lp_error_set(&w->err, "cannot open '%s': %s", path,
+			    strerror(errno));
 			return LP_FATAL;
 		}
 		w->direct = 1;
@@ -399,8 +397,8 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 		w->tmp = lp_xmalloc(n + 16);
 		snprintf(w->tmp, n + 16, "%s.tmp.XXXXXX", path);
 		if ((w->fd = mkstemp(w->tmp)) < 0) {
-			snprintf(w->err, sizeof(w->err),
-			    "cannot create '%s': %s", path, strerror(errno));
+			lp_error_set(&w->err, "cannot create '%s': %s", path,
+			    strerror(errno));
 			free(w->tmp);
 			free(w->path);
 			w->tmp = w->path = NULL;
@@ -428,23 +426,21 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 
 /* All of data to fd; else why in err, or *broken for a closed pipe. */
 static int
-put_fd(
-    int fd, const void *data, size_t n, int *broken, char *err, size_t errlen)
+put_fd(int fd, const void *data, size_t n, int *broken, struct lp_error *err)
 {
 	if (lp_write_all(fd, data, n) == LP_OK)
 		return LP_OK;
 	if (errno == EPIPE)
 		*broken = 1;
 	else
-		snprintf(err, errlen, "write error: %s", strerror(errno));
+		lp_error_set(err, "write error: %s", strerror(errno));
 	return LP_FATAL;
 }
 
 static int
 write_all(struct lp_writer *w, const void *data, size_t n)
 {
-	if (put_fd(w->fd, data, n, &w->broken_pipe, w->err, sizeof(w->err)) ==
-	    LP_OK)
+	if (put_fd(w->fd, data, n, &w->broken_pipe, &w->err) == LP_OK)
 		return LP_OK;
 	w->failed = 1;
 	return LP_FATAL;
@@ -453,7 +449,7 @@ write_all(struct lp_writer *w, const void *data, size_t n)
 /* Compress p[0..n) into the file; failures reported as put_fd does. */
 static int
 deflate_to(struct lp_writer *w, const void *p, size_t n, int flush, int *broken,
-    char *err, size_t errlen)
+    struct lp_error *err)
 {
 	int zr;
 
@@ -466,7 +462,7 @@ deflate_to(struct lp_writer *w, const void *p, size_t n, int flush, int *broken,
 		if (zr == Z_STREAM_ERROR)
 			abort();
 		if (put_fd(w->fd, w->zout, OUT_FLUSH - w->z.avail_out, broken,
-			err, errlen) != LP_OK)
+			err) != LP_OK)
 			return LP_FATAL;
 	} while (
 	    w->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
@@ -476,8 +472,7 @@ deflate_to(struct lp_writer *w, const void *p, size_t n, int flush, int *broken,
 static int
 deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
 {
-	if (deflate_to(w, p, n, flush, &w->broken_pipe, w->err,
-		sizeof(w->err)) == LP_OK)
+	if (deflate_to(w, p, n, flush, &w->broken_pipe, &w->err) == LP_OK)
 		return LP_OK;
 	w->failed = 1;
 	return LP_FATAL;
@@ -495,7 +490,7 @@ struct lp_deflater {
 	pthread_cond_t cv;
 	struct lp_buf job;
 	int busy, quit, failed, broken_pipe;
-	char err[256];
+	struct lp_error err;
 };
 
 static void *
@@ -513,7 +508,7 @@ deflater_main(void *arg)
 		pthread_mutex_unlock(&d->mu);
 		if (!d->failed &&
 		    deflate_to(w, d->job.p, d->job.len, Z_NO_FLUSH,
-			&d->broken_pipe, d->err, sizeof(d->err)) != LP_OK)
+			&d->broken_pipe, &d->err) != LP_OK)
 			d->failed = 1;
 		lp_buf_reset(&d->job);
 		pthread_mutex_lock(&d->mu);
@@ -537,7 +532,7 @@ deflater_wait(struct lp_writer *w)
 	if (d->failed && !w->failed) {
 		w->failed = 1;
 		w->broken_pipe = d->broken_pipe;
-		memcpy(w->err, d->err, sizeof(w->err));
+		w->err = d->err;
 	}
 	return w->failed ? LP_FATAL : LP_OK;
 }
@@ -562,31 +557,40 @@ deflater_stop(struct lp_writer *w)
 	w->bg = NULL;
 }
 
+/* Start the helper thread: LP_OK, or LP_FAILED when none can start. */
+static int
+deflater_start(struct lp_writer *w)
+{
+	struct lp_deflater *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return LP_FAILED;
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	w->bg = d;
+	if (lp_thread_start(&d->th, deflater_main, w) != 0) {
+		pthread_mutex_destroy(&d->mu);
+		pthread_cond_destroy(&d->cv);
+		free(d);
+		w->bg = NULL;
+		return LP_FAILED;
+	}
+	return LP_OK;
+}
+
 /*
- * Give the full buffer to the thread (started the first time): LP_OK,
- * LP_FATAL, or 1 when no thread can start (compress here instead).
+ * Give the full buffer to the thread (started the first time), or
+ * compress it here when no thread can start.  LP_OK or LP_FATAL.
  */
 static int
 hand_off(struct lp_writer *w)
 {
-	struct lp_deflater *d = w->bg;
+	struct lp_deflater *d;
 	struct lp_buf t;
 
-	if (d == NULL) {
-		d = calloc(1, sizeof(*d));
-		if (d == NULL)
-			return 1;
-		pthread_mutex_init(&d->mu, NULL);
-		pthread_cond_init(&d->cv, NULL);
-		w->bg = d;
-		if (lp_thread_start(&d->th, deflater_main, w) != 0) {
-			pthread_mutex_destroy(&d->mu);
-			pthread_cond_destroy(&d->cv);
-			free(d);
-			w->bg = NULL;
-			return 1;
-		}
-	}
+	if (w->bg == NULL && deflater_start(w) != LP_OK)
+		return lp_writer_flush(w);
+	d = w->bg;
 	if (deflater_wait(w) != LP_OK)
 		return LP_FATAL;
 	t = d->job;
@@ -620,16 +624,12 @@ lp_writer_flush(struct lp_writer *w)
 int
 lp_writer_write(struct lp_writer *w, const void *p, size_t n)
 {
-	int rc;
-
 	if (w->failed)
 		return LP_FATAL;
 	lp_buf_add(&w->buf, p, n);
 	if (w->buf.len < OUT_FLUSH)
 		return LP_OK;
-	if (w->gz && (rc = hand_off(w)) != 1)
-		return rc;
-	return lp_writer_flush(w);
+	return w->gz ? hand_off(w) : lp_writer_flush(w);
 }
 
 int
@@ -648,27 +648,25 @@ lp_writer_close(struct lp_writer *w, int commit)
 		deflateEnd(&w->z);
 	if (w->path != NULL) {
 		if (rc == LP_OK && commit && fsync(w->fd) != 0) {
-			snprintf(w->err, sizeof(w->err), "cannot sync '%s': %s",
-			    w->path, strerror(errno));
+			lp_error_set(&w->err, "cannot sync '%s': %s", w->path,
+			    strerror(errno));
 			rc = LP_FATAL;
 		}
 		if (close(w->fd) != 0 && rc == LP_OK) {
-			snprintf(w->err, sizeof(w->err),
-			    "cannot close '%s': %s", w->path, strerror(errno));
+			lp_error_set(&w->err, "cannot close '%s': %s", w->path,
+			    strerror(errno));
 			rc = LP_FATAL;
 		}
 		if (rc == LP_OK && commit && rename(w->tmp, w->path) != 0) {
-			snprintf(w->err, sizeof(w->err),
-			    "cannot rename to '%s': %s", w->path,
-			    strerror(errno));
+			lp_error_set(&w->err, "cannot rename to '%s': %s",
+			    w->path, strerror(errno));
 			rc = LP_FATAL;
 		}
 		if (rc != LP_OK || !commit)
 			unlink(w->tmp);
 	} else if (rc == LP_OK && close(w->fd) != 0 && errno != EPIPE) {
 		/* A full disk shows up here for redirected stdout. */
-		snprintf(
-		    w->err, sizeof(w->err), "write error: %s", strerror(errno));
+		lp_error_set(&w->err, "write error: %s", strerror(errno));
 		rc = LP_FATAL;
 	}
 	free(w->path);

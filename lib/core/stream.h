@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 
 #define LP_MAX_LINE_DEFAULT (16u << 20)
 
@@ -47,7 +48,7 @@ struct lp_reader {
 	long long raw_total;	     /* their total size, -1 if unknown */
 	int ioerr; /* the LP_FATAL was an I/O error, not bad data */
 	volatile sig_atomic_t *stop; /* set: a blocked read gives up */
-	char err[256];
+	struct lp_error err;
 };
 
 /*
@@ -81,7 +82,7 @@ struct lp_writer {
 	char *tmp;  /* temporary name while writing */
 	/* Compresses full buffers on a thread of its own, once started. */
 	struct lp_deflater *bg;
-	char err[256];
+	struct lp_error err;
 };
 
 /*

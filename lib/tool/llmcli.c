@@ -281,7 +281,7 @@ emit(struct lp_window *w, struct lp_slot *s)
 		lp_record_parse_canonical(rec, s->line.p, s->line.len);
 	else if (lp_record_parse(rec, s->line.p, s->line.len) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s", s->file, s->lineno,
-		    rec->err);
+		    rec->err.msg);
 	rec->file = s->file;
 	rec->line = s->lineno;
 	if (s->member != NULL)
@@ -411,7 +411,7 @@ lp_llm_dry_run(
 	lp_json_dump(d, &out);
 	lp_buf_addc(&out, '\n');
 	if (lp_writer_write(&run->out, out.p, out.len) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", run->out.err);
+		lp_errx(LP_EXIT_IOERR, "%s", run->out.err.msg);
 	lp_buf_release(&out);
 	json_decref(d);
 	json_decref(j);

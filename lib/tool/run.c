@@ -30,7 +30,7 @@ open_named(struct lp_writer *w, const char *path)
 	int gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
 
 	if (lp_writer_open(w, path, gz ? lp_gzip_level() : 0) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", w->err);
+		lp_errx(LP_EXIT_IOERR, "%s", w->err.msg);
 }
 
 /*
@@ -80,7 +80,7 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 
 	/* Open everything before the first record is read. */
 	if (lp_reader_open(&run->in, files, nfiles, lp_opts.max_line) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", run->in.err);
+		lp_errx(LP_EXIT_IOERR, "%s", run->in.err.msg);
 	run->in.stop = &lp_interrupted;
 	level =
 	    lp_opts.plain || (lp_opts.output == NULL && isatty(STDOUT_FILENO))
@@ -89,7 +89,7 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	/* A report tool writes its report itself: -o is that, not records. */
 	if (!lp_tool->report &&
 	    lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", run->out.err);
+		lp_errx(LP_EXIT_IOERR, "%s", run->out.err.msg);
 	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE) {
 		open_named(&run->quar, lp_opts.quarantine);
 		run->have_quar = 1;
@@ -230,7 +230,7 @@ quarantine(struct lp_run *run, const char *file, unsigned long line,
 	rc = lp_writer_write(&run->quar, b.p, b.len);
 	lp_buf_release(&b);
 	if (rc != LP_OK) {
-		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err);
+		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err.msg);
 		run->status = LP_EXIT_IOERR;
 		return LP_EOF;
 	}
@@ -286,7 +286,7 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 				run->status = LP_EXIT_INTR;
 				return LP_EOF;
 			}
-			lp_warnx("%s", run->in.err);
+			lp_warnx("%s", run->in.err.msg);
 			run->status =
 			    run->in.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR;
 			return LP_EOF;
@@ -296,8 +296,8 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 			lp_run_progress(run);
 		if (rc == LP_FAILED) {
 			if (bad(run, lp_reader_name(&run->in),
-				lp_reader_lineno(&run->in), run->in.err, line,
-				len, 1) != LP_OK)
+				lp_reader_lineno(&run->in), run->in.err.msg,
+				line, len, 1) != LP_OK)
 				return LP_EOF;
 			continue;
 		}
@@ -311,8 +311,8 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 		}
 		if (lp_record_parse(&run->rec, line, len) != LP_OK) {
 			if (bad(run, lp_reader_name(&run->in),
-				lp_reader_lineno(&run->in), run->rec.err, line,
-				len, 0) != LP_OK)
+				lp_reader_lineno(&run->in), run->rec.err.msg,
+				line, len, 0) != LP_OK)
 				return LP_EOF;
 			continue;
 		}
@@ -345,9 +345,9 @@ stamp(struct lp_run *run, struct lp_record *rec)
 	lp_buf_reset(&run->obuf);
 	if (lp_lineage_stamp(&run->lineage, rec, lp_lineage_now(&run->lineage),
 		&run->obuf) != LP_OK) {
-		char reason[sizeof(rec->err)];
+		char reason[sizeof(rec->err.msg)];
 
-		memcpy(reason, rec->err, sizeof(reason));
+		memcpy(reason, rec->err.msg, sizeof(reason));
 		return lp_run_reject(run, rec, reason) == LP_OK ? LP_FAILED
 								: LP_EOF;
 	}
@@ -359,7 +359,7 @@ put(struct lp_run *run, struct lp_writer *w)
 {
 	if (lp_writer_write(w, run->obuf.p, run->obuf.len) != LP_OK) {
 		if (!w->broken_pipe) {
-			lp_warnx("%s", w->err);
+			lp_warnx("%s", w->err.msg);
 			run->status = LP_EXIT_IOERR;
 		}
 		return LP_EOF;
@@ -433,7 +433,7 @@ write_stats(struct lp_run *run, double wall)
 	if (lp_writer_open(&w, lp_opts.stats, 0) != LP_OK ||
 	    lp_writer_write(&w, b.p, b.len) != LP_OK ||
 	    lp_writer_close(&w, 1) != LP_OK) {
-		lp_warnx("%s", w.err);
+		lp_warnx("%s", w.err.msg);
 		run->status = LP_EXIT_IOERR;
 	}
 	lp_buf_release(&b);
@@ -452,21 +452,21 @@ lp_run_close(struct lp_run *run, int status)
 	commit = (run->status == LP_EXIT_OK || run->status == LP_EXIT_FAIL) &&
 	    !run->discard;
 	if (!lp_tool->report && lp_writer_close(&run->out, commit) != LP_OK) {
-		lp_warnx("%s", run->out.err);
+		lp_warnx("%s", run->out.err.msg);
 		run->status = LP_EXIT_IOERR;
 		commit = 0;
 	}
 	/* Side outputs are part of the result: kept on the same terms. */
 	for (i = 0; i < run->nsides; i++)
 		if (lp_writer_close(run->sides[i], commit) != LP_OK) {
-			lp_warnx("%s", run->sides[i]->err);
+			lp_warnx("%s", run->sides[i]->err.msg);
 			run->status = LP_EXIT_IOERR;
 		}
 	free(run->sides);
 	run->sides = NULL;
 	/* The quarantine is the account of bad input: always kept. */
 	if (run->have_quar && lp_writer_close(&run->quar, 1) != LP_OK) {
-		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err);
+		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err.msg);
 		run->status = LP_EXIT_IOERR;
 	}
 	wall = lp_clock() - run->t0;

@@ -728,11 +728,10 @@ item_fn(const GumboNode *e, void *arg)
 	for (i = 0; i < w->p->nf; i++) {
 		json_t *val =
 		    field_value(&w->p->f[i], w->hit[i], w->product, rec);
-		size_t bad;
 
 		/* A name under a non-object value is skipped, not fatal. */
 		if (val != NULL)
-			lp_json_path_set(rec, w->p->f[i].name, val, &bad);
+			lp_json_path_set(rec, w->p->f[i].name, val, NULL);
 	}
 	if (skipped(w->p, rec)) {
 		w->pg->skipped++;

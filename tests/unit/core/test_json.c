@@ -406,16 +406,18 @@ TEST(real_fast_path)
 TEST(paths)
 {
 	json_t *v = json_loads("{\"a\":{\"b\":1},\"s\":\"x\"}", 0, NULL);
-	size_t bad = 0;
+	struct lp_error err = LP_ERROR_INIT;
 	char *d;
 
 	assert_eq_int(json_integer_value(lp_json_path_get(v, "a.b")), 1);
 	assert_true(lp_json_path_get(v, "a.c") == NULL);
 	assert_true(lp_json_path_get(v, "s.t") == NULL);
 	assert_true(lp_json_path_get(v, "zz") == NULL);
-	assert_eq_int(lp_json_path_set(v, "a.c.d", json_true(), &bad), LP_OK);
-	assert_eq_int(lp_json_path_set(v, "s.t", json_true(), &bad), LP_FAILED);
-	assert_eq_int(bad, 1);
+	assert_eq_int(lp_json_path_set(v, "a.c.d", json_true(), &err), LP_OK);
+	assert_eq_int(lp_json_path_set(v, "s.t", json_true(), &err), LP_FAILED);
+	assert_eq_str(err.msg, "cannot set 's.t': 's' is not an object");
+	assert_eq_int(
+	    lp_json_path_set(v, "s.t.u", json_true(), NULL), LP_FAILED);
 	d = json_dumps(v, JSON_COMPACT);
 	assert_eq_str(d, "{\"a\":{\"b\":1,\"c\":{\"d\":true}},\"s\":\"x\"}");
 	free(d);

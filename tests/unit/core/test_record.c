@@ -58,19 +58,19 @@ TEST(bad_lines)
 
 	lp_record_init(&r);
 	assert_eq_int(parse(&r, "[1,2]"), LP_FAILED);
-	assert_eq_str(r.err, "expected JSON object, got array");
+	assert_eq_str(r.err.msg, "expected JSON object, got array");
 	assert_eq_int(parse(&r, "42"), LP_FAILED);
-	assert_eq_str(r.err, "expected JSON object, got number");
+	assert_eq_str(r.err.msg, "expected JSON object, got number");
 	assert_eq_int(parse(&r, "\"s\""), LP_FAILED);
-	assert_eq_str(r.err, "expected JSON object, got string");
+	assert_eq_str(r.err.msg, "expected JSON object, got string");
 	assert_eq_int(parse(&r, "{\"a\":"), LP_FAILED);
-	assert_true(strncmp(r.err, "invalid JSON at column", 22) == 0);
+	assert_true(strncmp(r.err.msg, "invalid JSON at column", 22) == 0);
 	assert_eq_int(parse(&r, "{\"a\":\"\xff\"}"), LP_FAILED);
-	assert_eq_str(r.err, "invalid UTF-8 at column 7 (byte 0xff)");
+	assert_eq_str(r.err.msg, "invalid UTF-8 at column 7 (byte 0xff)");
 	assert_eq_int(lp_record_parse(&r, "{\"a\":\"\0\"}", 9), LP_FAILED);
-	assert_eq_str(r.err, "NUL byte at column 7");
+	assert_eq_str(r.err.msg, "NUL byte at column 7");
 	assert_eq_int(parse(&r, "{\"a\":1,\"a\":2}"), LP_FAILED);
-	assert_true(strstr(r.err, "duplicate") != NULL);
+	assert_true(strstr(r.err.msg, "duplicate") != NULL);
 	assert_eq_int(parse(&r, "{\"a\":1} {}"), LP_FAILED);
 	lp_record_release(&r);
 }

@@ -27,7 +27,7 @@ gz(const char *s, size_t n, size_t *outlen)
 }
 
 static struct lp_buf got;
-static char err[256];
+static struct lp_error err;
 
 /*
  * Write data to a temporary file, read every line of it back into got,
@@ -53,7 +53,7 @@ slurp(const void *data, size_t n, size_t max_line)
 		lp_buf_add(&got, line, len);
 		lp_buf_adds(&got, rc == LP_FAILED ? "!|" : "|");
 	}
-	snprintf(err, sizeof(err), "%s", r.err);
+	err = r.err;
 	lp_reader_close(&r);
 	unlink(path);
 	free(path);
@@ -87,12 +87,12 @@ TEST(gzip_concatenated_members)
 
 	/* Truncated: a member cut short is an error, not a short read. */
 	assert_eq_int(slurp(cat, n1 + n2 - 5, 0), LP_FATAL);
-	assert_true(strstr(err, "truncated") != NULL);
+	assert_true(strstr(err.msg, "truncated") != NULL);
 
 	/* Garbage after a member. */
 	memcpy(cat + n1, "junk", 4);
 	assert_eq_int(slurp(cat, n1 + 4, 0), LP_FATAL);
-	assert_true(strstr(err, "trailing garbage") != NULL);
+	assert_true(strstr(err.msg, "trailing garbage") != NULL);
 	assert_eq_str(got.p, "1:x1|2:x2|");
 
 	/* Corrupt deflate data. */
@@ -100,7 +100,7 @@ TEST(gzip_concatenated_members)
 	cat[12] ^= 0xff;
 	cat[13] ^= 0xff;
 	assert_eq_int(slurp(cat, n1, 0), LP_FATAL);
-	assert_true(strstr(err, "corrupt gzip stream") != NULL);
+	assert_true(strstr(err.msg, "corrupt gzip stream") != NULL);
 	free(a);
 	free(b);
 }
@@ -136,7 +136,7 @@ TEST(missing_file)
 
 	assert_eq_int(lp_reader_open(&r, files, 1, 0), LP_FATAL);
 	assert_true(
-	    strstr(r.err, "cannot open '/nonexistent/x.jsonl'") != NULL);
+	    strstr(r.err.msg, "cannot open '/nonexistent/x.jsonl'") != NULL);
 	lp_reader_close(&r);
 }
 
@@ -246,7 +246,7 @@ TEST(writer_thread_full_disk)
 		rc = lp_writer_write(&w, line.p, line.len);
 	}
 	assert_eq_int(rc, LP_FATAL);
-	assert_true(strstr(w.err, "No space left on device") != NULL);
+	assert_true(strstr(w.err.msg, "No space left on device") != NULL);
 	assert_eq_int(lp_writer_close(&w, 1), LP_FATAL);
 	lp_buf_release(&line);
 }
