@@ -2,9 +2,9 @@
  * liblp's status codes: what every library function that can fail returns.
  *
  * Library functions never print and never exit.  They return one of the
- * codes below and leave the reason where their module says (usually an
- * err[] buffer in the object they work on).  Only the tool layer (lib/tool:
- * cli, log, run, the terminal, the LLM option glue) talks to the user.
+ * codes below and leave the reason in a struct lp_error (core/error.h).
+ * Only the tool layer (lib/tool: cli, log, run, the terminal, the LLM
+ * option glue) talks to the user.
  */
 #ifndef LP_CORE_STATUS_H
 #define LP_CORE_STATUS_H
