@@ -20,16 +20,22 @@ struct lp_buf {
 		NULL, 0, 0                                                     \
 	}
 
+/* An empty buffer, as LP_BUF_INIT (no allocation: p is NULL until used). */
 void lp_buf_init(struct lp_buf *b);
 /* Make room for n more bytes. */
 void lp_buf_grow(struct lp_buf *b, size_t n);
+/* Append p[0..n). */
 void lp_buf_add(struct lp_buf *b, const void *p, size_t n);
+/* Append the string s. */
 void lp_buf_adds(struct lp_buf *b, const char *s);
+/* Append one byte. */
 void lp_buf_addc(struct lp_buf *b, char c);
+/* Append printf-style text. */
 void lp_buf_addf(struct lp_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Empty the buffer, keeping its memory for reuse. */
 void lp_buf_reset(struct lp_buf *b);
+/* Free the memory; the buffer is then as lp_buf_init() left it. */
 void lp_buf_release(struct lp_buf *b);
 
 /* xmalloc-style helpers: abort on failure. */

@@ -21,8 +21,11 @@ struct lp_sha256 {
  */
 extern int lp_sha256_use_cpu;
 
+/* Start a digest (no allocation: nothing to release). */
 void lp_sha256_init(struct lp_sha256 *c);
+/* Add p[0..n) to the digest. */
 void lp_sha256_update(struct lp_sha256 *c, const void *p, size_t n);
+/* The 32-byte digest of everything added; c must be initialised again. */
 void lp_sha256_final(struct lp_sha256 *c, unsigned char out[32]);
 /* Final, as 64 lowercase hex digits and a NUL. */
 void lp_sha256_final_hex(struct lp_sha256 *c, char hex[65]);

@@ -58,7 +58,6 @@ int lp_json_scan(const char *p, size_t n, struct lp_json_members *ms);
  * and lp_json_dump() output), without checking it again.
  */
 int lp_json_scan_trusted(const char *p, size_t n, struct lp_json_members *ms);
-/* "an object", "a string", "null" ...: v's kind for messages. */
 /*
  * The elements of the canonical array p[0..n), one per call: *pos starts
  * at 0; returns 1 with p[*start..*start + *len) the next element, 0 after
@@ -67,10 +66,15 @@ int lp_json_scan_trusted(const char *p, size_t n, struct lp_json_members *ms);
  */
 int lp_json_array_next(
     const char *p, size_t n, size_t *pos, size_t *start, size_t *len);
+/* "an object", "a string", "null" ...: v's kind for messages. */
 const char *lp_json_kind(const json_t *v);
 /* Find a member by key; NULL if absent. */
 const struct lp_json_member *lp_json_find(const char *p,
     const struct lp_json_members *ms, const char *key, size_t keylen);
+/*
+ * Free the member array.  A zeroed struct lp_json_members is an empty one,
+ * ready for use; after release it is that again.
+ */
 void lp_json_members_release(struct lp_json_members *ms);
 /* The value at dotted path ("price.amount") in object v, or NULL. */
 json_t *lp_json_path_get(json_t *v, const char *path);

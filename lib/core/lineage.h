@@ -39,6 +39,7 @@ struct lp_lineage {
 void lp_lineage_init(struct lp_lineage *lg, const char *tool,
     const char *config, const char *pipeline_version,
     const char *dataset_version, const char *task_id);
+/* Free the pre-rendered pieces. */
 void lp_lineage_release(struct lp_lineage *lg);
 /* Now in ms, or the fixed time. */
 long long lp_lineage_now(const struct lp_lineage *lg);

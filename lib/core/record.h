@@ -45,6 +45,7 @@ struct lp_record {
 	struct lp_error err;
 };
 
+/* An empty record (no allocation); parse lines into it again and again. */
 void lp_record_init(struct lp_record *r);
 /*
  * Take a line.  LP_OK, or LP_FAILED with err saying what is wrong (invalid
@@ -88,6 +89,7 @@ void lp_record_put(struct lp_record *r, const char *key, json_t *value);
 void lp_record_flatten(struct lp_record *r);
 /* Drop this record's parse state, keeping memory for the next. */
 void lp_record_reset(struct lp_record *r);
+/* Free everything the record holds; it is then as lp_record_init() left it. */
 void lp_record_release(struct lp_record *r);
 
 #endif

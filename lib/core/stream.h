@@ -63,8 +63,11 @@ int lp_reader_open(
  * LP_FATAL (err says why; the stream cannot go on).
  */
 int lp_reader_next(struct lp_reader *r, const char **line, size_t *len);
+/* The display name of the file the last line came from. */
 const char *lp_reader_name(const struct lp_reader *r);
+/* The number of that line in its file, from 1. */
 unsigned long lp_reader_lineno(const struct lp_reader *r);
+/* Close the files and free the buffers (also after a failed open). */
 void lp_reader_close(struct lp_reader *r);
 
 struct lp_deflater;
