@@ -118,62 +118,48 @@ is_gzip_magic(const struct lp_reader *r)
 	    r->in[r->in_pos + 1] == 0x8b;
 }
 
-/*
- * Fill r->dec with more decoded bytes of the current file.  LP_OK with
- * dec_len > 0, LP_EOF at its end, LP_FATAL on errors.
- */
+/* fill() for a plain file: the bytes as they are. */
 static int
-fill(struct lp_reader *r)
+fill_plain(struct lp_reader *r)
 {
-	r->dec_pos = r->dec_len = 0;
-	if (r->gz == -1) {
-		if (want_raw(r, 2) != LP_OK)
+	if (r->in_pos < r->in_len) {
+		size_t n = r->in_len - r->in_pos;
+
+		if (n > DEC_SIZE)
+			n = DEC_SIZE;
+		memcpy(r->dec, r->in + r->in_pos, n);
+		r->in_pos += n;
+		r->dec_len = n;
+		return LP_OK;
+	}
+	if (r->file_eof)
+		return LP_EOF;
+	r->in_pos = r->in_len = 0;
+	for (;;) {
+		ssize_t n = read(r->fds[r->cur], r->dec, DEC_SIZE);
+
+		if (n < 0 && errno == EINTR && !stopped(r))
+			continue;
+		if (n < 0) {
+			lp_error_set(&r->err, "%s: read error: %s",
+			    r->names[r->cur], strerror(errno));
+			r->ioerr = 1;
 			return LP_FATAL;
-		r->gz = is_gzip_magic(r);
-		if (r->gz) {
-			if (!r->zinit) {
-				if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK)
-					abort();
-				r->zinit = 1;
-			} else
-				inflateReset(&r->z);
-			r->zactive = 1;
 		}
-	}
-	if (!r->gz) {
-		if (r->in_pos < r->in_len) {
-			size_t n = r->in_len - r->in_pos;
-
-			if (n > DEC_SIZE)
-				n = DEC_SIZE;
-			memcpy(r->dec, r->in + r->in_pos, n);
-			r->in_pos += n;
-			r->dec_len = n;
-			return LP_OK;
-		}
-		if (r->file_eof)
+		if (n == 0) {
+			r->file_eof = 1;
 			return LP_EOF;
-		r->in_pos = r->in_len = 0;
-		for (;;) {
-			ssize_t n = read(r->fds[r->cur], r->dec, DEC_SIZE);
-
-			if (n < 0 && errno == EINTR && !stopped(r))
-				continue;
-			if (n < 0) {
-				lp_error_set(&r->err, "%s: read error: %s",
-				    r->names[r->cur], strerror(errno));
-				r->ioerr = 1;
-				return LP_FATAL;
-			}
-			if (n == 0) {
-				r->file_eof = 1;
-				return LP_EOF;
-			}
-			r->dec_len = (size_t)n;
-			r->raw_read += (unsigned long long)n;
-			return LP_OK;
 		}
+		r->dec_len = (size_t)n;
+		r->raw_read += (unsigned long long)n;
+		return LP_OK;
 	}
+}
+
+/* fill() for a gzip file: inflate, member after member. */
+static int
+fill_gzip(struct lp_reader *r)
+{
 	while (r->dec_len == 0) {
 		int zr;
 
@@ -223,6 +209,31 @@ fill(struct lp_reader *r)
 		}
 	}
 	return LP_OK;
+}
+
+/*
+ * Fill r->dec with more decoded bytes of the current file.  LP_OK with
+ * dec_len > 0, LP_EOF at its end, LP_FATAL on errors.
+ */
+static int
+fill(struct lp_reader *r)
+{
+	r->dec_pos = r->dec_len = 0;
+	if (r->gz == -1) {
+		if (want_raw(r, 2) != LP_OK)
+			return LP_FATAL;
+		r->gz = is_gzip_magic(r);
+		if (r->gz) {
+			if (!r->zinit) {
+				if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK)
+					abort();
+				r->zinit = 1;
+			} else
+				inflateReset(&r->z);
+			r->zactive = 1;
+		}
+	}
+	return r->gz ? fill_gzip(r) : fill_plain(r);
 }
 
 static void
