@@ -70,13 +70,4 @@ int lp_kripp_bootstrap(const int *ratings, size_t n, int nraters, int k,
     const enum lp_metric *ms, int nm, const double *values, int nboot,
     unsigned long long seed, double level, double *lo, double *hi);
 
-/*
- * Drift between two distributions over the same k classes (counts, not
- * shares): the population stability index, sum (p - q) ln(p / q), and the
- * Jensen-Shannon distance (base 2, from 0 to 1).  Empty classes are
- * smoothed by 1e-4 so a class that appears does not make PSI infinite.
- */
-double lp_psi(const double *p, const double *q, int k);
-double lp_js_distance(const double *p, const double *q, int k);
-
 #endif

@@ -58,13 +58,14 @@ rewrite(
 
 TEST(chain_verifies_and_breaks)
 {
-	char *p = fresh_log(), err[256];
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
 	unsigned long line;
 
 	write_events(p, 5, "lp-a");
-	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_OK);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
 	rewrite(p, 0, "\"i\":2", "\"i\":7");
-	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_FAILED);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_FAILED);
 	assert_eq_int(line, 4);
 	unlink(p);
 	free(p);
@@ -72,7 +73,7 @@ TEST(chain_verifies_and_breaks)
 	p = fresh_log();
 	write_events(p, 5, "lp-a");
 	rewrite(p, 2, NULL, NULL); /* delete line 2 */
-	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_FAILED);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_FAILED);
 	assert_eq_int(line, 2);
 	unlink(p);
 	free(p);
@@ -80,7 +81,8 @@ TEST(chain_verifies_and_breaks)
 
 TEST(concurrent_appends_never_interleave)
 {
-	char *p = fresh_log(), err[256];
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
 	unsigned long line;
 	int i, status;
 	FILE *f;
@@ -101,7 +103,7 @@ TEST(concurrent_appends_never_interleave)
 		}
 	for (i = 0; i < 4; i++)
 		wait(&status);
-	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_OK);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
 	f = fopen(p, "r");
 	while (fgets(buf, sizeof(buf), f) != NULL)
 		n++;
