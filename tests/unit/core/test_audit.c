@@ -67,6 +67,9 @@ TEST(chain_verifies_and_breaks)
 	rewrite(p, 0, "\"i\":2", "\"i\":7");
 	assert_eq_int(lp_audit_verify(p, &line, &err), LP_FAILED);
 	assert_eq_int(line, 4);
+	assert_eq_str(err.msg,
+	    "line 4: hash chain broken: 'prev' does not match the line "
+	    "before (edited, inserted or deleted line)");
 	unlink(p);
 	free(p);
 
@@ -77,6 +80,29 @@ TEST(chain_verifies_and_breaks)
 	assert_eq_int(line, 2);
 	unlink(p);
 	free(p);
+}
+
+TEST(torn_and_unreadable)
+{
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
+	unsigned long line;
+	FILE *f;
+
+	write_events(p, 2, "lp-a");
+	f = fopen(p, "a");
+	fputs("{\"prev\":\"", f);
+	fclose(f);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_FAILED);
+	assert_eq_int(line, 3);
+	assert_eq_str(err.msg, "line 3 is not terminated (torn write)");
+	unlink(p);
+	free(p);
+	assert_eq_int(
+	    lp_audit_verify("/nonexistent/audit.log", &line, &err), LP_FATAL);
+	assert_eq_int(line, 0);
+	assert_eq_str(err.msg,
+	    "cannot open '/nonexistent/audit.log': No such file or directory");
 }
 
 TEST(concurrent_appends_never_interleave)
