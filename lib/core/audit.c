@@ -166,9 +166,31 @@ lp_audit_close(struct lp_audit *a)
 	a->fd = -1;
 }
 
+/*
+ * Whether the audit line no (NUL-terminated, n bytes) carries the hash of
+ * the line before, prev.  LP_FAILED with err naming the line if not.
+ */
+static int
+check_line(const char *line, size_t n, unsigned long no, const char *prev,
+    struct lp_error *err)
+{
+	json_t *ev = lp_json_load(line, n, 0, NULL);
+	const char *p = json_string_value(json_object_get(ev, "prev"));
+	int rc = LP_OK;
+
+	if (p == NULL)
+		rc = lp_error_set(err, "line %lu is not an audit event", no);
+	else if (strcmp(p, prev) != 0)
+		rc = lp_error_set(err,
+		    "line %lu: hash chain broken: 'prev' does not match the "
+		    "line before (edited, inserted or deleted line)",
+		    no);
+	json_decref(ev);
+	return rc;
+}
+
 int
-lp_audit_verify(
-    const char *path, unsigned long *lineno, char *err, size_t errlen)
+lp_audit_verify(const char *path, unsigned long *lineno, struct lp_error *err)
 {
 	FILE *f;
 	char *line = NULL;
@@ -180,49 +202,28 @@ lp_audit_verify(
 
 	*lineno = 0;
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(
-		    err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		lp_error_set(
+		    err, "cannot open '%s': %s", path, strerror(errno));
 		return LP_FATAL;
 	}
 	memcpy(prev, genesis, sizeof(genesis));
 	while ((n = getline(&line, &cap, f)) > 0) {
-		json_t *ev;
-		const char *p;
-
 		no++;
 		if (line[n - 1] != '\n') {
-			snprintf(err, errlen,
-			    "line %lu is not terminated "
-			    "(torn write)",
-			    no);
-			rc = LP_FAILED;
+			rc = lp_error_set(
+			    err, "line %lu is not terminated (torn write)", no);
 			break;
 		}
 		line[--n] = '\0';
-		ev = lp_json_load(line, (size_t)n, 0, NULL);
-		p = json_string_value(json_object_get(ev, "prev"));
-		if (p == NULL) {
-			snprintf(
-			    err, errlen, "line %lu is not an audit event", no);
-			rc = LP_FAILED;
-		} else if (strcmp(p, prev) != 0) {
-			snprintf(err, errlen,
-			    "line %lu: hash chain broken: "
-			    "'prev' does not match the line before (edited, "
-			    "inserted or deleted line)",
-			    no);
-			rc = LP_FAILED;
-		}
-		json_decref(ev);
-		if (rc != LP_OK)
+		if ((rc = check_line(line, (size_t)n, no, prev, err)) != LP_OK)
 			break;
 		lp_sha256_hex(line, (size_t)n, prev);
 	}
 	if (rc != LP_OK)
 		*lineno = no;
 	else if (ferror(f)) {
-		snprintf(
-		    err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		lp_error_set(
+		    err, "cannot read '%s': %s", path, strerror(errno));
 		rc = LP_FATAL;
 	}
 	free(line);

@@ -12,6 +12,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/error.h"
+
 struct lp_audit {
 	int fd;
 	char *path;
@@ -32,11 +34,13 @@ int lp_audit_open(
 int lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields);
 void lp_audit_close(struct lp_audit *a);
 /*
- * Check the chain of the log at path.  LP_OK; LP_FAILED with *line the
- * first line that breaks it and err the reason; LP_FATAL if unreadable.
+ * Check the chain of the log at path, line by line.  LP_OK; LP_FAILED at
+ * the first line that breaks it, with *line its number and err naming it
+ * ("line 3: hash chain broken: ...", "line 4 is not terminated (torn
+ * write)"); LP_FATAL if the log cannot be read (*line 0, err says why).
  */
 int lp_audit_verify(
-    const char *path, unsigned long *line, char *err, size_t errlen);
+    const char *path, unsigned long *line, struct lp_error *err);
 /*
  * A copy of argv fit for the log: the value of any option whose name
  * mentions a key, token, secret or password is replaced by "***".

@@ -7,6 +7,17 @@
 #include "core/buf.h"
 #include "core/rng.h"
 
+/* n zeroed elements of size bytes; like lp_xmalloc(), aborts when out. */
+static void *
+zeroed(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
 double
 lp_weight(enum lp_weight w, int i, int j, int k)
 {
@@ -26,8 +37,8 @@ double
 lp_cohen_kappa(
     const int *a, const int *b, size_t n, int k, enum lp_weight w, double *po)
 {
-	double *pa = calloc((size_t)k, sizeof(double)),
-	       *pb = calloc((size_t)k, sizeof(double)), o = 0, e = 0, m = 0;
+	double *pa = zeroed((size_t)k, sizeof(double)),
+	       *pb = zeroed((size_t)k, sizeof(double)), o = 0, e = 0, m = 0;
 	size_t i;
 	int x, y;
 
@@ -83,8 +94,8 @@ count_item(const int *ratings, size_t i, int nraters, int k, int *cnt)
 double
 lp_fleiss_kappa(const int *ratings, size_t n, int nraters, int k)
 {
-	double *p = calloc((size_t)k, sizeof(double)), pbar = 0, pe = 0;
-	int *cnt = calloc((size_t)k, sizeof(int)), j, full = 0;
+	double *p = zeroed((size_t)k, sizeof(double)), pbar = 0, pe = 0;
+	int *cnt = zeroed((size_t)k, sizeof(int)), j, full = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -117,8 +128,8 @@ lp_fleiss_kappa(const int *ratings, size_t n, int nraters, int k)
 double
 lp_gwet_ac(const int *ratings, size_t n, int nraters, int k, enum lp_weight w)
 {
-	double *pi = calloc((size_t)k, sizeof(double)), pa = 0, pe = 0, tw = 0;
-	int *cnt = calloc((size_t)k, sizeof(int)), j, l;
+	double *pi = zeroed((size_t)k, sizeof(double)), pa = 0, pe = 0, tw = 0;
+	int *cnt = zeroed((size_t)k, sizeof(int)), j, l;
 	size_t i, rated = 0, pairable = 0;
 
 	for (i = 0; i < n; i++) {
@@ -188,7 +199,7 @@ delta2(enum lp_metric m, int c, int d, const double *nc, const double *val)
 static double
 alpha_of(const double *o, int k, enum lp_metric m, const double *values)
 {
-	double *nc = calloc((size_t)k, sizeof(double)), total = 0, dobs = 0,
+	double *nc = zeroed((size_t)k, sizeof(double)), total = 0, dobs = 0,
 	       dexp = 0;
 	int c, d;
 
@@ -215,8 +226,8 @@ double
 lp_kripp_alpha(const int *ratings, size_t n, int nraters, int k,
     enum lp_metric m, const double *values)
 {
-	double *o = calloc((size_t)k * (size_t)k, sizeof(double)), a;
-	int *cnt = calloc((size_t)k, sizeof(int)), c, d;
+	double *o = zeroed((size_t)k * (size_t)k, sizeof(double)), a;
+	int *cnt = zeroed((size_t)k, sizeof(int)), c, d;
 	size_t i;
 
 	/* The coincidence matrix: each pairable value pairs with the rest. */
@@ -245,7 +256,7 @@ cmp_double(const void *x, const void *y)
 }
 
 /* The central share level of v[0..got) of nboot resamples. */
-static int
+static enum lp_status
 interval(double *v, size_t got, int nboot, double level, double *lo, double *hi)
 {
 	if (nboot <= 0 || got * 2 < (size_t)nboot) {
@@ -258,17 +269,19 @@ interval(double *v, size_t got, int nboot, double level, double *lo, double *hi)
 	return LP_OK;
 }
 
-int
+enum lp_status
 lp_kripp_bootstrap(const int *ratings, size_t n, int nraters, int k,
     const enum lp_metric *ms, int nm, const double *values, int nboot,
     unsigned long long seed, double level, double *lo, double *hi)
 {
 	/* Each pairable item's share of the coincidence matrix, sparse. */
-	size_t *first = malloc(sizeof(size_t) * (n + 1)), ne = 0, cap = 64, i;
-	uint32_t *cell = malloc(sizeof(uint32_t) * cap), *drawn;
-	double *w = malloc(sizeof(double) * cap), *o, *v;
-	int *cnt = calloc((size_t)k, sizeof(int)), c, d, b, j, rc = LP_OK;
-	size_t *got = calloc((size_t)nm, sizeof(size_t));
+	size_t *first = lp_xmalloc(sizeof(size_t) * (n + 1)), ne = 0, cap = 64,
+	       i;
+	uint32_t *cell = lp_xmalloc(sizeof(uint32_t) * cap), *drawn;
+	double *w = lp_xmalloc(sizeof(double) * cap), *o, *v;
+	int *cnt = zeroed((size_t)k, sizeof(int)), c, d, b, j;
+	enum lp_status rc = LP_OK;
+	size_t *got = zeroed((size_t)nm, sizeof(size_t));
 	struct lp_rng rng = {seed};
 
 	for (i = 0; i < n; i++) {
@@ -293,9 +306,9 @@ lp_kripp_bootstrap(const int *ratings, size_t n, int nraters, int k,
 			}
 	}
 	first[n] = ne;
-	drawn = malloc(sizeof(*drawn) * (n ? n : 1));
-	o = malloc(sizeof(double) * (size_t)k * (size_t)k);
-	v = malloc(
+	drawn = lp_xmalloc(sizeof(*drawn) * (n ? n : 1));
+	o = lp_xmalloc(sizeof(double) * (size_t)k * (size_t)k);
+	v = lp_xmalloc(
 	    sizeof(double) * (size_t)(nboot > 0 ? nboot : 1) * (size_t)nm);
 	/* One resample serves every metric: draw, then sum the shares. */
 	for (b = 0; b < nboot; b++) {
@@ -336,8 +349,8 @@ lp_kripp_bootstrap(const int *ratings, size_t n, int nraters, int k,
 double
 lp_cohen_kappa_class(const int *a, const int *b, size_t n, int c)
 {
-	int *x = malloc(sizeof(int) * (n ? n : 1)),
-	    *y = malloc(sizeof(int) * (n ? n : 1));
+	int *x = lp_xmalloc(sizeof(int) * (n ? n : 1)),
+	    *y = lp_xmalloc(sizeof(int) * (n ? n : 1));
 	double kappa;
 	size_t i;
 
@@ -365,15 +378,18 @@ lp_confusion(const int *a, const int *b, size_t n, int k, unsigned long *m)
 	return pairs;
 }
 
-int
-lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
-    int nraters, int k, int nboot, unsigned long long seed, double level,
-    double *lo, double *hi)
+enum lp_status
+lp_bootstrap(
+    double (*fn)(const int *ratings, size_t n, int nraters, int k, void *arg),
+    void *arg, const int *ratings, size_t n, int nraters, int k, int nboot,
+    unsigned long long seed, double level, double *lo, double *hi)
 {
-	int *re = malloc(sizeof(int) * (n ? n : 1) * (size_t)nraters);
-	double *v = malloc(sizeof(double) * (size_t)(nboot > 0 ? nboot : 1));
+	int *re = lp_xmalloc(sizeof(int) * (n ? n : 1) * (size_t)nraters);
+	double *v =
+	    lp_xmalloc(sizeof(double) * (size_t)(nboot > 0 ? nboot : 1));
 	struct lp_rng rng = {seed};
 	size_t i, got = 0;
+	enum lp_status rc;
 	int b;
 
 	for (b = 0; b < nboot; b++) {
@@ -391,64 +407,7 @@ lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
 			v[got++] = x;
 	}
 	free(re);
-	b = interval(v, got, nboot, level, lo, hi);
+	rc = interval(v, got, nboot, level, lo, hi);
 	free(v);
-	return b;
-}
-
-/* Shares of counts, with empty classes smoothed. */
-static void
-shares(const double *c, int k, double *p)
-{
-	double total = 0, sum = 0;
-	int i;
-
-	for (i = 0; i < k; i++)
-		total += c[i];
-	for (i = 0; i < k; i++) {
-		p[i] = total > 0 ? c[i] / total : 0;
-		if (p[i] < 1e-4)
-			p[i] = 1e-4;
-		sum += p[i];
-	}
-	for (i = 0; i < k; i++)
-		p[i] /= sum;
-}
-
-/* Both distributions as smoothed shares: a[0..k) and a[k..2k). */
-static double *
-both_shares(const double *p, const double *q, int k)
-{
-	double *a = lp_xmalloc(sizeof(double) * (size_t)k * 2);
-
-	shares(p, k, a);
-	shares(q, k, a + k);
-	return a;
-}
-
-double
-lp_psi(const double *p, const double *q, int k)
-{
-	double *a = both_shares(p, q, k), *b = a + k, s = 0;
-	int i;
-
-	for (i = 0; i < k; i++)
-		s += (a[i] - b[i]) * log(a[i] / b[i]);
-	free(a);
-	return s;
-}
-
-double
-lp_js_distance(const double *p, const double *q, int k)
-{
-	double *a = both_shares(p, q, k), *b = a + k, js = 0;
-	int i;
-
-	for (i = 0; i < k; i++) {
-		double m = (a[i] + b[i]) / 2;
-
-		js += a[i] / 2 * log2(a[i] / m) + b[i] / 2 * log2(b[i] / m);
-	}
-	free(a);
-	return sqrt(js > 0 ? js : 0);
+	return rc;
 }

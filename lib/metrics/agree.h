@@ -8,10 +8,12 @@
  * Ratings are category indices 0..k-1 (ordered, for the weighted forms),
  * or -1 for missing.
  */
-#ifndef LP_AGREE_H
-#define LP_AGREE_H
+#ifndef LP_METRICS_AGREE_H
+#define LP_METRICS_AGREE_H
 
 #include <stddef.h>
+
+#include "core/status.h"
 
 enum lp_weight { LP_W_NONE, LP_W_LINEAR, LP_W_QUADRATIC };
 enum lp_metric { LP_NOMINAL, LP_ORDINAL, LP_INTERVAL };
@@ -47,18 +49,17 @@ double lp_cohen_kappa_class(const int *a, const int *b, size_t n, int c);
 size_t lp_confusion(
     const int *a, const int *b, size_t n, int k, unsigned long *m);
 
-/* A statistic over many-rater ratings, for the bootstrap. */
-typedef double (*lp_agree_fn)(
-    const int *ratings, size_t n, int nraters, int k, void *arg);
 /*
- * A percentile bootstrap interval for fn: nboot resamples of the items
+ * A percentile bootstrap interval for fn, a statistic over many-rater
+ * ratings (arg passed through): nboot resamples of the items
  * (with replacement, from seed), the central share level (0.95) of the
  * defined results in *lo and *hi.  LP_OK, or LP_FAILED if fewer than half
  * the resamples gave a defined result.
  */
-int lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
-    int nraters, int k, int nboot, unsigned long long seed, double level,
-    double *lo, double *hi);
+enum lp_status lp_bootstrap(
+    double (*fn)(const int *ratings, size_t n, int nraters, int k, void *arg),
+    void *arg, const int *ratings, size_t n, int nraters, int k, int nboot,
+    unsigned long long seed, double level, double *lo, double *hi);
 /*
  * The same intervals for Krippendorff's alpha under each of the nm metrics
  * ms, into lo[j] and hi[j], fast: each item's share of the coincidence
@@ -66,17 +67,8 @@ int lp_bootstrap(lp_agree_fn fn, void *arg, const int *ratings, size_t n,
  * with this seed) only sums the shares of the items drawn.  LP_FAILED if
  * an interval is undefined (its lo and hi are NAN).
  */
-int lp_kripp_bootstrap(const int *ratings, size_t n, int nraters, int k,
-    const enum lp_metric *ms, int nm, const double *values, int nboot,
+enum lp_status lp_kripp_bootstrap(const int *ratings, size_t n, int nraters,
+    int k, const enum lp_metric *ms, int nm, const double *values, int nboot,
     unsigned long long seed, double level, double *lo, double *hi);
-
-/*
- * Drift between two distributions over the same k classes (counts, not
- * shares): the population stability index, sum (p - q) ln(p / q), and the
- * Jensen-Shannon distance (base 2, from 0 to 1).  Empty classes are
- * smoothed by 1e-4 so a class that appears does not make PSI infinite.
- */
-double lp_psi(const double *p, const double *q, int k);
-double lp_js_distance(const double *p, const double *q, int k);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/status.h"
 #include "metrics/chart.h"
 
 #define WIDTH 640

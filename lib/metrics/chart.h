@@ -4,8 +4,8 @@
  * one <svg> element (with a <title> for screen readers) to a buffer.
  * Undefined values are NAN: drawn as "n/a", never as a number.
  */
-#ifndef LP_CHART_H
-#define LP_CHART_H
+#ifndef LP_METRICS_CHART_H
+#define LP_METRICS_CHART_H
 
 #include <stddef.h>
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/status.h"
 #include "core/buf.h"
 #include "metrics/quantile.h"
 

@@ -4,8 +4,8 @@
  * histogram of 1%-wide logarithmic buckets (about 16 KB), so a quantile is
  * within 1% of the true one.  The maximum is always exact.
  */
-#ifndef LP_QUANTILE_H
-#define LP_QUANTILE_H
+#ifndef LP_METRICS_QUANTILE_H
+#define LP_METRICS_QUANTILE_H
 
 #include <stddef.h>
 #include <stdint.h>

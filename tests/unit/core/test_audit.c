@@ -58,29 +58,57 @@ rewrite(
 
 TEST(chain_verifies_and_breaks)
 {
-	char *p = fresh_log(), err[256];
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
 	unsigned long line;
 
 	write_events(p, 5, "lp-a");
-	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_OK);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
 	rewrite(p, 0, "\"i\":2", "\"i\":7");
-	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_FAILED);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_FAILED);
 	assert_eq_int(line, 4);
+	assert_eq_str(err.msg,
+	    "line 4: hash chain broken: 'prev' does not match the line "
+	    "before (edited, inserted or deleted line)");
 	unlink(p);
 	free(p);
 
 	p = fresh_log();
 	write_events(p, 5, "lp-a");
 	rewrite(p, 2, NULL, NULL); /* delete line 2 */
-	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_FAILED);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_FAILED);
 	assert_eq_int(line, 2);
 	unlink(p);
 	free(p);
 }
 
+TEST(torn_and_unreadable)
+{
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
+	unsigned long line;
+	FILE *f;
+
+	write_events(p, 2, "lp-a");
+	f = fopen(p, "a");
+	fputs("{\"prev\":\"", f);
+	fclose(f);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_FAILED);
+	assert_eq_int(line, 3);
+	assert_eq_str(err.msg, "line 3 is not terminated (torn write)");
+	unlink(p);
+	free(p);
+	assert_eq_int(
+	    lp_audit_verify("/nonexistent/audit.log", &line, &err), LP_FATAL);
+	assert_eq_int(line, 0);
+	assert_eq_str(err.msg,
+	    "cannot open '/nonexistent/audit.log': No such file or directory");
+}
+
 TEST(concurrent_appends_never_interleave)
 {
-	char *p = fresh_log(), err[256];
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
 	unsigned long line;
 	int i, status;
 	FILE *f;
@@ -101,7 +129,7 @@ TEST(concurrent_appends_never_interleave)
 		}
 	for (i = 0; i < 4; i++)
 		wait(&status);
-	assert_eq_int(lp_audit_verify(p, &line, err, sizeof(err)), LP_OK);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
 	f = fopen(p, "r");
 	while (fgets(buf, sizeof(buf), f) != NULL)
 		n++;

@@ -196,19 +196,4 @@ TEST(kripp_bootstrap_matches_the_general_one)
 	assert_true(isnan(lo[0]) && isnan(hi[1]));
 }
 
-TEST(drift)
-{
-	double p[] = {50, 30, 20}, q[] = {50, 30, 20}, r[] = {20, 30, 50},
-	       s[] = {100, 0, 0}, t[] = {0, 0, 100};
-
-	assert_true(NEAR(lp_psi(p, q, 3), 0, 1e-12));
-	assert_true(NEAR(lp_js_distance(p, q, 3), 0, 1e-12));
-	/* (0.5-0.2) ln(2.5) + 0 + (0.2-0.5) ln(0.4) = 0.6 ln 2.5 */
-	assert_true(NEAR(lp_psi(p, r, 3), 0.6 * log(2.5), 1e-9));
-	/* Disjoint distributions: distance near 1 (smoothing keeps it below).
-	 */
-	assert_true(lp_js_distance(s, t, 3) > 0.99);
-	assert_true(lp_js_distance(s, t, 3) <= 1);
-}
-
 RUN_TESTS()

@@ -1,0 +1,69 @@
+/*
+ * The KPI engine of lp-kpi: records go in one at a time, and out comes the
+ * metrics report, one JSON object with records, labelled, completeness,
+ * balance, agreement, judge, gold, throughput and latency_ms (the
+ * documented format of lp-kpi --json).
+ *
+ * A struct lp_kpi is a heap object (lp_kpi_new/lp_kpi_free) that owns all
+ * it holds.  Memory grows with the labelled items, annotators, classes and
+ * counted values, not with the records: an unlabelled record only adds to
+ * counts.  Adding a record reads what it can straight from a canonical
+ * line, without building Jansson values for it.
+ *
+ * The report's figures are numbers rounded to six decimals, or null where
+ * they are undefined (never NaN).
+ */
+#ifndef LP_METRICS_KPI_H
+#define LP_METRICS_KPI_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/record.h"
+
+struct lp_kpi;
+
+/*
+ * A new, empty engine.  fields (copied) are the paths whose class balance
+ * is counted besides rating.score and labels (lp-kpi --field).  If
+ * only_annot is not NULL (copied), only that annotator's labels count
+ * (lp-kpi --by annotator).
+ */
+struct lp_kpi *lp_kpi_new(
+    const char *const *fields, size_t nfields, const char *only_annot);
+/* Count rec. */
+void lp_kpi_add(struct lp_kpi *k, struct lp_record *rec);
+/*
+ * Take each item's gold answer and judge's score from whole where k has
+ * none: a group's share of the input may lack the copy of a record that
+ * carried them.  Call once, before lp_kpi_metrics().
+ */
+void lp_kpi_fill_from(struct lp_kpi *k, const struct lp_kpi *whole);
+/*
+ * The metrics report of what was added; nboot bootstrap resamples (from
+ * seed) for the intervals of alpha, 0 for none.  New reference.
+ */
+json_t *lp_kpi_metrics(struct lp_kpi *k, int nboot, unsigned long long seed);
+/*
+ * Add a tool's --stats object (it needs "tool" and an integer "in") to the
+ * reject rates: skipped and quarantined over in, per tool and overall.
+ * LP_FAILED if stats is not one.
+ */
+int lp_kpi_add_stats(struct lp_kpi *k, json_t *stats, struct lp_error *err);
+/*
+ * The rejects section, {tool: {in, rejected, rate}, ..., rate}, or NULL
+ * when no --stats was added.  New reference.
+ */
+json_t *lp_kpi_rejects(const struct lp_kpi *k);
+void lp_kpi_free(struct lp_kpi *k);
+
+/* A figure of the report: x rounded to six decimals, or null if NaN. */
+json_t *lp_kpi_num(double x);
+/*
+ * The value at a dotted path ("agreement.kripp_alpha.ordinal") of a
+ * report, or NULL.  Empty parts of the path are passed over.  Borrowed.
+ */
+json_t *lp_kpi_get(json_t *m, const char *path);
+
+#endif

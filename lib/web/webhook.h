@@ -1,0 +1,26 @@
+/*
+ * Webhooks: a JSON message POSTed to a URL, in the shape Slack's incoming
+ * webhooks take ({"text": ..., more fields}), which Mattermost, Rocket.Chat
+ * and most alerting gateways take too.  A message is delivered when the
+ * receiver answers 2xx within ten seconds.
+ */
+#ifndef LP_WEB_WEBHOOK_H
+#define LP_WEB_WEBHOOK_H
+
+#include <jansson.h>
+
+#include "core/error.h"
+
+/* How long a receiver may take to answer, in milliseconds. */
+#define LP_WEBHOOK_TIMEOUT_MS 10000
+
+/*
+ * POST {"text": text} with the members of fields (borrowed; may be NULL)
+ * after it to url.  LP_OK when the receiver took it (2xx); LP_FAILED with
+ * err naming url and why ("http://h/x: HTTP status 503", or the transfer
+ * error) otherwise.
+ */
+int lp_webhook_post(
+    const char *url, const char *text, json_t *fields, struct lp_error *err);
+
+#endif
