@@ -31,7 +31,8 @@
 #include "core/json.h"
 #include "dedup/keyset.h"
 #include "tool/log.h"
-#include "dedup/minhash.h"
+#include "dedup/near.h"
+#include "dedup/shingle.h"
 #include "tool/run.h"
 #include "text/text.h"
 
@@ -221,8 +222,11 @@ to_bloom(void)
 {
 	struct lp_key128 k;
 	size_t pos = 0;
+	struct lp_error err;
 
-	lp_bloom_init(&d.bloom, (size_t)(d.budget / 3 * 2), BLOOM_RATE);
+	if (lp_bloom_init(&d.bloom, (size_t)(d.budget / 3 * 2), BLOOM_RATE,
+		&err) != LP_OK)
+		lp_errx(LP_EXIT_FAIL, "%s", err.msg);
 	while (lp_keyset_next(&d.keys, &pos, &k))
 		lp_bloom_add(&d.bloom, k);
 	d.bloom_from = d.keys.n;
@@ -336,7 +340,9 @@ load_seen(const char *path, int update)
 
 			key_add(lp_key128_of(key, klen), item);
 			if (d.near) {
-				lp_near_insert(&d.nd, key, klen);
+				if (lp_near_insert(&d.nd, key, klen) != LP_OK)
+					lp_errx(
+					    LP_EXIT_FAIL, "%s", d.nd.err.msg);
 				u32s_push(&d.near_item, item);
 			}
 			if (update)
@@ -428,7 +434,9 @@ stream(struct lp_run *run, struct lp_writer *dw)
 			item = item_new(name);
 			key_add(k, item);
 			if (d.near) {
-				lp_near_add(&d.nd);
+				if (lp_near_add(&d.nd) != LP_OK)
+					lp_errx(
+					    LP_EXIT_FAIL, "%s", d.nd.err.msg);
 				u32s_push(&d.near_item, item);
 			}
 			state_put(name, d.key.p, d.key.len);
@@ -524,7 +532,8 @@ hold(struct lp_run *run, struct lp_writer *dw)
 		x->parent = (uint32_t)n;
 		x->seen = NO_ITEM;
 		x->score = 0;
-		lp_held_add(&lines, rec);
+		if (lp_held_add(&lines, rec, NULL) != LP_OK)
+			lp_errx(LP_EXIT_FAIL, "%s", lines.err.msg);
 		if ((x->nokey = !make_key(rec, &d.key)) != 0) {
 			n++;
 			continue;
@@ -560,7 +569,9 @@ hold(struct lp_run *run, struct lp_writer *dw)
 					join(h, (uint32_t)n,
 					    d.near_item.v[matches.v[m]] -
 						d.nseen);
-				lp_near_add(&d.nd);
+				if (lp_near_add(&d.nd) != LP_OK)
+					lp_errx(
+					    LP_EXIT_FAIL, "%s", d.nd.err.msg);
 				u32s_push(&d.near_item, d.nseen + (uint32_t)n);
 			}
 		}
@@ -675,6 +686,7 @@ main(int argc, char **argv)
 	const char *dropped = NULL, *shspec = "chars:5", *seen = NULL;
 	struct lp_buf config = LP_BUF_INIT, spec = LP_BUF_INIT;
 	struct lp_writer dw;
+	struct lp_error err;
 	struct lp_run run;
 	int ch, perms = 128, update = 0, status, i;
 	double threshold = 0.8;
@@ -735,9 +747,8 @@ main(int argc, char **argv)
 		lp_cli_usage("--memory bounds a streaming run: --keep %s "
 			     "holds the input anyway",
 		    d.keep == KEEP_LONGEST ? "longest" : "cheapest");
-	if (lp_shingling_parse(&d.sh, shspec) != LP_OK)
-		lp_cli_usage(
-		    "invalid --shingle '%s' (want words:K or chars:K)", shspec);
+	if (lp_shingling_parse(&d.sh, shspec, &err) != LP_OK)
+		lp_cli_usage("invalid --shingle '%s' (%s)", shspec, err.msg);
 	/* The key as a canonical list: "title, price.amount" is "title,...". */
 	lp_cli_list(d.keyspec != NULL ? d.keyspec
 		: d.near	      ? "title"
@@ -762,7 +773,8 @@ main(int argc, char **argv)
 	lp_keyset_init(
 	    &d.keys, d.track || seen != NULL || d.keep != KEEP_FIRST);
 	if (d.near)
-		lp_near_init(&d.nd, &d.sh, threshold, perms);
+		if (lp_near_init(&d.nd, &d.sh, threshold, perms) != LP_OK)
+			lp_errx(LP_EXIT_FAIL, "%s", d.nd.err.msg);
 	lp_run_open(&run, argc, argv, config.p);
 	if (dropped != NULL)
 		lp_run_side_open(&run, &dw, dropped);

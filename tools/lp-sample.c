@@ -490,7 +490,8 @@ finish(struct lp_run *run)
 				    s.gold, lp_reader_lineno(&gr));
 			g.file = lp_reader_name(&gr);
 			g.line = lp_reader_lineno(&gr);
-			lp_held_add(&gold, &g);
+			if (lp_held_add(&gold, &g, NULL) != LP_OK)
+				lp_errx(LP_EXIT_FAIL, "%s", gold.err.msg);
 			lp_record_release(&g);
 		}
 		if (rc != LP_EOF)
@@ -811,7 +812,8 @@ main(int argc, char **argv)
 			}
 			s.sel_index[s.sel.n] = index;
 			s.sel_reasons[s.sel.n] = reasons;
-			lp_held_add(&s.sel, rec);
+			if (lp_held_add(&s.sel, rec, NULL) != LP_OK)
+				lp_errx(LP_EXIT_FAIL, "%s", s.sel.err.msg);
 			kept = 1;
 		}
 		if (s.random_n >= 0)
