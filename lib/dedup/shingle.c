@@ -85,3 +85,14 @@ lp_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 	}
 	return (double)both / (double)(na + nb - both);
 }
+
+double
+lp_shingle_similarity(const struct lp_shingling *sh, const char *a, size_t na,
+    const char *b, size_t nb, struct lp_u64s *sa, struct lp_u64s *sb)
+{
+	if (na == nb && memcmp(a, b, na) == 0)
+		return 1.0;
+	lp_shingles(sh, a, na, sa);
+	lp_shingles(sh, b, nb, sb);
+	return lp_jaccard(sa->v, sa->n, sb->v, sb->n);
+}

@@ -40,5 +40,13 @@ void lp_shingles_raw(const struct lp_shingling *sh, const char *s, size_t n,
     struct lp_u64s *out);
 /* Jaccard similarity of two sorted unique sets; 1 for two empty sets. */
 double lp_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+/*
+ * The Jaccard similarity of the shingle sets of texts a[0..na) and
+ * b[0..nb): exactly 1 for equal texts, without shingling them.  sa and sb
+ * are scratch space.
+ */
+double lp_shingle_similarity(const struct lp_shingling *sh, const char *a,
+    size_t na, const char *b, size_t nb, struct lp_u64s *sa,
+    struct lp_u64s *sb);
 
 #endif
