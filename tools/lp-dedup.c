@@ -13,8 +13,10 @@
  *     only at the end, so every line is held, clusters are joined by
  *     union-find, and output is written in input order once input ends.
  *
- * Anything that a duplicate can be "of" is an item: the kept records of
- * earlier versions (--seen) come first, then this run's records.
+ * Anything that a duplicate can be "of" is an item (dedup/kept.h): the
+ * kept records of earlier versions (--seen) come first, then this run's
+ * records.  The key text is dedup/keytext.h, the clusters and the keep
+ * rule dedup/cluster.h, the state file dedup/statefile.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,15 +27,16 @@
 #include <unistd.h>
 
 #include "core/status.h"
-#include "dedup/bloom.h"
-#include "tool/cli.h"
 #include "core/held.h"
-#include "core/json.h"
-#include "dedup/keyset.h"
+#include "dedup/cluster.h"
+#include "dedup/dup.h"
+#include "dedup/kept.h"
+#include "dedup/keytext.h"
+#include "dedup/shingle.h"
+#include "dedup/statefile.h"
+#include "tool/cli.h"
 #include "tool/log.h"
-#include "dedup/minhash.h"
 #include "tool/run.h"
-#include "text/text.h"
 
 enum {
 	OPT_DROPPED = LP_OPT_TOOL_BASE,
@@ -93,554 +96,277 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"threshold", required_argument, NULL, OPT_THRESHOLD},
     {"update-seen", no_argument, NULL, OPT_UPDATE_SEEN}, {NULL, 0, NULL, 0}};
 
-enum keep { KEEP_FIRST, KEEP_LONGEST, KEEP_CHEAPEST };
-
-/* The Bloom filter is sized for this false positive rate. */
-#define BLOOM_RATE 0.001
-#define NO_ITEM UINT32_MAX
-
-struct u32s {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-static void
-u32s_push(struct u32s *a, uint32_t x)
-{
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 1024;
-		a->v = lp_xrealloc(a->v, a->cap * sizeof(*a->v));
-	}
-	a->v[a->n++] = x;
-}
-
 /* The whole state of a run. */
-static struct {
+struct dedup {
+	/* Options. */
 	char **fields;
-	int nfields, near, mark, track;
-	enum keep keep;
+	int nfields, near, mark, track, update, perms;
+	enum lp_keep keep;
 	long long budget;
-	const char *keyspec;
+	double threshold;
+	const char *keyspec, *shspec, *dropped, *seen;
 	struct lp_shingling sh;
 
-	struct lp_keyset keys; /* key digest -> item */
-	struct lp_bloom bloom; /* instead, past the memory budget */
-	int bloomed;
-	unsigned long long bloom_from; /* keys held when it switched */
-	struct lp_near nd;
-	struct u32s near_item; /* near index id -> item */
-	struct lp_buf names;   /* item names, NUL-terminated */
-	struct u32s item_name; /* item -> offset in names */
-	uint32_t nitems, nseen;
-
+	struct lp_keytext kt;
+	struct lp_kept kept;
+	struct lp_writer dw;	/* --dropped */
 	struct lp_writer state; /* --update-seen */
-	int have_state;
+	int have_state, bloom_said;
 	unsigned long long nstate;
 
-	struct lp_text norm;
-	struct lp_buf key, name, line;
-	long long exact, nearc, seen, nokey;
-} d;
+	struct lp_buf key, other, name, cname, line, spec, config;
+	struct lp_u64s sa, sb;
+	struct lp_held lines; /* --keep longest|cheapest */
+	struct lp_cluster cl;
+	long long exact, nearc, seen_n, nokey;
+};
 
-/*
- * The key text of rec: each field's normalised text (or canonical JSON for
- * numbers and the rest), separated by U+001F.  0 if no key field is there.
- */
-static int
-make_key(struct lp_record *rec, struct lp_buf *key)
-{
-	int i, found = 0;
-
-	lp_buf_reset(key);
-	for (i = 0; i < d.nfields; i++) {
-		const char *s;
-		size_t len;
-		json_t *v;
-
-		if (i > 0)
-			lp_buf_addc(key, '\x1f');
-		if ((s = lp_record_get_strn(rec, d.fields[i], &len)) != NULL) {
-			found = 1;
-			lp_text_normalize(&d.norm, s, len, LP_TEXT_FOLD, key);
-			continue;
-		}
-		v = lp_record_get(rec, d.fields[i]);
-		if (v == NULL || json_is_null(v)) {
-			lp_buf_addc(key, '\x1e'); /* absent */
-			continue;
-		}
-		found = 1;
-		lp_json_dump(v, key);
-	}
-	return found;
-}
-
-/* Where a record can be named: its id, else file:line. */
-static const char *
-name_of(struct lp_record *rec)
-{
-	const char *id = lp_record_get_str(rec, "id");
-
-	lp_buf_reset(&d.name);
-	if (id != NULL)
-		lp_buf_adds(&d.name, id);
-	else
-		lp_buf_addf(&d.name, "%s:%lu", rec->file, rec->line);
-	return d.name.p;
-}
-
-/*
- * A new item; its name is kept only when something will show it: not once
- * exact keys are in the Bloom filter, unless the near index may name it.
- */
-static uint32_t
-item_new(const char *name)
-{
-	if (d.track && (!d.bloomed || d.near)) {
-		if (d.names.len > UINT32_MAX - 4096)
-			lp_errx(LP_EXIT_FAIL,
-			    "too many kept ids to name for --mark or "
-			    "--dropped");
-		u32s_push(&d.item_name, (uint32_t)d.names.len);
-		lp_buf_adds(&d.names, name);
-		lp_buf_addc(&d.names, '\0');
-	}
-	return d.nitems++;
-}
-
-static const char *
-item_name(uint32_t item)
-{
-	return d.track && item != NO_ITEM ? d.names.p + d.item_name.v[item]
-					  : NULL;
-}
-
-/* Move every key into a Bloom filter of two thirds of the budget. */
+/* Report a library failure that ends the run. */
 static void
-to_bloom(void)
+must(int rc, const struct lp_error *err)
 {
-	struct lp_key128 k;
-	size_t pos = 0;
-
-	lp_bloom_init(&d.bloom, (size_t)(d.budget / 3 * 2), BLOOM_RATE);
-	while (lp_keyset_next(&d.keys, &pos, &k))
-		lp_bloom_add(&d.bloom, k);
-	d.bloom_from = d.keys.n;
-	lp_keyset_release(&d.keys);
-	d.bloomed = 1;
-	if (lp_verbosity >= 0)
-		lp_warnx("%llu keys fill a third of --memory %lld: keys go to "
-			 "a Bloom filter of %zu MiB from now on (%llu keys at "
-			 "0.1%% false positives); duplicates it finds are not "
-			 "named",
-		    d.bloom_from, d.budget, lp_bloom_bytes(&d.bloom) >> 20,
-		    (unsigned long long)lp_bloom_capacity(&d.bloom));
+	if (rc != LP_OK)
+		lp_errx(LP_EXIT_FAIL, "%s", err->msg);
 }
 
-/* 1 if k was seen, with *item (NO_ITEM when the Bloom filter says so). */
-static int
-key_find(struct lp_key128 k, uint32_t *item)
-{
-	*item = NO_ITEM;
-	if (d.bloomed)
-		return lp_bloom_has(&d.bloom, k);
-	return lp_keyset_get(&d.keys, k, item);
-}
-
+/* Say once that the exact keys moved to a Bloom filter. */
 static void
-key_add(struct lp_key128 k, uint32_t item)
+note_bloom(struct dedup *dd)
 {
-	if (!d.bloomed && d.budget > 0 && lp_keyset_full(&d.keys) &&
-	    (long long)lp_keyset_bytes(&d.keys) * 2 > d.budget / 3)
-		to_bloom();
-	if (d.bloomed)
-		lp_bloom_add(&d.bloom, k);
-	else
-		lp_keyset_add(&d.keys, k, item);
+	struct lp_kept *kp = &dd->kept;
+
+	if (!kp->bloomed || dd->bloom_said++ > 0 || lp_verbosity < 0)
+		return;
+	lp_warnx("%llu keys fill a third of --memory %lld: keys go to a Bloom "
+		 "filter of %zu MiB from now on (%llu keys at 0.1%% false "
+		 "positives); duplicates it finds are not named",
+	    kp->bloom_from, kp->budget, lp_bloom_bytes(&kp->bloom) >> 20,
+	    (unsigned long long)lp_bloom_capacity(&kp->bloom));
+}
+
+/* A line (s[0..n) and, unless it ends in one, a newline) to the state. */
+static void
+state_write_raw(struct dedup *dd, const char *s, size_t n)
+{
+	if (lp_writer_write(&dd->state, s, n) != LP_OK ||
+	    ((n == 0 || s[n - 1] != '\n') &&
+		lp_writer_write(&dd->state, "\n", 1) != LP_OK))
+		lp_errx(LP_EXIT_IOERR, "%s", dd->state.err.msg);
 }
 
 /* Remember a kept record in the new state: its name and key text. */
 static void
-state_put(const char *name, const char *key, size_t keylen)
+state_put(struct dedup *dd, const char *name, const char *key, size_t keylen)
 {
-	if (!d.have_state)
+	if (!dd->have_state)
 		return;
-	lp_buf_reset(&d.line);
-	lp_buf_adds(&d.line, "{\"of\":");
-	lp_json_dump_str(name, strlen(name), &d.line);
-	lp_buf_adds(&d.line, ",\"key\":");
-	lp_json_dump_str(key, keylen, &d.line);
-	lp_buf_adds(&d.line, "}\n");
-	if (lp_writer_write(&d.state, d.line.p, d.line.len) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", d.state.err.msg);
-	d.nstate++;
-}
-
-static void
-state_write_raw(const char *s, size_t n)
-{
-	if (lp_writer_write(&d.state, s, n) != LP_OK ||
-	    lp_writer_write(&d.state, "\n", 1) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", d.state.err.msg);
+	lp_statefile_item(&dd->line, name, key, keylen);
+	state_write_raw(dd, dd->line.p, dd->line.len);
+	dd->nstate++;
 }
 
 /*
- * Load the kept records of earlier runs: a header line naming the key,
- * one {"of","key"} line per record, and a closing {"items":N} line that
- * proves the file whole.  With --update-seen each line goes to the new
- * state as it is read.
+ * Load the kept records of earlier runs as the first items.  With
+ * --update-seen each line goes to the new state as it is read.
  */
 static void
-load_seen(const char *path, int update)
+load_seen(struct dedup *dd)
 {
-	struct lp_reader r;
-	struct lp_record rec;
+	struct lp_statefile sf;
 	const char *line, *of, *key;
-	char *files[1];
 	size_t len, klen;
-	long long closing = -1;
 	int rc;
 
 	/* The first run of a daily job starts from nothing. */
-	if (update && access(path, F_OK) != 0 && errno == ENOENT)
+	if (dd->update && access(dd->seen, F_OK) != 0 && errno == ENOENT)
 		goto fresh;
-	files[0] = (char *)path;
-	if (lp_reader_open(&r, files, 1, LP_MAX_LINE_DEFAULT) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", r.err.msg);
-	lp_record_init(&rec);
-	while ((rc = lp_reader_next(&r, &line, &len)) == LP_OK) {
-		unsigned long no = lp_reader_lineno(&r);
-
-		if (closing >= 0)
-			lp_errx(LP_EXIT_DATAERR,
-			    "%s:%lu: lines after the closing line", path, no);
-		if (lp_record_parse(&rec, line, len) != LP_OK)
-			lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s", path, no,
-			    rec.err.msg);
-		if (no == 1) {
-			json_t *v = lp_record_get(&rec, "lp_dedup_state");
-
-			key = lp_record_get_str(&rec, "key");
-			if (json_integer_value(v) != 1 || key == NULL)
-				lp_errx(LP_EXIT_DATAERR,
-				    "%s:1: not an lp-dedup state file "
-				    "(version 1)",
-				    path);
-			if (strcmp(key, d.keyspec) != 0)
-				lp_errx(LP_EXIT_USAGE,
-				    "%s holds keys of -k %s, not -k %s", path,
-				    key, d.keyspec);
-		} else if ((of = lp_record_get_str(&rec, "of")) != NULL &&
-		    (key = lp_record_get_strn(&rec, "key", &klen)) != NULL) {
-			uint32_t item = item_new(of);
-
-			key_add(lp_key128_of(key, klen), item);
-			if (d.near) {
-				lp_near_insert(&d.nd, key, klen);
-				u32s_push(&d.near_item, item);
-			}
-			if (update)
-				state_write_raw(line, len);
-			d.nstate++;
-		} else if (json_is_integer(lp_record_get(&rec, "items")))
-			closing =
-			    json_integer_value(lp_record_get(&rec, "items"));
-		else
-			lp_errx(LP_EXIT_DATAERR,
-			    "%s:%lu: expected {\"of\",\"key\"} strings", path,
-			    no);
-		lp_record_reset(&rec);
+	if ((rc = lp_statefile_open(&sf, dd->seen)) == LP_OK &&
+	    sf.key != NULL && strcmp(sf.key, dd->keyspec) != 0)
+		lp_errx(LP_EXIT_USAGE, "%s holds keys of -k %s, not -k %s",
+		    dd->seen, sf.key, dd->keyspec);
+	while (rc == LP_OK &&
+	    (rc = lp_statefile_next(&sf, &of, &key, &klen, &line, &len)) ==
+		LP_OK) {
+		must(lp_kept_add(
+			 &dd->kept, of, lp_key128_of(key, klen), key, klen),
+		    &dd->kept.err);
+		note_bloom(dd);
+		if (dd->update)
+			state_write_raw(dd, line, len);
+		dd->nstate++;
 	}
 	if (rc != LP_EOF)
-		lp_errx(
-		    r.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s", r.err.msg);
-	if (closing < 0)
-		lp_errx(LP_EXIT_DATAERR,
-		    "%s: truncated (no closing line): not loaded", path);
-	if ((unsigned long long)closing != d.nstate)
-		lp_errx(LP_EXIT_DATAERR,
-		    "%s: the closing line counts %lld items, the file holds "
-		    "%llu",
-		    path, closing, d.nstate);
-	lp_record_release(&rec);
-	lp_reader_close(&r);
+		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
+		    sf.err.msg);
+	lp_statefile_close(&sf);
 fresh:
-	d.nseen = d.nitems;
-}
-
-/* Add dup {of, similarity, method, cluster[, seen]} to rec. */
-static void
-set_dup(struct lp_record *rec, const char *of, double sim, const char *method,
-    const char *cluster, int seen)
-{
-	json_t *dup = json_pack("{s:o,s:f,s:s,s:o}", "of",
-	    of ? json_string(of) : json_null(), "similarity", sim, "method",
-	    method, "cluster", cluster ? json_string(cluster) : json_null());
-
-	if (seen)
-		json_object_set_new(dup, "seen", json_true());
-	lp_record_set(rec, "dup", dup);
+	lp_kept_mark_seen(&dd->kept);
 }
 
 /* Count a duplicate and mark, drop or divert it.  LP_EOF to stop. */
 static int
-duplicate(struct lp_run *run, struct lp_record *rec, struct lp_writer *dw,
-    int near, int seen)
+duplicate(struct dedup *dd, struct lp_run *run, struct lp_record *rec, int near,
+    int seen)
 {
 	if (near)
-		d.nearc++;
+		dd->nearc++;
 	else
-		d.exact++;
-	d.seen += seen;
-	if (d.mark)
+		dd->exact++;
+	dd->seen_n += seen;
+	if (dd->mark)
 		return lp_run_emit(run, rec);
 	lp_run_drop(run);
-	if (dw != NULL && lp_run_emit_to(run, rec, dw) == LP_EOF)
+	if (dd->dropped != NULL && lp_run_emit_to(run, rec, &dd->dw) == LP_EOF)
 		return LP_EOF;
 	return LP_OK;
 }
 
+/* A record that repeats no kept one: keep it.  LP_EOF to stop. */
+static int
+keep_new(struct dedup *dd, struct lp_run *run, struct lp_record *rec,
+    struct lp_key128 k)
+{
+	const char *name =
+	    dd->track || dd->have_state ? lp_kept_name_of(rec, &dd->name) : "";
+
+	must(lp_kept_add(&dd->kept, name, k, NULL, 0), &dd->kept.err);
+	note_bloom(dd);
+	state_put(dd, name, dd->key.p, dd->key.len);
+	return lp_run_emit(run, rec);
+}
+
 /* Keep first: each record against those kept so far; output flows. */
 static void
-stream(struct lp_run *run, struct lp_writer *dw)
+stream(struct dedup *dd, struct lp_run *run)
 {
+	struct lp_kept *kp = &dd->kept;
 	struct lp_record *rec;
 
 	while (lp_run_next(run, &rec) == LP_OK) {
 		struct lp_key128 k;
-		uint32_t item, id;
+		uint32_t item;
 		double sim = 1.0;
 		int near = 0, rc;
 
-		if (!make_key(rec, &d.key)) {
-			d.nokey++;
+		if (!lp_keytext_make(&dd->kt, rec, &dd->key)) {
+			dd->nokey++;
 			if (lp_run_emit(run, rec) != LP_OK)
 				break;
 			continue;
 		}
-		k = lp_key128_of(d.key.p, d.key.len);
-		if (!key_find(k, &item) &&
-		    !(d.near &&
-			(near = lp_near_find(
-			     &d.nd, d.key.p, d.key.len, &id, &sim)))) {
-			const char *name =
-			    d.track || d.have_state ? name_of(rec) : "";
-
-			item = item_new(name);
-			key_add(k, item);
-			if (d.near) {
-				lp_near_add(&d.nd);
-				u32s_push(&d.near_item, item);
-			}
-			state_put(name, d.key.p, d.key.len);
-			if (lp_run_emit(run, rec) != LP_OK)
+		k = lp_key128_of(dd->key.p, dd->key.len);
+		if (!lp_kept_key_find(kp, k, &item) &&
+		    !(dd->near &&
+			(near = lp_kept_near_find(
+			     kp, dd->key.p, dd->key.len, &item, &sim)))) {
+			if (keep_new(dd, run, rec, k) != LP_OK)
 				break;
 			continue;
 		}
-		if (near)
-			item = d.near_item.v[id];
-		if (d.track)
-			set_dup(rec, item_name(item), sim,
-			    near ? "near" : "exact", item_name(item),
-			    item < d.nseen);
-		rc = duplicate(run, rec, dw, near, item < d.nseen);
+		if (dd->track)
+			lp_kept_dup_set(kp, rec, item, sim, near);
+		rc = duplicate(dd, run, rec, near, item < kp->nseen);
 		if (rc != LP_OK)
 			break;
 	}
 }
 
 /*
- * Keep longest or cheapest: every line is held; a record joins the cluster
- * of each earlier record it duplicates (union-find, the earliest member as
- * root), and the survivor is chosen once input ends.
+ * A held record that did not survive its cluster: dup names the survivor
+ * and the cluster's first record, with the similarity to the survivor by
+ * the same measure.  r1 holds the record; r2 is scratch.
  */
-struct held {
-	uint32_t parent;
-	uint32_t seen; /* the earlier version's item it repeats, or NO_ITEM */
-	uint8_t nokey, seen_near;
-	float seen_sim;
-	double score; /* lower is better */
-};
-
-static uint32_t
-root_of(struct held *h, uint32_t i)
+static int
+hold_dup(struct dedup *dd, struct lp_run *run, uint32_t i, struct lp_record *r1,
+    struct lp_record *r2)
 {
-	while (h[i].parent != i) {
-		h[i].parent = h[h[i].parent].parent; /* halving */
-		i = h[i].parent;
+	struct lp_held *lines = &dd->lines;
+	uint32_t s = lp_cluster_survivor(&dd->cl, i);
+	double sim;
+	int near;
+
+	lp_keytext_make(&dd->kt, r1, &dd->key);
+	lp_held_get(lines, s, r2);
+	lp_keytext_make(&dd->kt, r2, &dd->other);
+	near = dd->key.len != dd->other.len ||
+	    memcmp(dd->key.p, dd->other.p, dd->key.len) != 0;
+	sim = lp_shingle_similarity(&dd->sh, dd->key.p, dd->key.len,
+	    dd->other.p, dd->other.len, &dd->sa, &dd->sb);
+	if (dd->track) {
+		lp_held_get(lines, lp_cluster_root(&dd->cl, i), r2);
+		lp_kept_name_of(r2, &dd->cname);
+		lp_held_get(lines, s, r2);
+		lp_dup_set(r1, lp_kept_name_of(r2, &dd->name), sim, near,
+		    dd->cname.p, 0);
 	}
-	return i;
+	return duplicate(dd, run, r1, near, 0);
 }
 
+/* Keep longest or cheapest, once input ends: the output, in input order. */
 static void
-join(struct held *h, uint32_t a, uint32_t b)
+hold_write(struct dedup *dd, struct lp_run *run)
 {
-	a = root_of(h, a);
-	b = root_of(h, b);
-	if (a < b)
-		h[b].parent = a;
-	else if (b < a)
-		h[a].parent = b;
-}
+	struct lp_cluster *cl = &dd->cl;
+	struct lp_record r1, r2;
+	uint32_t i;
 
-/* Lower is better: minus the code points of the key, or the price. */
-static double
-score_of(struct lp_record *rec)
-{
-	if (d.keep == KEEP_CHEAPEST) {
-		json_t *p = lp_record_get(rec, "price.amount");
-
-		return json_is_number(p) ? json_number_value(p) : HUGE_VAL;
-	}
-	return -(double)lp_utf8_count(d.key.p, d.key.len);
-}
-
-static void
-hold(struct lp_run *run, struct lp_writer *dw)
-{
-	struct lp_held lines = LP_HELD_INIT;
-	struct lp_buf other = LP_BUF_INIT;
-	struct lp_u64s matches = {NULL, 0, 0}, sa = {NULL, 0, 0},
-		       sb = {NULL, 0, 0};
-	struct held *h = NULL;
-	struct lp_record *rec, r1, r2;
-	size_t n = 0, cap = 0;
-	uint32_t i, *best;
-	char *cluster = NULL;
-
-	while (lp_run_next(run, &rec) == LP_OK) {
-		struct held *x;
-		struct lp_key128 k;
-		uint32_t item;
-		double sim;
-		size_t m;
-
-		if (n == UINT32_MAX - 1)
-			lp_errx(LP_EXIT_FAIL, "too many records to hold");
-		if (n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			h = lp_xrealloc(h, cap * sizeof(*h));
-		}
-		x = &h[n];
-		x->parent = (uint32_t)n;
-		x->seen = NO_ITEM;
-		x->score = 0;
-		lp_held_add(&lines, rec);
-		if ((x->nokey = !make_key(rec, &d.key)) != 0) {
-			n++;
-			continue;
-		}
-		x->score = score_of(rec);
-		k = lp_key128_of(d.key.p, d.key.len);
-		if (key_find(k, &item)) {
-			if (item < d.nseen) {
-				x->seen = item;
-				x->seen_sim = 1;
-				x->seen_near = 0;
-			} else
-				join(h, (uint32_t)n, item - d.nseen);
-			n++;
-			continue;
-		}
-		key_add(k, d.nseen + (uint32_t)n);
-		/*
-		 * The earliest match comes first, and earlier versions'
-		 * items are the earliest: if it is not one of theirs, no
-		 * match is, and the record joins every cluster it matches.
-		 */
-		if (d.near) {
-			lp_near_find_all(
-			    &d.nd, d.key.p, d.key.len, &matches, &sim);
-			if (matches.n > 0 &&
-			    d.near_item.v[matches.v[0]] < d.nseen) {
-				x->seen = d.near_item.v[matches.v[0]];
-				x->seen_near = 1;
-				x->seen_sim = (float)sim;
-			} else {
-				for (m = 0; m < matches.n; m++)
-					join(h, (uint32_t)n,
-					    d.near_item.v[matches.v[m]] -
-						d.nseen);
-				lp_near_add(&d.nd);
-				u32s_push(&d.near_item, d.nseen + (uint32_t)n);
-			}
-		}
-		n++;
-	}
-	if (run->status != LP_EXIT_OK && run->status != LP_EXIT_FAIL)
-		goto out;
-
-	/* The survivor of each cluster: the best score, then the earliest. */
-	best = lp_xmalloc((n ? n : 1) * sizeof(*best));
-	for (i = 0; i < n; i++)
-		best[i] = NO_ITEM;
-	for (i = 0; i < n; i++) {
-		uint32_t r;
-
-		if (h[i].nokey || h[i].seen != NO_ITEM)
-			continue;
-		r = root_of(h, i);
-		if (best[r] == NO_ITEM || h[i].score < h[best[r]].score)
-			best[r] = i;
-	}
+	lp_cluster_choose(cl);
 	lp_record_init(&r1);
 	lp_record_init(&r2);
-	for (i = 0; i < n; i++) {
-		uint32_t r = h[i].nokey ? i : root_of(h, i), s = best[r];
-		double sim = 1.0;
-		int near = 0, rc;
+	for (i = 0; i < cl->n; i++) {
+		const struct lp_cluster_member *x = &cl->m[i];
+		int rc;
 
-		lp_held_get(&lines, i, &r1);
-		if (h[i].nokey) {
-			d.nokey++;
+		lp_held_get(&dd->lines, i, &r1);
+		if (x->nokey) {
+			dd->nokey++;
 			rc = lp_run_emit(run, &r1);
-		} else if (h[i].seen != NO_ITEM) {
-			near = h[i].seen_near;
-			if (d.track)
-				set_dup(&r1, item_name(h[i].seen),
-				    h[i].seen_sim, near ? "near" : "exact",
-				    item_name(h[i].seen), 1);
-			rc = duplicate(run, &r1, dw, near, 1);
-		} else if (s == i) {
-			make_key(&r1, &d.key);
-			state_put(name_of(&r1), d.key.p, d.key.len);
+		} else if (x->seen != LP_NO_ITEM) {
+			if (dd->track)
+				lp_kept_dup_set(&dd->kept, &r1, x->seen,
+				    x->seen_sim, x->seen_near);
+			rc = duplicate(dd, run, &r1, x->seen_near, 1);
+		} else if (lp_cluster_survivor(cl, i) == i) {
+			lp_keytext_make(&dd->kt, &r1, &dd->key);
+			state_put(dd, lp_kept_name_of(&r1, &dd->name),
+			    dd->key.p, dd->key.len);
 			rc = lp_run_emit(run, &r1);
-		} else {
-			/* Similarity to the survivor, by the same measure. */
-			make_key(&r1, &d.key);
-			lp_held_get(&lines, s, &r2);
-			make_key(&r2, &other);
-			near = d.key.len != other.len ||
-			    memcmp(d.key.p, other.p, d.key.len) != 0;
-			if (near) {
-				lp_shingles(&d.sh, d.key.p, d.key.len, &sa);
-				lp_shingles(&d.sh, other.p, other.len, &sb);
-				sim = lp_jaccard(sa.v, sa.n, sb.v, sb.n);
-			}
-			if (d.track) {
-				free(cluster);
-				lp_held_get(&lines, r, &r2);
-				cluster = lp_xstrdup(name_of(&r2));
-				lp_held_get(&lines, s, &r2);
-				set_dup(&r1, name_of(&r2), sim,
-				    near ? "near" : "exact", cluster, 0);
-			}
-			rc = duplicate(run, &r1, dw, near, 0);
-		}
+		} else
+			rc = hold_dup(dd, run, i, &r1, &r2);
 		if (rc != LP_OK)
 			break;
 	}
-	free(best);
-	free(cluster);
 	lp_record_release(&r1);
 	lp_record_release(&r2);
-out:
-	lp_u64s_release(&matches);
-	lp_u64s_release(&sa);
-	lp_u64s_release(&sb);
-	lp_buf_release(&other);
-	lp_held_release(&lines);
-	free(h);
+}
+
+/*
+ * Keep longest or cheapest: every line is held; a record joins the cluster
+ * of each earlier record it duplicates, and the survivors are chosen and
+ * the output written once input ends.
+ */
+static void
+hold(struct dedup *dd, struct lp_run *run)
+{
+	struct lp_cluster *cl = &dd->cl;
+	struct lp_record *rec;
+
+	while (lp_run_next(run, &rec) == LP_OK) {
+		int rc;
+
+		must(lp_held_add(&dd->lines, rec, NULL), &dd->lines.err);
+		if (lp_keytext_make(&dd->kt, rec, &dd->key))
+			rc = lp_cluster_add_key(cl, &dd->kept, dd->key.p,
+			    dd->key.len,
+			    lp_keep_score(
+				dd->keep, rec, dd->key.p, dd->key.len));
+		else
+			rc = lp_cluster_add(cl, 0, 1) != NULL ? LP_OK
+							      : LP_FAILED;
+		must(rc, &cl->err);
+	}
+	if (run->status == LP_EXIT_OK || run->status == LP_EXIT_FAIL)
+		hold_write(dd, run);
 }
 
 static double
@@ -656,187 +382,216 @@ parse_threshold(const char *s)
 	return t;
 }
 
-static enum keep
-parse_keep(const char *s)
+static void
+parse_options(struct dedup *dd, int argc, char **argv)
 {
-	if (strcmp(s, "first") == 0)
-		return KEEP_FIRST;
-	if (strcmp(s, "longest") == 0)
-		return KEEP_LONGEST;
-	if (strcmp(s, "cheapest") == 0)
-		return KEEP_CHEAPEST;
-	lp_cli_usage(
-	    "invalid --keep '%s' (want first, longest or cheapest)", s);
-	return KEEP_FIRST;
-}
+	struct lp_error err;
+	int ch;
 
-int
-main(int argc, char **argv)
-{
-	const char *dropped = NULL, *shspec = "chars:5", *seen = NULL;
-	struct lp_buf config = LP_BUF_INIT, spec = LP_BUF_INIT;
-	struct lp_writer dw;
-	struct lp_run run;
-	int ch, perms = 128, update = 0, status, i;
-	double threshold = 0.8;
-
-	lp_cli_init(argc, argv, &tool);
 	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS "k:", longopts,
 		    NULL)) != -1) {
 		switch (ch) {
 		case 'k':
-			d.keyspec = optarg;
+			dd->keyspec = optarg;
 			break;
 		case OPT_DROPPED:
-			dropped = optarg;
+			dd->dropped = optarg;
 			break;
 		case OPT_KEEP:
-			d.keep = parse_keep(optarg);
+			if (lp_keep_parse(optarg, &dd->keep, &err) != LP_OK)
+				lp_cli_usage("invalid --keep '%s' (%s)", optarg,
+				    err.msg);
 			break;
 		case OPT_MARK:
-			d.mark = 1;
+			dd->mark = 1;
 			break;
 		case OPT_MEMORY:
-			if ((d.budget = lp_parse_size(optarg)) < 4096)
+			if ((dd->budget = lp_parse_size(optarg)) < 4096)
 				lp_cli_usage("invalid --memory '%s' (want a "
 					     "size of at least 4k, like 512M)",
 				    optarg);
 			break;
 		case OPT_NEAR:
-			d.near = 1;
+			dd->near = 1;
 			break;
 		case OPT_PERMS:
-			perms = (int)lp_cli_int("--perms", optarg, 8, 1024);
+			dd->perms = (int)lp_cli_int("--perms", optarg, 8, 1024);
 			break;
 		case OPT_SEEN:
-			seen = optarg;
+			dd->seen = optarg;
 			break;
 		case OPT_SHINGLE:
-			shspec = optarg;
+			dd->shspec = optarg;
 			break;
 		case OPT_THRESHOLD:
-			threshold = parse_threshold(optarg);
+			dd->threshold = parse_threshold(optarg);
 			break;
 		case OPT_UPDATE_SEEN:
-			update = 1;
+			dd->update = 1;
 			break;
 		default:
 			lp_cli_common(ch, optarg);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+}
 
-	if (d.mark && dropped != NULL)
+/* The combination checks, the canonical key list and the config digest. */
+static void
+check_options(struct dedup *dd)
+{
+	struct lp_error err;
+	int i;
+
+	if (dd->mark && dd->dropped != NULL)
 		lp_cli_usage("--mark keeps every record: it does not go with "
 			     "--dropped");
-	if (update && seen == NULL)
+	if (dd->update && dd->seen == NULL)
 		lp_cli_usage("--update-seen needs --seen STATE");
-	if (d.budget > 0 && d.keep != KEEP_FIRST)
+	if (dd->budget > 0 && dd->keep != LP_KEEP_FIRST)
 		lp_cli_usage("--memory bounds a streaming run: --keep %s "
 			     "holds the input anyway",
-		    d.keep == KEEP_LONGEST ? "longest" : "cheapest");
-	if (lp_shingling_parse(&d.sh, shspec) != LP_OK)
+		    lp_keep_name(dd->keep));
+	if (lp_shingling_parse(&dd->sh, dd->shspec, &err) != LP_OK)
 		lp_cli_usage(
-		    "invalid --shingle '%s' (want words:K or chars:K)", shspec);
+		    "invalid --shingle '%s' (%s)", dd->shspec, err.msg);
 	/* The key as a canonical list: "title, price.amount" is "title,...". */
-	lp_cli_list(d.keyspec != NULL ? d.keyspec
-		: d.near	      ? "title"
-				      : "id",
-	    &d.fields, &d.nfields);
-	for (i = 0; i < d.nfields; i++)
-		lp_buf_addf(&spec, "%s%s", i ? "," : "", d.fields[i]);
-	if (d.nfields == 0)
+	lp_cli_list(dd->keyspec != NULL ? dd->keyspec
+		: dd->near		? "title"
+					: "id",
+	    &dd->fields, &dd->nfields);
+	for (i = 0; i < dd->nfields; i++)
+		lp_buf_addf(&dd->spec, "%s%s", i ? "," : "", dd->fields[i]);
+	if (dd->nfields == 0)
 		lp_cli_usage(
-		    "invalid --key '%s' (want field[,field...])", d.keyspec);
-	d.keyspec = spec.p;
-	lp_buf_addf(
-	    &config, "key=%s;mark=%d;keep=%d", d.keyspec, d.mark, (int)d.keep);
-	if (d.near)
-		lp_buf_addf(
-		    &config, ";near=%s,%g,%d", shspec, threshold, perms);
-	if (d.budget > 0)
-		lp_buf_addf(&config, ";memory=%lld", d.budget);
+		    "invalid --key '%s' (want field[,field...])", dd->keyspec);
+	dd->keyspec = dd->spec.p;
+	lp_buf_addf(&dd->config, "key=%s;mark=%d;keep=%d", dd->keyspec,
+	    dd->mark, (int)dd->keep);
+	if (dd->near)
+		lp_buf_addf(&dd->config, ";near=%s,%g,%d", dd->shspec,
+		    dd->threshold, dd->perms);
+	if (dd->budget > 0)
+		lp_buf_addf(&dd->config, ";memory=%lld", dd->budget);
+}
 
-	/* Names cost memory: kept only when a dup shows them. */
-	d.track = d.mark || dropped != NULL;
-	lp_keyset_init(
-	    &d.keys, d.track || seen != NULL || d.keep != KEEP_FIRST);
-	if (d.near)
-		lp_near_init(&d.nd, &d.sh, threshold, perms);
-	lp_run_open(&run, argc, argv, config.p);
-	if (dropped != NULL)
-		lp_run_side_open(&run, &dw, dropped);
-	if (update) {
-		lp_run_side_open(&run, &d.state, seen);
-		d.have_state = 1;
-		lp_buf_reset(&d.line);
-		lp_buf_adds(&d.line, "{\"lp_dedup_state\":1,\"key\":");
-		lp_json_dump_str(d.keyspec, strlen(d.keyspec), &d.line);
-		lp_buf_adds(&d.line, "}");
-		state_write_raw(d.line.p, d.line.len);
+/* Open the side outputs and load the state of earlier runs. */
+static void
+open_all(struct dedup *dd, struct lp_run *run)
+{
+	if (dd->dropped != NULL)
+		lp_run_side_open(run, &dd->dw, dd->dropped);
+	if (dd->update) {
+		lp_run_side_open(run, &dd->state, dd->seen);
+		dd->have_state = 1;
+		lp_statefile_header(&dd->line, dd->keyspec);
+		state_write_raw(dd, dd->line.p, dd->line.len);
 	}
-	if (seen != NULL) {
-		load_seen(seen, update);
-		lp_run_count(&run, "seen_items", (long long)d.nseen);
+	if (dd->seen != NULL) {
+		load_seen(dd);
+		lp_run_count(run, "seen_items", (long long)dd->kept.nseen);
 	}
-	if (d.keep == KEEP_FIRST)
-		stream(&run, dropped != NULL ? &dw : NULL);
-	else
-		hold(&run, dropped != NULL ? &dw : NULL);
-	if (update) {
-		lp_buf_reset(&d.line);
-		lp_buf_addf(&d.line, "{\"items\":%llu}", d.nstate);
-		state_write_raw(d.line.p, d.line.len);
-		lp_run_count(&run, "state_items", (long long)d.nstate);
-	}
+}
 
-	lp_run_count(&run, d.mark ? "marked_exact" : "dropped_exact", d.exact);
-	if (d.near)
-		lp_run_count(
-		    &run, d.mark ? "marked_near" : "dropped_near", d.nearc);
-	if (seen != NULL)
-		lp_run_count(
-		    &run, d.mark ? "marked_seen" : "dropped_seen", d.seen);
-	if (d.near) {
-		lp_run_count(
-		    &run, "near_candidates_checked", (long long)d.nd.checked);
-		lp_run_count(
-		    &run, "near_index_bytes", (long long)lp_near_bytes(&d.nd));
-		lp_near_release(&d.nd);
-	}
-	lp_run_count(&run, "no_key", d.nokey);
-	if (d.bloomed) {
-		double now = lp_bloom_rate_now(&d.bloom);
+/* The counts for --stats and the summary. */
+static void
+report(struct dedup *dd, struct lp_run *run)
+{
+	struct lp_kept *kp = &dd->kept;
 
-		lp_run_count(&run, "bloom_from_key", (long long)d.bloom_from);
-		lp_run_count(&run, "bloom_keys", (long long)d.bloom.n);
+	lp_run_count(
+	    run, dd->mark ? "marked_exact" : "dropped_exact", dd->exact);
+	if (dd->near)
 		lp_run_count(
-		    &run, "bloom_bytes", (long long)lp_bloom_bytes(&d.bloom));
-		lp_run_count(&run, "bloom_fp_per_million",
-		    (long long)llround(now * 1e6));
+		    run, dd->mark ? "marked_near" : "dropped_near", dd->nearc);
+	if (dd->seen != NULL)
+		lp_run_count(
+		    run, dd->mark ? "marked_seen" : "dropped_seen", dd->seen_n);
+	if (dd->near) {
+		lp_run_count(
+		    run, "near_candidates_checked", (long long)kp->nd.checked);
+		lp_run_count(
+		    run, "near_index_bytes", (long long)lp_near_bytes(&kp->nd));
+	}
+	lp_run_count(run, "no_key", dd->nokey);
+	if (kp->bloomed) {
+		double now = lp_bloom_rate_now(&kp->bloom);
+
+		lp_run_count(run, "bloom_from_key", (long long)kp->bloom_from);
+		lp_run_count(run, "bloom_keys", (long long)kp->bloom.n);
+		lp_run_count(
+		    run, "bloom_bytes", (long long)lp_bloom_bytes(&kp->bloom));
+		lp_run_count(
+		    run, "bloom_fp_per_million", (long long)llround(now * 1e6));
 		if (lp_verbosity >= 0)
 			lp_warnx("exact keys were held in a Bloom filter from "
 				 "key %llu on: %llu keys, false positive "
 				 "rate now %.2g",
-			    d.bloom_from, (unsigned long long)d.bloom.n, now);
-		lp_bloom_release(&d.bloom);
+			    kp->bloom_from, (unsigned long long)kp->bloom.n,
+			    now);
 	} else {
-		lp_run_count(&run, "distinct_keys", (long long)d.keys.n);
-		lp_run_count(&run, "key_table_bytes",
-		    (long long)lp_keyset_bytes(&d.keys));
+		lp_run_count(run, "distinct_keys", (long long)kp->keys.n);
+		lp_run_count(run, "key_table_bytes",
+		    (long long)lp_keyset_bytes(&kp->keys));
 	}
+}
+
+static void
+release(struct dedup *dd)
+{
+	lp_kept_release(&dd->kept);
+	lp_cluster_release(&dd->cl);
+	lp_held_release(&dd->lines);
+	lp_keytext_release(&dd->kt);
+	lp_buf_release(&dd->config);
+	lp_buf_release(&dd->spec);
+	lp_buf_release(&dd->key);
+	lp_buf_release(&dd->other);
+	lp_buf_release(&dd->name);
+	lp_buf_release(&dd->cname);
+	lp_buf_release(&dd->line);
+	lp_u64s_release(&dd->sa);
+	lp_u64s_release(&dd->sb);
+	lp_cli_list_free(dd->fields, dd->nfields);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct dedup dd;
+	struct lp_run run;
+	int status;
+
+	dd.shspec = "chars:5";
+	dd.perms = 128;
+	dd.threshold = 0.8;
+	lp_cli_init(argc, argv, &tool);
+	parse_options(&dd, argc, argv);
+	argc -= optind;
+	argv += optind;
+	check_options(&dd);
+
+	/* Names cost memory: kept only when a dup shows them. */
+	dd.track = dd.mark || dd.dropped != NULL;
+	lp_kept_init(&dd.kept, dd.track,
+	    dd.track || dd.seen != NULL || dd.keep != LP_KEEP_FIRST, dd.budget);
+	if (dd.near)
+		must(
+		    lp_kept_near_init(&dd.kept, &dd.sh, dd.threshold, dd.perms),
+		    &dd.kept.err);
+	lp_keytext_init(&dd.kt, dd.fields, dd.nfields);
+	lp_run_open(&run, argc, argv, dd.config.p);
+	open_all(&dd, &run);
+	if (dd.keep == LP_KEEP_FIRST)
+		stream(&dd, &run);
+	else
+		hold(&dd, &run);
+	if (dd.update) {
+		lp_statefile_closing(&dd.line, dd.nstate);
+		state_write_raw(&dd, dd.line.p, dd.line.len);
+		lp_run_count(&run, "state_items", (long long)dd.nstate);
+	}
+	report(&dd, &run);
 	status = lp_run_close(&run, LP_EXIT_OK);
-	lp_keyset_release(&d.keys);
-	lp_text_release(&d.norm);
-	lp_buf_release(&config);
-	lp_buf_release(&spec);
-	lp_buf_release(&d.key);
-	lp_buf_release(&d.name);
-	lp_buf_release(&d.line);
-	lp_buf_release(&d.names);
-	free(d.item_name.v);
-	free(d.near_item.v);
-	lp_cli_list_free(d.fields, d.nfields);
+	release(&dd);
 	return status;
 }

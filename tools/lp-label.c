@@ -262,7 +262,8 @@ read_queue(void)
 		it = &L.it[L.n];
 		memset(it, 0, sizeof(*it));
 		it->id = lp_xstrdup(id);
-		it->held = lp_held_add(&L.held, rec);
+		if (lp_held_add(&L.held, rec, &it->held) != LP_OK)
+			lp_errx(LP_EXIT_FAIL, "%s", L.held.err.msg);
 		it->ttl_ms = -1;
 		if (L.adjudicate) {
 			it->labels = json_array();

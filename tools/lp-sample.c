@@ -9,6 +9,9 @@
  * needs the end of the input: then the selected records are held (the
  * reservoirs hold only their N slots) and written at the end in input
  * order.  Every choice comes from --seed, so reruns are byte-identical.
+ * The sampling is review/sample.h, the routing review/route.h; the map
+ * from a stratum's value to its number is here, over dedup/keyset.h,
+ * which the review layer may not use.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,13 +23,13 @@
 
 #include "core/status.h"
 #include "core/error.h"
-#include "review/annotator.h"
-#include "tool/cli.h"
-#include "text/expr.h"
-#include "core/rng.h"
-#include "core/held.h"
 #include "core/json.h"
 #include "dedup/keyset.h"
+#include "review/annotator.h"
+#include "review/route.h"
+#include "review/sample.h"
+#include "text/expr.h"
+#include "tool/cli.h"
 #include "tool/log.h"
 #include "tool/run.h"
 
@@ -86,323 +89,98 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"split", required_argument, NULL, OPT_SPLIT},
     {"stratify", required_argument, NULL, OPT_STRATIFY}, {NULL, 0, NULL, 0}};
 
-/* Reasons, as bits, in the order they are written. */
-enum { R_QUESTIONABLE = 1, R_RANDOM = 2, R_STRATUM = 4, R_GOLD = 8 };
-static const char *const reason_names[] = {"questionable", "random", "stratum"};
-
-/* One stream per purpose, so adding a rule leaves the others' draws. */
-static struct lp_rng
-rng_for(uint64_t seed, uint64_t purpose)
-{
-	struct lp_rng r = {seed * 0x2545f4914f6cdd1dULL + purpose};
-
-	lp_rng_next(&r);
-	return r;
-}
-
-/* A reservoir of N slots, each holding one record's line. */
-struct slot {
-	struct lp_buf line;
-	const char *file;
-	unsigned long lineno;
-	uint64_t index;
-	/* The slot of the other reservoir that took the same record. */
-	struct slot *twin;
-};
-
-struct reservoir {
-	struct slot *slots;
-	size_t n, cap;	  /* filled, size */
-	uint64_t offered; /* records offered */
-};
-
-/* A selected record, held until the end. */
-struct pick {
-	uint64_t index; /* input position; gold items after them all */
-	unsigned reasons;
-	int src;      /* 0: sel (held), 1: random slot, 2: stratum slot */
-	size_t where; /* held index, or slot */
-	size_t stratum;
-};
-
-static struct {
+/* The whole state of a run. */
+struct sampling {
+	struct lp_sample s;
 	struct lp_expr *questionable;
-	double random_share; /* 0..1, or -1 */
-	long long random_n;  /* or -1 */
-	const char *stratify;
-	long long per_stratum, max, round;
-	uint64_t seed;
-	const char *gold;
-	double gold_rate;
+	const char *qsrc, *rsrc, *grate, *rest_path, *stratify, *gold, *split;
 	char **annot;
 	int nannot, overlap;
-	const char *split;
-	int deferred;
+	json_t *frame;
 
-	struct lp_rng r_share, r_res, r_strata, r_max, r_gold, r_route;
-	struct reservoir rand;
-	struct reservoir *strata;
-	size_t nstrata;
-	struct lp_keyset stratum_of; /* stratum key -> index */
-	struct lp_held sel;	     /* selected by streaming rules */
-	uint64_t *sel_index;
-	unsigned *sel_reasons;
-	size_t nsel_cap;
-
-	/* Routing: the combinations of overlap annotators, in turn. */
-	int *combos;
-	size_t ncombos;
-	uint64_t routed;
-	long long *assigned;
+	struct lp_keyset strata; /* stratum value digest -> number */
+	struct lp_route route;
 	struct lp_writer *queues;
 	struct lp_writer **qptr;
-
 	struct lp_writer rest;
-	int have_rest;
-	long long n_questionable, n_random, n_stratum, n_cut, n_gold;
-	struct lp_buf key;
-} s;
+	struct lp_record scratch;
+	struct lp_buf key, config;
+};
 
+/* Report a library failure that ends the run. */
 static void
-reservoir_init(struct reservoir *r, size_t cap)
+must(int rc, const struct lp_error *err)
 {
-	r->slots = calloc(cap ? cap : 1, sizeof(*r->slots));
-	if (r->slots == NULL)
-		lp_errx(
-		    LP_EXIT_FAIL, "out of memory (a reservoir of %zu)", cap);
-	r->cap = cap;
-	r->n = 0;
-	r->offered = 0;
-}
-
-static void
-reservoir_release(struct reservoir *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->cap; i++)
-		lp_buf_release(&r->slots[i].line);
-	free(r->slots);
-}
-
-/* 1 if record index i is among the held streaming selections. */
-static int
-in_sel(uint64_t i)
-{
-	size_t lo = 0, hi = s.sel.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s.sel_index[mid] < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s.sel.n && s.sel_index[lo] == i;
-}
-
-/* The record in a slot, parsed again (it parsed when it was read). */
-static void
-slot_record(const struct slot *sl, struct lp_record *rec)
-{
-	lp_record_reset(rec);
-	if (lp_record_parse(rec, sl->line.p, sl->line.len) != LP_OK)
-		abort();
-	rec->file = sl->file;
-	rec->line = sl->lineno;
-}
-
-/* Write the record in a slot to --rest (or count it dropped). */
-static void
-slot_to_rest(struct lp_run *run, struct slot *sl)
-{
-	struct lp_record rec;
-
-	lp_run_drop(run);
-	if (!s.have_rest)
-		return;
-	lp_record_init(&rec);
-	slot_record(sl, &rec);
-	lp_run_emit_to(run, &rec, &s.rest);
-	lp_record_release(&rec);
-}
-
-/* 1 if the record in sl is still selected some other way. */
-static int
-held_elsewhere(const struct slot *sl)
-{
-	return in_sel(sl->index) ||
-	    (sl->twin != NULL && sl->twin->index == sl->index);
-}
-
-/*
- * Algorithm R: the k-th record offered replaces a random slot with
- * probability N/k, so every record ends in the reservoir with probability
- * N/n.  Returns the slot rec went in, or NULL (whatever it pushed out went
- * to --rest unless it is selected some other way).
- */
-static struct slot *
-offer(struct lp_run *run, struct reservoir *r, struct lp_rng *g,
-    struct lp_record *rec, uint64_t index)
-{
-	struct slot *sl;
-	uint64_t j;
-
-	r->offered++;
-	if (r->n < r->cap)
-		sl = &r->slots[r->n++];
-	else if ((j = lp_rng_below(g, r->offered)) < r->cap) {
-		sl = &r->slots[j];
-		if (!held_elsewhere(sl))
-			slot_to_rest(run, sl);
-	} else
-		return NULL;
-	lp_buf_reset(&sl->line);
-	lp_buf_add(&sl->line, rec->text, rec->len);
-	sl->file = rec->file;
-	sl->lineno = rec->line;
-	sl->index = index;
-	sl->twin = NULL;
-	return sl;
+	if (rc != LP_OK)
+		lp_errx(LP_EXIT_FAIL, "%s", err->msg);
 }
 
 /* The stratum of rec: its FIELD as canonical JSON ("null" if absent). */
-static struct reservoir *
-stratum(struct lp_record *rec, size_t *which)
+static size_t
+stratum_of(struct sampling *sp, struct lp_record *rec)
 {
-	json_t *v = lp_record_get(rec, s.stratify);
+	json_t *v = lp_record_get(rec, sp->stratify);
 	struct lp_key128 k;
 	uint32_t i;
+	size_t w;
 
-	lp_buf_reset(&s.key);
+	lp_buf_reset(&sp->key);
 	if (v == NULL)
-		lp_buf_adds(&s.key, "null");
+		lp_buf_adds(&sp->key, "null");
 	else
-		lp_json_dump(v, &s.key);
-	k = lp_key128_of(s.key.p, s.key.len);
-	if (!lp_keyset_get(&s.stratum_of, k, &i)) {
-		i = (uint32_t)s.nstrata++;
-		s.strata = lp_xrealloc(s.strata, s.nstrata * sizeof(*s.strata));
-		reservoir_init(&s.strata[i], (size_t)s.per_stratum);
-		lp_keyset_add(&s.stratum_of, k, i);
-	}
-	*which = i;
-	return &s.strata[i];
-}
-
-/* Combinations of overlap annotators out of nannot, seeded order. */
-static void
-make_combos(void)
-{
-	int k = s.overlap, *c = lp_xmalloc(sizeof(*c) * (size_t)k), i;
-	size_t cap = 0, j;
-
-	for (i = 0; i < k; i++)
-		c[i] = i;
-	for (;;) {
-		if (s.ncombos == cap) {
-			cap = cap ? cap * 2 : 64;
-			s.combos = lp_xrealloc(
-			    s.combos, cap * (size_t)k * sizeof(*s.combos));
-		}
-		memcpy(s.combos + s.ncombos++ * (size_t)k, c,
-		    (size_t)k * sizeof(*c));
-		/* The next combination in lexicographic order. */
-		for (i = k - 1; i >= 0 && c[i] == s.nannot - k + i; i--)
-			;
-		if (i < 0)
-			break;
-		c[i]++;
-		for (i++; i < k; i++)
-			c[i] = c[i - 1] + 1;
-	}
-	/* Fisher-Yates: which pairs meet first depends on the seed only. */
-	for (j = s.ncombos; j > 1; j--) {
-		size_t r = (size_t)lp_rng_below(&s.r_route, j);
-
-		for (i = 0; i < k; i++) {
-			int t = s.combos[(j - 1) * (size_t)k + (size_t)i];
-
-			s.combos[(j - 1) * (size_t)k + (size_t)i] =
-			    s.combos[r * (size_t)k + (size_t)i];
-			s.combos[r * (size_t)k + (size_t)i] = t;
-		}
-	}
-	free(c);
+		lp_json_dump(v, &sp->key);
+	k = lp_key128_of(sp->key.p, sp->key.len);
+	if (lp_keyset_get(&sp->strata, k, &i))
+		return i;
+	must(lp_sample_stratum_new(&sp->s, &w), &sp->s.err);
+	lp_keyset_add(&sp->strata, k, (uint32_t)w);
+	return w;
 }
 
 /* Tag and write one selected record; LP_EOF to stop. */
 static int
-emit_pick(struct lp_run *run, struct lp_record *rec, unsigned reasons)
+emit_pick(struct sampling *sp, struct lp_run *run, struct lp_record *rec,
+    unsigned reasons)
 {
-	json_t *sample = json_object(), *why = json_array(), *who;
+	const int *who = NULL;
 	int i, nq = 0;
 
-	/*
-	 * A gold item's reason reads "random", the cover any spot check
-	 * has: what a reviewer may see gives nothing away.  Its marker is
-	 * its answer, in "gold", which lp-label never shows.
-	 */
-	if (reasons & R_GOLD)
-		reasons = R_RANDOM;
-	for (i = 0; i < 3; i++)
-		if (reasons & (1u << i))
-			json_array_append_new(
-			    why, json_string(reason_names[i]));
-	json_object_set_new(sample, "reason", why);
-	json_object_set_new(sample, "seed", json_integer((json_int_t)s.seed));
-	if (s.round > 0)
-		json_object_set_new(
-		    sample, "round", json_integer((json_int_t)s.round));
-	if (s.nannot > 0) {
-		const int *c = s.combos +
-		    (size_t)(s.routed++ % s.ncombos) * (size_t)s.overlap;
-
-		who = json_array();
-		for (i = 0; i < s.overlap; i++) {
-			json_array_append_new(who, json_string(s.annot[c[i]]));
-			s.assigned[c[i]]++;
-			if (s.split != NULL)
-				s.qptr[nq++] = &s.queues[c[i]];
-		}
-		json_object_set_new(sample, "assignees", who);
+	if (sp->nannot > 0) {
+		who = lp_route_next(&sp->route);
+		for (i = 0; sp->split != NULL && i < sp->overlap; i++)
+			sp->qptr[nq++] = &sp->queues[who[i]];
 	}
-	lp_record_set(rec, "sample", sample);
-	return lp_run_emit_also(run, rec, s.qptr, nq);
+	lp_record_set(rec, "sample",
+	    lp_sample_object(&sp->s, reasons, sp->annot, who, sp->overlap));
+	return lp_run_emit_also(run, rec, sp->qptr, nq);
 }
 
+/* A record no rule holds: dropped, or written to --rest. */
 static int
-cmp_pick(const void *a, const void *b)
+unselected(struct sampling *sp, struct lp_run *run, struct lp_record *rec)
 {
-	const struct pick *x = a, *y = b;
-
-	return x->index < y->index ? -1 : x->index > y->index;
+	lp_run_drop(run);
+	if (sp->rest_path == NULL)
+		return LP_OK;
+	return lp_run_emit_to(run, rec, &sp->rest);
 }
 
-/* Fetch pick p's record into rec. */
-static void
-pick_record(const struct pick *p, struct lp_record *rec)
+/* Deferred: hold what is selected, offer to reservoirs.  LP_EOF to stop. */
+static int
+take(struct sampling *sp, struct lp_run *run, struct lp_record *rec,
+    unsigned reasons)
 {
-	const struct slot *sl;
+	size_t stratum = sp->stratify != NULL ? stratum_of(sp, rec) : 0;
+	int kept, i;
 
-	if (p->src == 0) {
-		lp_held_get(&s.sel, p->where, rec);
-		return;
+	must(lp_sample_take(&sp->s, rec, reasons, stratum, &kept), &sp->s.err);
+	for (i = 0; i < sp->s.ndropped; i++) {
+		lp_sample_slot_record(&sp->s.dropped[i], &sp->scratch);
+		unselected(sp, run, &sp->scratch);
 	}
-	sl = p->src == 1 ? &s.rand.slots[p->where]
-			 : &s.strata[p->stratum].slots[p->where];
-	slot_record(sl, rec);
-}
-
-static void
-push_pick(struct pick **v, size_t *n, size_t *cap, struct pick p)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 1024;
-		*v = lp_xrealloc(*v, *cap * sizeof(**v));
-	}
-	(*v)[(*n)++] = p;
+	if (kept || unselected(sp, run, rec) != LP_EOF)
+		return LP_OK;
+	return LP_EOF;
 }
 
 /*
@@ -410,139 +188,32 @@ push_pick(struct pick **v, size_t *n, size_t *cap, struct pick p)
  * the cap, the gold items at random places, then routing and output.
  */
 static void
-finish(struct lp_run *run)
+finish(struct sampling *sp, struct lp_run *run)
 {
-	struct pick *picks = NULL;
-	struct lp_held gold = LP_HELD_INIT;
-	struct lp_record rec;
-	size_t n = 0, cap = 0, i, j, st, m;
-	size_t *goldpos = NULL, ngold = 0;
+	struct lp_sample *s = &sp->s;
+	unsigned reasons;
+	size_t i, cut, want;
+	int rc;
 
-	for (i = 0; i < s.sel.n; i++)
-		push_pick(&picks, &n, &cap,
-		    (struct pick){s.sel_index[i], s.sel_reasons[i], 0, i, 0});
-	for (i = 0; i < s.rand.n; i++)
-		push_pick(&picks, &n, &cap,
-		    (struct pick){s.rand.slots[i].index, R_RANDOM, 1, i, 0});
-	for (st = 0; st < s.nstrata; st++)
-		for (i = 0; i < s.strata[st].n; i++)
-			push_pick(&picks, &n, &cap,
-			    (struct pick){s.strata[st].slots[i].index,
-				R_STRATUM, 2, i, st});
-	qsort(picks, n, sizeof(*picks), cmp_pick);
-	/* One pick per record: the first source, every reason. */
-	for (i = j = 0; i < n; i++) {
-		if (j > 0 && picks[j - 1].index == picks[i].index) {
-			picks[j - 1].reasons |= picks[i].reasons;
-			continue;
-		}
-		picks[j++] = picks[i];
+	lp_sample_collect(s);
+	cut = lp_sample_cap(s);
+	for (i = s->npicks; i < s->npicks + cut; i++) {
+		lp_sample_pick_record(s, i, &sp->scratch);
+		unselected(sp, run, &sp->scratch);
 	}
-	n = j;
-	for (i = 0; i < n; i++) {
-		s.n_questionable += (picks[i].reasons & R_QUESTIONABLE) != 0;
-		s.n_random += (picks[i].reasons & R_RANDOM) != 0;
-		s.n_stratum += (picks[i].reasons & R_STRATUM) != 0;
-	}
-	lp_record_init(&rec);
-	/* The cap: a seeded choice of max, still in input order. */
-	if (s.max >= 0 && n > (size_t)s.max) {
-		for (i = 0; i < n; i++) {
-			size_t r = i + (size_t)lp_rng_below(&s.r_max, n - i);
-			struct pick t = picks[i];
-
-			picks[i] = picks[r];
-			picks[r] = t;
-		}
-		for (i = (size_t)s.max; i < n; i++) {
-			pick_record(&picks[i], &rec);
-			lp_run_drop(run);
-			if (s.have_rest)
-				lp_run_emit_to(run, &rec, &s.rest);
-			s.n_cut++;
-		}
-		n = (size_t)s.max;
-		qsort(picks, n, sizeof(*picks), cmp_pick);
-	}
-	/* Gold: rate g / (n + g); which items and where, by the seed. */
-	if (s.gold != NULL) {
-		struct lp_reader gr;
-		const char *line;
-		size_t len;
-		size_t want;
-		char *files[1];
-		int rc;
-
-		files[0] = (char *)s.gold;
-		if (lp_reader_open(&gr, files, 1, LP_MAX_LINE_DEFAULT) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", gr.err.msg);
-		while ((rc = lp_reader_next(&gr, &line, &len)) == LP_OK) {
-			struct lp_record g;
-
-			lp_record_init(&g);
-			if (lp_record_parse(&g, line, len) != LP_OK)
-				lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s", s.gold,
-				    lp_reader_lineno(&gr), g.err.msg);
-			if (lp_record_get(&g, "gold") == NULL)
-				lp_errx(LP_EXIT_DATAERR,
-				    "%s:%lu: a gold item needs its answer in "
-				    "\"gold\"",
-				    s.gold, lp_reader_lineno(&gr));
-			g.file = lp_reader_name(&gr);
-			g.line = lp_reader_lineno(&gr);
-			lp_held_add(&gold, &g);
-			lp_record_release(&g);
-		}
-		if (rc != LP_EOF)
-			lp_errx(gr.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR,
-			    "%s", gr.err.msg);
-		want = (size_t)llround(
-		    (double)n * s.gold_rate / (1.0 - s.gold_rate));
-		if (want > gold.n) {
+	if (sp->gold != NULL) {
+		if ((rc = lp_sample_gold_load(s, sp->gold)) != LP_OK)
+			lp_errx(
+			    rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR,
+			    "%s", s->err.msg);
+		if ((want = lp_sample_gold_choose(s)) > s->gold.n)
 			lp_warnx("%s holds %zu gold items, %zu wanted for "
 				 "--gold-rate: all are used",
-			    s.gold, gold.n, want);
-			want = gold.n;
-		}
-		ngold = want;
-		/* Which: the first ngold of a seeded shuffle. */
-		goldpos = lp_xmalloc((gold.n ? gold.n : 1) * sizeof(*goldpos));
-		for (i = 0; i < gold.n; i++)
-			goldpos[i] = i;
-		for (i = 0; i < ngold; i++) {
-			size_t r =
-			    i + (size_t)lp_rng_below(&s.r_gold, gold.n - i);
-			size_t t = goldpos[i];
-
-			goldpos[i] = goldpos[r];
-			goldpos[r] = t;
-		}
-		s.n_gold = (long long)ngold;
-		lp_reader_close(&gr);
+			    sp->gold, s->gold.n, want);
 	}
-	/*
-	 * Walk the n + ngold places; each is gold with probability (gold
-	 * left) / (places left): ngold places, uniformly spread.
-	 */
-	for (i = j = m = 0; i < n || m < ngold;) {
-		int rc;
-
-		if (m < ngold &&
-		    lp_rng_below(&s.r_gold, (n - i) + (ngold - m)) <
-			ngold - m) {
-			lp_held_get(&gold, goldpos[m++], &rec);
-			rc = emit_pick(run, &rec, R_GOLD);
-		} else {
-			pick_record(&picks[i++], &rec);
-			rc = emit_pick(run, &rec, picks[i - 1].reasons);
-		}
-		if (rc != LP_OK)
+	while (lp_sample_next(s, &sp->scratch, &reasons))
+		if (emit_pick(sp, run, &sp->scratch, reasons) != LP_OK)
 			break;
-	}
-	lp_record_release(&rec);
-	lp_held_release(&gold);
-	free(goldpos);
-	free(picks);
 }
 
 /* "5%" as 0.05, or -1 if s is not a percentage. */
@@ -558,328 +229,308 @@ percent(const char *arg)
 }
 
 static void
-parse_annotators(const char *arg)
+parse_annotators(struct sampling *sp, const char *arg)
 {
 	struct lp_error err;
 	int i, j;
 
-	lp_cli_list_free(s.annot, s.nannot);
-	s.annot = NULL;
-	s.nannot = 0;
-	lp_cli_list(arg, &s.annot, &s.nannot);
-	for (i = 0; i < s.nannot; i++) {
-		const char *a = s.annot[i];
+	lp_cli_list_free(sp->annot, sp->nannot);
+	sp->annot = NULL;
+	sp->nannot = 0;
+	lp_cli_list(arg, &sp->annot, &sp->nannot);
+	for (i = 0; i < sp->nannot; i++) {
+		const char *a = sp->annot[i];
 
 		if (lp_annotator_check(a, &err) != LP_OK)
 			lp_cli_usage("%s", err.msg);
 		for (j = 0; j < i; j++)
-			if (strcmp(s.annot[j], a) == 0)
+			if (strcmp(sp->annot[j], a) == 0)
 				lp_cli_usage("annotator '%s' named twice", a);
 	}
-	if (s.nannot == 0)
+	if (sp->nannot == 0)
 		lp_cli_usage("invalid --annotators '%s' (want a,b,...)", arg);
 }
 
 static void
-open_queues(struct lp_run *run)
+parse_questionable(struct sampling *sp, const char *arg)
+{
+	char err[160];
+	int col;
+
+	sp->qsrc = arg;
+	lp_expr_free(sp->questionable);
+	sp->questionable = lp_expr_compile(arg, err, sizeof(err), &col);
+	if (sp->questionable == NULL)
+		lp_cli_usage("invalid --questionable at column %d: %s\n  %s\n  "
+			     "%*s^",
+		    col, err, arg, col - 1, "");
+	sp->s.questionable = sp->questionable;
+}
+
+static uint64_t
+parse_seed(const char *arg)
+{
+	char *end;
+	uint64_t seed;
+
+	errno = 0;
+	seed = strtoull(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || *arg == '-')
+		lp_cli_usage("invalid --seed '%s' (want a whole number)", arg);
+	return seed;
+}
+
+static void
+parse_options(struct sampling *sp, int argc, char **argv)
+{
+	struct lp_sample *s = &sp->s;
+	int ch;
+
+	while ((ch = getopt_long(
+		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_ANNOTATORS:
+			parse_annotators(sp, optarg);
+			break;
+		case OPT_GOLD:
+			sp->gold = optarg;
+			break;
+		case OPT_GOLD_RATE:
+			sp->grate = optarg;
+			s->gold_rate = percent(optarg);
+			if (!(s->gold_rate > 0 && s->gold_rate < 1))
+				lp_cli_usage("invalid --gold-rate '%s' (want "
+					     "a share like 5%%, below 100%%)",
+				    optarg);
+			break;
+		case OPT_MAX:
+			s->max = lp_cli_int("--max", optarg, 0, 100000000);
+			break;
+		case OPT_OVERLAP:
+			sp->overlap =
+			    (int)lp_cli_int("--overlap", optarg, 1, 64);
+			break;
+		case OPT_PER_STRATUM:
+			s->per_stratum =
+			    lp_cli_int("--per-stratum", optarg, 1, 10000000);
+			break;
+		case OPT_QUESTIONABLE:
+			parse_questionable(sp, optarg);
+			break;
+		case OPT_RANDOM:
+			sp->rsrc = optarg;
+			s->random_share = percent(optarg);
+			s->random_n = -1;
+			if (s->random_share < 0)
+				s->random_n = lp_cli_int(
+				    "--random", optarg, 0, 100000000);
+			break;
+		case OPT_REST:
+			sp->rest_path = optarg;
+			break;
+		case OPT_ROUND:
+			s->round = lp_cli_int("--round", optarg, 1, 1000000);
+			break;
+		case OPT_SEED:
+			s->seed = parse_seed(optarg);
+			break;
+		case OPT_SPLIT:
+			sp->split = optarg;
+			break;
+		case OPT_STRATIFY:
+			sp->stratify = optarg;
+			break;
+		default:
+			lp_cli_common(ch, optarg);
+		}
+	}
+}
+
+static void
+check_options(struct sampling *sp)
+{
+	const struct lp_sample *s = &sp->s;
+
+	if ((sp->stratify != NULL) != (s->per_stratum > 0))
+		lp_cli_usage("--stratify and --per-stratum go together");
+	if ((sp->gold != NULL) != (sp->grate != NULL))
+		lp_cli_usage("--gold and --gold-rate go together");
+	if (sp->questionable == NULL && sp->rsrc == NULL &&
+	    sp->stratify == NULL)
+		lp_cli_usage("nothing to select: give --questionable, "
+			     "--random or --stratify");
+	if (sp->nannot > 0 && sp->overlap > sp->nannot)
+		lp_cli_usage("--overlap %d is more than the %d annotators",
+		    sp->overlap, sp->nannot);
+	if (sp->split != NULL && sp->nannot == 0)
+		lp_cli_usage("--split needs --annotators");
+	if (sp->nannot == 0 && sp->overlap > 1)
+		lp_cli_usage("--overlap needs --annotators");
+}
+
+static void
+open_queues(struct sampling *sp, struct lp_run *run)
 {
 	struct lp_buf path = LP_BUF_INIT;
 	int i;
 
-	if (mkdir(s.split, 0777) != 0 && errno != EEXIST)
-		lp_err(LP_EXIT_IOERR, "cannot create '%s'", s.split);
-	s.queues = lp_xmalloc(sizeof(*s.queues) * (size_t)s.nannot);
-	for (i = 0; i < s.nannot; i++) {
+	if (mkdir(sp->split, 0777) != 0 && errno != EEXIST)
+		lp_err(LP_EXIT_IOERR, "cannot create '%s'", sp->split);
+	sp->queues = lp_xmalloc(sizeof(*sp->queues) * (size_t)sp->nannot);
+	for (i = 0; i < sp->nannot; i++) {
 		lp_buf_reset(&path);
-		lp_buf_addf(&path, "%s/%s.jsonl%s", s.split, s.annot[i],
+		lp_buf_addf(&path, "%s/%s.jsonl%s", sp->split, sp->annot[i],
 		    lp_opts.plain ? "" : ".gz");
-		lp_run_side_open(run, &s.queues[i], path.p);
+		lp_run_side_open(run, &sp->queues[i], path.p);
 	}
 	lp_buf_release(&path);
 }
 
 /* The sampling frame, for the audit log and --stats. */
 static json_t *
-frame(const char *qsrc, const char *rsrc, const char *grate)
+frame(const struct sampling *sp)
 {
+	const struct lp_sample *s = &sp->s;
 	json_t *f = json_object(), *a = json_array();
 	int i;
 
-	json_object_set_new(f, "seed", json_integer((json_int_t)s.seed));
-	if (qsrc != NULL)
-		json_object_set_new(f, "questionable", json_string(qsrc));
-	if (rsrc != NULL)
-		json_object_set_new(f, "random", json_string(rsrc));
-	if (s.stratify != NULL) {
-		json_object_set_new(f, "stratify", json_string(s.stratify));
+	json_object_set_new(f, "seed", json_integer((json_int_t)s->seed));
+	if (sp->qsrc != NULL)
+		json_object_set_new(f, "questionable", json_string(sp->qsrc));
+	if (sp->rsrc != NULL)
+		json_object_set_new(f, "random", json_string(sp->rsrc));
+	if (sp->stratify != NULL) {
+		json_object_set_new(f, "stratify", json_string(sp->stratify));
 		json_object_set_new(
-		    f, "per_stratum", json_integer((json_int_t)s.per_stratum));
+		    f, "per_stratum", json_integer((json_int_t)s->per_stratum));
 	}
-	if (s.max >= 0)
-		json_object_set_new(f, "max", json_integer((json_int_t)s.max));
-	if (s.gold != NULL) {
-		json_object_set_new(f, "gold", json_string(s.gold));
-		json_object_set_new(f, "gold_rate", json_string(grate));
+	if (s->max >= 0)
+		json_object_set_new(f, "max", json_integer((json_int_t)s->max));
+	if (sp->gold != NULL) {
+		json_object_set_new(f, "gold", json_string(sp->gold));
+		json_object_set_new(f, "gold_rate", json_string(sp->grate));
 	}
-	for (i = 0; i < s.nannot; i++)
-		json_array_append_new(a, json_string(s.annot[i]));
+	for (i = 0; i < sp->nannot; i++)
+		json_array_append_new(a, json_string(sp->annot[i]));
 	json_object_set_new(f, "annotators", a);
-	json_object_set_new(f, "overlap", json_integer(s.overlap));
-	if (s.round > 0)
+	json_object_set_new(f, "overlap", json_integer(sp->overlap));
+	if (s->round > 0)
 		json_object_set_new(
-		    f, "round", json_integer((json_int_t)s.round));
+		    f, "round", json_integer((json_int_t)s->round));
 	return f;
+}
+
+/* Set up the sample, the routing and the outputs. */
+static void
+open_all(struct sampling *sp, struct lp_run *run, int argc, char **argv)
+{
+	char *cfg;
+
+	sp->frame = frame(sp);
+	cfg = json_dumps(sp->frame, JSON_COMPACT | JSON_SORT_KEYS);
+	lp_buf_adds(&sp->config, cfg);
+	free(cfg);
+	must(lp_sample_start(&sp->s), &sp->s.err);
+	if (sp->nannot > 0) {
+		lp_route_init(
+		    &sp->route, sp->nannot, sp->overlap, &sp->s.r_route);
+		sp->qptr = lp_xmalloc(sizeof(*sp->qptr) * (size_t)sp->overlap);
+	}
+	if (sp->stratify != NULL)
+		lp_keyset_init(&sp->strata, 1);
+	lp_record_init(&sp->scratch);
+	lp_run_open(run, argc, argv, sp->config.p);
+	if (sp->rest_path != NULL)
+		lp_run_side_open(run, &sp->rest, sp->rest_path);
+	if (sp->split != NULL)
+		open_queues(sp, run);
+}
+
+/* The sampling frame to the audit log; the counts for --stats. */
+static void
+report(struct sampling *sp, struct lp_run *run)
+{
+	const struct lp_sample *s = &sp->s;
+	struct lp_buf name = LP_BUF_INIT;
+	int i;
+
+	json_object_set_new(
+	    sp->frame, "in", json_integer((json_int_t)run->n_in));
+	json_object_set_new(
+	    sp->frame, "selected", json_integer((json_int_t)run->n_out));
+	lp_run_audit(run, "sample_frame", sp->frame);
+	lp_run_count(run, "selected_questionable", s->n_questionable);
+	lp_run_count(run, "selected_random", s->n_random);
+	if (sp->stratify != NULL) {
+		lp_run_count(run, "selected_stratum", s->n_stratum);
+		lp_run_count(run, "strata", (long long)s->nstrata);
+	}
+	if (s->max >= 0)
+		lp_run_count(run, "cut_by_max", s->n_cut);
+	if (sp->gold != NULL)
+		lp_run_count(run, "gold_added", s->n_gold);
+	for (i = 0; i < sp->nannot; i++) {
+		lp_buf_reset(&name);
+		lp_buf_addf(&name, "assigned_%s", sp->annot[i]);
+		lp_run_count(run, name.p, sp->route.assigned[i]);
+	}
+	lp_buf_release(&name);
+	lp_run_count(run, "seed", (long long)s->seed);
+}
+
+static void
+release(struct sampling *sp)
+{
+	lp_sample_release(&sp->s);
+	lp_expr_free(sp->questionable);
+	if (sp->stratify != NULL)
+		lp_keyset_release(&sp->strata);
+	if (sp->nannot > 0)
+		lp_route_release(&sp->route);
+	lp_record_release(&sp->scratch);
+	free(sp->queues);
+	free(sp->qptr);
+	lp_cli_list_free(sp->annot, sp->nannot);
+	lp_buf_release(&sp->key);
+	lp_buf_release(&sp->config);
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *qsrc = NULL, *rsrc = NULL, *grate = NULL, *rest = NULL;
-	struct lp_buf config = LP_BUF_INIT;
+	static struct sampling sp;
 	struct lp_record *rec;
 	struct lp_run run;
-	json_t *fr;
-	char *cfg;
-	uint64_t index = 0;
-	int ch, status, i;
+	int status;
 
-	s.random_share = -1;
-	s.random_n = -1;
-	s.max = -1;
-	s.seed = 1;
-	s.overlap = 1;
+	lp_sample_init(&sp.s);
+	sp.overlap = 1;
 	lp_cli_init(argc, argv, &tool);
-	while ((ch = getopt_long(
-		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		char err[160];
-		int col;
-
-		switch (ch) {
-		case OPT_QUESTIONABLE:
-			qsrc = optarg;
-			lp_expr_free(s.questionable);
-			s.questionable =
-			    lp_expr_compile(optarg, err, sizeof(err), &col);
-			if (s.questionable == NULL)
-				lp_cli_usage("invalid --questionable at column "
-					     "%d: %s\n  %s\n  %*s^",
-				    col, err, optarg, col - 1, "");
-			break;
-		case OPT_RANDOM:
-			rsrc = optarg;
-			s.random_share = percent(optarg);
-			s.random_n = -1;
-			if (s.random_share < 0)
-				s.random_n = lp_cli_int(
-				    "--random", optarg, 0, 100000000);
-			break;
-		case OPT_STRATIFY:
-			s.stratify = optarg;
-			break;
-		case OPT_PER_STRATUM:
-			s.per_stratum =
-			    lp_cli_int("--per-stratum", optarg, 1, 10000000);
-			break;
-		case OPT_MAX:
-			s.max = lp_cli_int("--max", optarg, 0, 100000000);
-			break;
-		case OPT_SEED: {
-			char *end;
-
-			errno = 0;
-			s.seed = strtoull(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    *optarg == '-')
-				lp_cli_usage("invalid --seed '%s' (want a "
-					     "whole number)",
-				    optarg);
-			break;
-		}
-		case OPT_GOLD:
-			s.gold = optarg;
-			break;
-		case OPT_GOLD_RATE:
-			grate = optarg;
-			s.gold_rate = percent(optarg);
-			if (!(s.gold_rate > 0 && s.gold_rate < 1))
-				lp_cli_usage("invalid --gold-rate '%s' (want "
-					     "a share like 5%%, below 100%%)",
-				    optarg);
-			break;
-		case OPT_ANNOTATORS:
-			parse_annotators(optarg);
-			break;
-		case OPT_OVERLAP:
-			s.overlap = (int)lp_cli_int("--overlap", optarg, 1, 64);
-			break;
-		case OPT_SPLIT:
-			s.split = optarg;
-			break;
-		case OPT_ROUND:
-			s.round = lp_cli_int("--round", optarg, 1, 1000000);
-			break;
-		case OPT_REST:
-			rest = optarg;
-			break;
-		default:
-			lp_cli_common(ch, optarg);
-		}
-	}
+	parse_options(&sp, argc, argv);
 	argc -= optind;
 	argv += optind;
+	check_options(&sp);
 
-	if ((s.stratify != NULL) != (s.per_stratum > 0))
-		lp_cli_usage("--stratify and --per-stratum go together");
-	if ((s.gold != NULL) != (grate != NULL))
-		lp_cli_usage("--gold and --gold-rate go together");
-	if (s.questionable == NULL && rsrc == NULL && s.stratify == NULL)
-		lp_cli_usage("nothing to select: give --questionable, "
-			     "--random or --stratify");
-	if (s.nannot > 0 && s.overlap > s.nannot)
-		lp_cli_usage("--overlap %d is more than the %d annotators",
-		    s.overlap, s.nannot);
-	if (s.split != NULL && s.nannot == 0)
-		lp_cli_usage("--split needs --annotators");
-	if (s.nannot == 0 && s.overlap > 1)
-		lp_cli_usage("--overlap needs --annotators");
-	s.deferred = s.random_n >= 0 || s.stratify != NULL || s.max >= 0 ||
-	    s.gold != NULL;
-
-	fr = frame(qsrc, rsrc, grate);
-	cfg = json_dumps(fr, JSON_COMPACT | JSON_SORT_KEYS);
-	lp_buf_adds(&config, cfg);
-	free(cfg);
-	s.r_share = rng_for(s.seed, 1);
-	s.r_res = rng_for(s.seed, 2);
-	s.r_strata = rng_for(s.seed, 3);
-	s.r_max = rng_for(s.seed, 4);
-	s.r_gold = rng_for(s.seed, 5);
-	s.r_route = rng_for(s.seed, 6);
-	if (s.nannot > 0) {
-		make_combos();
-		s.assigned = calloc((size_t)s.nannot, sizeof(*s.assigned));
-		s.qptr = lp_xmalloc(sizeof(*s.qptr) * (size_t)s.overlap);
-	}
-	if (s.random_n >= 0)
-		reservoir_init(&s.rand, (size_t)s.random_n);
-	if (s.stratify != NULL)
-		lp_keyset_init(&s.stratum_of, 1);
-
-	lp_run_open(&run, argc, argv, config.p);
-	if (rest != NULL) {
-		lp_run_side_open(&run, &s.rest, rest);
-		s.have_rest = 1;
-	}
-	if (s.split != NULL)
-		open_queues(&run);
+	open_all(&sp, &run, argc, argv);
 	while (lp_run_next(&run, &rec) == LP_OK) {
-		struct slot *a = NULL, *b = NULL;
-		unsigned reasons = 0;
-		int rc, kept = 0;
+		unsigned reasons = lp_sample_reasons(&sp.s, rec);
+		int rc;
 
-		if (s.questionable != NULL && lp_expr_eval(s.questionable, rec))
-			reasons |= R_QUESTIONABLE;
-		if (s.random_share >= 0 &&
-		    lp_rng_unit(&s.r_share) < s.random_share)
-			reasons |= R_RANDOM;
-		if (!s.deferred) {
-			if (reasons) {
-				s.n_questionable +=
-				    (reasons & R_QUESTIONABLE) != 0;
-				s.n_random += (reasons & R_RANDOM) != 0;
-				rc = emit_pick(&run, rec, reasons);
-			} else {
-				lp_run_drop(&run);
-				rc = s.have_rest
-				    ? lp_run_emit_to(&run, rec, &s.rest)
-				    : LP_OK;
-				rc = rc == LP_FAILED ? LP_OK : rc;
-			}
-			if (rc != LP_OK)
-				break;
-			index++;
-			continue;
-		}
-		/* Deferred: hold what is selected, offer to reservoirs. */
-		if (reasons) {
-			if (s.sel.n == s.nsel_cap) {
-				s.nsel_cap = s.nsel_cap ? s.nsel_cap * 2 : 1024;
-				s.sel_index = lp_xrealloc(s.sel_index,
-				    s.nsel_cap * sizeof(*s.sel_index));
-				s.sel_reasons = lp_xrealloc(s.sel_reasons,
-				    s.nsel_cap * sizeof(*s.sel_reasons));
-			}
-			s.sel_index[s.sel.n] = index;
-			s.sel_reasons[s.sel.n] = reasons;
-			lp_held_add(&s.sel, rec);
-			kept = 1;
-		}
-		if (s.random_n >= 0)
-			a = offer(&run, &s.rand, &s.r_res, rec, index);
-		if (s.stratify != NULL) {
-			size_t w;
-			struct reservoir *r = stratum(rec, &w);
-
-			b = offer(&run, r, &s.r_strata, rec, index);
-		}
-		if (a != NULL && b != NULL) {
-			a->twin = b;
-			b->twin = a;
-		}
-		kept |= a != NULL || b != NULL;
-		if (!kept) {
-			lp_run_drop(&run);
-			if (s.have_rest &&
-			    lp_run_emit_to(&run, rec, &s.rest) == LP_EOF)
-				break;
-		}
-		index++;
+		if (sp.s.deferred)
+			rc = take(&sp, &run, rec, reasons);
+		else if (reasons)
+			rc = emit_pick(&sp, &run, rec, reasons);
+		else
+			rc = unselected(&sp, &run, rec) == LP_EOF ? LP_EOF
+								  : LP_OK;
+		if (rc != LP_OK)
+			break;
 	}
-	if (s.deferred &&
+	if (sp.s.deferred &&
 	    (run.status == LP_EXIT_OK || run.status == LP_EXIT_FAIL))
-		finish(&run);
-
-	json_object_set_new(fr, "in", json_integer((json_int_t)run.n_in));
-	json_object_set_new(
-	    fr, "selected", json_integer((json_int_t)run.n_out));
-	lp_run_audit(&run, "sample_frame", fr);
-	lp_run_count(&run, "selected_questionable", s.n_questionable);
-	lp_run_count(&run, "selected_random", s.n_random);
-	if (s.stratify != NULL) {
-		lp_run_count(&run, "selected_stratum", s.n_stratum);
-		lp_run_count(&run, "strata", (long long)s.nstrata);
-	}
-	if (s.max >= 0)
-		lp_run_count(&run, "cut_by_max", s.n_cut);
-	if (s.gold != NULL)
-		lp_run_count(&run, "gold_added", s.n_gold);
-	for (i = 0; i < s.nannot; i++) {
-		struct lp_buf name = LP_BUF_INIT;
-
-		lp_buf_addf(&name, "assigned_%s", s.annot[i]);
-		lp_run_count(&run, name.p, s.assigned[i]);
-		lp_buf_release(&name);
-	}
-	lp_run_count(&run, "seed", (long long)s.seed);
+		finish(&sp, &run);
+	report(&sp, &run);
 	status = lp_run_close(&run, LP_EXIT_OK);
-
-	lp_expr_free(s.questionable);
-	if (s.random_n >= 0)
-		reservoir_release(&s.rand);
-	for (i = 0; (size_t)i < s.nstrata; i++)
-		reservoir_release(&s.strata[i]);
-	free(s.strata);
-	if (s.stratify != NULL)
-		lp_keyset_release(&s.stratum_of);
-	lp_held_release(&s.sel);
-	free(s.sel_index);
-	free(s.sel_reasons);
-	free(s.combos);
-	free(s.assigned);
-	free(s.queues);
-	free(s.qptr);
-	lp_cli_list_free(s.annot, s.nannot);
-	lp_buf_release(&s.key);
-	lp_buf_release(&config);
+	release(&sp);
 	return status;
 }

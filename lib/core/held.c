@@ -1,17 +1,15 @@
 #include <stdlib.h>
 
 #include "core/status.h"
-#include "tool/cli.h"
 #include "core/held.h"
-#include "tool/log.h"
 
-size_t
-lp_held_add(struct lp_held *h, const struct lp_record *rec)
+int
+lp_held_add(struct lp_held *h, const struct lp_record *rec, size_t *index)
 {
 	struct lp_held_ref *r;
 
 	if (rec->len > UINT32_MAX)
-		lp_errx(LP_EXIT_FAIL, "%s:%lu: line too long to hold",
+		return lp_error_set(&h->err, "%s:%lu: line too long to hold",
 		    rec->file, rec->line);
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 4096;
@@ -23,7 +21,10 @@ lp_held_add(struct lp_held *h, const struct lp_record *rec)
 	r->file = rec->file;
 	r->line = rec->line;
 	lp_buf_add(&h->lines, rec->text, rec->len);
-	return h->n++;
+	if (index != NULL)
+		*index = h->n;
+	h->n++;
+	return LP_OK;
 }
 
 void

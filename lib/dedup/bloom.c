@@ -3,11 +3,10 @@
 
 #include "core/status.h"
 #include "dedup/bloom.h"
-#include "tool/cli.h"
-#include "tool/log.h"
 
-void
-lp_bloom_init(struct lp_bloom *b, size_t bytes, double rate)
+int
+lp_bloom_init(
+    struct lp_bloom *b, size_t bytes, double rate, struct lp_error *err)
 {
 	size_t words = bytes / 8 > 0 ? bytes / 8 : 1;
 
@@ -18,8 +17,9 @@ lp_bloom_init(struct lp_bloom *b, size_t bytes, double rate)
 	b->n = 0;
 	b->rate = rate;
 	if ((b->bits = calloc(words, 8)) == NULL)
-		lp_errx(LP_EXIT_FAIL, "out of memory (Bloom filter of %zu MiB)",
-		    bytes >> 20);
+		return lp_error_set(err,
+		    "out of memory (Bloom filter of %zu MiB)", bytes >> 20);
+	return LP_OK;
 }
 
 /*

@@ -6,12 +6,13 @@
  * positive rate, which grows as keys are added past the capacity the
  * filter was sized for.
  */
-#ifndef LP_BLOOM_H
-#define LP_BLOOM_H
+#ifndef LP_DEDUP_BLOOM_H
+#define LP_DEDUP_BLOOM_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
 #include "dedup/keyset.h"
 
 struct lp_bloom {
@@ -24,9 +25,11 @@ struct lp_bloom {
 
 /*
  * A filter of about bytes bytes sized for rate: k = log2(1/rate)
- * positions.  Exits if the memory cannot be had.
+ * positions.  LP_OK, or LP_FAILED with err set if the memory cannot be
+ * had (b is then empty: lp_bloom_release() is safe).
  */
-void lp_bloom_init(struct lp_bloom *b, size_t bytes, double rate);
+int lp_bloom_init(
+    struct lp_bloom *b, size_t bytes, double rate, struct lp_error *err);
 /* Add k: 1 if it was (probably) new, 0 if it was (probably) there. */
 int lp_bloom_add(struct lp_bloom *b, struct lp_key128 k);
 int lp_bloom_has(const struct lp_bloom *b, struct lp_key128 k);

@@ -9,7 +9,7 @@ TEST(hold_and_get_back)
 	    "{\"id\":\"b\",\"t\":\"caf\xc3\xa9\"}", "{ \"id\" : \"c\" }"};
 	struct lp_held h = LP_HELD_INIT;
 	struct lp_record rec, out;
-	size_t i;
+	size_t i, at;
 
 	lp_record_init(&rec);
 	lp_record_init(&out);
@@ -18,7 +18,8 @@ TEST(hold_and_get_back)
 		    lp_record_parse(&rec, lines[i], strlen(lines[i])), LP_OK);
 		rec.file = "in.jsonl";
 		rec.line = 10 + i;
-		assert_eq_int((long long)lp_held_add(&h, &rec), (long long)i);
+		assert_eq_int(lp_held_add(&h, &rec, &at), LP_OK);
+		assert_eq_int((long long)at, (long long)i);
 		lp_record_reset(&rec);
 	}
 	/* Any order, any number of times; the line and its origin. */
@@ -33,6 +34,25 @@ TEST(hold_and_get_back)
 	assert_true(strcmp(lp_record_get_str(&out, "t"), "caf\xc3\xa9") == 0);
 	lp_record_release(&rec);
 	lp_record_release(&out);
+	lp_held_release(&h);
+}
+
+TEST(too_long_to_hold)
+{
+	struct lp_held h = LP_HELD_INIT;
+	struct lp_record rec;
+
+	/* The length alone decides: no 4 GiB line is needed. */
+	lp_record_init(&rec);
+	assert_eq_int(lp_record_parse(&rec, "{}", 2), LP_OK);
+	rec.file = "big.jsonl";
+	rec.line = 7;
+	rec.len = (size_t)UINT32_MAX + 1;
+	assert_eq_int(lp_held_add(&h, &rec, NULL), LP_FAILED);
+	assert_eq_str(h.err.msg, "big.jsonl:7: line too long to hold");
+	assert_eq_int((long long)h.n, 0);
+	rec.len = 2;
+	lp_record_release(&rec);
 	lp_held_release(&h);
 }
 

@@ -15,7 +15,7 @@ TEST(no_false_negatives_and_rate_holds)
 	struct lp_bloom b;
 	uint64_t i, cap, fp = 0, fresh = 0;
 
-	lp_bloom_init(&b, 1 << 16, 0.001);
+	assert_eq_int(lp_bloom_init(&b, 1 << 16, 0.001, NULL), LP_OK);
 	assert_eq_int(b.k, 10);
 	cap = lp_bloom_capacity(&b);
 	/* 2^19 bits * ln 2 / 10 = 36,340.9 keys. */
@@ -43,7 +43,7 @@ TEST(rate_grows_past_capacity)
 	struct lp_bloom b;
 	uint64_t i;
 
-	lp_bloom_init(&b, 4096, 0.01);
+	assert_eq_int(lp_bloom_init(&b, 4096, 0.01, NULL), LP_OK);
 	for (i = 0; i < 3 * lp_bloom_capacity(&b); i++)
 		lp_bloom_add(&b, key(i));
 	assert_true(lp_bloom_rate_now(&b) > 0.2);

@@ -1,0 +1,174 @@
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/status.h"
+#include "dedup/lsh.h"
+#include "dedup/mix_private.h"
+
+double
+lp_lsh_prob(double j, int bands, int rows)
+{
+	return 1.0 - pow(1.0 - pow(j, rows), bands);
+}
+
+double
+lp_lsh_plan(double threshold, int nperm, int *bands, int *rows)
+{
+	int r;
+
+	/* The most rows (fewest stray candidates) that still find the pairs. */
+	for (r = nperm; r >= 1; r--) {
+		int b = nperm / r;
+
+		if (lp_lsh_prob(threshold, b, r) >= 0.995) {
+			*bands = b;
+			*rows = r;
+			return lp_lsh_prob(threshold, b, r);
+		}
+	}
+	*bands = nperm;
+	*rows = 1;
+	return lp_lsh_prob(threshold, nperm, 1);
+}
+
+static struct lp_lsh_entry *
+lsh_table(struct lp_lsh *l, size_t cap)
+{
+	struct lp_lsh_entry *t = calloc(cap, sizeof(*t));
+
+	if (t == NULL)
+		lp_error_set(&l->err, "out of memory (LSH index of %zu MiB)",
+		    cap * sizeof(*t) >> 20);
+	return t;
+}
+
+int
+lp_lsh_init(struct lp_lsh *l, int bands, int rows)
+{
+	lp_error_clear(&l->err);
+	l->bands = bands;
+	l->rows = rows;
+	l->cap = 4096;
+	l->n = 0;
+	if ((l->t = lsh_table(l, l->cap)) == NULL) {
+		l->cap = 0;
+		return LP_FAILED;
+	}
+	return LP_OK;
+}
+
+/*
+ * A band key: the band's rows folded two at a time, then mixed.  The band
+ * number goes in first, so equal rows in different bands differ.
+ */
+void
+lp_lsh_keys(const struct lp_lsh *l, const uint32_t *sig, uint64_t *keys)
+{
+	int b, r;
+
+	for (b = 0; b < l->bands; b++) {
+		const uint32_t *row = sig + (size_t)b * (size_t)l->rows;
+		uint64_t h = (uint64_t)b * 0x9e3779b97f4a7c15ULL;
+
+		for (r = 0; r < l->rows; r++) {
+			h = (h ^ row[r]) * 0xff51afd7ed558ccdULL;
+			h ^= h >> 32;
+		}
+		keys[b] = lp_dedup_mix(h);
+	}
+}
+
+/*
+ * The slot comes from the fingerprint alone, so the table can grow without
+ * the full keys.
+ */
+static uint32_t
+fingerprint(uint64_t key)
+{
+	uint32_t fp = (uint32_t)(key >> 32);
+
+	return fp != 0 ? fp : 1;
+}
+
+static size_t
+slot_of(uint32_t fp, size_t cap)
+{
+	return (size_t)(fp * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+}
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+static void
+lsh_put(struct lp_lsh_entry *t, size_t cap, uint32_t fp, uint32_t id)
+{
+	size_t i = slot_of(fp, cap);
+
+	while (t[i].fp != 0)
+		i = (i + 1) & (cap - 1);
+	t[i].fp = fp;
+	t[i].id = id;
+}
+
+int
+lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
+{
+	int b;
+
+	/* Grow past a load of 0.8: unsuccessful probes stay short. */
+	if ((l->n + (size_t)l->bands) * 5 > l->cap * 4) {
+		size_t cap = l->cap * 2, i;
+		struct lp_lsh_entry *t = lsh_table(l, cap);
+
+		if (t == NULL)
+			return LP_FAILED;
+		for (i = 0; i < l->cap; i++)
+			if (l->t[i].fp != 0)
+				lsh_put(t, cap, l->t[i].fp, l->t[i].id);
+		free(l->t);
+		l->t = t;
+		l->cap = cap;
+	}
+	for (b = 0; b < l->bands; b++)
+		lsh_put(l->t, l->cap, fingerprint(keys[b]), id);
+	l->n += (size_t)l->bands;
+	return LP_OK;
+}
+
+void
+lp_lsh_query(const struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
+{
+	size_t i;
+	int b;
+
+	/* Ask for every band's slot before probing any: the misses overlap. */
+	for (b = 0; b < l->bands; b++)
+		PREFETCH(&l->t[slot_of(fingerprint(keys[b]), l->cap)]);
+	out->n = 0;
+	for (b = 0; b < l->bands; b++) {
+		uint32_t fp = fingerprint(keys[b]);
+
+		for (i = slot_of(fp, l->cap); l->t[i].fp != 0;
+		     i = (i + 1) & (l->cap - 1))
+			if (l->t[i].fp == fp)
+				lp_u64s_push(out, l->t[i].id);
+	}
+	lp_u64s_sort_unique(out);
+}
+
+size_t
+lp_lsh_bytes(const struct lp_lsh *l)
+{
+	return l->cap * sizeof(*l->t);
+}
+
+void
+lp_lsh_release(struct lp_lsh *l)
+{
+	free(l->t);
+	l->t = NULL;
+	l->cap = l->n = 0;
+}

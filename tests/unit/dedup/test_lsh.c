@@ -1,0 +1,89 @@
+#include <math.h>
+
+#include "core/status.h"
+#include "dedup/lsh.h"
+#include "dedup/minhash.h"
+#include "dedup/shingle.h"
+#include "test.h"
+
+static struct lp_u64s a, b;
+
+TEST(lsh_plan)
+{
+	int bands, rows;
+	double p = lp_lsh_plan(0.8, 128, &bands, &rows);
+
+	/* Hand-computed: r=7 b=18 gives 0.9855, r=6 b=21 gives 0.9983. */
+	assert_eq_int(rows, 6);
+	assert_eq_int(bands, 21);
+	assert_true(fabs(p - 0.99830) < 1e-4);
+	assert_true(fabs(lp_lsh_prob(0.8, 18, 7) - 0.98552) < 1e-4);
+	assert_true(lp_lsh_prob(0.3, bands, rows) < 0.02);
+}
+
+TEST(lsh_finds_similar_not_different)
+{
+	static const char *const titles[] = {
+	    "apple iphone 13 128 gb midnight unlocked smartphone",
+	    "samsung galaxy s21 256 gb phantom grey boxed",
+	    "sony playstation 5 console disc edition with controller",
+	};
+	struct lp_shingling sh = {0, 4};
+	struct lp_lsh l;
+	uint32_t sig[128];
+	uint64_t keys[128];
+	int i, bands, rows;
+
+	lp_lsh_plan(0.8, 128, &bands, &rows);
+	assert_eq_int(lp_lsh_init(&l, bands, rows), LP_OK);
+	for (i = 0; i < 3; i++) {
+		lp_shingles(&sh, titles[i], strlen(titles[i]), &a);
+		lp_minhash(a.v, a.n, 128, sig);
+		lp_lsh_keys(&l, sig, keys);
+		assert_eq_int(lp_lsh_add(&l, keys, (uint32_t)i), LP_OK);
+	}
+	/* One changed character: a candidate; a different title: not. */
+	lp_shingles(
+	    &sh, "apple iphone 13 128 gb midnight unlocked smartphon", 50, &a);
+	lp_minhash(a.v, a.n, 128, sig);
+	lp_lsh_keys(&l, sig, keys);
+	lp_lsh_query(&l, keys, &b);
+	assert_eq_int(b.n, 1);
+	assert_eq_int(b.n ? b.v[0] : 99, 0);
+	lp_shingles(&sh, "nintendo switch oled white", 26, &a);
+	lp_minhash(a.v, a.n, 128, sig);
+	lp_lsh_keys(&l, sig, keys);
+	lp_lsh_query(&l, keys, &b);
+	assert_eq_int(b.n, 0);
+	lp_lsh_release(&l);
+}
+
+TEST(grows_and_keeps_every_id)
+{
+	struct lp_lsh l;
+	uint64_t keys[4];
+	uint32_t i;
+
+	/* 4 bands an id: 3000 ids pass several doublings of 4096 slots. */
+	assert_eq_int(lp_lsh_init(&l, 4, 2), LP_OK);
+	for (i = 0; i < 3000; i++) {
+		keys[0] = keys[1] = keys[2] = keys[3] = (uint64_t)i << 32 | 7;
+		keys[1] += 1;
+		assert_eq_int(lp_lsh_add(&l, keys, i), LP_OK);
+	}
+	assert_true(lp_lsh_bytes(&l) >= 3000 * 4 * 8 * 5 / 4);
+	keys[0] = keys[1] = keys[2] = keys[3] = (uint64_t)1234 << 32;
+	lp_lsh_query(&l, keys, &b);
+	assert_eq_int(b.n, 1);
+	assert_eq_int(b.n ? b.v[0] : 0, 1234);
+	lp_lsh_release(&l);
+}
+
+TEST(release)
+{
+	lp_u64s_release(&a);
+	lp_u64s_release(&b);
+	assert_true(a.v == NULL);
+}
+
+RUN_TESTS()
