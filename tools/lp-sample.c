@@ -651,19 +651,18 @@ main(int argc, char **argv)
 	lp_cli_init(argc, argv, &tool);
 	while ((ch = getopt_long(
 		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		char err[160];
+		struct lp_error err;
 		int col;
 
 		switch (ch) {
 		case OPT_QUESTIONABLE:
 			qsrc = optarg;
 			lp_expr_free(s.questionable);
-			s.questionable =
-			    lp_expr_compile(optarg, err, sizeof(err), &col);
+			s.questionable = lp_expr_compile(optarg, &col, &err);
 			if (s.questionable == NULL)
 				lp_cli_usage("invalid --questionable at column "
 					     "%d: %s\n  %s\n  %*s^",
-				    col, err, optarg, col - 1, "");
+				    col, err.msg, optarg, col - 1, "");
 			break;
 		case OPT_RANDOM:
 			rsrc = optarg;
