@@ -53,6 +53,7 @@ size_t lp_rules_apply(
 /* The vocabulary value for a condition text, or NULL if unknown. */
 const char *lp_rules_condition(
     const struct lp_rules *r, const char *s, size_t n);
+/* Free the rules and the vocabulary; r is empty after. */
 void lp_rules_release(struct lp_rules *r);
 
 #endif
