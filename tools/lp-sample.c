@@ -254,16 +254,16 @@ parse_annotators(struct sampling *sp, const char *arg)
 static void
 parse_questionable(struct sampling *sp, const char *arg)
 {
-	char err[160];
+	struct lp_error err;
 	int col;
 
 	sp->qsrc = arg;
 	lp_expr_free(sp->questionable);
-	sp->questionable = lp_expr_compile(arg, err, sizeof(err), &col);
+	sp->questionable = lp_expr_compile(arg, &col, &err);
 	if (sp->questionable == NULL)
 		lp_cli_usage("invalid --questionable at column %d: %s\n  %s\n  "
 			     "%*s^",
-		    col, err, arg, col - 1, "");
+		    col, err.msg, arg, col - 1, "");
 	sp->s.questionable = sp->questionable;
 }
 

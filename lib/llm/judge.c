@@ -1,6 +1,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/status.h"
 #include "llm/judge.h"
 
 static int
@@ -46,8 +47,10 @@ lp_judge_value_at(const char *s, const char *key)
 	return -1;
 }
 
-/* A token's length in bytes: its "bytes" when given (a token can be part
- * of a UTF-8 sequence, shown escaped), else its text's. */
+/*
+ * A token's length in bytes: its "bytes" when given (a token can be part
+ * of a UTF-8 sequence, shown escaped), else its text's.
+ */
 static size_t
 token_len(const json_t *tok)
 {
@@ -129,8 +132,10 @@ lp_judge_trim(json_t *logprobs, const char *content, const char *key)
 		json_array_append_new(
 		    out, json_pack("{s:o,s:f}", "token", head, "logprob", sum));
 	}
-	/* The score token's length is not needed, nor its alternatives':
-	 * without "bytes" a cached answer parses in half the time. */
+	/*
+	 * The score token's length is not needed, nor its alternatives':
+	 * without "bytes" a cached answer parses in half the time.
+	 */
 	tok = json_array_get(toks, (size_t)i);
 	json_object_del(tok, "bytes");
 	json_array_foreach (json_object_get(tok, "top_logprobs"), k2, alt)
@@ -141,7 +146,7 @@ lp_judge_trim(json_t *logprobs, const char *content, const char *key)
 
 int
 lp_judge_dist(const char *content, const json_t *logprobs, const char *key,
-    int n, struct lp_judge_dist *d, const char **why)
+    int n, struct lp_judge_dist *d, struct lp_error *err)
 {
 	const json_t *toks = json_object_get(logprobs, "content"), *tok = NULL,
 		     *alts, *a;
@@ -151,16 +156,12 @@ lp_judge_dist(const char *content, const json_t *logprobs, const char *key,
 
 	memset(d, 0, sizeof(*d));
 	d->n = n;
-	if (at < 0) {
-		*why = "the reply has no score";
-		return -1;
-	}
+	if (at < 0)
+		return lp_error_set(err, "the reply has no score");
 	i = (size_t)token_at(toks, at, &pos);
 	tok = json_array_get(toks, i);
-	if (tok == NULL) {
-		*why = "the logprobs do not reach the score";
-		return -1;
-	}
+	if (tok == NULL)
+		return lp_error_set(err, "the logprobs do not reach the score");
 	/* The alternatives if given (they hold the chosen token too). */
 	alts = json_object_get(tok, "top_logprobs");
 	if (json_array_size(alts) == 0) {
@@ -181,12 +182,10 @@ lp_judge_dist(const char *content, const json_t *logprobs, const char *key,
 		}
 	for (k = 1; k <= n; k++)
 		d->mass += d->p[k];
-	if (!(d->mass > 0)) {
-		*why = "no score digit among the logprobs";
-		return -1;
-	}
+	if (!(d->mass > 0))
+		return lp_error_set(err, "no score digit among the logprobs");
 	for (k = 1; k <= n; k++)
 		d->p[k] /= d->mass;
 	lp_judge_summarise(d);
-	return 0;
+	return LP_OK;
 }

@@ -12,6 +12,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/error.h"
+
 #define LP_JUDGE_MAX 9 /* the largest scale: one digit */
 
 struct lp_judge_dist {
@@ -31,11 +33,11 @@ long lp_judge_value_at(const char *content, const char *key);
 /*
  * The distribution over 1..n of the value of key in content, from
  * logprobs ({"content": [{"token", "logprob", "bytes", "top_logprobs"}]}).
- * 0, or -1 with why set: no such member, no token there, or no digit
- * among the alternatives.
+ * LP_OK, or LP_FAILED with err saying why: no such member, no token
+ * there, or no digit among the alternatives.
  */
 int lp_judge_dist(const char *content, const json_t *logprobs, const char *key,
-    int n, struct lp_judge_dist *d, const char **why);
+    int n, struct lp_judge_dist *d, struct lp_error *err);
 /*
  * Cut logprobs down to what lp_judge_dist() reads for key: the tokens
  * before the one holding its value merged into one, that token with its

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/status.h"
 #include "core/buf.h"
 #include "text/expr.h"
@@ -24,8 +25,7 @@ struct lp_expr {
 /* The parser: a cursor into the source and the first error met. */
 struct parser {
 	const char *src, *p;
-	char *err;
-	size_t errlen;
+	struct lp_error *err;
 	int col, failed;
 };
 
@@ -39,7 +39,8 @@ fail(struct parser *ps, const char *at, const char *fmt, ...)
 	ps->failed = 1;
 	ps->col = (int)(at - ps->src) + 1;
 	va_start(ap, fmt);
-	vsnprintf(ps->err, ps->errlen, fmt, ap);
+	if (ps->err != NULL)
+		vsnprintf(ps->err->msg, sizeof(ps->err->msg), fmt, ap);
 	va_end(ap);
 }
 
@@ -242,9 +243,9 @@ parse_or(struct parser *ps)
 }
 
 struct lp_expr *
-lp_expr_compile(const char *src, char *err, size_t errlen, int *col)
+lp_expr_compile(const char *src, int *col, struct lp_error *err)
 {
-	struct parser ps = {src, src, err, errlen, 0, 0};
+	struct parser ps = {src, src, err, 0, 0};
 	struct lp_expr *e = parse_or(&ps);
 
 	skip(&ps);

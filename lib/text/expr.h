@@ -23,18 +23,20 @@
 
 #include <stddef.h>
 
+#include "core/error.h"
 #include "core/record.h"
 
 struct lp_expr;
 
 /*
- * Compile src.  NULL on a malformed expression, with a message in
- * err[0..errlen) and the 1-based column where it broke in *col.
+ * Compile src.  NULL on a malformed expression, with the 1-based column
+ * where it broke in *col and what is wrong in err.
  */
 struct lp_expr *lp_expr_compile(
-    const char *src, char *err, size_t errlen, int *col);
+    const char *src, int *col, struct lp_error *err);
 /* 1 if rec satisfies e, else 0. */
 int lp_expr_eval(const struct lp_expr *e, struct lp_record *rec);
+/* Free e and its parts; e may be NULL. */
 void lp_expr_free(struct lp_expr *e);
 
 #endif

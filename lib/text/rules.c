@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/error.h"
 #include "core/status.h"
 #include "text/rules.h"
 #include "core/data.h"
@@ -35,7 +36,7 @@ by_length(const void *a, const void *b)
 
 int
 lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
-    char *err, size_t errlen)
+    struct lp_error *err)
 {
 	const char *p = text, *end = text + n;
 	int lineno = 0;
@@ -58,9 +59,8 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 		for (arg = p + klen; arg < p + len && *arg == ' '; arg++)
 			;
 		if (arg == p + len) {
-			snprintf(err, errlen, "%s:%d: '%.*s' needs a value",
+			return lp_error_set(err, "%s:%d: '%.*s' needs a value",
 			    name, lineno, (int)klen, p);
-			return LP_FAILED;
 		}
 		len -= (size_t)(arg - p);
 		if (klen == 7 && strncmp(p, "version", 7) == 0) {
@@ -79,11 +79,10 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 				u->phrase = dup_n(arg, u->len = len);
 			} else {
 				if (sp == NULL) {
-					snprintf(err, errlen,
+					r->n--;
+					return lp_error_set(err,
 					    "%s:%d: expand needs a meaning",
 					    name, lineno);
-					r->n--;
-					return LP_FAILED;
 				}
 				u->kind = LP_RULE_EXPAND;
 				u->phrase =
@@ -97,10 +96,9 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 			size_t have = strlen(r->runs);
 
 			if (have + len >= sizeof(r->runs)) {
-				snprintf(err, errlen,
+				return lp_error_set(err,
 				    "%s:%d: too many run characters", name,
 				    lineno);
-				return LP_FAILED;
 			}
 			memcpy(r->runs + have, arg, len);
 			r->runs[have + len] = '\0';
@@ -111,10 +109,9 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 			const char *sp = memchr(arg, ' ', len);
 
 			if (sp == NULL) {
-				snprintf(err, errlen,
+				return lp_error_set(err,
 				    "%s:%d: condition needs a value and words",
 				    name, lineno);
-				return LP_FAILED;
 			}
 			r->cond = lp_xrealloc(
 			    r->cond, (r->ncond + 1) * sizeof(*r->cond));
@@ -123,9 +120,8 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 			r->cond[r->ncond++].words =
 			    dup_n(sp + 1, len - (size_t)(sp - arg) - 1);
 		} else {
-			snprintf(err, errlen, "%s:%d: unknown rule '%.*s'",
+			return lp_error_set(err, "%s:%d: unknown rule '%.*s'",
 			    name, lineno, (int)klen, p);
-			return LP_FAILED;
 		}
 	next:
 		p = e + 1;
@@ -138,12 +134,9 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 void
 lp_rules_default(struct lp_rules *r)
 {
-	char err[256];
-
 	memset(r, 0, sizeof(*r));
 	if (lp_rules_load(r, (const char *)lp_data_clean_rules,
-		lp_data_clean_rules_len, "clean-rules.txt", err,
-		sizeof(err)) != LP_OK)
+		lp_data_clean_rules_len, "clean-rules.txt", NULL) != LP_OK)
 		abort(); /* the built-in list is tested */
 }
 

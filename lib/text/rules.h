@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 
 enum lp_rule_kind { LP_RULE_REMOVE, LP_RULE_EXPAND };
 
@@ -42,7 +43,7 @@ void lp_rules_default(struct lp_rules *r);
  * LP_FAILED with "name:line: what" in err.
  */
 int lp_rules_load(struct lp_rules *r, const char *text, size_t n,
-    const char *name, char *err, size_t errlen);
+    const char *name, struct lp_error *err);
 /*
  * Apply removals, expansions and runs to s[0..n), appending to out.
  * Returns the number of changes (hits are counted per rule).
@@ -52,6 +53,7 @@ size_t lp_rules_apply(
 /* The vocabulary value for a condition text, or NULL if unknown. */
 const char *lp_rules_condition(
     const struct lp_rules *r, const char *s, size_t n);
+/* Free the rules and the vocabulary; r is empty after. */
 void lp_rules_release(struct lp_rules *r);
 
 #endif

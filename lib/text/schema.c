@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/status.h"
 #include "core/buf.h"
 #include "core/json.h"
@@ -14,41 +15,35 @@ static const char *const known[] = {"type", "required", "properties", "enum",
     "minLength", "minimum", "$comment", "description", "$schema"};
 
 static int
-valid_at(const json_t *s, struct lp_buf *path, char *err, size_t errlen)
+valid_at(const json_t *s, struct lp_buf *path, struct lp_error *err)
 {
 	const char *k;
 	json_t *v;
 	size_t i;
 
-	if (!json_is_object(s)) {
-		snprintf(err, errlen, "%s: a schema must be an object",
+	if (!json_is_object(s))
+		return lp_error_set(err, "%s: a schema must be an object",
 		    path->len ? path->p : "(top)");
-		return LP_FAILED;
-	}
 	json_object_foreach ((json_t *)s, k, v) {
 		for (i = 0; i < sizeof(known) / sizeof(*known); i++)
 			if (strcmp(k, known[i]) == 0)
 				break;
-		if (i == sizeof(known) / sizeof(*known)) {
-			snprintf(err, errlen,
+		if (i == sizeof(known) / sizeof(*known))
+			return lp_error_set(err,
 			    "%s: \"%s\" is not in the supported subset",
 			    path->len ? path->p : "(top)", k);
-			return LP_FAILED;
-		}
 	}
 	if ((v = json_object_get(s, "properties")) != NULL) {
 		size_t len = path->len;
 
-		if (!json_is_object(v)) {
-			snprintf(err, errlen,
+		if (!json_is_object(v))
+			return lp_error_set(err,
 			    "%s: properties must be an object",
 			    path->len ? path->p : "(top)");
-			return LP_FAILED;
-		}
 		json_object_foreach (v, k, s) {
 			path->len = len;
 			lp_buf_addf(path, "%s%s", len ? "." : "", k);
-			if (valid_at(s, path, err, errlen) != LP_OK)
+			if (valid_at(s, path, err) != LP_OK)
 				return LP_FAILED;
 		}
 		path->len = len;
@@ -59,10 +54,10 @@ valid_at(const json_t *s, struct lp_buf *path, char *err, size_t errlen)
 }
 
 int
-lp_schema_valid(const json_t *schema, char *err, size_t errlen)
+lp_schema_valid(const json_t *schema, struct lp_error *err)
 {
 	struct lp_buf path = LP_BUF_INIT;
-	int rc = valid_at(schema, &path, err, errlen);
+	int rc = valid_at(schema, &path, err);
 
 	lp_buf_release(&path);
 	return rc;
@@ -89,8 +84,8 @@ type_is(const char *t, const json_t *v)
 }
 
 static int
-check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
-    size_t errlen)
+check_at(
+    const json_t *s, const json_t *v, struct lp_buf *path, struct lp_error *err)
 {
 	const char *where = path->len ? path->p : "record";
 	json_t *t, *x;
@@ -106,51 +101,41 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 			json_array_foreach (t, i, x)
 				ok |= json_is_string(x) &&
 				    type_is(json_string_value(x), v);
-		if (!ok) {
-			snprintf(err, errlen, "%s is %s, not %s", where,
+		if (!ok)
+			return lp_error_set(err, "%s is %s, not %s", where,
 			    lp_json_kind(v),
 			    json_is_string(t) ? json_string_value(t)
 					      : "of an allowed type");
-			return LP_FAILED;
-		}
 	}
 	if ((t = json_object_get(s, "enum")) != NULL) {
 		int ok = 0;
 
 		json_array_foreach (t, i, x)
 			ok |= json_equal(x, (json_t *)v);
-		if (!ok) {
-			snprintf(err, errlen,
+		if (!ok)
+			return lp_error_set(err,
 			    "%s is not one of the allowed "
 			    "values",
 			    where);
-			return LP_FAILED;
-		}
 	}
 	if ((t = json_object_get(s, "minLength")) != NULL &&
 	    json_is_string(v) &&
 	    (json_int_t)lp_utf8_count(json_string_value(v),
-		json_string_length(v)) < json_integer_value(t)) {
-		snprintf(err, errlen, "%s is shorter than %lld characters",
+		json_string_length(v)) < json_integer_value(t))
+		return lp_error_set(err, "%s is shorter than %lld characters",
 		    where, (long long)json_integer_value(t));
-		return LP_FAILED;
-	}
 	if ((t = json_object_get(s, "minimum")) != NULL && json_is_number(v) &&
-	    json_number_value(v) < json_number_value(t)) {
-		snprintf(err, errlen, "%s: %g is below the minimum %g", where,
-		    json_number_value(v), json_number_value(t));
-		return LP_FAILED;
-	}
+	    json_number_value(v) < json_number_value(t))
+		return lp_error_set(err, "%s: %g is below the minimum %g",
+		    where, json_number_value(v), json_number_value(t));
 	if (!json_is_object(v))
 		return LP_OK;
 	json_array_foreach (json_object_get(s, "required"), i, x) {
 		if (json_is_string(x) &&
-		    json_object_get(v, json_string_value(x)) == NULL) {
-			snprintf(err, errlen, "%s%s%s is missing",
+		    json_object_get(v, json_string_value(x)) == NULL)
+			return lp_error_set(err, "%s%s%s is missing",
 			    path->len ? path->p : "", path->len ? "." : "",
 			    json_string_value(x));
-			return LP_FAILED;
-		}
 	}
 	if ((t = json_object_get(s, "properties")) != NULL) {
 		size_t len = path->len;
@@ -162,7 +147,7 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 			if (field == NULL)
 				continue;
 			lp_buf_addf(path, "%s%s", len ? "." : "", k);
-			rc = check_at(x, field, path, err, errlen);
+			rc = check_at(x, field, path, err);
 			path->len = len;
 			path->p[len] = '\0';
 			if (rc != LP_OK)
@@ -173,21 +158,21 @@ check_at(const json_t *s, const json_t *v, struct lp_buf *path, char *err,
 }
 
 int
-lp_schema_check(const json_t *schema, const json_t *v, char *err, size_t errlen)
+lp_schema_check(const json_t *schema, const json_t *v, struct lp_error *err)
 {
 	struct lp_buf path = LP_BUF_INIT;
 	int rc;
 
 	lp_buf_grow(&path, 64);
 	path.p[0] = '\0';
-	rc = check_at(schema, v, &path, err, errlen);
+	rc = check_at(schema, v, &path, err);
 	lp_buf_release(&path);
 	return rc;
 }
 
 int
 lp_schema_check_record(
-    const json_t *schema, struct lp_record *rec, char *err, size_t errlen)
+    const json_t *schema, struct lp_record *rec, struct lp_error *err)
 {
 	struct lp_buf path = LP_BUF_INIT;
 	json_t *t, *x, *v;
@@ -198,15 +183,12 @@ lp_schema_check_record(
 	/* A record is an object; a schema that says otherwise, the long way. */
 	if ((t = json_object_get(schema, "type")) != NULL &&
 	    !(json_is_string(t) && strcmp(json_string_value(t), "object") == 0))
-		return lp_schema_check(
-		    schema, lp_record_root(rec), err, errlen);
+		return lp_schema_check(schema, lp_record_root(rec), err);
 	json_array_foreach (json_object_get(schema, "required"), i, x) {
 		if (json_is_string(x) &&
-		    lp_record_get(rec, json_string_value(x)) == NULL) {
-			snprintf(
-			    err, errlen, "%s is missing", json_string_value(x));
-			return LP_FAILED;
-		}
+		    lp_record_get(rec, json_string_value(x)) == NULL)
+			return lp_error_set(
+			    err, "%s is missing", json_string_value(x));
 	}
 	if ((t = json_object_get(schema, "properties")) == NULL)
 		return LP_OK;
@@ -214,14 +196,14 @@ lp_schema_check_record(
 		/* A dotted name would be read as a path: skip the fast way. */
 		if (strchr(k, '.') != NULL)
 			return lp_schema_check(
-			    schema, lp_record_root(rec), err, errlen);
+			    schema, lp_record_root(rec), err);
 	}
 	json_object_foreach (t, k, x) {
 		if ((v = lp_record_get(rec, k)) == NULL)
 			continue;
 		lp_buf_reset(&path);
 		lp_buf_adds(&path, k);
-		if ((rc = check_at(x, v, &path, err, errlen)) != LP_OK)
+		if ((rc = check_at(x, v, &path, err)) != LP_OK)
 			break;
 	}
 	lp_buf_release(&path);

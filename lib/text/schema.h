@@ -12,23 +12,26 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/error.h"
 #include "core/record.h"
 
-/* LP_OK, or LP_FAILED with "where: what" in err if schema is outside the
- * subset. */
-int lp_schema_valid(const json_t *schema, char *err, size_t errlen);
+/*
+ * LP_OK, or LP_FAILED with "where: what" in err if schema is outside the
+ * subset.
+ */
+int lp_schema_valid(const json_t *schema, struct lp_error *err);
 /*
  * Check v: LP_OK, or LP_FAILED with the first failure in err
  * ("price.amount: -1 is below the minimum 0").
  */
 int lp_schema_check(
-    const json_t *schema, const json_t *v, char *err, size_t errlen);
+    const json_t *schema, const json_t *v, struct lp_error *err);
 /*
  * Check a record without building its whole tree: only the members the
  * schema names are read.  As lp_schema_check().
  */
 int lp_schema_check_record(
-    const json_t *schema, struct lp_record *rec, char *err, size_t errlen);
+    const json_t *schema, struct lp_record *rec, struct lp_error *err);
 /* The built-in schema for listing records (new reference). */
 json_t *lp_schema_listing(void);
 

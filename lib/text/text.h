@@ -46,6 +46,7 @@ int lp_is_emoji(int32_t c);
  */
 int lp_text_normalize(struct lp_text *t, const char *s, size_t n,
     unsigned flags, struct lp_buf *out);
+/* Free t's buffers. */
 void lp_text_release(struct lp_text *t);
 
 /* Parse "16M", "64k", "1G", "4096" into bytes; -1 on a malformed size. */

@@ -142,6 +142,70 @@ ram_follows(const char *s, size_t n)
 	    (i + 6 <= n && strncasecmp(s + i, "memory", 6) == 0);
 }
 
+/*
+ * One to three numbers joined by x (a size or dimensions) from s[i]: their
+ * values and texts into v and t, their count into *nd.  Returns where the
+ * last one ends; *first is where the first one ends.
+ */
+static size_t
+numbers(const char *s, size_t n, size_t i, double v[3], char t[3][32],
+    size_t *nd, size_t *first)
+{
+	size_t k = i, j;
+
+	*nd = 0;
+	for (;;) {
+		k += number(s + k, n - k, &v[*nd], t[*nd], sizeof(t[0]));
+		if (*nd == 0)
+			*first = k;
+		(*nd)++;
+		j = k;
+		while (j < n && s[j] == ' ')
+			j++;
+		if (*nd < 3 && j + 1 < n && (s[j] == 'x' || s[j] == 'X') &&
+		    (j + 1 < n) &&
+		    (isdigit((unsigned char)s[j + 1]) || s[j + 1] == ' ')) {
+			size_t q = j + 1;
+
+			while (q < n && s[q] == ' ')
+				q++;
+			if (q < n && isdigit((unsigned char)s[q])) {
+				k = q;
+				continue;
+			}
+		}
+		return k;
+	}
+}
+
+/*
+ * The attribute of a rewritten quantity: dims_cm for dimensions, ram_gb
+ * for a size followed by "RAM", else the unit's own; rest[0..n) is the
+ * text after the unit.
+ */
+static void
+collect(json_t *attrs, const struct unit *u, const double v[3], size_t nd,
+    const char *rest, size_t n)
+{
+	size_t m;
+
+	if (nd > 1) {
+		if (attrs != NULL &&
+		    json_object_get(attrs, "dims_cm") == NULL) {
+			json_t *d = json_array();
+
+			for (m = 0; m < nd; m++)
+				json_array_append_new(d,
+				    json_real(
+					round(v[m] * u->factor * 1e6) / 1e6));
+			json_object_set_new(attrs, "dims_cm", d);
+		}
+	} else if (strcmp(u->attr, "storage_gb") == 0 && ram_follows(rest, n))
+		set_attr(attrs, "ram_gb", v[0] * u->factor);
+	else
+		set_attr(attrs, u->attr, v[0] * u->factor);
+}
+
 int
 lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 {
@@ -151,7 +215,7 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 	while (i < n) {
 		char t[3][32];
 		double v[3];
-		size_t k, m, ulen, nd = 0, j, first = i;
+		size_t k, m, ulen, nd, j, first = i;
 		const struct unit *u;
 		int spaced = 0;
 
@@ -167,32 +231,7 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 			i = j;
 			continue;
 		}
-		/* One to three numbers joined by x: a size or dimensions. */
-		k = i;
-		for (;;) {
-			m = number(s + k, n - k, &v[nd], t[nd], sizeof(t[0]));
-			k += m;
-			if (nd == 0)
-				first = k;
-			nd++;
-			j = k;
-			while (j < n && s[j] == ' ')
-				j++;
-			if (nd < 3 && j + 1 < n &&
-			    (s[j] == 'x' || s[j] == 'X') && (j + 1 < n) &&
-			    (isdigit((unsigned char)s[j + 1]) ||
-				s[j + 1] == ' ')) {
-				size_t q = j + 1;
-
-				while (q < n && s[q] == ' ')
-					q++;
-				if (q < n && isdigit((unsigned char)s[q])) {
-					k = q;
-					continue;
-				}
-			}
-			break;
-		}
+		k = numbers(s, n, i, v, t, &nd, &first);
 		j = k;
 		if (j < n && (s[j] == ' ' || s[j] == '-'))
 			j++, spaced = 1;
@@ -219,23 +258,7 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 		for (m = 0; m < nd; m++)
 			lp_buf_addf(out, "%s%s", m ? " x " : "", t[m]);
 		lp_buf_addf(out, " %s", u->symbol);
-		if (nd > 1) {
-			if (attrs != NULL &&
-			    json_object_get(attrs, "dims_cm") == NULL) {
-				json_t *d = json_array();
-
-				for (m = 0; m < nd; m++)
-					json_array_append_new(d,
-					    json_real(
-						round(v[m] * u->factor * 1e6) /
-						1e6));
-				json_object_set_new(attrs, "dims_cm", d);
-			}
-		} else if (strcmp(u->attr, "storage_gb") == 0 &&
-		    ram_follows(s + j + ulen, n - j - ulen))
-			set_attr(attrs, "ram_gb", v[0] * u->factor);
-		else
-			set_attr(attrs, u->attr, v[0] * u->factor);
+		collect(attrs, u, v, nd, s + j + ulen, n - j - ulen);
 		count++;
 		i = j + ulen;
 		/* A mark unit (15.6") may touch the next word: keep it apart.

@@ -32,7 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lp_record rec;
 	struct lp_expr *e;
 	const char *p = (const char *)data;
-	char err[256], *src;
+	struct lp_error err;
+	char *src;
 	long long ne = 0, np = 0;
 	int col;
 
@@ -59,13 +60,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lp_utf8_repair(p, size, &c);
 
 	memset(&more, 0, sizeof(more));
-	lp_rules_load(&more, p, size, "fuzz", err, sizeof(err));
+	lp_rules_load(&more, p, size, "fuzz", &err);
 	lp_rules_release(&more);
 
 	src = malloc(size + 1);
 	memcpy(src, p, size);
 	src[size] = '\0';
-	if ((e = lp_expr_compile(src, err, sizeof(err), &col)) != NULL) {
+	if ((e = lp_expr_compile(src, &col, &err)) != NULL) {
 		static const char line[] =
 		    "{\"a\":1,\"b\":\"x\",\"c\":{\"d\":[1]},\"e\":null}";
 

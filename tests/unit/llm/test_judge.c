@@ -4,6 +4,7 @@
  */
 #include <math.h>
 
+#include "core/status.h"
 #include "llm/judge.h"
 #include "test.h"
 
@@ -56,11 +57,11 @@ TEST(distribution)
 			      "{\"token\":\" 3\",\"logprob\":-3.5065579},"
 			      "{\"token\":\"x\",\"logprob\":-3.9120230}]");
 	struct lp_judge_dist d;
-	const char *why = NULL;
+	struct lp_error why;
 
 	assert_eq_int(lp_judge_dist("{\"score\":3,\"confidence\":0.9}", lp,
 			  "score", 4, &d, &why),
-	    0);
+	    LP_OK);
 	assert_true(near(d.mass, 0.98));
 	assert_true(near(d.p[1], 0));
 	assert_true(near(d.p[2], 0.102041));
@@ -77,7 +78,7 @@ TEST(distribution)
 		      "{\"token\":\"34\",\"logprob\":-2.3025851},"
 		      "{\"token\":\"1\",\"logprob\":-0.6931472}]");
 	assert_eq_int(
-	    lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why), 0);
+	    lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why), LP_OK);
 	/* 3 and 1 tie at 0.5: the lower wins; expected 2. */
 	assert_eq_int(d.score, 1);
 	assert_true(near(d.p[1], 0.5) && near(d.p[3], 0.5));
@@ -87,15 +88,15 @@ TEST(distribution)
 	/* No alternatives: the chosen token alone. */
 	lp = logprobs("[]");
 	assert_eq_int(
-	    lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why), 0);
+	    lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why), LP_OK);
 	assert_true(near(d.p[3], 1) && near(d.mass, 0.6));
 	json_decref(lp);
 
 	/* No digit anywhere. */
 	lp = logprobs("[{\"token\":\"three\",\"logprob\":-0.1}]");
-	assert_eq_int(
-	    lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why), -1);
-	assert_eq_str(why, "no score digit among the logprobs");
+	assert_eq_int(lp_judge_dist("{\"score\":3}", lp, "score", 4, &d, &why),
+	    LP_FAILED);
+	assert_eq_str(why.msg, "no score digit among the logprobs");
 	json_decref(lp);
 }
 
@@ -116,12 +117,12 @@ TEST(bytes_and_misses)
 	    "{\"token\":\"3\",\"logprob\":-2.3025851}]}]}",
 	    0, NULL);
 	struct lp_judge_dist d;
-	const char *why = NULL;
+	struct lp_error why;
 
 	assert_true(lp != NULL);
 	assert_eq_int(lp_judge_dist("{\"r\":\"好\",\"score\":4}", lp, "score",
 			  4, &d, &why),
-	    0);
+	    LP_OK);
 	/* 0.9 and 0.1: mass 1. */
 	assert_eq_int(d.score, 4);
 	assert_true(near(d.confidence, 0.9) && near(d.p[3], 0.1));
@@ -142,7 +143,7 @@ TEST(bytes_and_misses)
 		    "{\"r\":\"好\",\"score\":");
 		assert_eq_int(lp_judge_dist("{\"r\":\"好\",\"score\":4}", c,
 				  "score", 4, &e, &why),
-		    0);
+		    LP_OK);
 		assert_true(near(e.p[4], d.p[4]) && near(e.p[3], d.p[3]));
 		/* Not found: left whole. */
 		lp_judge_trim(c, "{\"r\":1}", "score");
@@ -153,10 +154,11 @@ TEST(bytes_and_misses)
 	/* The score beyond the tokens given. */
 	assert_eq_int(lp_judge_dist("{\"r\":\"好好好好好\",\"score\":4}", lp,
 			  "score", 4, &d, &why),
-	    -1);
-	assert_eq_str(why, "the logprobs do not reach the score");
-	assert_eq_int(lp_judge_dist("{\"r\":1}", lp, "score", 4, &d, &why), -1);
-	assert_eq_str(why, "the reply has no score");
+	    LP_FAILED);
+	assert_eq_str(why.msg, "the logprobs do not reach the score");
+	assert_eq_int(
+	    lp_judge_dist("{\"r\":1}", lp, "score", 4, &d, &why), LP_FAILED);
+	assert_eq_str(why.msg, "the reply has no score");
 	json_decref(lp);
 }
 

@@ -123,9 +123,9 @@ TEST(strata_and_questionable)
 {
 	struct lp_sample s;
 	struct lp_buf dropped = LP_BUF_INIT, out = LP_BUF_INIT;
-	char err[128];
+	struct lp_error err;
 	int col;
-	struct lp_expr *q = lp_expr_compile("q", err, sizeof(err), &col);
+	struct lp_expr *q = lp_expr_compile("q", &col, &err);
 
 	lp_sample_init(&s);
 	s.questionable = q;

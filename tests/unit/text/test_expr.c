@@ -13,14 +13,14 @@ eval(const char *src)
 {
 	struct lp_record rec;
 	struct lp_expr *e;
-	char err[128];
+	struct lp_error err;
 	int col = 0, r;
 
 	lp_record_init(&rec);
 	lp_record_parse(&rec, rec_text, strlen(rec_text));
-	e = lp_expr_compile(src, err, sizeof(err), &col);
+	e = lp_expr_compile(src, &col, &err);
 	if (e == NULL) {
-		fprintf(stderr, "compile '%s': %d: %s\n", src, col, err);
+		fprintf(stderr, "compile '%s': %d: %s\n", src, col, err.msg);
 		lp_record_release(&rec);
 		return -1;
 	}
@@ -72,16 +72,16 @@ TEST(presence_and_missing)
 static void
 bad(const char *src, int want_col, const char *want)
 {
-	char err[128];
+	struct lp_error err;
 	int col = 0;
-	struct lp_expr *e = lp_expr_compile(src, err, sizeof(err), &col);
+	struct lp_expr *e = lp_expr_compile(src, &col, &err);
 
 	assert_true(e == NULL);
 	if (e == NULL) {
-		if (col != want_col || strcmp(err, want) != 0)
-			fprintf(stderr, "'%s': %d: %s\n", src, col, err);
+		if (col != want_col || strcmp(err.msg, want) != 0)
+			fprintf(stderr, "'%s': %d: %s\n", src, col, err.msg);
 		assert_eq_int(col, want_col);
-		assert_true(strcmp(err, want) == 0);
+		assert_true(strcmp(err.msg, want) == 0);
 	}
 	lp_expr_free(e);
 }

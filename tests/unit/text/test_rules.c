@@ -47,27 +47,24 @@ TEST(shipped_rules)
 
 TEST(more_rules_and_bad_files)
 {
-	char err[128];
+	struct lp_error err;
 	static const char more[] = "# mine\nversion mine-2\nremove GEM\n"
 				   "expand XL extra large\n";
 
 	assert_eq_int(
-	    lp_rules_load(&r, more, strlen(more), "mine.txt", err, sizeof(err)),
-	    LP_OK);
+	    lp_rules_load(&r, more, strlen(more), "mine.txt", &err), LP_OK);
 	assert_eq_str(r.version, "mine-2");
 	assert_eq_str(apply("gem XL shirt"), "extra large shirt");
 	assert_eq_int(
-	    lp_rules_load(&r, "remove\n", 7, "bad.txt", err, sizeof(err)),
-	    LP_FAILED);
-	assert_eq_str(err, "bad.txt:1: 'remove' needs a value");
-	assert_eq_int(lp_rules_load(&r, "\nfrobnicate x\n", 14, "bad.txt", err,
-			  sizeof(err)),
-	    LP_FAILED);
-	assert_eq_str(err, "bad.txt:2: unknown rule 'frobnicate'");
+	    lp_rules_load(&r, "remove\n", 7, "bad.txt", &err), LP_FAILED);
+	assert_eq_str(err.msg, "bad.txt:1: 'remove' needs a value");
 	assert_eq_int(
-	    lp_rules_load(&r, "expand ABC\n", 11, "bad.txt", err, sizeof(err)),
+	    lp_rules_load(&r, "\nfrobnicate x\n", 14, "bad.txt", &err),
 	    LP_FAILED);
-	assert_eq_str(err, "bad.txt:1: expand needs a meaning");
+	assert_eq_str(err.msg, "bad.txt:2: unknown rule 'frobnicate'");
+	assert_eq_int(
+	    lp_rules_load(&r, "expand ABC\n", 11, "bad.txt", &err), LP_FAILED);
+	assert_eq_str(err.msg, "bad.txt:1: expand needs a meaning");
 	lp_rules_release(&r);
 }
 

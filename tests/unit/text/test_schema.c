@@ -5,20 +5,20 @@
 static const char *
 check(json_t *schema, const char *doc)
 {
-	static char err[256];
+	static struct lp_error err;
 	json_t *v = json_loads(doc, JSON_DECODE_ANY, NULL);
-	int rc = lp_schema_check(schema, v, err, sizeof(err));
+	int rc = lp_schema_check(schema, v, &err);
 
 	json_decref(v);
-	return rc == LP_OK ? "ok" : err;
+	return rc == LP_OK ? "ok" : err.msg;
 }
 
 TEST(listing_schema)
 {
 	json_t *s = lp_schema_listing();
-	char err[128];
+	struct lp_error err;
 
-	assert_eq_int(lp_schema_valid(s, err, sizeof(err)), LP_OK);
+	assert_eq_int(lp_schema_valid(s, &err), LP_OK);
 	assert_eq_str(check(s, "{\"id\":\"a\",\"title\":\"x\"}"), "ok");
 	assert_eq_str(check(s, "{\"id\":\"a\"}"), "title is missing");
 	assert_eq_str(check(s, "{\"id\":\"a\",\"title\":3}"),
@@ -39,7 +39,7 @@ TEST(listing_schema)
 
 TEST(subset_only)
 {
-	char err[128];
+	struct lp_error err;
 	json_t *s = json_loads("{\"type\":\"object\",\"properties\":{\"a\":"
 			       "{\"pattern\":\"x\"}}}",
 	    0, NULL);
@@ -47,8 +47,8 @@ TEST(subset_only)
 			       "[\"string\",\"null\"]}",
 	    0, NULL);
 
-	assert_eq_int(lp_schema_valid(s, err, sizeof(err)), LP_FAILED);
-	assert_eq_str(err, "a: \"pattern\" is not in the supported subset");
+	assert_eq_int(lp_schema_valid(s, &err), LP_FAILED);
+	assert_eq_str(err.msg, "a: \"pattern\" is not in the supported subset");
 	assert_eq_str(check(e, "\"used\""), "ok");
 	assert_eq_str(
 	    check(e, "\"mint\""), "record is not one of the allowed values");

@@ -1,28 +1,24 @@
 /*
- * What the LLM tools (lp-translate, lp-rate) share on the command line
- * and around the client: the API options, the key and the cache folder,
- * the window that puts records back in input order, progress, dry runs,
- * and the closing counts and exit status.
+ * The LLM tools' (lp-translate, lp-rate) shared command-line options, part
+ * of the tool layer: the API options with their help text, the key (from a
+ * file or the environment, never the command line) and the cache folder.
+ * Bad values are usage errors (exit 2); an unreadable key file exits 74.
  *
- *	lp_llm_cli_init(&o);
+ *	lp_llm_options_init(&o);
  *	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS
  *	    LP_LLM_SHORTOPTS, longopts, NULL)) != -1)
- *		if (!lp_llm_cli_option(&o, ch, optarg)) switch (ch) { ... }
- *	lp_llm_cli_done(&o);
+ *		if (!lp_llm_options_parse(&o, ch, optarg)) switch (ch) { ... }
+ *	lp_llm_options_done(&o);
+ *	... lp_llm_new(&o.cfg, ...) ...
+ *	lp_llm_options_release(&o);
  */
-#ifndef LP_LLMCLI_H
-#define LP_LLMCLI_H
+#ifndef LP_TOOL_LLM_OPTIONS_H
+#define LP_TOOL_LLM_OPTIONS_H
 
 #include <getopt.h>
-#include <jansson.h>
 #include <stddef.h>
 
-#include "core/buf.h"
 #include "llm/llm.h"
-#include "core/record.h"
-
-struct lp_run;
-struct lp_record;
 
 /* Below LP_OPT_TOOL_BASE, above the common options. */
 enum {
@@ -100,7 +96,8 @@ enum {
 	"      --dry-run           print the requests (key hidden), send "     \
 	"none\n"
 
-struct lp_llm_cli {
+/* The options' values; cfg is ready for lp_llm_new() after _done(). */
+struct lp_llm_options {
 	struct lp_llm_config cfg;
 	char *key; /* from a file or the environment; wiped when freed */
 	const char *cache;
@@ -113,88 +110,15 @@ struct lp_llm_cli {
 };
 
 /* Defaults, and LP_API_BASE. */
-void lp_llm_cli_init(struct lp_llm_cli *o);
+void lp_llm_options_init(struct lp_llm_options *o);
 /* Handle one of the options above: 1, or 0 if ch is not one of them. */
-int lp_llm_cli_option(struct lp_llm_cli *o, int ch, const char *arg);
+int lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg);
 /* After the options: the key from the environment, the cache folder. */
-void lp_llm_cli_done(struct lp_llm_cli *o);
-void lp_llm_cli_free(struct lp_llm_cli *o);
+void lp_llm_options_done(struct lp_llm_options *o);
+/* Free the key (wiped first) and the cache folder's name. */
+void lp_llm_options_release(struct lp_llm_options *o);
 /* A number option in [min, max], else a usage error. */
-double lp_llm_cli_number(
+double lp_llm_options_number(
     const char *opt, const char *arg, double min, double max);
-
-/*
- * A prompt template filled in: {target} is the target language's name
- * ("Simplified Chinese"), {target_code} its code, and vars, pairs of a
- * name and a value ending with NULL, the tool's own ({rubric}).
- */
-void lp_llm_fill(struct lp_buf *b, const char *tmpl, const char *target,
-    const char *const *vars);
-
-/*
- * The window: records in input order while their answers come in any
- * order.  A slot is done when it waits for no more answers; done slots
- * leave from the head (or at once, unordered) with member, if set, put
- * under the window's member name.
- */
-struct lp_slot {
-	struct lp_buf line;
-	const char *file;
-	unsigned long lineno;
-	size_t seq;	/* its place in the input */
-	int waiting;	/* answers still to come */
-	int emitted;	/* written (unordered) */
-	int canonical;	/* line was canonical: no need to check it again */
-	char *text;	/* the tool's input text, freed on emit */
-	json_t *member; /* what goes in the record, or NULL: unchanged */
-	json_t *work;	/* the tool's partial results, freed on emit */
-};
-
-struct lp_window {
-	struct lp_slot *slots;
-	size_t size, head, nread;
-	const char *member;
-	int unordered, dry_run;
-	struct lp_run *run;
-	struct lp_record rec; /* reused for each record written */
-};
-
-void lp_window_init(struct lp_window *w, const struct lp_llm_cli *o,
-    const char *member, struct lp_run *run);
-/* A new slot for rec at the tail (the window must not be full). */
-struct lp_slot *lp_window_add(struct lp_window *w, const struct lp_record *rec);
-struct lp_slot *lp_window_at(struct lp_window *w, size_t seq);
-int lp_window_full(const struct lp_window *w);
-/* Write the slots that are done, in order (or any, unordered). */
-void lp_window_drain(struct lp_window *w);
-void lp_window_free(struct lp_window *w);
-
-/*
- * A failed result as {"reason","status","message","attempts"}: reason
- * http, network, reply, fatal or budget; status null without an answer.
- */
-json_t *lp_llm_error_json(const struct lp_llm_result *r);
-/*
- * An answer's usage (shared out evenly when n items went in one request,
- * then also "batch": n), latency_ms, cached and finish_reason, into m.
- */
-void lp_llm_answer_fields(json_t *m, const struct lp_llm_result *r, int n);
-
-/*
- * Progress on a terminal: "N <verb>, N failed, N waiting, N tokens, N
- * retries" after the run's own figures.
- */
-void lp_llm_progress(struct lp_run *run, const struct lp_llm *c,
-    const char *verb, long long done, long long failed, size_t waiting);
-/* --dry-run: write the request (canonical bytes) as the client sees it. */
-void lp_llm_dry_run(
-    struct lp_run *run, struct lp_llm *c, const char *body, size_t len);
-/*
- * Close the run: the client's counters into the stats, a warning when
- * some items failed, and the exit status: 69 when the API cannot be used
- * (a fatal answer, or no answer at all), 1 when any item failed, else 0.
- */
-int lp_llm_close(struct lp_run *run, struct lp_llm *c, const char *what,
-    long long done, long long failed, long long budget);
 
 #endif

@@ -1,0 +1,312 @@
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "core/json.h"
+#include "text/clean.h"
+#include "text/pii.h"
+#include "text/price.h"
+#include "text/schema.h"
+#include "text/units.h"
+
+void
+lp_clean_init(struct lp_clean *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->lower = 1;
+	lp_rules_default(&c->rules);
+}
+
+static void
+add(char ***v, int *n, const char *s)
+{
+	*v = lp_xrealloc(*v, sizeof(**v) * (size_t)(*n + 1));
+	(*v)[(*n)++] = lp_xstrdup(s);
+}
+
+void
+lp_clean_add_field(struct lp_clean *c, const char *path)
+{
+	struct lp_buf raw = LP_BUF_INIT;
+	int n = c->nfields;
+
+	lp_buf_addf(&raw, "raw.%s", path);
+	add(&c->fields, &c->nfields, path);
+	add(&c->raw_paths, &n, raw.p);
+	lp_buf_release(&raw);
+}
+
+void
+lp_clean_add_pseudonym(struct lp_clean *c, const char *path)
+{
+	add(&c->pseudo, &c->npseudo, path);
+}
+
+/*
+ * Clean text s[0..n) into c->a; attributes into attrs.  The steps in
+ * order, each on the last one's output.
+ */
+static void
+clean_text(struct lp_clean *c, const char *s, size_t n, json_t *attrs)
+{
+	lp_buf_reset(&c->a);
+	lp_text_normalize(&c->text, s, n, LP_TEXT_NO_EMOJI, &c->a);
+	c->n.emoji += (long long)c->text.emoji;
+	lp_buf_reset(&c->b);
+	lp_rules_apply(&c->rules, c->a.p, c->a.len, &c->b);
+	lp_buf_reset(&c->a);
+	c->n.units += lp_units_apply(c->b.p, c->b.len, &c->a, attrs);
+	if (!c->keep_pii) {
+		lp_buf_reset(&c->b);
+		lp_pii_redact(
+		    c->a.p, c->a.len, &c->b, &c->n.emails, &c->n.phones);
+	} else {
+		lp_buf_reset(&c->b);
+		lp_buf_add(&c->b, c->a.p, c->a.len);
+	}
+	lp_buf_reset(&c->a);
+	lp_text_normalize(
+	    &c->text, c->b.p, c->b.len, c->lower ? LP_TEXT_FOLD : 0, &c->a);
+}
+
+/*
+ * Set top-level member key (stolen value) the cheap way; a dotted path
+ * the general way.
+ */
+static void
+put(struct lp_record *rec, const char *key, json_t *value)
+{
+	if (strchr(key, '.') == NULL)
+		lp_record_put(rec, key, value);
+	else
+		lp_record_set(rec, key, value);
+}
+
+/* raw.<field> = value, unless an earlier clean kept it already. */
+static void
+keep_raw(struct lp_record *rec, const char *field, json_t *value)
+{
+	json_t *raw = lp_record_get(rec, "raw");
+
+	if (raw != NULL &&
+	    (!json_is_object(raw) || json_object_get(raw, field) != NULL))
+		return;
+	if (raw == NULL)
+		raw = json_object();
+	else
+		json_incref(raw);
+	json_object_set(raw, field, value);
+	lp_record_put(rec, "raw", raw);
+}
+
+/* The original of field i: raw.<field> if an earlier clean kept it. */
+static const char *
+original(struct lp_clean *c, struct lp_record *rec, int i, size_t *len)
+{
+	const char *s;
+
+	if (lp_record_get(rec, "raw") != NULL &&
+	    (s = lp_record_get_strn(rec, c->raw_paths[i], len)) != NULL)
+		return s;
+	return lp_record_get_strn(rec, c->fields[i], len);
+}
+
+/* The text fields, cleaned; their attributes into attrs. */
+static int
+clean_fields(struct lp_clean *c, struct lp_record *rec, json_t *attrs,
+    struct lp_error *err)
+{
+	json_t *v, *old;
+	int i;
+
+	for (i = 0; i < c->nfields; i++) {
+		const char *s, *cur;
+		size_t n, curlen;
+
+		/* Read strings in the line; parse only to say what it is. */
+		if (lp_record_get_strn(rec, c->fields[i], &n) != NULL)
+			v = NULL;
+		else if ((v = lp_record_get(rec, c->fields[i])) == NULL)
+			continue;
+		if (v != NULL)
+			return lp_error_set(err, "%s is %s, not a string",
+			    c->fields[i], lp_json_kind(v));
+		s = original(c, rec, i, &n);
+		clean_text(c, s, n, attrs);
+		if (c->a.len == 0)
+			return lp_error_set(
+			    err, "%s is empty after cleaning", c->fields[i]);
+		cur = lp_record_get_strn(rec, c->fields[i], &curlen);
+		if (curlen == c->a.len && memcmp(cur, c->a.p, curlen) == 0)
+			continue;
+		if (strchr(c->fields[i], '.') == NULL) {
+			old = json_stringn(cur, curlen);
+			keep_raw(rec, c->fields[i], old);
+			json_decref(old);
+		}
+		put(rec, c->fields[i], json_stringn(c->a.p, c->a.len));
+	}
+	return LP_OK;
+}
+
+/* Attributes found in the text, merged under those already there. */
+static void
+merge_attrs(struct lp_record *rec, json_t *attrs)
+{
+	json_t *have;
+
+	if (json_object_size(attrs) == 0)
+		return;
+	have = lp_record_get(rec, "attrs");
+	if (!json_is_object(have))
+		lp_record_put(rec, "attrs", json_incref(attrs));
+	else if (!json_equal(have, attrs)) {
+		json_object_update_missing(attrs, have);
+		lp_record_put(rec, "attrs", json_incref(attrs));
+	}
+}
+
+/* A price given as text only: parsed. */
+static void
+clean_price(struct lp_clean *c, struct lp_record *rec)
+{
+	json_t *v = lp_record_get(rec, "price"), *text, *p;
+
+	if (!json_is_string(v) &&
+	    !(json_is_object(v) && json_object_get(v, "amount") == NULL &&
+		json_object_get(v, "min") == NULL &&
+		json_is_string(json_object_get(v, "text"))))
+		return;
+	text = json_is_string(v) ? v : json_object_get(v, "text");
+	p = lp_price_parse(json_string_value(text), json_string_length(text));
+	if (p != NULL) {
+		if (json_is_string(v))
+			keep_raw(rec, "price", v);
+		lp_record_put(rec, "price", p);
+		c->n.prices++;
+	} else
+		c->n.price_unparsed++;
+}
+
+/* The condition, onto the vocabulary; unknown wording kept. */
+static void
+clean_condition(struct lp_clean *c, struct lp_record *rec)
+{
+	json_t *v = lp_record_get(rec, "condition");
+	const char *s, *value;
+	size_t n;
+
+	if (!json_is_string(v))
+		return;
+	s = json_string_value(v);
+	lp_buf_reset(&c->a);
+	lp_text_normalize(&c->text, s, json_string_length(v), 0, &c->a);
+	value = lp_rules_condition(&c->rules, c->a.p, c->a.len);
+	n = value != NULL ? strlen(value) : 0;
+	if (value == NULL)
+		c->n.cond_unknown++;
+	else if (n != json_string_length(v) || memcmp(s, value, n)) {
+		json_incref(v);
+		keep_raw(rec, "condition", v);
+		lp_record_put(rec, "condition", json_string(value));
+		json_decref(v);
+		c->n.cond_mapped++;
+	}
+}
+
+/* Pseudonyms: a keyed hash; the name is not kept anywhere. */
+static void
+pseudonymize(struct lp_clean *c, struct lp_record *rec)
+{
+	json_t *v;
+	int i;
+
+	for (i = 0; i < c->npseudo; i++) {
+		char p[19];
+
+		v = lp_record_get(rec, c->pseudo[i]);
+		if (!json_is_string(v) ||
+		    strncmp(json_string_value(v), "p_", 2) == 0)
+			continue;
+		lp_pseudonym(
+		    c->key, json_string_value(v), json_string_length(v), p);
+		lp_record_root(rec);
+		lp_record_set(rec, c->pseudo[i], json_string(p));
+		c->n.pseudonymized++;
+	}
+}
+
+int
+lp_clean_record(struct lp_clean *c, struct lp_record *rec, struct lp_error *err)
+{
+	json_t *attrs = json_object();
+
+	if (clean_fields(c, rec, attrs, err) != LP_OK) {
+		json_decref(attrs);
+		return LP_FAILED;
+	}
+	merge_attrs(rec, attrs);
+	json_decref(attrs);
+	clean_price(c, rec);
+	clean_condition(c, rec);
+	pseudonymize(c, rec);
+	if (c->schema != NULL &&
+	    lp_schema_check_record(c->schema, rec, err) != LP_OK)
+		return LP_FAILED;
+	return LP_OK;
+}
+
+void
+lp_clean_counts(const struct lp_clean *c,
+    void (*count)(void *arg, const char *name, long long n), void *arg)
+{
+	struct lp_buf name = LP_BUF_INIT;
+	size_t k;
+
+	count(arg, "emoji_removed", c->n.emoji);
+	for (k = 0; k < c->rules.n; k++) {
+		const struct lp_rule *u = &c->rules.v[k];
+
+		if (u->hits == 0)
+			continue;
+		lp_buf_reset(&name);
+		lp_buf_addf(&name, "%s:%s",
+		    u->kind == LP_RULE_REMOVE ? "fluff" : "expand", u->phrase);
+		count(arg, name.p, u->hits);
+	}
+	lp_buf_release(&name);
+	count(arg, "punctuation_runs", c->rules.run_hits);
+	count(arg, "units_rewritten", c->n.units);
+	count(arg, "emails_redacted", c->n.emails);
+	count(arg, "phones_redacted", c->n.phones);
+	count(arg, "prices_parsed", c->n.prices);
+	count(arg, "prices_unparsed", c->n.price_unparsed);
+	count(arg, "conditions_mapped", c->n.cond_mapped);
+	count(arg, "conditions_unknown", c->n.cond_unknown);
+	count(arg, "pseudonymized", c->n.pseudonymized);
+}
+
+static void
+free_list(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+lp_clean_release(struct lp_clean *c)
+{
+	free_list(c->fields, c->nfields);
+	free_list(c->raw_paths, c->nfields);
+	free_list(c->pseudo, c->npseudo);
+	json_decref(c->schema);
+	lp_rules_release(&c->rules);
+	lp_text_release(&c->text);
+	lp_buf_release(&c->a);
+	lp_buf_release(&c->b);
+	memset(c, 0, sizeof(*c));
+}

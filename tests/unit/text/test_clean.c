@@ -1,0 +1,119 @@
+/*
+ * Cleaning one record: a line in, the record out as lp-clean writes it
+ * (before lineage), or the reason it is bad.
+ */
+#include "core/json.h"
+#include "core/status.h"
+#include "text/clean.h"
+#include "text/schema.h"
+#include "test.h"
+
+/* line cleaned by c: the record's canonical JSON, or "bad: why". */
+static const char *
+clean(struct lp_clean *c, const char *line)
+{
+	static struct lp_buf out;
+	struct lp_record rec;
+	struct lp_error err;
+
+	lp_buf_reset(&out);
+	lp_record_init(&rec);
+	if (lp_record_parse(&rec, line, strlen(line)) != LP_OK)
+		lp_buf_adds(&out, "unparsable");
+	else if (lp_clean_record(c, &rec, &err) != LP_OK)
+		lp_buf_addf(&out, "bad: %s", err.msg);
+	else
+		lp_json_dump(lp_record_root(&rec), &out);
+	lp_record_release(&rec);
+	return out.p;
+}
+
+static void
+count(void *arg, const char *name, long long n)
+{
+	lp_buf_addf(arg, "%s=%lld ", name, n);
+}
+
+TEST(every_step)
+{
+	struct lp_clean c;
+	struct lp_buf counts = LP_BUF_INIT;
+
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	lp_clean_add_pseudonym(&c, "seller");
+	c.key = "k";
+	c.schema = lp_schema_listing();
+	assert_eq_str(
+	    clean(&c,
+		"{\"id\":\"a\",\"title\":\"L@@K Apple iPhone 12 128gb "
+		"BNIB!!! call 07700 900123\",\"price\":\"\xc2\xa3"
+		"649.99\",\"condition\":\"Pre-owned\",\"seller\":"
+		"\"Jane Doe\"}"),
+	    "{\"id\":\"a\",\"title\":\"apple iphone 12 128 gb brand new in "
+	    "box call [phone]\",\"price\":{\"amount\":649.99,\"currency\":"
+	    "\"GBP\",\"text\":\"\xc2\xa3"
+	    "649.99\"},\"condition\":\"used\",\"seller\":\"p_"
+	    "96a4beb8f0b98409\","
+	    "\"raw\":{\"title\":\"L@@K Apple iPhone 12 128gb BNIB!!! call "
+	    "07700 900123\",\"price\":\"\xc2\xa3"
+	    "649.99\",\"condition\":\"Pre-owned\"},\"attrs\":{\"storage_gb\":"
+	    "128.0}}");
+	lp_clean_counts(&c, count, &counts);
+	assert_eq_str(counts.p,
+	    "emoji_removed=0 fluff:L@@K=1 expand:BNIB=1 punctuation_runs=1 "
+	    "units_rewritten=1 emails_redacted=0 phones_redacted=1 "
+	    "prices_parsed=1 prices_unparsed=0 conditions_mapped=1 "
+	    "conditions_unknown=0 pseudonymized=1 ");
+	lp_buf_release(&counts);
+	lp_clean_release(&c);
+}
+
+TEST(clean_twice_same)
+{
+	struct lp_clean c;
+
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	/* Already clean: the line as it was, attrs kept over found ones. */
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"b\",\"title\":\"ok title\","
+			  "\"attrs\":{\"storage_gb\":64}}"),
+	    "{\"id\":\"b\",\"title\":\"ok title\",\"attrs\":{\"storage_gb\":"
+	    "64}}");
+	/* Cleaned from raw.title, the original an earlier run kept. */
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"e\",\"title\":\"x\",\"raw\":"
+			  "{\"title\":\"Sony 15.6in Laptop\"}}"),
+	    "{\"id\":\"e\",\"title\":\"sony 15.6 in laptop\",\"raw\":"
+	    "{\"title\":\"Sony 15.6in Laptop\"},\"attrs\":{\"screen_in\":"
+	    "15.6}}");
+	/* Case kept, personal data kept. */
+	c.lower = 0;
+	c.keep_pii = 1;
+	assert_eq_str(clean(&c, "{\"id\":\"g\",\"title\":\"Mail me@x.com\"}"),
+	    "{\"id\":\"g\",\"title\":\"Mail me@x.com\"}");
+	lp_clean_release(&c);
+}
+
+TEST(bad_records)
+{
+	struct lp_clean c;
+
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	c.schema = lp_schema_listing();
+	assert_eq_str(clean(&c, "{\"id\":\"c\",\"title\":3}"),
+	    "bad: title is a number, not a string");
+	assert_eq_str(clean(&c, "{\"id\":\"d\",\"title\":\"WOW!!!\"}"),
+	    "bad: title is empty after cleaning");
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"f\",\"title\":\"fine\",\"price\":"
+			  "{\"amount\":-1,\"currency\":\"GBP\"}}"),
+	    "bad: price.amount: -1 is below the minimum 0");
+	/* No title at all: nothing to clean, but the schema wants one. */
+	assert_eq_str(clean(&c, "{\"id\":\"h\"}"), "bad: title is missing");
+	lp_clean_release(&c);
+}
+
+RUN_TESTS()
