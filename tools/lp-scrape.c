@@ -23,6 +23,7 @@
 
 #include "core/status.h"
 #include "tool/cli.h"
+#include "web/charset.h"
 #include "web/fetch.h"
 #include "core/json.h"
 #include "tool/log.h"
@@ -152,71 +153,16 @@ static void drain(void);
 
 /* ---- Pages to records. */
 
-/* Latin-1 and windows-1252 pages become UTF-8; other charsets are
- * refused; invalid UTF-8 is repaired.  0, or -1 with why. */
+/* The page in b as UTF-8 (lib/web/charset), counted; 0, or -1 with err. */
 static int
-to_utf8(struct lp_buf *b, const char *ctype, char *why, size_t n)
+to_utf8(struct lp_buf *b, const char *ctype, struct lp_error *err)
 {
-	char cs[40] = "";
-	const char *c = ctype ? strcasestr(ctype, "charset=") : NULL;
-	struct lp_buf out = LP_BUF_INIT;
-	size_t i;
+	enum lp_charset_done done;
 
-	if (c == NULL && b->len > 0) {
-		/* <meta charset=...> near the top. */
-		size_t look = b->len < 2048 ? b->len : 2048;
-		char head[2049];
-
-		memcpy(head, b->p, look);
-		head[look] = '\0';
-		for (i = 0; i < look; i++)
-			if (head[i] == '\0')
-				head[i] = ' ';
-		c = strcasestr(head, "charset=");
-		if (c != NULL) {
-			c += 8;
-			while (*c == '"' || *c == '\'')
-				c++;
-			snprintf(cs, sizeof(cs), "%.*s",
-			    (int)strcspn(c, "\"'; />"), c);
-		}
-	} else if (c != NULL) {
-		c += 8;
-		while (*c == '"')
-			c++;
-		snprintf(cs, sizeof(cs), "%.*s", (int)strcspn(c, "\"; "), c);
-	}
-	if (cs[0] == '\0' || strcasecmp(cs, "utf-8") == 0 ||
-	    strcasecmp(cs, "utf8") == 0 || strcasecmp(cs, "us-ascii") == 0) {
-		if (!lp_utf8_valid(b->p ? b->p : "", b->len, NULL)) {
-			lp_utf8_repair(b->p, b->len, &out);
-			lp_buf_reset(b);
-			lp_buf_add(b, out.p, out.len);
-			s.n_repaired++;
-		}
-	} else if (strcasecmp(cs, "iso-8859-1") == 0 ||
-	    strcasecmp(cs, "latin1") == 0 ||
-	    strcasecmp(cs, "windows-1252") == 0) {
-		/* Latin-1 maps to the first 256 code points (the 0x80-0x9f
-		 * of windows-1252 are taken as such too: rare in markup). */
-		for (i = 0; i < b->len; i++) {
-			unsigned char ch = (unsigned char)b->p[i];
-
-			if (ch < 0x80)
-				lp_buf_addc(&out, (char)ch);
-			else {
-				lp_buf_addc(&out, (char)(0xc0 | ch >> 6));
-				lp_buf_addc(&out, (char)(0x80 | (ch & 0x3f)));
-			}
-		}
-		lp_buf_reset(b);
-		lp_buf_add(b, out.p, out.len);
-		s.n_converted++;
-	} else {
-		snprintf(why, n, "the page is in %s, not UTF-8 or Latin-1", cs);
+	if (lp_charset_to_utf8(b, ctype, &done, err) != LP_OK)
 		return -1;
-	}
-	lp_buf_release(&out);
+	s.n_converted += done == LP_CHARSET_CONVERTED;
+	s.n_repaired += done == LP_CHARSET_REPAIRED;
 	return 0;
 }
 
@@ -390,7 +336,8 @@ land_record(struct start *st, int k, int n, const struct lp_warc_record *rec)
 {
 	struct page *pg = &st->pages[k];
 	struct lp_buf b = LP_BUF_INIT;
-	char ctype[128], why[160];
+	char ctype[128];
+	struct lp_error why = LP_ERROR_INIT;
 	size_t hl, bo;
 	long status;
 
@@ -415,8 +362,8 @@ land_record(struct start *st, int k, int n, const struct lp_warc_record *rec)
 	}
 	lp_header_field(rec->block.p, hl, "content-type", ctype, sizeof(ctype));
 	lp_buf_add(&b, rec->block.p + bo, rec->block.len - bo);
-	if (to_utf8(&b, ctype, why, sizeof(why)) != 0) {
-		lp_warnx("%s: %s", pg->url, why);
+	if (to_utf8(&b, ctype, &why) != 0) {
+		lp_warnx("%s: %s", pg->url, why.msg);
 		s.n_failed++;
 	} else
 		extract(st, pg, &b);
@@ -628,7 +575,7 @@ land(struct lp_fetch_result *r)
 	struct ask *a = r->user;
 	struct start *st = &s.starts[a->start];
 	struct page *pg;
-	char why[160];
+	struct lp_error why = LP_ERROR_INIT;
 
 	if (a->page > st->got)
 		st->got = a->page;
@@ -656,8 +603,8 @@ land(struct lp_fetch_result *r)
 		lp_warnx(
 		    "%s: %s (after %d attempts)", r->url, r->err, r->attempts);
 		s.n_failed++;
-	} else if (to_utf8(&r->body, r->content_type, why, sizeof(why)) != 0) {
-		lp_warnx("%s: %s", r->url, why);
+	} else if (to_utf8(&r->body, r->content_type, &why) != 0) {
+		lp_warnx("%s: %s", r->url, why.msg);
 		s.n_failed++;
 	} else
 		extract(st, pg, &r->body);
@@ -724,7 +671,8 @@ read_file(struct start *st, const char *path)
 	FILE *f = fopen(path, "rb");
 	struct lp_buf b = LP_BUF_INIT;
 	struct stat sb;
-	char buf[65536], why[160], abs[PATH_MAX + 8], real[PATH_MAX];
+	struct lp_error why = LP_ERROR_INIT;
+	char buf[65536], abs[PATH_MAX + 8], real[PATH_MAX];
 	size_t n;
 
 	if (f == NULL)
@@ -744,8 +692,8 @@ read_file(struct start *st, const char *path)
 	st->pages[0].url = lp_xstrdup(abs);
 	st->pages[0].at = lp_lineage_now(&s.run->lineage);
 	s.n_pages++;
-	if (to_utf8(&b, NULL, why, sizeof(why)) != 0)
-		lp_errx(LP_EXIT_DATAERR, "%s: %s", path, why);
+	if (to_utf8(&b, NULL, &why) != 0)
+		lp_errx(LP_EXIT_DATAERR, "%s: %s", path, why.msg);
 	extract(st, &st->pages[0], &b);
 	lp_buf_release(&b);
 }
