@@ -289,7 +289,7 @@ archive(const char *url, long long at, const char *ip, const struct lp_buf *req,
 		NULL) != LP_OK)
 		s.warc_failed = 1;
 	if (s.warc_failed)
-		lp_warnx("%s", s.warc.err);
+		lp_warnx("%s", s.warc.err.msg);
 	lp_buf_release(&x);
 }
 
@@ -381,7 +381,7 @@ ask(size_t i, int page, const char *url)
 		memset(&rec, 0, sizeof(rec));
 		if (lp_warc_seek(&s.from, json_integer_value(at), 0) != LP_OK ||
 		    lp_warc_next(&s.from, &rec) != LP_OK)
-			lp_errx(LP_EXIT_DATAERR, "%s", s.from.err);
+			lp_errx(LP_EXIT_DATAERR, "%s", s.from.err.msg);
 		land_record(&s.starts[i], page - 1, page, &rec);
 		lp_warc_record_release(&rec);
 	} else {
@@ -433,7 +433,7 @@ index_archive(const char *path, size_t *n, long long *whole)
 
 	*n = 0;
 	if (lp_warc_reader_open(&s.from, path) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", s.from.err);
+		lp_errx(LP_EXIT_IOERR, "%s", s.from.err.msg);
 	memset(&rec, 0, sizeof(rec));
 	while ((rc = lp_warc_next(&s.from, &rec)) == LP_OK) {
 		struct entry x = {0, 1, rec.offset, rec.skip};
@@ -470,11 +470,11 @@ index_archive(const char *path, size_t *n, long long *whole)
 		e[(*n)++] = x;
 	}
 	if (rc == LP_FAILED && !s.from.torn)
-		lp_errx(LP_EXIT_DATAERR, "%s", s.from.err);
+		lp_errx(LP_EXIT_DATAERR, "%s", s.from.err.msg);
 	if (rc == LP_FAILED)
 		lp_warnx("%s (an interrupted crawl): the records before it "
 			 "are used",
-		    s.from.err);
+		    s.from.err.msg);
 	*whole = s.from.consumed;
 	lp_warc_record_release(&rec);
 	return e;
@@ -501,7 +501,7 @@ replay(const char *path)
 
 		if (lp_warc_seek(&s.from, e[i].offset, e[i].skip) != LP_OK ||
 		    lp_warc_next(&s.from, &rec) != LP_OK)
-			lp_errx(LP_EXIT_DATAERR, "%s", s.from.err);
+			lp_errx(LP_EXIT_DATAERR, "%s", s.from.err.msg);
 		if (e[i].start != cur) {
 			size_t j = i;
 
@@ -797,7 +797,7 @@ open_archive(
 		lp_debug("%s: %zu pages archived", path, n);
 	}
 	if (lp_warc_create(&s.warc, path, s.archived != NULL) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", s.warc.err);
+		lp_errx(LP_EXIT_IOERR, "%s", s.warc.err.msg);
 	s.have_warc = 1;
 	fc->keep_raw = 1;
 	fc->exchange = on_exchange;
@@ -812,7 +812,7 @@ open_archive(
 	if (lp_warc_put(&s.warc, "warcinfo", NULL,
 		lp_lineage_now(&s.run->lineage), "application/warc-fields",
 		NULL, info.p, info.len, NULL) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", s.warc.err);
+		lp_errx(LP_EXIT_IOERR, "%s", s.warc.err.msg);
 	lp_buf_release(&info);
 }
 
@@ -824,7 +824,8 @@ main(int argc, char **argv)
 	const char *profile_path = NULL, *contact = getenv("LP_CONTACT");
 	const char *warc_path = NULL, *from_warc = NULL;
 	int resume = 0;
-	char ua[512], err[256], cfgtext[512];
+	char ua[512], cfgtext[512];
+	struct lp_error err = LP_ERROR_INIT;
 	json_t *spec;
 	int ch, status, check = 0;
 	long long size;
@@ -920,9 +921,9 @@ main(int argc, char **argv)
 	    ? lp_cli_json_file(profile_path)
 	    : json_loadb((const char *)lp_data_ebay_profile,
 		  lp_data_ebay_profile_len, 0, NULL);
-	if ((s.profile = lp_profile_new(spec, err, sizeof(err))) == NULL)
+	if ((s.profile = lp_profile_new(spec, &err)) == NULL)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",
-		    profile_path ? profile_path : "built-in profile", err);
+		    profile_path ? profile_path : "built-in profile", err.msg);
 	if (lp_profile_str(s.profile, "site") != NULL)
 		s.site = lp_profile_str(s.profile, "site");
 	snprintf(ua, sizeof(ua), "lp-scrape/%s (labelpipe%s%s)", LP_VERSION,
@@ -998,7 +999,7 @@ main(int argc, char **argv)
 		lp_run_count(&run, "pages_from_archive", s.n_archived);
 	}
 	if (s.have_warc && lp_warc_close(&s.warc) != LP_OK && !s.warc_failed) {
-		lp_warnx("%s", s.warc.err);
+		lp_warnx("%s", s.warc.err.msg);
 		s.warc_failed = 1;
 	}
 	if (s.warc_failed)

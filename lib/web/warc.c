@@ -27,9 +27,8 @@
 static int
 werr(struct lp_warc *w, const char *what)
 {
-	snprintf(w->err, sizeof(w->err), "%s: %s%s%s", w->path, what,
+	return lp_error_set(&w->err, "%s: %s%s%s", w->path, what,
 	    errno ? ": " : "", errno ? strerror(errno) : "");
-	return LP_FAILED;
 }
 
 int
@@ -140,9 +139,8 @@ lp_warc_close(struct lp_warc *w)
 static int
 rerr(struct lp_warc_reader *r, long long off, const char *why)
 {
-	snprintf(r->err, sizeof(r->err), "%s: record %lu at byte %lld: %s",
-	    r->path, r->n + 1, off, why);
-	return LP_FAILED;
+	return lp_error_set(&r->err, "%s: record %lu at byte %lld: %s", r->path,
+	    r->n + 1, off, why);
 }
 
 int
@@ -150,15 +148,10 @@ lp_warc_reader_open(struct lp_warc_reader *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
 	r->path = lp_xstrdup(path);
-	if ((r->f = fopen(path, "rb")) == NULL) {
-		snprintf(
-		    r->err, sizeof(r->err), "%s: %s", path, strerror(errno));
-		return LP_FAILED;
-	}
-	if (inflateInit2(&r->z, 15 + 16) != Z_OK) {
-		snprintf(r->err, sizeof(r->err), "%s: no memory", path);
-		return LP_FAILED;
-	}
+	if ((r->f = fopen(path, "rb")) == NULL)
+		return lp_error_set(&r->err, "%s: %s", path, strerror(errno));
+	if (inflateInit2(&r->z, 15 + 16) != Z_OK)
+		return lp_error_set(&r->err, "%s: no memory", path);
 	r->zinit = 1;
 	return LP_OK;
 }
@@ -335,11 +328,9 @@ lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip)
 	struct lp_warc_record rec;
 	int rc = LP_OK;
 
-	if (fseeko(r->f, (off_t)offset, SEEK_SET) != 0) {
-		snprintf(
-		    r->err, sizeof(r->err), "%s: %s", r->path, strerror(errno));
-		return LP_FAILED;
-	}
+	if (fseeko(r->f, (off_t)offset, SEEK_SET) != 0)
+		return lp_error_set(
+		    &r->err, "%s: %s", r->path, strerror(errno));
 	r->z.avail_in = 0;
 	r->consumed = offset;
 	lp_buf_reset(&r->member);

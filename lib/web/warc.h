@@ -11,12 +11,13 @@
 #include <zlib.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 
 struct lp_warc {
 	int fd;
 	char *path;
 	struct lp_buf rec, gz; /* scratch: one record, then its member */
-	char err[256];
+	struct lp_error err;
 };
 
 /*
@@ -60,7 +61,7 @@ struct lp_warc_reader {
 	long long member_off;
 	unsigned long n; /* records read */
 	int torn;	 /* the last member is cut short */
-	char err[512];
+	struct lp_error err;
 };
 
 /* LP_OK, or LP_FAILED with r->err. */

@@ -33,7 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static json_t *spec;
 	GumboOutput *o;
 	struct lp_page pg;
-	char *line, err[128];
+	char *line;
+	struct lp_error err = LP_ERROR_INIT;
 	const char *nl = memchr(data, '\n', size);
 	size_t n = nl ? (size_t)(nl - (const char *)data) : size, i;
 	struct lp_sel *s;
@@ -43,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (p == NULL) {
 		spec = json_loadb((const char *)lp_data_ebay_profile,
 		    lp_data_ebay_profile_len, 0, NULL);
-		p = lp_profile_new(spec, err, sizeof(err));
+		p = lp_profile_new(spec, &err);
 		if (p == NULL)
 			abort();
 	}
@@ -81,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, n);
 	line[n] = '\0';
 	if (memchr(line, '\0', n) == NULL &&
-	    (s = lp_sel_parse(line, err, sizeof(err))) != NULL) {
+	    (s = lp_sel_parse(line, &err)) != NULL) {
 		lp_sel_each(s, o->root, 1, count, &hits);
 		lp_sel_free(s);
 	}

@@ -120,8 +120,8 @@ TEST(torn_and_damaged)
 	whole = (long)r.consumed;
 	assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
 	assert_true(r.torn);
-	assert_true(strstr(r.err, ": record 3 at byte ") != NULL);
-	assert_true(strstr(r.err, "ends inside this record") != NULL);
+	assert_true(strstr(r.err.msg, ": record 3 at byte ") != NULL);
+	assert_true(strstr(r.err.msg, "ends inside this record") != NULL);
 	assert_eq_int(r.consumed, whole);
 	lp_warc_reader_close(&r);
 	/* Appending after the whole part gives a whole archive again. */
@@ -131,7 +131,7 @@ TEST(torn_and_damaged)
 	while (lp_warc_next(&r, &rec) == LP_OK)
 		;
 	assert_eq_int((long long)r.n, 5);
-	assert_true(!r.torn && r.err[0] == '\0');
+	assert_true(!r.torn && r.err.msg[0] == '\0');
 	lp_warc_reader_close(&r);
 	/* Not gzip at all. */
 	f = fopen(p, "wb");
@@ -139,7 +139,7 @@ TEST(torn_and_damaged)
 	fclose(f);
 	assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
 	assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
-	assert_true(strstr(r.err, "not a gzip member") != NULL);
+	assert_true(strstr(r.err.msg, "not a gzip member") != NULL);
 	lp_warc_reader_close(&r);
 	lp_warc_record_release(&rec);
 	unlink(p);
@@ -173,7 +173,7 @@ TEST(bad_records)
 		gzclose(g);
 		assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
 		assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
-		assert_true(strstr(r.err, why[i]) != NULL);
+		assert_true(strstr(r.err.msg, why[i]) != NULL);
 		lp_warc_reader_close(&r);
 		lp_warc_record_release(&rec);
 		unlink(p);
