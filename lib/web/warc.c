@@ -120,6 +120,75 @@ lp_warc_put(struct lp_warc *w, const char *type, const char *target,
 }
 
 int
+lp_warc_put_warcinfo(struct lp_warc *w, long long at_ms, const char *software,
+    int obey_robots, const char *user_agent)
+{
+	struct lp_buf info = LP_BUF_INIT;
+	int rc;
+
+	lp_buf_addf(&info,
+	    "software: %s\r\n"
+	    "format: WARC File Format 1.1\r\n"
+	    "conformsTo: "
+	    "http://iipc.github.io/warc-specifications/specifications/"
+	    "warc-format/warc-1.1/\r\n"
+	    "robots: %s\r\nhttp-header-user-agent: %s\r\n",
+	    software, obey_robots ? "obey" : "ignore", user_agent);
+	rc = lp_warc_put(w, "warcinfo", NULL, at_ms, "application/warc-fields",
+	    NULL, info.p, info.len, NULL);
+	lp_buf_release(&info);
+	return rc;
+}
+
+int
+lp_warc_put_exchange(struct lp_warc *w, const char *url, long long at_ms,
+    const char *ip, const struct lp_buf *req, const struct lp_buf *resp,
+    const char *extra)
+{
+	struct lp_buf x = LP_BUF_INIT;
+	char id[48] = "";
+	int rc = LP_OK;
+
+	if (ip != NULL && *ip != '\0')
+		lp_buf_addf(&x, "WARC-IP-Address: %s\r\n", ip);
+	if (req->len > 0)
+		rc = lp_warc_put(w, "request", url, at_ms,
+		    "application/http;msgtype=request", x.p, req->p, req->len,
+		    id);
+	if (id[0] != '\0')
+		lp_buf_addf(&x, "WARC-Concurrent-To: <%s>\r\n", id);
+	if (extra != NULL)
+		lp_buf_adds(&x, extra);
+	if (rc == LP_OK)
+		rc = lp_warc_put(w, "response", url, at_ms,
+		    "application/http;msgtype=response", x.p, resp->p,
+		    resp->len, NULL);
+	lp_buf_release(&x);
+	return rc;
+}
+
+void
+lp_warc_response_block(
+    const struct lp_buf *head, const struct lp_buf *body, struct lp_buf *out)
+{
+	const char *p = head->p, *end = p + head->len;
+
+	lp_buf_reset(out);
+	while (p != NULL && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((eol != NULL ? eol + 1 : end) - p);
+
+		if (n > 2 && strncasecmp(p, "content-encoding:", 17) != 0 &&
+		    strncasecmp(p, "transfer-encoding:", 18) != 0 &&
+		    strncasecmp(p, "content-length:", 15) != 0)
+			lp_buf_add(out, p, n);
+		p += n;
+	}
+	lp_buf_addf(out, "Content-Length: %zu\r\n\r\n", body->len);
+	lp_buf_add(out, body->p, body->len);
+}
+
+int
 lp_warc_close(struct lp_warc *w)
 {
 	int rc = LP_OK;
