@@ -108,31 +108,20 @@ struct scrape {
 	struct lp_fetch *fetch;
 	struct lp_warc warc; /* --warc */
 	int have_warc, warc_failed;
-	struct lp_replay from; /* --resume, --from-warc */
+	struct lp_replay from;	   /* --resume, --from-warc */
+	struct lp_warc_record rec; /* a page from it */
 	int resumed;
 	struct lp_buf scratch; /* a record being made */
 };
 
-/* A page being fetched: which start, which page. */
-struct ask {
-	size_t start;
-	int page;
-};
-
 /* ---- The archive (WARC). */
 
-/* A request and its response; the archive failing ends the run (74). */
+/* The archive failing ends the run (74), and is said once. */
 static void
-archive(struct scrape *sc, const char *url, long long at, const char *ip,
-    const struct lp_buf *req, const struct lp_buf *resp, const char *more)
+archive_failed(struct scrape *sc)
 {
-	if (sc->warc_failed)
-		return;
-	if (lp_warc_put_exchange(&sc->warc, url, at, ip, req, resp, more) !=
-	    LP_OK) {
-		sc->warc_failed = 1;
-		lp_warnx("%s", sc->warc.err.msg);
-	}
+	sc->warc_failed = 1;
+	lp_warnx("%s", sc->warc.err.msg);
 }
 
 /* robots.txt and retried attempts: archived as they come. */
@@ -143,23 +132,12 @@ on_exchange(void *arg, const struct lp_fetch_result *x)
 	struct lp_buf b = LP_BUF_INIT;
 
 	lp_warc_response_block(&x->head, &x->body, &b);
-	archive(sc, x->final_url, lp_lineage_now(&sc->run.lineage), x->ip,
-	    &x->request, &b, NULL);
+	if (!sc->warc_failed &&
+	    lp_warc_put_exchange(&sc->warc, x->final_url,
+		lp_lineage_now(&sc->run.lineage), x->ip, &x->request, &b,
+		NULL) != LP_OK)
+		archive_failed(sc);
 	lp_buf_release(&b);
-}
-
-/*
- * A page in its turn, so that the archive holds pages in output order,
- * with the LP- fields that put it back where it came from (web/replay).
- */
-static void
-archive_page(struct scrape *sc, const struct lp_crawl_page *pg)
-{
-	struct lp_buf more = LP_BUF_INIT;
-
-	lp_replay_fields(&more, pg->start, pg->n, pg->asked);
-	archive(sc, pg->url, pg->at, pg->ip, &pg->req, &pg->resp, more.p);
-	lp_buf_release(&more);
 }
 
 /* ---- Pages. */
@@ -190,8 +168,10 @@ drain(struct scrape *sc)
 	size_t i;
 
 	while ((pg = lp_crawl_ready(&sc->crawl)) != NULL) {
-		if (pg->resp.len > 0)
-			archive_page(sc, pg);
+		/* The archive holds pages in output order too. */
+		if (!sc->warc_failed &&
+		    lp_crawl_archive(pg, &sc->warc) != LP_OK)
+			archive_failed(sc);
 		for (i = 0; i < json_array_size(pg->items); i++) {
 			lp_record_init(&rec);
 			if (lp_crawl_record(
@@ -203,41 +183,23 @@ drain(struct scrape *sc)
 	}
 }
 
-/* Page k (number n) of start i from an archived response record. */
-static void
-land_archived(
-    struct scrape *sc, size_t i, int k, int n, const struct lp_warc_record *rec)
-{
-	struct lp_error err = LP_ERROR_INIT;
-	struct lp_crawl_page *pg;
-	int rc;
-
-	pg = lp_crawl_page_in(&sc->crawl, i, k, n, rec->target, 0, rec->at_ms);
-	rc = lp_crawl_read_archived(&sc->crawl, pg, rec, &err);
-	said(pg, rc, pg->url, &err);
-}
-
 /* A fetched page (or why there is none). */
 static void
 land(struct scrape *sc, struct lp_fetch_result *r)
 {
-	struct ask *a = r->user;
+	struct lp_crawl_ask *a = r->user;
 	struct lp_error err = LP_ERROR_INIT;
 	struct lp_crawl_page *pg;
 
-	pg = lp_crawl_page_in(&sc->crawl, a->start, a->page - 1, a->page,
-	    r->final_url, r->status, -1);
+	pg = lp_crawl_page_in(
+	    &sc->crawl, a->start, a->n - 1, a->n, r->final_url, r->status, -1);
 	lp_run_audit(&sc->run, "fetch",
 	    json_pack("{s:s,s:i,s:i,s:I,s:f}", "url", r->url, "status",
 		(int)r->status, "attempts", r->attempts, "bytes",
 		(json_int_t)r->body.len, "ms", r->ms));
-	if (sc->have_warc && r->status > 0) {
-		pg->req = r->request;
-		memset(&r->request, 0, sizeof(r->request));
-		lp_warc_response_block(&r->head, &r->body, &pg->resp);
-		pg->asked = lp_xstrdup(r->url);
-		snprintf(pg->ip, sizeof(pg->ip), "%s", r->ip);
-	}
+	if (sc->have_warc && r->status > 0)
+		lp_crawl_page_keep(
+		    pg, &r->request, &r->head, &r->body, r->url, r->ip);
 	if (r->why == LP_FETCH_ROBOTS) {
 		lp_warnx("%s: robots.txt disallows it: not fetched", r->url);
 		sc->crawl.counts.robots++;
@@ -250,7 +212,7 @@ land(struct scrape *sc, struct lp_fetch_result *r)
 		    lp_crawl_read(
 			&sc->crawl, pg, &r->body, r->content_type, &err),
 		    r->url, &err);
-	free(a);
+	lp_crawl_ask_free(a);
 	lp_fetch_result_free(r);
 }
 
@@ -261,46 +223,23 @@ land(struct scrape *sc, struct lp_fetch_result *r)
 static void
 asks(struct scrape *sc)
 {
-	struct lp_warc_record rec;
-	long long off;
-	size_t i;
-	char *url;
-	int n;
-
-	while (lp_crawl_next_ask(&sc->crawl, &i, &n, &url)) {
-		if (lp_replay_find(&sc->from, url, &off)) {
-			memset(&rec, 0, sizeof(rec));
-			if (lp_replay_read(&sc->from, off, 0, &rec) != LP_OK)
-				lp_errx(
-				    LP_EXIT_DATAERR, "%s", sc->from.err.msg);
-			land_archived(sc, i, n - 1, n, &rec);
-			lp_warc_record_release(&rec);
-		} else {
-			struct ask *a = lp_xmalloc(sizeof(*a));
-
-			a->start = i;
-			a->page = n;
-			lp_fetch_add(sc->fetch, url, a);
-		}
-		free(url);
-	}
-}
-
-/* A local file (or file:// URL): read and extracted at once. */
-static void
-read_file(struct scrape *sc, size_t i, const char *path)
-{
 	struct lp_error err = LP_ERROR_INIT;
 	struct lp_crawl_page *pg;
+	struct lp_crawl_ask *a;
 	int rc;
 
-	pg = lp_crawl_page_in(&sc->crawl, i, 0, 1, NULL, 0, -1);
-	rc = lp_crawl_read_file(&sc->crawl, pg, path, &err);
-	if (rc == LP_FATAL)
-		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
-	if (rc != LP_OK)
-		lp_errx(LP_EXIT_DATAERR, "%s: %s", path, err.msg);
-	said(pg, rc, path, &err);
+	while ((a = lp_crawl_next_ask(&sc->crawl)) != NULL) {
+		rc = lp_crawl_resume(
+		    &sc->crawl, &sc->from, a, &sc->rec, &pg, &err);
+		if (rc == LP_FATAL)
+			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
+		if (rc == LP_EOF) {
+			lp_fetch_add(sc->fetch, a->url, a);
+			continue;
+		}
+		said(pg, rc, pg->url, &err);
+		lp_crawl_ask_free(a);
+	}
 }
 
 /*
@@ -324,29 +263,22 @@ open_replay(struct scrape *sc, const char *path, int by_url)
 static void
 replay(struct scrape *sc, const char *path)
 {
-	struct lp_crawl *c = &sc->crawl;
-	struct lp_replay *rp = &sc->from;
-	struct lp_warc_record rec;
-	size_t i, k = 0, st = 0;
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_crawl_page *pg;
+	size_t i;
+	int rc;
 
 	open_replay(sc, path, 0);
-	c->npages = rp->most;
-	memset(&rec, 0, sizeof(rec));
-	for (i = 0; i < rp->n && !c->blocked && !lp_interrupted; i++) {
-		if (lp_replay_read(rp, rp->e[i].offset, rp->e[i].skip, &rec) !=
-		    LP_OK)
-			lp_errx(LP_EXIT_DATAERR, "%s", rp->err.msg);
-		if (i == 0 || rp->e[i].start != rp->e[i - 1].start) {
-			st = lp_crawl_add_start(c, rec.target, 0);
-			/* Nothing is fetched; the crawl waits for each page. */
-			c->starts[st].is_file = 1;
-			c->starts[st].asked = (int)lp_replay_group(rp, i);
-			k = 0;
-		}
-		land_archived(sc, st, (int)k++, (int)rp->e[i].page, &rec);
+	sc->crawl.npages = sc->from.most;
+	for (i = 0; i < sc->from.n && !sc->crawl.blocked && !lp_interrupted;
+	     i++) {
+		rc = lp_crawl_replay(
+		    &sc->crawl, &sc->from, i, &sc->rec, &pg, &err);
+		if (rc == LP_FATAL)
+			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
+		said(pg, rc, pg->url, &err);
 		drain(sc);
 	}
-	lp_warc_record_release(&rec);
 }
 
 /* ---- Starts. */
@@ -354,99 +286,57 @@ replay(struct scrape *sc, const char *path)
 static int
 check_robots(int argc, char **argv)
 {
-	FILE *f;
-	struct lp_buf b = LP_BUF_INIT;
-	char buf[65536];
-	size_t n, i;
+	struct lp_error err = LP_ERROR_INIT;
 	struct lp_robots *r;
+	unsigned long line;
+	size_t i;
 	int k;
 
 	if (argc < 3)
 		lp_cli_usage("--check-robots needs robots.txt, an agent and "
 			     "URLs");
-	if ((f = fopen(argv[0], "rb")) == NULL)
-		lp_err(LP_EXIT_IOERR, "cannot open '%s'", argv[0]);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		lp_buf_add(&b, buf, n);
-	fclose(f);
-	r = lp_robots_parse(b.p ? b.p : "", b.len, argv[1]);
+	if ((r = lp_robots_load(argv[0], argv[1], &err)) == NULL)
+		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
 	for (i = 0; i < lp_robots_nwarnings(r); i++) {
-		unsigned long line;
 		const char *why = lp_robots_warning(r, i, &line);
 
 		lp_warnx("%s:%lu: %s", argv[0], line, why);
 	}
-	for (k = 2; k < argc; k++) {
-		const char *p = argv[k], *slash;
-
-		/* The path and query of a URL; a path as it is. */
-		if ((slash = strstr(p, "://")) != NULL)
-			p = strchr(slash + 3, '/') ? strchr(slash + 3, '/')
-						   : "/";
+	for (k = 2; k < argc; k++)
 		printf("%s\t%s\n",
-		    lp_robots_allowed(r, p) ? "allowed" : "disallowed",
+		    lp_robots_allowed(r, lp_robots_path(argv[k]))
+			? "allowed"
+			: "disallowed",
 		    argv[k]);
-	}
 	if (lp_robots_crawl_delay(r) >= 0)
 		printf("crawl-delay\t%g\n", lp_robots_crawl_delay(r));
 	lp_robots_free(r);
-	lp_buf_release(&b);
 	return fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR;
 }
 
-/* URLs from stdin: one a line, or records with a "url". */
-static void
-starts_from_stdin(struct scrape *sc)
-{
-	struct lp_reader *in = &sc->run.in;
-	const char *line;
-	size_t len;
-
-	while (lp_reader_next(in, &line, &len) == LP_OK) {
-		char url[4096];
-
-		while (
-		    len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
-			len--;
-		if (len == 0)
-			continue;
-		if (line[0] == '{') {
-			json_t *v = lp_json_load(line, len, 0, NULL);
-			const char *u =
-			    json_string_value(json_object_get(v, "url"));
-
-			if (u == NULL)
-				lp_warnx("%s:%lu: a record without a url",
-				    lp_reader_name(in), lp_reader_lineno(in));
-			else
-				lp_crawl_add_start(&sc->crawl, u, 0);
-			json_decref(v);
-			continue;
-		}
-		snprintf(url, sizeof(url), "%.*s", (int)len, line);
-		lp_crawl_add_start(&sc->crawl, url, 0);
-	}
-}
-
-/* The starts: the search, the command line's, else standard input's. */
+/*
+ * The starts: the search, the command line's, else standard input's (one
+ * URL a line, or records with a "url").
+ */
 static void
 add_starts(struct scrape *sc, int argc, char **argv)
 {
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_reader *in = &sc->run.in;
+	const char *line;
+	size_t len;
 	int i;
 
-	if (sc->query != NULL) {
-		char *u = lp_crawl_search_url(sc->profile, sc->query, 1);
-
-		if (u == NULL)
-			lp_cli_usage(
-			    "--query: the profile has no \"search\" URL");
-		lp_crawl_add_start(&sc->crawl, u, 1);
-		free(u);
-	}
+	if (sc->query != NULL && lp_crawl_add_search(&sc->crawl) != LP_OK)
+		lp_cli_usage("--query: the profile has no \"search\" URL");
 	for (i = 0; i < argc; i++)
 		lp_crawl_add_start(&sc->crawl, argv[i], 0);
-	if (sc->query == NULL && argc == 0)
-		starts_from_stdin(sc);
+	if (sc->query != NULL || argc > 0)
+		return;
+	while (lp_reader_next(in, &line, &len) == LP_OK)
+		if (lp_crawl_add_line(&sc->crawl, line, len, &err) != LP_OK)
+			lp_warnx("%s:%lu: %s", lp_reader_name(in),
+			    lp_reader_lineno(in), err.msg);
 }
 
 /*
@@ -457,7 +347,6 @@ static void
 open_archive(struct scrape *sc)
 {
 	const char *path = sc->warc_path;
-	char software[64];
 	struct stat sb;
 
 	if (sc->resume && stat(path, &sb) == 0) {
@@ -474,10 +363,8 @@ open_archive(struct scrape *sc)
 	sc->fc.keep_raw = 1;
 	sc->fc.exchange = on_exchange;
 	sc->fc.exchange_arg = sc;
-	snprintf(
-	    software, sizeof(software), "lp-scrape/%s (labelpipe)", LP_VERSION);
 	if (lp_warc_put_warcinfo(&sc->warc, lp_lineage_now(&sc->run.lineage),
-		software, !sc->fc.ignore_robots, sc->ua) != LP_OK)
+		"lp-scrape", !sc->fc.ignore_robots, sc->ua) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", sc->warc.err.msg);
 }
 
@@ -603,20 +490,22 @@ open_all(struct scrape *sc)
 static void
 crawl(struct scrape *sc, int fetch_starts)
 {
+	struct lp_error err = LP_ERROR_INIT;
 	struct lp_crawl *c = &sc->crawl;
 	struct lp_fetch_result *r;
-	const char *path;
+	struct lp_crawl_page *pg;
 	size_t i;
+	int rc;
 
-	for (i = 0; i < c->nstarts && fetch_starts; i++) {
-		if ((path = lp_crawl_local_path(c->starts[i].url)) != NULL)
-			read_file(sc, i, path);
-		else {
-			lp_crawl_ask_first(c, i);
-			asks(sc);
-		}
-		if (c->blocked)
-			break;
+	/* Local files are read at once; a bad one ends the run. */
+	for (i = 0; i < c->nstarts && fetch_starts && !c->blocked; i++) {
+		if ((rc = lp_crawl_begin(c, i, &pg, &err)) == LP_FATAL)
+			lp_errx(LP_EXIT_IOERR, "%s", err.msg);
+		if (rc == LP_FAILED)
+			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
+		if (rc == LP_OK)
+			said(pg, rc, pg->url, &err);
+		asks(sc);
 	}
 	/* Pages in, in any order; written in order. */
 	while (!c->blocked && !lp_interrupted) {
@@ -664,6 +553,7 @@ finish(struct scrape *sc)
 	lp_crawl_release(&sc->crawl);
 	lp_fetch_free(sc->fetch);
 	lp_replay_close(&sc->from);
+	lp_warc_record_release(&sc->rec);
 	lp_buf_release(&sc->scratch);
 	lp_profile_free(sc->profile);
 	json_decref(sc->spec);

@@ -21,12 +21,6 @@
 #include "web/replay.h"
 #include "web/select.h"
 
-struct lp_crawl_ask {
-	size_t start;
-	int n;
-	char *url;
-};
-
 void
 lp_crawl_init(struct lp_crawl *c, const struct lp_profile *p, const char *site,
     const char *query, int npages, const struct lp_lineage *lg)
@@ -37,6 +31,7 @@ lp_crawl_init(struct lp_crawl *c, const struct lp_profile *p, const char *site,
 	c->query = query;
 	c->npages = npages;
 	c->lineage = lg;
+	c->asks_end = &c->asks;
 }
 
 void
@@ -60,9 +55,12 @@ lp_crawl_release(struct lp_crawl *c)
 		free(c->starts[i].url);
 	}
 	free(c->starts);
-	for (i = c->askhead; i < c->nasks; i++)
-		free(c->asks[i].url);
-	free(c->asks);
+	while (c->asks != NULL) {
+		struct lp_crawl_ask *a = c->asks;
+
+		c->asks = a->next;
+		lp_crawl_ask_free(a);
+	}
 	lp_buf_release(&c->pruned);
 	memset(c, 0, sizeof(*c));
 }
@@ -129,39 +127,74 @@ lp_crawl_add_start(struct lp_crawl *c, const char *url, int query)
 	return c->nstarts++;
 }
 
+int
+lp_crawl_add_line(
+    struct lp_crawl *c, const char *line, size_t len, struct lp_error *err)
+{
+	char url[4096];
+
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+		len--;
+	if (len == 0)
+		return LP_OK;
+	if (line[0] == '{') {
+		json_t *v = lp_json_load(line, len, 0, NULL);
+		const char *u = json_string_value(json_object_get(v, "url"));
+		int rc = LP_OK;
+
+		if (u == NULL)
+			rc = lp_error_set(err, "a record without a url");
+		else
+			lp_crawl_add_start(c, u, 0);
+		json_decref(v);
+		return rc;
+	}
+	snprintf(url, sizeof(url), "%.*s", (int)len, line);
+	lp_crawl_add_start(c, url, 0);
+	return LP_OK;
+}
+
 static void
 ask(struct lp_crawl *c, size_t start, int n, const char *url)
 {
-	if (c->askhead == c->nasks)
-		c->askhead = c->nasks = 0;
-	if (c->nasks == c->askcap) {
-		c->askcap = c->askcap ? c->askcap * 2 : 4;
-		c->asks = lp_xrealloc(c->asks, c->askcap * sizeof(*c->asks));
-	}
-	c->asks[c->nasks].start = start;
-	c->asks[c->nasks].n = n;
-	c->asks[c->nasks++].url = lp_xstrdup(url);
+	struct lp_crawl_ask *a = lp_xmalloc(sizeof(*a));
+
+	a->start = start;
+	a->n = n;
+	a->url = lp_xstrdup(url);
+	a->next = NULL;
+	*c->asks_end = a;
+	c->asks_end = &a->next;
+}
+
+struct lp_crawl_ask *
+lp_crawl_next_ask(struct lp_crawl *c)
+{
+	struct lp_crawl_ask *a = c->asks;
+
+	if (a != NULL && (c->asks = a->next) == NULL)
+		c->asks_end = &c->asks;
+	return a;
 }
 
 void
-lp_crawl_ask_first(struct lp_crawl *c, size_t i)
+lp_crawl_ask_free(struct lp_crawl_ask *a)
 {
-	c->starts[i].asked = 1;
-	ask(c, i, 1, c->starts[i].url);
+	if (a != NULL)
+		free(a->url);
+	free(a);
 }
 
 int
-lp_crawl_next_ask(struct lp_crawl *c, size_t *start, int *n, char **url)
+lp_crawl_add_search(struct lp_crawl *c)
 {
-	struct lp_crawl_ask *a;
+	char *u = lp_crawl_search_url(c->profile, c->query, 1);
 
-	if (c->askhead == c->nasks)
-		return 0;
-	a = &c->asks[c->askhead++];
-	*start = a->start;
-	*n = a->n;
-	*url = a->url;
-	return 1;
+	if (u == NULL)
+		return LP_FAILED;
+	lp_crawl_add_start(c, u, 1);
+	free(u);
+	return LP_OK;
 }
 
 struct lp_crawl_page *
@@ -345,6 +378,95 @@ lp_crawl_read_file(struct lp_crawl *c, struct lp_crawl_page *pg,
 	pg->url = lp_xstrdup(abs);
 	rc = lp_crawl_read(c, pg, &b, NULL, err);
 	lp_buf_release(&b);
+	return rc;
+}
+
+int
+lp_crawl_replay(struct lp_crawl *c, struct lp_replay *rp, size_t i,
+    struct lp_warc_record *rec, struct lp_crawl_page **pg, struct lp_error *err)
+{
+	const struct lp_replay_entry *e = &rp->e[i];
+	struct lp_crawl_start *st;
+
+	if (lp_replay_read(rp, e->offset, e->skip, rec) != LP_OK) {
+		*err = rp->err;
+		return LP_FATAL;
+	}
+	if (i == 0 || e->start != e[-1].start) {
+		size_t k = lp_crawl_add_start(c, rec->target, 0);
+
+		st = &c->starts[k];
+		/* Nothing is fetched: the start waits for its pages. */
+		st->is_file = 1;
+		st->asked = (int)lp_replay_group(rp, i);
+	}
+	st = &c->starts[c->nstarts - 1];
+	*pg = lp_crawl_page_in(c, c->nstarts - 1, st->got, (int)e->page,
+	    rec->target, 0, rec->at_ms);
+	return lp_crawl_read_archived(c, *pg, rec, err);
+}
+
+int
+lp_crawl_resume(struct lp_crawl *c, struct lp_replay *rp,
+    const struct lp_crawl_ask *a, struct lp_warc_record *rec,
+    struct lp_crawl_page **pg, struct lp_error *err)
+{
+	long long off;
+
+	if (!lp_replay_find(rp, a->url, &off))
+		return LP_EOF;
+	if (lp_replay_read(rp, off, 0, rec) != LP_OK) {
+		*err = rp->err;
+		return LP_FATAL;
+	}
+	*pg = lp_crawl_page_in(
+	    c, a->start, a->n - 1, a->n, rec->target, 0, rec->at_ms);
+	return lp_crawl_read_archived(c, *pg, rec, err);
+}
+
+int
+lp_crawl_begin(struct lp_crawl *c, size_t i, struct lp_crawl_page **pg,
+    struct lp_error *err)
+{
+	const char *path = lp_crawl_local_path(c->starts[i].url);
+	int rc;
+
+	if (path == NULL) {
+		c->starts[i].asked = 1;
+		ask(c, i, 1, c->starts[i].url);
+		return LP_EOF;
+	}
+	*pg = lp_crawl_page_in(c, i, 0, 1, NULL, 0, -1);
+	rc = lp_crawl_read_file(c, *pg, path, err);
+	if (rc == LP_FAILED)
+		lp_error_prefix(err, "%s", path);
+	return rc;
+}
+
+void
+lp_crawl_page_keep(struct lp_crawl_page *pg, struct lp_buf *req,
+    const struct lp_buf *head, const struct lp_buf *body, const char *asked,
+    const char *ip)
+{
+	pg->req = *req;
+	memset(req, 0, sizeof(*req));
+	lp_warc_response_block(head, body, &pg->resp);
+	pg->asked = lp_xstrdup(asked);
+	snprintf(pg->ip, sizeof(pg->ip), "%s", ip);
+}
+
+int
+lp_crawl_archive(const struct lp_crawl_page *pg, struct lp_warc *w)
+{
+	struct lp_buf more = LP_BUF_INIT;
+	int rc;
+
+	if (pg->resp.len == 0)
+		return LP_OK;
+	lp_replay_fields(&more, pg->start, pg->n, pg->asked);
+	rc = lp_warc_put_exchange(
+	    w, pg->url, pg->at, pg->ip, &pg->req, &pg->resp, more.p);
+	lp_buf_release(&more);
 	return rc;
 }
 

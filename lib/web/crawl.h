@@ -29,6 +29,7 @@
 #include "core/lineage.h"
 #include "core/record.h"
 #include "web/profile.h"
+#include "web/replay.h"
 #include "web/warc.h"
 
 /* One page of a start, once it is in. */
@@ -74,7 +75,13 @@ struct lp_crawl_counts {
 	long long archived;  /* pages read from an archive */
 };
 
-struct lp_crawl_ask;
+/* A page to ask for: which start, which page, its URL. */
+struct lp_crawl_ask {
+	size_t start;
+	int n;
+	char *url;
+	struct lp_crawl_ask *next; /* private: the queue */
+};
 
 struct lp_crawl {
 	const struct lp_profile *profile;
@@ -88,8 +95,7 @@ struct lp_crawl {
 	int blocked;
 	/* Private: the page being read, pruned; the asks not handed out. */
 	struct lp_buf pruned;
-	struct lp_crawl_ask *asks;
-	size_t nasks, askhead, askcap;
+	struct lp_crawl_ask *asks, **asks_end;
 };
 
 /*
@@ -115,15 +121,27 @@ char *lp_crawl_search_url(
  * "://"), or NULL when it is fetched. */
 const char *lp_crawl_local_path(const char *url);
 
+/*
+ * Add the search's first page as a start: LP_OK, or LP_FAILED when the
+ * profile has no "search" URL.
+ */
+int lp_crawl_add_search(struct lp_crawl *c);
 /* Add a start (query: it is the search's first page); its index. */
 size_t lp_crawl_add_start(struct lp_crawl *c, const char *url, int query);
-/* Ask for start i's first page: lp_crawl_next_ask() hands it out. */
-void lp_crawl_ask_first(struct lp_crawl *c, size_t i);
 /*
- * The next page to ask for, in the order noted: 1 with its start, its
- * number and its URL (malloc'd, the caller's), or 0 when there is none.
+ * A start from a line of input (without its newline): a URL, or a record
+ * (a JSON object) with a "url".  LP_OK (a blank line adds none), or
+ * LP_FAILED with err for a record without a url.
  */
-int lp_crawl_next_ask(struct lp_crawl *c, size_t *start, int *n, char **url);
+int lp_crawl_add_line(
+    struct lp_crawl *c, const char *line, size_t len, struct lp_error *err);
+/*
+ * The next page to ask for, in the order noted, or NULL when there is
+ * none.  It is the caller's, to keep with the fetch (as its user
+ * pointer) and free with lp_crawl_ask_free().
+ */
+struct lp_crawl_ask *lp_crawl_next_ask(struct lp_crawl *c);
+void lp_crawl_ask_free(struct lp_crawl_ask *a);
 
 /*
  * Page k (by index; number n) of start i is in, from url (NULL: set by
@@ -155,6 +173,52 @@ int lp_crawl_read_archived(struct lp_crawl *c, struct lp_crawl_page *pg,
  */
 int lp_crawl_read_file(struct lp_crawl *c, struct lp_crawl_page *pg,
     const char *path, struct lp_error *err);
+
+/*
+ * Entry i of an archive's index (web/replay) as a page, read into rec
+ * (zeroed before first use, released by the caller): its start added
+ * when it is the first of its group (a start whose pages are all in the
+ * archive: nothing is asked for), *pg the page.  LP_FATAL with err when
+ * the archive cannot be read; else as lp_crawl_read_archived().
+ */
+int lp_crawl_replay(struct lp_crawl *c, struct lp_replay *rp, size_t i,
+    struct lp_warc_record *rec, struct lp_crawl_page **pg,
+    struct lp_error *err);
+
+/*
+ * The page a asks for, from the archive rp if it holds it (--resume),
+ * read into rec as for lp_crawl_replay().  LP_EOF when it
+ * does not (the page is to be fetched); LP_FATAL with err when the
+ * archive cannot be read; else as lp_crawl_read_archived(), *pg the page.
+ */
+int lp_crawl_resume(struct lp_crawl *c, struct lp_replay *rp,
+    const struct lp_crawl_ask *a, struct lp_warc_record *rec,
+    struct lp_crawl_page **pg, struct lp_error *err);
+
+/*
+ * Begin start i: a local file (lp_crawl_local_path()) is read at once,
+ * as lp_crawl_read_file(), *pg its page and err's text prefixed with its
+ * path when its charset is not read; a URL's first page is asked for
+ * (LP_EOF: nothing read yet).
+ */
+int lp_crawl_begin(struct lp_crawl *c, size_t i, struct lp_crawl_page **pg,
+    struct lp_error *err);
+
+/*
+ * Keep a fetched page's exchange for the archive until its turn: the
+ * request as sent (taken: req is left empty), the response as archived
+ * (lp_warc_response_block() of head and body), the URL asked and the
+ * server's address.
+ */
+void lp_crawl_page_keep(struct lp_crawl_page *pg, struct lp_buf *req,
+    const struct lp_buf *head, const struct lp_buf *body, const char *asked,
+    const char *ip);
+/*
+ * Archive a page kept so, in its turn, with the LP- fields that put it
+ * back where it came from (lp_replay_fields()).  LP_OK (nothing to write
+ * is OK too), or LP_FAILED with w->err.
+ */
+int lp_crawl_archive(const struct lp_crawl_page *pg, struct lp_warc *w);
 
 /* The next page in output order if it is in, or NULL (none yet). */
 struct lp_crawl_page *lp_crawl_ready(struct lp_crawl *c);

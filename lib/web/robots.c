@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,28 @@ lp_robots_parse(const char *text, size_t len, const char *agent)
 	return ps.r;
 }
 
+struct lp_robots *
+lp_robots_load(const char *path, const char *agent, struct lp_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct lp_buf b = LP_BUF_INIT;
+	struct lp_robots *r;
+	char buf[65536];
+	size_t n;
+
+	if (f == NULL) {
+		lp_error_set(
+		    err, "cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		lp_buf_add(&b, buf, n);
+	fclose(f);
+	r = lp_robots_parse(b.p ? b.p : "", b.len, agent);
+	lp_buf_release(&b);
+	return r;
+}
+
 /*
  * Whether pattern p[0..n) ("*" any run; a final "$" the end) matches the
  * start of s, or all of s when anchored: glob matching with the last
@@ -349,6 +372,16 @@ lp_robots_allowed(const struct lp_robots *r, const char *path)
 	}
 	lp_buf_release(&norm);
 	return allow;
+}
+
+const char *
+lp_robots_path(const char *url)
+{
+	const char *slash = strstr(url, "://");
+
+	if (slash == NULL)
+		return url;
+	return strchr(slash + 3, '/') ? strchr(slash + 3, '/') : "/";
 }
 
 double

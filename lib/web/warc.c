@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "core/hash.h"
 #include "core/stream.h"
+#include "core/version.h"
 #include "web/warc.h"
 
 static int
@@ -120,20 +121,20 @@ lp_warc_put(struct lp_warc *w, const char *type, const char *target,
 }
 
 int
-lp_warc_put_warcinfo(struct lp_warc *w, long long at_ms, const char *software,
+lp_warc_put_warcinfo(struct lp_warc *w, long long at_ms, const char *tool,
     int obey_robots, const char *user_agent)
 {
 	struct lp_buf info = LP_BUF_INIT;
 	int rc;
 
 	lp_buf_addf(&info,
-	    "software: %s\r\n"
+	    "software: %s/%s (labelpipe)\r\n"
 	    "format: WARC File Format 1.1\r\n"
 	    "conformsTo: "
 	    "http://iipc.github.io/warc-specifications/specifications/"
 	    "warc-format/warc-1.1/\r\n"
 	    "robots: %s\r\nhttp-header-user-agent: %s\r\n",
-	    software, obey_robots ? "obey" : "ignore", user_agent);
+	    tool, LP_VERSION, obey_robots ? "obey" : "ignore", user_agent);
 	rc = lp_warc_put(w, "warcinfo", NULL, at_ms, "application/warc-fields",
 	    NULL, info.p, info.len, NULL);
 	lp_buf_release(&info);

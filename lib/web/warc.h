@@ -36,12 +36,12 @@ int lp_warc_put(struct lp_warc *w, const char *type, const char *target,
     long long at_ms, const char *content_type, const char *extra,
     const void *block, size_t n, char *id);
 /*
- * The warcinfo record that opens an archive: the software ("lp-scrape/0.1.0
- * (labelpipe)"), whether robots.txt was obeyed and the User-Agent.
- * LP_OK or LP_FAILED with w->err.
+ * The warcinfo record that opens an archive: the software (the tool, as
+ * "lp-scrape/0.1.0 (labelpipe)"), whether robots.txt was obeyed and the
+ * User-Agent.  LP_OK or LP_FAILED with w->err.
  */
-int lp_warc_put_warcinfo(struct lp_warc *w, long long at_ms,
-    const char *software, int obey_robots, const char *user_agent);
+int lp_warc_put_warcinfo(struct lp_warc *w, long long at_ms, const char *tool,
+    int obey_robots, const char *user_agent);
 /*
  * One HTTP exchange with url from the server at ip (or NULL): the request
  * as sent (none when req is empty) and the response as archived (see
