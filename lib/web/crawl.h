@@ -13,6 +13,9 @@
  * next page), which lp_crawl_next_ask() hands out.  lp_crawl_ready() and
  * lp_crawl_written() walk the pages that are in, in output order;
  * lp_crawl_record() makes each item's record, its "source" added.
+ * lp_crawl_begin() (a start: a file read, or its first page asked for),
+ * lp_crawl_replay() (--from-warc) and lp_crawl_resume() (--resume) do
+ * the usual sequences in one call.
  *
  * A page with the same items as the page before ends its start (the site
  * ran out of pages and shows the last again).  A page that is a bot check
