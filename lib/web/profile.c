@@ -44,30 +44,28 @@ lp_profile_str(const struct lp_profile *p, const char *key)
 }
 
 static struct lp_sel *
-sel(json_t *spec, const char *key, const char *where, int required, char *err,
-    size_t errlen, int *bad)
+sel(json_t *spec, const char *key, const char *where, int required,
+    struct lp_error *err, int *bad)
 {
 	json_t *v = json_object_get(spec, key);
 	struct lp_sel *s;
-	char why[128];
 
 	if (v == NULL && !required)
 		return NULL;
 	if (!json_is_string(v)) {
-		snprintf(err, errlen, "%s%s: want a CSS selector", where, key);
+		lp_error_set(err, "%s%s: want a CSS selector", where, key);
 		*bad = 1;
 		return NULL;
 	}
-	if ((s = lp_sel_parse(json_string_value(v), why, sizeof(why))) ==
-	    NULL) {
-		snprintf(err, errlen, "%s%s: %s", where, key, why);
+	if ((s = lp_sel_parse(json_string_value(v), err)) == NULL) {
+		lp_error_prefix(err, "%s%s", where, key);
 		*bad = 1;
 	}
 	return s;
 }
 
 static int
-field_new(struct field *f, json_t *spec, size_t i, char *err, size_t errlen)
+field_new(struct field *f, json_t *spec, size_t i, struct lp_error *err)
 {
 	static const char *const parses[] = {"text", "price", "int", "bool"};
 	char where[48];
@@ -88,21 +86,17 @@ field_new(struct field *f, json_t *spec, size_t i, char *err, size_t errlen)
 	f->value = json_object_get(spec, "value");
 	f->strip = json_object_get(spec, "strip_prefix");
 	f->group = 1;
-	if (f->name == NULL || f->name[0] == '\0') {
-		snprintf(err, errlen, "%sname: want a field name", where);
-		return -1;
-	}
-	f->sel = sel(spec, "select", where, 0, err, errlen, &bad);
+	if (f->name == NULL || f->name[0] == '\0')
+		return lp_error_set(err, "%sname: want a field name", where);
+	f->sel = sel(spec, "select", where, 0, err, &bad);
 	if (!bad)
-		f->drop = sel(spec, "drop", where, 0, err, errlen, &bad);
+		f->drop = sel(spec, "drop", where, 0, err, &bad);
 	if (bad)
-		return -1;
+		return LP_FAILED;
 	if (f->sel == NULL && f->from == NULL && f->value == NULL &&
-	    f->jsonld == NULL) {
-		snprintf(err, errlen, "%s: want select, from, jsonld or value",
-		    f->name);
-		return -1;
-	}
+	    f->jsonld == NULL)
+		return lp_error_set(
+		    err, "%s: want select, from, jsonld or value", f->name);
 	if ((pat = json_string_value(json_object_get(spec, "pattern")))) {
 		int rc = regcomp(&f->re, pat, REG_EXTENDED | REG_ICASE);
 
@@ -110,31 +104,26 @@ field_new(struct field *f, json_t *spec, size_t i, char *err, size_t errlen)
 			char why[128];
 
 			regerror(rc, &f->re, why, sizeof(why));
-			snprintf(err, errlen, "%spattern: %s", where, why);
-			return -1;
+			return lp_error_set(err, "%spattern: %s", where, why);
 		}
 		f->has_re = 1;
 		if (json_is_integer(json_object_get(spec, "group")))
 			f->group = (int)json_integer_value(
 			    json_object_get(spec, "group"));
-		if (f->group < 0 || (size_t)f->group > f->re.re_nsub) {
-			snprintf(err, errlen, "%sgroup: the pattern has %zu",
+		if (f->group < 0 || (size_t)f->group > f->re.re_nsub)
+			return lp_error_set(err, "%sgroup: the pattern has %zu",
 			    where, f->re.re_nsub);
-			return -1;
-		}
 	}
 	if ((parse = json_string_value(json_object_get(spec, "parse")))) {
 		for (k = 0; k < 4 && strcmp(parses[k], parse) != 0; k++)
 			;
-		if (k == 4) {
-			snprintf(err, errlen,
+		if (k == 4)
+			return lp_error_set(err,
 			    "%sparse: '%s' is not text, price, int or bool",
 			    where, parse);
-			return -1;
-		}
 		f->parse = (enum parse)k;
 	}
-	return 0;
+	return LP_OK;
 }
 
 static void
@@ -215,7 +204,7 @@ collect_attrs(struct lp_profile *p, json_t *spec)
 }
 
 struct lp_profile *
-lp_profile_new(json_t *spec, char *err, size_t errlen)
+lp_profile_new(json_t *spec, struct lp_error *err)
 {
 	struct lp_profile *p = calloc(1, sizeof(*p));
 	json_t *fields = json_object_get(spec, "fields"), *fs;
@@ -225,15 +214,15 @@ lp_profile_new(json_t *spec, char *err, size_t errlen)
 	if (p == NULL)
 		abort();
 	p->spec = spec;
-	p->item = sel(spec, "item", "", 1, err, errlen, &bad);
+	p->item = sel(spec, "item", "", 1, err, &bad);
 	if (!bad)
-		p->exclude = sel(spec, "exclude", "", 0, err, errlen, &bad);
+		p->exclude = sel(spec, "exclude", "", 0, err, &bad);
 	if (!bad)
-		p->next = sel(spec, "next", "", 0, err, errlen, &bad);
+		p->next = sel(spec, "next", "", 0, err, &bad);
 	if (!bad)
-		p->empty = sel(spec, "empty", "", 0, err, errlen, &bad);
+		p->empty = sel(spec, "empty", "", 0, err, &bad);
 	if (!bad && !json_is_array(fields)) {
-		snprintf(err, errlen, "fields: want an array of fields");
+		lp_error_set(err, "fields: want an array of fields");
 		bad = 1;
 	}
 	p->skip = json_object_get(spec, "skip");
@@ -242,7 +231,7 @@ lp_profile_new(json_t *spec, char *err, size_t errlen)
 	if (!bad) {
 		p->f = calloc(json_array_size(fields) + 1, sizeof(*p->f));
 		json_array_foreach (fields, i, fs) {
-			if (field_new(&p->f[i], fs, i, err, errlen) != 0) {
+			if (field_new(&p->f[i], fs, i, err) != LP_OK) {
 				field_free(&p->f[i]);
 				bad = 1;
 				break;

@@ -34,10 +34,16 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/error.h"
+
 struct lp_profile;
 
-/* From its JSON (borrowed; kept); NULL with err ("fields[2].select: ..."). */
-struct lp_profile *lp_profile_new(json_t *spec, char *err, size_t errlen);
+/*
+ * A profile from its JSON (borrowed, and kept: it must outlive the
+ * profile); NULL with err ("fields[2].select: column 3: ...").
+ */
+struct lp_profile *lp_profile_new(json_t *spec, struct lp_error *err);
+/* Free p and what it made (not its spec); p may be NULL. */
 void lp_profile_free(struct lp_profile *p);
 /*
  * Where the part of a page the rules read starts: the tag holding the

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,112 +144,170 @@ lp_robots_new(int allow_all)
 	return r;
 }
 
+/* The state of a parse: the groups read so far. */
+struct parse {
+	struct lp_robots *r;
+	const char *agent;
+	struct rules mine, star; /* for agent, for "*" */
+	struct lp_buf pat;
+	int in_agents; /* in a run of user-agent lines */
+	int cur_mine, cur_star, any_mine, started;
+};
+
+/* An Allow or Disallow line: a rule for the groups it is in. */
+static void
+rule_line(struct parse *ps, unsigned long lineno, int allow, const char *v,
+    const char *ve)
+{
+	ps->in_agents = 0;
+	if (!ps->started) {
+		warn(ps->r, lineno, "%s", "a rule before any user-agent line");
+		return;
+	}
+	if (v == ve)
+		return; /* "Disallow:" allows all */
+	normalise(v, (size_t)(ve - v), &ps->pat);
+	if (ps->cur_mine)
+		add_rule(&ps->mine, ps->pat.p, ps->pat.len, allow);
+	if (ps->cur_star)
+		add_rule(&ps->star, ps->pat.p, ps->pat.len, allow);
+}
+
+static void
+delay_line(
+    struct parse *ps, unsigned long lineno, const char *v, const char *ve)
+{
+	char num[32], *numend;
+	double d;
+
+	ps->in_agents = 0;
+	snprintf(num, sizeof(num), "%.*s", (int)(ve - v), v);
+	d = strtod(num, &numend);
+	if (numend == num || *numend != '\0' || !(d >= 0) || d > 86400) {
+		warn(ps->r, lineno,
+		    "crawl-delay '%.40s' is not a number of seconds", num);
+		return;
+	}
+	if (ps->cur_mine)
+		ps->mine.delay = d;
+	if (ps->cur_star)
+		ps->star.delay = d;
+}
+
+/* One "field: value" line, the value v[0..ve) trimmed. */
+static void
+field_line(struct parse *ps, unsigned long lineno, const char *field,
+    const char *v, const char *ve)
+{
+	if (strcasecmp(field, "user-agent") == 0) {
+		if (!ps->in_agents)
+			ps->cur_mine = ps->cur_star = 0;
+		ps->in_agents = ps->started = 1;
+		if (ve - v == 1 && *v == '*')
+			ps->cur_star = 1;
+		else if (agent_matches(v, (size_t)(ve - v), ps->agent))
+			ps->cur_mine = ps->any_mine = 1;
+	} else if (strcasecmp(field, "allow") == 0 ||
+	    strcasecmp(field, "disallow") == 0)
+		rule_line(
+		    ps, lineno, tolower((unsigned char)field[0]) == 'a', v, ve);
+	else if (strcasecmp(field, "crawl-delay") == 0)
+		delay_line(ps, lineno, v, ve);
+	else if (strcasecmp(field, "sitemap") != 0)
+		warn(ps->r, lineno, "unknown field '%.40s' ignored", field);
+}
+
+/*
+ * The line p[0..eol) without its comment: skipped if blank, warned about
+ * if it has no colon, else split into field and value.
+ */
+static void
+line(struct parse *ps, struct lp_buf *field, unsigned long lineno,
+    const char *p, const char *eol)
+{
+	const char *hash = memchr(p, '#', (size_t)(eol - p));
+	const char *ve = hash != NULL ? hash : eol, *f = p, *fe, *colon, *v;
+
+	while (f < ve && isspace((unsigned char)*f))
+		f++;
+	if (f == ve)
+		return; /* blank or a comment */
+	colon = memchr(f, ':', (size_t)(ve - f));
+	if (colon == NULL) {
+		warn(ps->r, lineno, "%s", "no colon: not \"field: value\"");
+		return;
+	}
+	for (fe = colon; fe > f && isspace((unsigned char)fe[-1]); fe--)
+		;
+	for (v = colon + 1; v < ve && isspace((unsigned char)*v); v++)
+		;
+	while (ve > v && isspace((unsigned char)ve[-1]))
+		ve--;
+	lp_buf_reset(field);
+	lp_buf_add(field, f, (size_t)(fe - f));
+	lp_buf_addc(field, '\0');
+	field_line(ps, lineno, field->p, v, ve);
+}
+
 struct lp_robots *
 lp_robots_parse(const char *text, size_t len, const char *agent)
 {
-	struct lp_robots *r = lp_robots_new(1);
-	struct rules mine = {NULL, 0, 0, -1}, star = {NULL, 0, 0, -1};
-	struct lp_buf pat = LP_BUF_INIT, field = LP_BUF_INIT;
-	int in_agents = 0, cur_mine = 0, cur_star = 0, any_mine = 0,
-	    started = 0;
+	struct parse ps = {NULL, agent, {NULL, 0, 0, -1}, {NULL, 0, 0, -1},
+	    LP_BUF_INIT, 0, 0, 0, 0, 0};
+	struct lp_buf field = LP_BUF_INIT;
 	unsigned long lineno = 0;
 	const char *p = text, *end;
 
-	r->allow_all = 0;
+	ps.r = lp_robots_new(1);
+	ps.r->allow_all = 0;
 	if (len > LP_ROBOTS_MAX_BYTES)
 		len = LP_ROBOTS_MAX_BYTES;
 	end = text + len;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3; /* a UTF-8 byte order mark */
 	while (p < end) {
-		const char *eol = p, *hash, *colon, *v, *ve, *f, *fe;
+		const char *eol = p;
 
 		while (eol < end && *eol != '\n' && *eol != '\r')
 			eol++;
-		lineno++;
-		hash = memchr(p, '#', (size_t)(eol - p));
-		ve = hash != NULL ? hash : eol;
-		f = p;
+		line(&ps, &field, ++lineno, p, eol);
 		/* The next line: \n, \r\n or \r. */
 		p = eol < end && *eol == '\r' && eol + 1 < end && eol[1] == '\n'
 		    ? eol + 2
 		    : eol + 1;
-		while (f < ve && isspace((unsigned char)*f))
-			f++;
-		if (f == ve)
-			continue; /* blank or a comment */
-		colon = memchr(f, ':', (size_t)(ve - f));
-		if (colon == NULL) {
-			warn(r, lineno, "%s", "no colon: not \"field: value\"");
-			continue;
-		}
-		for (fe = colon; fe > f && isspace((unsigned char)fe[-1]); fe--)
-			;
-		for (v = colon + 1; v < ve && isspace((unsigned char)*v); v++)
-			;
-		while (ve > v && isspace((unsigned char)ve[-1]))
-			ve--;
-		lp_buf_reset(&field);
-		lp_buf_add(&field, f, (size_t)(fe - f));
-		lp_buf_addc(&field, '\0');
-		if (strcasecmp(field.p, "user-agent") == 0) {
-			if (!in_agents)
-				cur_mine = cur_star = 0;
-			in_agents = started = 1;
-			if (ve - v == 1 && *v == '*')
-				cur_star = 1;
-			else if (agent_matches(v, (size_t)(ve - v), agent))
-				cur_mine = any_mine = 1;
-		} else if (strcasecmp(field.p, "allow") == 0 ||
-		    strcasecmp(field.p, "disallow") == 0) {
-			int allow = tolower((unsigned char)field.p[0]) == 'a';
-
-			in_agents = 0;
-			if (!started) {
-				warn(r, lineno, "%s",
-				    "a rule before any user-agent line");
-				continue;
-			}
-			if (v == ve)
-				continue; /* "Disallow:" allows all */
-			normalise(v, (size_t)(ve - v), &pat);
-			if (cur_mine)
-				add_rule(&mine, pat.p, pat.len, allow);
-			if (cur_star)
-				add_rule(&star, pat.p, pat.len, allow);
-		} else if (strcasecmp(field.p, "crawl-delay") == 0) {
-			char num[32], *numend;
-			double d;
-
-			in_agents = 0;
-			snprintf(num, sizeof(num), "%.*s", (int)(ve - v), v);
-			d = strtod(num, &numend);
-			if (numend == num || *numend != '\0' || !(d >= 0) ||
-			    d > 86400) {
-				warn(r, lineno,
-				    "crawl-delay '%.40s' is not a "
-				    "number of seconds",
-				    num);
-				continue;
-			}
-			if (cur_mine)
-				mine.delay = d;
-			if (cur_star)
-				star.delay = d;
-		} else if (strcasecmp(field.p, "sitemap") != 0)
-			warn(r, lineno, "unknown field '%.40s' ignored",
-			    field.p);
 	}
 	/* A group for this crawler replaces the "*" ones. */
-	if (any_mine) {
-		r->rules = mine;
-		free_rules(&star);
+	if (ps.any_mine) {
+		ps.r->rules = ps.mine;
+		free_rules(&ps.star);
 	} else {
-		r->rules = star;
-		free_rules(&mine);
+		ps.r->rules = ps.star;
+		free_rules(&ps.mine);
 	}
-	lp_buf_release(&pat);
+	lp_buf_release(&ps.pat);
 	lp_buf_release(&field);
+	return ps.r;
+}
+
+struct lp_robots *
+lp_robots_load(const char *path, const char *agent, struct lp_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct lp_buf b = LP_BUF_INIT;
+	struct lp_robots *r;
+	char buf[65536];
+	size_t n;
+
+	if (f == NULL) {
+		lp_error_set(
+		    err, "cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		lp_buf_add(&b, buf, n);
+	fclose(f);
+	r = lp_robots_parse(b.p ? b.p : "", b.len, agent);
+	lp_buf_release(&b);
 	return r;
 }
 
@@ -313,6 +372,16 @@ lp_robots_allowed(const struct lp_robots *r, const char *path)
 	}
 	lp_buf_release(&norm);
 	return allow;
+}
+
+const char *
+lp_robots_path(const char *url)
+{
+	const char *slash = strstr(url, "://");
+
+	if (slash == NULL)
+		return url;
+	return strchr(slash + 3, '/') ? strchr(slash + 3, '/') : "/";
 }
 
 double

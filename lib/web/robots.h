@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "core/error.h"
+
 #define LP_ROBOTS_MAX_BYTES (500 * 1024)
 
 struct lp_robots;
@@ -27,10 +29,21 @@ struct lp_robots;
 /* Rules for agent (a product token such as "labelpipe") from text. */
 struct lp_robots *lp_robots_parse(
     const char *text, size_t len, const char *agent);
+/*
+ * Rules for agent from the file at path; NULL with err when it cannot be
+ * read ("cannot open 'robots.txt': No such file or directory").
+ */
+struct lp_robots *lp_robots_load(
+    const char *path, const char *agent, struct lp_error *err);
 /* No rules: everything allowed (1) or nothing (0). */
 struct lp_robots *lp_robots_new(int allow_all);
 /* 1 if path ("/sch/i.html?_nkw=x", starting with "/") may be fetched. */
 int lp_robots_allowed(const struct lp_robots *r, const char *path);
+/*
+ * What of url robots.txt rules: its path and query ("https://h/a?b"
+ * gives "/a?b", "https://h" gives "/"); a path is taken as it is.
+ */
+const char *lp_robots_path(const char *url);
 /* The group's Crawl-delay in seconds, or -1 when it gives none. */
 double lp_robots_crawl_delay(const struct lp_robots *r);
 /* Skipped lines: their count, and the i-th's line number and why. */

@@ -38,8 +38,7 @@ struct lp_sel {
 
 struct parser {
 	const char *s, *p;
-	char *err;
-	size_t errlen;
+	struct lp_error *err;
 	int failed;
 };
 
@@ -47,8 +46,8 @@ static void
 fail(struct parser *ps, const char *why)
 {
 	if (!ps->failed)
-		snprintf(ps->err, ps->errlen, "column %d: %s",
-		    (int)(ps->p - ps->s) + 1, why);
+		lp_error_set(
+		    ps->err, "column %d: %s", (int)(ps->p - ps->s) + 1, why);
 	ps->failed = 1;
 }
 
@@ -190,9 +189,9 @@ skip_ws_seen(struct parser *ps)
 }
 
 struct lp_sel *
-lp_sel_parse(const char *text, char *err, size_t errlen)
+lp_sel_parse(const char *text, struct lp_error *err)
 {
-	struct parser ps = {text, text, err, errlen, 0};
+	struct parser ps = {text, text, err, 0};
 	struct lp_sel *s = calloc(1, sizeof(*s));
 	int done = 0;
 

@@ -13,11 +13,12 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 
 struct lp_sel;
 
-/* NULL with err set ("column 5: ..."). */
-struct lp_sel *lp_sel_parse(const char *text, char *err, size_t errlen);
+/* A selector from its text; NULL with err set ("column 5: ..."). */
+struct lp_sel *lp_sel_parse(const char *text, struct lp_error *err);
 void lp_sel_free(struct lp_sel *s);
 /* Whether element e matches. */
 int lp_sel_match(const struct lp_sel *s, const GumboNode *e);

@@ -22,14 +22,15 @@
 #include "core/buf.h"
 #include "core/hash.h"
 #include "core/file.h"
+#include "core/stream.h"
+#include "core/version.h"
 #include "web/warc.h"
 
 static int
 werr(struct lp_warc *w, const char *what)
 {
-	snprintf(w->err, sizeof(w->err), "%s: %s%s%s", w->path, what,
+	return lp_error_set(&w->err, "%s: %s%s%s", w->path, what,
 	    errno ? ": " : "", errno ? strerror(errno) : "");
-	return LP_FAILED;
 }
 
 int
@@ -121,6 +122,75 @@ lp_warc_put(struct lp_warc *w, const char *type, const char *target,
 }
 
 int
+lp_warc_put_warcinfo(struct lp_warc *w, long long at_ms, const char *tool,
+    int obey_robots, const char *user_agent)
+{
+	struct lp_buf info = LP_BUF_INIT;
+	int rc;
+
+	lp_buf_addf(&info,
+	    "software: %s/%s (labelpipe)\r\n"
+	    "format: WARC File Format 1.1\r\n"
+	    "conformsTo: "
+	    "http://iipc.github.io/warc-specifications/specifications/"
+	    "warc-format/warc-1.1/\r\n"
+	    "robots: %s\r\nhttp-header-user-agent: %s\r\n",
+	    tool, LP_VERSION, obey_robots ? "obey" : "ignore", user_agent);
+	rc = lp_warc_put(w, "warcinfo", NULL, at_ms, "application/warc-fields",
+	    NULL, info.p, info.len, NULL);
+	lp_buf_release(&info);
+	return rc;
+}
+
+int
+lp_warc_put_exchange(struct lp_warc *w, const char *url, long long at_ms,
+    const char *ip, const struct lp_buf *req, const struct lp_buf *resp,
+    const char *extra)
+{
+	struct lp_buf x = LP_BUF_INIT;
+	char id[48] = "";
+	int rc = LP_OK;
+
+	if (ip != NULL && *ip != '\0')
+		lp_buf_addf(&x, "WARC-IP-Address: %s\r\n", ip);
+	if (req->len > 0)
+		rc = lp_warc_put(w, "request", url, at_ms,
+		    "application/http;msgtype=request", x.p, req->p, req->len,
+		    id);
+	if (id[0] != '\0')
+		lp_buf_addf(&x, "WARC-Concurrent-To: <%s>\r\n", id);
+	if (extra != NULL)
+		lp_buf_adds(&x, extra);
+	if (rc == LP_OK)
+		rc = lp_warc_put(w, "response", url, at_ms,
+		    "application/http;msgtype=response", x.p, resp->p,
+		    resp->len, NULL);
+	lp_buf_release(&x);
+	return rc;
+}
+
+void
+lp_warc_response_block(
+    const struct lp_buf *head, const struct lp_buf *body, struct lp_buf *out)
+{
+	const char *p = head->p, *end = p + head->len;
+
+	lp_buf_reset(out);
+	while (p != NULL && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((eol != NULL ? eol + 1 : end) - p);
+
+		if (n > 2 && strncasecmp(p, "content-encoding:", 17) != 0 &&
+		    strncasecmp(p, "transfer-encoding:", 18) != 0 &&
+		    strncasecmp(p, "content-length:", 15) != 0)
+			lp_buf_add(out, p, n);
+		p += n;
+	}
+	lp_buf_addf(out, "Content-Length: %zu\r\n\r\n", body->len);
+	lp_buf_add(out, body->p, body->len);
+}
+
+int
 lp_warc_close(struct lp_warc *w)
 {
 	int rc = LP_OK;
@@ -140,9 +210,8 @@ lp_warc_close(struct lp_warc *w)
 static int
 rerr(struct lp_warc_reader *r, long long off, const char *why)
 {
-	snprintf(r->err, sizeof(r->err), "%s: record %lu at byte %lld: %s",
-	    r->path, r->n + 1, off, why);
-	return LP_FAILED;
+	return lp_error_set(&r->err, "%s: record %lu at byte %lld: %s", r->path,
+	    r->n + 1, off, why);
 }
 
 int
@@ -150,15 +219,10 @@ lp_warc_reader_open(struct lp_warc_reader *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
 	r->path = lp_xstrdup(path);
-	if ((r->f = fopen(path, "rb")) == NULL) {
-		snprintf(
-		    r->err, sizeof(r->err), "%s: %s", path, strerror(errno));
-		return LP_FAILED;
-	}
-	if (inflateInit2(&r->z, 15 + 16) != Z_OK) {
-		snprintf(r->err, sizeof(r->err), "%s: no memory", path);
-		return LP_FAILED;
-	}
+	if ((r->f = fopen(path, "rb")) == NULL)
+		return lp_error_set(&r->err, "%s: %s", path, strerror(errno));
+	if (inflateInit2(&r->z, 15 + 16) != Z_OK)
+		return lp_error_set(&r->err, "%s: no memory", path);
 	r->zinit = 1;
 	return LP_OK;
 }
@@ -335,11 +399,9 @@ lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip)
 	struct lp_warc_record rec;
 	int rc = LP_OK;
 
-	if (fseeko(r->f, (off_t)offset, SEEK_SET) != 0) {
-		snprintf(
-		    r->err, sizeof(r->err), "%s: %s", r->path, strerror(errno));
-		return LP_FAILED;
-	}
+	if (fseeko(r->f, (off_t)offset, SEEK_SET) != 0)
+		return lp_error_set(
+		    &r->err, "%s: %s", r->path, strerror(errno));
 	r->z.avail_in = 0;
 	r->consumed = offset;
 	lp_buf_reset(&r->member);

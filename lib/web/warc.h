@@ -11,12 +11,13 @@
 #include <zlib.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 
 struct lp_warc {
 	int fd;
 	char *path;
 	struct lp_buf rec, gz; /* scratch: one record, then its member */
-	char err[256];
+	struct lp_error err;
 };
 
 /*
@@ -34,6 +35,33 @@ int lp_warc_create(struct lp_warc *w, const char *path, int append);
 int lp_warc_put(struct lp_warc *w, const char *type, const char *target,
     long long at_ms, const char *content_type, const char *extra,
     const void *block, size_t n, char *id);
+/*
+ * The warcinfo record that opens an archive: the software (the tool, as
+ * "lp-scrape/0.1.0 (labelpipe)"), whether robots.txt was obeyed and the
+ * User-Agent.  LP_OK or LP_FAILED with w->err.
+ */
+int lp_warc_put_warcinfo(struct lp_warc *w, long long at_ms, const char *tool,
+    int obey_robots, const char *user_agent);
+/*
+ * One HTTP exchange with url from the server at ip (or NULL): the request
+ * as sent (none when req is empty) and the response as archived (see
+ * lp_warc_response_block()), linked by WARC-Concurrent-To, the response
+ * with the extra header lines (or NULL).  LP_OK, or LP_FAILED with w->err
+ * at the first record that could not be written.
+ */
+int lp_warc_put_exchange(struct lp_warc *w, const char *url, long long at_ms,
+    const char *ip, const struct lp_buf *req, const struct lp_buf *resp,
+    const char *extra);
+/*
+ * A response as archived, into out (reset first): the status line and
+ * header lines as received, less the encodings the transfer undid
+ * (Content-Encoding, Transfer-Encoding) and with the Content-Length of
+ * the body as decoded, then that body: the archive replays without a
+ * decoder.
+ */
+void lp_warc_response_block(
+    const struct lp_buf *head, const struct lp_buf *body, struct lp_buf *out);
+/* Close the archive: LP_OK, or LP_FAILED with w->err. */
 int lp_warc_close(struct lp_warc *w);
 
 /* One record as read. */
@@ -60,7 +88,7 @@ struct lp_warc_reader {
 	long long member_off;
 	unsigned long n; /* records read */
 	int torn;	 /* the last member is cut short */
-	char err[512];
+	struct lp_error err;
 };
 
 /* LP_OK, or LP_FAILED with r->err. */
@@ -72,7 +100,10 @@ int lp_warc_reader_open(struct lp_warc_reader *r, const char *path);
  * length of the whole part.
  */
 int lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec);
-/* Go back (or on) to a record read before, by its offset and skip. */
+/*
+ * Go back (or on) to a record read before, by its offset and skip:
+ * LP_OK, or LP_FAILED with r->err.
+ */
 int lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip);
 void lp_warc_reader_close(struct lp_warc_reader *r);
 void lp_warc_record_release(struct lp_warc_record *rec);

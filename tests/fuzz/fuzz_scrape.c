@@ -1,9 +1,11 @@
 /*
  * libFuzzer target for reading pages (lp-scrape): the input as HTML,
  * parsed by Gumbo and run through the built-in eBay profile, and its first
- * line as a CSS selector (lib/select) matched over the same page.
+ * line as a CSS selector (lib/select) matched over the same page, and
+ * the page made UTF-8 by its declared charset (web/charset).
  * Invariants: nothing crashes or reads out of bounds; every record has an
- * id, a title-or-not, and canonical JSON dumps of it parse again.
+ * id, a title-or-not, and canonical JSON dumps of it parse again; a page
+ * converted is valid UTF-8.
  */
 #include <gumbo.h>
 #include <jansson.h>
@@ -13,6 +15,9 @@
 
 #include "core/buf.h"
 #include "core/json.h"
+#include "core/status.h"
+#include "text/text.h"
+#include "web/charset.h"
 #include "web/profile.h"
 #include "web/select.h"
 #include "core/data.h"
@@ -33,7 +38,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static json_t *spec;
 	GumboOutput *o;
 	struct lp_page pg;
-	char *line, err[128];
+	char *line;
+	struct lp_error err = LP_ERROR_INIT;
 	const char *nl = memchr(data, '\n', size);
 	size_t n = nl ? (size_t)(nl - (const char *)data) : size, i;
 	struct lp_sel *s;
@@ -43,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (p == NULL) {
 		spec = json_loadb((const char *)lp_data_ebay_profile,
 		    lp_data_ebay_profile_len, 0, NULL);
-		p = lp_profile_new(spec, err, sizeof(err));
+		p = lp_profile_new(spec, &err);
 		if (p == NULL)
 			abort();
 	}
@@ -57,6 +63,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pr.len > 2 * size + 16)
 			abort();
 		lp_buf_release(&pr);
+	}
+	/* The page as UTF-8: valid, or refused. */
+	{
+		struct lp_buf u = LP_BUF_INIT;
+		enum lp_charset_done done;
+
+		lp_buf_add(&u, data, size);
+		if (lp_charset_to_utf8(&u, NULL, &done, &err) == LP_OK &&
+		    !lp_utf8_valid(u.p ? u.p : "", u.len, NULL))
+			abort();
+		lp_buf_release(&u);
 	}
 	product = lp_jsonld_product((const char *)data, size);
 	o = gumbo_parse_with_options(
@@ -81,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, n);
 	line[n] = '\0';
 	if (memchr(line, '\0', n) == NULL &&
-	    (s = lp_sel_parse(line, err, sizeof(err))) != NULL) {
+	    (s = lp_sel_parse(line, &err)) != NULL) {
 		lp_sel_each(s, o->root, 1, count, &hits);
 		lp_sel_free(s);
 	}

@@ -4,7 +4,8 @@
  * the record parser is reached) or, when it starts with the gzip magic,
  * taken as it is.  Invariants: nothing crashes or reads out of bounds;
  * every record read lies within the inflated data; seeking back to a
- * record read before gives it again.
+ * record read before gives it again; the replay index (web/replay) of
+ * the same archive lists records in order and reads each back.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <zlib.h>
 
 #include "core/status.h"
+#include "web/replay.h"
 #include "web/warc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,6 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[] = "/tmp/fuzz-warc-XXXXXX";
 	struct lp_warc_reader r;
 	struct lp_warc_record rec, again;
+	struct lp_replay rp;
+	size_t i;
 	long long off = -1;
 	unsigned skip = 0;
 	size_t first = 0;
@@ -59,6 +63,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	lp_warc_reader_close(&r);
+	if (lp_replay_open(&rp, path) == LP_OK &&
+	    lp_replay_index(&rp, 1) == LP_OK) {
+		for (i = 0; i < rp.n; i++) {
+			if (i > 0 && rp.e[i].start < rp.e[i - 1].start)
+				abort();
+			if (lp_replay_read(&rp, rp.e[i].offset, rp.e[i].skip,
+				&again) != LP_OK)
+				abort();
+		}
+	}
+	lp_replay_close(&rp);
 	lp_warc_record_release(&rec);
 	lp_warc_record_release(&again);
 	unlink(path);

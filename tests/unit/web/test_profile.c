@@ -53,10 +53,10 @@ TEST(ebay_fixtures)
 	char path[1024];
 	json_t *truth, *page, *spec = ebay_spec();
 	struct lp_profile *p;
-	char err[256];
+	struct lp_error err = LP_ERROR_INIT;
 	size_t i, k;
 
-	p = lp_profile_new(spec, err, sizeof(err));
+	p = lp_profile_new(spec, &err);
 	assert_true(p != NULL);
 	snprintf(path, sizeof(path), "%s/truth.json", dir ? dir : ".");
 	if (dir == NULL || (truth = json_load_file(path, 0, NULL)) == NULL) {
@@ -122,9 +122,9 @@ TEST(region)
 				   "<ul class=\"srp-results\"><li>1</li></ul>";
 	json_t *spec = ebay_spec();
 	struct lp_profile *p;
-	char err[256];
+	struct lp_error err = LP_ERROR_INIT;
 
-	p = lp_profile_new(spec, err, sizeof(err));
+	p = lp_profile_new(spec, &err);
 	assert_true(p != NULL);
 	assert_eq_int((long long)lp_profile_region(p, page, sizeof(page) - 1),
 	    (long long)(strstr(page, "<ul") - page));
@@ -135,6 +135,40 @@ TEST(region)
 	assert_eq_int(lp_profile_region(p, "srp-results", 11), 0);
 	lp_profile_free(p);
 	json_decref(spec);
+}
+
+/* A bad profile names what is wrong and where (struct lp_error). */
+TEST(bad_profiles)
+{
+	static const char *const bad[][2] = {
+	    {"{\"fields\": []}", "item: want a CSS selector"},
+	    {"{\"item\": \"li[\", \"fields\": []}",
+		"item: column 4: expected an attribute name"},
+	    {"{\"item\": \"li\"}", "fields: want an array of fields"},
+	    {"{\"item\": \"li\", \"fields\": [{\"select\": \"a\"}]}",
+		"fields[0].name: want a field name"},
+	    {"{\"item\": \"li\", \"fields\": [{\"name\": \"t\"}]}",
+		"t: want select, from, jsonld or value"},
+	    {"{\"item\": \"li\", \"fields\": [{\"name\": \"t\", "
+	     "\"select\": \"a\", \"drop\": \"..\"}]}",
+		"fields[0].drop: column 2: expected a class name"},
+	    {"{\"item\": \"li\", \"fields\": [{\"name\": \"t\", "
+	     "\"value\": 1, \"pattern\": \"(a)\", \"group\": 2}]}",
+		"fields[0].group: the pattern has 1"},
+	    {"{\"item\": \"li\", \"fields\": [{\"name\": \"t\", "
+	     "\"value\": 1, \"parse\": \"date\"}]}",
+		"fields[0].parse: 'date' is not text, price, int or bool"}};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct lp_error err = LP_ERROR_INIT;
+		json_t *spec = json_loads(bad[i][0], 0, NULL);
+
+		assert_true(spec != NULL);
+		assert_true(lp_profile_new(spec, &err) == NULL);
+		assert_eq_str(err.msg, bad[i][1]);
+		json_decref(spec);
+	}
 }
 
 RUN_TESTS()

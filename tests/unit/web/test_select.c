@@ -33,11 +33,11 @@ count_fn(const GumboNode *e, void *arg)
 static int
 count(const char *sel, int nested)
 {
-	char err[128];
-	struct lp_sel *s = lp_sel_parse(sel, err, sizeof(err));
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_sel *s = lp_sel_parse(sel, &err);
 
 	if (s == NULL) {
-		fprintf(stderr, "%s: %s\n", sel, err);
+		fprintf(stderr, "%s: %s\n", sel, err.msg);
 		return -1;
 	}
 	count_fn_n = 0;
@@ -83,8 +83,9 @@ TEST(combinators_and_lists)
 
 TEST(first_and_attr)
 {
-	char err[128], buf[32];
-	struct lp_sel *s = lp_sel_parse(".s-item__price", err, sizeof(err));
+	struct lp_error err = LP_ERROR_INIT;
+	char buf[32];
+	struct lp_sel *s = lp_sel_parse(".s-item__price", &err);
 	const GumboNode *e = lp_sel_first(s, doc->root), *t;
 
 	assert_true(e != NULL);
@@ -94,11 +95,11 @@ TEST(first_and_attr)
 	assert_eq_str(lp_html_attr(e, "class"), "s-item__price");
 	assert_true(lp_html_attr(e, "href") == NULL);
 	lp_sel_free(s);
-	s = lp_sel_parse("custom-el", err, sizeof(err));
+	s = lp_sel_parse("custom-el", &err);
 	assert_eq_str(lp_html_tag(lp_sel_first(s, doc->root), buf, sizeof(buf)),
 	    "custom-el");
 	lp_sel_free(s);
-	s = lp_sel_parse("table", err, sizeof(err));
+	s = lp_sel_parse("table", &err);
 	assert_true(lp_sel_first(s, doc->root) == NULL);
 	lp_sel_free(s);
 }
@@ -115,14 +116,14 @@ TEST(bad_selectors)
 	    {"[x='y]", "column 7: unterminated quoted value"},
 	    {"[=y]", "column 2: expected an attribute name"},
 	    {"a ~ b", "column 3: unexpected character"}};
-	char err[128];
+	struct lp_error err = LP_ERROR_INIT;
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		struct lp_sel *s = lp_sel_parse(bad[i][0], err, sizeof(err));
+		struct lp_sel *s = lp_sel_parse(bad[i][0], &err);
 
 		assert_true(s == NULL);
-		assert_eq_str(err, bad[i][1]);
+		assert_eq_str(err.msg, bad[i][1]);
 	}
 }
 
@@ -130,8 +131,8 @@ TEST(broken_html)
 {
 	GumboOutput *b = gumbo_parse(
 	    "<li class=s-item><a href=/itm/1>one<li class=s-item><b>two");
-	char err[64];
-	struct lp_sel *s = lp_sel_parse("li.s-item", err, sizeof(err));
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_sel *s = lp_sel_parse("li.s-item", &err);
 
 	count_fn_n = 0;
 	lp_sel_each(s, b->root, 0, count_fn, NULL);

@@ -9,8 +9,8 @@
 #include "web/warc.h"
 #include "test.h"
 
-static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; "
-			   "charset=utf-8\r\n\r\n<html>caf\xc3\xa9</html>";
+static const char resp_text[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html; "
+				"charset=utf-8\r\n\r\n<html>caf\xc3\xa9</html>";
 
 static char *
 write_three(int append, const char *path)
@@ -29,9 +29,10 @@ write_three(int append, const char *path)
 			  NULL, "GET /a?b=1 HTTP/1.1\r\n\r\n", 23, id),
 	    LP_OK);
 	assert_true(strncmp(id, "urn:uuid:", 9) == 0 && strlen(id) == 45);
-	assert_eq_int(lp_warc_put(&w, "response", "https://example.org/a?b=1",
-			  1700000000123LL, "application/http;msgtype=response",
-			  "LP-Page: 2\r\n", resp, sizeof(resp) - 1, NULL),
+	assert_eq_int(
+	    lp_warc_put(&w, "response", "https://example.org/a?b=1",
+		1700000000123LL, "application/http;msgtype=response",
+		"LP-Page: 2\r\n", resp_text, sizeof(resp_text) - 1, NULL),
 	    LP_OK);
 	assert_eq_int(lp_warc_close(&w), LP_OK);
 	return p;
@@ -63,7 +64,8 @@ TEST(write_and_read_back)
 	assert_true(lp_header_field(
 	    rec.head.p, rec.head.len, "WARC-Block-Digest", v, sizeof(v)));
 	assert_true(strncmp(v, "sha256:", 7) == 0);
-	assert_eq_mem(rec.block.p, rec.block.len, resp, sizeof(resp) - 1);
+	assert_eq_mem(
+	    rec.block.p, rec.block.len, resp_text, sizeof(resp_text) - 1);
 	assert_eq_int(lp_http_response_split(
 			  rec.block.p, rec.block.len, &status, &hl, &bo),
 	    0);
@@ -120,8 +122,8 @@ TEST(torn_and_damaged)
 	whole = (long)r.consumed;
 	assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
 	assert_true(r.torn);
-	assert_true(strstr(r.err, ": record 3 at byte ") != NULL);
-	assert_true(strstr(r.err, "ends inside this record") != NULL);
+	assert_true(strstr(r.err.msg, ": record 3 at byte ") != NULL);
+	assert_true(strstr(r.err.msg, "ends inside this record") != NULL);
 	assert_eq_int(r.consumed, whole);
 	lp_warc_reader_close(&r);
 	/* Appending after the whole part gives a whole archive again. */
@@ -131,7 +133,7 @@ TEST(torn_and_damaged)
 	while (lp_warc_next(&r, &rec) == LP_OK)
 		;
 	assert_eq_int((long long)r.n, 5);
-	assert_true(!r.torn && r.err[0] == '\0');
+	assert_true(!r.torn && r.err.msg[0] == '\0');
 	lp_warc_reader_close(&r);
 	/* Not gzip at all. */
 	f = fopen(p, "wb");
@@ -139,7 +141,7 @@ TEST(torn_and_damaged)
 	fclose(f);
 	assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
 	assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
-	assert_true(strstr(r.err, "not a gzip member") != NULL);
+	assert_true(strstr(r.err.msg, "not a gzip member") != NULL);
 	lp_warc_reader_close(&r);
 	lp_warc_record_release(&rec);
 	unlink(p);
@@ -173,12 +175,94 @@ TEST(bad_records)
 		gzclose(g);
 		assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
 		assert_eq_int(lp_warc_next(&r, &rec), LP_FAILED);
-		assert_true(strstr(r.err, why[i]) != NULL);
+		assert_true(strstr(r.err.msg, why[i]) != NULL);
 		lp_warc_reader_close(&r);
 		lp_warc_record_release(&rec);
 		unlink(p);
 		free(p);
 	}
+}
+
+/* A response as archived: the encodings undone, the decoded length. */
+TEST(response_block)
+{
+	struct lp_buf head = LP_BUF_INIT, body = LP_BUF_INIT, out = LP_BUF_INIT;
+
+	lp_buf_adds(&head,
+	    "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+	    "Content-Type: text/html\r\nContent-Length: 9\r\n"
+	    "transfer-encoding: chunked\r\n\r\n");
+	lp_buf_adds(&body, "<p>hi</p>\n");
+	lp_warc_response_block(&head, &body, &out);
+	assert_eq_mem(out.p, out.len,
+	    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+	    "Content-Length: 10\r\n\r\n<p>hi</p>\n",
+	    (size_t)74);
+	lp_buf_release(&head);
+	lp_buf_release(&body);
+	lp_buf_release(&out);
+}
+
+/* An exchange: the request, then the response linked to it. */
+TEST(exchange_and_warcinfo)
+{
+	char *p = tmpfile_with("", 0), v[128], id[64];
+	struct lp_buf req = LP_BUF_INIT, resp = LP_BUF_INIT;
+	struct lp_warc_reader r;
+	struct lp_warc_record rec;
+	struct lp_warc w;
+
+	memset(&rec, 0, sizeof(rec));
+	lp_buf_adds(&req, "GET /a HTTP/1.1\r\n\r\n");
+	lp_buf_adds(&resp, resp_text);
+	assert_eq_int(lp_warc_create(&w, p, 0), LP_OK);
+	assert_eq_int(lp_warc_put_warcinfo(
+			  &w, 1700000000000LL, "lp-test", 0, "lp-test/1 (x)"),
+	    LP_OK);
+	assert_eq_int(
+	    lp_warc_put_exchange(&w, "https://e.test/a", 1700000000000LL,
+		"10.0.0.1", &req, &resp, "LP-Page: 1\r\n"),
+	    LP_OK);
+	/* No request (an answer fetched before): the response alone. */
+	lp_buf_reset(&req);
+	assert_eq_int(lp_warc_put_exchange(&w, "https://e.test/b",
+			  1700000000000LL, NULL, &req, &resp, NULL),
+	    LP_OK);
+	assert_eq_int(lp_warc_close(&w), LP_OK);
+	assert_eq_int(lp_warc_reader_open(&r, p), LP_OK);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "warcinfo");
+	assert_true(strstr(rec.block.p, "software: lp-test/") != NULL);
+	assert_true(strstr(rec.block.p, "robots: ignore\r\n") != NULL);
+	assert_true(strstr(rec.block.p,
+			"http-header-user-agent: lp-test/1 "
+			"(x)\r\n") != NULL);
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "request");
+	assert_true(lp_header_field(
+	    rec.head.p, rec.head.len, "WARC-Record-ID", id, sizeof(id)));
+	assert_true(lp_header_field(
+	    rec.head.p, rec.head.len, "WARC-IP-Address", v, sizeof(v)));
+	assert_eq_str(v, "10.0.0.1");
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "response");
+	assert_true(lp_header_field(
+	    rec.head.p, rec.head.len, "WARC-Concurrent-To", v, sizeof(v)));
+	assert_eq_str(v, id);
+	assert_true(
+	    lp_header_field(rec.head.p, rec.head.len, "LP-Page", v, sizeof(v)));
+	assert_eq_int(lp_warc_next(&r, &rec), LP_OK);
+	assert_eq_str(rec.type, "response");
+	assert_eq_str(rec.target, "https://e.test/b");
+	assert_true(!lp_header_field(
+	    rec.head.p, rec.head.len, "WARC-Concurrent-To", v, sizeof(v)));
+	assert_eq_int(lp_warc_next(&r, &rec), LP_EOF);
+	lp_warc_reader_close(&r);
+	lp_warc_record_release(&rec);
+	lp_buf_release(&req);
+	lp_buf_release(&resp);
+	unlink(p);
+	free(p);
 }
 
 RUN_TESTS()
