@@ -337,12 +337,10 @@ now_ms(void)
 static void
 log_event(json_t *ev)
 {
-	char err[512];
-
-	if (lp_session_append(&L.log, ev, err, sizeof(err)) != LP_OK) {
+	if (lp_session_append(&L.log, ev) != LP_OK) {
 		lp_term_close();
-		lp_errx(
-		    LP_EXIT_IOERR, "%s (the last decision was not saved)", err);
+		lp_errx(LP_EXIT_IOERR, "%s (the last decision was not saved)",
+		    L.log.err.msg);
 	}
 	json_decref(ev);
 }
@@ -435,20 +433,20 @@ queue_digest(char hex[65])
 }
 
 /* Replay one event of the session log. */
-static void
-replay(void *arg, json_t *ev, unsigned long line)
+static int
+replay(void *arg, json_t *ev, unsigned long line, struct lp_error *err)
 {
 	const char *kind = json_string_value(json_object_get(ev, "event"));
 	const char *q = json_string_value(json_object_get(ev, "queue"));
 	struct item *it = find(json_string_value(json_object_get(ev, "id")));
 
+	(void)line;
 	if (kind == NULL)
-		return;
+		return LP_OK;
 	if (strcmp(kind, "start") == 0 && (q == NULL || strcmp(q, arg) != 0))
-		lp_errx(LP_EXIT_DATAERR,
-		    "%s:%lu: this session is for another queue (other items "
-		    "or order); give another --session",
-		    L.session, line);
+		return lp_error_set(err,
+		    "this session is for another queue (other items "
+		    "or order); give another --session");
 	else if (strcmp(kind, "decision") == 0 && it != NULL)
 		apply_decision(it, ev);
 	else if (strcmp(kind, "undo") == 0 && L.nstack > 0)
@@ -456,6 +454,7 @@ replay(void *arg, json_t *ev, unsigned long line)
 	else if (strcmp(kind, "draft") == 0 && it != NULL && it->state == OPEN)
 		set_str(&it->draft,
 		    json_string_value(json_object_get(ev, "correction")));
+	return LP_OK;
 }
 
 /* Open the log and replay it; exits on a log that cannot be used. */
@@ -463,8 +462,8 @@ static void
 open_session(void)
 {
 	struct lp_buf path = LP_BUF_INIT;
-	char hex[65], err[512];
-	int torn;
+	char hex[65];
+	int rc;
 
 	queue_digest(hex);
 	if (L.session == NULL) {
@@ -472,12 +471,10 @@ open_session(void)
 		L.session = lp_xstrdup(path.p);
 	}
 	lp_buf_release(&path);
-	if (lp_session_open(&L.log, L.session, replay, hex, &torn, err,
-		sizeof(err)) != LP_OK)
-		lp_errx(
-		    strstr(err, "damaged") ? LP_EXIT_DATAERR : LP_EXIT_IOERR,
-		    "%s", err);
-	if (torn)
+	if ((rc = lp_session_open(&L.log, L.session, replay, hex)) != LP_OK)
+		lp_errx(rc == LP_FAILED ? LP_EXIT_DATAERR : LP_EXIT_IOERR, "%s",
+		    L.log.err.msg);
+	if (L.log.torn)
 		lp_warnx("%s: the last line was cut short (a crash while "
 			 "saving); it is dropped and the item will be shown "
 			 "again",
@@ -556,7 +553,7 @@ apply_answers(void)
 	size_t nall = 0, capall = 0;
 	json_t *a;
 	struct lp_keyset seen;
-	char *line = NULL, list[256], err[512];
+	char *line = NULL, list[256];
 	size_t cap = 0, i;
 	unsigned long ln = 0;
 	ssize_t len;
@@ -682,8 +679,8 @@ apply_answers(void)
 		free(all[i].note);
 	}
 	L.log.batch = 0;
-	if (lp_session_sync(&L.log, err, sizeof(err)) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", err);
+	if (lp_session_sync(&L.log) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", L.log.err.msg);
 	free(all);
 }
 
@@ -1400,7 +1397,7 @@ main(int argc, char **argv)
 {
 	struct lp_buf config = LP_BUF_INIT;
 	json_t *troot;
-	char err[256];
+	struct lp_error err;
 	size_t i, open_n = 0, total;
 	int ch, status = LP_EXIT_OK, interactive, consensus_given = 0;
 
@@ -1459,9 +1456,9 @@ main(int argc, char **argv)
 	troot = L.taxonomy != NULL ? lp_cli_json_file(L.taxonomy)
 				   : json_loadb((const char *)lp_data_taxonomy,
 					 lp_data_taxonomy_len, 0, NULL);
-	if (lp_taxonomy_init(&L.tax, troot, err, sizeof(err)) != LP_OK)
+	if (lp_taxonomy_init(&L.tax, troot, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",
-		    L.taxonomy ? L.taxonomy : "taxonomy", err);
+		    L.taxonomy ? L.taxonomy : "taxonomy", err.msg);
 	interactive = L.answers == NULL && !L.export;
 	if (interactive) {
 		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
