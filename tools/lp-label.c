@@ -36,6 +36,7 @@
 #include "review/session.h"
 #include "review/taxonomy.h"
 #include "tool/term.h"
+#include "text/display.h"
 #include "core/data.h"
 
 enum {
@@ -721,12 +722,13 @@ block(struct frame *f, const char *title, const char *text, size_t n)
 	size_t at = 0, next;
 	int w = f->cols - (title != NULL ? TITLE_W : 0) - 1;
 
-	lp_term_safe(text, n, &safe);
+	lp_display_safe(text, n, &safe);
 	if (w < 8)
 		w = 8;
 	do {
 		struct lp_buf *l = new_line(f);
-		size_t len = lp_term_line(safe.p + at, safe.len - at, w, &next);
+		size_t len =
+		    lp_display_line(safe.p + at, safe.len - at, w, &next);
 
 		if (title != NULL && at == 0) {
 			sgr(l, "1");
@@ -895,11 +897,11 @@ draw(struct frame *content, struct frame *keys, const char *head,
 	size_t next, len;
 
 	lp_buf_adds(&o, "\033[?25l\033[H\033[2J");
-	lp_term_safe(head, strlen(head), &h);
-	len = lp_term_line(h.p, h.len, content->cols, &next);
+	lp_display_safe(head, strlen(head), &h);
+	len = lp_display_line(h.p, h.len, content->cols, &next);
 	sgr(&o, "7");
 	lp_buf_add(&o, h.p, len);
-	lp_buf_addf(&o, "%*s", content->cols - lp_term_width(h.p, len), "");
+	lp_buf_addf(&o, "%*s", content->cols - lp_display_width(h.p, len), "");
 	sgr(&o, "0");
 	lp_buf_adds(&o, "\r\n\r\n");
 	for (i = 0; i < content->n && i < room; i++) {
@@ -921,25 +923,25 @@ draw(struct frame *content, struct frame *keys, const char *head,
 		int avail = content->cols - (int)strlen(prompt) - 1;
 		size_t start = 0;
 
-		while (lp_term_width(ed->text.p + start, ed->cur - start) >
+		while (lp_display_width(ed->text.p + start, ed->cur - start) >
 		    avail - 1)
 			while (++start < ed->cur &&
 			    (ed->text.p[start] & 0xc0) == 0x80)
 				;
 		lp_buf_reset(&h);
-		lp_term_safe(ed->text.p + start, ed->text.len - start, &h);
-		len = lp_term_line(h.p, h.len, avail, &next);
+		lp_display_safe(ed->text.p + start, ed->text.len - start, &h);
+		len = lp_display_line(h.p, h.len, avail, &next);
 		lp_buf_addf(&o, "%s ", prompt);
 		lp_buf_add(&o, h.p, len);
 		cur_col = (int)strlen(prompt) + 2 +
-		    lp_term_width(ed->text.p + start, ed->cur - start);
+		    lp_display_width(ed->text.p + start, ed->cur - start);
 		lp_buf_addf(&o, "\033[%d;%dH\033[?25h", content->rows, cur_col);
 	} else if (hint != NULL && *hint) {
 		lp_buf_reset(&h);
-		lp_term_safe(hint, strlen(hint), &h);
+		lp_display_safe(hint, strlen(hint), &h);
 		sgr(&o, "33");
 		lp_buf_add(
-		    &o, h.p, lp_term_line(h.p, h.len, content->cols, &next));
+		    &o, h.p, lp_display_line(h.p, h.len, content->cols, &next));
 		sgr(&o, "0");
 	}
 	lp_term_write(o.p, o.len);
