@@ -11,6 +11,12 @@
  * --adjudicate merges several annotators' outputs by id, settles what the
  * consensus rule settles and puts the rest before an adjudicator, through
  * the same screen, session log and answers machinery.
+ *
+ * The machinery is liblp's review/: the queue (queue.h), decisions with
+ * undo and replay (decision.h), the desk where keys or answers become
+ * logged decisions (desk.h), the screen (screen.h), answers files
+ * (answers.h) and consensus (adjudication.h).  This file parses options,
+ * reads the queue, connects the desk to the terminal and writes the output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,16 +29,13 @@
 #include "core/clock.h"
 #include "core/data.h"
 #include "core/error.h"
-#include "core/hash.h"
-#include "core/held.h"
 #include "core/status.h"
-#include "dedup/keyset.h"
 #include "review/adjudication.h"
 #include "review/annotator.h"
 #include "review/answers.h"
 #include "review/decision.h"
-#include "review/screen.h"
-#include "review/session.h"
+#include "review/desk.h"
+#include "review/queue.h"
 #include "review/taxonomy.h"
 #include "tool/cli.h"
 #include "tool/editor.h"
@@ -98,70 +101,39 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"show-labels", no_argument, NULL, OPT_SHOW_LABELS},
     {"taxonomy", required_argument, NULL, OPT_TAXONOMY}, {NULL, 0, NULL, 0}};
 
-/* An item of the queue: its record, and the labels to adjudicate. */
-struct item {
-	size_t held;
-	char *id;
-	struct lp_adjudication adj; /* --adjudicate only */
-};
-
-/* The run: options, the queue, its decisions and the session log. */
+/* The run: options, the queue and the desk where it is decided. */
 struct label {
 	const char *annotator, *answers, *session, *taxonomy;
 	long round;
 	int adjudicate, majority, export, show_labels, consensus_given;
 	long long pause_ms;
 	struct lp_taxonomy tax;
-	struct lp_screen screen;
-	struct lp_held held;
-	struct lp_keyset ids;
-	struct item *it;
-	size_t n, cap;
-	struct lp_decisions dec; /* it[i]'s decision is dec.item[i] */
-	struct lp_session log;
+	struct lp_queue q;
+	struct lp_desk desk;
 	struct lp_run run;
-	struct lp_record rec; /* the record on the screen */
-	char digest[65];      /* of the queue, for the session log */
+	struct lp_record rec; /* a record being written */
 };
 
 /* ---- the queue ---- */
 
-/* The number of the item with id, or (size_t)-1. */
 static size_t
 find(void *arg, const char *id)
 {
-	struct label *lb = arg;
-	uint32_t i;
-
-	if (id == NULL ||
-	    !lp_keyset_get(&lb->ids, lp_key128_of(id, strlen(id)), &i))
-		return (size_t)-1;
-	return i;
+	return lp_queue_find(&((struct label *)arg)->q, id);
 }
 
-/* NULL when item i waits for a person in this mode, else why not. */
 static const char *
 settled(void *arg, size_t i)
 {
-	struct label *lb = arg;
-	const struct lp_adjudication *a = &lb->it[i].adj;
-
-	if (!lb->adjudicate || lp_adjudication_open(a))
-		return NULL;
-	return a->how ? a->how : "no labels";
+	return lp_queue_settled(&((struct label *)arg)->q, i);
 }
 
-static int
-in_queue(struct label *lb, size_t i)
-{
-	return settled(lb, i) == NULL;
-}
-
+/* Add a record's labels to item i's, for adjudication. */
 static void
-merge(struct label *lb, struct item *it, struct lp_record *rec)
+merge(struct label *lb, size_t i, struct lp_record *rec)
 {
-	size_t dup =
-	    lp_adjudication_merge(&it->adj, lp_record_get(rec, "labels"));
+	size_t dup = lp_adjudication_merge(
+	    &lb->q.item[i].adj, lp_record_get(rec, "labels"));
 
 	if (dup > 0)
 		lp_run_count(
@@ -185,25 +157,14 @@ assigned(struct label *lb, struct lp_record *rec)
 }
 
 static void
-add_item(struct label *lb, struct lp_record *rec, const char *id)
+add(struct label *lb, struct lp_record *rec, const char *id)
 {
-	struct item *it;
+	size_t i = lp_queue_add(&lb->q, id, rec);
 
-	if (lb->n == lb->cap) {
-		lb->cap = lb->cap ? lb->cap * 2 : 256;
-		lb->it = lp_xrealloc(lb->it, lb->cap * sizeof(*lb->it));
-	}
-	it = &lb->it[lb->n];
-	memset(it, 0, sizeof(*it));
-	it->id = lp_xstrdup(id);
-	it->held = lp_held_add(&lb->held, rec);
-	lp_decisions_add(&lb->dec);
 	if (lb->adjudicate)
-		merge(lb, it, rec);
+		merge(lb, i, rec);
 	if (lp_record_get_str(rec, "translation.text") == NULL)
 		lp_run_count(&lb->run, "no_translation", 1);
-	lp_keyset_add(
-	    &lb->ids, lp_key128_of(id, strlen(id)), (uint32_t)lb->n++);
 }
 
 /* Read the queue; LP_OK, or LP_EOF when the run must stop. */
@@ -222,13 +183,12 @@ read_queue(struct label *lb)
 				"no \"id\" (labels are joined to records by "
 				"id)") != LP_OK)
 				return LP_EOF;
-			continue;
-		}
-		if ((i = find(lb, id)) != (size_t)-1 && lb->adjudicate) {
-			merge(lb, &lb->it[i], rec);
+		} else if ((i = lp_queue_find(&lb->q, id)) != LP_QUEUE_NONE &&
+		    lb->adjudicate) {
+			merge(lb, i, rec);
 			lp_run_drop(&lb->run);
 			lp_run_count(&lb->run, "merged_records", 1);
-		} else if (i != (size_t)-1) {
+		} else if (i != LP_QUEUE_NONE) {
 			snprintf(why, sizeof(why),
 			    "a second record with id \"%.80s\"", id);
 			if (lp_run_reject(&lb->run, rec, why) != LP_OK)
@@ -237,147 +197,153 @@ read_queue(struct label *lb)
 			lp_run_drop(&lb->run);
 			lp_run_count(&lb->run, "not_assigned", 1);
 		} else
-			add_item(lb, rec, id);
+			add(lb, rec, id);
 	}
 	return lb->run.status == LP_EXIT_OK ? LP_OK : LP_EOF;
 }
 
-static size_t
-count_decided(struct label *lb)
-{
-	size_t i, k = 0;
+/* ---- the desk on the terminal ---- */
 
-	for (i = 0; i < lb->n; i++)
-		k += in_queue(lb, i) &&
-		    lb->dec.item[i].state != LP_DECISION_OPEN;
-	return k;
+static int
+io_key(void *arg)
+{
+	int key = lp_term_key(-1);
+
+	(void)arg;
+	switch (key) {
+	case LP_KEY_LEFT:
+		return LP_DESK_PREV;
+	case LP_KEY_RIGHT:
+		return LP_DESK_NEXT;
+	case LP_KEY_RESIZE:
+		return LP_DESK_REDRAW;
+	case LP_KEY_INTR:
+	case LP_KEY_EOF:
+		return LP_DESK_STOP;
+	}
+	return key < 0 ? LP_DESK_OTHER : key;
 }
 
-static size_t
-count_queue(struct label *lb)
+static double
+io_clock(void *arg)
 {
-	size_t i, k = 0;
-
-	for (i = 0; i < lb->n; i++)
-		k += in_queue(lb, i);
-	return k;
+	(void)arg;
+	return lp_clock();
 }
-
-/* ---- the session log ---- */
 
 static long long
-now_ms(struct label *lb)
+io_now(void *arg)
 {
-	return lp_lineage_now(&lb->run.lineage);
+	return lp_lineage_now(&((struct label *)arg)->run.lineage);
 }
 
-/* Append an event; a log that cannot be written ends the run (74). */
 static void
-log_event(struct label *lb, json_t *ev)
+io_size(void *arg, int *rows, int *cols)
 {
-	if (lp_session_append(&lb->log, ev) != LP_OK) {
-		lp_term_close();
-		lp_errx(LP_EXIT_IOERR, "%s (the last decision was not saved)",
-		    lb->log.err.msg);
-	}
-	json_decref(ev);
+	(void)arg;
+	lp_term_size(rows, cols);
 }
 
-/* The digest of what is reviewed: the mode and the ids in order. */
 static void
-queue_digest(struct label *lb)
+io_write(void *arg, const char *p, size_t n)
 {
-	struct lp_sha256 c;
-	size_t i;
-
-	lp_sha256_init(&c);
-	lp_sha256_update(&c, lb->adjudicate ? "adjudicate\n" : "label\n",
-	    lb->adjudicate ? 11 : 6);
-	for (i = 0; i < lb->n; i++)
-		lp_sha256_update(&c, lb->it[i].id, strlen(lb->it[i].id) + 1);
-	lp_sha256_final_hex(&c, lb->digest);
+	(void)arg;
+	lp_term_write(p, n);
 }
 
-/* Replay one event of the session log. */
+/* The line editor at the bottom of the desk's screen. */
 static int
-replay(void *arg, json_t *ev, unsigned long line, struct lp_error *err)
+io_edit(void *arg, struct lp_desk *d, const char *prompt, const char *text,
+    char **out)
 {
-	struct label *lb = arg;
-	size_t i = find(lb, json_string_value(json_object_get(ev, "id")));
+	struct lp_edit ed;
+	int key, r;
 
-	(void)line;
-	return lp_decisions_replay(
-	    &lb->dec, ev, i == (size_t)-1 ? lb->n : i, lb->digest, err);
+	(void)arg;
+	lp_edit_init(&ed, text);
+	for (;;) {
+		struct lp_screen_edit se = {
+		    prompt, ed.text.p, ed.text.len, ed.cur};
+
+		lp_desk_draw(d, &se);
+		key = lp_term_key(-1);
+		if (key == LP_KEY_INTR || key == LP_KEY_EOF) {
+			r = LP_DESK_EDIT_STOP;
+			break;
+		}
+		if (key != LP_KEY_RESIZE &&
+		    (r = lp_edit_key(&ed, key)) != LP_EDIT_MORE) {
+			r = r == LP_EDIT_DONE ? LP_DESK_EDIT_DONE
+					      : LP_DESK_EDIT_CANCEL;
+			break;
+		}
+	}
+	*out = r != LP_DESK_EDIT_CANCEL ? lp_xstrdup(ed.text.p) : NULL;
+	lp_edit_release(&ed);
+	return r;
 }
 
-/* Open the log and replay it; exits on a log that cannot be used. */
-static void
-open_session(struct label *lb)
+static char *
+io_editor(void *arg, const char *text, struct lp_error *err)
 {
+	(void)arg;
+	return lp_editor_edit(text, err);
+}
+
+static void
+io_audit(void *arg, const char *kind, json_t *fields)
+{
+	lp_run_audit(&((struct label *)arg)->run, kind, fields);
+}
+
+static void
+io_stop(void *arg)
+{
+	(void)arg;
+	lp_interrupted = 1;
+}
+
+/* The log cannot be written: the decision is lost, the run ends (74). */
+static void
+fatal(struct label *lb)
+{
+	lp_term_close();
+	lp_errx(LP_EXIT_IOERR, "%s", lb->desk.err.msg);
+}
+
+/* Set up the desk and open the session log; exits when it is unusable. */
+static void
+open_desk(struct label *lb)
+{
+	const struct lp_desk_io io = {lb, io_key, io_clock, io_now, io_size,
+	    io_write, io_edit, io_editor, io_audit, io_stop};
+	struct lp_desk *d = &lb->desk;
 	struct lp_buf path = LP_BUF_INIT;
+	char hex[65];
 	int rc;
 
-	queue_digest(lb);
+	d->q = &lb->q;
+	d->tax = &lb->tax;
+	d->annotator = lb->annotator;
+	d->round = lb->round;
+	d->show_labels = lb->show_labels;
+	d->pause_ms = lb->pause_ms;
+	d->io = io;
 	if (lb->session == NULL) {
+		lp_queue_digest(&lb->q, hex);
 		lp_buf_addf(
-		    &path, ".lp-label/%s-%.12s.log", lb->annotator, lb->digest);
-		lb->session = lp_xstrdup(path.p);
+		    &path, ".lp-label/%s-%.12s.log", lb->annotator, hex);
+		lb->session = path.p; /* kept to the end of the run */
 	}
-	lp_buf_release(&path);
-	if ((rc = lp_session_open(&lb->log, lb->session, replay, lb)) != LP_OK)
-		lp_errx(rc == LP_FAILED ? LP_EXIT_DATAERR : LP_EXIT_IOERR, "%s",
-		    lb->log.err.msg);
-	if (lb->log.torn)
+	if ((rc = lp_desk_open(d, lb->session)) == LP_FATAL)
+		fatal(lb);
+	if (rc != LP_OK)
+		lp_errx(LP_EXIT_DATAERR, "%s", d->err.msg);
+	if (d->log.torn)
 		lp_warnx("%s: the last line was cut short (a crash while "
 			 "saving); it is dropped and the item will be shown "
 			 "again",
 		    lb->session);
-	log_event(lb,
-	    json_pack("{s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:s,s:I}", "event", "start",
-		"queue", lb->digest, "annotator", lb->annotator, "round",
-		(json_int_t)lb->round, "mode",
-		lb->adjudicate ? "adjudicate" : "label", "items",
-		(json_int_t)lb->n, "taxonomy_version", lb->tax.version,
-		"guidelines_version", lb->tax.guidelines_version, "at",
-		(json_int_t)now_ms(lb)));
-}
-
-/* Record a decision: session log (fsync'ed) first, then the audit log. */
-static void
-decide(struct label *lb, size_t i, const struct lp_label_def *d,
-    const char *corr, const char *note, long long ttl_ms, long long paused_ms)
-{
-	json_t *ev = lp_decision_event(lb->it[i].id, d ? d->value : NULL, corr,
-		   note, ttl_ms, paused_ms, now_ms(lb)),
-	       *aud;
-
-	lp_decisions_apply(&lb->dec, i, ev);
-	aud = json_deep_copy(ev);
-	json_object_del(aud, "event");
-	json_object_set_new(aud, "annotator_id", json_string(lb->annotator));
-	json_object_set_new(aud, "round", json_integer(lb->round));
-	log_event(lb, ev);
-	lp_run_audit(
-	    &lb->run, lb->adjudicate ? "adjudication" : "annotation", aud);
-}
-
-static void
-log_undo(struct label *lb, size_t i)
-{
-	log_event(lb, lp_decision_undo_event(lb->it[i].id, now_ms(lb)));
-	lp_run_audit(&lb->run, "annotation_undone",
-	    json_pack("{s:s,s:s}", "id", lb->it[i].id, "annotator_id",
-		lb->annotator));
-	lp_decisions_undo(&lb->dec);
-}
-
-/* Only an open item has a draft: a decided one keeps its decision. */
-static void
-log_draft(struct label *lb, size_t i, const char *text)
-{
-	if (lp_decisions_draft(&lb->dec, i, text))
-		log_event(lb,
-		    lp_decision_draft_event(lb->it[i].id, text, now_ms(lb)));
 }
 
 /* Check the whole answers file, then apply it: all or nothing. */
@@ -398,310 +364,38 @@ apply_answers(struct label *lb)
 	 * One fsync for the batch: a crash part-way loses only answers that
 	 * the same command applies again.
 	 */
-	lb->log.batch = 1;
+	lb->desk.log.batch = 1;
 	for (i = 0; i < as.n; i++) {
 		const struct lp_answer *a = &as.all[i];
 
-		if (lb->dec.item[a->item].state != LP_DECISION_OPEN)
+		if (lb->q.dec.item[a->item].state != LP_DECISION_OPEN)
 			lp_run_count(&lb->run, "already_decided", 1);
-		else {
-			decide(lb, a->item, a->label, a->correction, a->note,
-			    a->ttl_ms, 0);
+		else if (lp_desk_decide(&lb->desk, a->item, a->label,
+			     a->correction, a->note, a->ttl_ms, 0) != LP_OK)
+			fatal(lb);
+		else
 			lp_run_count(&lb->run, "answers_applied", 1);
-		}
 	}
-	lb->log.batch = 0;
-	if (lp_session_sync(&lb->log) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", lb->log.err.msg);
+	lb->desk.log.batch = 0;
+	if (lp_session_sync(&lb->desk.log) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", lb->desk.log.err.msg);
 	lp_answers_release(&as);
 }
 
-/* ---- review ---- */
-
-/* One item on the screen, as the reviewer works on it. */
-struct view {
-	size_t i;		    /* the item */
-	char *corr, *note;	    /* kept so far, for its decision */
-	char hint[256];		    /* for the bottom line, once */
-	struct lp_buf head;	    /* the top line */
-	double shown, last, paused; /* when it came, the last key, pauses */
-	size_t next; /* the item to show next; n: the first open */
-};
-
-/* Results of a key besides an exit status: stay on the item, or go on. */
-enum { STAY = -1, NEXT = -2 };
-
-/* Draw the item's screen (loading its record), or the guide. */
-static void
-show(struct label *lb, struct view *v, const char *hint,
-    const struct lp_screen_edit *ed)
-{
-	struct lp_buf o = LP_BUF_INIT;
-	struct item *it = &lb->it[v->i];
-	struct lp_screen_item si = {it->id, &lb->rec, &lb->dec.item[v->i], NULL,
-	    lb->annotator, v->corr, v->note};
-
-	lp_term_size(&lb->screen.rows, &lb->screen.cols);
-	lp_record_reset(&lb->rec);
-	lp_held_get(&lb->held, it->held, &lb->rec);
-	if (lb->adjudicate) {
-		si.labels = it->adj.labels;
-		si.hide = NULL;
-	} else if (lb->show_labels)
-		si.labels = lp_record_get(&lb->rec, "labels");
-	lp_screen_item(&lb->screen, &si, v->head.p, hint, ed, &o);
-	lp_term_write(o.p, o.len);
-	lp_buf_release(&o);
-}
-
-/* The guide until a key; a signal or a lost terminal stops the review. */
-static void
-guide(struct label *lb)
-{
-	struct lp_buf o = LP_BUF_INIT;
-	int key;
-
-	do {
-		lp_term_size(&lb->screen.rows, &lb->screen.cols);
-		lp_buf_reset(&o);
-		lp_screen_guide(&lb->screen,
-		    "Guide: what each label means (any key goes back)", &o);
-		lp_term_write(o.p, o.len);
-	} while ((key = lp_term_key(-1)) == LP_KEY_RESIZE);
-	if (key == LP_KEY_INTR || key == LP_KEY_EOF)
-		lp_interrupted = 1;
-	lp_buf_release(&o);
-}
-
-/* The text a correction starts from: the one so far, a draft, or none. */
-static const char *
-correction_base(struct label *lb, struct view *v)
-{
-	if (v->corr != NULL)
-		return v->corr;
-	if (lb->dec.item[v->i].draft != NULL)
-		return lb->dec.item[v->i].draft;
-	return lp_record_get_str(&lb->rec, "translation.text");
-}
-
-/* The line editor at the bottom: LP_EDIT_DONE, _CANCEL, or a stop key. */
-static int
-line_edit(
-    struct label *lb, struct view *v, const char *prompt, struct lp_edit *ed)
-{
-	for (;;) {
-		struct lp_screen_edit se = {
-		    prompt, ed->text.p, ed->text.len, ed->cur};
-		int key, r;
-
-		show(lb, v, NULL, &se);
-		key = lp_term_key(-1);
-		if (key == LP_KEY_INTR || key == LP_KEY_EOF)
-			return key;
-		if (key == LP_KEY_RESIZE)
-			continue;
-		if ((r = lp_edit_key(ed, key)) != LP_EDIT_MORE)
-			return r;
-	}
-}
-
-/* c or n: edit the correction or the note.  STAY, or 130. */
-static int
-edit_field(struct label *lb, struct view *v, int key)
-{
-	char **field = key == 'c' ? &v->corr : &v->note;
-	struct lp_edit ed;
-	int r;
-
-	lp_edit_init(&ed, key == 'n' ? v->note : correction_base(lb, v));
-	r = line_edit(lb, v, key == 'c' ? "Correction:" : "Note:", &ed);
-	if (r == LP_EDIT_DONE) {
-		free(*field);
-		*field = ed.text.len ? lp_xstrdup(ed.text.p) : NULL;
-	} else if (r == LP_KEY_INTR || r == LP_KEY_EOF) {
-		if (key == 'c')
-			log_draft(lb, v->i, ed.text.p);
-		lp_edit_release(&ed);
-		return LP_EXIT_INTR;
-	}
-	lp_edit_release(&ed);
-	return STAY;
-}
-
-/* e: the correction in $EDITOR. */
-static void
-edit_external(struct label *lb, struct view *v)
-{
-	const char *from = correction_base(lb, v);
-	struct lp_error err;
-	char *n = lp_editor_edit(from ? from : "", &err);
-
-	if (n != NULL) {
-		free(v->corr);
-		v->corr = n;
-	} else
-		snprintf(v->hint, sizeof(v->hint), "%.255s", err.msg);
-}
-
-/* The item before (dir -1) or after (1) item i in the queue, or n. */
-static size_t
-neighbour(struct label *lb, size_t i, int dir)
-{
-	while (dir < 0 ? i-- > 0 : ++i < lb->n)
-		if (in_queue(lb, i))
-			return i;
-	return lb->n;
-}
-
-/* Left or Right: STAY (at an end), or NEXT to the item there. */
-static int
-move(struct label *lb, struct view *v, int key)
-{
-	size_t i = neighbour(lb, v->i, key == LP_KEY_LEFT ? -1 : 1);
-
-	if (i == lb->n) {
-		snprintf(v->hint, sizeof(v->hint), "this is the %s item",
-		    key == LP_KEY_LEFT ? "first" : "last");
-		return STAY;
-	}
-	/* Typing on an open item is kept as a draft. */
-	if (v->corr != NULL)
-		log_draft(lb, v->i, v->corr);
-	v->next = i;
-	return NEXT;
-}
-
-/* u: STAY (nothing to undo), or NEXT to the item undone. */
-static int
-undo(struct label *lb, struct view *v)
-{
-	if ((v->next = lp_decisions_last(&lb->dec)) == lb->dec.n) {
-		v->next = lb->n;
-		snprintf(v->hint, sizeof(v->hint),
-		    "nothing to undo in this session");
-		return STAY;
-	}
-	log_undo(lb, v->next);
-	return NEXT;
-}
-
-/* A key other than a label, quit or a resize: STAY, NEXT or 130. */
-static int
-other_key(struct label *lb, struct view *v, int key, long long ttl_ms,
-    long long paused_ms)
-{
-	switch (key) {
-	case 's':
-		decide(lb, v->i, NULL, v->corr, v->note, ttl_ms, paused_ms);
-		return NEXT;
-	case 'c':
-	case 'n':
-		return edit_field(lb, v, key);
-	case 'e':
-		edit_external(lb, v);
-		return STAY;
-	case LP_KEY_LEFT:
-	case LP_KEY_RIGHT:
-		return move(lb, v, key);
-	case 'u':
-		return undo(lb, v);
-	case '?':
-		guide(lb);
-		return STAY;
-	}
-	if (key >= 0x20 && key < 0x7f)
-		snprintf(v->hint, sizeof(v->hint),
-		    "'%c' does nothing here; ? shows the guide", key);
-	else
-		snprintf(v->hint, sizeof(v->hint),
-		    "that key does nothing here; ? shows the guide");
-	return STAY;
-}
-
-/* Take keys on the item until it is left: NEXT, or 1 (q) or 130. */
-static int
-keys(struct label *lb, struct view *v)
-{
-	for (;;) {
-		const struct lp_label_def *d;
-		long long ttl, paused;
-		double t;
-		int key, r;
-
-		show(lb, v, v->hint, NULL);
-		v->hint[0] = '\0';
-		key = lp_term_key(-1);
-		t = lp_clock();
-		if ((t - v->last) * 1000 > (double)lb->pause_ms)
-			v->paused += t - v->last;
-		v->last = t;
-		ttl = (long long)((t - v->shown - v->paused) * 1000);
-		paused = (long long)(v->paused * 1000);
-		if (key == LP_KEY_RESIZE)
-			continue;
-		if (key == LP_KEY_INTR || key == LP_KEY_EOF || key == 'q') {
-			if (v->corr != NULL)
-				log_draft(lb, v->i, v->corr);
-			return key == 'q' ? LP_EXIT_FAIL : LP_EXIT_INTR;
-		}
-		if (key > 0 && key < 128 &&
-		    (d = lp_taxonomy_key(&lb->tax, key)) != NULL) {
-			decide(lb, v->i, d->to, v->corr, v->note, ttl, paused);
-			return NEXT;
-		}
-		if ((r = other_key(lb, v, key, ttl, paused)) != STAY)
-			return r;
-	}
-}
-
-/* Put item i on the screen: the header, and a decision to start from. */
-static void
-view_start(struct label *lb, struct view *v, size_t i, size_t total)
-{
-	const struct lp_decision *dec = &lb->dec.item[i];
-	size_t k, pos = 0;
-
-	memset(v, 0, sizeof(*v));
-	v->i = i;
-	v->next = lb->n;
-	if (dec->state != LP_DECISION_OPEN) {
-		/* Deciding again keeps what it had unless changed. */
-		v->corr = dec->correction ? lp_xstrdup(dec->correction) : NULL;
-		v->note = dec->note ? lp_xstrdup(dec->note) : NULL;
-	}
-	for (k = 0; k < i; k++)
-		pos += in_queue(lb, k);
-	lp_screen_head(&v->head, lb->adjudicate, lb->annotator, lb->round,
-	    pos + 1, total, count_decided(lb));
-	v->shown = v->last = lp_clock();
-}
-
-/* Review until done (0), quit (1) or a signal (130). */
+/* Review on the terminal: 0 when done, 1 after q, 130 on a stop. */
 static int
 review(struct label *lb)
 {
-	size_t total = count_queue(lb), i = lb->n;
+	int rc;
 
-	for (;;) {
-		struct view v;
-		int r;
-
-		if (i == lb->n)
-			for (i = 0; i < lb->n; i++)
-				if (in_queue(lb, i) &&
-				    lb->dec.item[i].state == LP_DECISION_OPEN)
-					break;
-		if (i == lb->n)
-			return LP_EXIT_OK;
-		view_start(lb, &v, i, total);
-		r = keys(lb, &v);
-		i = v.next;
-		free(v.corr);
-		free(v.note);
-		lp_buf_release(&v.head);
-		if (r != NEXT)
-			return r;
-	}
+	if (lp_term_open() != LP_OK)
+		lp_err(LP_EXIT_USAGE, "/dev/tty");
+	if ((rc = lp_desk_run(&lb->desk)) == LP_FATAL)
+		fatal(lb);
+	lp_term_close();
+	return rc == LP_OK ? LP_EXIT_OK
+	    : rc == LP_EOF ? LP_EXIT_FAIL
+			   : LP_EXIT_INTR;
 }
 
 /* ---- output ---- */
@@ -711,18 +405,16 @@ write_out(struct label *lb)
 {
 	size_t i;
 
-	for (i = 0; i < lb->n; i++) {
-		struct item *it = &lb->it[i];
-		const struct lp_decision *dec = &lb->dec.item[i];
+	for (i = 0; i < lb->q.n; i++) {
+		const struct lp_decision *dec = &lb->q.dec.item[i];
 		json_t *e;
 
-		lp_record_reset(&lb->rec);
-		lp_held_get(&lb->held, it->held, &lb->rec);
+		lp_queue_record(&lb->q, i, &lb->rec);
 		if (lb->adjudicate) {
-			lp_record_put(
-			    &lb->rec, "labels", json_incref(it->adj.labels));
-			if ((e = lp_adjudication_result(&it->adj, dec,
-				 lb->annotator, now_ms(lb))) != NULL)
+			lp_record_put(&lb->rec, "labels",
+			    json_incref(lb->q.item[i].adj.labels));
+			if ((e = lp_adjudication_result(&lb->q.item[i].adj, dec,
+				 lb->annotator, io_now(lb))) != NULL)
 				lp_record_put(&lb->rec, "adjudication", e);
 		} else if ((e = lp_decision_label(dec, lb->annotator, lb->round,
 				&lb->tax)) != NULL)
@@ -817,17 +509,14 @@ load_taxonomy(struct label *lb)
 	if (lp_taxonomy_init(&lb->tax, root, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",
 		    lb->taxonomy ? lb->taxonomy : "taxonomy", err.msg);
-	lb->screen.tax = &lb->tax;
 }
 
 /* Without --answers or --export a terminal is needed: say so up front. */
 static int
 need_terminal(struct label *lb)
 {
-	const char *nc = getenv("NO_COLOR");
 	int fd;
 
-	lb->screen.color = nc == NULL || *nc == '\0';
 	if (lb->answers != NULL || lb->export)
 		return 0;
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
@@ -844,7 +533,9 @@ static void
 open_run(struct label *lb, int argc, char **argv)
 {
 	struct lp_buf config = LP_BUF_INIT;
+	const char *nc = getenv("NO_COLOR");
 
+	lb->desk.screen.color = nc == NULL || *nc == '\0';
 	lp_buf_addf(&config,
 	    "{\"mode\":\"%s\",\"round\":%ld,\"taxonomy\":\"%s\"%s}",
 	    lb->adjudicate ? "adjudicate" : "label", lb->round, lb->tax.version,
@@ -853,16 +544,16 @@ open_run(struct label *lb, int argc, char **argv)
 			   : "");
 	lp_run_open(&lb->run, argc, argv, config.p);
 	lp_buf_release(&config);
-	lp_keyset_init(&lb->ids, 1);
+	lp_queue_init(&lb->q, lb->adjudicate);
 	lp_record_init(&lb->rec);
-	lp_decisions_init(&lb->dec);
 }
 
 /* After the review: write the output, or say why not.  The status. */
 static int
 finish(struct label *lb, int status)
 {
-	size_t total = count_queue(lb), open_n = total - count_decided(lb);
+	size_t total = lp_queue_count(&lb->q);
+	size_t open_n = total - lp_queue_decided(&lb->q);
 
 	if (status == LP_EXIT_FAIL)
 		lp_warnx("stopped with %zu of %zu items decided; the same "
@@ -881,24 +572,6 @@ finish(struct label *lb, int status)
 		status = LP_EXIT_FAIL;
 	}
 	return status;
-}
-
-static void
-release(struct label *lb)
-{
-	size_t i;
-
-	for (i = 0; i < lb->n; i++) {
-		free(lb->it[i].id);
-		lp_adjudication_release(&lb->it[i].adj);
-	}
-	free(lb->it);
-	lp_decisions_release(&lb->dec);
-	lp_session_close(&lb->log);
-	lp_held_release(&lb->held);
-	lp_keyset_release(&lb->ids);
-	lp_record_release(&lb->rec);
-	lp_taxonomy_release(&lb->tax);
 }
 
 int
@@ -922,24 +595,24 @@ main(int argc, char **argv)
 	if (read_queue(&lb) != LP_OK)
 		goto done;
 	if (lb.adjudicate)
-		for (i = 0; i < lb.n; i++)
+		for (i = 0; i < lb.q.n; i++)
 			lp_run_count(&lb.run,
-			    lp_adjudication_settle(&lb.it[i].adj, lb.majority),
+			    lp_adjudication_settle(
+				&lb.q.item[i].adj, lb.majority),
 			    1);
-	open_session(&lb);
+	open_desk(&lb);
 	if (lb.answers != NULL)
 		apply_answers(&lb);
-	if (interactive && count_decided(&lb) < count_queue(&lb)) {
-		if (lp_term_open() != LP_OK)
-			lp_err(LP_EXIT_USAGE, "/dev/tty");
+	if (interactive && lp_queue_decided(&lb.q) < lp_queue_count(&lb.q))
 		status = review(&lb);
-		lp_term_close();
-	}
 	status = finish(&lb, status);
 done:
-	lp_run_count(&lb.run, "queue", (long long)count_queue(&lb));
-	lp_run_count(&lb.run, "decided", (long long)count_decided(&lb));
+	lp_run_count(&lb.run, "queue", (long long)lp_queue_count(&lb.q));
+	lp_run_count(&lb.run, "decided", (long long)lp_queue_decided(&lb.q));
 	status = lp_run_close(&lb.run, status);
-	release(&lb);
+	lp_desk_close(&lb.desk);
+	lp_queue_release(&lb.q);
+	lp_record_release(&lb.rec);
+	lp_taxonomy_release(&lb.tax);
 	return status;
 }
