@@ -205,11 +205,10 @@ read_queue(struct label *lb)
 /* ---- the desk on the terminal ---- */
 
 static int
-io_key(void *arg)
+io_key(void)
 {
 	int key = lp_term_key(-1);
 
-	(void)arg;
 	switch (key) {
 	case LP_KEY_LEFT:
 		return LP_DESK_PREV;
@@ -224,42 +223,13 @@ io_key(void *arg)
 	return key < 0 ? LP_DESK_OTHER : key;
 }
 
-static double
-io_clock(void *arg)
-{
-	(void)arg;
-	return lp_clock();
-}
-
-static long long
-io_now(void *arg)
-{
-	return lp_lineage_now(&((struct label *)arg)->run.lineage);
-}
-
-static void
-io_size(void *arg, int *rows, int *cols)
-{
-	(void)arg;
-	lp_term_size(rows, cols);
-}
-
-static void
-io_write(void *arg, const char *p, size_t n)
-{
-	(void)arg;
-	lp_term_write(p, n);
-}
-
 /* The line editor at the bottom of the desk's screen. */
 static int
-io_edit(void *arg, struct lp_desk *d, const char *prompt, const char *text,
-    char **out)
+io_edit(struct lp_desk *d, const char *prompt, const char *text, char **out)
 {
 	struct lp_edit ed;
 	int key, r;
 
-	(void)arg;
 	lp_edit_init(&ed, text);
 	for (;;) {
 		struct lp_screen_edit se = {
@@ -283,24 +253,23 @@ io_edit(void *arg, struct lp_desk *d, const char *prompt, const char *text,
 	return r;
 }
 
-static char *
-io_editor(void *arg, const char *text, struct lp_error *err)
+/* ^C or a lost terminal in the guide: stop at the next key. */
+static void
+io_stop(void)
 {
-	(void)arg;
-	return lp_editor_edit(text, err);
+	lp_interrupted = 1;
+}
+
+static long long
+io_now(void *arg)
+{
+	return lp_lineage_now(&((struct label *)arg)->run.lineage);
 }
 
 static void
 io_audit(void *arg, const char *kind, json_t *fields)
 {
 	lp_run_audit(&((struct label *)arg)->run, kind, fields);
-}
-
-static void
-io_stop(void *arg)
-{
-	(void)arg;
-	lp_interrupted = 1;
 }
 
 /* The log cannot be written: the decision is lost, the run ends (74). */
@@ -315,8 +284,9 @@ fatal(struct label *lb)
 static void
 open_desk(struct label *lb)
 {
-	const struct lp_desk_io io = {lb, io_key, io_clock, io_now, io_size,
-	    io_write, io_edit, io_editor, io_audit, io_stop};
+	const struct lp_desk_io io = {io_key, lp_clock, lp_term_size,
+	    lp_term_write, io_edit, lp_editor_edit, io_stop, io_now, io_audit,
+	    lb};
 	struct lp_desk *d = &lb->desk;
 	struct lp_buf path = LP_BUF_INIT;
 	char hex[65];

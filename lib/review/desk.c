@@ -130,7 +130,7 @@ draw(struct lp_desk *d, const char *hint, const struct lp_screen_edit *ed)
 	struct lp_screen_item si = {d->q->item[d->i].id, &d->rec,
 	    &d->q->dec.item[d->i], NULL, d->annotator, d->corr, d->note};
 
-	d->io.size(d->io.arg, &d->screen.rows, &d->screen.cols);
+	d->io.size(&d->screen.rows, &d->screen.cols);
 	lp_queue_record(d->q, d->i, &d->rec);
 	if (d->q->adjudicating) {
 		si.labels = d->q->item[d->i].adj.labels;
@@ -138,7 +138,7 @@ draw(struct lp_desk *d, const char *hint, const struct lp_screen_edit *ed)
 	} else if (d->show_labels)
 		si.labels = lp_record_get(&d->rec, "labels");
 	lp_screen_item(&d->screen, &si, d->head.p, hint, ed, &o);
-	d->io.write(d->io.arg, o.p, o.len);
+	d->io.write(o.p, o.len);
 	lp_buf_release(&o);
 }
 
@@ -156,14 +156,14 @@ guide(struct lp_desk *d)
 	int key;
 
 	do {
-		d->io.size(d->io.arg, &d->screen.rows, &d->screen.cols);
+		d->io.size(&d->screen.rows, &d->screen.cols);
 		lp_buf_reset(&o);
 		lp_screen_guide(&d->screen,
 		    "Guide: what each label means (any key goes back)", &o);
-		d->io.write(d->io.arg, o.p, o.len);
-	} while ((key = d->io.key(d->io.arg)) == LP_DESK_REDRAW);
+		d->io.write(o.p, o.len);
+	} while ((key = d->io.key()) == LP_DESK_REDRAW);
 	if (key == LP_DESK_STOP)
-		d->io.stop(d->io.arg);
+		d->io.stop();
 	lp_buf_release(&o);
 }
 
@@ -183,7 +183,7 @@ static int
 edit_field(struct lp_desk *d, int key)
 {
 	char **field = key == 'c' ? &d->corr : &d->note, *text = NULL;
-	int r = d->io.edit(d->io.arg, d, key == 'c' ? "Correction:" : "Note:",
+	int r = d->io.edit(d, key == 'c' ? "Correction:" : "Note:",
 		key == 'n' ? d->note : correction_base(d), &text),
 	    rc = STAY;
 
@@ -208,7 +208,7 @@ edit_external(struct lp_desk *d)
 {
 	const char *from = correction_base(d);
 	struct lp_error err = LP_ERROR_INIT;
-	char *n = d->io.editor(d->io.arg, from ? from : "", &err);
+	char *n = d->io.editor(from ? from : "", &err);
 
 	if (n != NULL) {
 		free(d->corr);
@@ -305,8 +305,8 @@ keys(struct lp_desk *d)
 
 		draw(d, d->hint, NULL);
 		d->hint[0] = '\0';
-		key = d->io.key(d->io.arg);
-		t = d->io.clock(d->io.arg);
+		key = d->io.key();
+		t = d->io.clock();
 		if ((t - d->last) * 1000 > (double)d->pause_ms)
 			d->paused += t - d->last;
 		d->last = t;
@@ -348,7 +348,7 @@ start(struct lp_desk *d, size_t i, size_t total)
 	lp_buf_reset(&d->head);
 	lp_screen_head(&d->head, d->q->adjudicating, d->annotator, d->round,
 	    lp_queue_position(d->q, i) + 1, total, lp_queue_decided(d->q));
-	d->shown = d->last = d->io.clock(d->io.arg);
+	d->shown = d->last = d->io.clock();
 }
 
 int

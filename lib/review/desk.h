@@ -44,33 +44,33 @@ enum { LP_DESK_EDIT_DONE, LP_DESK_EDIT_CANCEL, LP_DESK_EDIT_STOP };
 
 struct lp_desk;
 
-/* The world outside the desk; arg is passed to each. */
+/* The world outside the desk. */
 struct lp_desk_io {
-	void *arg;
 	/* The next key: a character or an LP_DESK_ key. */
-	int (*key)(void *arg);
+	int (*key)(void);
 	/* Seconds on a steady clock, for time to label. */
-	double (*clock)(void *arg);
-	/* Milliseconds since the epoch, for the decisions' "at". */
-	long long (*now_ms)(void *arg);
+	double (*clock)(void);
 	/* The screen's size now. */
-	void (*size)(void *arg, int *rows, int *cols);
+	void (*size)(int *rows, int *cols);
 	/* Show a frame. */
-	void (*write)(void *arg, const char *p, size_t n);
+	void (*write)(const char *p, size_t n);
 	/*
 	 * Edit text on the bottom line after prompt, drawing each state
 	 * with lp_desk_draw: LP_DESK_EDIT_DONE with the text in *out (to
 	 * free), LP_DESK_EDIT_CANCEL, or LP_DESK_EDIT_STOP with the text
 	 * typed so far in *out.
 	 */
-	int (*edit)(void *arg, struct lp_desk *d, const char *prompt,
-	    const char *text, char **out);
+	int (*edit)(struct lp_desk *d, const char *prompt, const char *text,
+	    char **out);
 	/* Edit text in an editor: the new text (to free), or NULL and why. */
-	char *(*editor)(void *arg, const char *text, struct lp_error *err);
+	char *(*editor)(const char *text, struct lp_error *err);
+	/* The guide was left by LP_DESK_STOP: the tool is to stop. */
+	void (*stop)(void);
+	/* Milliseconds since the epoch, for the decisions' "at". */
+	long long (*now_ms)(void *arg);
 	/* An audit event of kind (fields stolen). */
 	void (*audit)(void *arg, const char *kind, json_t *fields);
-	/* The guide was left by LP_DESK_STOP: the tool is to stop. */
-	void (*stop)(void *arg);
+	void *arg; /* for now_ms and audit */
 };
 
 struct lp_desk {
