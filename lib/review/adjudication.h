@@ -7,7 +7,8 @@
  * Rules: one label given settles the item ("single"); all labels given
  * the same ("unanimous"); with majority, more than half the same
  * ("majority").  Skips (labels without a value) do not count.  Anything
- * else waits for the adjudicator, unless no label was given at all.
+ * else waits for the adjudicator, unless no annotator labelled it at all
+ * (an item with skips only is "unlabelled" but waits).
  *
  * The adjudication holds references to the labels and the settled value.
  */
@@ -37,7 +38,7 @@ size_t lp_adjudication_merge(struct lp_adjudication *a, const json_t *labels);
  * "contested" (for the adjudicator), or "unlabelled".
  */
 const char *lp_adjudication_settle(struct lp_adjudication *a, int majority);
-/* Whether the item waits for the adjudicator: labelled, not settled. */
+/* Whether the item waits for the adjudicator: has labels, not settled. */
 int lp_adjudication_open(const struct lp_adjudication *a);
 /*
  * The record's "adjudication" object: the consensus (by "consensus", at
