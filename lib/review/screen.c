@@ -76,7 +76,8 @@ block(struct frame *f, const char *title, const char *text, size_t n)
 			sgr(f->s, l, "0");
 		} else if (title != NULL)
 			lp_buf_addf(l, "%*s", TITLE_W, "");
-		lp_buf_add(l, safe.p + at, len);
+		if (len > 0) /* safe.p is NULL for empty text */
+			lp_buf_add(l, safe.p + at, len);
 		at += next;
 	} while (at < safe.len);
 	lp_buf_release(&safe);
@@ -268,7 +269,8 @@ draw_edit(const struct lp_screen *s, const struct lp_screen_edit *ed,
 	lp_display_safe(ed->text + start, ed->len - start, &h);
 	len = lp_display_line(h.p, h.len, avail, &next);
 	lp_buf_addf(o, "%s ", ed->prompt);
-	lp_buf_add(o, h.p, len);
+	if (len > 0) /* h.p is NULL for empty text */
+		lp_buf_add(o, h.p, len);
 	cur_col = (int)strlen(ed->prompt) + 2 +
 	    lp_display_width(ed->text + start, ed->cur - start);
 	lp_buf_addf(o, "\033[%d;%dH\033[?25h", s->rows, cur_col);
