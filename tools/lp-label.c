@@ -11,32 +11,37 @@
  * --adjudicate merges several annotators' outputs by id, settles what the
  * consensus rule settles and puts the rest before an adjudicator, through
  * the same screen, session log and answers machinery.
+ *
+ * The machinery is liblp's review/: the queue (queue.h), decisions with
+ * undo and replay (decision.h), the desk where keys or answers become
+ * logged decisions (desk.h), the screen (screen.h), answers files
+ * (answers.h) and consensus (adjudication.h).  This file parses options,
+ * reads the queue, connects the desk to the terminal and writes the output.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/status.h"
-#include "core/error.h"
-#include "review/annotator.h"
 #include "core/clock.h"
+#include "core/data.h"
+#include "core/error.h"
+#include "core/status.h"
+#include "review/adjudication.h"
+#include "review/annotator.h"
+#include "review/answers.h"
+#include "review/decision.h"
+#include "review/desk.h"
+#include "review/queue.h"
+#include "review/taxonomy.h"
 #include "tool/cli.h"
-#include "core/hash.h"
-#include "core/held.h"
-#include "core/json.h"
-#include "dedup/keyset.h"
+#include "tool/editor.h"
 #include "tool/log.h"
 #include "tool/run.h"
-#include "review/session.h"
-#include "review/taxonomy.h"
 #include "tool/term.h"
-#include "core/data.h"
 
 enum {
 	OPT_ADJUDICATE = LP_OPT_TOOL_BASE,
@@ -96,116 +101,48 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"show-labels", no_argument, NULL, OPT_SHOW_LABELS},
     {"taxonomy", required_argument, NULL, OPT_TAXONOMY}, {NULL, 0, NULL, 0}};
 
-enum state { OPEN, SUBMITTED, SKIPPED };
-
-struct item {
-	size_t held;
-	char *id;
-	enum state state;
-	json_t *label; /* the decided value, or NULL */
-	char *correction, *note, *draft;
-	long long ttl_ms, paused_ms, at;
-	json_t *labels;	 /* adjudication: every annotator's labels */
-	const char *how; /* adjudication: how consensus settled it, or NULL */
-	json_t *settled; /* ... and on what */
-};
-
-/* An item's decision, kept when a later one replaces it (for undo). */
-struct was {
-	enum state state;
-	json_t *label;
-	char *correction, *note;
-	long long ttl_ms, paused_ms, at;
-};
-
-/* A decision in the order made: its item and what it replaced. */
-struct step {
-	int item;
-	struct was *was; /* NULL: the item was open */
-};
-
-static struct {
+/* The run: options, the queue and the desk where it is decided. */
+struct label {
 	const char *annotator, *answers, *session, *taxonomy;
 	long round;
-	int adjudicate, majority, export, show_labels, color;
+	int adjudicate, majority, export, show_labels, consensus_given;
 	long long pause_ms;
 	struct lp_taxonomy tax;
-	struct lp_held held;
-	struct lp_keyset ids;
-	struct item *it;
-	size_t n, cap;
-	struct step *stack; /* decisions, in order, for undo */
-	size_t nstack;
-	struct lp_session log;
+	struct lp_queue q;
+	struct lp_desk desk;
 	struct lp_run run;
-	struct lp_record rec;
-} L;
+	struct lp_record rec; /* a record being written */
+};
 
 /* ---- the queue ---- */
 
-static char *
-dup_or_null(const char *s)
+static size_t
+find(void *arg, const char *id)
 {
-	return s != NULL ? lp_xstrdup(s) : NULL;
+	return lp_queue_find(&((struct label *)arg)->q, id);
 }
 
-/* A JSON string, or null for NULL or "". */
-static json_t *
-str_or_null(const char *s)
+static const char *
+settled(void *arg, size_t i)
 {
-	return s != NULL && *s != '\0' ? json_string(s) : json_null();
+	return lp_queue_settled(&((struct label *)arg)->q, i);
 }
 
+/* Add a record's labels to item i's, for adjudication. */
 static void
-set_str(char **dst, const char *s)
+merge(struct label *lb, size_t i, struct lp_record *rec)
 {
-	free(*dst);
-	*dst = dup_or_null(s);
-}
+	size_t dup = lp_adjudication_merge(
+	    &lb->q.item[i].adj, lp_record_get(rec, "labels"));
 
-/* The item with id, or NULL. */
-static struct item *
-find(const char *id)
-{
-	uint32_t i;
-
-	if (id == NULL ||
-	    !lp_keyset_get(&L.ids, lp_key128_of(id, strlen(id)), &i))
-		return NULL;
-	return &L.it[i];
-}
-
-/* The latest label per annotator (by round), for adjudication. */
-static void
-merge_labels(struct item *it, json_t *labels)
-{
-	json_t *l, *m;
-	size_t i, j;
-
-	json_array_foreach (labels, i, l) {
-		const char *who =
-		    json_string_value(json_object_get(l, "annotator_id"));
-		int dup = 0;
-
-		if (who == NULL)
-			continue;
-		json_array_foreach (it->labels, j, m)
-			if (strcmp(who,
-				json_string_value(
-				    json_object_get(m, "annotator_id"))) == 0 &&
-			    json_equal(json_object_get(l, "round"),
-				json_object_get(m, "round")))
-				dup = 1;
-		if (dup)
-			lp_run_count(&L.run, "merged_duplicate_labels", 1);
-		else
-			json_array_append(it->labels, l);
-	}
+	if (dup > 0)
+		lp_run_count(
+		    &lb->run, "merged_duplicate_labels", (long long)dup);
 }
 
 /* Whether the record is for this annotator (sample.assignees). */
 static int
-assigned(struct lp_record *rec)
+assigned(struct label *lb, struct lp_record *rec)
 {
 	json_t *who = lp_record_get(rec, "sample.assignees"), *w;
 	size_t i;
@@ -214,1212 +151,273 @@ assigned(struct lp_record *rec)
 		return 1;
 	json_array_foreach (who, i, w)
 		if (json_is_string(w) &&
-		    strcmp(json_string_value(w), L.annotator) == 0)
+		    strcmp(json_string_value(w), lb->annotator) == 0)
 			return 1;
 	return 0;
 }
 
+static void
+add(struct label *lb, struct lp_record *rec, const char *id)
+{
+	size_t i = lp_queue_add(&lb->q, id, rec);
+
+	if (i == LP_QUEUE_NONE)
+		lp_errx(LP_EXIT_FAIL, "%s", lb->q.held.err.msg);
+	if (lb->adjudicate)
+		merge(lb, i, rec);
+	if (lp_record_get_str(rec, "translation.text") == NULL)
+		lp_run_count(&lb->run, "no_translation", 1);
+}
+
 /* Read the queue; LP_OK, or LP_EOF when the run must stop. */
 static int
-read_queue(void)
+read_queue(struct label *lb)
 {
 	struct lp_record *rec;
 
-	while (lp_run_next(&L.run, &rec) == LP_OK) {
+	while (lp_run_next(&lb->run, &rec) == LP_OK) {
 		const char *id = lp_record_get_str(rec, "id");
-		struct item *it;
+		size_t i;
 		char why[160];
 
 		if (id == NULL || *id == '\0') {
-			if (lp_run_reject(&L.run, rec,
+			if (lp_run_reject(&lb->run, rec,
 				"no \"id\" (labels are joined to records by "
 				"id)") != LP_OK)
 				return LP_EOF;
-			continue;
-		}
-		if ((it = find(id)) != NULL) {
-			if (L.adjudicate) {
-				merge_labels(it, lp_record_get(rec, "labels"));
-				lp_run_drop(&L.run);
-				lp_run_count(&L.run, "merged_records", 1);
-				continue;
-			}
+		} else if ((i = lp_queue_find(&lb->q, id)) != LP_QUEUE_NONE &&
+		    lb->adjudicate) {
+			merge(lb, i, rec);
+			lp_run_drop(&lb->run);
+			lp_run_count(&lb->run, "merged_records", 1);
+		} else if (i != LP_QUEUE_NONE) {
 			snprintf(why, sizeof(why),
 			    "a second record with id \"%.80s\"", id);
-			if (lp_run_reject(&L.run, rec, why) != LP_OK)
+			if (lp_run_reject(&lb->run, rec, why) != LP_OK)
 				return LP_EOF;
-			continue;
-		}
-		if (!L.adjudicate && !assigned(rec)) {
-			lp_run_drop(&L.run);
-			lp_run_count(&L.run, "not_assigned", 1);
-			continue;
-		}
-		if (L.n == L.cap) {
-			L.cap = L.cap ? L.cap * 2 : 256;
-			L.it = lp_xrealloc(L.it, L.cap * sizeof(*L.it));
-		}
-		it = &L.it[L.n];
-		memset(it, 0, sizeof(*it));
-		it->id = lp_xstrdup(id);
-		if (lp_held_add(&L.held, rec, &it->held) != LP_OK)
-			lp_errx(LP_EXIT_FAIL, "%s", L.held.err.msg);
-		it->ttl_ms = -1;
-		if (L.adjudicate) {
-			it->labels = json_array();
-			merge_labels(it, lp_record_get(rec, "labels"));
-		}
-		if (lp_record_get_str(rec, "translation.text") == NULL)
-			lp_run_count(&L.run, "no_translation", 1);
-		lp_keyset_add(
-		    &L.ids, lp_key128_of(id, strlen(id)), (uint32_t)L.n++);
+		} else if (!lb->adjudicate && !assigned(lb, rec)) {
+			lp_run_drop(&lb->run);
+			lp_run_count(&lb->run, "not_assigned", 1);
+		} else
+			add(lb, rec, id);
 	}
-	return L.run.status == LP_EXIT_OK ? LP_OK : LP_EOF;
+	return lb->run.status == LP_EXIT_OK ? LP_OK : LP_EOF;
 }
 
-/* ---- consensus (adjudication) ---- */
+/* ---- the desk on the terminal ---- */
 
-/* Settle it by the rule, or leave it for the adjudicator. */
-static void
-settle(struct item *it)
-{
-	json_t *vals = json_array(), *l, *v;
-	size_t i, j, best = 0, bestn = 0, n;
-
-	json_array_foreach (it->labels, i, l)
-		if ((v = json_object_get(l, "label")) != NULL &&
-		    !json_is_null(v))
-			json_array_append(vals, v);
-	n = json_array_size(vals);
-	for (i = 0; i < n; i++) {
-		size_t c = 0;
-
-		for (j = 0; j < n; j++)
-			c += json_equal(
-			    json_array_get(vals, i), json_array_get(vals, j));
-		if (c > bestn) {
-			bestn = c;
-			best = i;
-		}
-	}
-	if (n == 1)
-		it->how = "single";
-	else if (n > 1 && bestn == n)
-		it->how = "unanimous";
-	else if (n > 1 && L.majority && 2 * bestn > n)
-		it->how = "majority";
-	if (it->how != NULL)
-		it->settled = json_incref(json_array_get(vals, best));
-	lp_run_count(&L.run,
-	    it->how ? it->how
-		: n ? "contested"
-		    : "unlabelled",
-	    1);
-	json_decref(vals);
-}
-
-/* Whether the item waits for a person in this mode. */
 static int
-in_queue(const struct item *it)
+io_key(void)
 {
-	return !L.adjudicate ||
-	    (it->how == NULL && json_array_size(it->labels));
+	int key = lp_term_key(-1);
+
+	switch (key) {
+	case LP_KEY_LEFT:
+		return LP_DESK_PREV;
+	case LP_KEY_RIGHT:
+		return LP_DESK_NEXT;
+	case LP_KEY_RESIZE:
+		return LP_DESK_REDRAW;
+	case LP_KEY_INTR:
+	case LP_KEY_EOF:
+		return LP_DESK_STOP;
+	}
+	return key < 0 ? LP_DESK_OTHER : key;
 }
 
-/* ---- the session log ---- */
+/* The line editor at the bottom of the desk's screen. */
+static int
+io_edit(struct lp_desk *d, const char *prompt, const char *text, char **out)
+{
+	struct lp_edit ed;
+	int key, r;
+
+	lp_edit_init(&ed, text);
+	for (;;) {
+		struct lp_screen_edit se = {
+		    prompt, ed.text.p, ed.text.len, ed.cur};
+
+		lp_desk_draw(d, &se);
+		key = lp_term_key(-1);
+		if (key == LP_KEY_INTR || key == LP_KEY_EOF) {
+			r = LP_DESK_EDIT_STOP;
+			break;
+		}
+		if (key != LP_KEY_RESIZE &&
+		    (r = lp_edit_key(&ed, key)) != LP_EDIT_MORE) {
+			r = r == LP_EDIT_DONE ? LP_DESK_EDIT_DONE
+					      : LP_DESK_EDIT_CANCEL;
+			break;
+		}
+	}
+	*out = r != LP_DESK_EDIT_CANCEL ? lp_xstrdup(ed.text.p) : NULL;
+	lp_edit_release(&ed);
+	return r;
+}
+
+/* ^C or a lost terminal in the guide: stop at the next key. */
+static void
+io_stop(void)
+{
+	lp_interrupted = 1;
+}
 
 static long long
-now_ms(void)
+io_now(void *arg)
 {
-	return lp_lineage_now(&L.run.lineage);
-}
-
-/* Append an event; a log that cannot be written ends the run (74). */
-static void
-log_event(json_t *ev)
-{
-	char err[512];
-
-	if (lp_session_append(&L.log, ev, err, sizeof(err)) != LP_OK) {
-		lp_term_close();
-		lp_errx(
-		    LP_EXIT_IOERR, "%s (the last decision was not saved)", err);
-	}
-	json_decref(ev);
-}
-
-/* Exchange an item's decision with w's. */
-static void
-swap_decision(struct item *it, struct was *w)
-{
-	struct was t = {it->state, it->label, it->correction, it->note,
-	    it->ttl_ms, it->paused_ms, it->at};
-
-	it->state = w->state;
-	it->label = w->label;
-	it->correction = w->correction;
-	it->note = w->note;
-	it->ttl_ms = w->ttl_ms;
-	it->paused_ms = w->paused_ms;
-	it->at = w->at;
-	*w = t;
+	return lp_lineage_now(&((struct label *)arg)->run.lineage);
 }
 
 static void
-apply_decision(struct item *it, json_t *ev)
+io_audit(void *arg, const char *kind, json_t *fields)
 {
-	json_t *v = json_object_get(ev, "label");
-	const char *st = json_string_value(json_object_get(ev, "status"));
-	struct was *was = NULL;
-
-	if (it->state != OPEN) {
-		/* A change of mind (the item was visited again): keep the
-		 * earlier decision for undo, and start from an open item. */
-		was = lp_xmalloc(sizeof(*was));
-		memset(was, 0, sizeof(*was)); /* OPEN, nothing */
-		swap_decision(it, was);
-	}
-	it->state =
-	    st != NULL && strcmp(st, "skipped") == 0 ? SKIPPED : SUBMITTED;
-	json_decref(it->label);
-	it->label = v != NULL && !json_is_null(v) ? json_incref(v) : NULL;
-	set_str(&it->correction,
-	    json_string_value(json_object_get(ev, "correction")));
-	set_str(&it->note, json_string_value(json_object_get(ev, "note")));
-	set_str(&it->draft, NULL);
-	it->ttl_ms = json_is_integer(json_object_get(ev, "time_to_label_ms"))
-	    ? json_integer_value(json_object_get(ev, "time_to_label_ms"))
-	    : -1;
-	it->paused_ms = json_integer_value(json_object_get(ev, "paused_ms"));
-	it->at = json_integer_value(json_object_get(ev, "at"));
-	if ((L.nstack & (L.nstack - 1)) == 0) /* at 0, 1, 2, 4 ...: double */
-		L.stack = lp_xrealloc(
-		    L.stack, (L.nstack ? 2 * L.nstack : 1) * sizeof(*L.stack));
-	L.stack[L.nstack].item = (int)(it - L.it);
-	L.stack[L.nstack++].was = was;
+	lp_run_audit(&((struct label *)arg)->run, kind, fields);
 }
 
-/* Take back the last decision: the item is as it was before it. */
+/* The log cannot be written: the decision is lost, the run ends (74). */
 static void
-undo_last(void)
+fatal(struct label *lb)
 {
-	struct step *s = &L.stack[--L.nstack];
-	struct item *it = &L.it[s->item];
-	struct was *was = s->was;
-
-	json_decref(it->label);
-	free(it->correction);
-	free(it->note);
-	it->state = OPEN;
-	it->label = NULL;
-	it->correction = it->note = NULL;
-	if (was != NULL) {
-		swap_decision(it, was);
-		free(was);
-	}
+	lp_term_close();
+	lp_errx(LP_EXIT_IOERR, "%s", lb->desk.err.msg);
 }
 
-/* The digest of what is reviewed: the mode and the ids in order. */
+/* Set up the desk and open the session log; exits when it is unusable. */
 static void
-queue_digest(char hex[65])
+open_desk(struct label *lb)
 {
-	struct lp_sha256 c;
-	size_t i;
-
-	lp_sha256_init(&c);
-	lp_sha256_update(&c, L.adjudicate ? "adjudicate\n" : "label\n",
-	    L.adjudicate ? 11 : 6);
-	for (i = 0; i < L.n; i++) {
-		lp_sha256_update(&c, L.it[i].id, strlen(L.it[i].id) + 1);
-	}
-	lp_sha256_final_hex(&c, hex);
-}
-
-/* Replay one event of the session log. */
-static void
-replay(void *arg, json_t *ev, unsigned long line)
-{
-	const char *kind = json_string_value(json_object_get(ev, "event"));
-	const char *q = json_string_value(json_object_get(ev, "queue"));
-	struct item *it = find(json_string_value(json_object_get(ev, "id")));
-
-	if (kind == NULL)
-		return;
-	if (strcmp(kind, "start") == 0 && (q == NULL || strcmp(q, arg) != 0))
-		lp_errx(LP_EXIT_DATAERR,
-		    "%s:%lu: this session is for another queue (other items "
-		    "or order); give another --session",
-		    L.session, line);
-	else if (strcmp(kind, "decision") == 0 && it != NULL)
-		apply_decision(it, ev);
-	else if (strcmp(kind, "undo") == 0 && L.nstack > 0)
-		undo_last();
-	else if (strcmp(kind, "draft") == 0 && it != NULL && it->state == OPEN)
-		set_str(&it->draft,
-		    json_string_value(json_object_get(ev, "correction")));
-}
-
-/* Open the log and replay it; exits on a log that cannot be used. */
-static void
-open_session(void)
-{
+	const struct lp_desk_io io = {io_key, lp_clock, lp_term_size,
+	    lp_term_write, io_edit, lp_editor_edit, io_stop, io_now, io_audit,
+	    lb};
+	struct lp_desk *d = &lb->desk;
 	struct lp_buf path = LP_BUF_INIT;
-	char hex[65], err[512];
-	int torn;
+	char hex[65];
+	int rc;
 
-	queue_digest(hex);
-	if (L.session == NULL) {
-		lp_buf_addf(&path, ".lp-label/%s-%.12s.log", L.annotator, hex);
-		L.session = lp_xstrdup(path.p);
+	d->q = &lb->q;
+	d->tax = &lb->tax;
+	d->annotator = lb->annotator;
+	d->round = lb->round;
+	d->show_labels = lb->show_labels;
+	d->pause_ms = lb->pause_ms;
+	d->io = io;
+	if (lb->session == NULL) {
+		lp_queue_digest(&lb->q, hex);
+		lp_buf_addf(
+		    &path, ".lp-label/%s-%.12s.log", lb->annotator, hex);
+		lb->session = path.p; /* kept to the end of the run */
 	}
-	lp_buf_release(&path);
-	if (lp_session_open(&L.log, L.session, replay, hex, &torn, err,
-		sizeof(err)) != LP_OK)
-		lp_errx(
-		    strstr(err, "damaged") ? LP_EXIT_DATAERR : LP_EXIT_IOERR,
-		    "%s", err);
-	if (torn)
+	if ((rc = lp_desk_open(d, lb->session)) == LP_FATAL)
+		fatal(lb);
+	if (rc != LP_OK)
+		lp_errx(LP_EXIT_DATAERR, "%s", d->err.msg);
+	if (d->log.torn)
 		lp_warnx("%s: the last line was cut short (a crash while "
 			 "saving); it is dropped and the item will be shown "
 			 "again",
-		    L.session);
-	log_event(json_pack("{s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:s,s:I}", "event",
-	    "start", "queue", hex, "annotator", L.annotator, "round",
-	    (json_int_t)L.round, "mode", L.adjudicate ? "adjudicate" : "label",
-	    "items", (json_int_t)L.n, "taxonomy_version", L.tax.version,
-	    "guidelines_version", L.tax.guidelines_version, "at",
-	    (json_int_t)now_ms()));
+		    lb->session);
 }
-
-/* Record a decision: session log (fsync'ed) first, then the audit log. */
-static void
-decide(struct item *it, const struct lp_label_def *d, const char *corr,
-    const char *note, long long ttl_ms, long long paused_ms)
-{
-	json_t *ev = json_object(), *aud;
-
-	json_object_set_new(ev, "event", json_string("decision"));
-	json_object_set_new(ev, "id", json_string(it->id));
-	json_object_set_new(
-	    ev, "status", json_string(d != NULL ? "submitted" : "skipped"));
-	json_object_set_new(
-	    ev, "label", d != NULL ? json_incref(d->value) : json_null());
-	json_object_set_new(ev, "correction", str_or_null(corr));
-	json_object_set_new(ev, "note", str_or_null(note));
-	json_object_set_new(ev, "time_to_label_ms",
-	    ttl_ms >= 0 ? json_integer(ttl_ms) : json_null());
-	if (paused_ms > 0)
-		json_object_set_new(ev, "paused_ms", json_integer(paused_ms));
-	json_object_set_new(ev, "at", json_integer(now_ms()));
-	apply_decision(it, ev);
-	aud = json_deep_copy(ev);
-	json_object_del(aud, "event");
-	json_object_set_new(aud, "annotator_id", json_string(L.annotator));
-	json_object_set_new(aud, "round", json_integer(L.round));
-	log_event(ev);
-	lp_run_audit(&L.run, L.adjudicate ? "adjudication" : "annotation", aud);
-}
-
-static void
-log_undo(struct item *it)
-{
-	log_event(json_pack("{s:s,s:s,s:I}", "event", "undo", "id", it->id,
-	    "at", (json_int_t)now_ms()));
-	lp_run_audit(&L.run, "annotation_undone",
-	    json_pack("{s:s,s:s}", "id", it->id, "annotator_id", L.annotator));
-	undo_last();
-}
-
-static void
-log_draft(struct item *it, const char *text)
-{
-	/* Only an open item has a draft: a decided one keeps its decision. */
-	if (it->state != OPEN)
-		return;
-	set_str(&it->draft, text);
-	log_event(json_pack("{s:s,s:s,s:s,s:I}", "event", "draft", "id", it->id,
-	    "correction", text, "at", (json_int_t)now_ms()));
-}
-
-/* ---- answers ---- */
 
 /* Check the whole answers file, then apply it: all or nothing. */
 static void
-apply_answers(void)
+apply_answers(struct label *lb)
 {
-	FILE *f = fopen(L.answers, "r");
-	struct answer {
-		struct item *it;
-		const struct lp_label_def *d;
-		char *corr, *note;
-		long long ttl;
-	} *all = NULL;
-	size_t nall = 0, capall = 0;
-	json_t *a;
-	struct lp_keyset seen;
-	char *line = NULL, list[256], err[512];
-	size_t cap = 0, i;
-	unsigned long ln = 0;
-	ssize_t len;
+	const struct lp_answers_queue q = {&lb->tax, find, settled, lb};
+	struct lp_answers as;
+	struct lp_error err;
+	size_t i;
+	int rc;
 
-	if (f == NULL)
-		lp_err(LP_EXIT_IOERR, "%s", L.answers);
-	lp_keyset_init(&seen, 1);
-	lp_taxonomy_list(&L.tax, list, sizeof(list));
-	while ((len = getline(&line, &cap, f)) > 0) {
-		json_error_t je;
-		const char *id, *st, *why = NULL;
-		struct item *it;
-		json_t *lab, *o;
-		uint32_t first;
-		char msg[512];
-
-		ln++;
-		while (
-		    len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (len == 0)
-			continue;
-		/* Not inside json_is_object(): it is a macro. */
-		a = lp_json_load(line, (size_t)len, 0, &je);
-		if (!json_is_object(a)) {
-			json_decref(a);
-			lp_errx(LP_EXIT_DATAERR,
-			    "%s:%lu: not a JSON object%s%s", L.answers, ln,
-			    je.text[0] ? ": " : "", je.text);
-		}
-		id = json_string_value(json_object_get(a, "id"));
-		st = json_string_value(json_object_get(a, "status"));
-		lab = json_object_get(a, "label");
-		it = find(id);
-		if (st == NULL)
-			st = lab != NULL && !json_is_null(lab) ? "submitted"
-							       : "skipped";
-		if (id == NULL)
-			why = "no \"id\"";
-		else if (it == NULL) {
-			snprintf(msg, sizeof(msg),
-			    "id \"%.80s\" is not in the queue", id);
-			why = msg;
-		} else if (!in_queue(it)) {
-			snprintf(msg, sizeof(msg),
-			    "\"%.80s\" is settled by consensus (%s); nothing "
-			    "to adjudicate",
-			    id, it->how ? it->how : "no labels");
-			why = msg;
-		} else if (strcmp(st, "submitted") != 0 &&
-		    strcmp(st, "skipped") != 0)
-			why = "\"status\" must be \"submitted\" or \"skipped\"";
-		else if (strcmp(st, "submitted") == 0 &&
-		    lp_taxonomy_find(&L.tax, lab) == NULL) {
-			char *t = lab != NULL ? json_dumps(lab, JSON_ENCODE_ANY)
-					      : NULL;
-
-			snprintf(msg, sizeof(msg),
-			    "unknown label %.40s (%s has %s)",
-			    t != NULL ? t : "(none)", L.tax.version, list);
-			free(t);
-			why = msg;
-		} else if (((o = json_object_get(a, "correction")) != NULL &&
-			       !json_is_string(o) && !json_is_null(o)) ||
-		    ((o = json_object_get(a, "note")) != NULL &&
-			!json_is_string(o) && !json_is_null(o)))
-			why = "\"correction\" and \"note\" must be strings";
-		else if ((o = json_object_get(a, "time_to_label_ms")) != NULL &&
-		    !(json_is_integer(o) && json_integer_value(o) >= 0) &&
-		    !json_is_null(o))
-			why =
-			    "\"time_to_label_ms\" must be a whole number >= 0";
-		else if (lp_keyset_get(
-			     &seen, lp_key128_of(id, strlen(id)), &first)) {
-			snprintf(msg, sizeof(msg),
-			    "a second answer for \"%.80s\" (the first is on "
-			    "line %u)",
-			    id, first);
-			why = msg;
-		}
-		if (why != NULL)
-			lp_errx(
-			    LP_EXIT_DATAERR, "%s:%lu: %s", L.answers, ln, why);
-		lp_keyset_add(
-		    &seen, lp_key128_of(id, strlen(id)), (uint32_t)ln);
-		/* Kept small: an answers file may hold a whole queue. */
-		if (nall == capall) {
-			capall = capall ? capall * 2 : 256;
-			all = lp_xrealloc(all, capall * sizeof(*all));
-		}
-		o = json_object_get(a, "time_to_label_ms");
-		all[nall].it = it;
-		all[nall].d = strcmp(st, "skipped") == 0
-		    ? NULL
-		    : lp_taxonomy_find(&L.tax, lab);
-		all[nall].corr = dup_or_null(
-		    json_string_value(json_object_get(a, "correction")));
-		all[nall].note =
-		    dup_or_null(json_string_value(json_object_get(a, "note")));
-		all[nall++].ttl =
-		    json_is_integer(o) ? json_integer_value(o) : -1;
-		json_decref(a);
-	}
-	if (ferror(f))
-		lp_err(LP_EXIT_IOERR, "%s", L.answers);
-	fclose(f);
-	free(line);
-	lp_keyset_release(&seen);
+	rc = lp_answers_load(&as, lb->answers, lp_opts.max_line, &q, &err);
+	if (rc != LP_OK)
+		lp_errx(rc == LP_FAILED ? LP_EXIT_DATAERR : LP_EXIT_IOERR, "%s",
+		    err.msg);
 	/*
 	 * One fsync for the batch: a crash part-way loses only answers that
 	 * the same command applies again.
 	 */
-	L.log.batch = 1;
-	for (i = 0; i < nall; i++) {
-		if (all[i].it->state != OPEN)
-			lp_run_count(&L.run, "already_decided", 1);
-		else {
-			decide(all[i].it, all[i].d, all[i].corr, all[i].note,
-			    all[i].ttl, 0);
-			lp_run_count(&L.run, "answers_applied", 1);
-		}
-		free(all[i].corr);
-		free(all[i].note);
-	}
-	L.log.batch = 0;
-	if (lp_session_sync(&L.log, err, sizeof(err)) != LP_OK)
-		lp_errx(LP_EXIT_IOERR, "%s", err);
-	free(all);
-}
+	lb->desk.log.batch = 1;
+	for (i = 0; i < as.n; i++) {
+		const struct lp_answer *a = &as.all[i];
 
-/* ---- the screen ---- */
-
-#define TITLE_W 12
-
-struct frame {
-	int rows, cols;
-	struct lp_buf *line; /* content lines */
-	int n, cap;
-};
-
-static struct lp_buf *
-new_line(struct frame *f)
-{
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 32;
-		f->line =
-		    lp_xrealloc(f->line, (size_t)f->cap * sizeof(*f->line));
-	}
-	lp_buf_init(&f->line[f->n]);
-	return &f->line[f->n++];
-}
-
-static void
-sgr(struct lp_buf *b, const char *code)
-{
-	if (L.color)
-		lp_buf_addf(b, "\033[%sm", code);
-}
-
-/* A titled block: text made safe and wrapped beside the title (if any). */
-static void
-block(struct frame *f, const char *title, const char *text, size_t n)
-{
-	struct lp_buf safe = LP_BUF_INIT;
-	size_t at = 0, next;
-	int w = f->cols - (title != NULL ? TITLE_W : 0) - 1;
-
-	lp_term_safe(text, n, &safe);
-	if (w < 8)
-		w = 8;
-	do {
-		struct lp_buf *l = new_line(f);
-		size_t len = lp_term_line(safe.p + at, safe.len - at, w, &next);
-
-		if (title != NULL && at == 0) {
-			sgr(l, "1");
-			lp_buf_addf(l, "%-*s", TITLE_W, title);
-			sgr(l, "0");
-		} else if (title != NULL)
-			lp_buf_addf(l, "%*s", TITLE_W, "");
-		lp_buf_add(l, safe.p + at, len);
-		at += next;
-	} while (at < safe.len);
-	lp_buf_release(&safe);
-}
-
-static void
-blocks(struct frame *f, const char *title, const char *text)
-{
-	block(f, title, text, strlen(text));
-}
-
-/* "3 minor issues" for a label value. */
-static void
-label_text(const json_t *v, struct lp_buf *b)
-{
-	const struct lp_label_def *d = lp_taxonomy_find(&L.tax, v);
-	char *t = json_dumps(v, JSON_ENCODE_ANY);
-
-	if (json_is_string(v))
-		lp_buf_adds(b, json_string_value(v));
-	else
-		lp_buf_adds(b, t);
-	if (d != NULL &&
-	    !(json_is_string(v) && strcmp(json_string_value(v), d->name) == 0))
-		lp_buf_addf(b, " %s", d->name);
-	free(t);
-}
-
-static void
-add_labels(struct frame *f, struct lp_record *rec, struct item *it)
-{
-	json_t *labels = it->labels ? it->labels : lp_record_get(rec, "labels");
-	json_t *l, *v;
-	size_t i;
-	int any = 0;
-
-	json_array_foreach (labels, i, l) {
-		struct lp_buf b = LP_BUF_INIT;
-		const char *who = json_string_value(
-			       json_object_get(l, "annotator_id")),
-			   *s;
-
-		if (who == NULL ||
-		    (!L.adjudicate && strcmp(who, L.annotator) == 0))
-			continue;
-		lp_buf_addf(&b, "%s: ", who);
-		v = json_object_get(l, "label");
-		if (v != NULL && !json_is_null(v))
-			label_text(v, &b);
+		if (lb->q.dec.item[a->item].state != LP_DECISION_OPEN)
+			lp_run_count(&lb->run, "already_decided", 1);
+		else if (lp_desk_decide(&lb->desk, a->item, a->label,
+			     a->correction, a->note, a->ttl_ms, 0) != LP_OK)
+			fatal(lb);
 		else
-			lp_buf_adds(&b, "(no label)");
-		if ((s = json_string_value(json_object_get(l, "correction"))))
-			lp_buf_addf(&b, "; correction: %s", s);
-		if ((s = json_string_value(json_object_get(l, "note"))))
-			lp_buf_addf(&b, "; note: %s", s);
-		blocks(f, any++ ? "" : "Labels", b.p);
-		lp_buf_release(&b);
+			lp_run_count(&lb->run, "answers_applied", 1);
 	}
+	lb->desk.log.batch = 0;
+	if (lp_session_sync(&lb->desk.log) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", lb->desk.log.err.msg);
+	lp_answers_release(&as);
 }
 
-/* What the reviewer sees of a record: never gold, never other labels. */
-static void
-item_lines(struct frame *f, struct item *it, const char *corr, const char *note)
-{
-	struct lp_record *rec = &L.rec;
-	struct lp_buf b = LP_BUF_INIT;
-	json_t *why, *v;
-	const char *s, *t;
-	size_t i;
-
-	lp_record_reset(rec);
-	lp_held_get(&L.held, it->held, rec);
-	blocks(f, "Item", it->id);
-	why = lp_record_get(rec, "sample.reason");
-	json_array_foreach (why, i, v)
-		if (json_is_string(v))
-			lp_buf_addf(&b, "%s%s", b.len ? ", " : "",
-			    json_string_value(v));
-	if (b.len)
-		blocks(f, "Sampled", b.p);
-	s = lp_record_get_str(rec, "raw.title");
-	t = lp_record_get_str(rec, "title");
-	if (s != NULL && (t == NULL || strcmp(s, t) != 0))
-		blocks(f, "Original", s);
-	if (t != NULL)
-		blocks(f, s != NULL ? "Cleaned" : "Title", t);
-	if ((s = lp_record_get_str(rec, "translation.text")) != NULL)
-		blocks(f, "Translation", s);
-	else {
-		lp_buf_reset(&b);
-		s = lp_record_get_str(rec, "translation.error");
-		lp_buf_addf(&b, "(none: %s)", s ? s : "no translation");
-		blocks(f, "Translation", b.p);
-	}
-	lp_buf_reset(&b);
-	if ((v = lp_record_get(rec, "rating.score")) != NULL) {
-		label_text(v, &b);
-		if ((v = lp_record_get(rec, "rating.confidence")) != NULL &&
-		    json_is_number(v))
-			lp_buf_addf(
-			    &b, "   confidence %.2f", json_number_value(v));
-		blocks(f, "Judge", b.p);
-	} else if ((s = lp_record_get_str(rec, "rating.error")) != NULL) {
-		lp_buf_addf(&b, "(none: %s)", s);
-		blocks(f, "Judge", b.p);
-	}
-	if ((s = lp_record_get_str(rec, "rating.rationale")) != NULL)
-		blocks(f, "Why", s);
-	if (L.adjudicate || L.show_labels)
-		add_labels(f, rec, it);
-	if (it->state != OPEN) {
-		/* Visited again: what was decided, which a key changes. */
-		lp_buf_reset(&b);
-		if (it->state == SKIPPED)
-			lp_buf_adds(&b, "skipped");
-		else
-			label_text(it->label, &b);
-		lp_buf_adds(&b, "   (a label key or s decides it again)");
-		blocks(f, "Decided", b.p);
-	}
-	if (corr != NULL)
-		blocks(f, "Correction", corr);
-	else if (it->draft != NULL)
-		blocks(f, "Draft", it->draft);
-	if (note != NULL)
-		blocks(f, "Note", note);
-	lp_buf_release(&b);
-}
-
-/* The key lines: labels from the taxonomy, then lp-label's own. */
-static const char other_keys[] =
-    "c correct  e editor  n note  s skip  u undo  <- -> move  ? guide  q quit";
-
-static void
-key_lines(struct frame *f)
-{
-	struct lp_buf b = LP_BUF_INIT;
-	int i;
-
-	for (i = 0; i < L.tax.nlabels + L.tax.nshortcuts; i++)
-		lp_buf_addf(&b, "%s%c %s", i ? "  " : "", L.tax.labels[i].key,
-		    L.tax.labels[i].name);
-	block(f, NULL, b.p, b.len);
-	block(f, NULL, other_keys, strlen(other_keys));
-	lp_buf_release(&b);
-}
-
-/*
- * Draw: header, content (cut to fit), keys, the hint or an edit line
- * (prompt, text scrolled so the cursor shows).  One write.
- */
-static void
-draw(struct frame *content, struct frame *keys, const char *head,
-    const char *hint, const char *prompt, struct lp_edit *ed)
-{
-	struct lp_buf o = LP_BUF_INIT, h = LP_BUF_INIT;
-	int room = content->rows - 2 - keys->n - 1, i, cur_col = 0;
-	size_t next, len;
-
-	lp_buf_adds(&o, "\033[?25l\033[H\033[2J");
-	lp_term_safe(head, strlen(head), &h);
-	len = lp_term_line(h.p, h.len, content->cols, &next);
-	sgr(&o, "7");
-	lp_buf_add(&o, h.p, len);
-	lp_buf_addf(&o, "%*s", content->cols - lp_term_width(h.p, len), "");
-	sgr(&o, "0");
-	lp_buf_adds(&o, "\r\n\r\n");
-	for (i = 0; i < content->n && i < room; i++) {
-		if (i == room - 1 && content->n > room) {
-			lp_buf_adds(&o,
-			    "\xe2\x80\xa6 (more than fits: a larger "
-			    "window shows the rest)\r\n");
-			break;
-		}
-		lp_buf_add(&o, content->line[i].p, content->line[i].len);
-		lp_buf_adds(&o, "\r\n");
-	}
-	lp_buf_addf(&o, "\033[%d;1H", content->rows - keys->n);
-	for (i = 0; i < keys->n; i++) {
-		lp_buf_add(&o, keys->line[i].p, keys->line[i].len);
-		lp_buf_adds(&o, "\r\n");
-	}
-	if (ed != NULL) {
-		int avail = content->cols - (int)strlen(prompt) - 1;
-		size_t start = 0;
-
-		while (lp_term_width(ed->text.p + start, ed->cur - start) >
-		    avail - 1)
-			while (++start < ed->cur &&
-			    (ed->text.p[start] & 0xc0) == 0x80)
-				;
-		lp_buf_reset(&h);
-		lp_term_safe(ed->text.p + start, ed->text.len - start, &h);
-		len = lp_term_line(h.p, h.len, avail, &next);
-		lp_buf_addf(&o, "%s ", prompt);
-		lp_buf_add(&o, h.p, len);
-		cur_col = (int)strlen(prompt) + 2 +
-		    lp_term_width(ed->text.p + start, ed->cur - start);
-		lp_buf_addf(&o, "\033[%d;%dH\033[?25h", content->rows, cur_col);
-	} else if (hint != NULL && *hint) {
-		lp_buf_reset(&h);
-		lp_term_safe(hint, strlen(hint), &h);
-		sgr(&o, "33");
-		lp_buf_add(
-		    &o, h.p, lp_term_line(h.p, h.len, content->cols, &next));
-		sgr(&o, "0");
-	}
-	lp_term_write(o.p, o.len);
-	lp_buf_release(&o);
-	lp_buf_release(&h);
-}
-
-static void
-frame_release(struct frame *f)
-{
-	int i;
-
-	for (i = 0; i < f->n; i++)
-		lp_buf_release(&f->line[i]);
-	f->n = 0;
-}
-
-/* The screen for the item (or the guide when it is NULL). */
-static void
-show(struct item *it, const char *head, const char *corr, const char *note,
-    const char *hint, const char *prompt, struct lp_edit *ed)
-{
-	struct frame c = {0, 0, NULL, 0, 0}, k = {0, 0, NULL, 0, 0};
-	int i;
-
-	lp_term_size(&c.rows, &c.cols);
-	k.rows = c.rows;
-	k.cols = c.cols;
-	if (it != NULL)
-		item_lines(&c, it, corr, note);
-	else
-		for (i = 0; i < L.tax.nlabels + L.tax.nshortcuts; i++) {
-			const struct lp_label_def *d = &L.tax.labels[i];
-			struct lp_buf b = LP_BUF_INIT;
-			char key[8];
-
-			snprintf(key, sizeof(key), "  %c", d->key);
-			if (d->to != d) {
-				lp_buf_addf(&b, "%s: the same as ", d->name);
-				label_text(d->to->value, &b);
-			} else {
-				label_text(d->value, &b);
-				lp_buf_addf(&b, ": %s", d->definition);
-			}
-			blocks(&c, key, b.p);
-			lp_buf_release(&b);
-		}
-	key_lines(&k);
-	draw(&c, &k, head, hint, prompt, ed);
-	frame_release(&c);
-	frame_release(&k);
-	free(c.line);
-	free(k.line);
-}
-
-/* ---- review ---- */
-
-/* Edit text in $VISUAL or $EDITOR; the new text, or NULL if it failed. */
-static char *
-external_edit(const char *text, char *hint, size_t hintlen)
-{
-	char path[] = "/tmp/lp-label-XXXXXX";
-	const char *ed = getenv("VISUAL");
-	struct lp_buf b = LP_BUF_INIT;
-	int fd = mkstemp(path), st = -1;
-	char *out = NULL, buf[4096];
-	ssize_t r;
-	pid_t pid;
-
-	if (ed == NULL || *ed == '\0')
-		ed = getenv("EDITOR");
-	if (ed == NULL || *ed == '\0')
-		ed = "vi";
-	if (fd < 0) {
-		snprintf(
-		    hint, hintlen, "no temporary file: %s", strerror(errno));
-		return NULL;
-	}
-	if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0) {
-		close(fd);
-		unlink(path);
-		return NULL;
-	}
-	close(fd);
-	lp_term_pause();
-	if ((pid = fork()) == 0) {
-		setenv("LP_LABEL_EDITOR", ed, 1);
-		execl("/bin/sh", "sh", "-c", "$LP_LABEL_EDITOR \"$1\"", "sh",
-		    path, (char *)NULL);
-		_exit(127);
-	}
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	lp_term_resume();
-	if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
-	    (fd = open(path, O_RDONLY)) >= 0) {
-		while ((r = read(fd, buf, sizeof(buf))) > 0)
-			lp_buf_add(&b, buf, (size_t)r);
-		close(fd);
-		/* One line: newlines become spaces, the last one goes. */
-		while (b.len > 0 &&
-		    (b.p[b.len - 1] == '\n' || b.p[b.len - 1] == ' '))
-			b.p[--b.len] = '\0';
-		for (r = 0; (size_t)r < b.len; r++)
-			if (b.p[r] == '\n')
-				b.p[r] = ' ';
-		out = lp_xstrdup(b.p ? b.p : "");
-	} else
-		snprintf(hint, hintlen,
-		    "the editor (%s) failed; nothing changed", ed);
-	unlink(path);
-	lp_buf_release(&b);
-	return out;
-}
-
-/* The line editor at the bottom: LP_EDIT_DONE, _CANCEL, or a stop key. */
+/* Review on the terminal: 0 when done, 1 after q, 130 on a stop. */
 static int
-line_edit(struct item *it, const char *head, const char *prompt,
-    struct lp_edit *ed, const char *corr, const char *note)
+review(struct label *lb)
 {
-	for (;;) {
-		int key, r;
+	int rc;
 
-		show(it, head, corr, note, NULL, prompt, ed);
-		key = lp_term_key(-1);
-		if (key == LP_KEY_INTR || key == LP_KEY_EOF)
-			return key;
-		if (key == LP_KEY_RESIZE)
-			continue;
-		if ((r = lp_edit_key(ed, key)) != LP_EDIT_MORE)
-			return r;
-	}
-}
-
-static size_t
-count_decided(void)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < L.n; i++)
-		k += in_queue(&L.it[i]) && L.it[i].state != OPEN;
-	return k;
-}
-
-static size_t
-count_queue(void)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < L.n; i++)
-		k += in_queue(&L.it[i]);
-	return k;
-}
-
-/* The item before (dir -1) or after (1) it in the queue, or L.n. */
-static size_t
-neighbour(const struct item *it, int dir)
-{
-	size_t i = (size_t)(it - L.it);
-
-	while (dir < 0 ? i-- > 0 : ++i < L.n)
-		if (in_queue(&L.it[i]))
-			return i;
-	return L.n;
-}
-
-/* Review until done (0), quit (1) or a signal (130). */
-static int
-review(void)
-{
-	size_t total = count_queue();
-	struct item *it = NULL;
-	int back = -1;
-
-	for (;;) {
-		char *corr = NULL, *note = NULL, hint[256] = "";
-		struct lp_buf head = LP_BUF_INIT;
-		double shown, last, paused = 0;
-		size_t i, pos = 0;
-		int stop = 0;
-
-		if (back >= 0)
-			it = &L.it[back];
-		else
-			for (it = NULL, i = 0; i < L.n && it == NULL; i++)
-				if (in_queue(&L.it[i]) && L.it[i].state == OPEN)
-					it = &L.it[i];
-		back = -1;
-		if (it == NULL)
-			return 0;
-		if (it->state != OPEN) {
-			/* Deciding again keeps what it had unless changed. */
-			corr = dup_or_null(it->correction);
-			note = dup_or_null(it->note);
-		}
-		for (i = 0; &L.it[i] != it; i++)
-			pos += in_queue(&L.it[i]);
-		lp_buf_addf(&head,
-		    " lp-label  %s %s  round %ld  item %zu of %zu  (%zu done)",
-		    L.adjudicate ? "adjudicator" : "annotator", L.annotator,
-		    L.round, pos + 1, total, count_decided());
-		shown = last = lp_clock();
-		while (!stop) {
-			const struct lp_label_def *d;
-			struct lp_edit ed;
-			double t;
-			int key, r;
-
-			show(it, head.p, corr, note, hint, NULL, NULL);
-			hint[0] = '\0';
-			key = lp_term_key(-1);
-			t = lp_clock();
-			if ((t - last) * 1000 > (double)L.pause_ms)
-				paused += t - last;
-			last = t;
-			if (key == LP_KEY_RESIZE)
-				continue;
-			if (key == LP_KEY_INTR || key == LP_KEY_EOF ||
-			    key == 'q') {
-				if (corr != NULL)
-					log_draft(it, corr);
-				free(corr);
-				free(note);
-				lp_buf_release(&head);
-				return key == 'q' ? 1 : 130;
-			}
-			if (key > 0 && key < 128 &&
-			    (d = lp_taxonomy_key(&L.tax, key)) != NULL) {
-				decide(it, d->to, corr, note,
-				    (long long)((t - shown - paused) * 1000),
-				    (long long)(paused * 1000));
-				stop = 1;
-				continue;
-			}
-			switch (key) {
-			case 's':
-				decide(it, NULL, corr, note,
-				    (long long)((t - shown - paused) * 1000),
-				    (long long)(paused * 1000));
-				stop = 1;
-				break;
-			case 'c':
-			case 'n':
-				lp_edit_init(&ed,
-				    key == 'n'	    ? note
-					: corr	    ? corr
-					: it->draft ? it->draft
-						    : lp_record_get_str(&L.rec,
-							  "translation.text"));
-				r = line_edit(it, head.p,
-				    key == 'c' ? "Correction:" : "Note:", &ed,
-				    corr, note);
-				if (r == LP_EDIT_DONE && key == 'c')
-					set_str(&corr,
-					    ed.text.len ? ed.text.p : NULL);
-				else if (r == LP_EDIT_DONE)
-					set_str(&note,
-					    ed.text.len ? ed.text.p : NULL);
-				else if (r == LP_KEY_INTR || r == LP_KEY_EOF) {
-					if (key == 'c')
-						log_draft(it, ed.text.p);
-					lp_edit_release(&ed);
-					free(corr);
-					free(note);
-					lp_buf_release(&head);
-					return 130;
-				}
-				lp_edit_release(&ed);
-				break;
-			case 'e': {
-				const char *from = corr ? corr
-				    : it->draft		? it->draft
-						: lp_record_get_str(&L.rec,
-						      "translation.text");
-				char *n = external_edit(
-				    from ? from : "", hint, sizeof(hint));
-
-				if (n != NULL) {
-					free(corr);
-					corr = n;
-				}
-				break;
-			}
-			case LP_KEY_LEFT:
-			case LP_KEY_RIGHT:
-				i = neighbour(it, key == LP_KEY_LEFT ? -1 : 1);
-				if (i == L.n) {
-					snprintf(hint, sizeof(hint),
-					    "this is the %s item",
-					    key == LP_KEY_LEFT ? "first"
-							       : "last");
-					break;
-				}
-				/* Typing on an open item is kept as a draft. */
-				if (corr != NULL)
-					log_draft(it, corr);
-				back = (int)i;
-				stop = 1;
-				break;
-			case 'u':
-				if (L.nstack == 0) {
-					snprintf(hint, sizeof(hint),
-					    "nothing to undo in this session");
-					break;
-				}
-				back = L.stack[L.nstack - 1].item;
-				log_undo(&L.it[back]);
-				stop = 1;
-				break;
-			case '?':
-				do
-					show(NULL,
-					    "Guide: what each label means (any "
-					    "key goes back)",
-					    NULL, NULL, NULL, NULL, NULL);
-				while (
-				    (key = lp_term_key(-1)) == LP_KEY_RESIZE);
-				if (key == LP_KEY_INTR || key == LP_KEY_EOF)
-					lp_interrupted = 1;
-				break;
-			default:
-				if (key >= 0x20 && key < 0x7f)
-					snprintf(hint, sizeof(hint),
-					    "'%c' does nothing here; ? shows "
-					    "the guide",
-					    key);
-				else
-					snprintf(hint, sizeof(hint),
-					    "that key does nothing here; ? "
-					    "shows the guide");
-			}
-		}
-		free(corr);
-		free(note);
-		lp_buf_release(&head);
-	}
+	if (lp_term_open() != LP_OK)
+		lp_err(LP_EXIT_USAGE, "/dev/tty");
+	if ((rc = lp_desk_run(&lb->desk)) == LP_FATAL)
+		fatal(lb);
+	lp_term_close();
+	return rc == LP_OK ? LP_EXIT_OK
+	    : rc == LP_EOF ? LP_EXIT_FAIL
+			   : LP_EXIT_INTR;
 }
 
 /* ---- output ---- */
 
-static json_t *
-label_entry(const struct item *it)
-{
-	json_t *e;
-
-	if (it->state == OPEN && it->draft == NULL)
-		return NULL;
-	e = json_object();
-	json_object_set_new(e, "annotator_id", json_string(L.annotator));
-	json_object_set_new(e, "round", json_integer(L.round));
-	json_object_set_new(e, "status",
-	    json_string(it->state == SUBMITTED ? "submitted"
-		    : it->state == SKIPPED     ? "skipped"
-					       : "draft"));
-	json_object_set_new(
-	    e, "label", it->label ? json_incref(it->label) : json_null());
-	json_object_set_new(e, "correction",
-	    str_or_null(it->state == OPEN ? it->draft : it->correction));
-	json_object_set_new(e, "note", str_or_null(it->note));
-	json_object_set_new(e, "time_to_label_ms",
-	    it->ttl_ms >= 0 ? json_integer(it->ttl_ms) : json_null());
-	if (it->paused_ms > 0) {
-		json_object_set_new(e, "paused", json_true());
-		json_object_set_new(
-		    e, "paused_ms", json_integer(it->paused_ms));
-	}
-	json_object_set_new(
-	    e, "at", it->state != OPEN ? json_integer(it->at) : json_null());
-	json_object_set_new(
-	    e, "guidelines_version", json_string(L.tax.guidelines_version));
-	json_object_set_new(e, "taxonomy_version", json_string(L.tax.version));
-	return e;
-}
-
-/* The record's labels with this annotator's (for this round) replaced. */
-static json_t *
-labels_with(struct lp_record *rec, json_t *mine)
-{
-	json_t *old = lp_record_get(rec, "labels"), *out = json_array(), *l;
-	size_t i;
-
-	json_array_foreach (old, i, l) {
-		const char *who =
-		    json_string_value(json_object_get(l, "annotator_id"));
-
-		if (who != NULL && strcmp(who, L.annotator) == 0 &&
-		    json_integer_value(json_object_get(l, "round")) == L.round)
-			continue;
-		json_array_append(out, l);
-	}
-	json_array_append_new(out, mine);
-	return out;
-}
-
-static json_t *
-adjudication(const struct item *it)
-{
-	json_t *a;
-
-	if (it->how != NULL)
-		return json_pack("{s:O,s:s,s:s,s:I}", "label", it->settled,
-		    "by", "consensus", "method", it->how, "at",
-		    (json_int_t)now_ms());
-	if (it->state != SUBMITTED)
-		return NULL;
-	a = json_pack("{s:O,s:s,s:s,s:I}", "label", it->label, "by",
-	    L.annotator, "method", "adjudicator", "at", (json_int_t)it->at);
-	if (it->correction != NULL)
-		json_object_set_new(
-		    a, "correction", json_string(it->correction));
-	if (it->note != NULL)
-		json_object_set_new(a, "note", json_string(it->note));
-	return a;
-}
-
 static void
-write_out(void)
+write_out(struct label *lb)
 {
 	size_t i;
 
-	for (i = 0; i < L.n; i++) {
-		struct item *it = &L.it[i];
+	for (i = 0; i < lb->q.n; i++) {
+		const struct lp_decision *dec = &lb->q.dec.item[i];
 		json_t *e;
 
-		lp_record_reset(&L.rec);
-		lp_held_get(&L.held, it->held, &L.rec);
-		if (L.adjudicate) {
-			lp_record_put(
-			    &L.rec, "labels", json_incref(it->labels));
-			if ((e = adjudication(it)) != NULL)
-				lp_record_put(&L.rec, "adjudication", e);
-		} else if ((e = label_entry(it)) != NULL)
-			lp_record_put(&L.rec, "labels", labels_with(&L.rec, e));
-		if (lp_run_emit(&L.run, &L.rec) != LP_OK)
+		lp_queue_record(&lb->q, i, &lb->rec);
+		if (lb->adjudicate) {
+			lp_record_put(&lb->rec, "labels",
+			    json_incref(lb->q.item[i].adj.labels));
+			if ((e = lp_adjudication_result(&lb->q.item[i].adj, dec,
+				 lb->annotator, io_now(lb))) != NULL)
+				lp_record_put(&lb->rec, "adjudication", e);
+		} else if ((e = lp_decision_label(dec, lb->annotator, lb->round,
+				&lb->tax)) != NULL)
+			lp_record_put(&lb->rec, "labels",
+			    lp_decision_labels_with(
+				lp_record_get(&lb->rec, "labels"),
+				lb->annotator, lb->round, e));
+		if (lp_run_emit(&lb->run, &lb->rec) != LP_OK)
 			break;
 	}
 }
 
 /* ---- main ---- */
 
-static void
-check_annotator(const char *a)
+/* Parse the options into lb; the number of arguments taken. */
+static int
+options(struct label *lb, int argc, char **argv)
 {
-	struct lp_error err;
+	int ch;
 
-	if (a == NULL || *a == '\0')
-		lp_cli_usage("--annotator ID (or LP_ANNOTATOR) is required: "
-			     "every label says who gave it");
-	if (lp_annotator_check(a, &err) != LP_OK)
-		lp_cli_usage("%s", err.msg);
-}
-
-int
-main(int argc, char **argv)
-{
-	struct lp_buf config = LP_BUF_INIT;
-	json_t *troot;
-	char err[256];
-	size_t i, open_n = 0, total;
-	int ch, status = LP_EXIT_OK, interactive, consensus_given = 0;
-
-	lp_cli_init(argc, argv, &tool);
-	L.annotator = getenv("LP_ANNOTATOR");
-	L.round = 1;
-	L.pause_ms = 120000;
 	while ((ch = getopt_long(
 		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1)
 		switch (ch) {
 		case OPT_ADJUDICATE:
-			L.adjudicate = 1;
+			lb->adjudicate = 1;
 			break;
 		case OPT_ANNOTATOR:
-			L.annotator = optarg;
+			lb->annotator = optarg;
 			break;
 		case OPT_ANSWERS:
-			L.answers = optarg;
+			lb->answers = optarg;
 			break;
 		case OPT_CONSENSUS:
 			if (strcmp(optarg, "unanimous") != 0 &&
@@ -1427,129 +425,166 @@ main(int argc, char **argv)
 				lp_cli_usage("invalid --consensus '%s' (want "
 					     "unanimous or majority)",
 				    optarg);
-			L.majority = optarg[0] == 'm';
-			consensus_given = 1;
+			lb->majority = optarg[0] == 'm';
+			lb->consensus_given = 1;
 			break;
 		case OPT_EXPORT:
-			L.export = 1;
+			lb->export = 1;
 			break;
 		case OPT_PAUSE:
-			L.pause_ms =
+			lb->pause_ms =
 			    1000LL * lp_cli_int("--pause", optarg, 1, 86400);
 			break;
 		case OPT_ROUND:
-			L.round = lp_cli_int("--round", optarg, 1, 1000000);
+			lb->round = lp_cli_int("--round", optarg, 1, 1000000);
 			break;
 		case OPT_SESSION:
-			L.session = optarg;
+			lb->session = optarg;
 			break;
 		case OPT_SHOW_LABELS:
-			L.show_labels = 1;
+			lb->show_labels = 1;
 			break;
 		case OPT_TAXONOMY:
-			L.taxonomy = optarg;
+			lb->taxonomy = optarg;
 			break;
 		default:
 			lp_cli_common(ch, optarg);
 		}
-	argc -= optind;
-	argv += optind;
-	check_annotator(L.annotator);
-	if (consensus_given && !L.adjudicate)
+	return optind;
+}
+
+/* The options that go together, and the annotator. */
+static void
+check_options(struct label *lb)
+{
+	struct lp_error err;
+
+	if (lb->annotator == NULL || *lb->annotator == '\0')
+		lp_cli_usage("--annotator ID (or LP_ANNOTATOR) is required: "
+			     "every label says who gave it");
+	if (lp_annotator_check(lb->annotator, &err) != LP_OK)
+		lp_cli_usage("%s", err.msg);
+	if (lb->consensus_given && !lb->adjudicate)
 		lp_cli_usage("--consensus goes with --adjudicate");
-	troot = L.taxonomy != NULL ? lp_cli_json_file(L.taxonomy)
-				   : json_loadb((const char *)lp_data_taxonomy,
-					 lp_data_taxonomy_len, 0, NULL);
-	if (lp_taxonomy_init(&L.tax, troot, err, sizeof(err)) != LP_OK)
+}
+
+/* The taxonomy: --taxonomy, or the shipped one.  Exits when it is bad. */
+static void
+load_taxonomy(struct label *lb)
+{
+	struct lp_error err;
+	json_t *root = lb->taxonomy != NULL
+	    ? lp_cli_json_file(lb->taxonomy)
+	    : json_loadb((const char *)lp_data_taxonomy, lp_data_taxonomy_len,
+		  0, NULL);
+
+	if (lp_taxonomy_init(&lb->tax, root, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",
-		    L.taxonomy ? L.taxonomy : "taxonomy", err);
-	interactive = L.answers == NULL && !L.export;
-	if (interactive) {
-		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		    lb->taxonomy ? lb->taxonomy : "taxonomy", err.msg);
+}
 
-		if (fd < 0)
-			lp_errx(LP_EXIT_USAGE,
-			    "no terminal (/dev/tty): %s; --answers FILE "
-			    "labels without one, --export writes what is "
-			    "decided",
-			    strerror(errno));
-		close(fd);
-	}
-	{
-		const char *v = getenv("NO_COLOR");
+/* Without --answers or --export a terminal is needed: say so up front. */
+static int
+need_terminal(struct label *lb)
+{
+	int fd;
 
-		L.color = v == NULL || *v == '\0';
-	}
+	if (lb->answers != NULL || lb->export)
+		return 0;
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
+		lp_errx(LP_EXIT_USAGE,
+		    "no terminal (/dev/tty): %s; --answers FILE labels without "
+		    "one, --export writes what is decided",
+		    strerror(errno));
+	close(fd);
+	return 1;
+}
+
+/* Open the run: inputs, output and a config digest of the mode. */
+static void
+open_run(struct label *lb, int argc, char **argv)
+{
+	struct lp_buf config = LP_BUF_INIT;
+	const char *nc = getenv("NO_COLOR");
+
+	lb->desk.screen.color = nc == NULL || *nc == '\0';
 	lp_buf_addf(&config,
 	    "{\"mode\":\"%s\",\"round\":%ld,\"taxonomy\":\"%s\"%s}",
-	    L.adjudicate ? "adjudicate" : "label", L.round, L.tax.version,
-	    L.adjudicate ? (L.majority ? ",\"consensus\":\"majority\""
-				       : ",\"consensus\":\"unanimous\"")
-			 : "");
-	lp_run_open(&L.run, argc, argv, config.p);
-	lp_keyset_init(&L.ids, 1);
-	lp_record_init(&L.rec);
-	if (read_queue() != LP_OK)
-		goto done;
-	if (L.adjudicate)
-		for (i = 0; i < L.n; i++)
-			settle(&L.it[i]);
-	open_session();
-	if (L.answers != NULL)
-		apply_answers();
-	if (interactive && count_decided() < count_queue()) {
-		if (lp_term_open() != LP_OK)
-			lp_err(LP_EXIT_USAGE, "/dev/tty");
-		status = review();
-		lp_term_close();
-	}
-	total = count_queue();
-	open_n = total - count_decided();
+	    lb->adjudicate ? "adjudicate" : "label", lb->round, lb->tax.version,
+	    lb->adjudicate ? (lb->majority ? ",\"consensus\":\"majority\""
+					   : ",\"consensus\":\"unanimous\"")
+			   : "");
+	lp_run_open(&lb->run, argc, argv, config.p);
+	lp_buf_release(&config);
+	lp_queue_init(&lb->q, lb->adjudicate);
+	lp_record_init(&lb->rec);
+}
+
+/* After the review: write the output, or say why not.  The status. */
+static int
+finish(struct label *lb, int status)
+{
+	size_t total = lp_queue_count(&lb->q);
+	size_t open_n = total - lp_queue_decided(&lb->q);
+
 	if (status == LP_EXIT_FAIL)
 		lp_warnx("stopped with %zu of %zu items decided; the same "
 			 "command resumes (session %s); --export writes what "
 			 "is done",
-		    total - open_n, total, L.session);
+		    total - open_n, total, lb->session);
 	if (status != LP_EXIT_OK) {
-		L.run.discard = 1;
-		goto done;
+		lb->run.discard = 1;
+		return status;
 	}
-	write_out();
+	write_out(lb);
 	if (open_n > 0) {
 		lp_warnx("%zu of %zu items are not decided yet; their records "
 			 "carry no decision of %s (session %s)",
-		    open_n, total, L.annotator, L.session);
+		    open_n, total, lb->annotator, lb->session);
 		status = LP_EXIT_FAIL;
 	}
-done:
-	lp_run_count(&L.run, "queue", (long long)count_queue());
-	lp_run_count(&L.run, "decided", (long long)count_decided());
-	status = lp_run_close(&L.run, status);
-	for (i = 0; i < L.n; i++) {
-		struct item *it = &L.it[i];
+	return status;
+}
 
-		free(it->id);
-		json_decref(it->label);
-		free(it->correction);
-		free(it->note);
-		free(it->draft);
-		json_decref(it->labels);
-		json_decref(it->settled);
-	}
-	free(L.it);
-	for (i = 0; i < L.nstack; i++)
-		if (L.stack[i].was != NULL) {
-			json_decref(L.stack[i].was->label);
-			free(L.stack[i].was->correction);
-			free(L.stack[i].was->note);
-			free(L.stack[i].was);
-		}
-	free(L.stack);
-	lp_session_close(&L.log);
-	lp_held_release(&L.held);
-	lp_keyset_release(&L.ids);
-	lp_record_release(&L.rec);
-	lp_taxonomy_release(&L.tax);
-	lp_buf_release(&config);
+int
+main(int argc, char **argv)
+{
+	static struct label lb;
+	size_t i;
+	int status = LP_EXIT_OK, interactive;
+
+	lp_cli_init(argc, argv, &tool);
+	lb.annotator = getenv("LP_ANNOTATOR");
+	lb.round = 1;
+	lb.pause_ms = 120000;
+	i = (size_t)options(&lb, argc, argv);
+	argc -= (int)i;
+	argv += i;
+	check_options(&lb);
+	load_taxonomy(&lb);
+	interactive = need_terminal(&lb);
+	open_run(&lb, argc, argv);
+	if (read_queue(&lb) != LP_OK)
+		goto done;
+	if (lb.adjudicate)
+		for (i = 0; i < lb.q.n; i++)
+			lp_run_count(&lb.run,
+			    lp_adjudication_settle(
+				&lb.q.item[i].adj, lb.majority),
+			    1);
+	open_desk(&lb);
+	if (lb.answers != NULL)
+		apply_answers(&lb);
+	if (interactive && lp_queue_decided(&lb.q) < lp_queue_count(&lb.q))
+		status = review(&lb);
+	status = finish(&lb, status);
+done:
+	lp_run_count(&lb.run, "queue", (long long)lp_queue_count(&lb.q));
+	lp_run_count(&lb.run, "decided", (long long)lp_queue_decided(&lb.q));
+	status = lp_run_close(&lb.run, status);
+	lp_desk_close(&lb.desk);
+	lp_queue_release(&lb.q);
+	lp_record_release(&lb.rec);
+	lp_taxonomy_release(&lb.tax);
 	return status;
 }

@@ -17,10 +17,12 @@
 #include "review/session.h"
 #include "core/file.h"
 
-int
-lp_session_open(struct lp_session *s, const char *path,
-    void (*each)(void *arg, json_t *event, unsigned long line), void *arg,
-    int *torn, char *err, size_t errlen)
+/* Read and replay the log; on failure the caller closes. */
+static int
+replay(struct lp_session *s, const char *path,
+    int (*each)(
+	void *arg, json_t *event, unsigned long line, struct lp_error *err),
+    void *arg)
 {
 	FILE *f = NULL;
 	char *line = NULL;
@@ -28,27 +30,14 @@ lp_session_open(struct lp_session *s, const char *path,
 	ssize_t n;
 	off_t good = 0;
 	unsigned long ln = 0, bad = 0;
-	int fd;
+	int fd, rc = LP_OK;
 
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	*torn = 0;
-	lp_make_parents(path);
-	if ((s->fd = open(
-		 path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (flock(s->fd, LOCK_EX | LOCK_NB) != 0) {
-		snprintf(err, errlen, "%s: %s", path,
-		    errno == EWOULDBLOCK ? "in use by another lp-label"
-					 : strerror(errno));
-		goto fail;
-	}
 	/* Read line by line: a log is as long as a review. */
 	if ((fd = dup(s->fd)) < 0 || (f = fdopen(fd, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
+		lp_error_set(&s->err, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return LP_FATAL;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		json_error_t je;
@@ -56,12 +45,12 @@ lp_session_open(struct lp_session *s, const char *path,
 
 		ln++;
 		if (bad) {
-			snprintf(err, errlen,
+			rc = lp_error_set(&s->err,
 			    "%s:%lu: not a session event (the log is "
 			    "damaged before its end; lp-label will not "
 			    "guess)",
 			    path, bad);
-			goto fail;
+			goto done;
 		}
 		if (line[n - 1] == '\n')
 			ev = lp_json_load(line, (size_t)n - 1, 0, &je);
@@ -71,41 +60,69 @@ lp_session_open(struct lp_session *s, const char *path,
 			bad = ln;
 			continue;
 		}
-		each(arg, ev, ln);
+		rc = each(arg, ev, ln, &s->err);
 		json_decref(ev);
+		if (rc != LP_OK) {
+			lp_error_prefix(&s->err, "%s:%lu", path, ln);
+			rc = LP_FAILED;
+			goto done;
+		}
 		good += n;
 		s->lines++;
 	}
 	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (bad) {
-		*torn = 1;
+		lp_error_set(&s->err, "%s: %s", path, strerror(errno));
+		rc = LP_FATAL;
+	} else if (bad) {
+		s->torn = 1;
 		if (ftruncate(s->fd, good) != 0 || fsync(s->fd) != 0) {
-			snprintf(err, errlen,
+			lp_error_set(&s->err,
 			    "%s: cannot cut the torn last line: %s", path,
 			    strerror(errno));
-			goto fail;
+			rc = LP_FATAL;
 		}
 	}
+done:
 	fclose(f);
 	free(line);
-	s->path = lp_xstrdup(path);
-	return LP_OK;
-fail:
-	if (f != NULL)
-		fclose(f);
-	free(line);
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-	return LP_FAILED;
+	return rc;
 }
 
 int
-lp_session_append(
-    struct lp_session *s, const json_t *event, char *err, size_t errlen)
+lp_session_open(struct lp_session *s, const char *path,
+    int (*each)(
+	void *arg, json_t *event, unsigned long line, struct lp_error *err),
+    void *arg)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	lp_make_parents(path);
+	if ((s->fd = open(
+		 path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
+		lp_error_set(&s->err, "%s: %s", path, strerror(errno));
+		return LP_FATAL;
+	}
+	if (flock(s->fd, LOCK_EX | LOCK_NB) != 0) {
+		lp_error_set(&s->err, "%s: %s", path,
+		    errno == EWOULDBLOCK ? "in use by another lp-label"
+					 : strerror(errno));
+		close(s->fd);
+		s->fd = -1;
+		return LP_FATAL;
+	}
+	if ((rc = replay(s, path, each, arg)) != LP_OK) {
+		close(s->fd);
+		s->fd = -1;
+		return rc;
+	}
+	s->path = lp_xstrdup(path);
+	return LP_OK;
+}
+
+int
+lp_session_append(struct lp_session *s, const json_t *event)
 {
 	char *text = json_dumps(event, JSON_COMPACT);
 	size_t n = strlen(text);
@@ -115,22 +132,21 @@ lp_session_append(
 	text[n++] = '\n';
 	text[n] = '\0';
 	if (lp_write_all(s->fd, text, n) != 0) {
-		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		lp_error_set(&s->err, "%s: %s", s->path, strerror(errno));
 		free(text);
 		return LP_FAILED;
 	}
 	free(text);
 	s->lines++;
-	return s->batch ? LP_OK : lp_session_sync(s, err, errlen);
+	return s->batch ? LP_OK : lp_session_sync(s);
 }
 
 int
-lp_session_sync(struct lp_session *s, char *err, size_t errlen)
+lp_session_sync(struct lp_session *s)
 {
-	if (fsync(s->fd) != 0) {
-		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
-		return LP_FAILED;
-	}
+	if (fsync(s->fd) != 0)
+		return lp_error_set(
+		    &s->err, "%s: %s", s->path, strerror(errno));
 	return LP_OK;
 }
 

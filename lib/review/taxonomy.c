@@ -13,16 +13,15 @@
 #include "review/taxonomy.h"
 
 static int
-fail(char *err, size_t errlen, const char *what, size_t i, const char *why)
+fail(struct lp_error *err, const char *what, size_t i, const char *why)
 {
-	snprintf(err, errlen, "%s[%zu]: %s", what, i, why);
-	return LP_FAILED;
+	return lp_error_set(err, "%s[%zu]: %s", what, i, why);
 }
 
 /* Check one entry of labels or shortcuts into d. */
 static int
 entry(struct lp_taxonomy *t, json_t *e, const char *what, size_t i,
-    struct lp_label_def *d, char *err, size_t errlen)
+    struct lp_label_def *d, struct lp_error *err)
 {
 	const char *key = json_string_value(json_object_get(e, "key"));
 	const char *name = json_string_value(json_object_get(e, "name"));
@@ -31,26 +30,24 @@ entry(struct lp_taxonomy *t, json_t *e, const char *what, size_t i,
 	int k;
 
 	if (!json_is_object(e))
-		return fail(err, errlen, what, i, "not an object");
+		return fail(err, what, i, "not an object");
 	if (!json_is_integer(v) && !json_is_string(v))
-		return fail(err, errlen, what, i,
-		    "\"value\" must be an integer or a string");
+		return fail(
+		    err, what, i, "\"value\" must be an integer or a string");
 	if (name == NULL || *name == '\0')
-		return fail(err, errlen, what, i, "no \"name\"");
+		return fail(err, what, i, "no \"name\"");
 	if (key == NULL || strlen(key) != 1 || !isgraph((unsigned char)*key))
-		return fail(err, errlen, what, i,
+		return fail(err, what, i,
 		    "\"key\" must be one printable ASCII character");
 	k = (unsigned char)*key;
 	if (strchr(LP_TAXONOMY_RESERVED, k) != NULL) {
-		snprintf(err, errlen,
+		return lp_error_set(err,
 		    "%s[%zu]: key '%c' is lp-label's own (reserved: %s)", what,
 		    i, k, LP_TAXONOMY_RESERVED);
-		return LP_FAILED;
 	}
 	if (lp_taxonomy_key(t, k) != NULL) {
-		snprintf(
-		    err, errlen, "%s[%zu]: key '%c' is used twice", what, i, k);
-		return LP_FAILED;
+		return lp_error_set(
+		    err, "%s[%zu]: key '%c' is used twice", what, i, k);
 	}
 	d->value = v;
 	d->key = k;
@@ -61,7 +58,7 @@ entry(struct lp_taxonomy *t, json_t *e, const char *what, size_t i,
 }
 
 int
-lp_taxonomy_init(struct lp_taxonomy *t, json_t *root, char *err, size_t errlen)
+lp_taxonomy_init(struct lp_taxonomy *t, json_t *root, struct lp_error *err)
 {
 	json_t *labels = json_object_get(root, "labels");
 	json_t *cuts = json_object_get(root, "shortcuts");
@@ -73,17 +70,17 @@ lp_taxonomy_init(struct lp_taxonomy *t, json_t *root, char *err, size_t errlen)
 	t->guidelines_version =
 	    json_string_value(json_object_get(root, "guidelines_version"));
 	if (!json_is_object(root)) {
-		snprintf(err, errlen, "not a JSON object");
+		lp_error_set(err, "not a JSON object");
 		goto bad;
 	}
 	if (t->version == NULL || t->guidelines_version == NULL) {
-		snprintf(err, errlen,
-		    "\"version\" and \"guidelines_version\" are required");
+		lp_error_set(
+		    err, "\"version\" and \"guidelines_version\" are required");
 		goto bad;
 	}
 	if (!json_is_array(labels) || nl == 0 ||
 	    (cuts != NULL && !json_is_array(cuts))) {
-		snprintf(err, errlen, "\"labels\" must be a non-empty array%s",
+		lp_error_set(err, "\"labels\" must be a non-empty array%s",
 		    cuts != NULL ? " and \"shortcuts\" an array" : "");
 		goto bad;
 	}
@@ -91,11 +88,10 @@ lp_taxonomy_init(struct lp_taxonomy *t, json_t *root, char *err, size_t errlen)
 	memset(t->labels, 0, (nl + ns) * sizeof(*t->labels));
 	for (i = 0; i < nl; i++, t->nlabels++) {
 		if (entry(t, json_array_get(labels, i), "labels", i,
-			&t->labels[i], err, errlen) != LP_OK)
+			&t->labels[i], err) != LP_OK)
 			goto bad;
 		if (lp_taxonomy_find(t, t->labels[i].value) != NULL) {
-			fail(err, errlen, "labels", i,
-			    "the value is used twice");
+			fail(err, "labels", i, "the value is used twice");
 			goto bad;
 		}
 	}
@@ -103,11 +99,11 @@ lp_taxonomy_init(struct lp_taxonomy *t, json_t *root, char *err, size_t errlen)
 		struct lp_label_def *d = &t->labels[nl + i];
 		const struct lp_label_def *to;
 
-		if (entry(t, json_array_get(cuts, i), "shortcuts", i, d, err,
-			errlen) != LP_OK)
+		if (entry(t, json_array_get(cuts, i), "shortcuts", i, d, err) !=
+		    LP_OK)
 			goto bad;
 		if ((to = lp_taxonomy_find(t, d->value)) == NULL) {
-			fail(err, errlen, "shortcuts", i,
+			fail(err, "shortcuts", i,
 			    "\"value\" is not one of the labels");
 			goto bad;
 		}

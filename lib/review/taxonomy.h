@@ -10,6 +10,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/error.h"
+
 struct lp_label_def {
 	json_t *value; /* borrowed from the taxonomy */
 	int key;       /* an ASCII character */
@@ -34,8 +36,7 @@ struct lp_taxonomy {
  * what is wrong (a missing version, a label without a value, a key that is
  * reserved or used twice, a shortcut to no label).
  */
-int lp_taxonomy_init(
-    struct lp_taxonomy *t, json_t *root, char *err, size_t errlen);
+int lp_taxonomy_init(struct lp_taxonomy *t, json_t *root, struct lp_error *err);
 void lp_taxonomy_release(struct lp_taxonomy *t);
 /* The label (or shortcut) for a key, or NULL. */
 const struct lp_label_def *lp_taxonomy_key(

@@ -1,9 +1,9 @@
 /*
  * The reviewer's terminal: /dev/tty in raw mode on the alternate screen,
  * always given back as it was found (at exit, on SIGTSTP and fatal signals);
- * keys decoded from bytes; text measured in columns (CJK and other wide
- * characters take two), made safe to print and wrapped; a one-line editor.
- * Tool side of liblp: it writes to the terminal.
+ * keys decoded from bytes; a one-line editor.  (Text measured in columns,
+ * made safe and wrapped is text/display.h.)  Tool side of liblp: it writes
+ * to the terminal.
  */
 #ifndef LP_TERM_H
 #define LP_TERM_H
@@ -55,23 +55,6 @@ void lp_term_size(int *rows, int *cols);
 int lp_term_key(int timeout_ms);
 /* Write a frame (one write(2) call per frame where possible). */
 void lp_term_write(const char *p, size_t n);
-
-/* Columns s[0..n) takes (an invalid byte takes one). */
-int lp_term_width(const char *s, size_t n);
-/* Columns of code point c (0 for combining marks, 2 for wide). */
-int lp_term_cwidth(int32_t c);
-/*
- * s[0..n) made safe to show, appended to out: control characters,
- * bidirectional overrides and invalid bytes become U+FFFD, tabs and
- * newlines a space.
- */
-void lp_term_safe(const char *s, size_t n, struct lp_buf *out);
-/*
- * One line of a wrap of s[0..n) into width columns: the bytes of the line
- * (breaking after the last space that fits, else before the character that
- * does not fit), with *next set to where the next line starts.
- */
-size_t lp_term_line(const char *s, size_t n, int width, size_t *next);
 
 /* A one-line editor over UTF-8 text. */
 struct lp_edit {

@@ -17,14 +17,15 @@ parse(const char *s)
 TEST(shipped_taxonomy_loads)
 {
 	struct lp_taxonomy t;
-	char err[256], list[128];
+	struct lp_error err;
+	char list[128];
 	json_t *four = json_integer(4), *acc = json_string("accept"),
 	       *s3 = json_string("3"), *nine = json_integer(9);
 
 	assert_eq_int(lp_taxonomy_init(&t,
 			  json_loadb((const char *)lp_data_taxonomy,
 			      lp_data_taxonomy_len, 0, NULL),
-			  err, sizeof(err)),
+			  &err),
 	    LP_OK);
 	assert_eq_str(t.version, "taxonomy-1");
 	assert_eq_int(t.nlabels, 4);
@@ -52,7 +53,7 @@ TEST(shipped_taxonomy_loads)
 TEST(taxonomy_matches_rubric)
 {
 	struct lp_taxonomy t;
-	char err[256];
+	struct lp_error err;
 	json_t *rubric = json_loadb(
 		   (const char *)lp_data_rubric, lp_data_rubric_len, 0, NULL),
 	       *l;
@@ -61,7 +62,7 @@ TEST(taxonomy_matches_rubric)
 	assert_eq_int(lp_taxonomy_init(&t,
 			  json_loadb((const char *)lp_data_taxonomy,
 			      lp_data_taxonomy_len, 0, NULL),
-			  err, sizeof(err)),
+			  &err),
 	    LP_OK);
 	assert_eq_int(
 	    (long long)json_array_size(json_object_get(rubric, "labels")),
@@ -116,12 +117,11 @@ TEST(bad_taxonomies_say_why)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct lp_taxonomy t;
-		char err[256] = "";
+		struct lp_error err = LP_ERROR_INIT;
 
-		assert_eq_int(lp_taxonomy_init(
-				  &t, parse(cases[i].json), err, sizeof(err)),
+		assert_eq_int(lp_taxonomy_init(&t, parse(cases[i].json), &err),
 		    LP_FAILED);
-		assert_eq_str(err, cases[i].why);
+		assert_eq_str(err.msg, cases[i].why);
 	}
 }
 
@@ -129,7 +129,7 @@ TEST(bad_taxonomies_say_why)
 TEST(string_labels)
 {
 	struct lp_taxonomy t;
-	char err[256];
+	struct lp_error err;
 	json_t *v = json_string("spam");
 
 	assert_eq_int(lp_taxonomy_init(&t,
@@ -138,7 +138,7 @@ TEST(string_labels)
 				"\"key\":\"x\",\"name\":\"junk\"},{"
 				"\"value\":\"ok\",\"key\":\"o\",\"name\":"
 				"\"fine\"}]}"),
-			  err, sizeof(err)),
+			  &err),
 	    LP_OK);
 	assert_eq_str(lp_taxonomy_find(&t, v)->name, "junk");
 	assert_eq_str(lp_taxonomy_key(&t, 'o')->name, "fine");

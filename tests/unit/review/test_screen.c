@@ -1,0 +1,177 @@
+#include <string.h>
+
+#include "core/status.h"
+#include "core/data.h"
+#include "review/screen.h"
+#include "test.h"
+
+static struct lp_taxonomy tax;
+
+static const char rec_text[] =
+    "{\"id\":\"a\",\"title\":\"apple iphone 13 128gb\",\"raw\":{\"title\":"
+    "\"Apple iPhone 13 128GB NEW!!\"},\"translation\":{\"text\":"
+    "\"\xe8\x8b\xb9\xe6\x9e\x9c iPhone 13 128GB \xe8\x93\x9d\xe8\x89\xb2\"},"
+    "\"rating\":{\"score\":3,\"confidence\":0.72,\"rationale\":\"colour "
+    "placed before capacity\"},\"sample\":{\"reason\":[\"questionable\"]},"
+    "\"gold\":{\"label\":1,\"secret\":\"GOLDANSWER\"},\"labels\":[{"
+    "\"annotator_id\":\"bob\",\"label\":4,\"note\":\"fine\"},{"
+    "\"annotator_id\":\"al\",\"label\":1}]}";
+
+/* The screen of the record above on rows x cols, into out. */
+static void
+draw(int rows, int cols, int color, const struct lp_decision *dec,
+    const json_t *labels, const char *hint, struct lp_buf *out)
+{
+	struct lp_screen s = {rows, cols, color, &tax};
+	struct lp_record rec;
+	struct lp_screen_item it = {
+	    "a", &rec, dec, NULL, "al", NULL, "capacity dropped"};
+	struct lp_buf head = LP_BUF_INIT;
+
+	lp_record_init(&rec);
+	assert_eq_int(lp_record_parse(&rec, rec_text, strlen(rec_text)), LP_OK);
+	if (labels != NULL)
+		it.labels = lp_record_get(&rec, "labels");
+	lp_screen_head(&head, 0, "al", 1, 3, 20, 2);
+	lp_buf_reset(out);
+	lp_screen_item(&s, &it, head.p, hint, NULL, out);
+	lp_buf_release(&head);
+	lp_record_release(&rec);
+}
+
+static int
+has(const struct lp_buf *b, const char *s)
+{
+	return b->p != NULL && strstr(b->p, s) != NULL;
+}
+
+TEST(what_an_item_shows)
+{
+	struct lp_decision dec = {
+	    LP_DECISION_OPEN, NULL, NULL, NULL, -1, 0, 0, "draft text"};
+	struct lp_buf b = LP_BUF_INIT;
+
+	draw(30, 100, 1, &dec, NULL, "'x' does nothing here", &b);
+	assert_true(has(&b,
+	    "\033[7m lp-label  annotator al  round 1  item 3 "
+	    "of 20  (2 done)"));
+	assert_true(has(&b,
+	    "\033[1mOriginal    \033[0mApple iPhone 13 128GB "
+	    "NEW!!\r\n"));
+	assert_true(has(&b, "Cleaned     \033[0mapple iphone 13 128gb"));
+	assert_true(has(&b,
+	    "Judge       \033[0m3 minor issues   confidence "
+	    "0.72"));
+	assert_true(has(&b, "Sampled     \033[0mquestionable"));
+	assert_true(has(&b, "Draft       \033[0mdraft text"));
+	assert_true(has(&b, "Note        \033[0mcapacity dropped"));
+	assert_true(has(&b,
+	    "1 wrong  2 major errors  3 minor issues  4 "
+	    "correct  a accept  r reject\r\n"));
+	assert_true(has(&b, "\033[33m'x' does nothing here\033[0m"));
+	/* Gold and other annotators' labels stay hidden. */
+	assert_true(!has(&b, "GOLDANSWER"));
+	assert_true(!has(&b, "bob"));
+	lp_buf_release(&b);
+}
+
+/* A 40-column screen wraps, and NO_COLOR means no codes for colour. */
+TEST(narrow_and_without_colour)
+{
+	struct lp_decision dec = {
+	    LP_DECISION_OPEN, NULL, NULL, NULL, -1, 0, 0, NULL};
+	struct lp_buf b = LP_BUF_INIT;
+	const char *p;
+
+	draw(30, 40, 0, &dec, NULL, NULL, &b);
+	assert_true(has(&b,
+	    "Why         colour placed before\r\n"
+	    "            capacity\r\n"));
+	/* The header is cut to the width and filled to it. */
+	assert_true(
+	    has(&b, " lp-label  annotator al  round 1  item 3\r\n\r\n"));
+	/* Cursor moves and clearing only: no SGR (ESC [ ... m) at all. */
+	for (p = b.p; (p = strchr(p, '\033')) != NULL; p++) {
+		size_t n = strspn(p + 2, "?0123456789;");
+
+		assert_true(p[1] == '[' && p[2 + n] != 'm');
+	}
+	lp_buf_release(&b);
+}
+
+TEST(small_window_says_so)
+{
+	struct lp_decision dec = {
+	    LP_DECISION_OPEN, NULL, NULL, NULL, -1, 0, 0, NULL};
+	struct lp_buf b = LP_BUF_INIT;
+
+	draw(10, 40, 0, &dec, NULL, NULL, &b);
+	assert_true(has(&b,
+	    "\xe2\x80\xa6 (more than fits: a larger window "
+	    "shows the rest)"));
+	/* The keys, wrapped to four lines, at the bottom. */
+	assert_true(has(&b, "\033[6;1H1 wrong  2 major errors  3 minor"));
+	lp_buf_release(&b);
+}
+
+TEST(labels_shown_when_asked_and_decided_item)
+{
+	json_t *four = json_integer(4);
+	struct lp_decision dec = {
+	    LP_DECISION_SUBMITTED, four, NULL, NULL, 10, 0, 0, NULL};
+	struct lp_buf b = LP_BUF_INIT;
+
+	draw(30, 100, 0, &dec, four, NULL, &b);
+	assert_true(has(&b, "Labels      bob: 4 correct; note: fine\r\n"));
+	assert_true(!has(&b, "al: 1")); /* one's own stays hidden */
+	assert_true(has(&b,
+	    "Decided     4 correct   (a label key or s "
+	    "decides it again)"));
+	json_decref(four);
+	lp_buf_release(&b);
+}
+
+TEST(edit_line_and_guide)
+{
+	struct lp_screen s = {24, 30, 0, &tax};
+	struct lp_decision dec = {
+	    LP_DECISION_OPEN, NULL, NULL, NULL, -1, 0, 0, NULL};
+	struct lp_record rec;
+	struct lp_screen_item it = {"a", &rec, &dec, NULL, NULL, NULL, NULL};
+	const char text[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	struct lp_screen_edit ed = {"Note:", text, sizeof(text) - 1, 5};
+	struct lp_buf b = LP_BUF_INIT;
+
+	lp_record_init(&rec);
+	assert_eq_int(lp_record_parse(&rec, rec_text, strlen(rec_text)), LP_OK);
+	lp_screen_item(&s, &it, "head", NULL, &ed, &b);
+	/* The text from the start, cut to fit; the cursor after "01234". */
+	assert_true(has(&b,
+	    "Note: 0123456789abcdefghijklmn\033[24;12H"
+	    "\033[?25h"));
+	lp_buf_reset(&b);
+	ed.cur = ed.len; /* scrolled so that the cursor shows */
+	lp_screen_item(&s, &it, "head", NULL, &ed, &b);
+	assert_true(has(&b, "Note: defghijklmnopqrstuvwxyz\033[24;30H"));
+	lp_buf_reset(&b);
+	s.cols = 100;
+	lp_screen_guide(&s, "Guide", &b);
+	assert_true(has(&b, "  a         accept: the same as 4 correct"));
+	assert_true(has(&b, "  4         4 correct: Correct and natural"));
+	assert_true(!has(&b, "Item"));
+	lp_buf_release(&b);
+	lp_record_release(&rec);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lp_error err;
+
+	if (lp_taxonomy_init(&tax,
+		json_loadb((const char *)lp_data_taxonomy, lp_data_taxonomy_len,
+		    0, NULL),
+		&err) != LP_OK)
+		return 1;
+	return run_tests(argc, argv);
+}
