@@ -22,7 +22,7 @@ void
 lp_error_prefix(struct lp_error *err, const char *fmt, ...)
 {
 	char old[LP_ERROR_MAX];
-	size_t n;
+	size_t n, len, room;
 	va_list ap;
 	int k;
 
@@ -34,13 +34,18 @@ lp_error_prefix(struct lp_error *err, const char *fmt, ...)
 	va_end(ap);
 	/* The prefix, then ": " and the old text, as much as fits. */
 	n = k < 0 ? 0 : (size_t)k;
-	if (n >= sizeof(err->msg) - 1)
-		return;
-	err->msg[n++] = ':';
-	if (n < sizeof(err->msg) - 1)
+	if (n > sizeof(err->msg) - 1)
+		n = sizeof(err->msg) - 1;
+	if (n + 2 < sizeof(err->msg)) {
+		err->msg[n++] = ':';
 		err->msg[n++] = ' ';
-	err->msg[n] = '\0';
-	strncat(err->msg, old, sizeof(err->msg) - 1 - n);
+	}
+	room = sizeof(err->msg) - 1 - n;
+	len = strnlen(old, sizeof(old) - 1);
+	if (len > room)
+		len = room;
+	memcpy(err->msg + n, old, len);
+	err->msg[n + len] = '\0';
 }
 
 void

@@ -193,14 +193,14 @@ load_all(struct load *ld, struct lp_reader *r, const char *path,
 		}
 	if (rc == LP_FAILED)
 		return lp_error_set(
-		    err, "%s:%lu: %s", path, lp_reader_lineno(r), r->err);
+		    err, "%s:%lu: %s", path, lp_reader_lineno(r), r->err.msg);
 	if (rc == LP_FATAL && r->ioerr) {
 		/* As the system says it, like a file that cannot be opened. */
 		lp_error_set(err, "%s: %s", path, strerror(errno));
 		return LP_FATAL;
 	}
 	if (rc == LP_FATAL)
-		return lp_error_set(err, "%s", r->err);
+		return lp_error_set(err, "%s", r->err.msg);
 	return LP_OK;
 }
 
