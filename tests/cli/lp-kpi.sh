@@ -132,6 +132,15 @@ tcase gates.undefined-fails labels fail_gates && {
 	status_is 1
 	has out 'FAIL > 0.3 (value undefined'
 }
+tcase gates.missing-field labels && {
+	printf '[{"metric":"x","op":"=","value":1}]\n' > bad.json
+	check 65 "-q --gates bad.json alice.jsonl" '' '' "lp-kpi: bad.json: gate 1 needs metric, op (< <= > >=) and a number\n"
+}
+tcase gates.unreadable labels && check 74 "-q --gates /nonexistent alice.jsonl" '' '' "lp-kpi: unable to open /nonexistent: No such file or directory\n"
+tcase run-stats.not-stats labels && {
+	printf '{"x":1}\n' > bad.json
+	check 65 "-q --run-stats bad.json alice.jsonl" '' '' "lp-kpi: bad.json: not a --stats file (no tool and in)\n"
+}
 fx_bad_gate() { printf '[{"metric":"x","op":"~","value":1}]\n' > bad.json; }
 tcase gates.bad-op bad_gate && check 65 '-q --gates bad.json' '' '' 'lp-kpi: bad.json: gate 1 needs metric, op (< <= > >=) and a number\n'
 fx_broken_gates() { printf '[{"metric":' > broken.json; }

@@ -151,6 +151,22 @@ tcase answers.partial queue && { # says how many are open; every record out
 	lines part.out 3
 	count part.out '"labels"' 1
 }
+# A gzipped answers file works like a plain one (one reader for every input).
+tcase answers.gzip alice && {
+	gzip -c ans.jsonl > ans.jsonl.gz
+	run -o gz.jsonl env LP_ANNOTATOR=gzip "$TOOL" -q --plain --answers ans.jsonl.gz q.jsonl
+	status_is 0
+	sed 's/"annotator_id":"gzip"/"annotator_id":"alice"/' gz.jsonl > gz-as-alice.jsonl
+	same alice.jsonl gz-as-alice.jsonl
+}
+tcase answers.gzip-second-answer queue && {
+	printf '{"id":"a","label":4}\n{"id":"a","label":1}\n' | gzip > dup.jsonl.gz
+	check 65 "--annotator gz2 --answers dup.jsonl.gz q.jsonl" '' '' "lp-label: dup.jsonl.gz:2: a second answer for \"a\" (the first is on line 1)\n"
+}
+tcase answers.gzip-truncated queue answers && {
+	gzip -c ans.jsonl | head -c 20 > cut.jsonl.gz
+	check 65 "--annotator gz3 --answers cut.jsonl.gz q.jsonl" '' '' "lp-label: cut.jsonl.gz: unexpected end of gzip stream (truncated file)\n"
+}
 # --export writes what the session holds.
 tcase export.after-partial partial && { # the same as after the answers
 	run -o exp.out env LP_ANNOTATOR=carl "$TOOL" -q --plain --export q.jsonl
