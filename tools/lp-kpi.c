@@ -386,17 +386,42 @@ write_sides(const struct kpi_opts *o, struct lp_run *run, json_t *m, json_t *gs,
 	lp_run_count(run, "openlineage_runs", nruns);
 }
 
+/*
+ * The report, the gates and the side outputs of a run whose stream ended
+ * well; the run's exit status.
+ */
+static int
+finish(const struct kpi_opts *o, struct lp_run *run, struct lp_kpi *whole,
+    struct lp_breakdown *groups, struct lp_writer *html_w,
+    struct lp_writer *ol_w)
+{
+	struct lp_gates gates = {NULL, NULL, NULL, 0};
+	json_t *m, *none = json_array();
+	int status;
+
+	m = report(o, whole, groups);
+	if (!o->no_gates)
+		check_gates(o, m, run, &gates);
+	write_report(o, m, o->no_gates ? none : gates.results);
+	write_sides(
+	    o, run, m, o->no_gates ? none : gates.results, html_w, ol_w);
+	lp_run_count(run, "gates_failed", gates.failed);
+	status = lp_run_close(run, gates.failed ? LP_EXIT_FAIL : LP_EXIT_OK);
+	json_decref(m);
+	json_decref(none);
+	lp_gates_release(&gates);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct kpi_opts o = {.nboot = 1000, .seed = 1};
 	struct lp_breakdown groups[2];
-	struct lp_gates gates = {NULL, NULL, NULL, 0};
 	struct lp_writer html_w, ol_w;
 	struct lp_record *rec;
 	struct lp_kpi *whole;
 	struct lp_run run;
-	json_t *m, *none = json_array();
 	int i, status;
 
 	lp_cli_init(argc, argv, &tool);
@@ -432,18 +457,9 @@ main(int argc, char **argv)
 	}
 	/* A stream that broke gives no figures: they would be wrong. */
 	if (run.status != LP_EXIT_OK)
-		return lp_run_close(&run, LP_EXIT_OK);
-	m = report(&o, whole, groups);
-	if (!o.no_gates)
-		check_gates(&o, m, &run, &gates);
-	write_report(&o, m, o.no_gates ? none : gates.results);
-	write_sides(
-	    &o, &run, m, o.no_gates ? none : gates.results, &html_w, &ol_w);
-	lp_run_count(&run, "gates_failed", gates.failed);
-	status = lp_run_close(&run, gates.failed ? LP_EXIT_FAIL : LP_EXIT_OK);
-	json_decref(m);
-	json_decref(none);
-	lp_gates_release(&gates);
+		status = lp_run_close(&run, LP_EXIT_OK);
+	else
+		status = finish(&o, &run, whole, groups, &html_w, &ol_w);
 	for (i = 0; i < o.ngroupings; i++)
 		lp_breakdown_release(&groups[i]);
 	lp_kpi_free(whole);

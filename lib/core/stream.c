@@ -45,8 +45,13 @@ lp_reader_open(struct lp_reader *r, char **files, int nfiles, size_t max_line)
 		}
 		r->names[i] = files[i];
 		if ((r->fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) < 0) {
-			lp_error_set(&r->err, "cannot open '%s': %s", files[i],
+			struct lp_error err;
+
+			/* Nothing stays open or allocated; err survives. */
+			lp_error_set(&err, "cannot open '%s': %s", files[i],
 			    strerror(errno));
+			lp_reader_close(r);
+			r->err = err;
 			return LP_FATAL;
 		}
 		/* Regular files give progress a total; a pipe has none. */

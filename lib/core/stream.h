@@ -53,7 +53,8 @@ struct lp_reader {
 
 /*
  * Open every input up front (files == NULL or nfiles == 0 means stdin).
- * LP_FATAL with err set if one cannot be opened.
+ * LP_FATAL with err set if one cannot be opened (then nothing is left
+ * open or allocated, and lp_reader_close() is harmless).
  */
 int lp_reader_open(
     struct lp_reader *r, char **files, int nfiles, size_t max_line);
