@@ -1725,7 +1725,7 @@ alert(const char *url, json_t *gs, int failed)
 {
 	struct lp_buf text = LP_BUF_INIT, body = LP_BUF_INIT;
 	json_t *msg, *p;
-	char err[512];
+	struct lp_error err;
 	size_t i;
 	long st;
 
@@ -1749,12 +1749,12 @@ alert(const char *url, json_t *gs, int failed)
 	}
 	msg = json_pack("{s:s,s:O}", "text", text.p, "gates", gs);
 	lp_json_dump(msg, &body);
-	st = lp_http_post_json(url, body.p, 10000, err, sizeof(err));
+	st = lp_http_post_json(
+	    url, body.p, 10000, lp_http_user_agent(lp_tool->name), &err);
 	if (st < 200 || st > 299) {
 		if (st > 0)
-			snprintf(
-			    err, sizeof(err), "%s: HTTP status %ld", url, st);
-		lp_warnx("alert not delivered: %s", err);
+			lp_error_set(&err, "%s: HTTP status %ld", url, st);
+		lp_warnx("alert not delivered: %s", err.msg);
 	} else if (lp_verbosity > 0)
 		lp_warnx("alert posted to %s", url);
 	json_decref(msg);

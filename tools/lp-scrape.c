@@ -877,6 +877,7 @@ main(int argc, char **argv)
 	const char *warc_path = NULL, *from_warc = NULL;
 	int resume = 0;
 	char ua[512], err[256], cfgtext[512];
+	struct lp_error fetch_err;
 	json_t *spec;
 	int ch, status, check = 0;
 	long long size;
@@ -994,7 +995,8 @@ main(int argc, char **argv)
 	}
 	if (warc_path != NULL)
 		open_archive(warc_path, resume, &fc, ua);
-	s.fetch = lp_fetch_new(&fc);
+	if ((s.fetch = lp_fetch_new(&fc, &fetch_err)) == NULL)
+		lp_errx(LP_EXIT_UNAVAILABLE, "%s", fetch_err.msg);
 	if (from_warc != NULL)
 		replay(from_warc);
 	else if (s.query != NULL) {

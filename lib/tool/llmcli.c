@@ -12,6 +12,7 @@
 #include "tool/log.h"
 #include "core/record.h"
 #include "tool/run.h"
+#include "web/http.h"
 
 void
 lp_llm_cli_init(struct lp_llm_cli *o)
@@ -150,6 +151,7 @@ lp_llm_cli_done(struct lp_llm_cli *o)
 	if (o->key == NULL && (env = getenv("OPENAI_API_KEY")) != NULL && *env)
 		o->key = lp_xstrdup(env);
 	o->cfg.key = o->key;
+	o->cfg.user_agent = lp_http_user_agent(lp_tool->name);
 	if (!o->no_cache && o->cache == NULL) {
 		const char *base = getenv("XDG_CACHE_HOME");
 		const char *home = getenv("HOME");
