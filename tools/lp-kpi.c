@@ -28,6 +28,7 @@
 #include "metrics/openlineage.h"
 #include "metrics/report.h"
 #include "tool/cli.h"
+#include "web/http.h"
 #include "tool/log.h"
 #include "tool/run.h"
 #include "web/webhook.h"
@@ -305,7 +306,8 @@ alert(const char *url, json_t *gs, int failed)
 	json_t *fields = json_pack("{s:O}", "gates", gs);
 
 	lp_report_alert(&text, gs, failed, lp_opts.dataset_version);
-	if (lp_webhook_post(url, text.p, fields, &err) != LP_OK)
+	if (lp_webhook_post(url, lp_http_user_agent(lp_tool->name), text.p,
+		fields, &err) != LP_OK)
 		lp_warnx("alert not delivered: %s", err.msg);
 	else if (lp_verbosity > 0)
 		lp_warnx("alert posted to %s", url);

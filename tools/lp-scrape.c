@@ -483,7 +483,8 @@ open_all(struct scrape *sc)
 	}
 	if (sc->warc_path != NULL)
 		open_archive(sc);
-	sc->fetch = lp_fetch_new(&sc->fc);
+	if ((sc->fetch = lp_fetch_new(&sc->fc, &err)) == NULL)
+		lp_errx(LP_EXIT_UNAVAILABLE, "%s", err.msg);
 }
 
 /* Read the local starts, ask for the others; pages in, written in order. */

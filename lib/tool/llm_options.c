@@ -6,6 +6,7 @@
 
 #include "core/status.h"
 #include "tool/cli.h"
+#include "web/http.h"
 #include "tool/llm_options.h"
 #include "tool/log.h"
 
@@ -147,6 +148,7 @@ lp_llm_options_done(struct lp_llm_options *o)
 	if (o->key == NULL && (env = getenv("OPENAI_API_KEY")) != NULL && *env)
 		o->key = lp_xstrdup(env);
 	o->cfg.key = o->key;
+	o->cfg.user_agent = lp_http_user_agent(lp_tool->name);
 	if (!o->no_cache && o->cache == NULL) {
 		const char *base = getenv("XDG_CACHE_HOME");
 		const char *home = getenv("HOME");

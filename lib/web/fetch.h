@@ -10,7 +10,11 @@
  * errors, 429 and 5xx are retried with exponential backoff and jitter,
  * after Retry-After when the server gives one (up to two minutes).
  * Redirects are followed (at most 5), transfers may be compressed, and a
- * page larger than max_bytes is an error, never a truncated page.
+ * page larger than max_bytes is an error, never a truncated page.  The
+ * transfers, retries and backoff are the transfer engine's (web/transfer.h).
+ *
+ * A result says what went wrong with its page in err (text for people,
+ * like an LLM result's message); the fetcher itself fails only to start.
  */
 #ifndef LP_FETCH_H
 #define LP_FETCH_H
@@ -18,6 +22,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 
 struct lp_fetch_result;
 
@@ -64,15 +69,19 @@ struct lp_fetch_result {
 	char ip[64];
 };
 
-struct lp_fetch *lp_fetch_new(const struct lp_fetch_config *cfg);
+/* A fetcher (cfg is copied); NULL with err set if libcurl cannot start. */
+struct lp_fetch *lp_fetch_new(
+    const struct lp_fetch_config *cfg, struct lp_error *err);
 /* Queue url (http or https). */
 void lp_fetch_add(struct lp_fetch *f, const char *url, void *user);
 /* The next finished page, waiting for one; NULL when none is left. */
 struct lp_fetch_result *lp_fetch_wait(struct lp_fetch *f);
+/* Free a result from lp_fetch_wait() (NULL is fine). */
 void lp_fetch_result_free(struct lp_fetch_result *r);
 /* Requests made (robots.txt included), retries, 429/503 answers seen. */
 void lp_fetch_counts(const struct lp_fetch *f, long long *requests,
     long long *retries, long long *throttled);
+/* Stop what is in flight and free f and the results not yet taken. */
 void lp_fetch_free(struct lp_fetch *f);
 /* ref resolved against base (RFC 3986), malloc'd; NULL if it cannot be. */
 char *lp_url_resolve(const char *base, const char *ref);

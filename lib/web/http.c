@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "core/status.h"
-#include "tool/cli.h"
+#include "core/version.h"
 #include "web/http.h"
 
 static void
@@ -18,14 +18,15 @@ init_once(void)
 }
 
 const char *
-lp_http_user_agent(void)
+lp_http_user_agent(const char *product)
 {
-	static char ua[160];
+	static char ua[160], made_for[64];
 
-	if (ua[0] == '\0') {
+	if (ua[0] == '\0' || strcmp(made_for, product) != 0) {
 		init_once();
+		snprintf(made_for, sizeof(made_for), "%s", product);
 		snprintf(ua, sizeof(ua), "%s/%s (labelpipe; libcurl/%s)",
-		    lp_tool ? lp_tool->name : "liblp", LP_VERSION,
+		    product, LP_VERSION,
 		    curl_version_info(CURLVERSION_NOW)->version);
 	}
 	return ua;
@@ -41,8 +42,8 @@ discard(char *p, size_t size, size_t n, void *arg)
 }
 
 long
-lp_http_post_json(const char *url, const char *body, long timeout_ms, char *err,
-    size_t errlen)
+lp_http_post_json(const char *url, const char *body, long timeout_ms,
+    const char *user_agent, struct lp_error *err)
 {
 	char cerr[CURL_ERROR_SIZE] = "";
 	struct curl_slist *h = NULL;
@@ -52,7 +53,7 @@ lp_http_post_json(const char *url, const char *body, long timeout_ms, char *err,
 
 	init_once();
 	if ((c = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "%s: cannot start libcurl", url);
+		lp_error_set(err, "%s: cannot start libcurl", url);
 		return -1;
 	}
 	h = curl_slist_append(h, "Content-Type: application/json");
@@ -61,7 +62,7 @@ lp_http_post_json(const char *url, const char *body, long timeout_ms, char *err,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, lp_http_user_agent());
+	curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
@@ -70,7 +71,7 @@ lp_http_post_json(const char *url, const char *body, long timeout_ms, char *err,
 	if ((rc = curl_easy_perform(c)) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	else
-		snprintf(err, errlen, "%s: %s", url,
+		lp_error_set(err, "%s: %s", url,
 		    cerr[0] ? cerr : curl_easy_strerror(rc));
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);

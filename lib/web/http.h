@@ -1,19 +1,27 @@
 /*
- * HTTP through libcurl: what the tools share.  TLS verification is always
- * on; a User-Agent names the tool and its version.
+ * One HTTP request at a time through libcurl, and the User-Agent the tools
+ * send.  TLS verification is always on.  The concurrent transfers (pages,
+ * LLM calls) go through the transfer engine instead (web/transfer.h).
  */
 #ifndef LP_HTTP_H
 #define LP_HTTP_H
 
 #include <stddef.h>
 
+#include "core/error.h"
+
 /*
- * POST a JSON body to url and wait at most timeout_ms.  Returns the HTTP
- * status (2xx is success), or -1 with err set when no reply came.
+ * POST a JSON body to url as user_agent and wait at most timeout_ms.
+ * Returns the HTTP status (2xx is success), or -1 with err set ("URL:
+ * what went wrong") when no reply came.
  */
 long lp_http_post_json(const char *url, const char *body, long timeout_ms,
-    char *err, size_t errlen);
-/* "lp-kpi/0.1.0 (labelpipe; libcurl/7.88.1)": the User-Agent. */
-const char *lp_http_user_agent(void);
+    const char *user_agent, struct lp_error *err);
+/*
+ * The User-Agent of a tool: "lp-kpi/0.3.0 (labelpipe; libcurl/7.88.1)"
+ * for product "lp-kpi".  In a buffer of this module that the next call
+ * with another product overwrites (a process is one tool).
+ */
+const char *lp_http_user_agent(const char *product);
 
 #endif

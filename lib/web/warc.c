@@ -287,36 +287,6 @@ next_member(struct lp_warc_reader *r)
 	}
 }
 
-int
-lp_header_field(
-    const char *p, size_t size, const char *name, char *out, size_t n)
-{
-	size_t len = strlen(name);
-	const char *end = p + size;
-
-	if (n > 0)
-		out[0] = '\0';
-	while (p != NULL && p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *stop = eol != NULL ? eol : end;
-
-		if ((size_t)(stop - p) > len && p[len] == ':' &&
-		    strncasecmp(p, name, len) == 0) {
-			const char *v = p + len + 1;
-
-			while (v < stop && (*v == ' ' || *v == '\t'))
-				v++;
-			while (
-			    stop > v && (stop[-1] == '\r' || stop[-1] == ' '))
-				stop--;
-			snprintf(out, n, "%.*s", (int)(stop - v), v);
-			return 1;
-		}
-		p = eol != NULL ? eol + 1 : NULL;
-	}
-	return 0;
-}
-
 /* "2026-12-03T03:30:00.123Z" (fraction optional) to ms; -1 if not. */
 static long long
 parse_date(const char *s)

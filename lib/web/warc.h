@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "web/header.h" /* lp_header_field(), for WARC heads */
 
 struct lp_warc {
 	int fd;
@@ -107,13 +108,6 @@ int lp_warc_next(struct lp_warc_reader *r, struct lp_warc_record *rec);
 int lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip);
 void lp_warc_reader_close(struct lp_warc_reader *r);
 void lp_warc_record_release(struct lp_warc_record *rec);
-/*
- * A field of "Name: value" header lines p[0..size) (a WARC record's head,
- * an HTTP response's), the name in any case, copied to out: 1 if found,
- * else 0 (and out is "").
- */
-int lp_header_field(
-    const char *p, size_t size, const char *name, char *out, size_t n);
 /*
  * Split an HTTP response block: status, the header lines and the body's
  * offset in the block.  0, or -1 if it is not an HTTP response.

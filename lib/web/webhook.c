@@ -7,25 +7,24 @@
 #include "web/webhook.h"
 
 int
-lp_webhook_post(
-    const char *url, const char *text, json_t *fields, struct lp_error *err)
+lp_webhook_post(const char *url, const char *user_agent, const char *text,
+    json_t *fields, struct lp_error *err)
 {
 	struct lp_buf body = LP_BUF_INIT;
 	json_t *msg = json_pack("{s:s}", "text", text);
-	char why[LP_ERROR_MAX];
+	struct lp_error why = LP_ERROR_INIT;
 	long st;
 
 	if (fields != NULL)
 		json_object_update(msg, fields);
 	lp_json_dump(msg, &body);
 	json_decref(msg);
-	why[0] = '\0';
 	st = lp_http_post_json(
-	    url, body.p, LP_WEBHOOK_TIMEOUT_MS, why, sizeof(why));
+	    url, body.p, LP_WEBHOOK_TIMEOUT_MS, user_agent, &why);
 	lp_buf_release(&body);
 	if (st >= 200 && st <= 299)
 		return LP_OK;
 	if (st > 0)
 		return lp_error_set(err, "%s: HTTP status %ld", url, st);
-	return lp_error_set(err, "%s", why);
+	return lp_error_set(err, "%s", why.msg);
 }

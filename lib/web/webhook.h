@@ -16,11 +16,11 @@
 
 /*
  * POST {"text": text} with the members of fields (borrowed; may be NULL)
- * after it to url.  LP_OK when the receiver took it (2xx); LP_FAILED with
+ * after it to url, as user_agent (lp_http_user_agent()).  LP_OK when the receiver took it (2xx); LP_FAILED with
  * err naming url and why ("http://h/x: HTTP status 503", or the transfer
  * error) otherwise.
  */
-int lp_webhook_post(
-    const char *url, const char *text, json_t *fields, struct lp_error *err);
+int lp_webhook_post(const char *url, const char *user_agent, const char *text,
+    json_t *fields, struct lp_error *err);
 
 #endif

@@ -83,7 +83,8 @@ TEST(delivered)
 	assert_true(port > 0);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", port);
 	assert_eq_int(
-	    lp_webhook_post(url, "2 gates failed", fields, &err), LP_OK);
+	    lp_webhook_post(url, "test", "2 gates failed", fields, &err),
+	    LP_OK);
 	waitpid(pid, &st, 0);
 	assert_true(strncmp(slurp(saved), "POST /hook HTTP/1.1\r\n", 21) == 0);
 	assert_true(
@@ -104,12 +105,12 @@ TEST(refused)
 	int port = receiver(503, saved, &pid), st;
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", port);
-	assert_eq_int(lp_webhook_post(url, "x", NULL, &err), LP_FAILED);
+	assert_eq_int(lp_webhook_post(url, "test", "x", NULL, &err), LP_FAILED);
 	waitpid(pid, &st, 0);
 	snprintf(want, sizeof(want), "%s: HTTP status 503", url);
 	assert_eq_str(err.msg, want);
 	/* Nobody listens there now: the transfer error, naming the URL. */
-	assert_eq_int(lp_webhook_post(url, "x", NULL, &err), LP_FAILED);
+	assert_eq_int(lp_webhook_post(url, "test", "x", NULL, &err), LP_FAILED);
 	assert_true(strncmp(err.msg, url, strlen(url)) == 0);
 	unlink(saved);
 	free(saved);

@@ -1,0 +1,327 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "core/thread.h"
+#include "core/file.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "core/stream.h"
+#include "llm/cache.h"
+
+/*
+ * The reader: asks go in at the tail of in and come back at the tail of
+ * out, under mu; n (the asks not yet taken back) is the caller's alone.
+ */
+struct lp_llm_cache {
+	char *dir;
+	struct lp_buf scratch; /* the caller's lookups */
+	void (*wake)(void *);
+	void *wake_arg;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct lp_llm_cache_ask *in, *in_tail, *out, *out_tail;
+	size_t n;
+	int on, tried, quit;	  /* on: the thread runs */
+	struct lp_buf rd_scratch; /* the reader's lookups */
+};
+
+/*
+ * Replies the caller is done with, freed by a reader: process-wide, so a
+ * reply may outlive its cache.  With no reader running they are freed at
+ * once.
+ */
+static pthread_mutex_t trash_mu = PTHREAD_MUTEX_INITIALIZER;
+static json_t **trash;
+static size_t ntrash, captrash;
+static int readers;
+
+struct lp_llm_cache *
+lp_llm_cache_new(const char *dir, void (*wake)(void *), void *arg)
+{
+	struct lp_llm_cache *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		abort();
+	c->dir = lp_xstrdup(dir);
+	c->wake = wake;
+	c->wake_arg = arg;
+	return c;
+}
+
+static char *
+entry_path(const struct lp_llm_cache *c, const char *digest, int mk)
+{
+	size_t n = strlen(c->dir) + 80;
+	char *p = lp_xmalloc(n);
+
+	snprintf(p, n, "%s/%.2s/%s.json", c->dir, digest, digest);
+	/* The folder is usually there: mkdir -p only when it is not. */
+	if (mk) {
+		char *slash = strrchr(p, '/');
+
+		*slash = '\0';
+		if (mkdir(p, 0777) != 0 && errno == ENOENT) {
+			*slash = '/';
+			lp_make_parents(p);
+		}
+		*slash = '/';
+	}
+	return p;
+}
+
+static json_t *
+read_entry(const struct lp_llm_cache *c, const char *digest,
+    struct lp_buf *scratch, double *latency)
+{
+	char *p = entry_path(c, digest, 0);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	json_t *e, *reply;
+
+	free(p);
+	if (fd < 0)
+		return NULL;
+	/*
+	 * Entries are small: one read into a reused buffer.  A regular file
+	 * gives less than asked only at its end, which saves the read that
+	 * returns 0 (syscalls are most of a cached run).
+	 */
+	lp_buf_reset(scratch);
+	do {
+		size_t want;
+
+		lp_buf_grow(scratch, 65536);
+		want = scratch->cap - scratch->len;
+		n = read(fd, scratch->p + scratch->len, want);
+		if (n > 0)
+			scratch->len += (size_t)n;
+		if (n >= 0 && (size_t)n < want)
+			n = 0;
+	} while (n > 0);
+	close(fd);
+	e = n == 0 ? lp_json_load(scratch->p, scratch->len, 0, NULL) : NULL;
+	reply = json_object_get(e, "response");
+	if (reply == NULL) {
+		json_decref(e);
+		return NULL;
+	}
+	*latency = json_number_value(json_object_get(e, "latency_ms"));
+	json_incref(reply);
+	json_decref(e);
+	return reply;
+}
+
+json_t *
+lp_llm_cache_get(struct lp_llm_cache *c, const char *digest, double *latency)
+{
+	return read_entry(c, digest, &c->scratch, latency);
+}
+
+void
+lp_llm_cache_put(
+    struct lp_llm_cache *c, const char *digest, json_t *reply, double latency)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	char *p = entry_path(c, digest, 1), *tmp;
+	size_t n = strlen(p) + 16;
+	int fd;
+
+	tmp = lp_xmalloc(n);
+	snprintf(tmp, n, "%s.XXXXXX", p);
+	/* Concurrent runs share the cache: a reader sees all or nothing. */
+	if ((fd = mkstemp(tmp)) >= 0) {
+		json_t *e = json_pack(
+		    "{s:O,s:f}", "response", reply, "latency_ms", latency);
+
+		lp_json_dump(e, &b);
+		lp_buf_addc(&b, '\n');
+		json_decref(e);
+		if (write(fd, b.p, b.len) == (ssize_t)b.len && close(fd) == 0)
+			rename(tmp, p);
+		else {
+			close(fd);
+			unlink(tmp);
+		}
+	}
+	lp_buf_release(&b);
+	free(tmp);
+	free(p);
+}
+
+/* Free what is in the trash (any thread). */
+static void
+empty_trash(void)
+{
+	json_t **t;
+	size_t n, i;
+
+	pthread_mutex_lock(&trash_mu);
+	t = trash;
+	n = ntrash;
+	trash = NULL;
+	ntrash = captrash = 0;
+	pthread_mutex_unlock(&trash_mu);
+	for (i = 0; i < n; i++)
+		json_decref(t[i]);
+	free(t);
+}
+
+void
+lp_llm_cache_dispose(json_t *reply)
+{
+	if (reply == NULL)
+		return;
+	pthread_mutex_lock(&trash_mu);
+	if (readers > 0) {
+		if (ntrash == captrash) {
+			captrash = captrash ? captrash * 2 : 256;
+			trash = lp_xrealloc(trash, captrash * sizeof(*trash));
+		}
+		trash[ntrash++] = reply;
+		reply = NULL;
+	}
+	pthread_mutex_unlock(&trash_mu);
+	json_decref(reply);
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct lp_llm_cache *c = arg;
+	struct lp_llm_cache_ask *a;
+	unsigned long done = 0;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (c->in == NULL && !c->quit)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->quit)
+			break;
+		a = c->in;
+		if ((c->in = a->next) == NULL)
+			c->in_tail = NULL;
+		pthread_mutex_unlock(&c->mu);
+		if (++done % 32 == 0)
+			empty_trash();
+		a->hit = read_entry(c, a->digest, &c->rd_scratch, &a->latency);
+		a->next = NULL;
+		pthread_mutex_lock(&c->mu);
+		if (c->out_tail != NULL)
+			c->out_tail->next = a;
+		else {
+			/* The first in a batch wakes the caller, who then
+			 * takes the batch whole. */
+			c->out = a;
+			c->wake(c->wake_arg);
+		}
+		c->out_tail = a;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* Start the reader (once); whether it runs. */
+static int
+reader_on(struct lp_llm_cache *c)
+{
+	if (c->tried)
+		return c->on;
+	c->tried = 1;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	c->on = lp_thread_start(&c->th, reader_main, c) == 0;
+	if (c->on) {
+		pthread_mutex_lock(&trash_mu);
+		readers++;
+		pthread_mutex_unlock(&trash_mu);
+	}
+	return c->on;
+}
+
+int
+lp_llm_cache_ask(struct lp_llm_cache *c, struct lp_llm_cache_ask *a)
+{
+	if (!reader_on(c))
+		return -1;
+	a->next = NULL;
+	a->hit = NULL;
+	pthread_mutex_lock(&c->mu);
+	if (c->in_tail != NULL)
+		c->in_tail->next = a;
+	else
+		c->in = a;
+	c->in_tail = a;
+	c->n++;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+struct lp_llm_cache_ask *
+lp_llm_cache_answers(struct lp_llm_cache *c)
+{
+	struct lp_llm_cache_ask *a, *first;
+
+	if (c->n == 0)
+		return NULL;
+	pthread_mutex_lock(&c->mu);
+	first = c->out;
+	c->out = c->out_tail = NULL;
+	pthread_mutex_unlock(&c->mu);
+	for (a = first; a != NULL; a = a->next)
+		c->n--;
+	return first;
+}
+
+size_t
+lp_llm_cache_asked(const struct lp_llm_cache *c)
+{
+	return c->n;
+}
+
+struct lp_llm_cache_ask *
+lp_llm_cache_free(struct lp_llm_cache *c)
+{
+	struct lp_llm_cache_ask *left = NULL, *a;
+
+	if (c == NULL)
+		return NULL;
+	if (c->on) {
+		pthread_mutex_lock(&c->mu);
+		c->quit = 1;
+		pthread_cond_signal(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(c->th, NULL);
+		pthread_mutex_lock(&trash_mu);
+		readers--;
+		pthread_mutex_unlock(&trash_mu);
+		empty_trash();
+		/* What it still held goes back to the caller. */
+		if (c->out_tail != NULL) {
+			c->out_tail->next = c->in;
+			left = c->out;
+		} else
+			left = c->in;
+		for (a = left; a != NULL; a = a->next) {
+			json_decref(a->hit);
+			a->hit = NULL;
+		}
+	}
+	if (c->tried) {
+		pthread_mutex_destroy(&c->mu);
+		pthread_cond_destroy(&c->cv);
+	}
+	lp_buf_release(&c->scratch);
+	lp_buf_release(&c->rd_scratch);
+	free(c->dir);
+	free(c);
+	return left;
+}

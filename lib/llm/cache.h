@@ -1,0 +1,64 @@
+/*
+ * The on-disk cache of LLM replies: one file per request digest,
+ * "DIR/ab/abcdef....json" holding {"response": reply, "latency_ms": ms},
+ * written whole to a temporary name and renamed, so that concurrent runs
+ * sharing the folder see an entry whole or not at all.
+ *
+ * Entries can be looked up at once (lp_llm_cache_get) or asked of the
+ * cache's reader, a thread that opens and parses entries while the caller
+ * goes on (parsing is most of the cost of a cached item, so a cached rerun
+ * then uses two cores): asks go in with lp_llm_cache_ask() and come back,
+ * found or not, from lp_llm_cache_answers(), after the wake callback has
+ * been called from the reader's thread.  Everything but the reader's own
+ * work happens on the caller's thread.
+ *
+ * Replies the caller is done with go to lp_llm_cache_dispose(), which
+ * leaves freeing them to a running reader (a tenth of a cached item's
+ * cost): process-wide, so a reply may outlive its cache.
+ */
+#ifndef LP_LLM_CACHE_H
+#define LP_LLM_CACHE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct lp_llm_cache;
+
+/* A lookup asked of the reader, embedded in the caller's request. */
+struct lp_llm_cache_ask {
+	struct lp_llm_cache_ask *next;
+	const char *digest; /* borrowed, until the answer comes back */
+	json_t *hit;	    /* the reply found (owned), or NULL */
+	double latency;	    /* the entry's latency_ms */
+};
+
+/*
+ * The cache in folder dir (copied; made when first written); wake(arg) is
+ * called from the reader's thread when answers are ready.
+ */
+struct lp_llm_cache *lp_llm_cache_new(
+    const char *dir, void (*wake)(void *), void *arg);
+/*
+ * Stop the reader and free the cache; the asks it still held (their hits
+ * freed) are returned as a chain for the caller to free.
+ */
+struct lp_llm_cache_ask *lp_llm_cache_free(struct lp_llm_cache *c);
+/* The reply cached for digest (a new reference) and its latency, or NULL. */
+json_t *lp_llm_cache_get(
+    struct lp_llm_cache *c, const char *digest, double *latency);
+/* Cache reply (borrowed) for digest; a failure only means no entry. */
+void lp_llm_cache_put(
+    struct lp_llm_cache *c, const char *digest, json_t *reply, double latency);
+/*
+ * Hand a lookup to the reader (started by the first ask): 0, or -1 if no
+ * reader runs (then look up with lp_llm_cache_get()).
+ */
+int lp_llm_cache_ask(struct lp_llm_cache *c, struct lp_llm_cache_ask *a);
+/* The answered asks, in the order asked (a chain), or NULL. */
+struct lp_llm_cache_ask *lp_llm_cache_answers(struct lp_llm_cache *c);
+/* Asks handed to the reader and not yet taken back. */
+size_t lp_llm_cache_asked(const struct lp_llm_cache *c);
+/* Free reply (NULL is fine), on a reader's thread if one runs. */
+void lp_llm_cache_dispose(json_t *reply);
+
+#endif

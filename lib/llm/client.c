@@ -1,0 +1,837 @@
+#include <curl/curl.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/hash.h"
+#include "core/json.h"
+#include "llm/cache.h"
+#include "llm/client.h"
+#include "web/header.h"
+#include "web/http.h"
+#include "web/transfer.h"
+
+/*
+ * The official SDKs' retries: 0.5 s doubling to 8 s, less up to 25%; a
+ * server asking for longer than a minute is not waited for.
+ */
+static const struct lp_transfer_policy llm_policy = {
+    .first = 0.5,
+    .cap = 8.0,
+    .retry_after_max = 60.0,
+    .clamp_retry_after = 0,
+    .retry_409 = 1,
+    .retry_after_ms = 1,
+};
+
+struct req {
+	struct lp_xfer x; /* first: a request is its transfer */
+	struct req *next;
+	struct lp_llm_cache_ask ask; /* while the cache reader has it */
+	void *user;
+	char *body;
+	size_t body_len;
+	char digest[65];
+	double est_tokens;
+	int bad_replies;
+	double not_before; /* monotonic seconds */
+	/* From the reply's headers. */
+	long rl_left_req, rl_left_tok;
+	double rl_reset_req, rl_reset_tok;
+};
+
+struct lp_llm {
+	struct lp_llm_config cfg;
+	char *url;
+	char *auth; /* the header line with the key */
+	struct lp_transfer *xfer;
+	struct lp_llm_cache *cache;	/* NULL: none */
+	struct req *queue, *queue_tail; /* waiting to be sent, FIFO */
+	struct lp_llm_result **done;	/* finished, not yet handed out */
+	size_t ndone, capdone, headdone;
+	size_t pending;
+	double req_tokens, tok_tokens, refilled; /* rate buckets */
+	double hold_until; /* the server said it is nearly out */
+	long long used_tokens, reserved_tokens;
+	long long n_calls, n_retries, n_cached, n_failed, n_prompt, n_compl;
+	long long n_ok, n_network; /* results answered, and unanswered */
+	int stopped;
+	char stop_msg[512];
+};
+
+static void landed(struct lp_xfer *x, const struct lp_transfer_end *e);
+static void on_header(struct lp_xfer *x, const char *line, size_t len);
+
+/* The reader found answers: wake the event loop. */
+static void
+wake(void *arg)
+{
+	lp_transfer_wakeup(arg);
+}
+
+/* {base}/chat/completions, with Azure's api-version. */
+static char *
+endpoint(const struct lp_llm_config *cfg)
+{
+	size_t n = strlen(cfg->base) + 64 +
+	    (cfg->api_version ? strlen(cfg->api_version) : 0);
+	char *url = lp_xmalloc(n);
+
+	snprintf(url, n, "%.*s/chat/completions%s%s",
+	    (int)(strlen(cfg->base) -
+		(cfg->base[strlen(cfg->base) - 1] == '/')),
+	    cfg->base, cfg->api_version ? "?api-version=" : "",
+	    cfg->api_version ? cfg->api_version : "");
+	return url;
+}
+
+struct lp_llm *
+lp_llm_client_new(const struct lp_llm_config *cfg, struct lp_error *err)
+{
+	struct lp_transfer_config tc;
+	struct lp_llm *c;
+	size_t n;
+
+	if (cfg->base == NULL ||
+	    (strncmp(cfg->base, "http://", 7) != 0 &&
+		strncmp(cfg->base, "https://", 8) != 0)) {
+		lp_error_set(err,
+		    "the API base must be an http:// or https:// URL, not '%s'",
+		    cfg->base ? cfg->base : "");
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		abort();
+	c->cfg = *cfg;
+	if (c->cfg.jobs <= 0)
+		c->cfg.jobs = 8;
+	if (c->cfg.max_retries < 0)
+		c->cfg.max_retries = 5;
+	if (c->cfg.timeout_ms <= 0)
+		c->cfg.timeout_ms = 60000;
+	memset(&tc, 0, sizeof(tc));
+	tc.user_agent =
+	    cfg->user_agent ? cfg->user_agent : lp_http_user_agent("liblp");
+	tc.timeout_ms = c->cfg.timeout_ms;
+	/* Reuse connections: one per request in flight. */
+	tc.max_connects = c->cfg.jobs;
+	tc.retry = llm_policy;
+	tc.retry.max_retries = c->cfg.max_retries;
+	if ((c->xfer = lp_transfer_new(&tc, err)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->cfg.user_agent = NULL; /* the engine has its copy */
+	c->url = endpoint(cfg);
+	if (cfg->key != NULL && cfg->key[0] != '\0') {
+		n = strlen(cfg->key) + 32;
+		c->auth = lp_xmalloc(n);
+		snprintf(c->auth, n,
+		    cfg->azure ? "api-key: %s" : "Authorization: Bearer %s",
+		    cfg->key);
+	}
+	if (cfg->cache_dir != NULL)
+		c->cache = lp_llm_cache_new(cfg->cache_dir, wake, c->xfer);
+	c->req_tokens = c->cfg.rpm > 0 ? fmax(1, c->cfg.rpm / 60) : 0;
+	c->tok_tokens = c->cfg.tpm > 0 ? c->cfg.tpm / 60 : 0;
+	c->refilled = lp_clock();
+	return c;
+}
+
+/* ---- Results. */
+
+static struct req *
+req_new(void *user)
+{
+	struct req *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		abort();
+	r->user = user;
+	r->x.done = landed;
+	r->x.header = on_header;
+	r->ask.digest = r->digest;
+	return r;
+}
+
+static void
+req_free(struct req *r)
+{
+	free(r->body);
+	lp_buf_release(&r->x.body);
+	free(r);
+}
+
+static struct lp_llm_result *
+new_result(struct req *r)
+{
+	struct lp_llm_result *res = calloc(1, sizeof(*res));
+
+	if (res == NULL)
+		abort();
+	res->user = r->user;
+	memcpy(res->digest, r->digest, sizeof(res->digest));
+	return res;
+}
+
+/* r is done: its result goes out, r goes. */
+static void
+finish(struct lp_llm *c, struct req *r, struct lp_llm_result *res)
+{
+	if (c->ndone == c->capdone) {
+		/* Compact what was handed out before growing. */
+		if (c->headdone > 0) {
+			memmove(c->done, c->done + c->headdone,
+			    sizeof(*c->done) * (c->ndone - c->headdone));
+			c->ndone -= c->headdone;
+			c->headdone = 0;
+		}
+		if (c->ndone == c->capdone) {
+			c->capdone = c->capdone ? c->capdone * 2 : 64;
+			c->done =
+			    lp_xrealloc(c->done, sizeof(*c->done) * c->capdone);
+		}
+	}
+	res->attempts = r->x.attempts;
+	if (res->why != LP_LLM_OK && res->why != LP_LLM_BUDGET)
+		c->n_failed++;
+	c->n_ok += res->why == LP_LLM_OK;
+	c->n_network += res->why == LP_LLM_NETWORK;
+	c->done[c->ndone++] = res;
+	req_free(r);
+}
+
+/* A failed result for r, with why; r goes. */
+static void
+fail(struct lp_llm *c, struct req *r, enum lp_llm_why why, long status,
+    const char *msg)
+{
+	struct lp_llm_result *res = new_result(r);
+
+	res->why = why;
+	res->status = status;
+	snprintf(res->message, sizeof(res->message), "%s", msg);
+	finish(c, r, res);
+}
+
+/* Fill a successful result from a response body; 0, or -1 with why. */
+static int
+take_reply(struct lp_llm_result *res, json_t *reply, char *why, size_t n)
+{
+	json_t *choice, *msg;
+
+	choice = json_array_get(json_object_get(reply, "choices"), 0);
+	msg = json_object_get(choice, "message");
+	if (!json_is_object(reply) || !json_is_object(choice) ||
+	    !json_is_string(json_object_get(msg, "content"))) {
+		snprintf(why, n, "the reply has no choices[0].message.content");
+		return -1;
+	}
+	res->reply = reply;
+	res->content = json_string_value(json_object_get(msg, "content"));
+	res->finish_reason =
+	    json_string_value(json_object_get(choice, "finish_reason"));
+	res->model = json_string_value(json_object_get(reply, "model"));
+	res->usage = json_object_get(reply, "usage");
+	res->logprobs = json_object_get(choice, "logprobs");
+	if (json_is_null(res->logprobs))
+		res->logprobs = NULL;
+	return 0;
+}
+
+/* ---- Submitting. */
+
+static double
+estimate_tokens(const json_t *body, size_t len)
+{
+	json_t *mt = json_object_get(body, "max_tokens");
+
+	if (mt == NULL)
+		mt = json_object_get(body, "max_completion_tokens");
+	/* About four bytes a token; the answer as long as asked, or as the
+	 * question. */
+	return (double)len / 4 +
+	    (json_is_integer(mt) ? (double)json_integer_value(mt)
+				 : (double)len / 4);
+}
+
+static int submit(
+    struct lp_llm *c, char *body, size_t len, double est, struct req *r);
+
+int
+lp_llm_submit(struct lp_llm *c, json_t *body, void *user)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	struct req *r = req_new(user);
+	double est;
+
+	lp_json_dump(body, &b);
+	lp_sha256_hex(b.p, b.len, r->digest);
+	est = estimate_tokens(body, b.len);
+	json_decref(body);
+	return submit(c, b.p, b.len, est, r);
+}
+
+int
+lp_llm_submit_raw(
+    struct lp_llm *c, char *body, size_t len, const char digest[65], void *user)
+{
+	struct req *r = req_new(user);
+
+	memcpy(r->digest, digest, 65);
+	return submit(c, body, len, (double)len / 2, r);
+}
+
+/* A cache entry found for r: its result.  0, or -1 if it is unusable. */
+static int
+from_cache(struct lp_llm *c, struct req *r, json_t *cached, double lat)
+{
+	struct lp_llm_result *res = new_result(r);
+	char why[256];
+
+	if (take_reply(res, cached, why, sizeof(why)) == 0) {
+		res->cached = 1;
+		res->latency_ms = lat;
+		c->n_cached++;
+		finish(c, r, res);
+		return 0;
+	}
+	json_decref(cached);
+	free(res);
+	return -1;
+}
+
+/* Not in the cache: send it, within the budget. */
+static int
+to_send(struct lp_llm *c, struct req *r)
+{
+	/* Within the budget only if this request's estimate fits too. */
+	if (c->stopped ||
+	    (c->cfg.max_tokens > 0 &&
+		(double)(c->used_tokens + c->reserved_tokens) + r->est_tokens >
+		    (double)c->cfg.max_tokens)) {
+		fail(c, r, c->stopped ? LP_LLM_FATAL : LP_LLM_BUDGET, 0,
+		    c->stopped ? c->stop_msg
+			       : "the token budget (--max-tokens-total) is "
+				 "spent");
+		return LP_FAILED;
+	}
+	c->reserved_tokens += (long long)r->est_tokens;
+	if (c->queue_tail != NULL)
+		c->queue_tail->next = r;
+	else
+		c->queue = r;
+	c->queue_tail = r;
+	return LP_OK;
+}
+
+/* Take what the cache reader has looked up. */
+static void
+collect(struct lp_llm *c)
+{
+	struct lp_llm_cache_ask *a, *next;
+
+	if (c->cache == NULL)
+		return;
+	for (a = lp_llm_cache_answers(c->cache); a != NULL; a = next) {
+		struct req *r =
+		    (struct req *)((char *)a - offsetof(struct req, ask));
+
+		next = a->next;
+		a->next = NULL;
+		if (a->hit == NULL || from_cache(c, r, a->hit, a->latency) != 0)
+			to_send(c, r);
+	}
+}
+
+static int
+submit(struct lp_llm *c, char *body, size_t len, double est, struct req *r)
+{
+	json_t *cached;
+	double lat = 0;
+
+	r->body = body;
+	r->body_len = len;
+	r->est_tokens = est;
+	c->pending++;
+	if (c->cache == NULL)
+		return to_send(c, r);
+	/* Stopped: the cache still answers, but at once. */
+	if (!c->stopped && lp_llm_cache_ask(c->cache, &r->ask) == 0)
+		return LP_OK;
+	if ((cached = lp_llm_cache_get(c->cache, r->digest, &lat)) != NULL &&
+	    from_cache(c, r, cached, lat) == 0)
+		return LP_OK;
+	return to_send(c, r);
+}
+
+/* ---- Sending. */
+
+static void
+on_header(struct lp_xfer *x, const char *line, size_t len)
+{
+	struct req *r = (struct req *)x;
+	char v[64];
+
+	if (lp_header_match(
+		line, len, "x-ratelimit-remaining-requests", v, sizeof(v)))
+		r->rl_left_req = strtol(v, NULL, 10);
+	else if (lp_header_match(
+		     line, len, "x-ratelimit-remaining-tokens", v, sizeof(v)))
+		r->rl_left_tok = strtol(v, NULL, 10);
+	else if (lp_header_match(
+		     line, len, "x-ratelimit-reset-requests", v, sizeof(v)))
+		r->rl_reset_req = lp_header_duration(v);
+	else if (lp_header_match(
+		     line, len, "x-ratelimit-reset-tokens", v, sizeof(v)))
+		r->rl_reset_tok = lp_header_duration(v);
+}
+
+static void
+start(struct lp_llm *c, struct req *r, double now)
+{
+	CURL *e = lp_transfer_easy(c->xfer, &r->x, c->url);
+
+	r->x.arg = c;
+	r->x.headers =
+	    curl_slist_append(NULL, "Content-Type: application/json");
+	r->x.headers = curl_slist_append(r->x.headers, "Expect:");
+	if (c->auth != NULL)
+		r->x.headers = curl_slist_append(r->x.headers, c->auth);
+	r->rl_left_req = r->rl_left_tok = -1;
+	r->rl_reset_req = r->rl_reset_tok = -1;
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+	curl_easy_setopt(
+	    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	if (r->x.attempts > 0)
+		c->n_retries++;
+	c->n_calls++;
+	lp_transfer_start(c->xfer, &r->x, now);
+}
+
+static void
+refill(struct lp_llm *c, double now)
+{
+	double dt = now - c->refilled;
+
+	c->refilled = now;
+	if (c->cfg.rpm > 0)
+		c->req_tokens = fmin(fmax(1, c->cfg.rpm / 60),
+		    c->req_tokens + dt * c->cfg.rpm / 60);
+	if (c->cfg.tpm > 0)
+		c->tok_tokens =
+		    fmin(c->cfg.tpm / 60, c->tok_tokens + dt * c->cfg.tpm / 60);
+}
+
+/*
+ * Start what the limits allow; returns seconds until something more could
+ * start (a large number when nothing waits).
+ */
+static double
+launch(struct lp_llm *c, double now)
+{
+	double wait = 3600;
+
+	refill(c, now);
+	while (c->queue != NULL && lp_transfer_running(c->xfer) < c->cfg.jobs) {
+		struct req *r = NULL, *prev = NULL, *p;
+
+		if (now < c->hold_until)
+			return c->hold_until - now;
+		/* The first request whose backoff is over. */
+		for (p = c->queue; p != NULL; prev = p, p = p->next)
+			if (p->not_before <= now) {
+				r = p;
+				break;
+			} else if (p->not_before - now < wait)
+				wait = p->not_before - now;
+		if (r == NULL)
+			return wait;
+		if (c->cfg.rpm > 0 && c->req_tokens < 1)
+			return (1 - c->req_tokens) * 60 / c->cfg.rpm;
+		/* A request larger than a second's tokens waits for a full
+		 * bucket, then goes. */
+		if (c->cfg.tpm > 0 &&
+		    c->tok_tokens < fmin(r->est_tokens, c->cfg.tpm / 60))
+			return (fmin(r->est_tokens, c->cfg.tpm / 60) -
+				   c->tok_tokens) *
+			    60 / c->cfg.tpm;
+		if (prev != NULL)
+			prev->next = r->next;
+		else
+			c->queue = r->next;
+		if (c->queue_tail == r)
+			c->queue_tail = prev;
+		r->next = NULL;
+		if (c->cfg.rpm > 0)
+			c->req_tokens -= 1;
+		if (c->cfg.tpm > 0)
+			c->tok_tokens -= r->est_tokens;
+		start(c, r, now);
+	}
+	return c->queue != NULL ? 0.05 : wait;
+}
+
+static void
+requeue(struct lp_llm *c, struct req *r, double delay, double now)
+{
+	r->not_before = now + delay;
+	r->next = NULL;
+	if (c->queue_tail != NULL)
+		c->queue_tail->next = r;
+	else
+		c->queue = r;
+	c->queue_tail = r;
+}
+
+/* ---- Answers. */
+
+/* The error message of an error reply, if it has one. */
+static void
+reply_error(struct req *r, long status, char *out, size_t n)
+{
+	json_t *b = lp_json_load(
+	    r->x.body.p ? r->x.body.p : "", r->x.body.len, 0, NULL);
+	const char *msg = json_string_value(
+	    json_object_get(json_object_get(b, "error"), "message"));
+
+	if (msg == NULL)
+		msg = json_string_value(json_object_get(b, "error"));
+	if (msg == NULL)
+		msg = json_string_value(json_object_get(b, "message"));
+	snprintf(out, n, "HTTP %ld%s%.400s", status, msg ? ": " : "",
+	    msg ? msg : "");
+	json_decref(b);
+}
+
+static void
+audit(struct lp_llm *c, struct req *r, long status, double ms, json_t *usage,
+    const char *error)
+{
+	json_t *ev;
+
+	if (c->cfg.audit == NULL)
+		return;
+	ev = json_pack("{s:s,s:i,s:i,s:f}", "digest", r->digest, "attempt",
+	    r->x.attempts, "status", (int)status, "latency_ms",
+	    round(ms * 10) / 10);
+	if (usage != NULL) {
+		json_object_set(ev, "prompt_tokens",
+		    json_object_get(usage, "prompt_tokens"));
+		json_object_set(ev, "completion_tokens",
+		    json_object_get(usage, "completion_tokens"));
+	}
+	if (error != NULL)
+		json_object_set_new(ev, "error", json_string(error));
+	c->cfg.audit(ev, c->cfg.audit_arg);
+}
+
+/* Stop: every queued request fails the same way. */
+static void
+stop(struct lp_llm *c, const char msg[512])
+{
+	struct req *r;
+
+	c->stopped = 1;
+	snprintf(c->stop_msg, sizeof(c->stop_msg), "%s", msg);
+	while ((r = c->queue) != NULL) {
+		c->queue = r->next;
+		c->reserved_tokens -= (long long)r->est_tokens;
+		fail(c, r, LP_LLM_FATAL, 0, msg);
+	}
+	c->queue_tail = NULL;
+}
+
+/* Nearly out of quota: hold new requests until the window resets. */
+static void
+note_limits(struct lp_llm *c, const struct req *r, double now)
+{
+	int few_req = r->rl_left_req >= 0 && r->rl_left_req < c->cfg.jobs;
+
+	if (few_req ||
+	    (r->rl_left_tok >= 0 && r->rl_left_tok < r->est_tokens * 2))
+		c->hold_until = now +
+		    (few_req ? (r->rl_reset_req > 0 ? r->rl_reset_req : 1)
+			     : (r->rl_reset_tok > 0 ? r->rl_reset_tok : 1));
+}
+
+/* The tokens a reply used: counted, and settled with the bucket. */
+static void
+count_usage(struct lp_llm *c, const struct req *r, json_t *usage)
+{
+	long long t;
+
+	if (!json_is_integer(json_object_get(usage, "total_tokens")))
+		return;
+	t = json_integer_value(json_object_get(usage, "total_tokens"));
+	c->used_tokens += t;
+	c->n_prompt +=
+	    json_integer_value(json_object_get(usage, "prompt_tokens"));
+	c->n_compl +=
+	    json_integer_value(json_object_get(usage, "completion_tokens"));
+	/* The estimate was taken from the bucket: settle the difference. */
+	if (c->cfg.tpm > 0)
+		c->tok_tokens += r->est_tokens - (double)t;
+}
+
+/*
+ * What an attempt brought: the parsed body of a 2xx answer, or NULL with
+ * why filled and *retry, *fatal saying what to do about it.
+ */
+static json_t *
+judge(struct lp_llm *c, struct req *r, const struct lp_transfer_end *e,
+    char *why, size_t n, int *retry, int *fatal)
+{
+	json_error_t je;
+	json_t *reply;
+
+	*retry = *fatal = 0;
+	if (e->kind != LP_TRANSFER_ANSWERED) {
+		snprintf(why, n, "%s", e->error);
+		/* A URL or TLS problem does not get better by waiting. */
+		*fatal = lp_transfer_permanent(e->cc);
+		*retry = !*fatal;
+		return NULL;
+	}
+	if (e->status < 200 || e->status >= 300) {
+		reply_error(r, e->status, why, n);
+		*retry = lp_transfer_retryable(c->xfer, e);
+		*fatal =
+		    e->status == 401 || e->status == 403 || e->status == 404;
+		return NULL;
+	}
+	reply =
+	    lp_json_load(r->x.body.p ? r->x.body.p : "", r->x.body.len, 0, &je);
+	if (reply == NULL) {
+		snprintf(why, n, "a reply that is not JSON: %s", je.text);
+		*retry = 1;
+	}
+	return reply;
+}
+
+/*
+ * A 2xx reply that parsed: r's result if it is usable (cached too);
+ * otherwise one repair try, never cached, then a REPLY failure.
+ */
+static void
+answer(struct lp_llm *c, struct req *r, json_t *reply,
+    const struct lp_transfer_end *e, char *why, size_t n)
+{
+	struct lp_llm_result *res = new_result(r);
+
+	if (take_reply(res, reply, why, n) != 0)
+		json_decref(reply); /* why says what is missing */
+	else if (res->content[0] == '\0')
+		snprintf(why, n, "an empty reply");
+	else if (c->cfg.validate != NULL &&
+	    c->cfg.validate(res->content, r->user, why, n) != 0 &&
+	    why[0] == '\0')
+		snprintf(why, n, "the reply is not in the form asked for");
+	if (why[0] == '\0') {
+		if (c->cfg.trim != NULL) {
+			c->cfg.trim(reply);
+			res->logprobs = json_object_get(
+			    json_array_get(
+				json_object_get(reply, "choices"), 0),
+			    "logprobs");
+		}
+		res->latency_ms = e->ms;
+		c->reserved_tokens -= (long long)r->est_tokens;
+		if (c->cache != NULL)
+			lp_llm_cache_put(c->cache, r->digest, reply, e->ms);
+		finish(c, r, res);
+		return;
+	}
+	lp_llm_result_free(res);
+	if (r->bad_replies++ == 0 && r->x.attempts <= c->cfg.max_retries) {
+		requeue(c, r, 0, e->now);
+		return;
+	}
+	c->reserved_tokens -= (long long)r->est_tokens;
+	fail(c, r, LP_LLM_REPLY, e->status, why);
+}
+
+/* A finished attempt: done, retried, or failed. */
+static void
+landed(struct lp_xfer *x, const struct lp_transfer_end *e)
+{
+	struct req *r = (struct req *)x;
+	struct lp_llm *c = x->arg;
+	char why[512] = "", msg[512];
+	int retry, fatal;
+	double delay;
+	json_t *reply;
+
+	if (e->kind == LP_TRANSFER_CANCELLED) {
+		req_free(r);
+		return;
+	}
+	note_limits(c, r, e->now);
+	reply = judge(c, r, e, why, sizeof(why), &retry, &fatal);
+	audit(c, r, e->status, e->ms, json_object_get(reply, "usage"),
+	    why[0] ? why : NULL);
+	count_usage(c, r, json_object_get(reply, "usage"));
+	if (reply != NULL) {
+		answer(c, r, reply, e, why, sizeof(why));
+		return;
+	}
+	if (!c->stopped && lp_transfer_again(c->xfer, x, retry, &delay)) {
+		requeue(c, r, delay, e->now);
+		return;
+	}
+	c->reserved_tokens -= (long long)r->est_tokens;
+	if (fatal) {
+		snprintf(msg, sizeof(msg), "%.200s: %.300s", c->url, why);
+		stop(c, msg);
+	}
+	fail(c, r,
+	    fatal		? LP_LLM_FATAL
+		: e->status > 0 ? LP_LLM_HTTP
+				: LP_LLM_NETWORK,
+	    e->status, why);
+}
+
+/* ---- The loop. */
+
+/* Move transfers along for at most timeout seconds. */
+static void
+step(struct lp_llm *c, double timeout)
+{
+	double wait;
+
+	collect(c);
+	wait = launch(c, lp_clock());
+	if (wait > timeout)
+		wait = timeout;
+	/*
+	 * Results to hand out: only look.  Nothing in flight or at the cache
+	 * reader and nothing to wait for: neither.
+	 */
+	if (c->ndone > c->headdone ||
+	    (wait <= 0 && lp_transfer_running(c->xfer) == 0 &&
+		(c->cache == NULL || lp_llm_cache_asked(c->cache) == 0)))
+		wait = -1;
+	lp_transfer_step(c->xfer, wait);
+}
+
+static struct lp_llm_result *
+take(struct lp_llm *c)
+{
+	if (c->headdone == c->ndone)
+		return NULL;
+	c->pending--;
+	return c->done[c->headdone++];
+}
+
+struct lp_llm_result *
+lp_llm_poll(struct lp_llm *c)
+{
+	/* Never waits: what the cache reader has not read yet comes later. */
+	collect(c);
+	if (c->ndone == c->headdone &&
+	    (c->queue != NULL || lp_transfer_running(c->xfer) > 0))
+		step(c, 0);
+	return take(c);
+}
+
+struct lp_llm_result *
+lp_llm_wait(struct lp_llm *c)
+{
+	collect(c);
+	while (c->ndone == c->headdone &&
+	    (c->queue != NULL || lp_transfer_running(c->xfer) > 0 ||
+		(c->cache != NULL && lp_llm_cache_asked(c->cache) > 0)))
+		step(c, 0.25);
+	return take(c);
+}
+
+size_t
+lp_llm_pending(const struct lp_llm *c)
+{
+	return c->pending;
+}
+
+int
+lp_llm_stopped(const struct lp_llm *c)
+{
+	return c->stopped;
+}
+
+int
+lp_llm_unusable(const struct lp_llm *c)
+{
+	return c->stopped ||
+	    (c->n_ok == 0 && c->n_network > 0 && c->n_network == c->n_failed);
+}
+
+void
+lp_llm_result_free(struct lp_llm_result *r)
+{
+	json_t *reply;
+
+	if (r == NULL)
+		return;
+	reply = r->reply;
+	free(r);
+	lp_llm_cache_dispose(reply);
+}
+
+json_t *
+lp_llm_describe(struct lp_llm *c, const json_t *body)
+{
+	json_t *h = json_object();
+
+	json_object_set_new(h, "Content-Type", json_string("application/json"));
+	if (c->auth != NULL)
+		json_object_set_new(h,
+		    c->cfg.azure ? "api-key" : "Authorization",
+		    json_string(c->cfg.azure ? "***" : "Bearer ***"));
+	return json_pack("{s:s,s:s,s:o,s:O}", "method", "POST", "url", c->url,
+	    "headers", h, "body", body);
+}
+
+json_t *
+lp_llm_stats(const struct lp_llm *c)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "llm_calls",
+	    (json_int_t)c->n_calls, "llm_retries", (json_int_t)c->n_retries,
+	    "llm_cached", (json_int_t)c->n_cached, "llm_failed",
+	    (json_int_t)c->n_failed, "prompt_tokens", (json_int_t)c->n_prompt,
+	    "completion_tokens", (json_int_t)c->n_compl, "total_tokens",
+	    (json_int_t)c->used_tokens);
+}
+
+void
+lp_llm_free(struct lp_llm *c)
+{
+	struct lp_llm_cache_ask *a, *next;
+	struct req *r;
+
+	if (c == NULL)
+		return;
+	/* What the cache reader still held, then what is in flight. */
+	for (a = lp_llm_cache_free(c->cache); a != NULL; a = next) {
+		next = a->next;
+		req_free((struct req *)((char *)a - offsetof(struct req, ask)));
+	}
+	lp_transfer_free(c->xfer);
+	while ((r = c->queue) != NULL) {
+		c->queue = r->next;
+		req_free(r);
+	}
+	while (c->headdone < c->ndone)
+		lp_llm_result_free(c->done[c->headdone++]);
+	free(c->done);
+	if (c->auth != NULL) {
+		/* The key does not outlive its use in memory either. */
+		memset(c->auth, 0, strlen(c->auth));
+		free(c->auth);
+	}
+	free(c->url);
+	free(c);
+}

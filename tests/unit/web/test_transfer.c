@@ -1,0 +1,359 @@
+/*
+ * The transfer engine: its retry policy (which ends are retried, the
+ * backoff with its jitter and Retry-After), and its event loop through real
+ * HTTP to a scripted server on a thread of this process: callbacks, a
+ * retry after a 503, a body over its limit, and cancelling what is in
+ * flight.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "web/header.h"
+#include "web/transfer.h"
+#include "test.h"
+
+static const struct lp_transfer_policy fetch_like = {
+    .max_retries = 3,
+    .first = 1.0,
+    .cap = 60.0,
+    .retry_after_max = 120.0,
+    .clamp_retry_after = 1,
+};
+
+static const struct lp_transfer_policy sdk_like = {
+    .max_retries = 5,
+    .first = 0.5,
+    .cap = 8.0,
+    .retry_after_max = 60.0,
+    .retry_409 = 1,
+    .retry_after_ms = 1,
+};
+
+static struct lp_transfer *
+engine(const struct lp_transfer_policy *p)
+{
+	struct lp_transfer_config cfg = {0};
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_transfer *t;
+
+	cfg.user_agent = "test/1";
+	cfg.timeout_ms = 5000;
+	cfg.max_connects = 4;
+	cfg.retry = *p;
+	t = lp_transfer_new(&cfg, &err);
+	assert_true(t != NULL);
+	return t;
+}
+
+TEST(backoff)
+{
+	/* Doubling from first, the jitter taking up to a quarter off. */
+	assert_true(lp_transfer_backoff(&sdk_like, 1, -1, 0) == 0.5);
+	assert_true(lp_transfer_backoff(&sdk_like, 3, -1, 0) == 2);
+	assert_true(lp_transfer_backoff(&sdk_like, 3, -1, 0.5) == 1.75);
+	assert_true(lp_transfer_backoff(&sdk_like, 9, -1, 0) == 8);
+	assert_true(lp_transfer_backoff(&fetch_like, 9, -1, 0) == 60);
+	assert_true(lp_transfer_backoff(&fetch_like, 9, -1, 0.999) > 45);
+	/* The server's word, when it gives one, without jitter. */
+	assert_true(lp_transfer_backoff(&sdk_like, 1, 30, 0.9) == 30);
+	assert_true(lp_transfer_backoff(&sdk_like, 1, 0, 0.9) == 0);
+	/* Too long: ignored for the backoff, or cut to the most allowed. */
+	assert_true(lp_transfer_backoff(&sdk_like, 2, 61, 0) == 1);
+	assert_true(lp_transfer_backoff(&fetch_like, 2, 500, 0) == 120);
+}
+
+TEST(retryable)
+{
+	struct lp_transfer *f = engine(&fetch_like), *s = engine(&sdk_like);
+	struct lp_transfer_end e = {0};
+	static const long yes[] = {408, 429, 500, 502, 503, 504};
+	static const long no[] = {200, 301, 400, 401, 403, 404};
+	size_t i;
+
+	e.kind = LP_TRANSFER_ANSWERED;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		e.status = yes[i];
+		assert_true(lp_transfer_retryable(f, &e));
+		assert_true(lp_transfer_retryable(s, &e));
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		e.status = no[i];
+		assert_true(!lp_transfer_retryable(f, &e));
+		assert_true(!lp_transfer_retryable(s, &e));
+	}
+	/* 409 only where the client says so. */
+	e.status = 409;
+	assert_true(!lp_transfer_retryable(f, &e));
+	assert_true(lp_transfer_retryable(s, &e));
+	/* Network errors, but those waiting cannot mend. */
+	e.kind = LP_TRANSFER_NO_ANSWER;
+	e.status = 0;
+	e.cc = CURLE_OPERATION_TIMEDOUT;
+	assert_true(lp_transfer_retryable(f, &e));
+	e.cc = CURLE_COULDNT_CONNECT;
+	assert_true(lp_transfer_retryable(s, &e));
+	e.cc = CURLE_URL_MALFORMAT;
+	assert_true(!lp_transfer_retryable(f, &e));
+	e.cc = CURLE_PEER_FAILED_VERIFICATION;
+	assert_true(!lp_transfer_retryable(s, &e));
+	assert_true(lp_transfer_permanent(CURLE_TOO_MANY_REDIRECTS));
+	assert_true(!lp_transfer_permanent(CURLE_RECV_ERROR));
+	e.kind = LP_TRANSFER_TOO_LARGE;
+	e.status = 200;
+	assert_true(!lp_transfer_retryable(f, &e));
+	lp_transfer_free(f);
+	lp_transfer_free(s);
+}
+
+TEST(again)
+{
+	struct lp_transfer *f = engine(&fetch_like), *s = engine(&sdk_like);
+	struct lp_xfer x;
+	double d = -1;
+
+	memset(&x, 0, sizeof(x));
+	x.retry_after = x.retry_after_ms = -1;
+	x.attempts = 1;
+	assert_true(!lp_transfer_again(f, &x, 0, &d));
+	assert_true(lp_transfer_again(f, &x, 1, &d));
+	assert_true(d > 0.75 && d <= 1);
+	/* max_retries after the first attempt. */
+	x.attempts = 4;
+	assert_true(!lp_transfer_again(f, &x, 1, &d));
+	x.attempts = 5;
+	assert_true(lp_transfer_again(s, &x, 1, &d));
+	x.attempts = 6;
+	assert_true(!lp_transfer_again(s, &x, 1, &d));
+	/* retry-after-ms wins where the client reads it. */
+	x.attempts = 1;
+	x.retry_after = 7;
+	x.retry_after_ms = 0.25;
+	assert_true(lp_transfer_again(s, &x, 1, &d) && d == 0.25);
+	assert_true(lp_transfer_again(f, &x, 1, &d) && d == 7);
+	lp_transfer_free(f);
+	lp_transfer_free(s);
+}
+
+/* ---- A scripted HTTP server: one reply per connection, in order. */
+
+struct server {
+	int fd, port, served;
+	const char *const *replies; /* NULL ends */
+	pthread_t th;
+};
+
+static void *
+serve(void *arg)
+{
+	struct server *s = arg;
+	int i;
+
+	for (i = 0; s->replies[i] != NULL; i++) {
+		char req[8192];
+		size_t n = 0;
+		int c = accept(s->fd, NULL, NULL);
+
+		if (c < 0)
+			break;
+		/* GET requests: the head is all. */
+		while (n < sizeof(req) - 1) {
+			ssize_t k = read(c, req + n, sizeof(req) - 1 - n);
+
+			if (k <= 0)
+				break;
+			n += (size_t)k;
+			req[n] = '\0';
+			if (strstr(req, "\r\n\r\n") != NULL)
+				break;
+		}
+		if (write(c, s->replies[i], strlen(s->replies[i])) < 0)
+			break;
+		close(c);
+		s->served++;
+	}
+	return NULL;
+}
+
+static void
+server_start(struct server *s, const char *const *replies)
+{
+	struct sockaddr_in a = {0};
+	socklen_t len = sizeof(a);
+
+	memset(s, 0, sizeof(*s));
+	s->replies = replies;
+	s->fd = socket(AF_INET, SOCK_STREAM, 0);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(s->fd, 16) != 0 ||
+	    getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
+		abort();
+	s->port = ntohs(a.sin_port);
+	if (replies != NULL)
+		pthread_create(&s->th, NULL, serve, s);
+}
+
+static void
+server_stop(struct server *s)
+{
+	shutdown(s->fd, SHUT_RDWR);
+	if (s->replies != NULL)
+		pthread_join(s->th, NULL);
+	close(s->fd);
+}
+
+/* A client job: what its callbacks saw. */
+struct job {
+	struct lp_xfer x; /* first */
+	struct lp_transfer *t;
+	char url[64];
+	int ends, cancelled, saw_header, again;
+	enum lp_transfer_kind kind;
+	long status;
+	double not_before;
+};
+
+static void
+on_header(struct lp_xfer *x, const char *line, size_t len)
+{
+	struct job *j = (struct job *)x;
+	char v[16];
+
+	if (lp_header_status(line, len) < 0 &&
+	    lp_header_match(line, len, "x-test", v, sizeof(v)))
+		j->saw_header = strcmp(v, "yes") == 0;
+}
+
+static void
+on_done(struct lp_xfer *x, const struct lp_transfer_end *e)
+{
+	struct job *j = (struct job *)x;
+	double delay;
+
+	j->ends++;
+	j->kind = e->kind;
+	j->status = e->status;
+	j->cancelled = e->kind == LP_TRANSFER_CANCELLED;
+	assert_true(x->easy == NULL && e->easy != NULL);
+	if (!j->cancelled &&
+	    lp_transfer_again(
+		j->t, x, lp_transfer_retryable(j->t, e), &delay)) {
+		j->again = 1;
+		j->not_before = e->now + delay;
+	}
+}
+
+static void
+job_start(struct job *j)
+{
+	lp_transfer_easy(j->t, &j->x, j->url);
+	j->again = 0;
+	lp_transfer_start(j->t, &j->x, lp_clock());
+}
+
+/* Run j to its end (retrying as the policy says) within 5 s. */
+static void
+run(struct job *j)
+{
+	double until = lp_clock() + 5;
+
+	job_start(j);
+	while (lp_clock() < until) {
+		if (lp_transfer_running(j->t) > 0)
+			lp_transfer_step(j->t, 0.1);
+		else if (j->again && lp_clock() >= j->not_before)
+			job_start(j);
+		else if (!j->again)
+			break;
+	}
+}
+
+static void
+job_init(struct job *j, struct lp_transfer *t, int port, size_t max)
+{
+	memset(j, 0, sizeof(*j));
+	j->t = t;
+	j->x.done = on_done;
+	j->x.header = on_header;
+	j->x.max_body = max;
+	snprintf(j->url, sizeof(j->url), "http://127.0.0.1:%d/p", port);
+}
+
+TEST(retry_then_answer)
+{
+	static const char *const replies[] = {
+	    "HTTP/1.1 503 Busy\r\nRetry-After: 0\r\nContent-Length: 4\r\n"
+	    "Connection: close\r\n\r\nbusy",
+	    "HTTP/1.1 200 OK\r\nX-Test:  yes \r\nContent-Length: 5\r\n"
+	    "Connection: close\r\n\r\nhello",
+	    NULL};
+	struct lp_transfer *t = engine(&fetch_like);
+	struct server s;
+	struct job j;
+
+	server_start(&s, replies);
+	job_init(&j, t, s.port, 0);
+	run(&j);
+	assert_eq_int(j.ends, 2);
+	assert_eq_int(j.x.attempts, 2);
+	assert_eq_int(j.kind, LP_TRANSFER_ANSWERED);
+	assert_eq_int(j.status, 200);
+	assert_true(j.saw_header);
+	assert_eq_mem(j.x.body.p, j.x.body.len, "hello", 5);
+	assert_eq_int(lp_transfer_running(t), 0);
+	server_stop(&s);
+	assert_eq_int(s.served, 2);
+	lp_buf_release(&j.x.body);
+	lp_transfer_free(t);
+}
+
+TEST(too_large)
+{
+	static const char *const replies[] = {
+	    "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n"
+	    "Connection: close\r\n\r\n0123456789",
+	    NULL};
+	struct lp_transfer *t = engine(&fetch_like);
+	struct server s;
+	struct job j;
+
+	server_start(&s, replies);
+	job_init(&j, t, s.port, 4);
+	run(&j);
+	assert_eq_int(j.ends, 1);
+	assert_eq_int(j.kind, LP_TRANSFER_TOO_LARGE);
+	assert_true(j.x.body.len <= 4);
+	server_stop(&s);
+	lp_buf_release(&j.x.body);
+	lp_transfer_free(t);
+}
+
+TEST(cancel)
+{
+	struct lp_transfer *t = engine(&fetch_like);
+	struct server s;
+	struct job j;
+	int i;
+
+	/* A server that listens and never answers. */
+	server_start(&s, NULL);
+	job_init(&j, t, s.port, 0);
+	job_start(&j);
+	for (i = 0; i < 5; i++)
+		lp_transfer_step(t, 0.01);
+	assert_eq_int(j.ends, 0);
+	assert_eq_int(lp_transfer_running(t), 1);
+	lp_transfer_free(t);
+	assert_eq_int(j.ends, 1);
+	assert_true(j.cancelled);
+	server_stop(&s);
+	lp_buf_release(&j.x.body);
+}
+
+RUN_TESTS()
