@@ -101,7 +101,7 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 
 		if (lp_audit_open(&run->audit, lp_opts.audit, lp_tool->name,
 			run->lineage.run_id) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", run->audit.err);
+			lp_errx(LP_EXIT_IOERR, "%s", run->audit.err.msg);
 		run->have_audit = 1;
 		gethostname(host, sizeof(host) - 1);
 		/*
@@ -141,14 +141,20 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 void
 lp_run_audit(struct lp_run *run, const char *kind, json_t *fields)
 {
+	unsigned long long cut = run->audit.cut;
+
 	if (!run->have_audit) {
 		json_decref(fields);
 		return;
 	}
 	if (lp_audit_event(&run->audit, kind, fields) != LP_OK) {
-		lp_warnx("%s", run->audit.err);
+		lp_warnx("%s", run->audit.err.msg);
 		run->status = LP_EXIT_IOERR;
 	}
+	if (run->audit.cut > cut)
+		lp_warnx("%s: cut a torn last line (%llu bytes) left by an "
+			 "interrupted write; the log notes it",
+		    run->audit.path, run->audit.cut - cut);
 }
 
 int
