@@ -34,8 +34,8 @@ lp_session_open(struct lp_session *s, const char *path,
 	s->fd = -1;
 	*torn = 0;
 	lp_make_parents(path);
-	if ((s->fd = open(
-		 path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
+	if ((s->fd = lp_file_open(path, O_RDWR | O_APPEND, LP_FILE_PRIVATE)) <
+	    0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}

@@ -155,6 +155,60 @@ dataset_name(const char *name)
 	return v;
 }
 
+/*
+ * Open the audit log and append the run_start event: what ran, on what,
+ * with which options.  Exits 74 when the log cannot be written.
+ */
+static void
+audit_start(struct lp_run *run, int nfiles, char **files, const char *config)
+{
+	char host[256] = "";
+	json_t *f;
+	int i;
+
+	if (lp_audit_open(&run->audit, lp_opts.audit, lp_tool->name,
+		run->lineage.run_id) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", run->audit.err.msg);
+	run->have_audit = 1;
+	gethostname(host, sizeof(host) - 1);
+	/*
+	 * The text behind the records' config digest (rules, prompt
+	 * and rubric versions, models ...), so a step can be traced.
+	 */
+	f = json_pack("{s:s,s:o,s:s,s:s,s:s,s:I}", "version",
+	    lp_version_details(lp_tool->name), "argv",
+	    lp_audit_argv(lp_opts.argc, lp_opts.argv), "config",
+	    run->lineage.config, "config_text", config, "host", host, "pid",
+	    (json_int_t)getpid());
+	if (run->lineage.pipeline_version != NULL)
+		json_object_set_new(f, "pipeline_version",
+		    json_string(run->lineage.pipeline_version));
+	if (run->lineage.dataset_version != NULL)
+		json_object_set_new(f, "dataset_version",
+		    json_string(run->lineage.dataset_version));
+	if (run->lineage.task_id != NULL)
+		json_object_set_new(
+		    f, "task_id", json_string(run->lineage.task_id));
+	json_object_set_new(f, "inputs", json_array());
+	for (i = 0; i < nfiles; i++)
+		json_array_append_new(
+		    json_object_get(f, "inputs"), dataset_name(files[i]));
+	if (nfiles == 0)
+		json_array_append_new(
+		    json_object_get(f, "inputs"), json_string("-"));
+	if (!lp_tool->report || lp_opts.output != NULL)
+		json_object_set_new(f, "output", dataset_name(lp_opts.output));
+	lp_run_audit(run, "run_start", f);
+	/* The log must hold every run: a run it cannot record does not start. */
+	if (run->status != LP_EXIT_OK) {
+		if (!lp_tool->report)
+			lp_writer_close(&run->out, 0);
+		if (run->have_quar)
+			lp_writer_close(&run->quar, 0);
+		exit(LP_EXIT_IOERR);
+	}
+}
+
 void
 lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 {
@@ -195,48 +249,9 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 		open_named(&run->quar, lp_opts.quarantine, 1);
 		run->have_quar = 1;
 	}
-	if (lp_opts.audit != NULL) {
-		char host[256] = "";
-		json_t *f;
-		int i;
-
-		if (lp_audit_open(&run->audit, lp_opts.audit, lp_tool->name,
-			run->lineage.run_id) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", run->audit.err.msg);
-		run->have_audit = 1;
-		gethostname(host, sizeof(host) - 1);
-		/*
-		 * The text behind the records' config digest (rules, prompt
-		 * and rubric versions, models ...), so a step can be traced.
-		 */
-		f = json_pack("{s:s,s:o,s:s,s:s,s:s,s:I}", "version",
-		    lp_version_details(lp_tool->name), "argv",
-		    lp_audit_argv(lp_opts.argc, lp_opts.argv), "config",
-		    run->lineage.config, "config_text", config, "host", host,
-		    "pid", (json_int_t)getpid());
-		if (run->lineage.pipeline_version != NULL)
-			json_object_set_new(f, "pipeline_version",
-			    json_string(run->lineage.pipeline_version));
-		if (run->lineage.dataset_version != NULL)
-			json_object_set_new(f, "dataset_version",
-			    json_string(run->lineage.dataset_version));
-		if (run->lineage.task_id != NULL)
-			json_object_set_new(
-			    f, "task_id", json_string(run->lineage.task_id));
-		json_object_set_new(f, "inputs", json_array());
-		for (i = 0; i < nfiles; i++)
-			json_array_append_new(json_object_get(f, "inputs"),
-			    dataset_name(files[i]));
-		if (nfiles == 0)
-			json_array_append_new(
-			    json_object_get(f, "inputs"), json_string("-"));
-		if (!lp_tool->report || lp_opts.output != NULL)
-			json_object_set_new(
-			    f, "output", dataset_name(lp_opts.output));
-		lp_run_audit(run, "run_start", f);
-	}
+	if (lp_opts.audit != NULL)
+		audit_start(run, nfiles, files, config);
 	run->progress = lp_verbosity >= 0 && isatty(STDERR_FILENO);
-	run->status = LP_EXIT_OK;
 }
 
 void
