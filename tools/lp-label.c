@@ -307,6 +307,8 @@ open_desk(struct label *lb)
 		    &path, ".lp-label/%s-%.12s.log", lb->annotator, hex);
 		lb->session = path.p; /* kept to the end of the run */
 	}
+	lp_run_note_input(&lb->run, lb->answers);
+	lp_run_check_output(&lb->run, "--session", lb->session);
 	if ((rc = lp_desk_open(d, lb->session)) == LP_FATAL)
 		fatal(lb);
 	if (rc != LP_OK)

@@ -357,6 +357,7 @@ open_archive(struct scrape *sc)
 		lp_debug("%s: %zu pages archived", path, sc->from.n);
 		sc->resumed = 1;
 	}
+	lp_run_check_output(&sc->run, "--warc", path);
 	if (lp_warc_create(&sc->warc, path, sc->resumed) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", sc->warc.err.msg);
 	sc->have_warc = 1;

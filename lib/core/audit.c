@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/audit.h"
 #include "core/buf.h"
+#include "core/file.h"
 #include "core/hash.h"
 #include "core/json.h"
 
@@ -27,53 +28,55 @@ lp_audit_open(
 	memset(a, 0, sizeof(*a));
 	a->tool = tool;
 	a->run_id = run_id;
+	a->write = write;
 	if (sde != NULL && *sde != '\0') {
 		a->fixed_time = 1;
 		a->epoch_ms = strtoll(sde, NULL, 10) * 1000;
 	}
-	a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	/* Private: the log holds command lines, hosts and every decision. */
+	a->fd = lp_file_open(path, O_RDWR | O_APPEND, LP_FILE_PRIVATE);
 	if (a->fd < 0) {
-		snprintf(a->err, sizeof(a->err),
-		    "cannot open audit log '%s': %s", path, strerror(errno));
+		lp_error_set(&a->err, "cannot open audit log '%s': %s", path,
+		    lp_file_strerror(errno));
 		return LP_FATAL;
 	}
 	a->path = lp_xstrdup(path);
 	return LP_OK;
 }
 
+/* pread(2) of exactly n bytes; else LP_FATAL, errno EIO for a short one. */
+static int
+read_at(int fd, void *p, size_t n, off_t at)
+{
+	ssize_t k = pread(fd, p, n, at);
+
+	if (k == (ssize_t)n)
+		return LP_OK;
+	if (k >= 0)
+		errno = EIO;
+	return LP_FATAL;
+}
+
 /*
- * The last line of the file (without its newline) into b.  Reads backwards, so
- * cost follows the last line, not the log.
+ * The line that ends at offset end (its newline, or the end of the file)
+ * into b, without the newline; *start is where it begins.  Reads
+ * backwards, so the cost follows the line, not the log.
  */
 static int
-last_line(int fd, struct lp_buf *b)
+line_before(int fd, off_t end, struct lp_buf *b, off_t *start)
 {
-	struct stat st;
-	off_t end, pos;
+	off_t pos = end;
 	char chunk[4096];
 
 	lp_buf_reset(b);
-	if (fstat(fd, &st) != 0)
-		return LP_FATAL;
-	end = st.st_size;
-	if (end > 0) {
-		char c;
-
-		if (pread(fd, &c, 1, end - 1) != 1)
-			return LP_FATAL;
-		if (c == '\n')
-			end--;
-	}
-	pos = end;
 	while (pos > 0) {
 		size_t k =
 		    pos > (off_t)sizeof(chunk) ? sizeof(chunk) : (size_t)pos;
-		char *nl;
+		char *nl = NULL;
 
-		if (pread(fd, chunk, k, pos - (off_t)k) != (ssize_t)k)
+		if (read_at(fd, chunk, k, pos - (off_t)k) != LP_OK)
 			return LP_FATAL;
 		pos -= (off_t)k;
-		nl = NULL;
 		for (size_t i = k; i > 0; i--)
 			if (chunk[i - 1] == '\n') {
 				nl = chunk + i - 1;
@@ -85,23 +88,159 @@ last_line(int fd, struct lp_buf *b)
 		}
 	}
 	lp_buf_grow(b, (size_t)(end - pos));
-	if (end > pos &&
-	    pread(fd, b->p, (size_t)(end - pos), pos) != (ssize_t)(end - pos))
+	if (end > pos && read_at(fd, b->p, (size_t)(end - pos), pos) != LP_OK)
 		return LP_FATAL;
 	b->len = (size_t)(end - pos);
 	b->p[b->len] = '\0';
+	*start = pos;
 	return LP_OK;
+}
+
+/* Where the log stands: what the next event chains onto. */
+struct chain {
+	off_t size;	     /* the log's length */
+	long long seq;	     /* the next event's seq */
+	char prev[65];	     /* the hash of the last line */
+	off_t cut;	     /* bytes of a torn last line just cut */
+	char cut_sha256[65]; /* their hash */
+};
+
+/*
+ * Cut a last line that has no newline (a writer died mid-write).  The
+ * log then ends in a whole line, or is empty.
+ */
+static int
+cut_torn(struct lp_audit *a, struct chain *c, struct lp_buf *b)
+{
+	off_t start;
+	char last;
+
+	if (c->size == 0)
+		return LP_OK;
+	if (read_at(a->fd, &last, 1, c->size - 1) != LP_OK)
+		return LP_FATAL;
+	if (last == '\n')
+		return LP_OK;
+	if (line_before(a->fd, c->size, b, &start) != LP_OK)
+		return LP_FATAL;
+	lp_sha256_hex(b->p, b->len, c->cut_sha256);
+	if (ftruncate(a->fd, start) != 0)
+		return LP_FATAL;
+	c->cut = c->size - start;
+	a->cut += (unsigned long long)c->cut;
+	c->size = start;
+	return LP_OK;
+}
+
+/*
+ * Read where the log stands (under the lock): cut a torn last line, hash
+ * the last line, and find the last event's seq, looking further back
+ * past lines that are not events.
+ */
+static int
+chain_read(struct lp_audit *a, struct chain *c)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	struct stat st;
+	off_t end, start;
+	int rc = LP_FATAL;
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->prev, genesis, sizeof(genesis));
+	c->seq = 1;
+	if (fstat(a->fd, &st) != 0)
+		goto out;
+	c->size = S_ISREG(st.st_mode) ? st.st_size : 0;
+	if (cut_torn(a, c, &b) != LP_OK)
+		goto out;
+	for (end = c->size - 1; end > 0; end = start - 1) {
+		json_t *ev, *seq;
+
+		if (line_before(a->fd, end, &b, &start) != LP_OK)
+			goto out;
+		if (end == c->size - 1)
+			lp_sha256_hex(b.p, b.len, c->prev);
+		ev = lp_json_load(b.p, b.len, 0, NULL);
+		seq = json_object_get(ev, "seq");
+		if (json_is_integer(seq))
+			c->seq = json_integer_value(seq) + 1;
+		json_decref(ev);
+		if (seq != NULL)
+			break;
+	}
+	rc = LP_OK;
+out:
+	lp_buf_release(&b);
+	return rc;
+}
+
+/*
+ * Write line[0..n) at the end of the log: whole, or not at all.  A write
+ * that stops part way (a full disk) is cut back off; a short write with
+ * no error is reported as the full disk it is.
+ */
+static int
+put_line(struct lp_audit *a, struct chain *c, const char *line, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t k = a->write(a->fd, line + done, n - done);
+		int e;
+
+		if (k > 0) {
+			done += (size_t)k;
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		e = k < 0 ? errno : ENOSPC;
+		if (done > 0 && ftruncate(a->fd, c->size) != 0) {
+			/* The torn line stays: the next append cuts it. */
+		}
+		lp_error_set(
+		    &a->err, "cannot write '%s': %s", a->path, strerror(e));
+		return LP_FATAL;
+	}
+	c->size += (off_t)n;
+	return LP_OK;
+}
+
+/* Append one event of kind (fields stolen) onto the chain c. */
+static int
+append(struct lp_audit *a, struct chain *c, const char *when, const char *kind,
+    json_t *fields)
+{
+	struct lp_buf line = LP_BUF_INIT;
+	json_t *ev;
+	int rc;
+
+	ev = json_pack("{s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)c->seq, "at",
+	    when, "event", kind, "tool", a->tool, "run_id", a->run_id);
+	if (fields != NULL) {
+		json_object_update(ev, fields);
+		json_decref(fields);
+	}
+	json_object_set_new(ev, "prev", json_string(c->prev));
+	lp_json_dump(ev, &line);
+	json_decref(ev);
+	lp_sha256_hex(line.p, line.len, c->prev);
+	lp_buf_addc(&line, '\n');
+	/* One write(2) under the lock: no other appender can come between. */
+	rc = put_line(a, c, line.p, line.len);
+	c->seq++;
+	lp_buf_release(&line);
+	return rc;
 }
 
 int
 lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields)
 {
-	struct lp_buf last = LP_BUF_INIT, line = LP_BUF_INIT;
-	json_t *ev, *prev_seq;
-	char hex[65], when[80];
-	long long ms, seq = 1;
+	struct chain c;
 	struct timespec ts;
-	int rc = LP_OK;
+	char when[80];
+	long long ms;
+	int rc;
 
 	if (a->fixed_time)
 		ms = a->epoch_ms;
@@ -111,48 +250,25 @@ lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields)
 	}
 	lp_iso_time(ms, when, sizeof(when));
 	if (flock(a->fd, LOCK_EX) != 0) {
-		snprintf(a->err, sizeof(a->err), "cannot lock '%s': %s",
-		    a->path, strerror(errno));
+		lp_error_set(
+		    &a->err, "cannot lock '%s': %s", a->path, strerror(errno));
 		json_decref(fields);
 		return LP_FATAL;
 	}
-	if (last_line(a->fd, &last) != LP_OK) {
-		snprintf(a->err, sizeof(a->err), "cannot read '%s': %s",
-		    a->path, strerror(errno));
-		rc = LP_FATAL;
-		goto out;
-	}
-	if (last.len > 0) {
-		json_t *prev = lp_json_load(last.p, last.len, 0, NULL);
-
-		lp_sha256_hex(last.p, last.len, hex);
-		if ((prev_seq = json_object_get(prev, "seq")) != NULL)
-			seq = json_integer_value(prev_seq) + 1;
-		json_decref(prev);
-	} else
-		memcpy(hex, genesis, sizeof(genesis));
-	ev = json_pack("{s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)seq, "at",
-	    when, "event", kind, "tool", a->tool, "run_id", a->run_id);
-	if (fields != NULL) {
-		json_object_update(ev, fields);
+	if (chain_read(a, &c) != LP_OK) {
+		lp_error_set(
+		    &a->err, "cannot read '%s': %s", a->path, strerror(errno));
 		json_decref(fields);
-		fields = NULL;
-	}
-	json_object_set_new(ev, "prev", json_string(hex));
-	lp_json_dump(ev, &line);
-	lp_buf_addc(&line, '\n');
-	json_decref(ev);
-	/* One write(2) under the lock: no other appender can come between. */
-	if (write(a->fd, line.p, line.len) != (ssize_t)line.len) {
-		snprintf(a->err, sizeof(a->err), "cannot write '%s': %s",
-		    a->path, strerror(errno));
 		rc = LP_FATAL;
-	}
-out:
+	} else if (c.cut > 0 &&
+	    append(a, &c, when, "audit_repair",
+		json_pack("{s:I,s:s}", "cut_bytes", (json_int_t)c.cut,
+		    "cut_sha256", c.cut_sha256)) != LP_OK) {
+		json_decref(fields);
+		rc = LP_FATAL;
+	} else
+		rc = append(a, &c, when, kind, fields);
 	flock(a->fd, LOCK_UN);
-	json_decref(fields);
-	lp_buf_release(&last);
-	lp_buf_release(&line);
 	return rc;
 }
 

@@ -5,12 +5,21 @@
  * so an edited, inserted or deleted line breaks the chain.  Appends take an
  * exclusive lock on the file, read the last line and write the new one in
  * one write(2): processes appending at once never interleave or lose a line.
+ *
+ * An append is whole or absent.  A write that fails part way (a full
+ * disk) is cut back off before the lock is released.  A line that still
+ * ends without its newline (the writer was killed mid-write) is cut by
+ * the next append, which first writes an "audit_repair" event saying how
+ * many bytes went (cut_bytes) and their SHA-256 (cut_sha256); seq goes on
+ * from the last whole event.  The log is created 0600 and never written
+ * through a symbolic link (core/file.h).
  */
 #ifndef LP_AUDIT_H
 #define LP_AUDIT_H
 
 #include <jansson.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/error.h"
 
@@ -21,7 +30,11 @@ struct lp_audit {
 	const char *run_id;
 	int fixed_time;
 	long long epoch_ms;
-	char err[256];
+	/* Bytes of torn lines this handle cut off (see above). */
+	unsigned long long cut;
+	/* write(2), or a stand-in a test sets to fake a failing disk. */
+	ssize_t (*write)(int fd, const void *p, size_t n);
+	struct lp_error err;
 };
 
 /* Open (creating) the log.  LP_FATAL with err set on failure. */

@@ -327,13 +327,32 @@ trim:
 	return LP_OK;
 }
 
+/*
+ * Whether a line is blank: empty, or only spaces and tabs.  A record
+ * starts with '{', so a line pays one comparison.
+ */
+static int
+blank(const char *line, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return 1;
+	if (line[0] != ' ' && line[0] != '\t')
+		return 0;
+	for (i = 1; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t')
+			return 0;
+	return 1;
+}
+
 int
 lp_reader_next(struct lp_reader *r, const char **line, size_t *len)
 {
 	int rc;
 
 	/* Blank lines are skipped (a loop: a file of them is no deep stack). */
-	while ((rc = next_line(r, line, len)) == LP_OK && *len == 0)
+	while ((rc = next_line(r, line, len)) == LP_OK && blank(*line, *len))
 		;
 	return rc;
 }
@@ -392,8 +411,12 @@ regular_or_new(const char *path)
 	return stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
 }
 
-int
-lp_writer_open(struct lp_writer *w, const char *path, int level)
+/*
+ * Open the writer; a new file gets mode (LP_FILE_SHARED or
+ * LP_FILE_PRIVATE, less the umask), a file it replaces keeps its own.
+ */
+static int
+writer_open(struct lp_writer *w, const char *path, int level, mode_t mode)
 {
 	memset(w, 0, sizeof(*w));
 	w->fd = STDOUT_FILENO;
@@ -406,27 +429,17 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 			return LP_FATAL;
 		}
 		w->direct = 1;
+		w->name = lp_xstrdup(path);
 	} else if (path != NULL && strcmp(path, "-") != 0) {
-		size_t n = strlen(path);
-
-		w->path = lp_xstrdup(path);
-		w->tmp = lp_xmalloc(n + 16);
-		snprintf(w->tmp, n + 16, "%s.tmp.XXXXXX", path);
-		if ((w->fd = mkstemp(w->tmp)) < 0) {
+		/* Partial data stays 0600 until the rename (core/file.h). */
+		w->mode = lp_file_mode_for(path, mode);
+		if ((w->fd = lp_file_tmp_create(path, &w->tmp)) < 0) {
 			lp_error_set(&w->err, "cannot create '%s': %s", path,
 			    strerror(errno));
-			free(w->tmp);
-			free(w->path);
-			w->tmp = w->path = NULL;
 			return LP_FATAL;
 		}
-		{
-			/* mkstemp makes 0600: give the umask's mode. */
-			mode_t um = umask(0);
-
-			umask(um);
-			fchmod(w->fd, 0666 & ~um);
-		}
+		w->path = lp_xstrdup(path);
+		w->name = lp_xstrdup(path);
 	}
 	if (level > 0) {
 		w->gz = 1;
@@ -440,14 +453,33 @@ lp_writer_open(struct lp_writer *w, const char *path, int level)
 	return LP_OK;
 }
 
-/* All of data to fd; else why in err, or *broken for a closed pipe. */
-static int
-put_fd(int fd, const void *data, size_t n, int *broken, struct lp_error *err)
+int
+lp_writer_open(struct lp_writer *w, const char *path, int level)
 {
-	if (lp_write_all(fd, data, n) == LP_OK)
+	return writer_open(w, path, level, LP_FILE_SHARED);
+}
+
+int
+lp_writer_open_private(struct lp_writer *w, const char *path, int level)
+{
+	return writer_open(w, path, level, LP_FILE_PRIVATE);
+}
+
+/*
+ * All of data to w's file; else why in err (naming the file, stdout by
+ * no name), or *broken for a closed pipe.
+ */
+static int
+put_fd(const struct lp_writer *w, const void *data, size_t n, int *broken,
+    struct lp_error *err)
+{
+	if (lp_write_all(w->fd, data, n) == LP_OK)
 		return LP_OK;
 	if (errno == EPIPE)
 		*broken = 1;
+	else if (w->name != NULL)
+		lp_error_set(
+		    err, "cannot write '%s': %s", w->name, strerror(errno));
 	else
 		lp_error_set(err, "write error: %s", strerror(errno));
 	return LP_FATAL;
@@ -456,7 +488,7 @@ put_fd(int fd, const void *data, size_t n, int *broken, struct lp_error *err)
 static int
 write_all(struct lp_writer *w, const void *data, size_t n)
 {
-	if (put_fd(w->fd, data, n, &w->broken_pipe, &w->err) == LP_OK)
+	if (put_fd(w, data, n, &w->broken_pipe, &w->err) == LP_OK)
 		return LP_OK;
 	w->failed = 1;
 	return LP_FATAL;
@@ -477,7 +509,7 @@ deflate_to(struct lp_writer *w, const void *p, size_t n, int flush, int *broken,
 		zr = deflate(&w->z, flush);
 		if (zr == Z_STREAM_ERROR)
 			abort();
-		if (put_fd(w->fd, w->zout, OUT_FLUSH - w->z.avail_out, broken,
+		if (put_fd(w, w->zout, OUT_FLUSH - w->z.avail_out, broken,
 			err) != LP_OK)
 			return LP_FATAL;
 	} while (
@@ -663,6 +695,11 @@ lp_writer_close(struct lp_writer *w, int commit)
 	if (w->gz)
 		deflateEnd(&w->z);
 	if (w->path != NULL) {
+		if (rc == LP_OK && commit && fchmod(w->fd, w->mode) != 0) {
+			lp_error_set(&w->err, "cannot set the mode of '%s': %s",
+			    w->path, strerror(errno));
+			rc = LP_FATAL;
+		}
 		if (rc == LP_OK && commit && fsync(w->fd) != 0) {
 			lp_error_set(&w->err, "cannot sync '%s': %s", w->path,
 			    strerror(errno));
@@ -685,6 +722,8 @@ lp_writer_close(struct lp_writer *w, int commit)
 		lp_error_set(&w->err, "write error: %s", strerror(errno));
 		rc = LP_FATAL;
 	}
+	free(w->name);
+	w->name = NULL;
 	free(w->path);
 	free(w->tmp);
 	free(w->zout);

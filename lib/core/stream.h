@@ -6,13 +6,16 @@
  * concatenated gzip members are one stream; anything after a member that is
  * not another member, a truncated member or a corrupt one is LP_FATAL.  Each
  * line comes with its file name and line number.  A trailing "\r" is removed
- * (CRLF input), a missing final newline is accepted, blank lines are
- * skipped.  A line longer than the limit is LP_FAILED and handed back cut to
+ * (CRLF input), a missing final newline is accepted, blank lines (empty,
+ * or only spaces and tabs) are skipped.  A line longer than the limit is LP_FAILED and handed back cut to
  * the limit, so memory stays bounded.
  *
  * Writer: stdout or a file, gzip (a header with no name or time, so equal
  * records give equal bytes) or plain.  A file is written under a temporary
- * name in the same folder and renamed into place only by a committing close.
+ * name in the same folder (".NAME.lp-tmp.PID", 0600: see core/file.h) and
+ * renamed into place only by a committing close, with the mode of the file
+ * it replaces, or for a new file 0666 (0600 if opened private) less the
+ * umask.
  * EPIPE marks the writer as broken-pipe: the tool ends quietly.
  */
 #ifndef LP_STREAM_H
@@ -20,6 +23,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <zlib.h>
 
 #include "core/buf.h"
@@ -82,8 +86,10 @@ struct lp_writer {
 	z_stream z;
 	struct lp_buf buf;
 	unsigned char *zout;
-	char *path; /* final name, NULL for stdout */
-	char *tmp;  /* temporary name while writing */
+	char *path;  /* final name, NULL for stdout */
+	char *tmp;   /* temporary name while writing */
+	char *name;  /* the file named in errors, NULL for stdout */
+	mode_t mode; /* the final name's mode */
 	/* Compresses full buffers on a thread of its own, once started. */
 	struct lp_deflater *bg;
 	struct lp_error err;
@@ -94,6 +100,11 @@ struct lp_writer {
  * LP_FATAL with err set when the file cannot be created.
  */
 int lp_writer_open(struct lp_writer *w, const char *path, int level);
+/*
+ * As lp_writer_open(), for a file that may hold personal data (the
+ * quarantine's raw lines): created 0600.
+ */
+int lp_writer_open_private(struct lp_writer *w, const char *path, int level);
 /*
  * Buffered write of n bytes; LP_FATAL once the writer failed or the pipe
  * broke.  A gzip stream compresses and writes each full buffer on a helper

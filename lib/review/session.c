@@ -99,9 +99,9 @@ lp_session_open(struct lp_session *s, const char *path,
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	lp_make_parents(path);
-	if ((s->fd = open(
-		 path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) < 0) {
-		lp_error_set(&s->err, "%s: %s", path, strerror(errno));
+	if ((s->fd = lp_file_open(path, O_RDWR | O_APPEND, LP_FILE_PRIVATE)) <
+	    0) {
+		lp_error_set(&s->err, "%s: %s", path, lp_file_strerror(errno));
 		return LP_FATAL;
 	}
 	if (flock(s->fd, LOCK_EX | LOCK_NB) != 0) {

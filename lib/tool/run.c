@@ -1,7 +1,9 @@
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,20 +18,130 @@
 static json_t *
 counts(const struct lp_run *run)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "in", (json_int_t)run->n_in,
-	    "out", (json_int_t)run->n_out, "dropped",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "in",
+	    (json_int_t)run->n_in, "out", (json_int_t)run->n_out, "dropped",
 	    (json_int_t)run->n_dropped, "skipped", (json_int_t)run->n_skipped,
-	    "quarantined", (json_int_t)run->n_quar);
+	    "quarantined", (json_int_t)run->n_quar, "failed",
+	    (json_int_t)run->n_failed, "committed",
+	    (json_int_t)run->n_committed);
 }
 
-/* A named side file: gzip when the name ends in ".gz", plain otherwise. */
+/* Remember the input files (regular ones) for lp_run_check_output(). */
 static void
-open_named(struct lp_writer *w, const char *path)
+note_inputs(struct lp_run *run)
+{
+	struct stat st;
+	int i;
+
+	run->inputs = lp_xmalloc(sizeof(*run->inputs) * (size_t)run->in.nfiles);
+	for (i = 0; i < run->in.nfiles; i++)
+		if (fstat(run->in.fds[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			run->inputs[run->ninputs].dev = st.st_dev;
+			run->inputs[run->ninputs].ino = st.st_ino;
+			run->inputs[run->ninputs++].name = run->in.names[i];
+		}
+}
+
+void
+lp_run_note_input(struct lp_run *run, const char *path)
+{
+	struct stat st;
+
+	if (path == NULL || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	run->inputs = lp_xrealloc(
+	    run->inputs, sizeof(*run->inputs) * (size_t)(run->ninputs + 1));
+	run->inputs[run->ninputs].dev = st.st_dev;
+	run->inputs[run->ninputs].ino = st.st_ino;
+	run->inputs[run->ninputs++].name = path;
+}
+
+/*
+ * The option on the command line whose value is the string at path (as
+ * getopt_long hands it over: the next argument, or the text after '=' or
+ * after a short option), into buf; NULL if none is.
+ */
+static const char *
+option_of(const char *path, char *buf, size_t n)
+{
+	uintptr_t p = (uintptr_t)path;
+	int i;
+
+	for (i = 1; i < lp_opts.argc; i++) {
+		const char *a = lp_opts.argv[i];
+		uintptr_t s = (uintptr_t)a;
+
+		if (p == s && lp_opts.argv[i - 1][0] == '-') {
+			snprintf(buf, n, "%s", lp_opts.argv[i - 1]);
+			return buf;
+		}
+		if (p > s && p <= s + strlen(a) && a[0] == '-') {
+			int k = (int)(p - s) - (path[-1] == '=' ? 1 : 0);
+
+			snprintf(buf, n, "%.*s", k, a);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+void
+lp_run_check_output(
+    const struct lp_run *run, const char *option, const char *path)
+{
+	struct stat st;
+	char opt[64];
+	int i;
+
+	if (path == NULL || strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	if (option == NULL &&
+	    (option = option_of(path, opt, sizeof(opt))) == NULL)
+		option = "output";
+	for (i = 0; i < run->ninputs; i++)
+		if (run->inputs[i].dev == st.st_dev &&
+		    run->inputs[i].ino == st.st_ino)
+			lp_cli_usage("%s '%s' is the input '%s': an output may "
+				     "not overwrite an input",
+			    option, path, run->inputs[i].name);
+}
+
+/* The run's own outputs must not be inputs. */
+static void
+check_outputs(const struct lp_run *run)
+{
+	char opt[64];
+
+	lp_run_check_output(run,
+	    lp_opts.output != NULL &&
+		    option_of(lp_opts.output, opt, sizeof(opt)) != NULL
+		? opt
+		: "-o",
+	    lp_opts.output);
+	lp_run_check_output(run, NULL, lp_opts.quarantine);
+	lp_run_check_output(run, NULL, lp_opts.stats);
+	if (lp_opts.audit != NULL &&
+	    option_of(lp_opts.audit, opt, sizeof(opt)) == NULL)
+		lp_run_check_output(run, "LP_AUDIT_LOG", lp_opts.audit);
+	else
+		lp_run_check_output(run, NULL, lp_opts.audit);
+}
+
+/*
+ * A named side file: gzip when the name ends in ".gz", plain otherwise;
+ * private (0600) when it may hold personal data.
+ */
+static void
+open_named(struct lp_writer *w, const char *path, int private)
 {
 	size_t n = strlen(path);
-	int gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
+	int level =
+	    n > 3 && strcmp(path + n - 3, ".gz") == 0 ? lp_gzip_level() : 0;
+	int rc = private ? lp_writer_open_private(w, path, level)
+			 : lp_writer_open(w, path, level);
 
-	if (lp_writer_open(w, path, gz ? lp_gzip_level() : 0) != LP_OK)
+	if (rc != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", w->err.msg);
 }
 
@@ -57,6 +169,60 @@ dataset_name(const char *name)
 	return v;
 }
 
+/*
+ * Open the audit log and append the run_start event: what ran, on what,
+ * with which options.  Exits 74 when the log cannot be written.
+ */
+static void
+audit_start(struct lp_run *run, int nfiles, char **files, const char *config)
+{
+	char host[256] = "";
+	json_t *f;
+	int i;
+
+	if (lp_audit_open(&run->audit, lp_opts.audit, lp_tool->name,
+		run->lineage.run_id) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", run->audit.err.msg);
+	run->have_audit = 1;
+	gethostname(host, sizeof(host) - 1);
+	/*
+	 * The text behind the records' config digest (rules, prompt
+	 * and rubric versions, models ...), so a step can be traced.
+	 */
+	f = json_pack("{s:s,s:o,s:s,s:s,s:s,s:I}", "version",
+	    lp_version_details(lp_tool->name), "argv",
+	    lp_audit_argv(lp_opts.argc, lp_opts.argv), "config",
+	    run->lineage.config, "config_text", config, "host", host, "pid",
+	    (json_int_t)getpid());
+	if (run->lineage.pipeline_version != NULL)
+		json_object_set_new(f, "pipeline_version",
+		    json_string(run->lineage.pipeline_version));
+	if (run->lineage.dataset_version != NULL)
+		json_object_set_new(f, "dataset_version",
+		    json_string(run->lineage.dataset_version));
+	if (run->lineage.task_id != NULL)
+		json_object_set_new(
+		    f, "task_id", json_string(run->lineage.task_id));
+	json_object_set_new(f, "inputs", json_array());
+	for (i = 0; i < nfiles; i++)
+		json_array_append_new(
+		    json_object_get(f, "inputs"), dataset_name(files[i]));
+	if (nfiles == 0)
+		json_array_append_new(
+		    json_object_get(f, "inputs"), json_string("-"));
+	if (!lp_tool->report || lp_opts.output != NULL)
+		json_object_set_new(f, "output", dataset_name(lp_opts.output));
+	lp_run_audit(run, "run_start", f);
+	/* The log must hold every run: a run it cannot record does not start. */
+	if (run->status != LP_EXIT_OK) {
+		if (!lp_tool->report)
+			lp_writer_close(&run->out, 0);
+		if (run->have_quar)
+			lp_writer_close(&run->quar, 0);
+		exit(LP_EXIT_IOERR);
+	}
+}
+
 void
 lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 {
@@ -82,6 +248,8 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	if (lp_reader_open(&run->in, files, nfiles, lp_opts.max_line) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", run->in.err.msg);
 	run->in.stop = &lp_interrupted;
+	note_inputs(run);
+	check_outputs(run);
 	level =
 	    lp_opts.plain || (lp_opts.output == NULL && isatty(STDOUT_FILENO))
 	    ? 0
@@ -91,64 +259,32 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	    lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", run->out.err.msg);
 	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE) {
-		open_named(&run->quar, lp_opts.quarantine);
+		/* Raw bad lines may hold personal data: 0600. */
+		open_named(&run->quar, lp_opts.quarantine, 1);
 		run->have_quar = 1;
 	}
-	if (lp_opts.audit != NULL) {
-		char host[256] = "";
-		json_t *f;
-		int i;
-
-		if (lp_audit_open(&run->audit, lp_opts.audit, lp_tool->name,
-			run->lineage.run_id) != LP_OK)
-			lp_errx(LP_EXIT_IOERR, "%s", run->audit.err);
-		run->have_audit = 1;
-		gethostname(host, sizeof(host) - 1);
-		/*
-		 * The text behind the records' config digest (rules, prompt
-		 * and rubric versions, models ...), so a step can be traced.
-		 */
-		f = json_pack("{s:s,s:o,s:s,s:s,s:s,s:I}", "version",
-		    lp_version_details(lp_tool->name), "argv",
-		    lp_audit_argv(lp_opts.argc, lp_opts.argv), "config",
-		    run->lineage.config, "config_text", config, "host", host,
-		    "pid", (json_int_t)getpid());
-		if (run->lineage.pipeline_version != NULL)
-			json_object_set_new(f, "pipeline_version",
-			    json_string(run->lineage.pipeline_version));
-		if (run->lineage.dataset_version != NULL)
-			json_object_set_new(f, "dataset_version",
-			    json_string(run->lineage.dataset_version));
-		if (run->lineage.task_id != NULL)
-			json_object_set_new(
-			    f, "task_id", json_string(run->lineage.task_id));
-		json_object_set_new(f, "inputs", json_array());
-		for (i = 0; i < nfiles; i++)
-			json_array_append_new(json_object_get(f, "inputs"),
-			    dataset_name(files[i]));
-		if (nfiles == 0)
-			json_array_append_new(
-			    json_object_get(f, "inputs"), json_string("-"));
-		if (!lp_tool->report || lp_opts.output != NULL)
-			json_object_set_new(
-			    f, "output", dataset_name(lp_opts.output));
-		lp_run_audit(run, "run_start", f);
-	}
+	if (lp_opts.audit != NULL)
+		audit_start(run, nfiles, files, config);
 	run->progress = lp_verbosity >= 0 && isatty(STDERR_FILENO);
-	run->status = LP_EXIT_OK;
 }
 
 void
 lp_run_audit(struct lp_run *run, const char *kind, json_t *fields)
 {
+	unsigned long long cut = run->audit.cut;
+
 	if (!run->have_audit) {
 		json_decref(fields);
 		return;
 	}
 	if (lp_audit_event(&run->audit, kind, fields) != LP_OK) {
-		lp_warnx("%s", run->audit.err);
+		lp_warnx("%s", run->audit.err.msg);
 		run->status = LP_EXIT_IOERR;
 	}
+	if (run->audit.cut > cut)
+		lp_warnx("%s: cut a torn last line (%llu bytes) left by an "
+			 "interrupted write; the log notes it",
+		    run->audit.path, run->audit.cut - cut);
 }
 
 int
@@ -230,7 +366,7 @@ quarantine(struct lp_run *run, const char *file, unsigned long line,
 	rc = lp_writer_write(&run->quar, b.p, b.len);
 	lp_buf_release(&b);
 	if (rc != LP_OK) {
-		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err.msg);
+		lp_warnx("%s", run->quar.err.msg);
 		run->status = LP_EXIT_IOERR;
 		return LP_EOF;
 	}
@@ -245,6 +381,7 @@ bad(struct lp_run *run, const char *file, unsigned long line,
 	switch (lp_opts.on_error) {
 	case LP_ON_ERROR_FAIL:
 		lp_warnx("%s:%lu: %s", file, line, reason);
+		run->n_failed++;
 		run->status = LP_EXIT_DATAERR;
 		return LP_EOF;
 	case LP_ON_ERROR_SKIP:
@@ -332,7 +469,8 @@ lp_run_reject(struct lp_run *run, struct lp_record *rec, const char *reason)
 void
 lp_run_side_open(struct lp_run *run, struct lp_writer *w, const char *path)
 {
-	open_named(w, path);
+	lp_run_check_output(run, NULL, path);
+	open_named(w, path, 0);
 	run->sides = lp_xrealloc(
 	    run->sides, sizeof(*run->sides) * (size_t)(run->nsides + 1));
 	run->sides[run->nsides++] = w;
@@ -456,6 +594,10 @@ lp_run_close(struct lp_run *run, int status)
 		run->status = LP_EXIT_IOERR;
 		commit = 0;
 	}
+	/* stdout cannot take back what it was given. */
+	run->n_committed = commit || lp_opts.output == NULL || run->out.direct
+	    ? run->n_out
+	    : 0;
 	/* Side outputs are part of the result: kept on the same terms. */
 	for (i = 0; i < run->nsides; i++)
 		if (lp_writer_close(run->sides[i], commit) != LP_OK) {
@@ -466,7 +608,7 @@ lp_run_close(struct lp_run *run, int status)
 	run->sides = NULL;
 	/* The quarantine is the account of bad input: always kept. */
 	if (run->have_quar && lp_writer_close(&run->quar, 1) != LP_OK) {
-		lp_warnx("%s: %s", lp_opts.quarantine, run->quar.err.msg);
+		lp_warnx("%s", run->quar.err.msg);
 		run->status = LP_EXIT_IOERR;
 	}
 	wall = lp_clock() - run->t0;
@@ -504,6 +646,8 @@ lp_run_close(struct lp_run *run, int status)
 	lp_lineage_release(&run->lineage);
 	lp_buf_release(&run->obuf);
 	lp_buf_release(&run->fixed);
+	free(run->inputs);
+	run->inputs = NULL;
 	json_decref(run->counters);
 	return run->status;
 }

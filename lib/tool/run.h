@@ -4,19 +4,35 @@
  * Tool side of liblp: it prints diagnostics through log.h.
  *
  * Accounting: every record read is counted once as out, dropped (by the
- * tool's design), skipped or quarantined (bad input), so at the end
- * in = out + dropped + skipped + quarantined.
+ * tool's design), skipped or quarantined (bad input), or failed (the bad
+ * line that stopped a run under --on-error=fail), so at the end
+ * in = out + dropped + skipped + quarantined + failed.  committed is how
+ * many of the out records are in an output that was kept: out for stdout
+ * or a committed -o file, 0 when the -o file was discarded.
+ *
+ * No output may be an input: each output path (-o, --quarantine,
+ * --stats, --audit, side outputs, and what a tool checks with
+ * lp_run_check_output()) is compared with the input files by device and
+ * inode, and a match is a usage error naming both.
  */
 #ifndef LP_RUN_H
 #define LP_RUN_H
 
 #include <jansson.h>
+#include <sys/types.h>
 
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/lineage.h"
 #include "core/record.h"
 #include "core/stream.h"
+
+/* An input file as the output check knows it. */
+struct lp_run_input {
+	dev_t dev;
+	ino_t ino;
+	const char *name;
+};
 
 struct lp_run {
 	struct lp_reader in;
@@ -34,6 +50,9 @@ struct lp_run {
 	struct lp_buf fixed; /* a repaired line */
 	unsigned long long n_repaired;
 	unsigned long long n_in, n_out, n_dropped, n_skipped, n_quar;
+	unsigned long long n_failed, n_committed;
+	struct lp_run_input *inputs; /* the inputs' identities */
+	int ninputs;
 	json_t *counters; /* the tool's own counts, for --stats */
 	double t0, last_progress;
 	int progress;	/* stderr is a terminal */
@@ -58,8 +77,22 @@ int lp_run_next(struct lp_run *run, struct lp_record **rec);
 /* Stamp and write a record.  LP_OK, or LP_EOF when output is gone. */
 int lp_run_emit(struct lp_run *run, struct lp_record *rec);
 /*
+ * Exit with a usage error (2) if path, the value of option (named in the
+ * message; NULL: found on the command line), is one of the run's input
+ * files.  For outputs a tool opens itself (an archive, a session log).
+ */
+void lp_run_check_output(
+    const struct lp_run *run, const char *option, const char *path);
+/*
+ * Count path (kept, not copied) as an input too, for
+ * lp_run_check_output(): a file a tool reads beside its records (answers,
+ * a state file).
+ */
+void lp_run_note_input(struct lp_run *run, const char *path);
+/*
  * Open a side output (dropped records, say): gzip when the name ends in
- * ".gz", plain otherwise.  Exits with a message on failure.  lp_run_close()
+ * ".gz", plain otherwise.  An input file is refused as
+ * lp_run_check_output() does.  Exits with a message on failure.  lp_run_close()
  * closes it, and like -o it is renamed into place only when the run
  * succeeds.
  */

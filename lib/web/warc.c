@@ -38,11 +38,12 @@ lp_warc_create(struct lp_warc *w, const char *path, int append)
 {
 	memset(w, 0, sizeof(*w));
 	w->path = lp_xstrdup(path);
-	w->fd = open(path,
-	    O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC),
-	    0666);
+	/* An archive is appended to: never through a symbolic link. */
+	w->fd = lp_file_open(
+	    path, O_WRONLY | (append ? O_APPEND : O_TRUNC), LP_FILE_SHARED);
 	if (w->fd < 0)
-		return werr(w, "cannot open");
+		return lp_error_set(&w->err, "%s: cannot open: %s", path,
+		    lp_file_strerror(errno));
 	return LP_OK;
 }
 

@@ -1,3 +1,7 @@
+#include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,6 +141,198 @@ TEST(concurrent_appends_never_interleave)
 	assert_eq_int(n, 800);
 	unlink(p);
 	free(p);
+}
+
+/* The "seq" of the last line of the log at path, or -1. */
+static long long
+last_seq(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], last[4096] = "";
+	json_t *ev;
+	long long seq;
+
+	while (fgets(line, sizeof(line), f) != NULL)
+		memcpy(last, line, sizeof(last));
+	fclose(f);
+	ev = json_loads(last, 0, NULL);
+	seq = ev != NULL ? json_integer_value(json_object_get(ev, "seq")) : -1;
+	json_decref(ev);
+	return seq;
+}
+
+/*
+ * A line a crash or a full disk cut short is cut on the next append, with
+ * a note in the log, and seq goes on from the last whole event: the chain
+ * verifies again (before: "line 3 is not an audit event", seq 1).
+ */
+TEST(torn_last_line_cut_and_seq_continues)
+{
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_audit a;
+	unsigned long line;
+	FILE *f;
+
+	write_events(p, 2, "lp-a");
+	f = fopen(p, "a");
+	fputs("{\"seq\":3,\"at\":\"2024", f);
+	fclose(f);
+	assert_eq_int(lp_audit_open(&a, p, "lp-b", "run2"), LP_OK);
+	assert_eq_int(lp_audit_event(&a, "check", NULL), LP_OK);
+	assert_eq_int(a.cut, 19);
+	lp_audit_close(&a);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
+	assert_eq_int(last_seq(p), 4);
+	f = fopen(p, "r");
+	{
+		char buf[4096];
+		int n = 0, notes = 0;
+
+		while (fgets(buf, sizeof(buf), f) != NULL) {
+			n++;
+			if (n == 3 &&
+			    strstr(buf, "\"event\":\"audit_repair\"") &&
+			    strstr(buf, "\"cut_bytes\":19"))
+				notes++;
+		}
+		assert_eq_int(n, 4);
+		assert_eq_int(notes, 1);
+	}
+	fclose(f);
+	unlink(p);
+	free(p);
+}
+
+/*
+ * A short write (the file size limit stands in for a full disk: the
+ * kernel writes what fits, then fails) leaves no partial line: the append
+ * fails with the reason, the log is as before, the next append goes on.
+ */
+TEST(short_write_leaves_no_partial_line)
+{
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
+	unsigned long line;
+	long before;
+	int status;
+	pid_t pid;
+
+	write_events(p, 2, "lp-a");
+	before = file_size(p);
+	if ((pid = fork()) == 0) {
+		struct rlimit rl = {(rlim_t)before + 40, (rlim_t)before + 40};
+		struct lp_audit a;
+		int rc;
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		if (lp_audit_open(&a, p, "lp-b", "r") != LP_OK)
+			_exit(2);
+		rc = lp_audit_event(&a, "check", NULL);
+		_exit(rc == LP_FATAL && strstr(a.err.msg, "File too large")
+			? 0
+			: 1);
+	}
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_eq_int(file_size(p), before);
+	write_events(p, 1, "lp-c");
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
+	assert_eq_int(last_seq(p), 3);
+	unlink(p);
+	free(p);
+}
+
+/* A disk that takes 10 bytes, then is full. */
+static ssize_t
+fills_up(int fd, const void *p, size_t n)
+{
+	static int calls;
+
+	if (calls++ % 2 == 0)
+		return write(fd, p, n < 10 ? n : 10);
+	errno = ENOSPC;
+	return -1;
+}
+
+/* A disk that takes part of a line and reports no error. */
+static ssize_t
+short_no_error(int fd, const void *p, size_t n)
+{
+	return write(fd, p, n / 2);
+}
+
+/*
+ * Through the write hook: a part-written line is cut back off, and the
+ * reason is the disk's (before: the stale errno, "Inappropriate ioctl
+ * for device", and the part left in the log).
+ */
+TEST(injected_short_writes)
+{
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_audit a;
+	unsigned long line;
+	long before;
+
+	write_events(p, 1, "lp-a");
+	before = file_size(p);
+	assert_eq_int(lp_audit_open(&a, p, "lp-b", "r"), LP_OK);
+	a.write = fills_up;
+	assert_eq_int(lp_audit_event(&a, "check", NULL), LP_FATAL);
+	assert_true(strstr(a.err.msg, "No space left on device") != NULL);
+	assert_eq_int(file_size(p), before);
+	a.write = short_no_error;
+	assert_eq_int(lp_audit_event(&a, "check", NULL), LP_FATAL);
+	assert_true(strstr(a.err.msg, "No space left on device") != NULL);
+	assert_eq_int(file_size(p), before);
+	a.write = write;
+	assert_eq_int(lp_audit_event(&a, "check", NULL), LP_OK);
+	lp_audit_close(&a);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
+	assert_eq_int(last_seq(p), 2);
+	unlink(p);
+	free(p);
+}
+
+/* A write that fails outright (a full disk) says so, by name. */
+TEST(full_disk_message)
+{
+	struct lp_audit a;
+
+	assert_eq_int(lp_audit_open(&a, "/dev/full", "lp-a", "r"), LP_OK);
+	assert_eq_int(lp_audit_event(&a, "check", NULL), LP_FATAL);
+	assert_eq_str(
+	    a.err.msg, "cannot write '/dev/full': No space left on device");
+	lp_audit_close(&a);
+}
+
+/* A new log is private (0600); a symbolic link is never written through. */
+TEST(private_and_no_symlink)
+{
+	char dir[] = "/tmp/lp-au-XXXXXX", log[300], victim[300], link[300];
+	struct lp_audit a;
+	struct stat st;
+	mode_t um = umask(022);
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(log, sizeof(log), "%s/audit.log", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(link, sizeof(link), "%s/link.log", dir);
+	write_events(log, 1, "lp-a");
+	assert_eq_int(stat(log, &st), 0);
+	assert_eq_int(st.st_mode & 0777, 0600);
+	fclose(fopen(victim, "w"));
+	assert_eq_int(symlink(victim, link), 0);
+	assert_eq_int(lp_audit_open(&a, link, "lp-a", "r"), LP_FATAL);
+	assert_true(strstr(a.err.msg, "is a symbolic link") != NULL);
+	assert_eq_int(file_size(victim), 0);
+	unlink(link);
+	unlink(victim);
+	unlink(log);
+	rmdir(dir);
+	umask(um);
 }
 
 TEST(argv_hides_secrets)

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/status.h"
@@ -67,6 +68,87 @@ TEST(make_parents)
 	snprintf(sub, sizeof(sub), "%s/a", dir);
 	rmdir(sub);
 	rmdir(dir);
+}
+
+/* A symbolic link is refused (ELOOP, said plainly); new files get mode. */
+TEST(open_no_symlink_private)
+{
+	char dir[] = "/tmp/lp-test-XXXXXX", f[128], l[128];
+	struct stat st;
+	mode_t um = umask(022);
+	int fd;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(f, sizeof(f), "%s/log", dir);
+	snprintf(l, sizeof(l), "%s/link", dir);
+	assert_true(
+	    (fd = lp_file_open(f, O_RDWR | O_APPEND, LP_FILE_PRIVATE)) >= 0);
+	close(fd);
+	assert_eq_int(stat(f, &st), 0);
+	assert_eq_int(st.st_mode & 0777, 0600);
+	assert_eq_int(symlink(f, l), 0);
+	errno = 0;
+	assert_eq_int(lp_file_open(l, O_WRONLY | O_APPEND, LP_FILE_SHARED), -1);
+	assert_eq_int(errno, ELOOP);
+	assert_eq_str(
+	    lp_file_strerror(ELOOP), "is a symbolic link (not followed)");
+	/* An existing file keeps its mode; a new one gets the umask's. */
+	chmod(f, 0640);
+	assert_eq_int(lp_file_mode_for(f, LP_FILE_SHARED), 0640);
+	assert_eq_int(lp_file_mode_for(dir, LP_FILE_SHARED), 0644);
+	unlink(l);
+	unlink(f);
+	rmdir(dir);
+	umask(um);
+}
+
+/*
+ * Temporary files are named after the output and the process, 0600; the
+ * ones of processes that are gone are removed, a live one's never.
+ */
+TEST(tmp_names_and_sweep)
+{
+	char dir[] = "/tmp/lp-test-XXXXXX", out[128], want[160], dead[160];
+	char live[160], other[160], *tmp = NULL, *tmp2 = NULL;
+	struct stat st;
+	pid_t pid;
+	int fd, fd2, status;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(out, sizeof(out), "%s/out.jsonl", dir);
+	/* A pid that is gone: a child that has been reaped. */
+	if ((pid = fork()) == 0)
+		_exit(0);
+	waitpid(pid, &status, 0);
+	snprintf(
+	    dead, sizeof(dead), "%s/.out.jsonl.lp-tmp.%ld", dir, (long)pid);
+	snprintf(live, sizeof(live), "%s/.out.jsonl.lp-tmp.1", dir);
+	snprintf(other, sizeof(other), "%s/.other.lp-tmp.%ld", dir, (long)pid);
+	close(open(dead, O_CREAT | O_WRONLY, 0600));
+	close(open(live, O_CREAT | O_WRONLY, 0600));
+	close(open(other, O_CREAT | O_WRONLY, 0600));
+	assert_true((fd = lp_file_tmp_create(out, &tmp)) >= 0);
+	snprintf(want, sizeof(want), "%s/.out.jsonl.lp-tmp.%ld", dir,
+	    (long)getpid());
+	assert_eq_str(tmp, want);
+	assert_eq_int(fstat(fd, &st), 0);
+	assert_eq_int(st.st_mode & 0777, 0600);
+	assert_true(access(dead, F_OK) != 0);  /* swept */
+	assert_eq_int(access(live, F_OK), 0);  /* pid 1 lives */
+	assert_eq_int(access(other, F_OK), 0); /* another output's */
+	/* A second one in this process gets a name of its own. */
+	assert_true((fd2 = lp_file_tmp_create(out, &tmp2)) >= 0);
+	assert_true(strcmp(tmp, tmp2) != 0);
+	assert_eq_int(access(tmp, F_OK), 0);
+	close(fd);
+	close(fd2);
+	unlink(tmp);
+	unlink(tmp2);
+	unlink(live);
+	unlink(other);
+	free(tmp);
+	free(tmp2);
+	assert_eq_int(rmdir(dir), 0);
 }
 
 RUN_TESTS()

@@ -1,5 +1,8 @@
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -66,6 +69,15 @@ TEST(plain_crlf_blank_no_final_newline)
 
 	assert_eq_int(slurp(s, strlen(s), 0), LP_EOF);
 	assert_eq_str(got.p, "1:{\"a\":1}|3:{\"b\":2}|4:{\"c\":3}|");
+}
+
+/* Lines of only spaces and tabs are blank, skipped as empty ones are. */
+TEST(white_space_lines_are_blank)
+{
+	const char *s = "{\"a\":1}\n  \t \n\t\r\n \n  {\"b\":2}\n \t";
+
+	assert_eq_int(slurp(s, strlen(s), 0), LP_EOF);
+	assert_eq_str(got.p, "1:{\"a\":1}|5:  {\"b\":2}|");
 }
 
 TEST(empty_input)
@@ -175,6 +187,108 @@ TEST(writer_gzip_deterministic_and_atomic)
 	assert_eq_mem(a, na, b, nb);
 	unlink(path);
 	assert_eq_int(rmdir(dir), 0); /* fails if a temporary was left */
+}
+
+/* The mode of the file at path, or -1. */
+static int
+mode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+}
+
+/*
+ * An output written anew keeps the mode of the file it replaces (before:
+ * a 0600 file came back 0644); a new one gets the umask's.  While it is
+ * written, its temporary file is ".NAME.lp-tmp.PID", 0600.
+ */
+TEST(writer_modes_and_tmp_name)
+{
+	char dir[] = "/tmp/lp-w-XXXXXX", path[300], want[300];
+	struct lp_writer w;
+	mode_t um = umask(022);
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/out.jsonl", dir);
+	assert_eq_int(lp_writer_open(&w, path, 0), LP_OK);
+	snprintf(want, sizeof(want), "%s/.out.jsonl.lp-tmp.%ld", dir,
+	    (long)getpid());
+	assert_eq_str(w.tmp, want);
+	assert_eq_int(mode_of(w.tmp), 0600);
+	lp_writer_write(&w, "{}\n", 3);
+	assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+	assert_eq_int(mode_of(path), 0644);
+	chmod(path, 0600);
+	assert_eq_int(lp_writer_open(&w, path, 0), LP_OK);
+	lp_writer_write(&w, "{}\n", 3);
+	assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+	assert_eq_int(mode_of(path), 0600);
+	unlink(path);
+	assert_eq_int(rmdir(dir), 0);
+	umask(um);
+}
+
+/* A private output (a quarantine) is created 0600. */
+TEST(writer_private)
+{
+	char dir[] = "/tmp/lp-w-XXXXXX", path[300];
+	struct lp_writer w;
+	mode_t um = umask(022);
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/q.jsonl", dir);
+	assert_eq_int(lp_writer_open_private(&w, path, 0), LP_OK);
+	lp_writer_write(&w, "{}\n", 3);
+	assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+	assert_eq_int(mode_of(path), 0600);
+	unlink(path);
+	assert_eq_int(rmdir(dir), 0);
+	umask(um);
+}
+
+/*
+ * A run killed with SIGKILL leaves its temporary file; the next writer
+ * of the same output removes it (before: "out.tmp.XXXXXX" files piled
+ * up).
+ */
+TEST(writer_removes_dead_runs_tmp)
+{
+	char dir[] = "/tmp/lp-w-XXXXXX", path[300], stale[300];
+	struct lp_writer w;
+	int status;
+	pid_t pid;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/out.jsonl", dir);
+	if ((pid = fork()) == 0) {
+		struct lp_writer w2;
+
+		lp_writer_open(&w2, path, 0);
+		lp_writer_write(&w2, "{}\n", 3);
+		lp_writer_flush(&w2);
+		kill(getpid(), SIGKILL);
+	}
+	waitpid(pid, &status, 0);
+	snprintf(
+	    stale, sizeof(stale), "%s/.out.jsonl.lp-tmp.%ld", dir, (long)pid);
+	assert_eq_int(access(stale, F_OK), 0);
+	assert_eq_int(lp_writer_open(&w, path, 0), LP_OK);
+	assert_true(access(stale, F_OK) != 0);
+	assert_eq_int(lp_writer_close(&w, 0), LP_OK);
+	assert_eq_int(rmdir(dir), 0);
+}
+
+/* A write error names the file. */
+TEST(writer_error_names_file)
+{
+	struct lp_writer w;
+
+	assert_eq_int(lp_writer_open(&w, "/dev/full", 0), LP_OK);
+	lp_writer_write(&w, "{}\n", 3);
+	assert_eq_int(lp_writer_close(&w, 1), LP_FATAL);
+	assert_eq_str(
+	    w.err.msg, "cannot write '/dev/full': No space left on device");
 }
 
 /*
