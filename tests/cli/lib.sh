@@ -225,7 +225,8 @@ _lp_quote() {
 # run [-i IN] [-o OUT] [-e ERR] [-f FILTER] COMMAND...: run the command
 # with stdin from IN (default /dev/null), stdout to OUT (default out,
 # passed through the shell function FILTER when given), stderr to ERR
-# (default err, with timings as in check); the status in $status.
+# (default err, with timings as in check; OUT again: with stdout); the
+# status in $status.
 run() {
 	_lp_in=/dev/null _lp_out=out _lp_err=err _lp_filter=
 	while :; do
@@ -240,7 +241,10 @@ run() {
 	done
 	_lp_cmd=$(_lp_quote "$@")
 	[ "$_lp_in" != /dev/null ] && _lp_cmd="$_lp_cmd < $_lp_in"
-	if [ "$_lp_err" = /dev/null ]; then
+	if [ "$_lp_err" = "$_lp_out" ]; then
+		"$@" < "$_lp_in" > "$_lp_out" 2>&1
+		status=$?
+	elif [ "$_lp_err" = /dev/null ]; then
 		"$@" < "$_lp_in" > "$_lp_out" 2> /dev/null
 		status=$?
 	else
