@@ -170,7 +170,7 @@ tcase() {
 	fi
 	_lp_case=$1
 	shift
-	_lp_failed=0 _lp_skipped= _lp_fx= _lp_cmd= status=
+	_lp_failed=0 _lp_skipped='' _lp_fx='' _lp_cmd='' status=''
 	_lp_ncases=$((_lp_ncases + 1))
 	T=$(mktemp -d "${TMPDIR:-/tmp}/lp-cli.XXXXXX") || exit 99
 	cd "$T" || exit 99
@@ -322,7 +322,7 @@ file_is() {
 # _lp_opts: the grep options before FILE, in _lp_o; returns how many
 # arguments they took.
 _lp_opts() {
-	_lp_o= _lp_n=0
+	_lp_o='' _lp_n=0
 	while :; do
 		case $1 in
 		-?*) _lp_o="$_lp_o $1" _lp_n=$((_lp_n + 1)) ;;
@@ -349,18 +349,17 @@ has() {
 
 # lacks [-GREP-OPTION...] FILE RE: no line of FILE matches RE (and FILE
 # exists).
+# shellcheck disable=SC2086
 lacks() {
 	_lp_opts "$@"
 	shift $?
 	if [ ! -f "$1" ]; then
 		fail "$1: no such file (it should exist and lack: $2)"
-		# shellcheck disable=SC2086
 	elif ! grep -q $_lp_o -- "$2" "$1"; then
 		pass
 	else
 		fail "$1 has a line matching: $2"
 		_lp_said
-		# shellcheck disable=SC2086
 		grep -n $_lp_o -- "$2" "$1" | head -n 5 | indent
 	fi
 	return 0
