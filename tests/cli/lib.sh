@@ -22,16 +22,20 @@
 # the last command run, a diff or the start of the file, and keeps its
 # directory (path printed); a case that passes removes it.
 #
+#	export LP_BINDIR=build/tests
 #	sh tests/cli/lp-clean.sh                  every case
 #	sh tests/cli/lp-clean.sh bad-json.number  one case
 #	sh tests/cli/lp-clean.sh bad-json         the cases of a group
 #	sh tests/cli/lp-clean.sh -l               the names
 #
-# LP_BINDIR (and LP_TOOLDIR, LP_GEN ... as tests/CMakeLists.txt sets them)
-# name the binaries.  CMake registers each case as the test
-# cli/lp-TOOL.GROUP.what, reading the names from the "tcase" lines, so a
-# new row needs no CMake edit.  A case whose prerequisite is missing calls
-# skip from a fixture; run alone it exits 77.
+# LP_BINDIR names the folder of the test binaries (standin, ptydrive,
+# lp-passthru); LP_TOOLDIR, LP_GEN, LP_BENCH, LP_TEST_DATA, LP_SRCDIR and
+# LP_EBAY_FIXTURES default to their places in the build and source trees
+# (tests/CMakeLists.txt sets them all).  CMake registers each case as the
+# test cli/lp-TOOL.GROUP.what, reading the names from the "tcase" lines,
+# so a new row needs no CMake edit: "ctest -R lp-clean.bad-json" runs a
+# group.  A fixture whose prerequisite is missing calls skip; the case is
+# then skipped (run alone, the script exits 77).
 #
 # A script without tcase lines (tests/examples.sh, tests/parallel.sh) is
 # one test: it runs in $T, checks with expect and check, and ends with
@@ -40,11 +44,30 @@
 set -u
 : "${LP_BINDIR:?LP_BINDIR must name the folder with the binaries}"
 export SOURCE_DATE_EPOCH=1700000000
-unset LP_PLAIN LP_AUDIT_LOG LP_PIPELINE_VERSION LP_DATASET_VERSION LP_TASK_ID NO_COLOR
-# The folder of the test scripts and the source tree, as absolute paths
-# (the cases run elsewhere).
+unset LP_PLAIN LP_AUDIT_LOG LP_PIPELINE_VERSION LP_DATASET_VERSION LP_TASK_ID \
+    NO_COLOR
+# The folder of the test scripts and the folders given, as absolute paths
+# (the cases run elsewhere); in a build tree (LP_BINDIR=build/tests) the
+# others default to their places there and in the source tree.
 HERE=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=${LP_SRCDIR:-$(cd "$HERE/../.." && pwd)}
+LP_BINDIR=$(cd "$LP_BINDIR" && pwd) || exit 99
+_lp_build=${LP_BINDIR%/tests}
+if [ -z "${LP_TOOLDIR:-}" ] && [ -d "$_lp_build/tools" ]; then
+	LP_TOOLDIR=$_lp_build/tools
+fi
+[ -z "${LP_GEN:-}" ] && LP_GEN=$_lp_build/bench/lp-gen
+[ -z "${LP_BENCH:-}" ] && LP_BENCH=$_lp_build/bench
+: "${LP_TEST_DATA:=$HERE/../data}" "${LP_SRCDIR:=$HERE/../..}"
+: "${LP_EBAY_FIXTURES:=$LP_SRCDIR/../shared/fixtures/ebay}"
+for _lp_v in LP_TOOLDIR LP_GEN LP_BENCH LP_TEST_DATA LP_SRCDIR \
+    LP_EBAY_FIXTURES; do
+	eval "_lp_p=\${$_lp_v:-}"
+	case $_lp_p in
+	'' | /*) ;;
+	*) eval "$_lp_v=\$PWD/\$_lp_p" ;;
+	esac
+done
+export LP_BINDIR LP_GEN LP_BENCH LP_TEST_DATA LP_SRCDIR LP_EBAY_FIXTURES
 T=$(mktemp -d "${TMPDIR:-/tmp}/lp-cli.XXXXXX")
 cd "$T" || exit 99
 npass=0
@@ -94,11 +117,16 @@ indent() {
 	cut -c1-300 | sed 's/^/    | /'
 }
 
-# show FILE: the command that made the files and the start of FILE.
-show() {
+# _lp_said: the last command run and its status, if there was one.
+_lp_said() {
 	if [ -n "$_lp_cmd" ]; then
 		printf '    command: %s (status %s)\n' "$_lp_cmd" "$status"
 	fi
+}
+
+# show FILE: the command that made the files and the start of FILE.
+show() {
+	_lp_said
 	if [ -f "$1" ]; then
 		printf '    %s (%s lines):\n' "$1" "$(($(wc -l < "$1")))"
 		head -n 10 "$1" | indent
@@ -142,7 +170,7 @@ tcase() {
 	fi
 	_lp_case=$1
 	shift
-	_lp_failed=0 _lp_skipped= _lp_fx= _lp_cmd= status=
+	_lp_failed=0 _lp_skipped='' _lp_fx='' _lp_cmd='' status=''
 	_lp_ncases=$((_lp_ncases + 1))
 	T=$(mktemp -d "${TMPDIR:-/tmp}/lp-cli.XXXXXX") || exit 99
 	cd "$T" || exit 99
@@ -225,7 +253,8 @@ _lp_quote() {
 # run [-i IN] [-o OUT] [-e ERR] [-f FILTER] COMMAND...: run the command
 # with stdin from IN (default /dev/null), stdout to OUT (default out,
 # passed through the shell function FILTER when given), stderr to ERR
-# (default err, with timings as in check); the status in $status.
+# (default err, with timings as in check; OUT again: with stdout); the
+# status in $status.
 run() {
 	_lp_in=/dev/null _lp_out=out _lp_err=err _lp_filter=
 	while :; do
@@ -240,7 +269,10 @@ run() {
 	done
 	_lp_cmd=$(_lp_quote "$@")
 	[ "$_lp_in" != /dev/null ] && _lp_cmd="$_lp_cmd < $_lp_in"
-	if [ "$_lp_err" = /dev/null ]; then
+	if [ "$_lp_err" = "$_lp_out" ]; then
+		"$@" < "$_lp_in" > "$_lp_out" 2>&1
+		status=$?
+	elif [ "$_lp_err" = /dev/null ]; then
 		"$@" < "$_lp_in" > "$_lp_out" 2> /dev/null
 		status=$?
 	else
@@ -261,7 +293,7 @@ status_is() {
 		pass
 	else
 		fail "status $status, want $1"
-		[ -n "$_lp_cmd" ] && printf '    command: %s\n' "$_lp_cmd"
+		_lp_said
 		[ -s err ] && head -n 5 err | indent
 	fi
 	return 0
@@ -280,7 +312,7 @@ file_is() {
 		pass
 	else
 		fail "$_lp_f is not as expected"
-		[ -n "$_lp_cmd" ] && printf '    command: %s (status %s)\n' "$_lp_cmd" "$status"
+		_lp_said
 		diff -u "$_lp_f.want" "$_lp_f" 2>&1 | indent
 	fi
 	rm -f "$_lp_f.want"
@@ -290,7 +322,7 @@ file_is() {
 # _lp_opts: the grep options before FILE, in _lp_o; returns how many
 # arguments they took.
 _lp_opts() {
-	_lp_o= _lp_n=0
+	_lp_o='' _lp_n=0
 	while :; do
 		case $1 in
 		-?*) _lp_o="$_lp_o $1" _lp_n=$((_lp_n + 1)) ;;
@@ -317,18 +349,17 @@ has() {
 
 # lacks [-GREP-OPTION...] FILE RE: no line of FILE matches RE (and FILE
 # exists).
+# shellcheck disable=SC2086
 lacks() {
 	_lp_opts "$@"
 	shift $?
 	if [ ! -f "$1" ]; then
 		fail "$1: no such file (it should exist and lack: $2)"
-		# shellcheck disable=SC2086
 	elif ! grep -q $_lp_o -- "$2" "$1"; then
 		pass
 	else
 		fail "$1 has a line matching: $2"
-		[ -n "$_lp_cmd" ] && printf '    command: %s (status %s)\n' "$_lp_cmd" "$status"
-		# shellcheck disable=SC2086
+		_lp_said
 		grep -n $_lp_o -- "$2" "$1" | head -n 5 | indent
 	fi
 	return 0
@@ -377,7 +408,7 @@ same() {
 		pass
 	else
 		fail "$1 and $2 differ"
-		[ -n "$_lp_cmd" ] && printf '    command: %s (status %s)\n' "$_lp_cmd" "$status"
+		_lp_said
 		diff -u "$1" "$2" 2>&1 | head -n 20 | indent
 	fi
 	return 0
@@ -422,7 +453,7 @@ holds() {
 		pass
 	else
 		fail "does not hold: $(_lp_quote "$@")"
-		[ -n "$_lp_cmd" ] && printf '    command: %s (status %s)\n' "$_lp_cmd" "$status"
+		_lp_said
 	fi
 	return 0
 }
