@@ -243,9 +243,8 @@ asks(struct scrape *sc)
 }
 
 /*
- * An archive (not a directory: that opens, then fails to read) indexed
- * (by_url: for --resume); a record cut short by an interruption is
- * reported, and the records before it used.
+ * An archive's pages indexed (by_url: for --resume; a directory refused);
+ * a record cut short by an interruption is reported, the rest used.
  */
 static void
 open_replay(struct scrape *sc, const char *path, int by_url)
