@@ -5,6 +5,12 @@
  * these (li.s-item[data-view]), the descendant (space) and child (>)
  * combinators, and lists (a, b).  Class and attribute names match
  * case-sensitively, type names case-insensitively, as in HTML.
+ *
+ * With them, what reading a page takes around Gumbo: the page pruned for
+ * the parser (lp_html_prune(), which also bounds how deep it nests),
+ * parsed (lp_html_parse()), and walked in document order without
+ * recursion (struct lp_html_walk), so that no page, however hostile,
+ * decides how deep the C stack goes or how long a walk takes.
  */
 #ifndef LP_SELECT_H
 #define LP_SELECT_H
