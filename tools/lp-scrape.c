@@ -243,12 +243,16 @@ asks(struct scrape *sc)
 }
 
 /*
- * An archive's pages indexed (by_url: for --resume); a record cut short
- * by an interruption is reported, and the records before it used.
+ * An archive's pages indexed (by_url: for --resume; a directory refused);
+ * a record cut short by an interruption is reported, the rest used.
  */
 static void
 open_replay(struct scrape *sc, const char *path, int by_url)
 {
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		lp_errx(LP_EXIT_IOERR, "%s: Is a directory", path);
 	if (lp_replay_open(&sc->from, path) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", sc->from.err.msg);
 	if (lp_replay_index(&sc->from, by_url) != LP_OK)
@@ -477,6 +481,7 @@ open_all(struct scrape *sc)
 	lp_run_open(&sc->run, 0, NULL, cfgtext);
 	lp_crawl_init(&sc->crawl, sc->profile, site, sc->query, sc->npages,
 	    &sc->run.lineage);
+	sc->crawl.max_page = sc->fc.max_bytes; /* files, archives too */
 	if (sc->fc.ignore_robots) {
 		lp_warnx("--ignore-robots: robots.txt is not obeyed");
 		lp_run_audit(&sc->run, "robots_ignored",

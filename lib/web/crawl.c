@@ -101,13 +101,9 @@ lp_crawl_search_url(const struct lp_profile *p, const char *query, int page)
 const char *
 lp_crawl_local_path(const char *url)
 {
-	struct stat sb;
-
 	if (strncmp(url, "file://", 7) == 0)
 		return url + 7;
-	if (strstr(url, "://") == NULL && stat(url, &sb) == 0)
-		return url;
-	return NULL;
+	return strstr(url, "://") == NULL ? url : NULL;
 }
 
 size_t
@@ -269,11 +265,10 @@ extract(struct lp_crawl *c, struct lp_crawl_page *pg, const struct lp_buf *body)
 	off = lp_profile_region(c->profile, b0, body->len);
 	lp_html_prune(b0 + off, body->len - off, lp_profile_attrs(c->profile),
 	    &c->pruned);
-	o = gumbo_parse_with_options(&kGumboDefaultOptions,
-	    c->pruned.p ? c->pruned.p : "", c->pruned.len);
+	o = lp_html_parse(c->pruned.p, c->pruned.len);
 	lp_profile_extract(c->profile, o->root, product, &res);
 	json_decref(product);
-	gumbo_destroy_output(&kGumboDefaultOptions, o);
+	lp_html_free(o);
 	c->counts.skipped += (long long)res.skipped;
 	if (res.blocked) {
 		pg->blocked = c->blocked = 1;
@@ -297,12 +292,25 @@ extract(struct lp_crawl *c, struct lp_crawl_page *pg, const struct lp_buf *body)
 	lp_page_release(&res);
 }
 
+/* A page of n bytes over the crawl's limit: failed, said so. */
+static int
+too_large(struct lp_crawl *c, size_t n, struct lp_error *err)
+{
+	if (c->max_page == 0 || n <= c->max_page)
+		return 0;
+	lp_error_set(err, "the page is larger than %zu bytes", c->max_page);
+	c->counts.failed++;
+	return 1;
+}
+
 int
 lp_crawl_read(struct lp_crawl *c, struct lp_crawl_page *pg, struct lp_buf *body,
     const char *ctype, struct lp_error *err)
 {
 	enum lp_charset_done done;
 
+	if (too_large(c, body->len, err))
+		return LP_FAILED;
 	if (lp_charset_to_utf8(body, ctype, &done, err) != LP_OK) {
 		c->counts.failed++;
 		return LP_FAILED;
@@ -328,15 +336,23 @@ lp_crawl_read_archived(struct lp_crawl *c, struct lp_crawl_page *pg,
 		c->counts.failed++;
 		return LP_FAILED;
 	}
+	if (too_large(c, rec->block.len - bo, err))
+		return LP_FAILED;
 	lp_buf_add(&b, rec->block.p + bo, rec->block.len - bo);
 	rc = lp_crawl_read(c, pg, &b, ctype, err);
 	lp_buf_release(&b);
 	return rc;
 }
 
-/* The file at path into b, in one allocation when its size is known. */
+/*
+ * The file at path into b, in one allocation when its size is known, and
+ * no more of it than the crawl's limit allows (a pipe or a device is read
+ * up to it): LP_FATAL when it cannot be read, LP_FAILED when it is too
+ * large.
+ */
 static int
-slurp(const char *path, struct lp_buf *b, struct lp_error *err)
+slurp(struct lp_crawl *c, const char *path, struct lp_buf *b,
+    struct lp_error *err)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat sb;
@@ -344,15 +360,27 @@ slurp(const char *path, struct lp_buf *b, struct lp_error *err)
 	size_t n;
 	int rc = LP_OK;
 
-	if (f == NULL)
-		return lp_error_set(
+	if (f == NULL) {
+		lp_error_set(
 		    err, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fileno(f), &sb) == 0 && sb.st_size > 0)
+		return LP_FATAL;
+	}
+	if (fstat(fileno(f), &sb) == 0 && sb.st_size > 0) {
+		if (too_large(c, (size_t)sb.st_size, err)) {
+			fclose(f);
+			return LP_FAILED;
+		}
 		lp_buf_grow(b, (size_t)sb.st_size);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	}
+	while (rc == LP_OK && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		lp_buf_add(b, buf, n);
-	if (ferror(f))
-		rc = lp_error_set(err, "%s: %s", path, strerror(errno));
+		if (too_large(c, b->len, err))
+			rc = LP_FAILED;
+	}
+	if (rc == LP_OK && ferror(f)) {
+		lp_error_set(err, "%s: %s", path, strerror(errno));
+		rc = LP_FATAL;
+	}
 	fclose(f);
 	return rc;
 }
@@ -366,17 +394,14 @@ lp_crawl_read_file(struct lp_crawl *c, struct lp_crawl_page *pg,
 	char abs[PATH_MAX + 8], real[PATH_MAX];
 	int rc;
 
-	if (slurp(path, &b, err) != LP_OK) {
-		lp_buf_release(&b);
-		return LP_FATAL;
-	}
 	st->is_file = 1;
 	st->asked = 1;
 	snprintf(abs, sizeof(abs), "file://%.*s", PATH_MAX - 1,
 	    realpath(path, real) ? real : path);
 	free(pg->url);
 	pg->url = lp_xstrdup(abs);
-	rc = lp_crawl_read(c, pg, &b, NULL, err);
+	if ((rc = slurp(c, path, &b, err)) == LP_OK)
+		rc = lp_crawl_read(c, pg, &b, NULL, err);
 	lp_buf_release(&b);
 	return rc;
 }

@@ -96,6 +96,13 @@ struct lp_crawl {
 	size_t head; /* the first start not all handed back */
 	struct lp_crawl_counts counts;
 	int blocked;
+	/*
+	 * The largest page read, in bytes (0: any size): a larger file is
+	 * not read on, a larger page (archived, or fetched and handed in)
+	 * is not parsed; either fails with "the page is larger than N
+	 * bytes".  Set before the first page.
+	 */
+	size_t max_page;
 	/* Private: the page being read, pruned; the asks not handed out. */
 	struct lp_buf pruned;
 	struct lp_crawl_ask *asks, **asks_end;
@@ -120,8 +127,8 @@ void lp_crawl_release(struct lp_crawl *c);
  */
 char *lp_crawl_search_url(
     const struct lp_profile *p, const char *query, int page);
-/* The local file a start names (a file:// URL or an existing path without
- * "://"), or NULL when it is fetched. */
+/* The local file a start names (a file:// URL, or anything without
+ * "://": a path, there or not), or NULL when it is fetched. */
 const char *lp_crawl_local_path(const char *url);
 
 /*
@@ -158,8 +165,8 @@ struct lp_crawl_page *lp_crawl_page_in(struct lp_crawl *c, size_t i, int k,
  * The records of page pg from its body (made UTF-8 in place, ctype the
  * Content-Type or NULL).  LP_OK: read, pg->blocked and pg->no_results
  * say what it was, and its next page may be noted; LP_FAILED with err
- * when it is in a charset not read ("the page is in shift_jis, not UTF-8
- * or Latin-1"), counted as failed.
+ * when it is larger than max_page or in a charset not read ("the page is
+ * in shift_jis, not UTF-8 or Latin-1"), counted as failed.
  */
 int lp_crawl_read(struct lp_crawl *c, struct lp_crawl_page *pg,
     struct lp_buf *body, const char *ctype, struct lp_error *err);
@@ -172,7 +179,8 @@ int lp_crawl_read_archived(struct lp_crawl *c, struct lp_crawl_page *pg,
 /*
  * As lp_crawl_read(), the page from the file at path, its start made a
  * file's (no next page) and pg->url its file:// URL; also LP_FATAL with
- * err when the file cannot be read ("cannot open 'x': why").
+ * err when the file cannot be read ("cannot open 'x': why").  A file
+ * larger than max_page is read no further than that (LP_FAILED).
  */
 int lp_crawl_read_file(struct lp_crawl *c, struct lp_crawl_page *pg,
     const char *path, struct lp_error *err);

@@ -304,18 +304,17 @@ struct text {
 	int space; /* a space is due before the next word */
 };
 
-static void
-gather(const GumboNode *n, const struct lp_sel *drop, struct text *t)
+/* One node's part of the text; whether to go on into its children. */
+static int
+gather_node(const GumboNode *n, const struct lp_sel *drop, struct text *t)
 {
-	unsigned int i;
+	const char *s;
 
 	switch (n->type) {
 	case GUMBO_NODE_TEXT:
 	case GUMBO_NODE_CDATA:
-	case GUMBO_NODE_WHITESPACE: {
-		const char *s = n->v.text.text;
-
-		for (; *s != '\0'; s++) {
+	case GUMBO_NODE_WHITESPACE:
+		for (s = n->v.text.text; *s != '\0'; s++) {
 			if (isspace((unsigned char)*s)) {
 				t->space = 1;
 				continue;
@@ -325,22 +324,35 @@ gather(const GumboNode *n, const struct lp_sel *drop, struct text *t)
 			t->space = 0;
 			lp_buf_addc(&t->b, *s);
 		}
-		break;
-	}
+		return 0;
 	case GUMBO_NODE_ELEMENT:
 		if (n->v.element.tag == GUMBO_TAG_SCRIPT ||
 		    n->v.element.tag == GUMBO_TAG_STYLE ||
 		    (drop != NULL && lp_sel_match(drop, n)))
-			break;
+			return 0;
 		/* Block-ish elements and breaks separate words. */
 		if (n->v.element.tag == GUMBO_TAG_BR)
 			t->space = 1;
-		for (i = 0; i < n->v.element.children.length; i++)
-			gather(n->v.element.children.data[i], drop, t);
-		break;
+		return 1;
 	default:
-		break;
+		return 0;
 	}
+}
+
+/* The text of root and what it holds, in document order. */
+static void
+gather(const GumboNode *root, const struct lp_sel *drop, struct text *t)
+{
+	struct lp_html_walk w;
+	const GumboNode *n;
+
+	if (!gather_node(root, drop, t))
+		return;
+	lp_html_walk_init(&w, root);
+	while ((n = lp_html_walk_next(&w)) != NULL)
+		if (!gather_node(n, drop, t))
+			lp_html_walk_skip(&w);
+	lp_html_walk_release(&w);
 }
 
 static char *
@@ -386,15 +398,12 @@ static void
 find_all(const struct lp_profile *p, const GumboNode *n, const GumboNode **hit,
     size_t *left)
 {
-	const GumboVector *kids = n->type == GUMBO_NODE_DOCUMENT
-	    ? &n->v.document.children
-	    : &n->v.element.children;
-	unsigned int i;
+	struct lp_html_walk w;
+	const GumboNode *c;
 	size_t k;
 
-	for (i = 0; i<kids->length && * left> 0; i++) {
-		const GumboNode *c = kids->data[i];
-
+	lp_html_walk_init(&w, n);
+	while (*left > 0 && (c = lp_html_walk_next(&w)) != NULL) {
 		if (c->type != GUMBO_NODE_ELEMENT &&
 		    c->type != GUMBO_NODE_TEMPLATE)
 			continue;
@@ -408,8 +417,8 @@ find_all(const struct lp_profile *p, const GumboNode *n, const GumboNode **hit,
 				(*left)--;
 			}
 		}
-		find_all(p, c, hit, left);
 	}
+	lp_html_walk_release(&w);
 }
 
 /* ---- schema.org JSON-LD */

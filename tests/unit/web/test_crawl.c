@@ -128,7 +128,11 @@ TEST(local_path_and_lines)
 	assert_eq_str(
 	    lp_crawl_local_path(data("classic.html")), data("classic.html"));
 	assert_true(lp_crawl_local_path("https://www.ebay.co.uk/") == NULL);
-	assert_true(lp_crawl_local_path("/nonexistent/page.html") == NULL);
+	/* A path that is not there is still a path (issue 25): reading it
+	 * says so, not that it is no URL. */
+	assert_eq_str(lp_crawl_local_path("/nonexistent/page.html"),
+	    "/nonexistent/page.html");
+	assert_eq_str(lp_crawl_local_path("page.html"), "page.html");
 	lp_crawl_init(&c, profile, "ebay-uk", NULL, 1, &lg);
 	assert_eq_int(
 	    lp_crawl_add_line(&c, "https://a.test/1 \r", 18, &err), LP_OK);
@@ -407,6 +411,79 @@ TEST(ebay_fixtures)
 	lp_crawl_release(&c);
 	lp_buf_release(&out);
 	json_decref(truth);
+}
+
+/*
+ * Issue 25: --max-page holds for every way a page comes in: a file is
+ * read no further than the limit, a page handed in is not parsed.
+ */
+TEST(max_page)
+{
+	struct lp_buf body = LP_BUF_INIT;
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_crawl_page *pg;
+	struct lp_crawl c;
+	char want[PATH_MAX + 64];
+
+	setup();
+	lp_crawl_init(&c, profile, "ebay-uk", NULL, 1, &lg);
+	c.max_page = 1024;
+	lp_crawl_add_start(&c, data("classic.html"), 0);
+	lp_crawl_add_start(&c, "https://a.test/big", 0);
+	lp_crawl_add_start(&c, "/dev/zero", 0); /* no end, no size */
+	assert_eq_int(lp_crawl_begin(&c, 0, &pg, &err), LP_FAILED);
+	snprintf(want, sizeof(want), "%s: the page is larger than 1024 bytes",
+	    data("classic.html"));
+	assert_eq_str(err.msg, want);
+	assert_eq_int(lp_crawl_begin(&c, 1, &pg, &err), LP_EOF);
+	slurp(data("classic.html"), &body);
+	pg = lp_crawl_page_in(&c, 1, 0, 1, "https://a.test/big", 200, -1);
+	assert_eq_int(lp_crawl_read(&c, pg, &body, NULL, &err), LP_FAILED);
+	assert_eq_str(err.msg, "the page is larger than 1024 bytes");
+	assert_true(pg->items == NULL);
+	assert_eq_int(lp_crawl_begin(&c, 2, &pg, &err), LP_FAILED);
+	assert_eq_str(err.msg, "/dev/zero: the page is larger than 1024 bytes");
+	assert_eq_int(c.counts.failed, 3);
+	lp_crawl_release(&c);
+	lp_buf_release(&body);
+}
+
+/*
+ * Issue 25: hostile pages read in bounded time and memory, and the
+ * listings outside the hostile part are still found: 100,000 nested
+ * elements, 30,000 never closed, a NUL in a class name.
+ */
+TEST(hostile_pages)
+{
+	static const char *const parts[][3] = {{"<div>", "</div>", ""},
+	    {"<div>", "", "</div>"}, {"<li class=\"s-card\0\">", "", ""},
+	    {"<span><div></span>", "", ""}};
+	static const size_t reps[] = {100000, 30000, 1000, 30000};
+	struct lp_buf page = LP_BUF_INIT, body = LP_BUF_INIT;
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_crawl_page *pg;
+	struct lp_crawl c;
+	size_t i, k;
+
+	setup();
+	slurp(data("classic.html"), &page);
+	for (i = 0; i < sizeof(reps) / sizeof(*reps); i++) {
+		lp_crawl_init(&c, profile, "ebay-uk", NULL, 1, &lg);
+		lp_crawl_add_start(&c, "https://a.test/", 0);
+		lp_buf_reset(&body);
+		lp_buf_add(&body, page.p, page.len);
+		for (k = 0; k < reps[i]; k++)
+			lp_buf_add(&body, parts[i][0],
+			    i == 2 ? 20 : strlen(parts[i][0]));
+		for (k = 0; k < reps[i]; k++)
+			lp_buf_adds(&body, parts[i][1]);
+		pg = lp_crawl_page_in(&c, 0, 0, 1, "https://a.test/", 200, -1);
+		assert_eq_int(lp_crawl_read(&c, pg, &body, NULL, &err), LP_OK);
+		assert_eq_int(json_array_size(pg->items), 4);
+		lp_crawl_release(&c);
+	}
+	lp_buf_release(&page);
+	lp_buf_release(&body);
 }
 
 RUN_TESTS()

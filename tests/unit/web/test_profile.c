@@ -6,6 +6,7 @@
  */
 #include <gumbo.h>
 #include <jansson.h>
+#include <pthread.h>
 
 #include "web/profile.h"
 #include "test.h"
@@ -169,6 +170,130 @@ TEST(bad_profiles)
 		assert_eq_str(err.msg, bad[i][1]);
 		json_decref(spec);
 	}
+}
+
+/*
+ * A tree deeper than any page's, built by hand: <html><li class=it>, a
+ * chain of depth <div>s, then <span class=t>bottom</span>.
+ */
+struct chain {
+	GumboNode *nodes;
+	void **kids;
+	GumboAttribute cls[2];
+	void *cls_v[2][1];
+	GumboNode text;
+	void *leaf[1];
+};
+
+static GumboNode *
+chain_new(struct chain *c, size_t depth)
+{
+	size_t i, n = depth + 3;
+
+	c->nodes = calloc(n, sizeof(*c->nodes));
+	c->kids = calloc(n, sizeof(*c->kids));
+	for (i = 0; i < n; i++) {
+		GumboNode *e = &c->nodes[i];
+
+		e->type = GUMBO_NODE_ELEMENT;
+		e->parent = i > 0 ? &c->nodes[i - 1] : NULL;
+		e->v.element.tag = i == 0 ? GUMBO_TAG_HTML
+		    : i == 1		  ? GUMBO_TAG_LI
+		    : i == n - 1	  ? GUMBO_TAG_SPAN
+					  : GUMBO_TAG_DIV;
+		if (i < n - 1) {
+			c->kids[i] = &c->nodes[i + 1];
+			e->v.element.children.data = &c->kids[i];
+			e->v.element.children.length = 1;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		memset(&c->cls[i], 0, sizeof(c->cls[i]));
+		c->cls[i].name = "class";
+		c->cls[i].value = i == 0 ? "it" : "t";
+		c->cls_v[i][0] = &c->cls[i];
+	}
+	c->nodes[1].v.element.attributes.data = c->cls_v[0];
+	c->nodes[1].v.element.attributes.length = 1;
+	c->nodes[n - 1].v.element.attributes.data = c->cls_v[1];
+	c->nodes[n - 1].v.element.attributes.length = 1;
+	memset(&c->text, 0, sizeof(c->text));
+	c->text.type = GUMBO_NODE_TEXT;
+	c->text.parent = &c->nodes[n - 1];
+	c->text.v.text.text = "bottom";
+	c->leaf[0] = &c->text;
+	c->nodes[n - 1].v.element.children.data = c->leaf;
+	c->nodes[n - 1].v.element.children.length = 1;
+	return &c->nodes[0];
+}
+
+struct deep {
+	const char *spec;
+	const GumboNode *root;
+	char *got; /* the items, dumped */
+	int blocked;
+};
+
+static void *
+extract_deep(void *arg)
+{
+	struct deep *d = arg;
+	struct lp_error err = LP_ERROR_INIT;
+	json_t *spec = json_loads(d->spec, 0, NULL);
+	struct lp_profile *p = lp_profile_new(spec, &err);
+	struct lp_page pg;
+
+	lp_profile_extract(p, d->root, NULL, &pg);
+	d->got = json_dumps(pg.items, JSON_COMPACT);
+	d->blocked = pg.blocked;
+	lp_page_release(&pg);
+	lp_profile_free(p);
+	json_decref(spec);
+	return NULL;
+}
+
+/* Run fn on a thread with a small stack: deep recursion overflows it. */
+static void
+on_small_stack(void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t a;
+	pthread_t t;
+
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 128 * 1024);
+	assert_eq_int(pthread_create(&t, &a, fn, arg), 0);
+	pthread_join(t, NULL);
+	pthread_attr_destroy(&a);
+}
+
+/*
+ * Issue 25: a field's element found, and an element's text gathered, by
+ * walks with a stack of their own, however deep the item; so too the
+ * page's text for a bot check.
+ */
+TEST(deep_item)
+{
+	struct chain c;
+	struct deep d = {"{\"item\": \"li.it\", \"fields\": ["
+			 "{\"name\": \"id\", \"value\": \"x\"},"
+			 "{\"name\": \"title\", \"select\": \"span.t\"},"
+			 "{\"name\": \"all\", \"select\": \"div\"}]}",
+	    NULL, NULL, 0};
+	struct deep b = {"{\"item\": \"p\", \"blocked\": [\"bottom\"], "
+			 "\"fields\": [{\"name\": \"id\", \"value\": \"x\"}]}",
+	    NULL, NULL, 0};
+
+	d.root = b.root = chain_new(&c, 200000);
+	on_small_stack(extract_deep, &d);
+	assert_eq_str(d.got != NULL ? d.got : "(crashed)",
+	    "[{\"id\":\"x\",\"title\":\"bottom\",\"all\":\"bottom\"}]");
+	on_small_stack(extract_deep, &b);
+	assert_eq_str(b.got != NULL ? b.got : "(crashed)", "[]");
+	assert_true(b.blocked);
+	free(d.got);
+	free(b.got);
+	free(c.nodes);
+	free(c.kids);
 }
 
 RUN_TESTS()

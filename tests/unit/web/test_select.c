@@ -3,6 +3,7 @@
  * lists, document order, nesting, broken HTML, bad selectors.
  */
 #include <gumbo.h>
+#include <pthread.h>
 
 #include "web/select.h"
 #include "test.h"
@@ -208,6 +209,253 @@ TEST(prune_classes)
 	    {"<li class>", "<li>"}};
 
 	prune_cases(cases, sizeof(cases) / sizeof(*cases), keep);
+}
+
+/*
+ * A NUL in a tag's attribute names or class names (issue 25): the names
+ * are compared by length, never read past their end, and a name with a
+ * NUL in it is another name (Gumbo reads it as U+FFFD).  The keep list
+ * is on the heap, as a profile's is, so that a read past one of its
+ * names is a heap overflow under AddressSanitizer.
+ */
+TEST(prune_nul)
+{
+	static const char *const names[] = {"id", "class", ".s-card", NULL};
+	static const struct {
+		const char *in, *out;
+		size_t inlen, outlen;
+	} cases[] = {
+#define C(in, out) {in, out, sizeof(in) - 1, sizeof(out) - 1}
+	    C("<li class=\"s-card\0\">x</li>", "<li>x</li>"),
+	    C("<li class=\"s-card\0x s-card\">", "<li class=\"s-card\">"),
+	    C("<li class=s-card\0>", "<li>"),
+	    C("<li id\0x=1 id=2>", "<li id=2>"),
+	    C("<li i\0=1>", "<li>"),
+	    C("<li class=\"s-car\0\">", "<li>"),
+	    C("<li \0class=a>", "<li>"),
+#undef C
+	};
+	char *keep[4];
+	struct lp_buf b = LP_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		keep[i] = names[i] != NULL ? strdup(names[i]) : NULL;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		lp_html_prune(
+		    cases[i].in, cases[i].inlen, (const char *const *)keep, &b);
+		assert_eq_mem(
+		    b.p ? b.p : "", b.len, cases[i].out, cases[i].outlen);
+	}
+	for (i = 0; i < 4; i++)
+		free(keep[i]);
+	lp_buf_release(&b);
+}
+
+/*
+ * A tree deeper than any page's, built by hand (Gumbo's own parse of it
+ * would take minutes): a chain of depth <div>s under <html>, a <span
+ * class=deep> with a text at the bottom.
+ */
+struct chain {
+	GumboNode *nodes;
+	void **kids;
+	GumboAttribute cls;
+	GumboNode text;
+	void *leaf[1];
+	void *cls_v[1];
+};
+
+static GumboNode *
+chain_new(struct chain *c, size_t depth)
+{
+	size_t i;
+
+	c->nodes = calloc(depth + 2, sizeof(*c->nodes));
+	c->kids = calloc(depth + 2, sizeof(*c->kids));
+	for (i = 0; i < depth + 2; i++) {
+		GumboNode *n = &c->nodes[i];
+
+		n->type = GUMBO_NODE_ELEMENT;
+		n->parent = i > 0 ? &c->nodes[i - 1] : NULL;
+		n->v.element.tag = i == 0 ? GUMBO_TAG_HTML
+		    : i == depth + 1	  ? GUMBO_TAG_SPAN
+					  : GUMBO_TAG_DIV;
+		if (i < depth + 1) {
+			c->kids[i] = &c->nodes[i + 1];
+			n->v.element.children.data = &c->kids[i];
+			n->v.element.children.length = 1;
+		}
+	}
+	memset(&c->cls, 0, sizeof(c->cls));
+	c->cls.name = "class";
+	c->cls.value = "deep";
+	c->cls_v[0] = &c->cls;
+	c->nodes[depth + 1].v.element.attributes.data = c->cls_v;
+	c->nodes[depth + 1].v.element.attributes.length = 1;
+	memset(&c->text, 0, sizeof(c->text));
+	c->text.type = GUMBO_NODE_TEXT;
+	c->text.parent = &c->nodes[depth + 1];
+	c->text.v.text.text = "bottom";
+	c->leaf[0] = &c->text;
+	c->nodes[depth + 1].v.element.children.data = c->leaf;
+	c->nodes[depth + 1].v.element.children.length = 1;
+	return &c->nodes[0];
+}
+
+static void
+chain_free(struct chain *c)
+{
+	free(c->nodes);
+	free(c->kids);
+}
+
+/* Run fn on a thread with a small stack: deep recursion overflows it. */
+static void
+on_small_stack(void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t a;
+	pthread_t t;
+
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 128 * 1024);
+	assert_eq_int(pthread_create(&t, &a, fn, arg), 0);
+	pthread_join(t, NULL);
+	pthread_attr_destroy(&a);
+}
+
+static int deep_hits, deep_divs;
+
+static void *
+walk_deep(void *arg)
+{
+	const GumboNode *root = arg;
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_sel *span = lp_sel_parse("div > span.deep", &err);
+	struct lp_sel *div = lp_sel_parse("div", &err);
+
+	count_fn_n = 0;
+	lp_sel_each(span, root, 1, count_fn, NULL);
+	deep_hits = count_fn_n;
+	if (lp_sel_first(span, root) == NULL)
+		deep_hits = -1;
+	count_fn_n = 0;
+	lp_sel_each(div, root, 1, count_fn, NULL);
+	deep_divs = count_fn_n;
+	count_fn_n = 0;
+	lp_sel_each(div, root, 0, count_fn, NULL); /* not inside a match */
+	deep_divs += count_fn_n;
+	lp_sel_free(span);
+	lp_sel_free(div);
+	return NULL;
+}
+
+/*
+ * Issue 25: the walks over the tree take a stack of their own, not the
+ * C stack, however deep the page.
+ */
+TEST(walk_deep)
+{
+	struct chain c;
+	GumboNode *root = chain_new(&c, 200000);
+
+	on_small_stack(walk_deep, root);
+	assert_eq_int(deep_hits, 1);
+	assert_eq_int(deep_divs, 200000 + 1);
+	chain_free(&c);
+}
+
+/* The depth of the tree under n, walked without recursion. */
+static size_t
+depth_of(const GumboNode *root)
+{
+	const GumboNode *n = root, *up;
+	size_t d, most = 0;
+
+	/* Each leaf's depth by its parents: enough for the small trees here.
+	 */
+	for (;;) {
+		const GumboVector *k = n->type == GUMBO_NODE_ELEMENT
+		    ? &n->v.element.children
+		    : NULL;
+
+		if (k != NULL && k->length > 0) {
+			n = k->data[0];
+			continue;
+		}
+		for (d = 0, up = n; up != root; up = up->parent)
+			d++;
+		if (d > most)
+			most = d;
+		while (n != root) {
+			const GumboNode *p = n->parent;
+
+			if (n->index_within_parent + 1 <
+			    p->v.element.children.length) {
+				n = p->v.element.children
+					.data[n->index_within_parent + 1];
+				break;
+			}
+			n = p;
+		}
+		if (n == root)
+			return most;
+	}
+}
+
+/* text repeated n times, into b. */
+static void
+repeat(struct lp_buf *b, const char *text, size_t n)
+{
+	while (n-- > 0)
+		lp_buf_adds(b, text);
+}
+
+/*
+ * Issue 25: pruning bounds how deep the parser's tree can go, so that
+ * Gumbo (whose work per tag grows with the depth, and whose freeing
+ * recurses) is never handed a page nested 100,000 deep; a page nested
+ * as pages are passes unchanged.
+ */
+TEST(prune_depth)
+{
+	static const char *const soups[][2] = {{"<div>", ""},
+	    {"<div>", "</div>"}, {"<span><div></span>", ""},
+	    {"<b><div></b>", ""}, {"<div><table></div>", ""},
+	    {"<div><b></div>x", ""}, {"<table><td>", ""}, {"<ul><li>", ""},
+	    {"<a><p>", "</a>"}, {"<div/>", ""}, {"<x-y>", ""},
+	    {"<select><div>", ""}, {"<math><mi>", ""}};
+	static const char *const keep[] = {"class", NULL};
+	struct lp_buf in = LP_BUF_INIT, out = LP_BUF_INIT;
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(soups) / sizeof(*soups); i++)
+		for (k = 0; k < 2; k++) {
+			GumboOutput *o;
+
+			lp_buf_reset(&in);
+			repeat(&in, soups[i][0], 20000);
+			lp_buf_adds(&in, "x");
+			repeat(&in, soups[i][1], 20000);
+			lp_html_prune(in.p, in.len, k ? keep : NULL, &out);
+			o = gumbo_parse_with_options(
+			    &kGumboDefaultOptions, out.p, out.len);
+			if (depth_of(o->root) > 4 * LP_HTML_MAX_DEPTH + 8) {
+				FAIL("%s: %zu deep", soups[i][0],
+				    depth_of(o->root));
+			}
+			gumbo_destroy_output(&kGumboDefaultOptions, o);
+		}
+	/* Nesting as deep as the bound, and no deeper, is kept whole. */
+	lp_buf_reset(&in);
+	repeat(&in, "<div>", LP_HTML_MAX_DEPTH);
+	lp_buf_adds(&in, "x");
+	repeat(&in, "</div>", LP_HTML_MAX_DEPTH);
+	lp_html_prune(in.p, in.len, NULL, &out);
+	assert_eq_mem(out.p, out.len, in.p, in.len);
+	lp_buf_release(&in);
+	lp_buf_release(&out);
 }
 
 RUN_TESTS()
