@@ -36,8 +36,10 @@ void lp_hmac_final(struct lp_hmac *h, unsigned char out[32]);
 /* The tag of p[0..n) under key[0..keylen), as 64 hex digits and a NUL. */
 void lp_hmac_hex(
     const void *key, size_t keylen, const void *p, size_t n, char hex[65]);
-/* Whether two hex tags are equal, in time that does not depend on where
- * they differ. */
+/*
+ * Whether two hex tags are equal, in a time that does not depend on where
+ * they differ.
+ */
 int lp_hmac_equal(const char *a, const char *b);
 /*
  * Read the key file at path into key[0..LP_HMAC_KEY_MAX), its length in
