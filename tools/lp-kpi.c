@@ -327,6 +327,7 @@ check_gates(
 	if (rc != LP_OK)
 		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
 		    err.msg);
+	lp_run_audit_version(run, "gates", g->version, g->doc);
 	for (i = 0; i < lp_gates_count(g); i++) {
 		if (lp_gates_check(g, i, m, &err) != LP_OK)
 			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
@@ -397,7 +398,7 @@ finish(const struct kpi_opts *o, struct lp_run *run, struct lp_kpi *whole,
     struct lp_breakdown *groups, struct lp_writer *html_w,
     struct lp_writer *ol_w)
 {
-	struct lp_gates gates = {NULL, NULL, NULL, 0};
+	struct lp_gates gates = {NULL, NULL, NULL, 0, NULL, NULL};
 	json_t *m, *none = json_array();
 	int status;
 
