@@ -438,6 +438,13 @@ main(int argc, char **argv)
 	if (o.ol_path != NULL && lp_opts.audit == NULL)
 		lp_cli_usage("--openlineage reads the audit log: give --audit "
 			     "FILE or set LP_AUDIT_LOG");
+	/* The flags' new home, said once each (not under -q). */
+	if (o.verify != NULL && lp_verbosity >= 0)
+		lp_warnx("--verify-audit: use 'lp-audit verify' (this flag "
+			 "stays for old scripts)");
+	if (o.ol_path != NULL && lp_verbosity >= 0)
+		lp_warnx("--openlineage: use 'lp-audit openlineage' (this flag "
+			 "stays for old scripts)");
 	/* Only the check, unless there are records to measure ("-"). */
 	if (o.verify != NULL &&
 	    ((status = verify_audit(o.verify)) != LP_EXIT_OK || argc == 0))

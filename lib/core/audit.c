@@ -536,6 +536,8 @@ lp_audit_check(const char *path, struct lp_audit_check *c,
 		    err, "cannot open '%s': %s", path, strerror(errno));
 		return LP_FATAL;
 	}
+	/* Appenders wait: the check sees whole appends only. */
+	flock(fileno(f), LOCK_SH);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		no++;
 		if (line[n - 1] != '\n') {

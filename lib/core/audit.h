@@ -89,7 +89,8 @@ struct lp_audit_check {
 /*
  * Check the log at path line by line: the chain, each seal (its head is
  * the event before it; with c->key, its HMAC), and the published head
- * if c->want_seq is set (the log must reach it, with that hash).  LP_OK;
+ * if c->want_seq is set (the log must reach it, with that hash), under
+ * a shared lock (appenders wait, so it sees whole appends only).  LP_OK;
  * LP_FAILED at the first line that fails, with *line its number and err
  * naming it ("line 3: hash chain broken: ...", "line 4 is not terminated
  * (torn write)", "line 9: seal does not verify with this key ..."; a log
