@@ -296,6 +296,29 @@ tcase versions.gates in && {
 	"$TOOLS/lp-kpi" -q --gates g.json --audit au.log in.jsonl > /dev/null
 	count au.log '"kind":"gates","version":"g-7"' 1
 }
+tcase versions.label && { # the taxonomy and the guidelines
+	printf '{"id":"a","title":"t"}\n' > q.jsonl
+	printf '{"id":"a","label":4}\n' > ans.jsonl
+	for i in 1 2; do
+		"$TOOLS/lp-label" -q --plain --annotator alice --answers ans.jsonl --audit au.log q.jsonl > l.jsonl
+	done
+	count au.log '"event":"version_in_use"' 2
+	has au.log '"event":"version_in_use","tool":"lp-label",.*"kind":"taxonomy","version":"taxonomy-1","digest":"[0-9a-f]\{64\}"'
+	has au.log '"kind":"guidelines","version":"guide-1"'
+	"$TOOLS/lp-label" -q --plain --annotator alice --answers ans.jsonl q.jsonl > plain.jsonl
+	same plain.jsonl l.jsonl
+}
+tcase versions.llm in && { # the prompts and the rubric
+	standin_start
+	"$TOOLS/lp-translate" -q --plain --api-base "$STANDIN_URL/v1" --no-cache --audit au.log in.jsonl > tr.jsonl
+	"$TOOLS/lp-rate" -q --plain --api-base "$STANDIN_URL/v1" --no-cache --audit au.log tr.jsonl > r.jsonl
+	"$TOOLS/lp-rate" -q --plain --api-base "$STANDIN_URL/v1" --no-cache tr.jsonl > r2.jsonl
+	count au.log '"event":"version_in_use"' 3
+	has au.log '"tool":"lp-translate",.*"kind":"prompt","version":"translate-[^"]*"'
+	has au.log '"tool":"lp-rate",.*"kind":"rubric","version":"rubric-1"'
+	has au.log '"tool":"lp-rate",.*"kind":"prompt","version":"judge-1"'
+	same r.jsonl r2.jsonl
+}
 tcase versions.records-unchanged log && { # the records do not move
 	"$TOOLS/lp-clean" -q --plain in.jsonl > plain.jsonl
 	"$TOOLS/lp-clean" -q --plain --audit au.log in.jsonl > audited.jsonl
