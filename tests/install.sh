@@ -6,7 +6,7 @@ d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 cmake --install "${LP_BUILD:?}" --prefix "$d" > /dev/null || exit 1
 bad=0
-for t in lp-scrape lp-clean lp-dedup lp-translate lp-rate lp-sample lp-label lp-kpi; do
+for t in lp-scrape lp-clean lp-dedup lp-translate lp-rate lp-sample lp-label lp-kpi lp-audit; do
 	[ -x "$d/bin/$t" ] || { echo "FAIL: bin/$t"; bad=1; }
 	[ -f "$d/share/man/man1/$t.1" ] || { echo "FAIL: man1/$t.1"; bad=1; }
 done
@@ -19,5 +19,5 @@ if command -v man > /dev/null; then
 	    { echo "FAIL: man lp-label"; bad=1; }
 fi
 "$d/bin/lp-label" --version > /dev/null || { echo "FAIL: lp-label runs"; bad=1; }
-[ $bad = 0 ] && echo "installed: 8 tools, 9 man pages, the guidelines"
+[ $bad = 0 ] && echo "installed: 9 tools, 10 man pages, the guidelines"
 exit $bad

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/data.h"
+#include "core/hash.h"
 #include "core/status.h"
 #include "text/clean.h"
 #include "text/schema.h"
@@ -69,11 +71,12 @@ struct clean_opts {
 	const char *schema_path, *casearg;
 	char **fields, **pseudo, **fluff;
 	int nfields, npseudo, nfluff, no_schema, repair;
+	struct lp_sha256 rules; /* the rules' texts, for the audit log */
 };
 
 /* More cleaning rules from a file, after those loaded already. */
 static void
-load_rules_file(struct lp_clean *c, const char *path)
+load_rules_file(struct lp_clean *c, const char *path, struct lp_sha256 *sha)
 {
 	FILE *f = fopen(path, "r");
 	struct lp_buf b = LP_BUF_INIT;
@@ -88,6 +91,7 @@ load_rules_file(struct lp_clean *c, const char *path)
 	if (ferror(f))
 		lp_err(LP_EXIT_IOERR, "%s", path);
 	fclose(f);
+	lp_sha256_update(sha, b.p, b.len);
 	if (lp_rules_load(&c->rules, b.p ? b.p : "", b.len, path, &err) !=
 	    LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
@@ -165,8 +169,11 @@ setup(struct clean_opts *o)
 		lp_cli_usage("--pseudonymize needs a key in LP_PSEUDONYM_KEY");
 	for (i = 0; i < o->npseudo; i++)
 		lp_clean_add_pseudonym(c, o->pseudo[i]);
+	lp_sha256_init(&o->rules);
+	lp_sha256_update(
+	    &o->rules, lp_data_clean_rules, lp_data_clean_rules_len);
 	for (i = 0; i < o->nfluff; i++)
-		load_rules_file(c, o->fluff[i]);
+		load_rules_file(c, o->fluff[i], &o->rules);
 	if (o->schema_path != NULL) {
 		struct lp_error err;
 
@@ -208,6 +215,7 @@ main(int argc, char **argv)
 	struct lp_buf cfg = LP_BUF_INIT;
 	struct lp_record *rec;
 	struct lp_run run;
+	char rules[65];
 	int status;
 
 	lp_cli_init(argc, argv, &tool);
@@ -220,6 +228,8 @@ main(int argc, char **argv)
 	setup(&o);
 	config(&o, &cfg);
 	lp_run_open(&run, argc, argv, cfg.p);
+	lp_sha256_final_hex(&o.rules, rules);
+	lp_run_audit_version_digest(&run, "rules", o.c.rules.version, rules);
 	run.repair_utf8 = o.repair;
 	while (lp_run_next(&run, &rec) == LP_OK) {
 		struct lp_error err;

@@ -327,6 +327,7 @@ check_gates(
 	if (rc != LP_OK)
 		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
 		    err.msg);
+	lp_run_audit_version(run, "gates", g->version, g->doc);
 	for (i = 0; i < lp_gates_count(g); i++) {
 		if (lp_gates_check(g, i, m, &err) != LP_OK)
 			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
@@ -397,7 +398,7 @@ finish(const struct kpi_opts *o, struct lp_run *run, struct lp_kpi *whole,
     struct lp_breakdown *groups, struct lp_writer *html_w,
     struct lp_writer *ol_w)
 {
-	struct lp_gates gates = {NULL, NULL, NULL, 0};
+	struct lp_gates gates = {NULL, NULL, NULL, 0, NULL, NULL};
 	json_t *m, *none = json_array();
 	int status;
 
@@ -437,6 +438,13 @@ main(int argc, char **argv)
 	if (o.ol_path != NULL && lp_opts.audit == NULL)
 		lp_cli_usage("--openlineage reads the audit log: give --audit "
 			     "FILE or set LP_AUDIT_LOG");
+	/* The flags' new home, said once each (not under -q). */
+	if (o.verify != NULL && lp_verbosity >= 0)
+		lp_warnx("--verify-audit: use 'lp-audit verify' (this flag "
+			 "stays for old scripts)");
+	if (o.ol_path != NULL && lp_verbosity >= 0)
+		lp_warnx("--openlineage: use 'lp-audit openlineage' (this flag "
+			 "stays for old scripts)");
 	/* Only the check, unless there are records to measure ("-"). */
 	if (o.verify != NULL &&
 	    ((status = verify_audit(o.verify)) != LP_EXIT_OK || argc == 0))

@@ -517,6 +517,10 @@ open_run(struct label *lb, int argc, char **argv)
 					   : ",\"consensus\":\"unanimous\"")
 			   : "");
 	lp_run_open(&lb->run, argc, argv, config.p);
+	lp_run_audit_version(
+	    &lb->run, "taxonomy", lb->tax.version, lb->tax.root);
+	lp_run_audit_version(
+	    &lb->run, "guidelines", lb->tax.guidelines_version, lb->tax.root);
 	lp_buf_release(&config);
 	lp_queue_init(&lb->q, lb->adjudicate);
 	lp_record_init(&lb->rec);

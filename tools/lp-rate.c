@@ -309,6 +309,8 @@ main(int argc, char **argv)
 	setup(&t, &rubric, &prompt, &run, cfgtext, sizeof(cfgtext));
 	lp_window_init(&t.w, &t.o, "rating", &run);
 	lp_run_open(&run, argc, argv, cfgtext);
+	lp_run_audit_version(&run, "rubric", t.r.rubric_version, rubric);
+	lp_run_audit_version(&run, "prompt", t.r.prompt_version, prompt);
 	while (!lp_llm_stopped(t.llm) && lp_run_next(&run, &rec) == LP_OK) {
 		take(&t, rec);
 		while (lp_window_full(&t.w))

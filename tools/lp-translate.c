@@ -361,6 +361,7 @@ main(int argc, char **argv)
 	setup(&t, cfgtext, sizeof(cfgtext));
 	lp_window_init(&t.w, &t.o, "translation", &run);
 	lp_run_open(&run, argc, argv, cfgtext);
+	lp_run_audit_version(&run, "prompt", t.tr.prompt_version, t.prompt);
 	while (!lp_llm_stopped(t.llm) && lp_run_next(&run, &rec) == LP_OK) {
 		take(&t, rec);
 		/* The window is full: wait for its oldest to be done. */

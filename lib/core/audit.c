@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/hash.h"
+#include "core/hmac.h"
 #include "core/json.h"
 
 static const char genesis[] =
@@ -233,10 +234,131 @@ append(struct lp_audit *a, struct chain *c, const char *when, const char *kind,
 	return rc;
 }
 
-int
-lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields)
+/*
+ * The message a seal's HMAC is over: the head it seals, seq and hash of
+ * the last event, in a form no other use of the key can give.
+ */
+static void
+seal_tag(const unsigned char *key, size_t keylen, long long seq,
+    const char *hash, char hex[65])
+{
+	char msg[128];
+	int n = snprintf(
+	    msg, sizeof(msg), "labelpipe-audit-seal-1:%lld:%s", seq, hash);
+
+	lp_hmac_hex(key, keylen, msg, (size_t)n, hex);
+}
+
+/*
+ * Whether the log (size bytes, under the lock) already holds an event of
+ * kind whose members named in fields all have the same values.  Lines
+ * that do not mention the kind are not parsed.
+ */
+static int
+logged_before(struct lp_audit *a, off_t size, const char *kind,
+    const json_t *fields, int *found)
+{
+	struct lp_buf tag = LP_BUF_INIT, rest = LP_BUF_INIT;
+	char chunk[65536];
+	off_t at = 0;
+
+	*found = 0;
+	lp_buf_addf(&tag, "\"event\":\"%s\"", kind);
+	while (at < size && !*found) {
+		size_t k = size - at > (off_t)sizeof(chunk)
+		    ? sizeof(chunk)
+		    : (size_t)(size - at);
+		char *p, *nl;
+
+		if (read_at(a->fd, chunk, k, at) != LP_OK)
+			break;
+		at += (off_t)k;
+		lp_buf_add(&rest, chunk, k);
+		for (p = rest.p; !*found &&
+		     (nl = memchr(p, '\n', rest.len - (size_t)(p - rest.p))) !=
+			 NULL;
+		     p = nl + 1) {
+			json_t *ev;
+			const char *name;
+			json_t *v;
+
+			*nl = '\0';
+			if (strstr(p, tag.p) == NULL)
+				continue;
+			ev = lp_json_load(p, (size_t)(nl - p), 0, NULL);
+			*found = ev != NULL;
+			json_object_foreach ((json_t *)fields, name, v)
+				if (!json_equal(json_object_get(ev, name), v))
+					*found = 0;
+			json_decref(ev);
+		}
+		memmove(rest.p, p, rest.len - (size_t)(p - rest.p));
+		rest.len -= (size_t)(p - rest.p);
+	}
+	lp_buf_release(&tag);
+	lp_buf_release(&rest);
+	return at >= size || *found ? LP_OK : LP_FATAL;
+}
+
+/* What an append does besides writing its event. */
+struct how {
+	const unsigned char *key; /* a seal: the HMAC of the head */
+	size_t keylen;
+	int once;	/* not if an equal event is logged already */
+	long long *seq; /* the new event's seq and hash, if wanted */
+	char *hash;
+};
+
+/* Append under the lock, repairing a torn last line first. */
+static int
+append_locked(struct lp_audit *a, const char *when, const char *kind,
+    json_t *fields, const struct how *how)
 {
 	struct chain c;
+	char tag[65];
+	int found = 0;
+
+	if (chain_read(a, &c) != LP_OK ||
+	    (how->once &&
+		logged_before(a, c.size, kind, fields, &found) != LP_OK)) {
+		lp_error_set(
+		    &a->err, "cannot read '%s': %s", a->path, strerror(errno));
+		json_decref(fields);
+		return LP_FATAL;
+	}
+	if (found) {
+		json_decref(fields);
+		return LP_OK;
+	}
+	if (c.cut > 0 &&
+	    append(a, &c, when, "audit_repair",
+		json_pack("{s:I,s:s}", "cut_bytes", (json_int_t)c.cut,
+		    "cut_sha256", c.cut_sha256)) != LP_OK) {
+		json_decref(fields);
+		return LP_FATAL;
+	}
+	if (how->key != NULL) {
+		seal_tag(how->key, how->keylen, c.seq - 1, c.prev, tag);
+		json_object_set_new(
+		    fields, "head_seq", json_integer(c.seq - 1));
+		json_object_set_new(fields, "head", json_string(c.prev));
+		json_object_set_new(fields, "mac", json_string("hmac-sha256"));
+		json_object_set_new(fields, "hmac", json_string(tag));
+	}
+	if (append(a, &c, when, kind, fields) != LP_OK)
+		return LP_FATAL;
+	if (how->seq != NULL)
+		*how->seq = c.seq - 1;
+	if (how->hash != NULL)
+		memcpy(how->hash, c.prev, sizeof(c.prev));
+	return LP_OK;
+}
+
+/* An event as asked: stamped, locked, appended. */
+static int
+event(
+    struct lp_audit *a, const char *kind, json_t *fields, const struct how *how)
+{
 	struct timespec ts;
 	char when[80];
 	long long ms;
@@ -255,21 +377,36 @@ lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields)
 		json_decref(fields);
 		return LP_FATAL;
 	}
-	if (chain_read(a, &c) != LP_OK) {
-		lp_error_set(
-		    &a->err, "cannot read '%s': %s", a->path, strerror(errno));
-		json_decref(fields);
-		rc = LP_FATAL;
-	} else if (c.cut > 0 &&
-	    append(a, &c, when, "audit_repair",
-		json_pack("{s:I,s:s}", "cut_bytes", (json_int_t)c.cut,
-		    "cut_sha256", c.cut_sha256)) != LP_OK) {
-		json_decref(fields);
-		rc = LP_FATAL;
-	} else
-		rc = append(a, &c, when, kind, fields);
+	rc = append_locked(a, when, kind, fields, how);
 	flock(a->fd, LOCK_UN);
 	return rc;
+}
+
+int
+lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields)
+{
+	const struct how how = {NULL, 0, 0, NULL, NULL};
+
+	return event(a, kind, fields, &how);
+}
+
+int
+lp_audit_event_once(struct lp_audit *a, const char *kind, json_t *fields)
+{
+	const struct how how = {NULL, 0, 1, NULL, NULL};
+
+	if (fields == NULL)
+		fields = json_object();
+	return event(a, kind, fields, &how);
+}
+
+int
+lp_audit_seal(struct lp_audit *a, const unsigned char *key, size_t keylen,
+    long long *seq, char hash[65])
+{
+	const struct how how = {key, keylen, 0, seq, hash};
+
+	return event(a, "seal", json_object(), &how);
 }
 
 void
@@ -283,46 +420,124 @@ lp_audit_close(struct lp_audit *a)
 }
 
 /*
- * Whether the audit line no (NUL-terminated, n bytes) carries the hash of
- * the line before, prev.  LP_FAILED with err naming the line if not.
+ * Whether the audit event ev (line no) carries the hash of the line
+ * before, prev.  LP_FAILED with err naming the line if not.
  */
 static int
-check_line(const char *line, size_t n, unsigned long no, const char *prev,
-    struct lp_error *err)
+check_line(
+    const json_t *ev, unsigned long no, const char *prev, struct lp_error *err)
 {
-	json_t *ev = lp_json_load(line, n, 0, NULL);
 	const char *p = json_string_value(json_object_get(ev, "prev"));
-	int rc = LP_OK;
 
 	if (p == NULL)
-		rc = lp_error_set(err, "line %lu is not an audit event", no);
-	else if (strcmp(p, prev) != 0)
-		rc = lp_error_set(err,
+		return lp_error_set(err, "line %lu is not an audit event", no);
+	if (strcmp(p, prev) != 0)
+		return lp_error_set(err,
 		    "line %lu: hash chain broken: 'prev' does not match the "
 		    "line before (edited, inserted or deleted line)",
 		    no);
+	return LP_OK;
+}
+
+/*
+ * A seal (line no) against the event before it (seq pseq, hash prev):
+ * the head it names must be that event, and with a key its HMAC must be
+ * the key's.
+ */
+static int
+check_seal(const json_t *ev, unsigned long no, long long pseq, const char *prev,
+    const struct lp_audit_check *c, struct lp_error *err)
+{
+	const json_t *hs = json_object_get(ev, "head_seq");
+	const char *head = json_string_value(json_object_get(ev, "head"));
+	const char *mac = json_string_value(json_object_get(ev, "hmac"));
+	char tag[65];
+
+	if (!json_is_integer(hs) || head == NULL || mac == NULL)
+		return lp_error_set(
+		    err, "line %lu: seal without head_seq, head and hmac", no);
+	if (json_integer_value(hs) != pseq)
+		return lp_error_set(err,
+		    "line %lu: the seal's head is seq %lld, but the event "
+		    "before it is seq %lld (lines removed, inserted or the "
+		    "chain recomputed)",
+		    no, (long long)json_integer_value(hs), pseq);
+	if (strcmp(head, prev) != 0)
+		return lp_error_set(err,
+		    "line %lu: the seal's head is not the line before it "
+		    "(lines removed, inserted or the chain recomputed)",
+		    no);
+	if (c->key == NULL)
+		return LP_OK;
+	seal_tag(c->key, c->keylen, pseq, prev, tag);
+	if (!lp_hmac_equal(tag, mac))
+		return lp_error_set(err,
+		    "line %lu: seal does not verify with this key (forged, "
+		    "made with another key, or the chain recomputed)",
+		    no);
+	return LP_OK;
+}
+
+/*
+ * One whole line (NUL-terminated, n bytes, number no) of the log: the
+ * chain, a seal, the published head.  c->seq and c->head are the event
+ * before on entry and this one on return.
+ */
+static int
+check_event(char *line, size_t n, unsigned long no, struct lp_audit_check *c,
+    struct lp_error *err)
+{
+	json_t *ev = lp_json_load(line, n, 0, NULL);
+	const char *kind = json_string_value(json_object_get(ev, "event"));
+	long long seq = json_integer_value(json_object_get(ev, "seq"));
+	char hash[65];
+	int rc;
+
+	if ((rc = check_line(ev, no, c->head, err)) == LP_OK && kind != NULL &&
+	    strcmp(kind, "seal") == 0 &&
+	    (rc = check_seal(ev, no, c->seq, c->head, c, err)) == LP_OK)
+		c->seals++;
 	json_decref(ev);
-	return rc;
+	if (rc != LP_OK)
+		return rc;
+	lp_sha256_hex(line, n, hash);
+	if (c->want_seq > 0 && seq == c->want_seq) {
+		c->found = 1;
+		if (strcmp(hash, c->want_hash) != 0)
+			return lp_error_set(err,
+			    "line %lu: seq %lld is not the published head "
+			    "(its hash is %.12s..., the published one "
+			    "%.12s...)",
+			    no, seq, hash, c->want_hash);
+	}
+	c->seq = seq;
+	memcpy(c->head, hash, sizeof(hash));
+	return LP_OK;
 }
 
 int
-lp_audit_verify(const char *path, unsigned long *lineno, struct lp_error *err)
+lp_audit_check(const char *path, struct lp_audit_check *c,
+    unsigned long *lineno, struct lp_error *err)
 {
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	char prev[65];
 	unsigned long no = 0;
 	int rc = LP_OK;
 
 	*lineno = 0;
+	c->seq = 0;
+	c->seals = 0;
+	c->found = 0;
+	memcpy(c->head, genesis, sizeof(genesis));
 	if ((f = fopen(path, "r")) == NULL) {
 		lp_error_set(
 		    err, "cannot open '%s': %s", path, strerror(errno));
 		return LP_FATAL;
 	}
-	memcpy(prev, genesis, sizeof(genesis));
+	/* Appenders wait: the check sees whole appends only. */
+	flock(fileno(f), LOCK_SH);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		no++;
 		if (line[n - 1] != '\n') {
@@ -331,20 +546,33 @@ lp_audit_verify(const char *path, unsigned long *lineno, struct lp_error *err)
 			break;
 		}
 		line[--n] = '\0';
-		if ((rc = check_line(line, (size_t)n, no, prev, err)) != LP_OK)
+		if ((rc = check_event(line, (size_t)n, no, c, err)) != LP_OK)
 			break;
-		lp_sha256_hex(line, (size_t)n, prev);
 	}
-	if (rc != LP_OK)
-		*lineno = no;
-	else if (ferror(f)) {
+	c->lines = no;
+	if (rc == LP_OK && ferror(f)) {
 		lp_error_set(
 		    err, "cannot read '%s': %s", path, strerror(errno));
 		rc = LP_FATAL;
-	}
+	} else if (rc == LP_OK && c->want_seq > 0 && !c->found)
+		rc = lp_error_set(err,
+		    "line %lu: the log ends at seq %lld, before the published "
+		    "head seq %lld (events cut off)",
+		    no, c->seq, c->want_seq);
+	if (rc == LP_FAILED)
+		*lineno = no;
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+int
+lp_audit_verify(const char *path, unsigned long *lineno, struct lp_error *err)
+{
+	struct lp_audit_check c;
+
+	memset(&c, 0, sizeof(c));
+	return lp_audit_check(path, &c, lineno, err);
 }
 
 static int

@@ -13,6 +13,14 @@
  * many bytes went (cut_bytes) and their SHA-256 (cut_sha256); seq goes on
  * from the last whole event.  The log is created 0600 and never written
  * through a symbolic link (core/file.h).
+ *
+ * The chain shows an edit, but not one made by someone who recomputes it
+ * from there on, nor lines cut off the end.  A seal is an event that
+ * names the head of the chain before it (head_seq: the last event's seq;
+ * head: the hash of its line) with an HMAC-SHA-256 of the two under a key
+ * (core/hmac.h), so a chain recomputed past a seal no longer matches the
+ * seal, and only the key's holder can make a new one.  A head published
+ * elsewhere (seq and hash of one event) shows lines cut off before it.
  */
 #ifndef LP_AUDIT_H
 #define LP_AUDIT_H
@@ -47,11 +55,51 @@ int lp_audit_open(
 int lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields);
 void lp_audit_close(struct lp_audit *a);
 /*
- * Check the chain of the log at path, line by line.  LP_OK; LP_FAILED at
- * the first line that breaks it, with *line its number and err naming it
- * ("line 3: hash chain broken: ...", "line 4 is not terminated (torn
- * write)"); LP_FATAL if the log cannot be read (*line 0, err says why).
+ * As lp_audit_event(), unless the log already holds an event of kind with
+ * the same values of every member of fields (not stolen when NULL): the
+ * run that first uses a version records it, later runs do not.  The check
+ * reads the log under the lock, so concurrent runs record it once.
  */
+int lp_audit_event_once(struct lp_audit *a, const char *kind, json_t *fields);
+/*
+ * Append a "seal" event over the chain's head: {head_seq, head, mac
+ * "hmac-sha256", hmac} with the HMAC of "labelpipe-audit-seal-1:SEQ:HASH"
+ * under key[0..keylen).  The seal's own seq and line hash (the new head,
+ * to publish) into *seq and hash.  LP_OK or LP_FATAL.
+ */
+int lp_audit_seal(struct lp_audit *a, const unsigned char *key, size_t keylen,
+    long long *seq, char hash[65]);
+
+/* What lp_audit_check() checks besides the chain, and what it found. */
+struct lp_audit_check {
+	/* The seals' key; NULL: a seal's head is checked, not its HMAC. */
+	const unsigned char *key;
+	size_t keylen;
+	/* A published head: the event of seq want_seq has this hash. */
+	long long want_seq; /* 0: none */
+	const char *want_hash;
+	/* Found: lines, the last event's seq and hash, seals that held. */
+	unsigned long lines;
+	long long seq;
+	char head[65];
+	unsigned long seals;
+	int found; /* the published head was reached */
+};
+
+/*
+ * Check the log at path line by line: the chain, each seal (its head is
+ * the event before it; with c->key, its HMAC), and the published head
+ * if c->want_seq is set (the log must reach it, with that hash), under
+ * a shared lock (appenders wait, so it sees whole appends only).  LP_OK;
+ * LP_FAILED at the first line that fails, with *line its number and err
+ * naming it ("line 3: hash chain broken: ...", "line 4 is not terminated
+ * (torn write)", "line 9: seal does not verify with this key ..."; a log
+ * that ends before the published head names its last line); LP_FATAL if
+ * the log cannot be read (*line 0, err says why).
+ */
+int lp_audit_check(const char *path, struct lp_audit_check *c,
+    unsigned long *line, struct lp_error *err);
+/* lp_audit_check() of the chain and the seals' heads, without a key. */
 int lp_audit_verify(
     const char *path, unsigned long *line, struct lp_error *err);
 /*

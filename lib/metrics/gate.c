@@ -28,6 +28,8 @@ lp_gates_load(struct lp_gates *g, const char *path, struct lp_error *err)
 	if (path == NULL)
 		g->list = json_loadb(
 		    (const char *)lp_data_gates, lp_data_gates_len, 0, NULL);
+	g->doc = json_incref(g->list);
+	g->version = json_string_value(json_object_get(g->doc, "version"));
 	if (json_is_object(g->list) &&
 	    json_is_array(json_object_get(g->list, "gates"))) {
 		x = json_incref(json_object_get(g->list, "gates"));
@@ -98,6 +100,7 @@ lp_gates_release(struct lp_gates *g)
 {
 	json_decref(g->list);
 	json_decref(g->results);
+	json_decref(g->doc);
 	free(g->name);
 	memset(g, 0, sizeof(*g));
 }

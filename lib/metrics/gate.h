@@ -20,10 +20,12 @@
 #include "core/error.h"
 
 struct lp_gates {
-	json_t *list;	 /* the gates */
-	char *name;	 /* the file, or "built-in gates", for messages */
-	json_t *results; /* one result per gate checked, in order */
-	int failed;	 /* the verdict: how many gates failed */
+	json_t *list;	     /* the gates */
+	char *name;	     /* the file, or "built-in gates", for messages */
+	json_t *results;     /* one result per gate checked, in order */
+	int failed;	     /* the verdict: how many gates failed */
+	json_t *doc;	     /* the file as read, for its digest */
+	const char *version; /* its "version" (in doc), NULL for a bare list */
 };
 
 /*

@@ -10,6 +10,8 @@
 #include "core/status.h"
 #include "core/version.h"
 #include "core/clock.h"
+#include "core/hash.h"
+#include "core/json.h"
 #include "tool/cli.h"
 #include "tool/log.h"
 #include "tool/run.h"
@@ -285,6 +287,35 @@ lp_run_audit(struct lp_run *run, const char *kind, json_t *fields)
 		lp_warnx("%s: cut a torn last line (%llu bytes) left by an "
 			 "interrupted write; the log notes it",
 		    run->audit.path, run->audit.cut - cut);
+}
+
+void
+lp_run_audit_version_digest(struct lp_run *run, const char *kind,
+    const char *version, const char *digest)
+{
+	if (!run->have_audit)
+		return;
+	if (lp_audit_event_once(&run->audit, "version_in_use",
+		json_pack("{s:s,s:s?,s:s}", "kind", kind, "version", version,
+		    "digest", digest)) != LP_OK) {
+		lp_warnx("%s", run->audit.err.msg);
+		run->status = LP_EXIT_IOERR;
+	}
+}
+
+void
+lp_run_audit_version(struct lp_run *run, const char *kind, const char *version,
+    const json_t *doc)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	char hex[65];
+
+	if (!run->have_audit)
+		return;
+	lp_json_dump(doc, &b);
+	lp_sha256_hex(b.p, b.len, hex);
+	lp_buf_release(&b);
+	lp_run_audit_version_digest(run, kind, version, hex);
 }
 
 int

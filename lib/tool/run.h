@@ -124,6 +124,19 @@ void lp_run_count(struct lp_run *run, const char *name, long long n);
 /* Append an audit event if an audit log is open (fields stolen). */
 void lp_run_audit(struct lp_run *run, const char *kind, json_t *fields);
 /*
+ * Record that this run uses version (NULL: unversioned) of kind
+ * ("taxonomy", "guidelines", "prompt", "rubric", "gates", "rules"): a
+ * version_in_use event {kind, version, digest}, written only when the
+ * log holds none with the same three, so the run that first uses a
+ * version records it.  digest is the SHA-256 of doc's canonical JSON, the
+ * document that declares the version; no audit log, no event.
+ */
+void lp_run_audit_version(struct lp_run *run, const char *kind,
+    const char *version, const json_t *doc);
+/* As lp_run_audit_version(), with the digest (64 hex digits) given. */
+void lp_run_audit_version_digest(struct lp_run *run, const char *kind,
+    const char *version, const char *digest);
+/*
  * Progress on a terminal (at most four times a second): records read,
  * rate, share of the input and time left, and run->note if set.  Called
  * by lp_run_next(); a tool that waits elsewhere calls it too.

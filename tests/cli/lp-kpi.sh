@@ -158,10 +158,11 @@ tcase audit.verify-intact audit && {
 	has err 'the hash chain holds'
 }
 tcase audit.verify-tampered audit && { # the first broken line named
-	sed '2s/"gate"/"GATE"/' audit.log > tampered.log
+	# Line 2 is the gates' version_in_use, 3 the first gate.
+	sed '3s/"gate"/"GATE"/' audit.log > tampered.log
 	run -o /dev/null "$TOOL" --verify-audit tampered.log
 	status_is 1
-	has err '^lp-kpi: tampered.log:3: hash chain broken'
+	has err '^lp-kpi: tampered.log:4: hash chain broken'
 }
 
 # Drift against a baseline report.

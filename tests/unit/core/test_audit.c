@@ -8,6 +8,8 @@
 #include "core/status.h"
 #include "core/audit.h"
 #include "core/buf.h"
+#include "core/hash.h"
+#include "core/json.h"
 #include "test.h"
 
 static char *
@@ -107,6 +109,182 @@ TEST(torn_and_unreadable)
 	assert_eq_int(line, 0);
 	assert_eq_str(err.msg,
 	    "cannot open '/nonexistent/audit.log': No such file or directory");
+}
+
+static const unsigned char key1[] = "0123456789abcdef-one";
+static const unsigned char key2[] = "0123456789abcdef-two";
+
+/* n events, a seal under key, m more events. */
+static void
+sealed_log(const char *path, int n, const unsigned char *key, int m,
+    long long *seq, char hash[65])
+{
+	struct lp_audit a;
+	int i;
+
+	assert_eq_int(lp_audit_open(&a, path, "lp-a", "run1"), 0);
+	for (i = 0; i < n; i++)
+		lp_audit_event(&a, "check", json_pack("{s:i}", "i", i));
+	assert_eq_int(lp_audit_seal(&a, key, 20, seq, hash), LP_OK);
+	for (i = 0; i < m; i++)
+		lp_audit_event(&a, "check", json_pack("{s:i}", "j", i));
+	lp_audit_close(&a);
+}
+
+static int
+check(const char *path, const unsigned char *key, long long want_seq,
+    const char *want_hash, unsigned long *line, struct lp_error *err)
+{
+	struct lp_audit_check c;
+
+	memset(&c, 0, sizeof(c));
+	c.key = key;
+	c.keylen = key != NULL ? 20 : 0;
+	c.want_seq = want_seq;
+	c.want_hash = want_hash;
+	return lp_audit_check(path, &c, line, err);
+}
+
+/* A seal names the head before it and verifies with its key only. */
+TEST(seal_verifies_with_its_key)
+{
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_audit_check c;
+	unsigned long line;
+	long long seq;
+	char hash[65];
+
+	sealed_log(p, 3, key1, 2, &seq, hash);
+	assert_eq_int(seq, 4);
+	memset(&c, 0, sizeof(c));
+	c.key = key1;
+	c.keylen = 20;
+	assert_eq_int(lp_audit_check(p, &c, &line, &err), LP_OK);
+	assert_eq_int(c.seals, 1);
+	assert_eq_int(c.lines, 6);
+	assert_eq_int(c.seq, 6);
+	assert_eq_int(check(p, key2, 0, NULL, &line, &err), LP_FAILED);
+	assert_eq_int(line, 4);
+	assert_eq_str(err.msg,
+	    "line 4: seal does not verify with this key (forged, made with "
+	    "another key, or the chain recomputed)");
+	/* Without a key, the chain and the seal's head only. */
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
+	/* The published head: the seal's own seq and hash. */
+	assert_eq_int(check(p, key1, seq, hash, &line, &err), LP_OK);
+	assert_eq_int(check(p, key1, 3, hash, &line, &err), LP_FAILED);
+	assert_eq_int(line, 3);
+	assert_eq_int(check(p, key1, 9, hash, &line, &err), LP_FAILED);
+	assert_eq_int(line, 6);
+	assert_eq_str(err.msg,
+	    "line 6: the log ends at seq 6, before the "
+	    "published head seq 9 (events cut off)");
+	unlink(p);
+	free(p);
+}
+
+/*
+ * Drop line drop (0: none) and recompute every prev from there on, as
+ * someone covering an edit would; with fix_head, seals' heads too.
+ */
+static void
+rechain(const char *path, int drop, int fix_head)
+{
+	FILE *f = fopen(path, "r");
+	struct lp_buf all = LP_BUF_INIT, one = LP_BUF_INIT;
+	char line[4096], prev[65] = "", pseq[32] = "0";
+	int no = 0;
+
+	memset(prev, '0', 64);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		json_t *ev;
+
+		if (++no == drop)
+			continue;
+		ev = lp_json_load(line, strlen(line) - 1, 0, NULL);
+		json_object_set_new(ev, "prev", json_string(prev));
+		if (fix_head && json_object_get(ev, "head") != NULL) {
+			json_object_set_new(ev, "head", json_string(prev));
+			json_object_set_new(
+			    ev, "head_seq", json_integer(strtoll(pseq, 0, 10)));
+		}
+		snprintf(pseq, sizeof(pseq), "%lld",
+		    (long long)json_integer_value(json_object_get(ev, "seq")));
+		lp_buf_reset(&one);
+		lp_json_dump(ev, &one);
+		json_decref(ev);
+		lp_sha256_hex(one.p, one.len, prev);
+		lp_buf_add(&all, one.p, one.len);
+		lp_buf_addc(&all, '\n');
+	}
+	fclose(f);
+	f = fopen(path, "w");
+	fwrite(all.p, 1, all.len, f);
+	fclose(f);
+	lp_buf_release(&all);
+	lp_buf_release(&one);
+}
+
+/* A chain recomputed under a seal: its head, or its HMAC, tells. */
+TEST(seal_catches_a_recomputed_chain)
+{
+	char *p = fresh_log();
+	struct lp_error err = LP_ERROR_INIT;
+	unsigned long line;
+	long long seq;
+	char hash[65];
+
+	sealed_log(p, 3, key1, 1, &seq, hash);
+	rechain(p, 0, 0);
+	assert_eq_int(check(p, key1, 0, NULL, &line, &err), LP_OK);
+	rechain(p, 2, 0);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_FAILED);
+	assert_eq_int(line, 3);
+	assert_eq_str(err.msg,
+	    "line 3: the seal's head is not the line before it (lines "
+	    "removed, inserted or the chain recomputed)");
+	unlink(p);
+	free(p);
+
+	p = fresh_log();
+	sealed_log(p, 3, key1, 1, &seq, hash);
+	rechain(p, 2, 1);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
+	assert_eq_int(check(p, key1, 0, NULL, &line, &err), LP_FAILED);
+	assert_eq_int(line, 3);
+	unlink(p);
+	free(p);
+}
+
+/* The first run that uses a version records it; later ones do not. */
+TEST(event_once)
+{
+	char *p = fresh_log();
+	struct lp_audit a;
+	struct lp_error err = LP_ERROR_INIT;
+	unsigned long line;
+	FILE *f;
+	char buf[4096];
+	int n = 0, i;
+
+	for (i = 0; i < 3; i++) {
+		assert_eq_int(lp_audit_open(&a, p, "lp-a", "run1"), 0);
+		lp_audit_event(&a, "run_start", NULL);
+		assert_eq_int(lp_audit_event_once(&a, "version_in_use",
+				  json_pack("{s:s,s:s}", "kind", "taxonomy",
+				      "version", i < 2 ? "t-1" : "t-2")),
+		    LP_OK);
+		lp_audit_close(&a);
+	}
+	f = fopen(p, "r");
+	while (fgets(buf, sizeof(buf), f) != NULL)
+		n += strstr(buf, "\"version_in_use\"") != NULL;
+	fclose(f);
+	assert_eq_int(n, 2);
+	assert_eq_int(lp_audit_verify(p, &line, &err), LP_OK);
+	unlink(p);
+	free(p);
 }
 
 TEST(concurrent_appends_never_interleave)

@@ -1,0 +1,309 @@
+/*
+ * lp-audit: the audit log's own tool, for the trail and for compliance.
+ * Subcommands, git-like: verify checks the hash chain, the seals (with
+ * the key) and a head published elsewhere; seal appends a keyed
+ * checkpoint; head prints the head to publish; openlineage exports the
+ * runs.  The checks and the seal are core/audit, the HMAC core/hmac, the
+ * export metrics/openlineage; this file reads the options, picks the
+ * subcommand from its table and says what came out.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/audit.h"
+#include "core/error.h"
+#include "core/hmac.h"
+#include "core/lineage.h"
+#include "core/status.h"
+#include "core/stream.h"
+#include "metrics/openlineage.h"
+#include "tool/cli.h"
+#include "tool/log.h"
+
+enum { OPT_HEAD = LP_OPT_TOOL_BASE, OPT_KEY };
+
+static const struct lp_tool tool = {"lp-audit",
+    "verify [-qv] [--key file] [--head seq:hash] [log]\n"
+    "       lp-audit seal [-qv] --key file [log]\n"
+    "       lp-audit head [-qv] [--key file] [log]\n"
+    "       lp-audit openlineage [-qv] [-o file] [log]",
+    "Check, seal and export the audit log (the log named, else --audit or\n"
+    "LP_AUDIT_LOG).\n"
+    "\n"
+    "Commands:\n"
+    "  verify                  check the hash chain, the seals' heads and,\n"
+    "                          with --key, their HMACs; exit 1 naming the\n"
+    "                          first line that fails\n"
+    "  seal                    append a seal: an HMAC-SHA-256 of the\n"
+    "                          chain's head under --key; print the new head\n"
+    "  head                    check the chain, print its head as SEQ:HASH\n"
+    "  openlineage             write OpenLineage events (START, COMPLETE or\n"
+    "                          FAIL) for each run of the log",
+    "      --key=FILE          the seals' key: a file readable by its owner\n"
+    "                          only (mode 600), at least 16 bytes\n"
+    "      --head=SEQ:HASH     verify: the log must hold the event SEQ with\n"
+    "                          this hash (a head published elsewhere)\n",
+    1};
+
+static const struct option longopts[] = {LP_COMMON_LONGOPTS,
+    {"head", required_argument, NULL, OPT_HEAD},
+    {"key", required_argument, NULL, OPT_KEY}, {NULL, 0, NULL, 0}};
+
+/* What the command line asked for. */
+struct audit_opts {
+	const char *log;
+	const char *key_path;
+	const char *head;
+	long long head_seq;
+	char head_hash[65];
+	unsigned char key[LP_HMAC_KEY_MAX];
+	size_t keylen;
+};
+
+/* One subcommand: its name, what it may be given, what it does. */
+struct command {
+	const char *name;
+	int key;    /* 1: --key required, 0: allowed, -1: refused */
+	int head;   /* --head allowed */
+	int output; /* -o allowed */
+	int (*run)(struct audit_opts *o);
+};
+
+/* --head SEQ:HASH into o, or a usage error. */
+static void
+parse_head(struct audit_opts *o, const char *arg)
+{
+	char *end;
+	size_t i;
+
+	errno = 0;
+	o->head_seq = strtoll(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != ':' || o->head_seq < 1 ||
+	    strlen(end + 1) != 64)
+		goto bad;
+	for (i = 1; i <= 64; i++)
+		if (strchr("0123456789abcdef", end[i]) == NULL)
+			goto bad;
+	memcpy(o->head_hash, end + 1, 65);
+	o->head = arg;
+	return;
+bad:
+	lp_cli_usage("invalid --head '%s' (want SEQ:HASH, as 'lp-audit head' "
+		     "prints it)",
+	    arg);
+}
+
+/* The key file's key into o; exits 65 (74) if it cannot be used (read). */
+static void
+read_key(struct audit_opts *o)
+{
+	struct lp_error err = LP_ERROR_INIT;
+	int rc;
+
+	if (o->key_path == NULL)
+		return;
+	rc = lp_hmac_key_read(o->key_path, o->key, &o->keylen, &err);
+	if (rc != LP_OK)
+		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
+		    err.msg);
+}
+
+/*
+ * The check of verify, head and seal: the chain, the seals, the published
+ * head.  Exits 74 if the log cannot be read; 1 (naming the line) if the
+ * check fails.
+ */
+static void
+check(struct audit_opts *o, struct lp_audit_check *c)
+{
+	struct lp_error err = LP_ERROR_INIT;
+	const char *why = err.msg;
+	unsigned long line = 0;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->key = o->key_path != NULL ? o->key : NULL;
+	c->keylen = o->keylen;
+	c->want_seq = o->head != NULL ? o->head_seq : 0;
+	c->want_hash = o->head_hash;
+	if ((rc = lp_audit_check(o->log, c, &line, &err)) == LP_FATAL)
+		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
+	if (rc != LP_OK) {
+		/* "line N: why" reads as file:N: why. */
+		if (strncmp(why, "line ", 5) == 0 && strstr(why, ": ") != NULL)
+			why = strstr(why, ": ") + 2;
+		lp_warnx("%s:%lu: %s", o->log, line, why);
+		exit(LP_EXIT_FAIL);
+	}
+}
+
+static int
+cmd_verify(struct audit_opts *o)
+{
+	struct lp_audit_check c;
+
+	check(o, &c);
+	if (lp_verbosity < 0)
+		return LP_EXIT_OK;
+	if (c.key != NULL)
+		lp_warnx("%s: the hash chain holds, %lu seal%s verified%s",
+		    o->log, c.seals, c.seals == 1 ? "" : "s",
+		    o->head ? ", the published head is in it" : "");
+	else if (c.seals > 0 || o->head != NULL)
+		lp_warnx("%s: the hash chain holds%s%s", o->log,
+		    o->head ? ", the published head is in it" : "",
+		    c.seals > 0 ? " (seals not checked: no --key)" : "");
+	else
+		lp_warnx("%s: the hash chain holds", o->log);
+	return LP_EXIT_OK;
+}
+
+static int
+cmd_head(struct audit_opts *o)
+{
+	struct lp_audit_check c;
+
+	check(o, &c);
+	printf("%lld:%s\n", c.seq, c.head);
+	return LP_EXIT_OK;
+}
+
+static int
+cmd_seal(struct audit_opts *o)
+{
+	struct lp_audit_check c;
+	struct lp_lineage lg;
+	struct lp_audit a;
+	char hash[65];
+	long long seq;
+
+	/* Sealing a log that is already broken would vouch for it. */
+	if (access(o->log, F_OK) != 0)
+		lp_err(LP_EXIT_IOERR, "cannot open audit log '%s'", o->log);
+	check(o, &c);
+	lp_lineage_init(&lg, tool.name, "seal", NULL, NULL, NULL);
+	if (lp_audit_open(&a, o->log, tool.name, lg.run_id) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", a.err.msg);
+	if (lp_audit_seal(&a, o->key, o->keylen, &seq, hash) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", a.err.msg);
+	lp_audit_close(&a);
+	lp_lineage_release(&lg);
+	printf("%lld:%s\n", seq, hash);
+	if (lp_verbosity > 0)
+		lp_warnx("%s: sealed at seq %lld", o->log, seq);
+	return LP_EXIT_OK;
+}
+
+static int
+cmd_openlineage(struct audit_opts *o)
+{
+	struct lp_error err = LP_ERROR_INIT;
+	const char *out = lp_opts.output;
+	size_t n = out != NULL ? strlen(out) : 0;
+	struct lp_writer w;
+	long nruns;
+	int rc;
+
+	if (lp_writer_open(&w, out,
+		n > 3 && strcmp(out + n - 3, ".gz") == 0 ? lp_gzip_level()
+							 : 0) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", w.err.msg);
+	/* No run of lp-audit is in the log: none to leave out. */
+	rc = lp_openlineage_export(
+	    o->log, "", lp_opts.max_line, &w, &nruns, &err);
+	if (rc != LP_OK) {
+		lp_writer_close(&w, 0);
+		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
+		    err.msg);
+	}
+	if (lp_writer_close(&w, 1) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", w.err.msg);
+	if (lp_verbosity > 0)
+		lp_warnx("%s: %ld runs exported", o->log, nruns);
+	return LP_EXIT_OK;
+}
+
+/* The subcommands, sorted: one row each. */
+static const struct command commands[] = {
+    {"head", 0, 0, 0, cmd_head},
+    {"openlineage", -1, 0, 1, cmd_openlineage},
+    {"seal", 1, 0, 0, cmd_seal},
+    {"verify", 0, 1, 0, cmd_verify},
+};
+
+/* The subcommand named, or a usage error listing them. */
+static const struct command *
+command(int argc, char **argv)
+{
+	size_t i, n = sizeof(commands) / sizeof(commands[0]);
+
+	if (argc == 0)
+		lp_cli_usage("no command (want head, openlineage, seal or "
+			     "verify)");
+	for (i = 0; i < n; i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			return &commands[i];
+	lp_cli_usage("unknown command '%s' (want head, openlineage, seal or "
+		     "verify)",
+	    argv[0]);
+}
+
+/* The options into o (getopt permutes: they may come before the command). */
+static void
+options(struct audit_opts *o, int argc, char **argv)
+{
+	int ch;
+
+	while ((ch = getopt_long(
+		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_HEAD:
+			parse_head(o, optarg);
+			break;
+		case OPT_KEY:
+			o->key_path = optarg;
+			break;
+		default:
+			lp_cli_common(ch, optarg);
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct audit_opts o;
+	const struct command *cmd;
+	int status;
+
+	lp_cli_init(argc, argv, &tool);
+	options(&o, argc, argv);
+	argc -= optind;
+	argv += optind;
+	cmd = command(argc, argv);
+	if (argc > 2)
+		lp_cli_usage("%s: one log at most", cmd->name);
+	if ((o.log = argc == 2 ? argv[1] : lp_opts.audit) == NULL)
+		lp_cli_usage(
+		    "%s: no log (name one, or give --audit FILE or set "
+		    "LP_AUDIT_LOG)",
+		    cmd->name);
+	if (cmd->key == 1 && o.key_path == NULL)
+		lp_cli_usage("%s needs --key FILE", cmd->name);
+	if (cmd->key == -1 && o.key_path != NULL)
+		lp_cli_usage("%s takes no --key", cmd->name);
+	if (!cmd->head && o.head != NULL)
+		lp_cli_usage("%s takes no --head", cmd->name);
+	if (!cmd->output && lp_opts.output != NULL)
+		lp_cli_usage("%s takes no -o", cmd->name);
+	read_key(&o);
+	status = cmd->run(&o);
+	lp_hmac_wipe(o.key, sizeof(o.key));
+	if (fflush(stdout) != 0 || ferror(stdout))
+		lp_err(LP_EXIT_IOERR, "<stdout>");
+	return status;
+}
