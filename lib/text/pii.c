@@ -51,7 +51,7 @@ email_at(const char *s, size_t n, size_t at, size_t *start, size_t *end)
 static size_t
 phone_at(const char *s, size_t n, size_t i)
 {
-	size_t e = i, digits = 0, last = i;
+	size_t e = i, digits = 0, last = i, most = 13;
 
 	if (i > 0 && (word_char((unsigned char)s[i - 1]) || s[i - 1] == '+'))
 		return 0;
@@ -68,7 +68,15 @@ phone_at(const char *s, size_t n, size_t i)
 		}
 		e++;
 	}
-	if (digits < 10 || digits > 13)
+	/*
+	 * E.164 allows 15 digits after the "+" (or the "00" that dials
+	 * out of the UK); a national number has at most 13.
+	 */
+	if (s[i] == '+')
+		most = 15;
+	else if (s[i] == '0' && s[i + 1] == '0')
+		most = 17;
+	if (digits < 10 || digits > most)
 		return 0;
 	/* It must not run on into a word: 07700900123abc is not a phone. */
 	if (last < n && word_char((unsigned char)s[last]))

@@ -7,8 +7,9 @@
  * An e-mail is local@domain.tld (letters, digits and ._%+- before the @, a
  * dotted domain with a top-level part of two letters or more).  A phone
  * number starts at a word boundary with "+", "(" or "0", holds 10 to 13
- * digits, and runs through digits, spaces, dots, hyphens and parentheses:
- * 07700 900123, +44 7700 900123, (020) 7946 0958, +1 555-123-4567.  Model
+ * digits (15 after "+", 17 after "00"), and runs through digits, spaces,
+ * dots, hyphens and parentheses: 07700 900123, +44 7700 900123, 0044 7700
+ * 900123, (020) 7946 0958, +1 555-123-4567.  Model
  * numbers (SM-G991B) and barcodes that do not start with 0 are left alone.
  *
  * Pseudonyms are HMAC-SHA-256 (core/hmac.h) under a key the caller holds:

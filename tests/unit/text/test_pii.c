@@ -23,8 +23,10 @@ TEST(emails_and_phones)
 	assert_eq_str(redact("(020) 7946 0958 evenings"), "[phone] evenings");
 	assert_eq_str(redact("US +1 555-123-4567."), "US [phone].");
 	assert_eq_str(redact("a@b.com, 0161 496 0000"), "[email], [phone]");
+	assert_eq_str(redact("0044 7700 900123 or +353 86 123 4567"),
+	    "[phone] or [phone]");
 	assert_eq_int(ne, 2);
-	assert_eq_int(np, 5);
+	assert_eq_int(np, 7);
 }
 
 TEST(not_pii)
