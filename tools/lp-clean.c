@@ -166,13 +166,20 @@ load_key(struct clean_opts *o)
 	o->c.keylen = o->key.len;
 }
 
-/* --pii-originals: a file of the owner's only, whatever it was before. */
+/*
+ * --pii-originals: a file of the owner's only, whatever it was before,
+ * and never one of the inputs.
+ */
 static void
-open_originals(struct clean_opts *o)
+open_originals(struct clean_opts *o, const struct lp_run *run)
 {
-	int fd = lp_file_open(
-	    o->originals_path, O_WRONLY | O_TRUNC, LP_FILE_PRIVATE);
+	int fd;
 
+	if (o->originals_path == NULL)
+		return;
+	lp_run_check_output(run, "--pii-originals", o->originals_path);
+	fd = lp_file_open(
+	    o->originals_path, O_WRONLY | O_TRUNC, LP_FILE_PRIVATE);
 	if (fd < 0)
 		lp_errx(LP_EXIT_IOERR, "cannot open '%s': %s",
 		    o->originals_path, lp_file_strerror(errno));
@@ -307,8 +314,6 @@ setup(struct clean_opts *o)
 		load_key(o);
 	for (i = 0; i < o->npseudo; i++)
 		lp_clean_add_pseudonym(c, o->pseudo[i]);
-	if (o->originals_path != NULL)
-		open_originals(o);
 	for (i = 0; i < o->nfluff; i++)
 		load_rules_file(c, o->fluff[i]);
 	if (o->schema_path != NULL) {
@@ -382,6 +387,7 @@ main(int argc, char **argv)
 	config(&o, &cfg);
 	lp_run_open(&run, argc, argv, cfg.p);
 	run.repair_utf8 = o.repair;
+	open_originals(&o, &run);
 	while (lp_run_next(&run, &rec) == LP_OK) {
 		struct lp_error err;
 		size_t mark = o.originals.len;
