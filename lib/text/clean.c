@@ -333,7 +333,13 @@ pseudonymize(struct lp_clean *c, struct lp_record *rec)
 		s = lp_record_get_strn(rec, c->pseudo[i], &n);
 		if (s == NULL || lp_pseudonym_is(s, n))
 			continue;
-		lp_pseudonym(c->key, c->keylen, s, n, p);
+		/* The key's padded blocks are hashed once per key. */
+		if (c->hkey_of != c->key || c->hkey_len != c->keylen) {
+			lp_hmac_key_init(&c->hkey, c->key, c->keylen);
+			c->hkey_of = c->key;
+			c->hkey_len = c->keylen;
+		}
+		lp_pseudonym_with(&c->hkey, s, n, p);
 		put(rec, c->pseudo[i], json_string(p));
 		c->n.pseudonymized++;
 	}
@@ -412,5 +418,6 @@ lp_clean_release(struct lp_clean *c)
 	lp_buf_release(&c->b);
 	lp_buf_release(&c->r);
 	lp_buf_release(&c->t);
+	lp_hmac_key_wipe(&c->hkey);
 	memset(c, 0, sizeof(*c));
 }

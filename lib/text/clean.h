@@ -31,6 +31,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/hmac.h"
 #include "core/record.h"
 #include "text/rules.h"
 #include "text/text.h"
@@ -67,6 +68,10 @@ struct lp_clean {
 	/* Scratch, reused from record to record. */
 	struct lp_text text;
 	struct lp_buf a, b, r, t;
+	/* The key prepared for HMAC, and the key it was prepared from. */
+	struct lp_hmac_key hkey;
+	const void *hkey_of;
+	size_t hkey_len;
 };
 
 /*

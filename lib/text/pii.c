@@ -164,14 +164,12 @@ lp_pii_redact(const char *s, size_t n, struct lp_buf *out, long long *emails,
 	lp_pii_redact_spans(s, n, out, emails, phones, NULL, NULL);
 }
 
-void
-lp_pseudonym(
-    const void *key, size_t keylen, const char *s, size_t n, char out[19])
+/* "p_" and the first 8 bytes of mac in hex. */
+static void
+token(const unsigned char mac[32], char out[19])
 {
-	unsigned char mac[32];
 	size_t i;
 
-	lp_hmac_sha256(key, keylen, s, n, mac);
 	out[0] = 'p';
 	out[1] = '_';
 	for (i = 0; i < 8; i++) {
@@ -179,6 +177,26 @@ lp_pseudonym(
 		out[3 + 2 * i] = "0123456789abcdef"[mac[i] & 15];
 	}
 	out[18] = '\0';
+}
+
+void
+lp_pseudonym(
+    const void *key, size_t keylen, const char *s, size_t n, char out[19])
+{
+	unsigned char mac[32];
+
+	lp_hmac_sha256(key, keylen, s, n, mac);
+	token(mac, out);
+}
+
+void
+lp_pseudonym_with(
+    const struct lp_hmac_key *k, const char *s, size_t n, char out[19])
+{
+	unsigned char mac[32];
+
+	lp_hmac_key_sha256(k, s, n, mac);
+	token(mac, out);
 }
 
 int

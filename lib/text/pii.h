@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/hmac.h"
 
 /* What a span of personal data is. */
 enum lp_pii_kind {
@@ -64,6 +65,9 @@ const char *lp_pii_token(enum lp_pii_kind kind);
  */
 void lp_pseudonym(
     const void *key, size_t keylen, const char *s, size_t n, char out[19]);
+/* lp_pseudonym() under a key prepared once (core/hmac.h), for streams. */
+void lp_pseudonym_with(
+    const struct lp_hmac_key *k, const char *s, size_t n, char out[19]);
 /* 1 if s[0..n) is what lp_pseudonym() makes ("p_" and 16 hex digits). */
 int lp_pseudonym_is(const char *s, size_t n);
 

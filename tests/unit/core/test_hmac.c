@@ -81,4 +81,28 @@ TEST(empty_key_and_message)
 	    "ff1697c493715653c6c712144292c5ad");
 }
 
+/* A prepared key gives the one-shot MAC, again and again. */
+TEST(prepared_key)
+{
+	static const char *const msgs[] = {"", "Hi There", "seller_a",
+	    "a message longer than one block of sixty-four bytes, to be sure"};
+	unsigned char key[131], a[32], b[32];
+	struct lp_hmac_key k;
+	size_t klen[] = {0, 4, 64, 131}, i, j;
+
+	memset(key, 0x5a, sizeof(key));
+	for (i = 0; i < 4; i++) {
+		lp_hmac_key_init(&k, key, klen[i]);
+		for (j = 0; j < 4; j++) {
+			lp_hmac_sha256(
+			    key, klen[i], msgs[j], strlen(msgs[j]), a);
+			lp_hmac_key_sha256(&k, msgs[j], strlen(msgs[j]), b);
+			assert_eq_mem(a, 32, b, 32);
+			lp_hmac_key_sha256(&k, msgs[j], strlen(msgs[j]), b);
+			assert_eq_mem(a, 32, b, 32);
+		}
+		lp_hmac_key_wipe(&k);
+	}
+}
+
 RUN_TESTS()
