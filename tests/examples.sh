@@ -20,6 +20,20 @@ expect 'make -j again: it builds' test $? = 0
 (cd "$T/b" && sha256sum *.gz *.json *.txt *.html) > b.sums
 expect 'SOURCE_DATE_EPOCH: every file byte-identical' cmp -s a.sums b.sums
 expect 'every stage made (10 data files, 3 reports)' test "$(wc -l < a.sums)" = 13
+# No personal data past lp-clean: no seller's name (the scraped listings
+# have them), no e-mail address, no phone number in any later file.
+expect 'the scraped listings name the sellers' sh -c "zcat '$T/a/listings.jsonl.gz' | grep -q '\"seller\":\"gadgetsuk\"'"
+expect 'the demo key is private' test "$(stat -c %a "$T/a/demo.key")" = 600
+(cd "$T/a" && for f in *.gz; do
+	[ "$f" = listings.jsonl.gz ] || zcat "$f"
+done && cat *.json *.txt *.html) > final.txt
+expect 'the final outputs hold data' test -s final.txt
+for seller in bargainbin camera-world gadgetsuk phonehub sneaker.store tech_outlet_uk; do
+	expect "no seller's name in the final outputs: $seller" sh -c "! grep -qF '$seller' final.txt"
+done
+expect 'every seller pseudonymised' sh -c "! grep -q '\"seller\":\"[^p]' final.txt"
+expect 'no e-mail address in the final outputs' sh -c "! grep -qE '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}' final.txt"
+expect 'no phone number in the final outputs' sh -c "! grep -qE '(^|[^0-9.])(\+44 ?|0)[1-9][0-9]{2,3} ?[0-9]{3} ?[0-9]{3,4}([^0-9]|\$)' final.txt"
 make -s -q -C "$EX" BUILD="${LP_BINDIR%/tests}" OUT="$T/a"
 expect 'make -q: up to date' test $? = 0
 # A new review queue reruns the reviews and what follows, nothing before.

@@ -6,7 +6,7 @@ command -v parallel > /dev/null || { echo "no GNU parallel: skipped"; exit 77; }
 P=${LP_SRCDIR:?}/examples/parallel
 B=${LP_BINDIR%/tests}/tools
 standin_start
-export LP_API_BASE=$STANDIN_URL/v1 LP_API_KEY=stand-in
+export LP_API_BASE=$STANDIN_URL/v1 LP_API_KEY=stand-in LP_PSEUDONYM_KEY=parallel
 "$LP_GEN" -n 3000 -s 3 > in.jsonl
 for stage in 'lp-clean' 'lp-translate --no-cache' 'lp-rate --force --no-cache'; do
 	set -- $stage

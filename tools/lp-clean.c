@@ -6,16 +6,23 @@
  * --fields normalised, rules and units applied, personal data redacted,
  * case folded; prices parsed, conditions mapped, chosen fields
  * pseudonymised, the record checked against a schema, originals kept in
- * raw.<field>.  This file reads the options, sets the cleaner up and runs
- * the record loop.
+ * raw.<field> with personal data redacted there too.  This file reads the
+ * options and the pseudonym key, sets the cleaner up and runs the record
+ * loop.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/data.h"
+#include "core/file.h"
 #include "core/hash.h"
+#include "core/hmac.h"
 #include "core/status.h"
 #include "text/clean.h"
 #include "text/schema.h"
@@ -28,7 +35,10 @@ enum {
 	OPT_FIELDS,
 	OPT_FLUFF,
 	OPT_KEEP_PII,
+	OPT_KEEP_SELLERS,
 	OPT_NO_SCHEMA,
+	OPT_PII_ORIGINALS,
+	OPT_PSEUDONYM_KEY_FILE,
 	OPT_PSEUDONYMIZE,
 	OPT_REPAIR_UTF8,
 	OPT_SCHEMA
@@ -36,8 +46,10 @@ enum {
 
 static const struct lp_tool tool = {"lp-clean",
     "[-qv] [-o file] [--fields f,...] [--case lower|keep]\n"
-    "       [--fluff file] [--keep-pii] [--pseudonymize field]\n"
-    "       [--repair-utf8] [--schema file | --no-schema] [file ...]",
+    "       [--fluff file] [--keep-pii] [--pii-originals file]\n"
+    "       [--pseudonym-key-file file | --keep-sellers]\n"
+    "       [--pseudonymize field] [--repair-utf8]\n"
+    "       [--schema file | --no-schema] [file ...]",
     "Normalise listing text, units, prices and conditions; check the "
     "schema.",
     "      --fields=FIELDS     text fields to clean, comma-separated\n"
@@ -46,8 +58,14 @@ static const struct lp_tool tool = {"lp-clean",
     "      --fluff=FILE        more cleaning rules (remove, expand, runs,\n"
     "                          condition lines), after the built-in ones\n"
     "      --keep-pii          leave e-mail addresses and phone numbers\n"
-    "      --pseudonymize=FIELD  replace FIELD with a keyed hash (key from\n"
-    "                          LP_PSEUDONYM_KEY); may be repeated\n"
+    "      --pii-originals=FILE  write what was redacted (id, field, span,\n"
+    "                          original) to FILE, created 0600\n"
+    "      --pseudonym-key-file=FILE  the key of the pseudonyms (a file of\n"
+    "                          mode 0600; else LP_PSEUDONYM_KEY_FILE or\n"
+    "                          LP_PSEUDONYM_KEY)\n"
+    "      --keep-sellers      leave seller as it is (no pseudonym, no key)\n"
+    "      --pseudonymize=FIELD  pseudonymise FIELD too (seller always,\n"
+    "                          unless --keep-sellers); may be repeated\n"
     "      --repair-utf8       replace ill-formed UTF-8 with U+FFFD instead\n"
     "                          of treating the line as bad input\n"
     "      --schema=FILE       check records against FILE (a JSON Schema\n"
@@ -60,7 +78,10 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"fields", required_argument, NULL, OPT_FIELDS},
     {"fluff", required_argument, NULL, OPT_FLUFF},
     {"keep-pii", no_argument, NULL, OPT_KEEP_PII},
+    {"keep-sellers", no_argument, NULL, OPT_KEEP_SELLERS},
     {"no-schema", no_argument, NULL, OPT_NO_SCHEMA},
+    {"pii-originals", required_argument, NULL, OPT_PII_ORIGINALS},
+    {"pseudonym-key-file", required_argument, NULL, OPT_PSEUDONYM_KEY_FILE},
     {"pseudonymize", required_argument, NULL, OPT_PSEUDONYMIZE},
     {"repair-utf8", no_argument, NULL, OPT_REPAIR_UTF8},
     {"schema", required_argument, NULL, OPT_SCHEMA}, {NULL, 0, NULL, 0}};
@@ -68,11 +89,121 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
 /* The tool's state: the cleaner, and the options that only name things. */
 struct clean_opts {
 	struct lp_clean c;
-	const char *schema_path, *casearg;
+	const char *schema_path, *casearg, *key_file, *originals_path;
 	char **fields, **pseudo, **fluff;
-	int nfields, npseudo, nfluff, no_schema, repair;
-	struct lp_sha256 rules; /* the rules' texts, for the audit log */
+	int nfields, npseudo, nfluff, no_schema, repair, keep_sellers;
+	struct lp_sha256 rules;	 /* the rules' texts, for the audit log */
+	struct lp_buf key;	 /* the pseudonym key's bytes */
+	struct lp_buf originals; /* redacted originals not yet written */
+	int originals_fd;	 /* --pii-originals, or -1 */
 };
+
+/* The longest key file read: keys are short, a big file is a mistake. */
+#define KEY_MAX 4096
+
+/*
+ * The key from a file only its owner can read: its bytes, less one line
+ * end, so "echo KEY > file" and LP_PSEUDONYM_KEY=KEY are the same key.
+ */
+static void
+read_key_file(const char *path, struct lp_buf *key)
+{
+	char chunk[KEY_MAX + 1];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		lp_err(LP_EXIT_IOERR, "cannot open key file '%s'", path);
+	if (!S_ISREG(st.st_mode))
+		lp_errx(LP_EXIT_USAGE, "%s: the key file is not a file", path);
+	if ((st.st_mode & 077) != 0)
+		lp_errx(LP_EXIT_USAGE,
+		    "%s: the key file may be read by others (mode %04o): "
+		    "chmod 600 it",
+		    path, (unsigned)(st.st_mode & 07777));
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
+	    key->len + (size_t)n <= KEY_MAX)
+		lp_buf_add(key, chunk, (size_t)n);
+	if (n < 0)
+		lp_err(LP_EXIT_IOERR, "%s", path);
+	if (n > 0)
+		lp_errx(LP_EXIT_USAGE, "%s: the key file is over %d bytes",
+		    path, KEY_MAX);
+	close(fd);
+	if (key->len > 0 && key->p[key->len - 1] == '\n')
+		key->len--;
+	if (key->len > 0 && key->p[key->len - 1] == '\r')
+		key->len--;
+	if (key->len == 0)
+		lp_errx(LP_EXIT_USAGE, "%s: the key file is empty", path);
+}
+
+/*
+ * The pseudonym key: --pseudonym-key-file, LP_PSEUDONYM_KEY_FILE or
+ * LP_PSEUDONYM_KEY, in that order; without one, lp-clean will not run,
+ * as a dataset with sellers' names in it is not what anyone meant.
+ */
+static void
+load_key(struct clean_opts *o)
+{
+	const char *v;
+
+	if (o->key_file == NULL && (v = getenv("LP_PSEUDONYM_KEY_FILE")) &&
+	    *v != '\0')
+		o->key_file = v;
+	if (o->key_file != NULL)
+		read_key_file(o->key_file, &o->key);
+	else if ((v = getenv("LP_PSEUDONYM_KEY")) != NULL && *v != '\0')
+		lp_buf_adds(&o->key, v);
+	else if (o->keep_sellers)
+		lp_cli_usage("--pseudonymize needs a key: give "
+			     "--pseudonym-key-file FILE (or set "
+			     "LP_PSEUDONYM_KEY_FILE or LP_PSEUDONYM_KEY)");
+	else
+		lp_cli_usage("no pseudonym key: sellers are pseudonymised by "
+			     "default; give --pseudonym-key-file FILE (or set "
+			     "LP_PSEUDONYM_KEY_FILE or LP_PSEUDONYM_KEY), or "
+			     "--keep-sellers to keep them as they are");
+	o->c.key = o->key.p;
+	o->c.keylen = o->key.len;
+}
+
+/*
+ * --pii-originals: a file of the owner's only, whatever it was before,
+ * and never one of the inputs.
+ */
+static void
+open_originals(struct clean_opts *o, const struct lp_run *run)
+{
+	int fd;
+
+	if (o->originals_path == NULL)
+		return;
+	lp_run_check_output(run, "--pii-originals", o->originals_path);
+	fd = lp_file_open(
+	    o->originals_path, O_WRONLY | O_TRUNC, LP_FILE_PRIVATE);
+	if (fd < 0)
+		lp_errx(LP_EXIT_IOERR, "cannot open '%s': %s",
+		    o->originals_path, lp_file_strerror(errno));
+	if (fchmod(fd, LP_FILE_PRIVATE) != 0)
+		lp_err(LP_EXIT_IOERR, "%s", o->originals_path);
+	o->originals_fd = fd;
+	o->c.originals = &o->originals;
+}
+
+/* Write the redacted originals gathered so far (all of them at the end). */
+static void
+flush_originals(struct clean_opts *o, size_t least)
+{
+	if (o->originals_fd < 0 || o->originals.len < least ||
+	    o->originals.len == 0)
+		return;
+	if (lp_write_all(o->originals_fd, o->originals.p, o->originals.len) !=
+	    LP_OK)
+		lp_err(LP_EXIT_IOERR, "%s", o->originals_path);
+	lp_buf_reset(&o->originals);
+}
 
 /* More cleaning rules from a file, after those loaded already. */
 static void
@@ -133,8 +264,17 @@ parse_options(struct clean_opts *o, int argc, char **argv)
 		case OPT_KEEP_PII:
 			o->c.keep_pii = 1;
 			break;
+		case OPT_KEEP_SELLERS:
+			o->keep_sellers = 1;
+			break;
 		case OPT_NO_SCHEMA:
 			o->no_schema = 1;
+			break;
+		case OPT_PII_ORIGINALS:
+			o->originals_path = optarg;
+			break;
+		case OPT_PSEUDONYM_KEY_FILE:
+			o->key_file = optarg;
 			break;
 		case OPT_PSEUDONYMIZE:
 			lp_cli_list(optarg, &o->pseudo, &o->npseudo);
@@ -164,9 +304,18 @@ setup(struct clean_opts *o)
 		lp_clean_add_field(c, o->fields[i]);
 	if (o->schema_path != NULL && o->no_schema)
 		lp_cli_usage("--schema and --no-schema: choose one");
-	if (o->npseudo > 0 &&
-	    ((c->key = getenv("LP_PSEUDONYM_KEY")) == NULL || *c->key == '\0'))
-		lp_cli_usage("--pseudonymize needs a key in LP_PSEUDONYM_KEY");
+	if (o->originals_path != NULL && c->keep_pii)
+		lp_cli_usage("--pii-originals and --keep-pii: choose one");
+	if (o->key_file != NULL && o->keep_sellers && o->npseudo == 0)
+		lp_cli_usage("--pseudonym-key-file and --keep-sellers: choose "
+			     "one");
+	/* Sellers are people (or name them): pseudonymised by default. */
+	for (i = 0; i < o->npseudo && strcmp(o->pseudo[i], "seller"); i++)
+		;
+	if (!o->keep_sellers && i == o->npseudo)
+		lp_cli_list("seller", &o->pseudo, &o->npseudo);
+	if (o->npseudo > 0)
+		load_key(o);
 	for (i = 0; i < o->npseudo; i++)
 		lp_clean_add_pseudonym(c, o->pseudo[i]);
 	lp_sha256_init(&o->rules);
@@ -200,6 +349,22 @@ config(const struct clean_opts *o, struct lp_buf *b)
 		lp_buf_addf(b, ";field=%s", o->fields[i]);
 	for (i = 0; i < o->npseudo; i++)
 		lp_buf_addf(b, ";pseudo=%s", o->pseudo[i]);
+	/*
+	 * Which key made the pseudonyms (a keyed digest of a fixed text,
+	 * which says nothing of the key): records made under another key
+	 * have another config digest.
+	 */
+	if (o->npseudo > 0) {
+		static const char what[] = "labelpipe pseudonym key id";
+		unsigned char id[32];
+		int k;
+
+		lp_hmac_sha256(
+		    o->key.p, o->key.len, what, sizeof(what) - 1, id);
+		lp_buf_adds(b, ";key=");
+		for (k = 0; k < 4; k++)
+			lp_buf_addf(b, "%02x", id[k]);
+	}
 }
 
 static void
@@ -220,6 +385,7 @@ main(int argc, char **argv)
 
 	lp_cli_init(argc, argv, &tool);
 	memset(&o, 0, sizeof(o));
+	o.originals_fd = -1;
 	lp_clean_init(&o.c);
 	o.casearg = "lower";
 	parse_options(&o, argc, argv);
@@ -231,17 +397,22 @@ main(int argc, char **argv)
 	lp_sha256_final_hex(&o.rules, rules);
 	lp_run_audit_version_digest(&run, "rules", o.c.rules.version, rules);
 	run.repair_utf8 = o.repair;
+	open_originals(&o, &run);
 	while (lp_run_next(&run, &rec) == LP_OK) {
 		struct lp_error err;
+		size_t mark = o.originals.len;
 
 		if (lp_clean_record(&o.c, rec, &err) != LP_OK) {
+			o.originals.len = mark; /* not in the dataset */
 			if (lp_run_reject(&run, rec, err.msg) != LP_OK)
 				break;
 			continue;
 		}
 		if (lp_run_emit(&run, rec) != LP_OK)
 			break;
+		flush_originals(&o, 65536);
 	}
+	flush_originals(&o, 0);
 	lp_clean_counts(&o.c, count, &run);
 	lp_run_count(&run, "repaired_utf8", (long long)run.n_repaired);
 	status = lp_run_close(&run, LP_EXIT_OK);
@@ -250,6 +421,14 @@ main(int argc, char **argv)
 	lp_cli_list_free(o.fields, o.nfields);
 	lp_cli_list_free(o.pseudo, o.npseudo);
 	free(o.fluff);
+	if (o.originals_fd >= 0 && close(o.originals_fd) != 0 &&
+	    status == LP_EXIT_OK)
+		lp_err(LP_EXIT_IOERR, "%s", o.originals_path);
+	/* The key does not linger in freed memory. */
+	if (o.key.p != NULL)
+		memset(o.key.p, 0, o.key.len);
+	lp_buf_release(&o.key);
+	lp_buf_release(&o.originals);
 	lp_buf_release(&cfg);
 	return status;
 }

@@ -64,6 +64,33 @@ lp_hmac_final(struct lp_hmac *h, unsigned char out[32])
 }
 
 void
+lp_hmac_mac(
+    const struct lp_hmac *h, const void *msg, size_t len, unsigned char out[32])
+{
+	struct lp_hmac c = *h;
+
+	lp_hmac_update(&c, msg, len);
+	lp_hmac_final(&c, out);
+}
+
+void
+lp_hmac_release(struct lp_hmac *h)
+{
+	lp_hmac_wipe(h, sizeof(*h));
+}
+
+void
+lp_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
+    unsigned char out[32])
+{
+	struct lp_hmac h;
+
+	lp_hmac_init(&h, key, keylen);
+	lp_hmac_update(&h, msg, len);
+	lp_hmac_final(&h, out);
+}
+
+void
 lp_hmac_hex(
     const void *key, size_t keylen, const void *p, size_t n, char hex[65])
 {

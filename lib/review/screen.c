@@ -11,6 +11,7 @@
 #include "core/status.h"
 #include "review/screen.h"
 #include "text/display.h"
+#include "text/pii.h"
 
 #define TITLE_W 12
 
@@ -154,8 +155,18 @@ add_listing(struct frame *f, struct lp_record *rec, struct lp_buf *b)
 		blocks(f, "Sampled", b->p);
 	s = lp_record_get_str(rec, "raw.title");
 	t = lp_record_get_str(rec, "title");
-	if (s != NULL && (t == NULL || strcmp(s, t) != 0))
-		blocks(f, "Original", s);
+	if (s != NULL && (t == NULL || strcmp(s, t) != 0)) {
+		struct lp_buf r = LP_BUF_INIT;
+		long long emails = 0, phones = 0;
+
+		/*
+		 * lp-clean redacts raw.title; one that an older lp-clean kept
+		 * verbatim is redacted here, so reviewers never see it.
+		 */
+		lp_pii_redact(s, strlen(s), &r, &emails, &phones);
+		blocks(f, "Original", r.p != NULL ? r.p : "");
+		lp_buf_release(&r);
+	}
 	if (t != NULL)
 		blocks(f, s != NULL ? "Cleaned" : "Title", t);
 	if ((s = lp_record_get_str(rec, "translation.text")) != NULL)

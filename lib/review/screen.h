@@ -1,7 +1,8 @@
 /*
  * The review screen of lp-label, composed as the bytes a terminal of a
  * given size is sent: the header line (reverse video), the item (id, why
- * sampled, original and cleaned title, translation, the judge's score and
+ * sampled, original (personal data redacted) and cleaned title,
+ * translation, the judge's score and
  * reason, other annotators' labels where shown, the decision of a visited
  * item, what is being corrected or noted, a draft), cut to fit with a
  * line saying so; the key lines from the taxonomy; and at the bottom the

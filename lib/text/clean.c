@@ -112,17 +112,129 @@ original(struct lp_clean *c, struct lp_record *rec, int i, size_t *len)
 	return lp_record_get_strn(rec, c->fields[i], len);
 }
 
+/* What note_span() needs to say where a redacted span came from. */
+struct span_ctx {
+	struct lp_clean *c;
+	struct lp_record *rec;
+	const char *field, *s; /* the field, and the text redacted */
+};
+
+/* One line of the originals: id, field, span, kind and the original. */
+static void
+note_span(void *arg, enum lp_pii_kind kind, size_t start, size_t end)
+{
+	struct span_ctx *x = arg;
+	struct lp_buf *o = x->c->originals;
+	const char *id;
+	size_t idlen;
+
+	lp_buf_adds(o, "{\"id\":");
+	if ((id = lp_record_get_strn(x->rec, "id", &idlen)) != NULL)
+		lp_json_dump_str(id, idlen, o);
+	else
+		lp_buf_adds(o, "null");
+	lp_buf_adds(o, ",\"field\":");
+	lp_json_dump_str(x->field, strlen(x->field), o);
+	lp_buf_addf(o,
+	    ",\"span\":[%zu,%zu],\"kind\":\"%s\",\"original\":", start, end,
+	    kind == LP_PII_EMAIL ? "email" : "phone");
+	lp_json_dump_str(x->s + start, end - start, o);
+	lp_buf_adds(o, "}\n");
+}
+
+/*
+ * Redact the original s[0..n) of field i into c->r: the personal data
+ * that cleaning found (found spans) must be gone from the copy kept in
+ * raw too.  The original as it is, when that finds as many; else its
+ * NFKC form (full-width digits make a phone number only after NFKC);
+ * else, as a last resort, the cleaned text before case folding.  1 if
+ * c->r holds a redacted original, 0 if s holds no personal data.
+ */
+static int
+redact_raw(struct lp_clean *c, struct lp_record *rec, int i, const char *s,
+    size_t n, long long found)
+{
+	struct span_ctx x = {c, rec, c->fields[i], s};
+	long long e = 0, p = 0, got;
+	size_t mark = c->originals != NULL ? c->originals->len : 0;
+
+	lp_buf_reset(&c->r);
+	got = lp_pii_redact_spans(
+	    s, n, &c->r, &e, &p, c->originals != NULL ? note_span : NULL, &x);
+	if (got >= found)
+		return got > 0;
+	if (c->originals != NULL)
+		c->originals->len = mark;
+	lp_buf_reset(&c->t);
+	lp_text_normalize(&c->text, s, n, 0, &c->t);
+	x.s = c->t.p;
+	lp_buf_reset(&c->r);
+	got = lp_pii_redact_spans(c->t.p, c->t.len, &c->r, &e, &p,
+	    c->originals != NULL ? note_span : NULL, &x);
+	if (got >= found)
+		return 1;
+	lp_buf_reset(&c->r);
+	lp_buf_add(&c->r, c->b.p, c->b.len);
+	return 1;
+}
+
+/*
+ * raw.<field> = the redacted original, replacing whatever an earlier
+ * clean kept (an older lp-clean kept originals verbatim).
+ */
+static void
+put_raw(struct lp_record *rec, const char *field, const struct lp_buf *r)
+{
+	json_t *raw = lp_record_get(rec, "raw");
+
+	if (raw != NULL && !json_is_object(raw))
+		return;
+	raw = raw == NULL ? json_object() : json_copy(raw);
+	json_object_set_new(raw, field, json_stringn(r->p ? r->p : "", r->len));
+	lp_record_put(rec, "raw", raw);
+}
+
+/* Field i, cleaned from s[0..n); its attributes into attrs. */
+static int
+clean_field(struct lp_clean *c, struct lp_record *rec, int i, const char *s,
+    size_t n, json_t *attrs, struct lp_error *err)
+{
+	long long before = c->n.emails + c->n.phones;
+	const char *cur;
+	size_t curlen;
+	json_t *old;
+
+	clean_text(c, s, n, attrs);
+	if (c->a.len == 0)
+		return lp_error_set(
+		    err, "%s is empty after cleaning", c->fields[i]);
+	/* Personal data goes from raw.<field> first, whatever else does. */
+	if (!c->keep_pii && strchr(c->fields[i], '.') == NULL &&
+	    redact_raw(c, rec, i, s, n, c->n.emails + c->n.phones - before))
+		put_raw(rec, c->fields[i], &c->r);
+	cur = lp_record_get_strn(rec, c->fields[i], &curlen);
+	if (curlen == c->a.len && memcmp(cur, c->a.p, curlen) == 0)
+		return LP_OK;
+	if (strchr(c->fields[i], '.') == NULL) {
+		old = json_stringn(cur, curlen);
+		keep_raw(rec, c->fields[i], old);
+		json_decref(old);
+	}
+	put(rec, c->fields[i], json_stringn(c->a.p, c->a.len));
+	return LP_OK;
+}
+
 /* The text fields, cleaned; their attributes into attrs. */
 static int
 clean_fields(struct lp_clean *c, struct lp_record *rec, json_t *attrs,
     struct lp_error *err)
 {
-	json_t *v, *old;
+	json_t *v;
 	int i;
 
 	for (i = 0; i < c->nfields; i++) {
-		const char *s, *cur;
-		size_t n, curlen;
+		const char *s;
+		size_t n;
 
 		/* Read strings in the line; parse only to say what it is. */
 		if (lp_record_get_strn(rec, c->fields[i], &n) != NULL)
@@ -133,19 +245,8 @@ clean_fields(struct lp_clean *c, struct lp_record *rec, json_t *attrs,
 			return lp_error_set(err, "%s is %s, not a string",
 			    c->fields[i], lp_json_kind(v));
 		s = original(c, rec, i, &n);
-		clean_text(c, s, n, attrs);
-		if (c->a.len == 0)
-			return lp_error_set(
-			    err, "%s is empty after cleaning", c->fields[i]);
-		cur = lp_record_get_strn(rec, c->fields[i], &curlen);
-		if (curlen == c->a.len && memcmp(cur, c->a.p, curlen) == 0)
-			continue;
-		if (strchr(c->fields[i], '.') == NULL) {
-			old = json_stringn(cur, curlen);
-			keep_raw(rec, c->fields[i], old);
-			json_decref(old);
-		}
-		put(rec, c->fields[i], json_stringn(c->a.p, c->a.len));
+		if (clean_field(c, rec, i, s, n, attrs, err) != LP_OK)
+			return LP_FAILED;
 	}
 	return LP_OK;
 }
@@ -215,24 +316,31 @@ clean_condition(struct lp_clean *c, struct lp_record *rec)
 	}
 }
 
-/* Pseudonyms: a keyed hash; the name is not kept anywhere. */
+/*
+ * Pseudonyms: a keyed hash; the name is not kept anywhere.  A value that
+ * is a pseudonym already stays, so cleaning twice changes nothing.
+ */
 static void
 pseudonymize(struct lp_clean *c, struct lp_record *rec)
 {
-	json_t *v;
+	const char *s;
+	size_t n;
 	int i;
 
 	for (i = 0; i < c->npseudo; i++) {
 		char p[19];
 
-		v = lp_record_get(rec, c->pseudo[i]);
-		if (!json_is_string(v) ||
-		    strncmp(json_string_value(v), "p_", 2) == 0)
+		s = lp_record_get_strn(rec, c->pseudo[i], &n);
+		if (s == NULL || lp_pseudonym_is(s, n))
 			continue;
-		lp_pseudonym(
-		    c->key, json_string_value(v), json_string_length(v), p);
-		lp_record_root(rec);
-		lp_record_set(rec, c->pseudo[i], json_string(p));
+		/* The key's padded blocks are hashed once per key. */
+		if (c->hkey_of != c->key || c->hkey_len != c->keylen) {
+			lp_hmac_init(&c->hkey, c->key, c->keylen);
+			c->hkey_of = c->key;
+			c->hkey_len = c->keylen;
+		}
+		lp_pseudonym_with(&c->hkey, s, n, p);
+		put(rec, c->pseudo[i], json_string(p));
 		c->n.pseudonymized++;
 	}
 }
@@ -308,5 +416,8 @@ lp_clean_release(struct lp_clean *c)
 	lp_text_release(&c->text);
 	lp_buf_release(&c->a);
 	lp_buf_release(&c->b);
+	lp_buf_release(&c->r);
+	lp_buf_release(&c->t);
+	lp_hmac_release(&c->hkey);
 	memset(c, 0, sizeof(*c));
 }

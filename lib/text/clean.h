@@ -13,9 +13,12 @@
  * A rewritten top-level field's original goes to raw.<field> (once: a
  * later clean keeps the first original), and a field is always cleaned
  * from raw.<field> when it is there, so cleaning twice gives what
- * cleaning once gave.  Attributes found in the text go to attrs, under
- * those the record has.  A personal name replaced by its pseudonym is kept
- * nowhere.
+ * cleaning once gave.  Personal data is redacted in raw.<field> too, with
+ * the same [email] and [phone] tokens (and replaced there when an earlier
+ * clean kept it verbatim); the redacted pieces go only to the caller's
+ * originals buffer, when it asks.  Attributes found in the text go to
+ * attrs, under those the record has.  A personal name replaced by its
+ * pseudonym is kept nowhere.
  *
  * The settings are plain members, set after lp_clean_init() and before
  * the first record; the counters in n grow with each record.  One struct
@@ -28,6 +31,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/hmac.h"
 #include "core/record.h"
 #include "text/rules.h"
 #include "text/text.h"
@@ -45,9 +49,16 @@ struct lp_clean_stats {
 };
 
 struct lp_clean {
-	int lower;	       /* fold case (the default) */
-	int keep_pii;	       /* leave e-mail addresses and phone numbers */
-	const char *key;       /* the pseudonym key (borrowed) */
+	int lower;	 /* fold case (the default) */
+	int keep_pii;	 /* leave e-mail addresses and phone numbers */
+	const void *key; /* the pseudonym key (borrowed) */
+	size_t keylen;	 /* its length in bytes */
+	/*
+	 * When not NULL, one JSON line per redacted span of an original
+	 * is appended here (borrowed): {"id","field","span":[start,end],
+	 * "kind","original"}.  The caller empties it.
+	 */
+	struct lp_buf *originals;
 	struct lp_rules rules; /* the built-in rules, then any loaded */
 	json_t *schema;	       /* checked at the end (owned), or NULL */
 	struct lp_clean_stats n;
@@ -56,7 +67,11 @@ struct lp_clean {
 	int nfields, npseudo;
 	/* Scratch, reused from record to record. */
 	struct lp_text text;
-	struct lp_buf a, b;
+	struct lp_buf a, b, r, t;
+	/* The key prepared for HMAC, and the key it was prepared from. */
+	struct lp_hmac hkey;
+	const void *hkey_of;
+	size_t hkey_len;
 };
 
 /*
@@ -66,7 +81,10 @@ struct lp_clean {
 void lp_clean_init(struct lp_clean *c);
 /* Clean the text field at path (dotted for a nested one), after the rest. */
 void lp_clean_add_field(struct lp_clean *c, const char *path);
-/* Replace the string at path by its pseudonym (c->key must be set). */
+/*
+ * Replace the string at path by its pseudonym (c->key and c->keylen must
+ * be set).
+ */
 void lp_clean_add_pseudonym(struct lp_clean *c, const char *path);
 /*
  * Clean rec in place.  LP_OK, or LP_FAILED with why the record is bad in

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core/status.h"
-#include "core/hash.h"
+#include "core/hmac.h"
 #include "text/pii.h"
 
 static int
@@ -51,7 +51,7 @@ email_at(const char *s, size_t n, size_t at, size_t *start, size_t *end)
 static size_t
 phone_at(const char *s, size_t n, size_t i)
 {
-	size_t e = i, digits = 0, last = i;
+	size_t e = i, digits = 0, last = i, most = 13;
 
 	if (i > 0 && (word_char((unsigned char)s[i - 1]) || s[i - 1] == '+'))
 		return 0;
@@ -68,7 +68,15 @@ phone_at(const char *s, size_t n, size_t i)
 		}
 		e++;
 	}
-	if (digits < 10 || digits > 13)
+	/*
+	 * E.164 allows 15 digits after the "+" (or the "00" that dials
+	 * out of the UK); a national number has at most 13.
+	 */
+	if (s[i] == '+')
+		most = 15;
+	else if (s[i] == '0' && s[i + 1] == '0')
+		most = 17;
+	if (digits < 10 || digits > most)
 		return 0;
 	/* It must not run on into a word: 07700900123abc is not a phone. */
 	if (last < n && word_char((unsigned char)s[last]))
@@ -76,82 +84,92 @@ phone_at(const char *s, size_t n, size_t i)
 	return last;
 }
 
+/* The first e-mail of s[0..n) that starts at or after from, or 0. */
+static int
+next_email(const char *s, size_t n, size_t from, size_t *start, size_t *end)
+{
+	const char *at = memchr(s + from, '@', n - from);
+
+	while (at != NULL) {
+		size_t i = (size_t)(at - s);
+
+		if (email_at(s, n, i, start, end) && *start >= from)
+			return 1;
+		at = i + 1 < n ? memchr(s + i + 1, '@', n - i - 1) : NULL;
+	}
+	return 0;
+}
+
+enum lp_pii_kind
+lp_pii_next(const char *s, size_t n, size_t from, size_t *start, size_t *end)
+{
+	size_t es, ee, lim = n, k, pe;
+	int email = from < n && next_email(s, n, from, &es, &ee);
+
+	/* A phone number before the e-mail ends where the e-mail starts. */
+	if (email)
+		lim = es;
+	for (k = from; k < lim; k++) {
+		if (s[k] != '+' && s[k] != '(' && s[k] != '0')
+			continue;
+		if ((pe = phone_at(s, lim, k)) > 0) {
+			*start = k;
+			*end = pe;
+			return LP_PII_PHONE;
+		}
+	}
+	if (!email)
+		return LP_PII_NONE;
+	*start = es;
+	*end = ee;
+	return LP_PII_EMAIL;
+}
+
+const char *
+lp_pii_token(enum lp_pii_kind kind)
+{
+	return kind == LP_PII_EMAIL ? "[email]" : "[phone]";
+}
+
+long long
+lp_pii_redact_spans(const char *s, size_t n, struct lp_buf *out,
+    long long *emails, long long *phones, lp_pii_span_fn *span, void *arg)
+{
+	size_t from = 0, start, end;
+	enum lp_pii_kind kind;
+	long long found = 0;
+
+	while ((kind = lp_pii_next(s, n, from, &start, &end)) != LP_PII_NONE) {
+		lp_buf_add(out, s + from, start - from);
+		lp_buf_adds(out, lp_pii_token(kind));
+		if (kind == LP_PII_EMAIL)
+			(*emails)++;
+		else
+			(*phones)++;
+		if (span != NULL)
+			span(arg, kind, start, end);
+		found++;
+		from = end;
+	}
+	lp_buf_add(out, s + from, n - from);
+	if (out->p != NULL)
+		out->p[out->len] = '\0';
+	return found;
+}
+
 void
 lp_pii_redact(const char *s, size_t n, struct lp_buf *out, long long *emails,
     long long *phones)
 {
-	size_t i = 0, from = 0, start, end;
-	const char *at;
-
-	/* E-mails first: a phone number inside one stays part of it. */
-	at = memchr(s, '@', n);
-	for (i = at != NULL ? (size_t)(at - s) : n; i < n; i++) {
-		if (s[i] == '@' && email_at(s, n, i, &start, &end) &&
-		    start >= from) {
-			size_t k = from;
-
-			/* Phones in the text before the e-mail. */
-			while (k < start) {
-				size_t pe = phone_at(s, start, k);
-
-				if (pe > 0) {
-					lp_buf_adds(out, "[phone]");
-					(*phones)++;
-					k = pe;
-				} else
-					lp_buf_addc(out, s[k++]);
-			}
-			lp_buf_adds(out, "[email]");
-			(*emails)++;
-			from = i = end;
-		}
-	}
-	for (i = from; i < n;) {
-		size_t pe = phone_at(s, n, i), j;
-
-		if (pe > 0) {
-			lp_buf_adds(out, "[phone]");
-			(*phones)++;
-			i = pe;
-			continue;
-		}
-		/* Copy up to the next byte a phone number can start at. */
-		for (j = i + 1;
-		     j < n && s[j] != '+' && s[j] != '(' && s[j] != '0'; j++)
-			;
-		lp_buf_add(out, s + i, j - i);
-		i = j;
-	}
-	if (out->p != NULL)
-		out->p[out->len] = '\0';
+	lp_pii_redact_spans(s, n, out, emails, phones, NULL, NULL);
 }
 
-void
-lp_pseudonym(const char *key, const char *s, size_t n, char out[19])
+/* "p_" and the first 8 bytes of mac in hex. */
+static void
+token(const unsigned char mac[32], char out[19])
 {
-	unsigned char k[64] = {0}, pad[64], inner[32], mac[32];
-	struct lp_sha256 c;
-	size_t klen = strlen(key), i;
+	size_t i;
 
-	/* HMAC (RFC 2104): a long key is hashed first. */
-	if (klen > sizeof(k)) {
-		lp_sha256_init(&c);
-		lp_sha256_update(&c, key, klen);
-		lp_sha256_final(&c, k);
-	} else
-		memcpy(k, key, klen);
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x36;
-	lp_sha256_init(&c);
-	lp_sha256_update(&c, pad, 64);
-	lp_sha256_update(&c, s, n);
-	lp_sha256_final(&c, inner);
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x5c;
-	lp_sha256_init(&c);
-	lp_sha256_update(&c, pad, 64);
-	lp_sha256_update(&c, inner, 32);
-	lp_sha256_final(&c, mac);
 	out[0] = 'p';
 	out[1] = '_';
 	for (i = 0; i < 8; i++) {
@@ -159,4 +177,37 @@ lp_pseudonym(const char *key, const char *s, size_t n, char out[19])
 		out[3 + 2 * i] = "0123456789abcdef"[mac[i] & 15];
 	}
 	out[18] = '\0';
+}
+
+void
+lp_pseudonym(
+    const void *key, size_t keylen, const char *s, size_t n, char out[19])
+{
+	unsigned char mac[32];
+
+	lp_hmac_sha256(key, keylen, s, n, mac);
+	token(mac, out);
+}
+
+void
+lp_pseudonym_with(
+    const struct lp_hmac *k, const char *s, size_t n, char out[19])
+{
+	unsigned char mac[32];
+
+	lp_hmac_mac(k, s, n, mac);
+	token(mac, out);
+}
+
+int
+lp_pseudonym_is(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 18 || s[0] != 'p' || s[1] != '_')
+		return 0;
+	for (i = 2; i < n; i++)
+		if (!isdigit((unsigned char)s[i]) && (s[i] < 'a' || s[i] > 'f'))
+			return 0;
+	return 1;
 }

@@ -5,6 +5,8 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-audit
 TOOLS=${LP_TOOLDIR:-$LP_BINDIR}
 MAN=$HERE/../../man/lp-audit.1
+# lp-clean writes the audit events here; its pseudonyms need a key.
+export LP_PSEUDONYM_KEY=lp-audit-tests
 
 USAGE="usage: lp-audit verify [-qv] [--key file] [--head seq:hash] [log]\n       lp-audit seal [-qv] --key file [log]\n       lp-audit head [-qv] [--key file] [log]\n       lp-audit openlineage [-qv] [-o file] [log]\nTry 'lp-audit --help' for more information.\n"
 BROKEN="hash chain broken: 'prev' does not match the line before (edited, inserted or deleted line)"

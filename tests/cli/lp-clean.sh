@@ -5,7 +5,11 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-clean
 MAN=$HERE/../../man/lp-clean.1
 
-USAGE="usage: lp-clean [-qv] [-o file] [--fields f,...] [--case lower|keep]\n       [--fluff file] [--keep-pii] [--pseudonymize field]\n       [--repair-utf8] [--schema file | --no-schema] [file ...]\nTry 'lp-clean --help' for more information.\n"
+USAGE="usage: lp-clean [-qv] [-o file] [--fields f,...] [--case lower|keep]\n       [--fluff file] [--keep-pii] [--pii-originals file]\n       [--pseudonym-key-file file | --keep-sellers]\n       [--pseudonymize field] [--repair-utf8]\n       [--schema file | --no-schema] [file ...]\nTry 'lp-clean --help' for more information.\n"
+# Sellers are pseudonymised by default, which needs a key: the cases
+# have one unless they say otherwise (see privacy.*).
+export LP_PSEUDONYM_KEY=lp-clean-tests
+unset LP_PSEUDONYM_KEY_FILE
 # strip: records without their lineage, so expectations stay readable.
 strip() { sed 's/,"lineage":{[^}]*}\]}//'; }
 
@@ -60,16 +64,20 @@ tcase rules.price-range-unknown-condition && { # kept and counted
 # --pseudonymize: a keyed token, the same for the same seller, no name kept.
 tcase pseudonymize.keyed-token && {
 	printf '%s\n' '{"id":"2","title":"desk","seller":"Bob Smith"}' > desk.jsonl
-	run -i desk.jsonl -o desk.out -f strip env LP_PSEUDONYM_KEY=secret "$TOOL" -q --plain --pseudonymize seller
+	run -i desk.jsonl -o desk.out -f strip env LP_PSEUDONYM_KEY=secret "$TOOL" -q --plain --keep-sellers --pseudonymize seller
 	printf '%s\n' '{"id":"1","title":"lamp","seller":"Bob Smith"}' > in.jsonl
-	run -i in.jsonl -f strip env LP_PSEUDONYM_KEY=secret "$TOOL" -q --plain --pseudonymize seller
+	run -i in.jsonl -f strip env LP_PSEUDONYM_KEY=secret "$TOOL" -q --plain --keep-sellers --pseudonymize seller
 	has out '"seller":"p_[0-9a-f]\{16\}"'
 	grep -o 'p_[0-9a-f]*' out > token
 	grep -o 'p_[0-9a-f]*' desk.out > desk.token
 	same token desk.token
 	lacks out Bob
 }
-tcase pseudonymize.needs-key && check 2 '--pseudonymize seller' '' '' "lp-clean: --pseudonymize needs a key in LP_PSEUDONYM_KEY\n$USAGE"
+tcase pseudonymize.needs-key && {
+	run env -u LP_PSEUDONYM_KEY "$TOOL" --keep-sellers --pseudonymize buyer
+	status_is 2
+	has_line err 'lp-clean: --pseudonymize needs a key: give --pseudonym-key-file FILE (or set LP_PSEUDONYM_KEY_FILE or LP_PSEUDONYM_KEY)'
+}
 
 # Stats count removals per pattern.
 tcase stats.per-pattern && {
@@ -151,6 +159,86 @@ tcase audit.config-digest && {
 	has text '^rules=clean-rules-1;'
 	digest=$(tr -d '\n' < text | sha256sum | cut -c1-8)
 	has out "\"tool\":\"lp-clean\",.*\"config\":\"$digest\""
+}
+
+# Privacy: personal data redacted in every copy, originals only where
+# asked (0600), sellers pseudonymised by default under a key.
+fx_pii() { # a listing with an e-mail, a phone number and a seller
+	printf '%s\n' '{"id":"1","title":"Canon LENS mail bob@example.com or 07700 900123","seller":"Jane Doe"}' > pii.jsonl
+}
+fx_key() { # a key file of the owner's only
+	(umask 077 && printf 'demo key\n' > k)
+}
+tcase privacy.raw-redacted pii && { # raw.title keeps no e-mail or phone
+	run -f strip "$TOOL" -q --plain pii.jsonl
+	has out '"raw":{"title":"Canon LENS mail \[email\] or \[phone\]"}'
+	lacks out 'bob@example.com'
+	lacks out '900123'
+	lacks out 'Jane Doe'
+}
+tcase privacy.originals-file pii && { # the originals aside, 0600, never in the dataset
+	run "$TOOL" -q --plain --pii-originals orig.jsonl pii.jsonl
+	status_is 0
+	lacks out 'bob@example.com'
+	file_is orig.jsonl '{"id":"1","field":"title","span":[16,31],"kind":"email","original":"bob@example.com"}' '{"id":"1","field":"title","span":[35,47],"kind":"phone","original":"07700 900123"}'
+	holds test "$(stat -c %a orig.jsonl)" = 600
+}
+tcase privacy.originals-existing-file pii && { # an old world-readable file is made private
+	printf 'old\n' > orig.jsonl && chmod 644 orig.jsonl
+	run "$TOOL" -q --plain --pii-originals orig.jsonl pii.jsonl
+	holds test "$(stat -c %a orig.jsonl)" = 600
+	lacks orig.jsonl '^old'
+}
+tcase privacy.originals-keep-pii pii && {
+	run "$TOOL" --keep-pii --pii-originals o.jsonl pii.jsonl
+	status_is 2
+	has_line err 'lp-clean: --pii-originals and --keep-pii: choose one'
+}
+tcase privacy.seller-by-default pii && { # no option needed: a keyed token
+	run -f strip "$TOOL" -q --plain pii.jsonl
+	has out '"seller":"p_[0-9a-f]\{16\}"'
+}
+tcase privacy.no-key pii && { # refuses to run, says what to do
+	run env -u LP_PSEUDONYM_KEY "$TOOL" -q --plain pii.jsonl
+	status_is 2
+	has_line err 'lp-clean: no pseudonym key: sellers are pseudonymised by default; give --pseudonym-key-file FILE (or set LP_PSEUDONYM_KEY_FILE or LP_PSEUDONYM_KEY), or --keep-sellers to keep them as they are'
+	empty out
+}
+tcase privacy.keep-sellers pii && { # the explicit opt-out: no key needed
+	run -f strip env -u LP_PSEUDONYM_KEY "$TOOL" -q --plain --keep-sellers pii.jsonl
+	status_is 0
+	has out '"seller":"Jane Doe"'
+	lacks out 'bob@example.com'
+}
+tcase privacy.key-file pii key && { # same key, same pseudonym; file, variable and text agree
+	run -o a -f strip env -u LP_PSEUDONYM_KEY "$TOOL" -q --plain --pseudonym-key-file k pii.jsonl
+	run -o b -f strip env -u LP_PSEUDONYM_KEY LP_PSEUDONYM_KEY_FILE=k "$TOOL" -q --plain pii.jsonl
+	run -o c -f strip env LP_PSEUDONYM_KEY='demo key' "$TOOL" -q --plain pii.jsonl
+	run -o d -f strip env LP_PSEUDONYM_KEY='other key' "$TOOL" -q --plain pii.jsonl
+	has a '"seller":"p_[0-9a-f]\{16\}"'
+	same a b
+	same a c
+	differ a d
+}
+tcase privacy.key-file-mode pii key && { # a key others may read is refused
+	chmod 640 k
+	run "$TOOL" -q --plain --pseudonym-key-file k pii.jsonl
+	status_is 2
+	has_line err 'lp-clean: k: the key file may be read by others (mode 0640): chmod 600 it'
+	lacks err 'demo key'
+}
+tcase privacy.key-not-in-lineage pii key && { # a key id in the config, never the key
+	run "$TOOL" -q --plain --pseudonym-key-file k --audit au.log pii.jsonl
+	has au.log '"config_text":"[^"]*;pseudo=seller;key=[0-9a-f]\{8\}"'
+	lacks au.log 'demo key'
+	lacks out 'demo key'
+}
+tcase privacy.clean-twice pii && { # raw stays redacted, the pseudonym stays
+	run -o once "$TOOL" -q --plain pii.jsonl
+	run -o twice "$TOOL" -q --plain once
+	sed 's/,"lineage".*//' once > a
+	sed 's/,"lineage".*//' twice > b
+	same a b
 }
 
 finish

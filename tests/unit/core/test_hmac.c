@@ -153,4 +153,53 @@ TEST(key_file)
 	free(p);
 }
 
+/* The MAC of msg under key, as lowercase hex (the first n bytes). */
+static const char *
+mac_hex(const void *key, size_t keylen, const char *msg, size_t n)
+{
+	static char hex[65];
+	unsigned char out[32];
+	size_t i;
+
+	lp_hmac_sha256(key, keylen, msg, strlen(msg), out);
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = "0123456789abcdef"[out[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[out[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	return hex;
+}
+
+TEST(empty_key_and_message)
+{
+	/* HMAC-SHA-256 of "" under "" (a well-known value). */
+	assert_eq_str(mac_hex("", 0, "", 32),
+	    "b613679a0814d9ec772f95d778c35fc5"
+	    "ff1697c493715653c6c712144292c5ad");
+}
+
+/* A prepared key gives the one-shot MAC, again and again. */
+TEST(prepared_key)
+{
+	static const char *const msgs[] = {"", "Hi There", "seller_a",
+	    "a message longer than one block of sixty-four bytes, to be sure"};
+	unsigned char key[131], a[32], b[32];
+	struct lp_hmac k;
+	size_t klen[] = {0, 4, 64, 131}, i, j;
+
+	memset(key, 0x5a, sizeof(key));
+	for (i = 0; i < 4; i++) {
+		lp_hmac_init(&k, key, klen[i]);
+		for (j = 0; j < 4; j++) {
+			lp_hmac_sha256(
+			    key, klen[i], msgs[j], strlen(msgs[j]), a);
+			lp_hmac_mac(&k, msgs[j], strlen(msgs[j]), b);
+			assert_eq_mem(a, 32, b, 32);
+			lp_hmac_mac(&k, msgs[j], strlen(msgs[j]), b);
+			assert_eq_mem(a, 32, b, 32);
+		}
+		lp_hmac_release(&k);
+	}
+}
+
 RUN_TESTS()

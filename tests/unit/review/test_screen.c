@@ -3,6 +3,7 @@
 #include "core/status.h"
 #include "core/data.h"
 #include "review/screen.h"
+#include "text/clean.h"
 #include "test.h"
 
 static struct lp_taxonomy tax;
@@ -73,6 +74,52 @@ TEST(what_an_item_shows)
 	assert_true(!has(&b, "GOLDANSWER"));
 	assert_true(!has(&b, "bob"));
 	lp_buf_release(&b);
+}
+
+/*
+ * A listing with an e-mail and a phone number in its title, through
+ * lp-clean's cleaning and onto the screen: the reviewer sees neither, in
+ * the cleaned title or the original.  Nor in an original that an older
+ * lp-clean kept verbatim.
+ */
+TEST(no_personal_data_shown)
+{
+	static const char *const lines[] = {
+	    "{\"id\":\"p\",\"title\":\"Canon LENS mail bob@example.com "
+	    "or 07700 900123\"}",
+	    "{\"id\":\"p\",\"title\":\"canon lens mail [email]\",\"raw\":"
+	    "{\"title\":\"Canon LENS mail bob@example.com or 07700 "
+	    "900123\"}}"};
+	struct lp_screen s = {30, 100, 0, &tax};
+	struct lp_clean c;
+	struct lp_error err;
+	struct lp_buf b = LP_BUF_INIT;
+	size_t i;
+
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	for (i = 0; i < 2; i++) {
+		struct lp_record rec;
+		struct lp_decision dec = {
+		    LP_DECISION_OPEN, NULL, NULL, NULL, -1, 0, 0, NULL};
+		struct lp_screen_item it = {
+		    "p", &rec, &dec, NULL, "al", NULL, NULL};
+
+		lp_record_init(&rec);
+		assert_eq_int(
+		    lp_record_parse(&rec, lines[i], strlen(lines[i])), LP_OK);
+		if (i == 0)
+			assert_eq_int(lp_clean_record(&c, &rec, &err), LP_OK);
+		lp_buf_reset(&b);
+		lp_screen_item(&s, &it, "head", NULL, NULL, &b);
+		assert_true(has(&b, "Original    Canon LENS mail [email]"));
+		assert_true(!has(&b, "bob@"));
+		assert_true(!has(&b, "example.com"));
+		assert_true(!has(&b, "900123"));
+		lp_record_release(&rec);
+	}
+	lp_buf_release(&b);
+	lp_clean_release(&c);
 }
 
 /* A 40-column screen wraps, and NO_COLOR means no codes for colour. */

@@ -43,6 +43,7 @@ TEST(every_step)
 	lp_clean_add_field(&c, "title");
 	lp_clean_add_pseudonym(&c, "seller");
 	c.key = "k";
+	c.keylen = 1;
 	c.schema = lp_schema_listing();
 	assert_eq_str(
 	    clean(&c,
@@ -56,7 +57,7 @@ TEST(every_step)
 	    "649.99\"},\"condition\":\"used\",\"seller\":\"p_"
 	    "96a4beb8f0b98409\","
 	    "\"raw\":{\"title\":\"L@@K Apple iPhone 12 128gb BNIB!!! call "
-	    "07700 900123\",\"price\":\"\xc2\xa3"
+	    "[phone]\",\"price\":\"\xc2\xa3"
 	    "649.99\",\"condition\":\"Pre-owned\"},\"attrs\":{\"storage_gb\":"
 	    "128.0}}");
 	lp_clean_counts(&c, count, &counts);
@@ -93,6 +94,85 @@ TEST(clean_twice_same)
 	c.keep_pii = 1;
 	assert_eq_str(clean(&c, "{\"id\":\"g\",\"title\":\"Mail me@x.com\"}"),
 	    "{\"id\":\"g\",\"title\":\"Mail me@x.com\"}");
+	lp_clean_release(&c);
+}
+
+/* Personal data is redacted in raw too; the originals only on request. */
+TEST(raw_redacted)
+{
+	struct lp_clean c;
+	struct lp_buf originals = LP_BUF_INIT;
+	const char *once;
+
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	c.originals = &originals;
+	once = "{\"id\":\"r\",\"title\":\"canon lens mail [email] or "
+	       "[phone]\",\"raw\":{\"title\":\"Canon LENS mail [email] or "
+	       "[phone]\"}}";
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"r\",\"title\":\"Canon LENS mail "
+			  "bob@example.com or 07700 900123\"}"),
+	    once);
+	assert_eq_str(originals.p,
+	    "{\"id\":\"r\",\"field\":\"title\",\"span\":[16,31],"
+	    "\"kind\":\"email\",\"original\":\"bob@example.com\"}\n"
+	    "{\"id\":\"r\",\"field\":\"title\",\"span\":[35,47],"
+	    "\"kind\":\"phone\",\"original\":\"07700 900123\"}\n");
+	/* Cleaned again: the same record, nothing more to keep aside. */
+	lp_buf_reset(&originals);
+	assert_eq_str(clean(&c, once), once);
+	assert_true(originals.len == 0);
+	/* An older lp-clean's verbatim raw.title is redacted now. */
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"o\",\"title\":\"lamp [email]\",\"raw\":"
+			  "{\"title\":\"Lamp a@b.com\"}}"),
+	    "{\"id\":\"o\",\"title\":\"lamp [email]\",\"raw\":"
+	    "{\"title\":\"Lamp [email]\"}}");
+	/* Full-width digits are a phone number only after NFKC. */
+	lp_buf_reset(&originals);
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"w\",\"title\":\"Lamp \xef\xbc\x90"
+			  "7700 900123\"}"),
+	    "{\"id\":\"w\",\"title\":\"lamp [phone]\",\"raw\":"
+	    "{\"title\":\"Lamp [phone]\"}}");
+	assert_eq_str(originals.p,
+	    "{\"id\":\"w\",\"field\":\"title\",\"span\":[5,17],"
+	    "\"kind\":\"phone\",\"original\":\"07700 900123\"}\n");
+	lp_buf_release(&originals);
+	lp_clean_release(&c);
+}
+
+/* The same key gives the same pseudonym, run after run; another, not. */
+TEST(pseudonym_stable)
+{
+	struct lp_clean c;
+	char first[256];
+
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	lp_clean_add_pseudonym(&c, "seller");
+	c.key = "key one";
+	c.keylen = 7;
+	snprintf(first, sizeof(first), "%s",
+	    clean(&c, "{\"id\":\"s\",\"title\":\"x\",\"seller\":\"Ann\"}"));
+	assert_true(strstr(first, "Ann") == NULL);
+	lp_clean_release(&c);
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	lp_clean_add_pseudonym(&c, "seller");
+	c.key = "key one";
+	c.keylen = 7;
+	assert_eq_str(
+	    clean(&c, "{\"id\":\"s\",\"title\":\"x\",\"seller\":\"Ann\"}"),
+	    first);
+	/* A pseudonym stays as it is: cleaning twice changes nothing. */
+	assert_eq_str(clean(&c, first), first);
+	c.key = "key two";
+	assert_true(strcmp(clean(&c,
+			       "{\"id\":\"s\",\"title\":\"x\","
+			       "\"seller\":\"Ann\"}"),
+			first) != 0);
 	lp_clean_release(&c);
 }
 
