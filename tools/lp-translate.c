@@ -110,16 +110,11 @@ load_glossary(struct lp_translate *tr, const char *path)
 }
 
 static int
-validate(const char *content, void *user, char *why, size_t n)
+validate(const char *content, void *user, struct lp_error *err)
 {
 	const struct batch *b = user;
-	struct lp_error err;
 
-	if (lp_translate_check(&b->t->tr, content, &err) != LP_OK) {
-		snprintf(why, n, "%s", err.msg);
-		return -1;
-	}
-	return 0;
+	return lp_translate_check(&b->t->tr, content, err);
 }
 
 static void
@@ -268,11 +263,7 @@ parse_options(struct translate *t, int argc, char **argv)
 {
 	int ch;
 
-	while (
-	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
-		 longopts, NULL)) != -1) {
-		if (lp_llm_options_parse(&t->o, ch, optarg))
-			continue;
+	while ((ch = lp_llm_options_next(&t->o, argc, argv, longopts)) != -1) {
 		switch (ch) {
 		case OPT_BATCH:
 			t->batch = (int)lp_cli_int("--batch", optarg, 1, 100);
@@ -307,7 +298,6 @@ setup(struct translate *t, char *cfgtext, size_t size)
 {
 	struct lp_translate *tr = &t->tr;
 	struct lp_error err;
-	char msg[512];
 
 	if (!tr->json_mode && t->batch > 1)
 		lp_cli_usage("--batch needs JSON mode (drop --no-json-mode)");
@@ -327,8 +317,7 @@ setup(struct translate *t, char *cfgtext, size_t size)
 	t->o.cfg.validate = validate;
 	t->o.cfg.audit = audit_call;
 	t->o.cfg.audit_arg = t;
-	if ((t->llm = lp_llm_new(&t->o.cfg, msg, sizeof(msg))) == NULL)
-		lp_cli_usage("%s", msg);
+	t->llm = lp_llm_options_client(&t->o);
 	/* What changes the output, for the lineage config digest. */
 	snprintf(cfgtext, size,
 	    "model=%s target=%s field=%s prompt=%s json=%d batch=%d "
