@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "core/file.h"
 #include "text/clean.h"
 #include "text/schema.h"
 #include "tool/cli.h"
@@ -75,21 +76,12 @@ struct clean_opts {
 static void
 load_rules_file(struct lp_clean *c, const char *path)
 {
-	FILE *f = fopen(path, "r");
 	struct lp_buf b = LP_BUF_INIT;
 	struct lp_error err;
-	char chunk[4096];
-	size_t n;
 
-	if (f == NULL)
-		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		lp_buf_add(&b, chunk, n);
-	if (ferror(f))
-		lp_err(LP_EXIT_IOERR, "%s", path);
-	fclose(f);
-	if (lp_rules_load(&c->rules, b.p ? b.p : "", b.len, path, &err) !=
-	    LP_OK)
+	if (lp_file_read_all(path, &b, &err) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
+	if (lp_rules_load(&c->rules, b.p, b.len, path, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
 	lp_buf_release(&b);
 }

@@ -18,6 +18,7 @@
 
 #include "core/status.h"
 #include "core/data.h"
+#include "core/file.h"
 #include "core/record.h"
 #include "llm/llm.h"
 #include "llm/translate.h"
@@ -90,21 +91,12 @@ struct batch {
 static void
 load_glossary(struct lp_translate *tr, const char *path)
 {
-	FILE *f = fopen(path, "r");
 	struct lp_buf b = LP_BUF_INIT;
 	struct lp_error err;
-	char chunk[4096];
-	size_t n;
 
-	if (f == NULL)
-		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		lp_buf_add(&b, chunk, n);
-	if (ferror(f))
-		lp_err(LP_EXIT_IOERR, "%s", path);
-	fclose(f);
-	if (lp_glossary_load(
-		&tr->glossary, b.p ? b.p : "", b.len, path, &err) != LP_OK)
+	if (lp_file_read_all(path, &b, &err) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
+	if (lp_glossary_load(&tr->glossary, b.p, b.len, path, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
 	lp_buf_release(&b);
 }
