@@ -168,13 +168,9 @@ pump(struct rate *t, int block)
 {
 	struct lp_llm_result *r;
 
-	while (
-	    (r = block ? lp_llm_wait(t->llm) : lp_llm_poll(t->llm)) != NULL) {
+	while ((r = lp_window_next(t->llm, &block)) != NULL)
 		landed(t, r);
-		block = 0;
-	}
-	lp_window_drain(&t->w);
-	lp_window_progress(&t->w, t->llm, "rated", t->r.n.rated,
+	lp_window_settle(&t->w, t->llm, "rated", t->r.n.rated,
 	    t->r.n.failed + t->r.n.budget);
 }
 

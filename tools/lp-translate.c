@@ -214,14 +214,9 @@ pump(struct translate *t, int block)
 
 	if (block)
 		flush_batch(t);
-	while (
-	    (r = block ? lp_llm_wait(t->llm) : lp_llm_poll(t->llm)) != NULL) {
+	while ((r = lp_window_next(t->llm, &block)) != NULL)
 		landed(t, r);
-		block = 0;
-	}
-	/* Write what is done, and show progress. */
-	lp_window_drain(&t->w);
-	lp_window_progress(&t->w, t->llm, "translated", t->tr.n.done,
+	lp_window_settle(&t->w, t->llm, "translated", t->tr.n.done,
 	    t->tr.n.failed + t->tr.n.budget);
 }
 
