@@ -3,6 +3,7 @@
 #include "core/status.h"
 #include "core/data.h"
 #include "review/screen.h"
+#include "fixture.h"
 #include "test.h"
 
 static struct lp_taxonomy tax;
@@ -168,10 +169,7 @@ main(int argc, char **argv)
 {
 	struct lp_error err;
 
-	if (lp_taxonomy_init(&tax,
-		json_loadb((const char *)lp_data_taxonomy, lp_data_taxonomy_len,
-		    0, NULL),
-		&err) != LP_OK)
+	if (builtin_taxonomy(&tax, &err) != LP_OK)
 		return 1;
 	return run_tests(argc, argv);
 }
