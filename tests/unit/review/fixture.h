@@ -13,6 +13,7 @@
 #include "core/data.h"
 #include "core/error.h"
 #include "review/taxonomy.h"
+#include "test.h"
 
 static char fixture_dir[] __attribute__((unused)) = "/tmp/lp-review-XXXXXX";
 
@@ -52,6 +53,20 @@ builtin_taxonomy(struct lp_taxonomy *t, struct lp_error *err)
 	    json_loadb(
 		(const char *)lp_data_taxonomy, lp_data_taxonomy_len, 0, NULL),
 	    err);
+}
+
+/*
+ * The tests of a program whose tests use t, the built-in taxonomy (loaded
+ * first; 1 if it cannot be): main()'s status.
+ */
+static inline int
+run_tests_with_taxonomy(struct lp_taxonomy *t, int argc, char **argv)
+{
+	struct lp_error err;
+
+	if (builtin_taxonomy(t, &err) != LP_OK)
+		return 1;
+	return run_tests(argc, argv);
 }
 
 #endif

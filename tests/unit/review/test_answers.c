@@ -169,9 +169,5 @@ TEST(unreadable_and_corrupt_files)
 int
 main(int argc, char **argv)
 {
-	struct lp_error err;
-
-	if (builtin_taxonomy(&tax, &err) != LP_OK)
-		return 1;
-	return run_tests(argc, argv);
+	return run_tests_with_taxonomy(&tax, argc, argv);
 }

@@ -253,12 +253,8 @@ TEST(guide_and_stop_in_it)
 int
 main(int argc, char **argv)
 {
-	struct lp_error err;
-	int rc;
+	int rc = run_tests_with_taxonomy(&tax, argc, argv);
 
-	if (builtin_taxonomy(&tax, &err) != LP_OK)
-		return 1;
-	rc = run_tests(argc, argv);
 	lp_taxonomy_release(&tax);
 	lp_buf_release(&screen);
 	return rc;

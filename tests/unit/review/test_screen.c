@@ -167,9 +167,5 @@ TEST(edit_line_and_guide)
 int
 main(int argc, char **argv)
 {
-	struct lp_error err;
-
-	if (builtin_taxonomy(&tax, &err) != LP_OK)
-		return 1;
-	return run_tests(argc, argv);
+	return run_tests_with_taxonomy(&tax, argc, argv);
 }
