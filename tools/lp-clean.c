@@ -98,45 +98,24 @@ struct clean_opts {
 	int originals_fd;	 /* --pii-originals, or -1 */
 };
 
-/* The longest key file read: keys are short, a big file is a mistake. */
-#define KEY_MAX 4096
-
 /*
- * The key from a file only its owner can read: its bytes, less one line
- * end, so "echo KEY > file" and LP_PSEUDONYM_KEY=KEY are the same key.
+ * The key from a file only its owner can read (core/hmac.h's one rule for
+ * key files, as lp-audit's seals): its bytes, less one line end, so
+ * "echo KEY > file" and LP_PSEUDONYM_KEY=KEY are the same key.
  */
 static void
 read_key_file(const char *path, struct lp_buf *key)
 {
-	char chunk[KEY_MAX + 1];
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned char k[LP_HMAC_KEY_MAX];
+	struct lp_error err;
+	size_t n;
+	int rc;
 
-	if (fd < 0 || fstat(fd, &st) != 0)
-		lp_err(LP_EXIT_IOERR, "cannot open key file '%s'", path);
-	if (!S_ISREG(st.st_mode))
-		lp_errx(LP_EXIT_USAGE, "%s: the key file is not a file", path);
-	if ((st.st_mode & 077) != 0)
-		lp_errx(LP_EXIT_USAGE,
-		    "%s: the key file may be read by others (mode %04o): "
-		    "chmod 600 it",
-		    path, (unsigned)(st.st_mode & 07777));
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
-	    key->len + (size_t)n <= KEY_MAX)
-		lp_buf_add(key, chunk, (size_t)n);
-	if (n < 0)
-		lp_err(LP_EXIT_IOERR, "%s", path);
-	if (n > 0)
-		lp_errx(LP_EXIT_USAGE, "%s: the key file is over %d bytes",
-		    path, KEY_MAX);
-	close(fd);
-	if (key->len > 0 && key->p[key->len - 1] == '\n')
-		key->len--;
-	if (key->len > 0 && key->p[key->len - 1] == '\r')
-		key->len--;
-	if (key->len == 0)
-		lp_errx(LP_EXIT_USAGE, "%s: the key file is empty", path);
+	if ((rc = lp_hmac_key_read(path, k, &n, &err)) != LP_OK)
+		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
+		    err.msg);
+	lp_buf_add(key, k, n);
+	lp_hmac_wipe(k, sizeof(k));
 }
 
 /*
@@ -209,19 +188,11 @@ flush_originals(struct clean_opts *o, size_t least)
 static void
 load_rules_file(struct lp_clean *c, const char *path, struct lp_sha256 *sha)
 {
-	FILE *f = fopen(path, "r");
 	struct lp_buf b = LP_BUF_INIT;
 	struct lp_error err;
-	char chunk[4096];
-	size_t n;
 
-	if (f == NULL)
-		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		lp_buf_add(&b, chunk, n);
-	if (ferror(f))
-		lp_err(LP_EXIT_IOERR, "%s", path);
-	fclose(f);
+	if (lp_file_read_all(path, &b, &err) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
 	lp_sha256_update(sha, b.p, b.len);
 	if (lp_rules_load(&c->rules, b.p ? b.p : "", b.len, path, &err) !=
 	    LP_OK)

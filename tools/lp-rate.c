@@ -89,16 +89,11 @@ struct call {
 };
 
 static int
-validate(const char *content, void *user, char *why, size_t n)
+validate(const char *content, void *user, struct lp_error *err)
 {
 	const struct call *c = user;
-	struct lp_error err;
 
-	if (lp_rating_check(&c->t->r, content, NULL, &err) != LP_OK) {
-		snprintf(why, n, "%s", err.msg);
-		return -1;
-	}
-	return 0;
+	return lp_rating_check(&c->t->r, content, NULL, err);
 }
 
 static void
@@ -173,13 +168,9 @@ pump(struct rate *t, int block)
 {
 	struct lp_llm_result *r;
 
-	while (
-	    (r = block ? lp_llm_wait(t->llm) : lp_llm_poll(t->llm)) != NULL) {
+	while ((r = lp_window_next(t->llm, &block)) != NULL)
 		landed(t, r);
-		block = 0;
-	}
-	lp_window_drain(&t->w);
-	lp_window_progress(&t->w, t->llm, "rated", t->r.n.rated,
+	lp_window_settle(&t->w, t->llm, "rated", t->r.n.rated,
 	    t->r.n.failed + t->r.n.budget);
 }
 
@@ -188,11 +179,7 @@ parse_options(struct rate *t, int argc, char **argv)
 {
 	int ch;
 
-	while (
-	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
-		 longopts, NULL)) != -1) {
-		if (lp_llm_options_parse(&t->o, ch, optarg))
-			continue;
+	while ((ch = lp_llm_options_next(&t->o, argc, argv, longopts)) != -1) {
 		switch (ch) {
 		case OPT_FIELD:
 			t->field = optarg;
@@ -244,7 +231,6 @@ setup(struct rate *t, json_t **rubric, json_t **prompt, struct lp_run *run,
     char *cfgtext, size_t size)
 {
 	struct lp_error err;
-	char msg[512];
 	const char *env;
 	size_t n;
 	int j;
@@ -274,8 +260,7 @@ setup(struct rate *t, json_t **rubric, json_t **prompt, struct lp_run *run,
 	t->o.cfg.trim = lp_rating_trim;
 	t->o.cfg.audit = audit_call;
 	t->o.cfg.audit_arg = run;
-	if ((t->llm = lp_llm_new(&t->o.cfg, msg, sizeof(msg))) == NULL)
-		lp_cli_usage("%s", msg);
+	t->llm = lp_llm_options_client(&t->o);
 	/* What changes the output, for the lineage config digest. */
 	n = (size_t)snprintf(cfgtext, size,
 	    "rubric=%s prompt=%s target=%s field=%s rationale=%d logprobs=%d "

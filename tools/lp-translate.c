@@ -18,6 +18,7 @@
 
 #include "core/status.h"
 #include "core/data.h"
+#include "core/file.h"
 #include "core/record.h"
 #include "llm/llm.h"
 #include "llm/translate.h"
@@ -90,36 +91,22 @@ struct batch {
 static void
 load_glossary(struct lp_translate *tr, const char *path)
 {
-	FILE *f = fopen(path, "r");
 	struct lp_buf b = LP_BUF_INIT;
 	struct lp_error err;
-	char chunk[4096];
-	size_t n;
 
-	if (f == NULL)
-		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		lp_buf_add(&b, chunk, n);
-	if (ferror(f))
-		lp_err(LP_EXIT_IOERR, "%s", path);
-	fclose(f);
-	if (lp_glossary_load(
-		&tr->glossary, b.p ? b.p : "", b.len, path, &err) != LP_OK)
+	if (lp_file_read_all(path, &b, &err) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
+	if (lp_glossary_load(&tr->glossary, b.p, b.len, path, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
 	lp_buf_release(&b);
 }
 
 static int
-validate(const char *content, void *user, char *why, size_t n)
+validate(const char *content, void *user, struct lp_error *err)
 {
 	const struct batch *b = user;
-	struct lp_error err;
 
-	if (lp_translate_check(&b->t->tr, content, &err) != LP_OK) {
-		snprintf(why, n, "%s", err.msg);
-		return -1;
-	}
-	return 0;
+	return lp_translate_check(&b->t->tr, content, err);
 }
 
 static void
@@ -227,14 +214,9 @@ pump(struct translate *t, int block)
 
 	if (block)
 		flush_batch(t);
-	while (
-	    (r = block ? lp_llm_wait(t->llm) : lp_llm_poll(t->llm)) != NULL) {
+	while ((r = lp_window_next(t->llm, &block)) != NULL)
 		landed(t, r);
-		block = 0;
-	}
-	/* Write what is done, and show progress. */
-	lp_window_drain(&t->w);
-	lp_window_progress(&t->w, t->llm, "translated", t->tr.n.done,
+	lp_window_settle(&t->w, t->llm, "translated", t->tr.n.done,
 	    t->tr.n.failed + t->tr.n.budget);
 }
 
@@ -268,11 +250,7 @@ parse_options(struct translate *t, int argc, char **argv)
 {
 	int ch;
 
-	while (
-	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
-		 longopts, NULL)) != -1) {
-		if (lp_llm_options_parse(&t->o, ch, optarg))
-			continue;
+	while ((ch = lp_llm_options_next(&t->o, argc, argv, longopts)) != -1) {
 		switch (ch) {
 		case OPT_BATCH:
 			t->batch = (int)lp_cli_int("--batch", optarg, 1, 100);
@@ -307,7 +285,6 @@ setup(struct translate *t, char *cfgtext, size_t size)
 {
 	struct lp_translate *tr = &t->tr;
 	struct lp_error err;
-	char msg[512];
 
 	if (!tr->json_mode && t->batch > 1)
 		lp_cli_usage("--batch needs JSON mode (drop --no-json-mode)");
@@ -327,8 +304,7 @@ setup(struct translate *t, char *cfgtext, size_t size)
 	t->o.cfg.validate = validate;
 	t->o.cfg.audit = audit_call;
 	t->o.cfg.audit_arg = t;
-	if ((t->llm = lp_llm_new(&t->o.cfg, msg, sizeof(msg))) == NULL)
-		lp_cli_usage("%s", msg);
+	t->llm = lp_llm_options_client(&t->o);
 	/* What changes the output, for the lineage config digest. */
 	snprintf(cfgtext, size,
 	    "model=%s target=%s field=%s prompt=%s json=%d batch=%d "

@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "core/buf.h"
+#include "core/error.h"
 #include "core/file.h"
 
 int
@@ -178,4 +179,25 @@ lp_file_tmp_create(const char *path, char **tmp)
 		errno = e;
 	}
 	return fd;
+}
+
+int
+lp_file_read_all(const char *path, struct lp_buf *out, struct lp_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char chunk[4096];
+	size_t n;
+	int bad;
+
+	if (f == NULL)
+		return lp_error_set(
+		    err, "cannot open '%s': %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		lp_buf_add(out, chunk, n);
+	bad = ferror(f) ? errno : 0;
+	fclose(f);
+	lp_buf_add(out, "", 0); /* a string, even for an empty file */
+	if (bad)
+		return lp_error_set(err, "%s: %s", path, strerror(bad));
+	return LP_OK;
 }

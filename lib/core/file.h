@@ -1,9 +1,10 @@
 /*
  * Plain file helpers over file descriptors and paths, for the modules
  * that write files of their own (the record writer, the audit log, the
- * WARC writer, the review session, the LLM cache, the terminal).  They
- * hold no state; errors are reported as errno, as the system calls under
- * them do.
+ * WARC writer, the review session, the LLM cache, the terminal) or read
+ * small ones whole (rules, glossaries).  They hold no state; errors are
+ * reported as errno, as the system calls under them do, or, for
+ * lp_file_read_all(), in a struct lp_error.
  *
  * The one rule for files liblp writes in place (appended logs, archives):
  * they are opened with lp_file_open(), which never follows a symbolic link
@@ -24,6 +25,9 @@
 #define LP_FILE_PRIVATE 0600
 /* The mode of a new file anyone may read (less the umask). */
 #define LP_FILE_SHARED 0666
+
+#include "core/buf.h"
+#include "core/error.h"
 
 /*
  * Write all of p[0..n) to fd, again after a signal or a short write:
@@ -69,5 +73,14 @@ int lp_file_tmp_create(const char *path, char **tmp);
  * them) whose process is gone; returns how many were removed.
  */
 int lp_file_tmp_sweep(const char *path);
+
+/*
+ * Append the whole file at path to out, with a NUL after it (not counted
+ * in out->len, so out->p is a string): LP_OK, or LP_FAILED with err set
+ * to "cannot open 'path': reason" or "path: reason" (a read error; out
+ * then holds what was read).
+ */
+int lp_file_read_all(
+    const char *path, struct lp_buf *out, struct lp_error *err);
 
 #endif

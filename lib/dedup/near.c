@@ -55,47 +55,52 @@ sketch(struct lp_near *nd, const char *text, size_t n)
 	lp_lsh_keys(&nd->lsh, nd->sig, nd->keys);
 }
 
+/*
+ * The first candidate from i on (candidates come in id order: the
+ * earliest kept items first) whose similarity reaches the threshold, with
+ * that similarity in *sim; nd->cand.n if none does.
+ */
+static size_t
+next_match(struct lp_near *nd, size_t i, double *sim)
+{
+	for (; i < nd->cand.n; i++)
+		if ((*sim = verify(nd, nd->cand.v[i])) >= nd->threshold)
+			break;
+	return i;
+}
+
 int
 lp_near_find(
     struct lp_near *nd, const char *text, size_t n, uint32_t *id, double *sim)
 {
+	double j;
 	size_t i;
 
 	sketch(nd, text, n);
 	lp_lsh_query(&nd->lsh, nd->keys, &nd->cand);
-	/*
-	 * Candidates come in id order: the earliest kept item that reaches
-	 * the threshold is the one, without looking further.
-	 */
-	for (i = 0; i < nd->cand.n; i++) {
-		double j = verify(nd, nd->cand.v[i]);
-
-		if (j >= nd->threshold) {
-			*id = (uint32_t)nd->cand.v[i];
-			*sim = j;
-			return 1;
-		}
-	}
-	return 0;
+	/* The earliest kept item that reaches the threshold is the one. */
+	if ((i = next_match(nd, 0, &j)) == nd->cand.n)
+		return 0;
+	*id = (uint32_t)nd->cand.v[i];
+	*sim = j;
+	return 1;
 }
 
 void
 lp_near_find_all(struct lp_near *nd, const char *text, size_t n,
     struct lp_u64s *ids, double *first_sim)
 {
+	double j;
 	size_t i;
 
 	sketch(nd, text, n);
 	lp_lsh_query(&nd->lsh, nd->keys, &nd->cand);
 	ids->n = 0;
-	for (i = 0; i < nd->cand.n; i++) {
-		double j = verify(nd, nd->cand.v[i]);
-
-		if (j >= nd->threshold) {
-			if (ids->n == 0)
-				*first_sim = j;
-			lp_u64s_push(ids, nd->cand.v[i]);
-		}
+	for (i = next_match(nd, 0, &j); i < nd->cand.n;
+	     i = next_match(nd, i + 1, &j)) {
+		if (ids->n == 0)
+			*first_sim = j;
+		lp_u64s_push(ids, nd->cand.v[i]);
 	}
 }
 

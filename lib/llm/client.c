@@ -219,19 +219,18 @@ fail(struct lp_llm *c, struct req *r, enum lp_llm_why why, long status,
 	finish(c, r, res);
 }
 
-/* Fill a successful result from a response body; 0, or -1 with why. */
+/* Fill a successful result from a response body: LP_OK, or LP_FAILED. */
 static int
-take_reply(struct lp_llm_result *res, json_t *reply, char *why, size_t n)
+take_reply(struct lp_llm_result *res, json_t *reply, struct lp_error *why)
 {
 	json_t *choice, *msg;
 
 	choice = json_array_get(json_object_get(reply, "choices"), 0);
 	msg = json_object_get(choice, "message");
 	if (!json_is_object(reply) || !json_is_object(choice) ||
-	    !json_is_string(json_object_get(msg, "content"))) {
-		snprintf(why, n, "the reply has no choices[0].message.content");
-		return -1;
-	}
+	    !json_is_string(json_object_get(msg, "content")))
+		return lp_error_set(
+		    why, "the reply has no choices[0].message.content");
 	res->reply = reply;
 	res->content = json_string_value(json_object_get(msg, "content"));
 	res->finish_reason =
@@ -241,7 +240,7 @@ take_reply(struct lp_llm_result *res, json_t *reply, char *why, size_t n)
 	res->logprobs = json_object_get(choice, "logprobs");
 	if (json_is_null(res->logprobs))
 		res->logprobs = NULL;
-	return 0;
+	return LP_OK;
 }
 
 /* ---- Submitting. */
@@ -292,9 +291,9 @@ static int
 from_cache(struct lp_llm *c, struct req *r, json_t *cached, double lat)
 {
 	struct lp_llm_result *res = new_result(r);
-	char why[256];
+	struct lp_error why;
 
-	if (take_reply(res, cached, why, sizeof(why)) == 0) {
+	if (take_reply(res, cached, &why) == LP_OK) {
 		res->cached = 1;
 		res->latency_ms = lat;
 		c->n_cached++;
@@ -493,7 +492,7 @@ requeue(struct lp_llm *c, struct req *r, double delay, double now)
 
 /* The error message of an error reply, if it has one. */
 static void
-reply_error(struct req *r, long status, char *out, size_t n)
+reply_error(struct req *r, long status, struct lp_error *out)
 {
 	json_t *b = lp_json_load(
 	    r->x.body.p ? r->x.body.p : "", r->x.body.len, 0, NULL);
@@ -504,8 +503,8 @@ reply_error(struct req *r, long status, char *out, size_t n)
 		msg = json_string_value(json_object_get(b, "error"));
 	if (msg == NULL)
 		msg = json_string_value(json_object_get(b, "message"));
-	snprintf(out, n, "HTTP %ld%s%.400s", status, msg ? ": " : "",
-	    msg ? msg : "");
+	lp_error_set(
+	    out, "HTTP %ld%s%.400s", status, msg ? ": " : "", msg ? msg : "");
 	json_decref(b);
 }
 
@@ -585,21 +584,21 @@ count_usage(struct lp_llm *c, const struct req *r, json_t *usage)
  */
 static json_t *
 judge(struct lp_llm *c, struct req *r, const struct lp_transfer_end *e,
-    char *why, size_t n, int *retry, int *fatal)
+    struct lp_error *why, int *retry, int *fatal)
 {
 	json_error_t je;
 	json_t *reply;
 
 	*retry = *fatal = 0;
 	if (e->kind != LP_TRANSFER_ANSWERED) {
-		snprintf(why, n, "%s", e->error);
+		lp_error_set(why, "%s", e->error);
 		/* A URL or TLS problem does not get better by waiting. */
 		*fatal = lp_transfer_permanent(e->cc);
 		*retry = !*fatal;
 		return NULL;
 	}
 	if (e->status < 200 || e->status >= 300) {
-		reply_error(r, e->status, why, n);
+		reply_error(r, e->status, why);
 		*retry = lp_transfer_retryable(c->xfer, e);
 		*fatal =
 		    e->status == 401 || e->status == 403 || e->status == 404;
@@ -608,7 +607,7 @@ judge(struct lp_llm *c, struct req *r, const struct lp_transfer_end *e,
 	reply =
 	    lp_json_load(r->x.body.p ? r->x.body.p : "", r->x.body.len, 0, &je);
 	if (reply == NULL) {
-		snprintf(why, n, "a reply that is not JSON: %s", je.text);
+		lp_error_set(why, "a reply that is not JSON: %s", je.text);
 		*retry = 1;
 	}
 	return reply;
@@ -620,19 +619,19 @@ judge(struct lp_llm *c, struct req *r, const struct lp_transfer_end *e,
  */
 static void
 answer(struct lp_llm *c, struct req *r, json_t *reply,
-    const struct lp_transfer_end *e, char *why, size_t n)
+    const struct lp_transfer_end *e, struct lp_error *why)
 {
 	struct lp_llm_result *res = new_result(r);
 
-	if (take_reply(res, reply, why, n) != 0)
+	if (take_reply(res, reply, why) != LP_OK)
 		json_decref(reply); /* why says what is missing */
 	else if (res->content[0] == '\0')
-		snprintf(why, n, "an empty reply");
+		lp_error_set(why, "an empty reply");
 	else if (c->cfg.validate != NULL &&
-	    c->cfg.validate(res->content, r->user, why, n) != 0 &&
-	    why[0] == '\0')
-		snprintf(why, n, "the reply is not in the form asked for");
-	if (why[0] == '\0') {
+	    c->cfg.validate(res->content, r->user, why) != LP_OK &&
+	    why->msg[0] == '\0')
+		lp_error_set(why, "the reply is not in the form asked for");
+	if (why->msg[0] == '\0') {
 		if (c->cfg.trim != NULL) {
 			c->cfg.trim(reply);
 			res->logprobs = json_object_get(
@@ -653,7 +652,7 @@ answer(struct lp_llm *c, struct req *r, json_t *reply,
 		return;
 	}
 	c->reserved_tokens -= (long long)r->est_tokens;
-	fail(c, r, LP_LLM_REPLY, e->status, why);
+	fail(c, r, LP_LLM_REPLY, e->status, why->msg);
 }
 
 /* A finished attempt: done, retried, or failed. */
@@ -662,7 +661,8 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 {
 	struct req *r = (struct req *)x;
 	struct lp_llm *c = x->arg;
-	char why[512] = "", msg[512];
+	struct lp_error why = LP_ERROR_INIT;
+	char msg[512];
 	int retry, fatal;
 	double delay;
 	json_t *reply;
@@ -672,12 +672,12 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 		return;
 	}
 	note_limits(c, r, e->now);
-	reply = judge(c, r, e, why, sizeof(why), &retry, &fatal);
+	reply = judge(c, r, e, &why, &retry, &fatal);
 	audit(c, r, e->status, e->ms, json_object_get(reply, "usage"),
-	    why[0] ? why : NULL);
+	    why.msg[0] ? why.msg : NULL);
 	count_usage(c, r, json_object_get(reply, "usage"));
 	if (reply != NULL) {
-		answer(c, r, reply, e, why, sizeof(why));
+		answer(c, r, reply, e, &why);
 		return;
 	}
 	if (!c->stopped && lp_transfer_again(c->xfer, x, retry, &delay)) {
@@ -686,14 +686,14 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 	}
 	c->reserved_tokens -= (long long)r->est_tokens;
 	if (fatal) {
-		snprintf(msg, sizeof(msg), "%.200s: %.300s", c->url, why);
+		snprintf(msg, sizeof(msg), "%.200s: %.300s", c->url, why.msg);
 		stop(c, msg);
 	}
 	fail(c, r,
 	    fatal		? LP_LLM_FATAL
 		: e->status > 0 ? LP_LLM_HTTP
 				: LP_LLM_NETWORK,
-	    e->status, why);
+	    e->status, why.msg);
 }
 
 /* ---- The loop. */

@@ -39,12 +39,12 @@ struct lp_llm_config {
 	const char *cache_dir;	 /* NULL: no cache */
 	long long max_tokens;	 /* budget over uncached calls; 0: none */
 	/*
-	 * Checks a reply's content (the tool knows its shape); nonzero with
-	 * why filled means "bad reply": retried once without the cache, then
-	 * reported.  NULL accepts any non-empty content.
+	 * Checks a reply's content (the tool knows its shape): LP_OK, or
+	 * LP_FAILED with err set for a bad reply, which is retried once
+	 * without the cache, then reported.  NULL accepts any non-empty
+	 * content.
 	 */
-	int (*validate)(
-	    const char *content, void *user, char *why, size_t whylen);
+	int (*validate)(const char *content, void *user, struct lp_error *err);
 	/*
 	 * Called on each usable fresh reply before it is cached and returned:
 	 * drops what the tool will never read (lp-rate keeps the logprobs

@@ -130,9 +130,7 @@ lp_rating_prompt(struct lp_rating *r, const json_t *prompt,
 			    body, "top_logprobs", json_integer(r->top));
 		}
 		json_object_set(body, "response_format", format);
-		if (lp_llm_tmpl_init(&r->tpl[j], body) != 0)
-			rc =
-			    lp_error_set(err, "cannot make a request template");
+		rc = lp_llm_tmpl_init(&r->tpl[j], body, err);
 		json_decref(body);
 	}
 	json_decref(format);

@@ -2,6 +2,7 @@
 
 #include "core/status.h"
 #include "core/buf.h"
+#include "core/error.h"
 #include "core/hash.h"
 #include "core/json.h"
 #include "llm/template.h"
@@ -23,7 +24,8 @@ lp_llm_hole(void)
 }
 
 int
-lp_llm_tmpl_init(struct lp_llm_tmpl *t, const json_t *body)
+lp_llm_tmpl_init(
+    struct lp_llm_tmpl *t, const json_t *body, struct lp_error *err)
 {
 	static const char hole[] = "\"\\u0000\"";
 	struct lp_buf b = LP_BUF_INIT;
@@ -36,7 +38,8 @@ lp_llm_tmpl_init(struct lp_llm_tmpl *t, const json_t *body)
 		if (t->nholes == LP_LLM_HOLES) {
 			lp_buf_release(&b);
 			lp_llm_tmpl_free(t);
-			return LP_FAILED;
+			return lp_error_set(
+			    err, "cannot make a request template");
 		}
 		lp_buf_add(&t->part[t->nholes++], p, (size_t)(q - p));
 	}
@@ -44,7 +47,7 @@ lp_llm_tmpl_init(struct lp_llm_tmpl *t, const json_t *body)
 	lp_buf_release(&b);
 	if (t->nholes == 0) {
 		lp_llm_tmpl_free(t);
-		return LP_FAILED;
+		return lp_error_set(err, "cannot make a request template");
 	}
 	lp_sha256_init(&t->part0_hash);
 	lp_sha256_update(&t->part0_hash, t->part[0].p, t->part[0].len);

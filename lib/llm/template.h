@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/error.h"
 #include "core/hash.h"
 
 #define LP_LLM_HOLES 4
@@ -30,8 +31,12 @@ struct lp_llm_tmpl {
 	struct lp_sha256 pre_hash, part0_hash;
 };
 
-/* LP_OK, or LP_FAILED (t left empty) if body has no hole or too many. */
-int lp_llm_tmpl_init(struct lp_llm_tmpl *t, const json_t *body);
+/*
+ * A template of body: LP_OK, or LP_FAILED with err set (and t left empty)
+ * if body has no hole or more than LP_LLM_HOLES.
+ */
+int lp_llm_tmpl_init(
+    struct lp_llm_tmpl *t, const json_t *body, struct lp_error *err);
 /* Pin hole 0 to text (len bytes, valid UTF-8). */
 void lp_llm_tmpl_pin(struct lp_llm_tmpl *t, const char *text, size_t len);
 /*

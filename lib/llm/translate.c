@@ -36,7 +36,7 @@ format(void)
  * text, without glossary terms, is pinned.
  */
 static int
-template_init(struct lp_translate *t)
+template_init(struct lp_translate *t, struct lp_error *err)
 {
 	json_t *body = json_pack("{s:s,s:[{s:s,s:o},{s:s,s:o}],s:f,s:i}",
 	    "model", t->model, "messages", "role", "system", "content",
@@ -46,11 +46,11 @@ template_init(struct lp_translate *t)
 
 	if (t->json_mode)
 		json_object_set(body, "response_format", t->format);
-	rc = lp_llm_tmpl_init(&t->tpl, body);
-	if (rc == 0)
+	rc = lp_llm_tmpl_init(&t->tpl, body, err);
+	if (rc == LP_OK)
 		lp_llm_tmpl_pin(&t->tpl, t->system, strlen(t->system));
 	json_decref(body);
-	return rc == 0 ? LP_OK : LP_FAILED;
+	return rc;
 }
 
 int
@@ -76,9 +76,7 @@ lp_translate_prompt(
 	    t->target, NULL);
 	t->system = sys.p;
 	t->format = format();
-	if (template_init(t) != LP_OK)
-		return lp_error_set(err, "cannot make a request template");
-	return LP_OK;
+	return template_init(t, err);
 }
 
 /* The system text with the glossary terms texts[0..n) use, in t->sys. */

@@ -125,6 +125,25 @@ gate_value(struct lp_buf *b, json_t *gate)
 		lp_buf_adds(b, "undefined");
 }
 
+/* A row a gate: text lines, or (md) the rows of a Markdown table. */
+static void
+gate_rows(struct lp_buf *b, json_t *gs, int md)
+{
+	json_t *p;
+	size_t i;
+
+	json_array_foreach (gs, i, p) {
+		lp_buf_addf(b,
+		    md ? "| %s | %s | %s %g | "
+		       : "gate %-24s %-4s %s %g (value ",
+		    json_string_value(json_object_get(p, "metric")),
+		    verdict(p, md), json_string_value(json_object_get(p, "op")),
+		    json_number_value(json_object_get(p, "threshold")));
+		gate_value(b, p);
+		lp_buf_adds(b, md ? " |\n" : ")\n");
+	}
+}
+
 /* The drift lines: PSI and JS of a balance, or a figure's change. */
 static void
 drift_lines(struct lp_buf *b, json_t *m)
@@ -151,9 +170,8 @@ drift_lines(struct lp_buf *b, json_t *m)
 void
 lp_report_text(struct lp_buf *b, json_t *m, json_t *gs)
 {
-	json_t *ag = json_object_get(m, "agreement"), *p, *v;
+	json_t *ag = json_object_get(m, "agreement"), *v;
 	const char *key;
-	size_t i;
 
 	lp_buf_addf(b, "records %lld, labelled %lld\n",
 	    (long long)json_integer_value(json_object_get(m, "records")),
@@ -167,22 +185,14 @@ lp_report_text(struct lp_buf *b, json_t *m, json_t *gs)
 	lp_report_agreement_rows(b, m, text_row);
 	drift_lines(b, m);
 	groups_block(b, m, 0);
-	json_array_foreach (gs, i, p) {
-		lp_buf_addf(b, "gate %-24s %-4s %s %g (value ",
-		    json_string_value(json_object_get(p, "metric")),
-		    verdict(p, 0), json_string_value(json_object_get(p, "op")),
-		    json_number_value(json_object_get(p, "threshold")));
-		gate_value(b, p);
-		lp_buf_adds(b, ")\n");
-	}
+	gate_rows(b, gs, 0);
 }
 
 void
 lp_report_markdown(struct lp_buf *b, json_t *m, json_t *gs)
 {
-	json_t *p, *v;
+	json_t *v;
 	const char *key;
-	size_t i;
 
 	lp_buf_addf(b, "# Dataset quality\n\n%lld records, %lld labelled.\n\n",
 	    (long long)json_integer_value(json_object_get(m, "records")),
@@ -200,14 +210,7 @@ lp_report_markdown(struct lp_buf *b, json_t *m, json_t *gs)
 	lp_buf_adds(b,
 	    "\n## Gates\n\n| metric | result | rule | value "
 	    "|\n| --- | --- | --- | ---: |\n");
-	json_array_foreach (gs, i, p) {
-		lp_buf_addf(b, "| %s | %s | %s %g | ",
-		    json_string_value(json_object_get(p, "metric")),
-		    verdict(p, 1), json_string_value(json_object_get(p, "op")),
-		    json_number_value(json_object_get(p, "threshold")));
-		gate_value(b, p);
-		lp_buf_adds(b, " |\n");
-	}
+	gate_rows(b, gs, 1);
 }
 
 void

@@ -135,6 +135,20 @@ lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg)
 	return 1;
 }
 
+int
+lp_llm_options_next(struct lp_llm_options *o, int argc, char **argv,
+    const struct option *longopts)
+{
+	int ch;
+
+	while (
+	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
+		 longopts, NULL)) != -1)
+		if (!lp_llm_options_parse(o, ch, optarg))
+			break;
+	return ch;
+}
+
 void
 lp_llm_options_done(struct lp_llm_options *o)
 {
@@ -166,6 +180,17 @@ lp_llm_options_done(struct lp_llm_options *o)
 		o->cache = o->cache_buf;
 	}
 	o->cfg.cache_dir = o->no_cache || o->dry_run ? NULL : o->cache;
+}
+
+struct lp_llm *
+lp_llm_options_client(const struct lp_llm_options *o)
+{
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_llm *c = lp_llm_client_new(&o->cfg, &err);
+
+	if (c == NULL)
+		lp_cli_usage("%s", err.msg);
+	return c;
 }
 
 void

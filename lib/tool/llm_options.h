@@ -5,11 +5,13 @@
  * Bad values are usage errors (exit 2); an unreadable key file exits 74.
  *
  *	lp_llm_options_init(&o);
- *	while ((ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS
- *	    LP_LLM_SHORTOPTS, longopts, NULL)) != -1)
- *		if (!lp_llm_options_parse(&o, ch, optarg)) switch (ch) { ... }
+ *	while ((ch = lp_llm_options_next(&o, argc, argv, longopts)) != -1)
+ *		switch (ch) { ... the tool's own options ... }
  *	lp_llm_options_done(&o);
- *	... lp_llm_new(&o.cfg, ...) ...
+ *	o.cfg.validate = ...;
+ *	c = lp_llm_options_client(&o);
+ *	...
+ *	lp_llm_free(c);
  *	lp_llm_options_release(&o);
  */
 #ifndef LP_TOOL_LLM_OPTIONS_H
@@ -96,7 +98,10 @@ enum {
 	"      --dry-run           print the requests (key hidden), send "     \
 	"none\n"
 
-/* The options' values; cfg is ready for lp_llm_new() after _done(). */
+/*
+ * The options' values; cfg is ready for lp_llm_client_new() after
+ * _done().
+ */
 struct lp_llm_options {
 	struct lp_llm_config cfg;
 	char *key; /* from a file or the environment; wiped when freed */
@@ -113,8 +118,20 @@ struct lp_llm_options {
 void lp_llm_options_init(struct lp_llm_options *o);
 /* Handle one of the options above: 1, or 0 if ch is not one of them. */
 int lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg);
+/*
+ * The next option that is the tool's own, from getopt_long() over the
+ * common and the API short options and longopts, the API options handled
+ * on the way (lp_llm_options_parse); -1 when the options end.
+ */
+int lp_llm_options_next(struct lp_llm_options *o, int argc, char **argv,
+    const struct option *longopts);
 /* After the options: the key from the environment, the cache folder. */
 void lp_llm_options_done(struct lp_llm_options *o);
+/*
+ * The client for o->cfg (after _done() and the tool's callbacks); a
+ * configuration that cannot work is a usage error.
+ */
+struct lp_llm *lp_llm_options_client(const struct lp_llm_options *o);
 /* Free the key (wiped first) and the cache folder's name. */
 void lp_llm_options_release(struct lp_llm_options *o);
 /* A number option in [min, max], else a usage error. */

@@ -80,8 +80,9 @@ emit(struct lp_window *w, struct lp_slot *s)
 	s->work = NULL;
 }
 
-void
-lp_window_drain(struct lp_window *w)
+/* Write the slots that are done, in order (or any, unordered). */
+static void
+drain(struct lp_window *w)
 {
 	size_t i;
 
@@ -117,14 +118,25 @@ lp_window_release(struct lp_window *w)
 
 /* ---- The run around the window. */
 
+struct lp_llm_result *
+lp_window_next(struct lp_llm *c, int *block)
+{
+	if (!*block)
+		return lp_llm_poll(c);
+	*block = 0;
+	return lp_llm_wait(c);
+}
+
 void
-lp_window_progress(struct lp_window *w, const struct lp_llm *c,
-    const char *verb, long long done, long long failed)
+lp_window_settle(struct lp_window *w, const struct lp_llm *c, const char *verb,
+    long long done, long long failed)
 {
 	struct lp_run *run = w->run;
-	size_t waiting = w->nread - w->head;
+	size_t waiting;
 	json_t *st;
 
+	drain(w);
+	waiting = w->nread - w->head;
 	if (!lp_run_progress_due(run))
 		return;
 	st = lp_llm_stats(c);

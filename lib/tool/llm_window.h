@@ -58,16 +58,21 @@ struct lp_slot *lp_window_add(struct lp_window *w, const struct lp_record *rec);
 struct lp_slot *lp_window_at(struct lp_window *w, size_t seq);
 /* 1 when no slot is free: wait for the oldest to be done. */
 int lp_window_full(const struct lp_window *w);
-/* Write the slots that are done, in order (or any, unordered). */
-void lp_window_drain(struct lp_window *w);
 /* Free the slots and what they hold. */
 void lp_window_release(struct lp_window *w);
 
 /*
- * Progress on a terminal: "N <verb>, N failed, N waiting, N tokens, N
- * retries" after the run's own figures.
+ * The next finished request of c, for the tool to put in its slots: with
+ * *block set, waiting for one (and clearing *block, so that a pump waits
+ * once), else only one that is ready; NULL when there is none.
  */
-void lp_window_progress(struct lp_window *w, const struct lp_llm *c,
+struct lp_llm_result *lp_window_next(struct lp_llm *c, int *block);
+/*
+ * After the results: write the slots that are done, in order (or any,
+ * unordered), and show progress on a terminal: "N <verb>, N failed, N
+ * waiting, N tokens, N retries" after the run's own figures.
+ */
+void lp_window_settle(struct lp_window *w, const struct lp_llm *c,
     const char *verb, long long done, long long failed);
 /* --dry-run: write the request (canonical bytes) as the client sees it. */
 void lp_window_dry_run(

@@ -60,7 +60,7 @@ place(struct lp_replay *rp, const struct lp_warc_record *rec,
 		return 1;
 	}
 	if (lp_http_response_split(
-		rec->block.p, rec->block.len, &status, &hl, &bo) != 0 ||
+		rec->block.p, rec->block.len, &status, &hl, &bo) != LP_OK ||
 	    status < 200 || status >= 300)
 		return 0;
 	lp_header_field(rec->block.p, hl, "content-type", v, sizeof(v));
@@ -170,7 +170,7 @@ lp_replay_response(const struct lp_warc_record *rec, long *status, char *ctype,
 	long st;
 
 	if (lp_http_response_split(
-		rec->block.p, rec->block.len, &st, &hl, body_off) != 0)
+		rec->block.p, rec->block.len, &st, &hl, body_off) != LP_OK)
 		return lp_error_set(err, "the archived response is not HTTP");
 	*status = st;
 	if (st < 200 || st >= 300)

@@ -24,6 +24,7 @@
 #include "core/file.h"
 #include "core/stream.h"
 #include "core/version.h"
+#include "web/header.h"
 #include "web/warc.h"
 
 static int
@@ -409,13 +410,15 @@ int
 lp_http_response_split(
     const char *p, size_t n, long *status, size_t *head_len, size_t *body_off)
 {
-	const char *end = memmem(p, n, "\r\n\r\n", 4);
-	int k = 0;
+	const char *end = memmem(p, n, "\r\n\r\n", 4), *eol;
 
-	if (n < 12 || memcmp(p, "HTTP/", 5) != 0 || end == NULL ||
-	    sscanf(p, "HTTP/%*[0-9.] %3ld%n", status, &k) != 1 || k == 0)
-		return -1;
+	if (end == NULL)
+		return LP_FAILED;
+	/* The status line: up to the first line end (end's at the latest). */
+	eol = memmem(p, n, "\r\n", 2);
+	if ((*status = lp_header_status(p, (size_t)(eol - p))) < 0)
+		return LP_FAILED;
 	*head_len = (size_t)(end - p) + 2;
 	*body_off = (size_t)(end - p) + 4;
-	return 0;
+	return LP_OK;
 }

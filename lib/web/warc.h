@@ -109,8 +109,10 @@ int lp_warc_seek(struct lp_warc_reader *r, long long offset, unsigned skip);
 void lp_warc_reader_close(struct lp_warc_reader *r);
 void lp_warc_record_release(struct lp_warc_record *rec);
 /*
- * Split an HTTP response block: status, the header lines and the body's
- * offset in the block.  0, or -1 if it is not an HTTP response.
+ * Split an HTTP response block: the status (of its status line, read by
+ * lp_header_status()), the header lines and the body's offset in the
+ * block.  LP_OK, or LP_FAILED if it is not an HTTP response (the callers
+ * say so in their own words).
  */
 int lp_http_response_split(
     const char *p, size_t n, long *status, size_t *head_len, size_t *body_off);

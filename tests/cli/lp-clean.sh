@@ -167,7 +167,7 @@ fx_pii() { # a listing with an e-mail, a phone number and a seller
 	printf '%s\n' '{"id":"1","title":"Canon LENS mail bob@example.com or 07700 900123","seller":"Jane Doe"}' > pii.jsonl
 }
 fx_key() { # a key file of the owner's only
-	(umask 077 && printf 'demo key\n' > k)
+	(umask 077 && printf 'demo key for the tests\n' > k)
 }
 tcase privacy.raw-redacted pii && { # raw.title keeps no e-mail or phone
 	run -f strip "$TOOL" -q --plain pii.jsonl
@@ -213,7 +213,7 @@ tcase privacy.keep-sellers pii && { # the explicit opt-out: no key needed
 tcase privacy.key-file pii key && { # same key, same pseudonym; file, variable and text agree
 	run -o a -f strip env -u LP_PSEUDONYM_KEY "$TOOL" -q --plain --pseudonym-key-file k pii.jsonl
 	run -o b -f strip env -u LP_PSEUDONYM_KEY LP_PSEUDONYM_KEY_FILE=k "$TOOL" -q --plain pii.jsonl
-	run -o c -f strip env LP_PSEUDONYM_KEY='demo key' "$TOOL" -q --plain pii.jsonl
+	run -o c -f strip env LP_PSEUDONYM_KEY='demo key for the tests' "$TOOL" -q --plain pii.jsonl
 	run -o d -f strip env LP_PSEUDONYM_KEY='other key' "$TOOL" -q --plain pii.jsonl
 	has a '"seller":"p_[0-9a-f]\{16\}"'
 	same a b
@@ -223,8 +223,8 @@ tcase privacy.key-file pii key && { # same key, same pseudonym; file, variable a
 tcase privacy.key-file-mode pii key && { # a key others may read is refused
 	chmod 640 k
 	run "$TOOL" -q --plain --pseudonym-key-file k pii.jsonl
-	status_is 2
-	has_line err 'lp-clean: k: the key file may be read by others (mode 0640): chmod 600 it'
+	status_is 65
+	has_line err "lp-clean: key file 'k' is open to others (mode 0640): make it readable by its owner only (chmod 600)"
 	lacks err 'demo key'
 }
 tcase privacy.key-not-in-lineage pii key && { # a key id in the config, never the key

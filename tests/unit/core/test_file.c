@@ -151,4 +151,36 @@ TEST(tmp_names_and_sweep)
 	assert_eq_int(rmdir(dir), 0);
 }
 
+/* A file whole, an empty one, and the two errors. */
+TEST(read_all)
+{
+	static char data[10000];
+	char path[] = "/tmp/lp-test-XXXXXX";
+	struct lp_buf b = LP_BUF_INIT;
+	struct lp_error err = LP_ERROR_INIT;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (char)('a' + i % 26);
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_eq_int(lp_write_all(fd, data, sizeof(data)), LP_OK);
+	close(fd);
+	lp_buf_add(&b, "x", 1); /* appended after what is there */
+	assert_eq_int(lp_file_read_all(path, &b, &err), LP_OK);
+	assert_eq_mem(b.p + 1, b.len - 1, data, sizeof(data));
+	assert_eq_int(b.p[b.len], '\0');
+	truncate(path, 0);
+	lp_buf_release(&b);
+	assert_eq_int(lp_file_read_all(path, &b, &err), LP_OK);
+	assert_true(b.p != NULL && b.len == 0 && b.p[0] == '\0');
+	unlink(path);
+	assert_eq_int(lp_file_read_all(path, &b, &err), LP_FAILED);
+	assert_true(strncmp(err.msg, "cannot open '/tmp/lp-test-", 26) == 0);
+	assert_true(strstr(err.msg, "': No such file or directory") != NULL);
+	assert_eq_int(lp_file_read_all("/tmp", &b, &err), LP_FAILED);
+	assert_eq_str(err.msg, "/tmp: Is a directory");
+	lp_buf_release(&b);
+}
+
 RUN_TESTS()

@@ -4,18 +4,8 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "llm/answer.h"
+#include "dump.h"
 #include "test.h"
-
-static const char *
-dump(json_t *v)
-{
-	static struct lp_buf b;
-
-	lp_buf_reset(&b);
-	lp_json_dump(v, &b);
-	json_decref(v);
-	return b.p;
-}
 
 TEST(errors)
 {

@@ -1,56 +1,18 @@
 /*
- * The LLM client: its header parsers, request digests, the redacted
+ * The LLM client: request digests and templates, the redacted
  * description, and its retry, stop, repair, cache and budget rules through
- * real HTTP to a scripted server on a thread of this process.
+ * real HTTP to a scripted server on a thread of this process (httpd.h).
+ * Its header parsers are web/header's (tests/unit/web/test_header.c).
  */
-#define _GNU_SOURCE /* strcasestr */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-
 #include "core/buf.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "core/status.h"
 #include "llm/llm.h"
+#include "httpd.h"
 #include "test.h"
 
 #define KEY "sk-test-secret-0123456789"
-
-TEST(duration)
-{
-	assert_true(lp_llm_duration("1s") == 1);
-	assert_true(lp_llm_duration("6m0s") == 360);
-	assert_true(lp_llm_duration("20ms") == 0.02);
-	assert_true(lp_llm_duration("1h2m3.5s") == 3723.5);
-	assert_true(lp_llm_duration(" 7") == 7);
-	assert_true(lp_llm_duration("2s\r\n") == 2);
-	assert_true(lp_llm_duration("") == -1);
-	assert_true(lp_llm_duration("soon") == -1);
-	assert_true(lp_llm_duration("5x") == -1);
-	assert_true(lp_llm_duration("1s2") == 3); /* trailing bare seconds */
-}
-
-TEST(retry_after)
-{
-	/* Wed, 21 Oct 2015 07:28:00 GMT */
-	double at = 1445412480;
-
-	assert_true(lp_llm_retry_after("3", 0) == 3);
-	assert_true(lp_llm_retry_after("1.5\r\n", 0) == 1.5);
-	assert_true(lp_llm_retry_after("-1", 0) == -1);
-	assert_true(lp_llm_retry_after("later", 0) == -1);
-	assert_true(
-	    lp_llm_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", at - 10) == 10);
-	/* A date in the past: retry now. */
-	assert_true(
-	    lp_llm_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", at + 99) == 0);
-	assert_true(
-	    lp_llm_retry_after("Wed, 21 Foo 2015 07:28:00 GMT", at) == -1);
-	assert_true(lp_llm_retry_after("Wed, 21 Oct 2015 07:28", at) == -1);
-}
 
 TEST(digest)
 {
@@ -87,8 +49,9 @@ TEST(template)
 	struct lp_buf a = LP_BUF_INIT, b = LP_BUF_INIT, want = LP_BUF_INIT;
 	char da[65], db[65], dw[65];
 	json_t *whole, *none = json_pack("{s:s}", "model", "m");
+	struct lp_error err = LP_ERROR_INIT;
 
-	assert_eq_int(lp_llm_tmpl_init(&t, tb), 0);
+	assert_eq_int(lp_llm_tmpl_init(&t, tb, &err), LP_OK);
 	assert_eq_int(t.nholes, 2);
 	/* The same bytes and digest as the whole body dumped. */
 	whole = json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}],s:f}", "model", "m",
@@ -107,7 +70,8 @@ TEST(template)
 	assert_eq_mem(b.p, b.len, want.p, want.len);
 	assert_eq_str(db, dw);
 	lp_llm_tmpl_free(&t);
-	assert_eq_int(lp_llm_tmpl_init(&t, none), -1);
+	assert_eq_int(lp_llm_tmpl_init(&t, none, &err), LP_FAILED);
+	assert_eq_str(err.msg, "cannot make a request template");
 	lp_buf_release(&a);
 	lp_buf_release(&b);
 	lp_buf_release(&want);
@@ -120,18 +84,19 @@ TEST(config_and_describe)
 {
 	struct lp_llm_config cfg = {0};
 	struct lp_llm *c;
-	char err[256] = "", *s;
+	struct lp_error err = LP_ERROR_INIT;
+	char *s;
 	json_t *d, *body = json_pack("{s:s}", "model", "m");
 
-	c = lp_llm_new(&cfg, err, sizeof(err));
-	assert_true(c == NULL && strstr(err, "http://") != NULL);
+	c = lp_llm_client_new(&cfg, &err);
+	assert_true(c == NULL && strstr(err.msg, "http://") != NULL);
 	cfg.base = "ftp://example.org/v1";
-	assert_true(lp_llm_new(&cfg, err, sizeof(err)) == NULL);
-	assert_true(strstr(err, "ftp://example.org/v1") != NULL);
+	assert_true(lp_llm_client_new(&cfg, &err) == NULL);
+	assert_true(strstr(err.msg, "ftp://example.org/v1") != NULL);
 
 	cfg.base = "https://api.example.org/v1/";
 	cfg.key = KEY;
-	c = lp_llm_new(&cfg, err, sizeof(err));
+	c = lp_llm_client_new(&cfg, &err);
 	assert_true(c != NULL);
 	d = lp_llm_describe(c, body);
 	assert_eq_str(json_string_value(json_object_get(d, "url")),
@@ -148,7 +113,7 @@ TEST(config_and_describe)
 	cfg.azure = 1;
 	cfg.base = "https://x.openai.azure.com/openai/deployments/gpt";
 	cfg.api_version = "2024-10-21";
-	c = lp_llm_new(&cfg, err, sizeof(err));
+	c = lp_llm_client_new(&cfg, &err);
 	d = lp_llm_describe(c, body);
 	assert_eq_str(json_string_value(json_object_get(d, "url")),
 	    "https://x.openai.azure.com/openai/deployments/gpt/chat/"
@@ -159,85 +124,6 @@ TEST(config_and_describe)
 	json_decref(d);
 	lp_llm_free(c);
 	json_decref(body);
-}
-
-/* ---- A scripted HTTP server: one reply per connection, in order. */
-
-struct server {
-	int fd, port;
-	const char *const *replies; /* full HTTP responses; NULL ends */
-	int served;
-	char auth[256]; /* the last Authorization header seen */
-	pthread_t th;
-};
-
-static void *
-serve(void *arg)
-{
-	struct server *s = arg;
-	int i;
-
-	for (i = 0; s->replies[i] != NULL; i++) {
-		char req[65536], *h, *body;
-		size_t n = 0;
-		long want = -1;
-		int c = accept(s->fd, NULL, NULL);
-
-		if (c < 0)
-			break;
-		/* Read the head, then as much body as Content-Length says. */
-		for (;;) {
-			ssize_t k = read(c, req + n, sizeof(req) - 1 - n);
-
-			if (k <= 0)
-				break;
-			n += (size_t)k;
-			req[n] = '\0';
-			if ((body = strstr(req, "\r\n\r\n")) == NULL)
-				continue;
-			if (want < 0) {
-				h = strcasestr(req, "\r\nContent-Length:");
-				want = h ? strtol(h + 17, NULL, 10) : 0;
-			}
-			if ((long)(n - (size_t)(body + 4 - req)) >= want)
-				break;
-		}
-		if ((h = strcasestr(req, "\r\nAuthorization: ")) != NULL)
-			snprintf(s->auth, sizeof(s->auth), "%.*s",
-			    (int)strcspn(h + 17, "\r"), h + 17);
-		if (write(c, s->replies[i], strlen(s->replies[i])) < 0)
-			break;
-		close(c);
-		s->served++;
-	}
-	return NULL;
-}
-
-static void
-server_start(struct server *s, const char *const *replies)
-{
-	struct sockaddr_in a = {0};
-	socklen_t len = sizeof(a);
-
-	memset(s, 0, sizeof(*s));
-	s->replies = replies;
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-	    listen(s->fd, 16) != 0 ||
-	    getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
-		abort();
-	s->port = ntohs(a.sin_port);
-	pthread_create(&s->th, NULL, serve, s);
-}
-
-static void
-server_stop(struct server *s)
-{
-	shutdown(s->fd, SHUT_RDWR);
-	pthread_join(s->th, NULL);
-	close(s->fd);
 }
 
 #define HTTP(status, extra, body)                                              \
@@ -263,10 +149,11 @@ reply(const char *head, const char *body)
 
 static struct lp_llm *
 client(struct server *s, const char *cache,
-    int (*validate)(const char *, void *, char *, size_t))
+    int (*validate)(const char *, void *, struct lp_error *))
 {
 	struct lp_llm_config cfg = {0};
-	char base[64], err[256];
+	struct lp_error err;
+	char base[64];
 	struct lp_llm *c;
 
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d/v1", s->port);
@@ -277,7 +164,7 @@ client(struct server *s, const char *cache,
 	cfg.timeout_ms = 5000;
 	cfg.cache_dir = cache;
 	cfg.validate = validate;
-	c = lp_llm_new(&cfg, err, sizeof(err));
+	c = lp_llm_client_new(&cfg, &err);
 	if (c == NULL)
 		abort();
 	return c;
@@ -395,14 +282,12 @@ TEST(fatal_stops_and_400_is_not_retried)
 }
 
 static int
-want_json(const char *content, void *user, char *why, size_t n)
+want_json(const char *content, void *user, struct lp_error *err)
 {
 	(void)user;
-	if (content[0] != '{') {
-		snprintf(why, n, "not a JSON object");
-		return -1;
-	}
-	return 0;
+	if (content[0] != '{')
+		return lp_error_set(err, "not a JSON object");
+	return LP_OK;
 }
 
 static int n_audit;
@@ -430,7 +315,8 @@ TEST(repair_once_then_report)
 	struct server s;
 	struct lp_llm *c;
 	struct lp_llm_result *r;
-	char base[64], err[256];
+	struct lp_error err;
+	char base[64];
 
 	assert_true(mkdtemp(dir) != NULL);
 	server_start(&s, script);
@@ -442,7 +328,7 @@ TEST(repair_once_then_report)
 	cfg.cache_dir = dir;
 	cfg.validate = want_json;
 	cfg.audit = count_audit;
-	c = lp_llm_new(&cfg, err, sizeof(err));
+	c = lp_llm_client_new(&cfg, &err);
 	lp_llm_submit(c, body("x"), NULL);
 	r = lp_llm_wait(c);
 	assert_true(r->why == LP_LLM_OK && r->attempts == 2);
@@ -471,13 +357,14 @@ TEST(budget)
 	struct server s;
 	struct lp_llm *c;
 	struct lp_llm_result *r;
-	char base[64], err[256];
+	struct lp_error err;
+	char base[64];
 
 	server_start(&s, script);
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d/v1", s.port);
 	cfg.base = base;
 	cfg.max_tokens = 5; /* less than any request's estimate */
-	c = lp_llm_new(&cfg, err, sizeof(err));
+	c = lp_llm_client_new(&cfg, &err);
 	assert_true(lp_llm_submit(c, body("a long enough title"), NULL) != 0);
 	r = lp_llm_wait(c);
 	assert_true(r->why == LP_LLM_BUDGET && r->attempts == 0);

@@ -9,21 +9,11 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "llm/rating.h"
+#include "dump.h"
 #include "test.h"
 
 static json_t *rubric, *prompt;
 static char *models[] = {"j1", "j2"};
-
-static const char *
-dump(json_t *v)
-{
-	static struct lp_buf b;
-
-	lp_buf_reset(&b);
-	lp_json_dump(v, &b);
-	json_decref(v);
-	return b.p;
-}
 
 /* A rating by n judges with the built-in rubric and prompt. */
 static void

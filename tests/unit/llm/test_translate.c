@@ -8,20 +8,10 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "llm/translate.h"
+#include "dump.h"
 #include "test.h"
 
 static json_t *prompt;
-
-static const char *
-dump(json_t *v)
-{
-	static struct lp_buf b;
-
-	lp_buf_reset(&b);
-	lp_json_dump(v, &b);
-	json_decref(v);
-	return b.p;
-}
 
 /* A translator for model m, zh-Hans, with prompt. */
 static void

@@ -7,35 +7,17 @@
 #include "core/status.h"
 #include "core/data.h"
 #include "review/answers.h"
+#include "fixture.h"
 #include "test.h"
 
-static char dir[] = "/tmp/lp-answers-XXXXXX";
 static struct lp_taxonomy tax;
-
-static void
-remove_dir(void)
-{
-	char cmd[64];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-}
 
 /* A file in this run's folder with text (gzip when gz); its path. */
 static const char *
 file_with(const char *name, const char *text, int gz)
 {
-	static char p[256];
-	static int made;
+	const char *p = path_in(name);
 
-	if (!made) {
-		if (mkdtemp(dir) == NULL)
-			abort();
-		atexit(remove_dir);
-		made = 1;
-	}
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
 	if (gz) {
 		gzFile f = gzopen(p, "wb");
 
@@ -187,12 +169,5 @@ TEST(unreadable_and_corrupt_files)
 int
 main(int argc, char **argv)
 {
-	struct lp_error err;
-
-	if (lp_taxonomy_init(&tax,
-		json_loadb((const char *)lp_data_taxonomy, lp_data_taxonomy_len,
-		    0, NULL),
-		&err) != LP_OK)
-		return 1;
-	return run_tests(argc, argv);
+	return run_tests_with_taxonomy(&tax, argc, argv);
 }

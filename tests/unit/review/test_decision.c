@@ -3,6 +3,7 @@
 #include "core/status.h"
 #include "core/data.h"
 #include "review/decision.h"
+#include "fixture.h"
 #include "test.h"
 
 static json_t *
@@ -184,11 +185,7 @@ TEST(event_and_label_bytes)
 	json_t *ev, *l = json_integer(3), *e, *old, *with;
 	char *s;
 
-	assert_eq_int(lp_taxonomy_init(&tax,
-			  json_loadb((const char *)lp_data_taxonomy,
-			      lp_data_taxonomy_len, 0, NULL),
-			  &err),
-	    LP_OK);
+	assert_eq_int(builtin_taxonomy(&tax, &err), LP_OK);
 	ev = lp_decision_event("a", l, "c", NULL, 8421, 1500, 1764028800000);
 	s = json_dumps(ev, JSON_COMPACT);
 	assert_eq_str(s,

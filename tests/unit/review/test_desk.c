@@ -6,9 +6,9 @@
 #include "core/buf.h"
 #include "core/data.h"
 #include "review/desk.h"
+#include "fixture.h"
 #include "test.h"
 
-static char dir[] = "/tmp/lp-desk-XXXXXX";
 static struct lp_taxonomy tax;
 
 /* The world of a test: keys to type, a clock, what was drawn, audited. */
@@ -84,32 +84,6 @@ audit(void *arg, const char *kind, json_t *fields)
 	(void)kind;
 	naudit++;
 	json_decref(fields);
-}
-
-static void
-remove_dir(void)
-{
-	char cmd[64];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-}
-
-static const char *
-path_in(const char *name)
-{
-	static char p[256];
-	static int made;
-
-	if (!made) {
-		if (mkdtemp(dir) == NULL)
-			abort();
-		atexit(remove_dir);
-		made = 1;
-	}
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return p;
 }
 
 /* A queue of items a, b, c and a desk on it with the log at path. */
@@ -279,15 +253,8 @@ TEST(guide_and_stop_in_it)
 int
 main(int argc, char **argv)
 {
-	struct lp_error err;
-	int rc;
+	int rc = run_tests_with_taxonomy(&tax, argc, argv);
 
-	if (lp_taxonomy_init(&tax,
-		json_loadb((const char *)lp_data_taxonomy, lp_data_taxonomy_len,
-		    0, NULL),
-		&err) != LP_OK)
-		return 1;
-	rc = run_tests(argc, argv);
 	lp_taxonomy_release(&tax);
 	lp_buf_release(&screen);
 	return rc;

@@ -4,6 +4,7 @@
 #include "core/data.h"
 #include "review/screen.h"
 #include "text/clean.h"
+#include "fixture.h"
 #include "test.h"
 
 static struct lp_taxonomy tax;
@@ -213,12 +214,5 @@ TEST(edit_line_and_guide)
 int
 main(int argc, char **argv)
 {
-	struct lp_error err;
-
-	if (lp_taxonomy_init(&tax,
-		json_loadb((const char *)lp_data_taxonomy, lp_data_taxonomy_len,
-		    0, NULL),
-		&err) != LP_OK)
-		return 1;
-	return run_tests(argc, argv);
+	return run_tests_with_taxonomy(&tax, argc, argv);
 }

@@ -6,37 +6,8 @@
 
 #include "core/status.h"
 #include "review/session.h"
+#include "fixture.h"
 #include "test.h"
-
-static char dir[] = "/tmp/lp-session-XXXXXX";
-
-static void
-remove_dir(void)
-{
-	char cmd[64];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-}
-
-/* A path in this run's own folder (made on first use). */
-static char *
-path_in(const char *name)
-{
-	static char p[256];
-	static int made;
-
-	/* A flag, not the name: mkdtemp() may end the name with an X. */
-	if (!made) {
-		if (mkdtemp(dir) == NULL)
-			abort();
-		atexit(remove_dir);
-		made = 1;
-	}
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return p;
-}
 
 static void
 append_raw(const char *path, const char *text)

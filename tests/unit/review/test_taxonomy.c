@@ -2,6 +2,7 @@
 
 #include "core/status.h"
 #include "review/taxonomy.h"
+#include "fixture.h"
 #include "test.h"
 #include "core/data.h"
 
@@ -22,11 +23,7 @@ TEST(shipped_taxonomy_loads)
 	json_t *four = json_integer(4), *acc = json_string("accept"),
 	       *s3 = json_string("3"), *nine = json_integer(9);
 
-	assert_eq_int(lp_taxonomy_init(&t,
-			  json_loadb((const char *)lp_data_taxonomy,
-			      lp_data_taxonomy_len, 0, NULL),
-			  &err),
-	    LP_OK);
+	assert_eq_int(builtin_taxonomy(&t, &err), LP_OK);
 	assert_eq_str(t.version, "taxonomy-1");
 	assert_eq_int(t.nlabels, 4);
 	assert_eq_int(t.nshortcuts, 2);
@@ -59,11 +56,7 @@ TEST(taxonomy_matches_rubric)
 	       *l;
 	size_t i;
 
-	assert_eq_int(lp_taxonomy_init(&t,
-			  json_loadb((const char *)lp_data_taxonomy,
-			      lp_data_taxonomy_len, 0, NULL),
-			  &err),
-	    LP_OK);
+	assert_eq_int(builtin_taxonomy(&t, &err), LP_OK);
 	assert_eq_int(
 	    (long long)json_array_size(json_object_get(rubric, "labels")),
 	    t.nlabels);

@@ -101,6 +101,7 @@ TEST(retry_after)
 			"Wed, 21 Oct 2015 07:28:00 GMT", at + 99) == 0);
 	assert_true(
 	    lp_header_retry_after("Wed, 21 Foo 2015 07:28:00 GMT", at) == -1);
+	assert_true(lp_header_retry_after("Wed, 21 Oct 2015 07:28", at) == -1);
 }
 
 TEST(duration)
@@ -114,6 +115,7 @@ TEST(duration)
 	assert_true(lp_header_duration("") == -1);
 	assert_true(lp_header_duration("soon") == -1);
 	assert_true(lp_header_duration("5x") == -1);
+	assert_true(lp_header_duration("1s2") == 3); /* trailing bare seconds */
 }
 
 RUN_TESTS()

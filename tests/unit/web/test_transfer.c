@@ -5,16 +5,11 @@
  * retry after a 503, a body over its limit, and cancelling what is in
  * flight.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "core/clock.h"
 #include "core/error.h"
 #include "web/header.h"
 #include "web/transfer.h"
+#include "httpd.h"
 #include "test.h"
 
 static const struct lp_transfer_policy fetch_like = {
@@ -137,75 +132,6 @@ TEST(again)
 	assert_true(lp_transfer_again(f, &x, 1, &d) && d == 7);
 	lp_transfer_free(f);
 	lp_transfer_free(s);
-}
-
-/* ---- A scripted HTTP server: one reply per connection, in order. */
-
-struct server {
-	int fd, port, served;
-	const char *const *replies; /* NULL ends */
-	pthread_t th;
-};
-
-static void *
-serve(void *arg)
-{
-	struct server *s = arg;
-	int i;
-
-	for (i = 0; s->replies[i] != NULL; i++) {
-		char req[8192];
-		size_t n = 0;
-		int c = accept(s->fd, NULL, NULL);
-
-		if (c < 0)
-			break;
-		/* GET requests: the head is all. */
-		while (n < sizeof(req) - 1) {
-			ssize_t k = read(c, req + n, sizeof(req) - 1 - n);
-
-			if (k <= 0)
-				break;
-			n += (size_t)k;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n") != NULL)
-				break;
-		}
-		if (write(c, s->replies[i], strlen(s->replies[i])) < 0)
-			break;
-		close(c);
-		s->served++;
-	}
-	return NULL;
-}
-
-static void
-server_start(struct server *s, const char *const *replies)
-{
-	struct sockaddr_in a = {0};
-	socklen_t len = sizeof(a);
-
-	memset(s, 0, sizeof(*s));
-	s->replies = replies;
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-	    listen(s->fd, 16) != 0 ||
-	    getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
-		abort();
-	s->port = ntohs(a.sin_port);
-	if (replies != NULL)
-		pthread_create(&s->th, NULL, serve, s);
-}
-
-static void
-server_stop(struct server *s)
-{
-	shutdown(s->fd, SHUT_RDWR);
-	if (s->replies != NULL)
-		pthread_join(s->th, NULL);
-	close(s->fd);
 }
 
 /* A client job: what its callbacks saw. */

@@ -68,7 +68,7 @@ TEST(write_and_read_back)
 	    rec.block.p, rec.block.len, resp_text, sizeof(resp_text) - 1);
 	assert_eq_int(lp_http_response_split(
 			  rec.block.p, rec.block.len, &status, &hl, &bo),
-	    0);
+	    LP_OK);
 	assert_eq_int(status, 200);
 	assert_eq_str(rec.block.p + bo, "<html>caf\xc3\xa9</html>");
 	assert_eq_int(lp_warc_next(&r, &rec), LP_EOF);
@@ -201,6 +201,30 @@ TEST(response_block)
 	lp_buf_release(&head);
 	lp_buf_release(&body);
 	lp_buf_release(&out);
+}
+
+/* A response block split: status, head and body; what is not HTTP. */
+TEST(response_split)
+{
+	static const char ok[] = "HTTP/2 404\r\nA: b\r\n\r\nbody";
+	long status = 0;
+	size_t hl = 0, bo = 0;
+
+	assert_eq_int(
+	    lp_http_response_split(ok, sizeof(ok) - 1, &status, &hl, &bo),
+	    LP_OK);
+	assert_eq_int(status, 404);
+	assert_eq_int(hl, 18);
+	assert_eq_str(ok + bo, "body");
+	assert_eq_int(lp_http_response_split(
+			  "HTTP/1.1 20x\r\n\r\n", 16, &status, &hl, &bo),
+	    LP_FAILED);
+	assert_eq_int(lp_http_response_split(
+			  "HTTP/1.1 200 OK\r\n", 17, &status, &hl, &bo),
+	    LP_FAILED);
+	assert_eq_int(
+	    lp_http_response_split("<html>\r\n\r\n", 10, &status, &hl, &bo),
+	    LP_FAILED);
 }
 
 /* An exchange: the request, then the response linked to it. */
