@@ -3,8 +3,9 @@
  * Subcommands, git-like: verify checks the hash chain, the seals (with
  * the key) and a head published elsewhere; seal appends a keyed
  * checkpoint; head prints the head to publish; openlineage exports the
- * runs.  The checks and the seal are core/audit, the HMAC core/hmac, the
- * export metrics/openlineage; this file reads the options, picks the
+ * runs; pii-scan counts what still looks like personal data in datasets.
+ * The checks and the seal are core/audit, the HMAC core/hmac, the export
+ * metrics/openlineage, the scan text/piiscan; this file reads the options, picks the
  * subcommand from its table and says what came out.
  */
 #include <errno.h>
@@ -18,19 +19,22 @@
 #include "core/error.h"
 #include "core/hmac.h"
 #include "core/lineage.h"
+#include "core/record.h"
 #include "core/status.h"
 #include "core/stream.h"
 #include "metrics/openlineage.h"
+#include "text/piiscan.h"
 #include "tool/cli.h"
 #include "tool/log.h"
 
-enum { OPT_HEAD = LP_OPT_TOOL_BASE, OPT_KEY };
+enum { OPT_HEAD = LP_OPT_TOOL_BASE, OPT_KEY, OPT_NAMES };
 
 static const struct lp_tool tool = {"lp-audit",
     "verify [-qv] [--key file] [--head seq:hash] [log]\n"
     "       lp-audit seal [-qv] --key file [log]\n"
     "       lp-audit head [-qv] [--key file] [log]\n"
-    "       lp-audit openlineage [-qv] [-o file] [log]",
+    "       lp-audit openlineage [-qv] [-o file] [log]\n"
+    "       lp-audit pii-scan [-qv] [--names file] [file ...]",
     "Check, seal and export the audit log (the log named, else --audit or\n"
     "LP_AUDIT_LOG).\n"
     "\n"
@@ -42,20 +46,30 @@ static const struct lp_tool tool = {"lp-audit",
     "                          chain's head under --key; print the new head\n"
     "  head                    check the chain, print its head as SEQ:HASH\n"
     "  openlineage             write OpenLineage events (START, COMPLETE or\n"
-    "                          FAIL) for each run of the log",
+    "                          FAIL) for each run of the log\n"
+    "  pii-scan                count what still looks like personal data in\n"
+    "                          the records of the files (e-mail, phone, UK\n"
+    "                          postcode, card, IBAN, names) per field, as\n"
+    "                          JSON; exit 1 if anything is found",
     "      --key=FILE          the seals' key: a file readable by its owner\n"
     "                          only (mode 600), at least 16 bytes\n"
     "      --head=SEQ:HASH     verify: the log must hold the event SEQ with\n"
-    "                          this hash (a head published elsewhere)\n",
+    "                          this hash (a head published elsewhere)\n"
+    "      --names=FILE        pii-scan: the person-name fields, a JSON\n"
+    "                          list of paths (default [\"seller\"])\n",
     1};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"head", required_argument, NULL, OPT_HEAD},
-    {"key", required_argument, NULL, OPT_KEY}, {NULL, 0, NULL, 0}};
+    {"key", required_argument, NULL, OPT_KEY},
+    {"names", required_argument, NULL, OPT_NAMES}, {NULL, 0, NULL, 0}};
 
 /* What the command line asked for. */
 struct audit_opts {
 	const char *log;
+	char **files; /* pii-scan: the datasets */
+	int nfiles;
+	const char *names_path;
 	const char *key_path;
 	const char *head;
 	long long head_seq;
@@ -70,6 +84,7 @@ struct command {
 	int key;    /* 1: --key required, 0: allowed, -1: refused */
 	int head;   /* --head allowed */
 	int output; /* -o allowed */
+	int files;  /* 1: takes datasets, not a log */
 	int (*run)(struct audit_opts *o);
 };
 
@@ -227,12 +242,68 @@ cmd_openlineage(struct audit_opts *o)
 	return LP_EXIT_OK;
 }
 
+/* The records of the files into the scan; a bad line is fatal (65). */
+static void
+scan_files(struct audit_opts *o, struct lp_piiscan *s)
+{
+	struct lp_reader r;
+	struct lp_record rec;
+	const char *line;
+	size_t len;
+	int rc;
+
+	if (lp_reader_open(&r, o->files, o->nfiles, lp_opts.max_line) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", r.err.msg);
+	lp_record_init(&rec);
+	while ((rc = lp_reader_next(&r, &line, &len)) == LP_OK) {
+		if (len == 0)
+			continue;
+		if (lp_record_parse(&rec, line, len) != LP_OK)
+			lp_errx(LP_EXIT_DATAERR, "%s:%lu: %s",
+			    lp_reader_name(&r), lp_reader_lineno(&r),
+			    rec.err.msg);
+		lp_piiscan_record(s, &rec);
+	}
+	if (rc != LP_EOF)
+		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR,
+		    "%s:%lu: %s", lp_reader_name(&r), lp_reader_lineno(&r),
+		    rc == LP_FATAL ? r.err.msg : "line too long");
+	lp_record_release(&rec);
+	lp_reader_close(&r);
+}
+
+static int
+cmd_pii_scan(struct audit_opts *o)
+{
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_buf report = LP_BUF_INIT;
+	json_t *names = NULL;
+	struct lp_piiscan *s;
+	long long found;
+
+	if (o->names_path != NULL)
+		names = lp_cli_json_file(o->names_path);
+	if ((s = lp_piiscan_new(names, &err)) == NULL)
+		lp_errx(LP_EXIT_DATAERR, "%s: %s", o->names_path, err.msg);
+	json_decref(names);
+	scan_files(o, s);
+	lp_piiscan_report(s, &report);
+	printf("%s\n", report.p);
+	found = lp_piiscan_total(s);
+	if (found > 0 && lp_verbosity >= 0)
+		lp_warnx("%lld pieces of what looks like personal data", found);
+	lp_buf_release(&report);
+	lp_piiscan_free(s);
+	return found > 0 ? LP_EXIT_FAIL : LP_EXIT_OK;
+}
+
 /* The subcommands, sorted: one row each. */
 static const struct command commands[] = {
-    {"head", 0, 0, 0, cmd_head},
-    {"openlineage", -1, 0, 1, cmd_openlineage},
-    {"seal", 1, 0, 0, cmd_seal},
-    {"verify", 0, 1, 0, cmd_verify},
+    {"head", 0, 0, 0, 0, cmd_head},
+    {"openlineage", -1, 0, 1, 0, cmd_openlineage},
+    {"pii-scan", -1, 0, 0, 1, cmd_pii_scan},
+    {"seal", 1, 0, 0, 0, cmd_seal},
+    {"verify", 0, 1, 0, 0, cmd_verify},
 };
 
 /* The subcommand named, or a usage error listing them. */
@@ -242,13 +313,13 @@ command(int argc, char **argv)
 	size_t i, n = sizeof(commands) / sizeof(commands[0]);
 
 	if (argc == 0)
-		lp_cli_usage("no command (want head, openlineage, seal or "
-			     "verify)");
+		lp_cli_usage("no command (want head, openlineage, pii-scan, "
+			     "seal or verify)");
 	for (i = 0; i < n; i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			return &commands[i];
-	lp_cli_usage("unknown command '%s' (want head, openlineage, seal or "
-		     "verify)",
+	lp_cli_usage("unknown command '%s' (want head, openlineage, pii-scan, "
+		     "seal or verify)",
 	    argv[0]);
 }
 
@@ -266,6 +337,9 @@ options(struct audit_opts *o, int argc, char **argv)
 			break;
 		case OPT_KEY:
 			o->key_path = optarg;
+			break;
+		case OPT_NAMES:
+			o->names_path = optarg;
 			break;
 		default:
 			lp_cli_common(ch, optarg);
@@ -285,9 +359,15 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	cmd = command(argc, argv);
-	if (argc > 2)
+	if (cmd->files) {
+		o.files = argv + 1;
+		o.nfiles = argc - 1;
+	} else if (o.names_path != NULL)
+		lp_cli_usage("%s takes no --names", cmd->name);
+	else if (argc > 2)
 		lp_cli_usage("%s: one log at most", cmd->name);
-	if ((o.log = argc == 2 ? argv[1] : lp_opts.audit) == NULL)
+	if (!cmd->files &&
+	    (o.log = argc == 2 ? argv[1] : lp_opts.audit) == NULL)
 		lp_cli_usage(
 		    "%s: no log (name one, or give --audit FILE or set "
 		    "LP_AUDIT_LOG)",

@@ -8,7 +8,7 @@ MAN=$HERE/../../man/lp-audit.1
 # lp-clean writes the audit events here; its pseudonyms need a key.
 export LP_PSEUDONYM_KEY=lp-audit-tests
 
-USAGE="usage: lp-audit verify [-qv] [--key file] [--head seq:hash] [log]\n       lp-audit seal [-qv] --key file [log]\n       lp-audit head [-qv] [--key file] [log]\n       lp-audit openlineage [-qv] [-o file] [log]\nTry 'lp-audit --help' for more information.\n"
+USAGE="usage: lp-audit verify [-qv] [--key file] [--head seq:hash] [log]\n       lp-audit seal [-qv] --key file [log]\n       lp-audit head [-qv] [--key file] [log]\n       lp-audit openlineage [-qv] [-o file] [log]\n       lp-audit pii-scan [-qv] [--names file] [file ...]\nTry 'lp-audit --help' for more information.\n"
 BROKEN="hash chain broken: 'prev' does not match the line before (edited, inserted or deleted line)"
 
 # Fixtures.
@@ -328,8 +328,8 @@ tcase versions.records-unchanged log && { # the records do not move
 }
 
 # Usage errors.
-tcase usage.no-command && check 2 '' '' '' "lp-audit: no command (want head, openlineage, seal or verify)\n$USAGE"
-tcase usage.unknown-command && check 2 'check au.log' '' '' "lp-audit: unknown command 'check' (want head, openlineage, seal or verify)\n$USAGE"
+tcase usage.no-command && check 2 '' '' '' "lp-audit: no command (want head, openlineage, pii-scan, seal or verify)\n$USAGE"
+tcase usage.unknown-command && check 2 'check au.log' '' '' "lp-audit: unknown command 'check' (want head, openlineage, pii-scan, seal or verify)\n$USAGE"
 tcase usage.seal-without-key && check 2 'seal au.log' '' '' "lp-audit: seal needs --key FILE\n$USAGE"
 tcase usage.openlineage-key && check 2 'openlineage --key k au.log' '' '' "lp-audit: openlineage takes no --key\n$USAGE"
 tcase usage.seal-head && check 2 'seal --key k --head 1:x au.log' '' '' "lp-audit: invalid --head '1:x' (want SEQ:HASH, as 'lp-audit head' prints it)\n$USAGE"
@@ -348,5 +348,36 @@ tcase help.short-long && {
 	same h1 h2
 	empty err
 }
+
+
+# pii-scan: what still looks like personal data, per field and class.
+fx_planted() { # one of each class, and a record that is clean
+	printf '%s\n' '{"id":"1","title":"mail bob@example.com or 07700 900123","raw":{"title":"SW1A 1AA card 4111 1111 1111 1111"},"note":"GB82 WEST 1234 5698 7654 32","seller":"Jane Doe"}' '{"id":"2","title":"apple iphone 13 128 gb 12.50","seller":"p_0123456789abcdef"}' > planted.jsonl
+}
+tcase pii-scan.each-class planted && {
+	run "$TOOL" pii-scan planted.jsonl
+	status_is 1
+	file_is out '{"records":2,"records_with_pii":1,"total":{"email":1,"phone":1,"postcode":1,"card":1,"iban":1,"name":1},"fields":{"note":{"iban":1},"raw.title":{"postcode":1,"card":1},"seller":{"name":1},"title":{"email":1,"phone":1}}}'
+	has_line err 'lp-audit: 6 pieces of what looks like personal data'
+}
+tcase pii-scan.clean planted && { # gzip, the pseudonym and the model number pass
+	sed -n 2p planted.jsonl | gzip > clean.jsonl.gz
+	run "$TOOL" pii-scan clean.jsonl.gz
+	status_is 0
+	has out '"records_with_pii":0,'
+	empty err
+}
+tcase pii-scan.names planted && { # other person-name fields
+	printf '["note"]\n' > names.json
+	run "$TOOL" -q pii-scan --names names.json planted.jsonl
+	status_is 1
+	lacks out '"seller":'
+	has out '"note":{"iban":1,"name":1}'
+}
+tcase pii-scan.bad-line && {
+	printf '{"id":"1"}\n[2]\n' > bad.jsonl
+	check 65 'pii-scan bad.jsonl' '' '' "lp-audit: bad.jsonl:2: expected JSON object, got array\n"
+}
+tcase pii-scan.no-key && check 2 'pii-scan --key k x.jsonl' '' '' "lp-audit: pii-scan takes no --key\n$USAGE"
 
 finish
