@@ -201,7 +201,7 @@ land(struct scrape *sc, struct lp_fetch_result *r)
 		lp_crawl_page_keep(
 		    pg, &r->request, &r->head, &r->body, r->url, r->ip);
 	if (r->why == LP_FETCH_ROBOTS) {
-		lp_warnx("%s: robots.txt disallows it: not fetched", r->url);
+		lp_warnx("%s: %s: not fetched", r->url, r->err);
 		sc->crawl.counts.robots++;
 	} else if (r->why != LP_FETCH_OK) {
 		lp_warnx(
@@ -500,7 +500,9 @@ crawl(struct scrape *sc, int fetch_starts)
 	int rc;
 
 	/* Local files are read at once; a bad one ends the run. */
-	for (i = 0; i < c->nstarts && fetch_starts && !c->blocked; i++) {
+	for (i = 0;
+	     i < c->nstarts && fetch_starts && !c->blocked && !lp_interrupted;
+	     i++) {
 		if ((rc = lp_crawl_begin(c, i, &pg, &err)) == LP_FATAL)
 			lp_errx(LP_EXIT_IOERR, "%s", err.msg);
 		if (rc == LP_FAILED)
@@ -520,6 +522,38 @@ crawl(struct scrape *sc, int fetch_starts)
 	drain(sc);
 }
 
+/*
+ * SIGINT or SIGTERM with pages left: the pages in but not yet written
+ * (a later start's, waiting for an earlier one) go to the archive too,
+ * so that --resume fetches only what no page holds; where the run
+ * stopped is said; the status is 130, and -o is not committed.
+ */
+static void
+interrupted(struct scrape *sc)
+{
+	struct lp_crawl *c = &sc->crawl;
+	const struct lp_crawl_start *st;
+	size_t i;
+	int k;
+
+	if (!lp_interrupted || c->head >= c->nstarts)
+		return;
+	for (i = c->head; i < c->nstarts && sc->have_warc; i++) {
+		st = &c->starts[i];
+		for (k = st->emitted; k < st->got; k++)
+			if (st->pages[k].n > 0 && !sc->warc_failed &&
+			    lp_crawl_archive(&st->pages[k], &sc->warc) != LP_OK)
+				archive_failed(sc);
+	}
+	st = &c->starts[c->head];
+	lp_warnx("interrupted at start %zu of %zu (%s), page %d%s%s%s",
+	    c->head + 1, c->nstarts, st->url, st->emitted + 1,
+	    sc->have_warc ? ": the pages fetched are in " : "",
+	    sc->have_warc ? sc->warc_path : "",
+	    sc->have_warc ? "; --resume goes on from there" : "");
+	sc->run.status = LP_EXIT_INTR;
+}
+
 /* The counts, the archive closed, the exit status; everything freed. */
 static int
 finish(struct scrape *sc)
@@ -528,6 +562,7 @@ finish(struct scrape *sc)
 	long long req, retries, throttled;
 	int status;
 
+	interrupted(sc);
 	lp_fetch_counts(sc->fetch, &req, &retries, &throttled);
 	lp_run_count(&sc->run, "pages", n->pages);
 	lp_run_count(&sc->run, "pages_failed", n->failed);
@@ -573,6 +608,7 @@ main(int argc, char **argv)
 	sc.fc.max_retries = 4;
 	sc.fc.timeout_ms = 30000;
 	sc.fc.max_bytes = 8u << 20;
+	sc.fc.stop = &lp_interrupted;
 	sc.npages = 1;
 	sc.contact = getenv("LP_CONTACT");
 	lp_cli_init(argc, argv, &tool);
