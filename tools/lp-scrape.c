@@ -523,34 +523,25 @@ crawl(struct scrape *sc, int fetch_starts)
 }
 
 /*
- * SIGINT or SIGTERM with pages left: the pages in but not yet written
- * (a later start's, waiting for an earlier one) go to the archive too,
- * so that --resume fetches only what no page holds; where the run
- * stopped is said; the status is 130, and -o is not committed.
+ * SIGINT or SIGTERM with pages left: the pages that came are archived
+ * (for --resume), where the run stopped is said, the status is 130.
  */
 static void
 interrupted(struct scrape *sc)
 {
-	struct lp_crawl *c = &sc->crawl;
-	const struct lp_crawl_start *st;
-	size_t i;
-	int k;
+	const struct lp_crawl *c = &sc->crawl;
+	const char *w = sc->have_warc ? sc->warc_path : NULL;
 
 	if (!lp_interrupted || c->head >= c->nstarts)
 		return;
-	for (i = c->head; i < c->nstarts && sc->have_warc; i++) {
-		st = &c->starts[i];
-		for (k = st->emitted; k < st->got; k++)
-			if (st->pages[k].n > 0 && !sc->warc_failed &&
-			    lp_crawl_archive(&st->pages[k], &sc->warc) != LP_OK)
-				archive_failed(sc);
-	}
-	st = &c->starts[c->head];
+	if (w != NULL && !sc->warc_failed &&
+	    lp_crawl_archive_rest(c, &sc->warc) != LP_OK)
+		archive_failed(sc);
 	lp_warnx("interrupted at start %zu of %zu (%s), page %d%s%s%s",
-	    c->head + 1, c->nstarts, st->url, st->emitted + 1,
-	    sc->have_warc ? ": the pages fetched are in " : "",
-	    sc->have_warc ? sc->warc_path : "",
-	    sc->have_warc ? "; --resume goes on from there" : "");
+	    c->head + 1, c->nstarts, c->starts[c->head].url,
+	    c->starts[c->head].emitted + 1,
+	    w ? ": the pages fetched are in " : "", w ? w : "",
+	    w ? "; --resume goes on from there" : "");
 	sc->run.status = LP_EXIT_INTR;
 }
 

@@ -601,6 +601,28 @@ rehost(const struct field *f, json_t *v, json_t *rec)
 	return w;
 }
 
+/* Text s as the field's value: its template applied, its host_from. */
+static json_t *
+templated(const struct field *f, const char *s, json_t *rec)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	const char *t = f->tmpl, *h;
+	json_t *v;
+
+	if (t == NULL)
+		return json_string(s);
+	while ((h = strstr(t, "{}")) != NULL) {
+		lp_buf_add(&b, t, (size_t)(h - t));
+		lp_buf_adds(&b, s);
+		t = h + 2;
+	}
+	lp_buf_adds(&b, t);
+	lp_buf_addc(&b, '\0');
+	v = json_string(b.p);
+	lp_buf_release(&b);
+	return f->host_from != NULL ? rehost(f, v, rec) : v;
+}
+
 /* The field's value in item (or in the page's Product), or NULL. */
 static json_t *
 field_value(
@@ -687,23 +709,7 @@ field_value(
 		v = json_true();
 		break;
 	default:
-		if (f->tmpl != NULL) {
-			struct lp_buf b = LP_BUF_INIT;
-			const char *t = f->tmpl, *h;
-
-			while ((h = strstr(t, "{}")) != NULL) {
-				lp_buf_add(&b, t, (size_t)(h - t));
-				lp_buf_adds(&b, s);
-				t = h + 2;
-			}
-			lp_buf_adds(&b, t);
-			lp_buf_addc(&b, '\0');
-			v = json_string(b.p);
-			lp_buf_release(&b);
-		} else
-			v = json_string(s);
-		if (f->host_from != NULL)
-			v = rehost(f, v, rec);
+		v = templated(f, s, rec);
 	}
 	free(s);
 	return v;
