@@ -36,6 +36,12 @@
  * robots.txt as text, or --robots-status CODE instead), with the faults
  * 429 (Retry-After: 1), 500, 503, slow, reset and truncate, and counts
  * pages, robots and the most page requests at once in the stats.
+ * A hostile server is data: where DIR has PATH.http beside the page
+ * PATH (the query left out), that file is the answer instead, read at
+ * each request: a status line ("302" or "302 Found"), header lines, a
+ * blank line and the body (Content-Length added when not given).  Two
+ * header lines are not sent but obeyed: "Standin-Delay-Ms: N" waits N ms
+ * before answering, "Standin-Drip-Ms: N" sends the body a byte every N ms.
  *
  * One thread per connection; keep-alive; Expect: 100-continue honoured.
  * It stops by itself after --idle-exit seconds without a request
@@ -729,6 +735,73 @@ done:
 	return NULL;
 }
 
+/*
+ * The answer of root/PATH.http for path, if there is one: 1 with *rc
+ * the send's status, else 0.
+ */
+static int
+scripted(int fd, const char *path, int *rc)
+{
+	char file[2048], line[4096], head[8192], reason[64] = "Scripted";
+	size_t q = strcspn(path, "?#"), hl = 0, n = 0;
+	int status = 200, delay = 0, drip = 0, has_len = 0;
+	char *body = NULL;
+	FILE *f;
+
+	if (strstr(path, "..") != NULL ||
+	    snprintf(file, sizeof(file), "%s%.*s.http", root_dir, (int)q,
+		path) >= (int)sizeof(file) ||
+	    (f = fopen(file, "rb")) == NULL)
+		return 0;
+	if (fgets(line, sizeof(line), f) != NULL)
+		sscanf(line, "%d %63[^\r\n]", &status, reason);
+	hl = (size_t)snprintf(
+	    head, sizeof(head), "HTTP/1.1 %d %s\r\n", status, reason);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			break;
+		if (strncasecmp(line, "Standin-Delay-Ms:", 17) == 0)
+			delay = atoi(line + 17);
+		else if (strncasecmp(line, "Standin-Drip-Ms:", 16) == 0)
+			drip = atoi(line + 16);
+		else if (hl + strlen(line) + 3 < sizeof(head)) {
+			has_len |=
+			    strncasecmp(line, "Content-Length:", 15) == 0;
+			hl += (size_t)snprintf(
+			    head + hl, sizeof(head) - hl, "%s\r\n", line);
+		}
+	}
+	for (;;) {
+		size_t k;
+
+		body = realloc(body, n + 65536);
+		if ((k = fread(body + n, 1, 65536, f)) == 0)
+			break;
+		n += k;
+	}
+	fclose(f);
+	if (!has_len)
+		hl += (size_t)snprintf(
+		    head + hl, sizeof(head) - hl, "Content-Length: %zu\r\n", n);
+	hl += (size_t)snprintf(head + hl, sizeof(head) - hl, "\r\n");
+	pthread_mutex_lock(&mu);
+	if (status > 0 && status < 600)
+		by_status[status]++;
+	pthread_mutex_unlock(&mu);
+	save_stats();
+	sleep_ms(delay);
+	*rc = send_all(fd, head, hl);
+	if (drip <= 0 && *rc == 0)
+		*rc = send_all(fd, body, n);
+	for (q = 0; drip > 0 && q < n && *rc == 0; q++) {
+		*rc = send_all(fd, body + q, 1);
+		sleep_ms(drip);
+	}
+	free(body);
+	return 1;
+}
+
 /* GET of a file under --root, with the page faults. */
 static int
 page(int fd, const char *path, const char *head)
@@ -749,6 +822,8 @@ page(int fd, const char *path, const char *head)
 	}
 	pthread_mutex_unlock(&mu);
 	(void)ua;
+	if (scripted(fd, path, &rc))
+		goto out;
 	if (is_robots && robots_status != 0) {
 		rc = error_reply(fd, robots_status, NULL, "robots");
 		goto out;

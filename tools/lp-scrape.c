@@ -201,7 +201,7 @@ land(struct scrape *sc, struct lp_fetch_result *r)
 		lp_crawl_page_keep(
 		    pg, &r->request, &r->head, &r->body, r->url, r->ip);
 	if (r->why == LP_FETCH_ROBOTS) {
-		lp_warnx("%s: robots.txt disallows it: not fetched", r->url);
+		lp_warnx("%s: %s: not fetched", r->url, r->err);
 		sc->crawl.counts.robots++;
 	} else if (r->why != LP_FETCH_OK) {
 		lp_warnx(
@@ -505,7 +505,9 @@ crawl(struct scrape *sc, int fetch_starts)
 	int rc;
 
 	/* Local files are read at once; a bad one ends the run. */
-	for (i = 0; i < c->nstarts && fetch_starts && !c->blocked; i++) {
+	for (i = 0;
+	     i < c->nstarts && fetch_starts && !c->blocked && !lp_interrupted;
+	     i++) {
 		if ((rc = lp_crawl_begin(c, i, &pg, &err)) == LP_FATAL)
 			lp_errx(LP_EXIT_IOERR, "%s", err.msg);
 		if (rc == LP_FAILED)
@@ -525,6 +527,29 @@ crawl(struct scrape *sc, int fetch_starts)
 	drain(sc);
 }
 
+/*
+ * SIGINT or SIGTERM with pages left: the pages that came are archived
+ * (for --resume), where the run stopped is said, the status is 130.
+ */
+static void
+interrupted(struct scrape *sc)
+{
+	const struct lp_crawl *c = &sc->crawl;
+	const char *w = sc->have_warc ? sc->warc_path : NULL;
+
+	if (!lp_interrupted || c->head >= c->nstarts)
+		return;
+	if (w != NULL && !sc->warc_failed &&
+	    lp_crawl_archive_rest(c, &sc->warc) != LP_OK)
+		archive_failed(sc);
+	lp_warnx("interrupted at start %zu of %zu (%s), page %d%s%s%s",
+	    c->head + 1, c->nstarts, c->starts[c->head].url,
+	    c->starts[c->head].emitted + 1,
+	    w ? ": the pages fetched are in " : "", w ? w : "",
+	    w ? "; --resume goes on from there" : "");
+	sc->run.status = LP_EXIT_INTR;
+}
+
 /* The counts, the archive closed, the exit status; everything freed. */
 static int
 finish(struct scrape *sc)
@@ -533,6 +558,7 @@ finish(struct scrape *sc)
 	long long req, retries, throttled;
 	int status;
 
+	interrupted(sc);
 	lp_fetch_counts(sc->fetch, &req, &retries, &throttled);
 	lp_run_count(&sc->run, "pages", n->pages);
 	lp_run_count(&sc->run, "pages_failed", n->failed);
@@ -578,6 +604,7 @@ main(int argc, char **argv)
 	sc.fc.max_retries = 4;
 	sc.fc.timeout_ms = 30000;
 	sc.fc.max_bytes = 8u << 20;
+	sc.fc.stop = &lp_interrupted;
 	sc.npages = 1;
 	sc.contact = getenv("LP_CONTACT");
 	lp_cli_init(argc, argv, &tool);

@@ -495,6 +495,23 @@ lp_crawl_archive(const struct lp_crawl_page *pg, struct lp_warc *w)
 	return rc;
 }
 
+int
+lp_crawl_archive_rest(const struct lp_crawl *c, struct lp_warc *w)
+{
+	const struct lp_crawl_start *st;
+	size_t i;
+	int k;
+
+	for (i = c->head; i < c->nstarts; i++) {
+		st = &c->starts[i];
+		for (k = st->emitted; k < st->got; k++)
+			if (st->pages[k].n > 0 &&
+			    lp_crawl_archive(&st->pages[k], w) != LP_OK)
+				return LP_FAILED;
+	}
+	return LP_OK;
+}
+
 struct lp_crawl_page *
 lp_crawl_ready(struct lp_crawl *c)
 {

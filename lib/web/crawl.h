@@ -231,6 +231,13 @@ void lp_crawl_page_keep(struct lp_crawl_page *pg, struct lp_buf *req,
  */
 int lp_crawl_archive(const struct lp_crawl_page *pg, struct lp_warc *w);
 
+/*
+ * Archive the pages that are in but not yet handed back (a later start's,
+ * waiting for an earlier one), as lp_crawl_archive() does: a run that
+ * stops early keeps every page it fetched, for --resume.  LP_OK, or
+ * LP_FAILED with w->err.
+ */
+int lp_crawl_archive_rest(const struct lp_crawl *c, struct lp_warc *w);
 /* The next page in output order if it is in, or NULL (none yet). */
 struct lp_crawl_page *lp_crawl_ready(struct lp_crawl *c);
 /* The page lp_crawl_ready() gave is written: its records go. */

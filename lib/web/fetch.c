@@ -14,6 +14,8 @@
 
 /* A host's delay doubles on 429 and 503 answers up to this. */
 #define DELAY_MAX 60.0
+/* Redirects followed for a page, at most. */
+#define HOPS_MAX 5
 
 /*
  * Retries: 1 s doubling to a minute, after Retry-After when the server
@@ -31,8 +33,10 @@ struct host;
 struct job {
 	struct lp_xfer x; /* first: a job is its transfer */
 	struct job *next;
-	char *url;
-	char *path; /* path and query, for robots.txt */
+	char *asked;	 /* the URL asked for */
+	char *url;	 /* this hop's: asked, or where it was redirected */
+	char *path;	 /* path and query, for robots.txt */
+	int hops, tries; /* redirects followed; attempts at hops before */
 	void *user;
 	struct host *h;
 	int is_robots, keep_raw;
@@ -43,7 +47,8 @@ struct job {
 
 struct host {
 	struct host *next;
-	char *key; /* scheme://host:port */
+	char *key;  /* scheme://host:port */
+	char *name; /* host, and :port if not the scheme's, for messages */
 	struct lp_robots *robots;
 	int robots_state; /* 0 not asked, 1 asking, 2 known */
 	double next_at, delay, base;
@@ -94,7 +99,10 @@ lp_fetch_new(const struct lp_fetch_config *cfg, struct lp_error *err)
 	return f;
 }
 
-/* scheme://host:port and the path with its query, or -1. */
+/*
+ * scheme://host:port and the path with its query, or -1 (an http or
+ * https URL only).
+ */
 static int
 split_url(const char *url, char **key, char **path)
 {
@@ -102,7 +110,9 @@ split_url(const char *url, char **key, char **path)
 	char *scheme = NULL, *host = NULL, *port = NULL, *p = NULL, *q = NULL;
 	int rc = -1;
 
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	if ((strncasecmp(url, "http://", 7) == 0 ||
+		strncasecmp(url, "https://", 8) == 0) &&
+	    curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
@@ -130,7 +140,9 @@ split_url(const char *url, char **key, char **path)
 static struct host *
 host_of(struct lp_fetch *f, const char *key)
 {
+	const char *name = strstr(key, "://") + 3, *port;
 	struct host *h;
+	size_t n;
 
 	for (h = f->hosts; h != NULL; h = h->next)
 		if (strcmp(h->key, key) == 0)
@@ -139,6 +151,15 @@ host_of(struct lp_fetch *f, const char *key)
 	if (h == NULL)
 		abort();
 	h->key = lp_xstrdup(key);
+	/* The scheme's own port goes without saying. */
+	port = strrchr(name, ':');
+	n = (strncmp(key, "http:", 5) == 0 && strcmp(port, ":80") == 0) ||
+		(strncmp(key, "https:", 6) == 0 && strcmp(port, ":443") == 0)
+	    ? (size_t)(port - name)
+	    : strlen(name);
+	h->name = lp_xmalloc(n + 1);
+	memcpy(h->name, name, n);
+	h->name[n] = '\0';
 	h->delay = h->base = f->cfg.delay;
 	h->next = f->hosts;
 	f->hosts = h;
@@ -170,6 +191,7 @@ job_new(struct lp_fetch *f, const char *url, void *user)
 
 	if (j == NULL)
 		abort();
+	j->asked = lp_xstrdup(url);
 	j->url = lp_xstrdup(url);
 	j->user = user;
 	j->x.done = landed;
@@ -185,6 +207,7 @@ job_free(struct job *j)
 	lp_buf_release(&j->x.body);
 	lp_buf_release(&j->request);
 	lp_buf_release(&j->head);
+	free(j->asked);
 	free(j->url);
 	free(j->path);
 	free(j);
@@ -210,15 +233,15 @@ finish(struct lp_fetch *f, struct job *j, CURL *easy, enum lp_fetch_why why,
     long status, const char *err)
 {
 	struct lp_fetch_result *r = calloc(1, sizeof(*r));
-	char *eff = NULL;
 
 	if (r == NULL)
 		abort();
 	r->user = j->user;
-	r->url = j->url;
+	r->url = j->asked;
+	r->final_url = j->url;
 	r->why = why;
 	r->status = status;
-	r->attempts = j->x.attempts;
+	r->attempts = j->tries + j->x.attempts;
 	r->body = j->x.body;
 	r->request = j->request;
 	r->head = j->head;
@@ -226,12 +249,6 @@ finish(struct lp_fetch *f, struct job *j, CURL *easy, enum lp_fetch_why why,
 	r->ms = (lp_clock() - j->x.t0) * 1000;
 	snprintf(r->content_type, sizeof(r->content_type), "%s", j->ctype);
 	snprintf(r->err, sizeof(r->err), "%s", err ? err : "");
-	if (easy != NULL &&
-	    curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK &&
-	    eff != NULL)
-		r->final_url = lp_xstrdup(eff);
-	else
-		r->final_url = lp_xstrdup(j->url);
 	if (f->ndone == f->capdone) {
 		f->capdone = f->capdone ? f->capdone * 2 : 16;
 		f->done = lp_xrealloc(f->done, sizeof(*f->done) * f->capdone);
@@ -248,9 +265,7 @@ lp_fetch_add(struct lp_fetch *f, const char *url, void *user)
 	char *key;
 
 	f->pending++;
-	if (split_url(url, &key, &j->path) != 0 ||
-	    (strncasecmp(url, "http://", 7) != 0 &&
-		strncasecmp(url, "https://", 8) != 0)) {
+	if (split_url(url, &key, &j->path) != 0) {
 		finish(f, j, NULL, LP_FETCH_NETWORK, 0,
 		    "not an http or https URL");
 		return;
@@ -302,9 +317,16 @@ start(struct lp_fetch *f, struct job *j, double now)
 	}
 	e = lp_transfer_easy(f->xfer, &j->x, url);
 	j->ctype[0] = '\0';
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/*
+	 * robots.txt follows its redirects (RFC 9309 2.3.1.2); a page's are
+	 * followed here (redirect()), each hop under its host's robots.txt
+	 * and pace.
+	 */
+	if (j->is_robots) {
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)HOPS_MAX);
+		curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	}
 	/* A stalled server: under 100 bytes/s for 15 s. */
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 100L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 15L);
@@ -405,7 +427,48 @@ robots_landed(struct lp_fetch *f, struct job *j, long status, int ok)
 	job_free(j);
 }
 
-/* An attempt ended: done, retried, or failed. */
+/*
+ * A page's 3xx answer: 1 if it was followed (j queued again, for the host
+ * it points to, whose robots.txt and pace then apply) or ended j (too
+ * many hops, not http); 0 when it has no Location (the answer is the
+ * page's).  libcurl resolves the Location against the URL asked.
+ */
+static int
+redirect(struct lp_fetch *f, struct job *j, const struct lp_transfer_end *e)
+{
+	char *to = NULL, *key, *path;
+
+	if (curl_easy_getinfo(e->easy, CURLINFO_REDIRECT_URL, &to) !=
+		CURLE_OK ||
+	    to == NULL)
+		return 0;
+	if (f->cfg.exchange != NULL)
+		archive(f, j, e);
+	if (j->hops == HOPS_MAX) {
+		finish(f, j, e->easy, LP_FETCH_HTTP, e->status,
+		    "more than 5 redirects");
+		return 1;
+	}
+	if (split_url(to, &key, &path) != 0) {
+		finish(f, j, e->easy, LP_FETCH_HTTP, e->status,
+		    "redirected to a URL that is not http or https");
+		return 1;
+	}
+	free(j->url);
+	j->url = lp_xstrdup(to);
+	free(j->path);
+	j->path = path;
+	j->hops++;
+	j->tries += j->x.attempts;
+	j->x.attempts = 0;
+	j->not_before = 0;
+	j->h = host_of(f, key);
+	free(key);
+	enqueue(j->h, j, 0);
+	return 1;
+}
+
+/* An attempt ended: done, redirected, retried, or failed. */
 static void
 landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 {
@@ -421,6 +484,9 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 		return;
 	}
 	h->inflight--;
+	if (!j->is_robots && e->kind == LP_TRANSFER_ANSWERED &&
+	    e->status >= 300 && e->status < 400 && redirect(f, j, e))
+		return;
 	describe(f, e, err, sizeof(err));
 	pace(f, h, e, err[0] == '\0');
 	retry = lp_transfer_again(
@@ -470,6 +536,21 @@ schedule_robots(struct lp_fetch *f, struct host *h, double now, double wait)
 	return wait;
 }
 
+/* j is not fetched: robots.txt of its host (asked or redirected to). */
+static void
+disallowed(struct lp_fetch *f, struct job *j)
+{
+	char err[320]; /* cut to a result's 256 by finish() */
+
+	if (j->hops == 0)
+		snprintf(err, sizeof(err), "robots.txt disallows it");
+	else
+		snprintf(err, sizeof(err),
+		    "redirected to %.100s: robots.txt of %.40s disallows %.60s",
+		    j->url, j->h->name, j->path);
+	finish(f, j, NULL, LP_FETCH_ROBOTS, 0, err);
+}
+
 /* Start what h allows; the wait until it could start more. */
 static double
 schedule_host(struct lp_fetch *f, struct host *h, double now, double wait)
@@ -495,8 +576,7 @@ schedule_host(struct lp_fetch *f, struct host *h, double now, double wait)
 			h->tail = prev;
 		if (j->x.attempts == 0 &&
 		    !lp_robots_allowed(h->robots, j->path)) {
-			finish(f, j, NULL, LP_FETCH_ROBOTS, 0,
-			    "robots.txt disallows it");
+			disallowed(f, j);
 			continue;
 		}
 		start(f, j, now);
@@ -545,7 +625,13 @@ struct lp_fetch_result *
 lp_fetch_wait(struct lp_fetch *f)
 {
 	while (f->headdone == f->ndone && busy(f)) {
-		double wait = schedule(f, lp_clock());
+		double wait;
+
+		/* Every wait below is short (schedule() gives at most a
+		 * quarter second) and a signal cuts it shorter. */
+		if (f->cfg.stop != NULL && *f->cfg.stop)
+			return NULL;
+		wait = schedule(f, lp_clock());
 
 		/* Something ended (robots.txt): no waiting, schedule again. */
 		lp_transfer_step(f->xfer, f->headdone == f->ndone ? wait : -1);
@@ -598,6 +684,7 @@ lp_fetch_free(struct lp_fetch *f)
 			job_free(h->robots_retry);
 		lp_robots_free(h->robots);
 		free(h->key);
+		free(h->name);
 		free(h);
 	}
 	while (f->headdone < f->ndone)

@@ -8,10 +8,19 @@
  * to a minute) and each success takes a tenth of the base delay off again:
  * the rate backs off fast and recovers slowly.  Timeouts, connection
  * errors, 429 and 5xx are retried with exponential backoff and jitter,
- * after Retry-After when the server gives one (up to two minutes).
- * Redirects are followed (at most 5), transfers may be compressed, and a
- * page larger than max_bytes is an error, never a truncated page.  The
- * transfers, retries and backoff are the transfer engine's (web/transfer.h).
+ * after Retry-After when the server gives one (a longer one is cut to two
+ * minutes).  A page's redirects are followed here, not by libcurl (at
+ * most 5, the Location resolved against the URL that answered): each hop
+ * is a request to its own host, after that host's robots.txt and under
+ * its pace, and a hop robots.txt disallows ends the page (LP_FETCH_ROBOTS,
+ * "redirected to URL: robots.txt of HOST disallows PATH").  Transfers may
+ * be compressed, and a page larger than max_bytes is an error, never a
+ * truncated page.  The transfers, retries and backoff are the transfer
+ * engine's (web/transfer.h).
+ *
+ * Every wait (a host's delay, a backoff, a Retry-After, a stalled
+ * transfer) is cut into steps of at most a quarter second, so a stop flag
+ * set by a signal handler ends lp_fetch_wait() at once.
  *
  * A result says what went wrong with its page in err (text for people,
  * like an LLM result's message); the fetcher itself fails only to start.
@@ -19,6 +28,7 @@
 #ifndef LP_FETCH_H
 #define LP_FETCH_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "core/buf.h"
@@ -42,27 +52,32 @@ struct lp_fetch_config {
 	void (*exchange)(void *arg, const struct lp_fetch_result *x);
 	void *exchange_arg;
 	int keep_raw; /* keep request and response heads in results */
+	/*
+	 * Set (by a signal handler, say): lp_fetch_wait() returns NULL
+	 * within a quarter second, whatever it waits for.  NULL: never.
+	 */
+	volatile sig_atomic_t *stop;
 };
 
 enum lp_fetch_why {
 	LP_FETCH_OK,	   /* a 2xx answer */
 	LP_FETCH_HTTP,	   /* another status, after the retries */
 	LP_FETCH_NETWORK,  /* no answer, after the retries */
-	LP_FETCH_ROBOTS,   /* robots.txt disallows it: not fetched */
+	LP_FETCH_ROBOTS,   /* robots.txt disallows it (or a redirect) */
 	LP_FETCH_TOO_LARGE /* over max_bytes */
 };
 
 struct lp_fetch_result {
 	void *user;
 	char *url;	 /* as asked */
-	char *final_url; /* after redirects */
+	char *final_url; /* after redirects (the last hop asked) */
 	enum lp_fetch_why why;
 	long status;
 	char content_type[128];
 	struct lp_buf body;
 	char err[256];
-	int attempts;
-	double ms; /* of the attempt that answered */
+	int attempts; /* over every hop */
+	double ms;    /* of the attempt that answered */
 	/* With keep_raw: the last request as sent, the response's status
 	 * line and headers as received (the body is decoded), the server. */
 	struct lp_buf request, head;
@@ -74,7 +89,10 @@ struct lp_fetch *lp_fetch_new(
     const struct lp_fetch_config *cfg, struct lp_error *err);
 /* Queue url (http or https). */
 void lp_fetch_add(struct lp_fetch *f, const char *url, void *user);
-/* The next finished page, waiting for one; NULL when none is left. */
+/*
+ * The next finished page, waiting for one; NULL when none is left, or
+ * when the config's stop flag is set (what is in flight stays so).
+ */
 struct lp_fetch_result *lp_fetch_wait(struct lp_fetch *f);
 /* Free a result from lp_fetch_wait() (NULL is fine). */
 void lp_fetch_result_free(struct lp_fetch_result *r);

@@ -17,6 +17,7 @@ enum parse { P_TEXT, P_PRICE, P_INT, P_BOOL };
 
 struct field {
 	const char *name, *attr, *from, *when, *unless, *tmpl;
+	const char *host_from;	  /* a field whose URL's host the value takes */
 	const char *jsonld;	  /* a path in the page's schema.org Product */
 	json_t *value, *contains; /* contains: a string or a list */
 	struct lp_sel *sel, *drop;
@@ -82,6 +83,7 @@ field_new(struct field *f, json_t *spec, size_t i, struct lp_error *err)
 	f->when = json_string_value(json_object_get(spec, "when"));
 	f->unless = json_string_value(json_object_get(spec, "unless"));
 	f->tmpl = json_string_value(json_object_get(spec, "template"));
+	f->host_from = json_string_value(json_object_get(spec, "host_from"));
 	f->jsonld = json_string_value(json_object_get(spec, "jsonld"));
 	f->value = json_object_get(spec, "value");
 	f->strip = json_object_get(spec, "strip_prefix");
@@ -564,6 +566,72 @@ lp_jsonld_product(const char *html, size_t n)
 	return NULL;
 }
 
+/* The length of url's "scheme://host[:port]" if it is http or https, else 0. */
+static size_t
+origin_len(const char *url)
+{
+	size_t p, n;
+
+	if (strncasecmp(url, "https://", 8) == 0)
+		p = 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		p = 7;
+	else
+		return 0;
+	n = strcspn(url + p, "/?#");
+	return n > 0 ? p + n : 0;
+}
+
+/*
+ * "host_from": v (a URL) on the scheme and host of the URL in field
+ * f->host_from, when that is an absolute http or https URL: a link keeps
+ * the host of the page it was on (www.ebay.com, not the template's).
+ */
+static json_t *
+rehost(const struct field *f, json_t *v, json_t *rec)
+{
+	const char *link =
+	    json_string_value(lp_json_path_get(rec, f->host_from));
+	const char *s = json_string_value(v);
+	size_t ln, sn;
+	char *out;
+	json_t *w;
+
+	if (link == NULL || s == NULL || (ln = origin_len(link)) == 0 ||
+	    (sn = origin_len(s)) == 0 ||
+	    (ln == sn && strncasecmp(link, s, ln) == 0))
+		return v;
+	out = lp_xmalloc(ln + strlen(s + sn) + 1);
+	memcpy(out, link, ln);
+	memcpy(out + ln, s + sn, strlen(s + sn) + 1);
+	w = json_string(out);
+	free(out);
+	json_decref(v);
+	return w;
+}
+
+/* Text s as the field's value: its template applied, its host_from. */
+static json_t *
+templated(const struct field *f, const char *s, json_t *rec)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	const char *t = f->tmpl, *h;
+	json_t *v;
+
+	if (t == NULL)
+		return json_string(s);
+	while ((h = strstr(t, "{}")) != NULL) {
+		lp_buf_add(&b, t, (size_t)(h - t));
+		lp_buf_adds(&b, s);
+		t = h + 2;
+	}
+	lp_buf_adds(&b, t);
+	lp_buf_addc(&b, '\0');
+	v = json_string(b.p);
+	lp_buf_release(&b);
+	return f->host_from != NULL ? rehost(f, v, rec) : v;
+}
+
 /* The field's value in item (or in the page's Product), or NULL. */
 static json_t *
 field_value(
@@ -650,21 +718,7 @@ field_value(
 		v = json_true();
 		break;
 	default:
-		if (f->tmpl != NULL) {
-			struct lp_buf b = LP_BUF_INIT;
-			const char *t = f->tmpl, *h;
-
-			while ((h = strstr(t, "{}")) != NULL) {
-				lp_buf_add(&b, t, (size_t)(h - t));
-				lp_buf_adds(&b, s);
-				t = h + 2;
-			}
-			lp_buf_adds(&b, t);
-			lp_buf_addc(&b, '\0');
-			v = json_string(b.p);
-			lp_buf_release(&b);
-		} else
-			v = json_string(s);
+		v = templated(f, s, rec);
 	}
 	free(s);
 	return v;

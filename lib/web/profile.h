@@ -23,7 +23,10 @@
  * "pattern" (POSIX extended regex, case-insensitive; the value becomes
  * its "group", default 1, or the field is absent if it does not match),
  * "strip_prefix" (a list), "parse" ("price" as lib/price, "int", "bool":
- * present means true) and "template" ("{}" is the value).  "name" is the
+ * present means true), "template" ("{}" is the value) and "host_from" (a
+ * field holding a link: when it is an absolute http or https URL, the
+ * value, a URL, takes its scheme and host, so a www.ebay.com page's items
+ * stay on www.ebay.com whatever host the template names).  "name" is the
  * dotted path in the record ("listing.bids"); names starting with "_" are
  * not written.
  */
