@@ -338,12 +338,6 @@ config(const struct clean_opts *o, struct lp_buf *b)
 	}
 }
 
-static void
-count(void *run, const char *name, long long n)
-{
-	lp_run_count(run, name, n);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -384,7 +378,7 @@ main(int argc, char **argv)
 		flush_originals(&o, 65536);
 	}
 	flush_originals(&o, 0);
-	lp_clean_counts(&o.c, count, &run);
+	lp_clean_counts(&o.c, lp_run_count_each, &run);
 	lp_run_count(&run, "repaired_utf8", (long long)run.n_repaired);
 	status = lp_run_close(&run, LP_EXIT_OK);
 

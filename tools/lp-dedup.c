@@ -406,10 +406,8 @@ parse_options(struct dedup *dd, int argc, char **argv)
 			dd->mark = 1;
 			break;
 		case OPT_MEMORY:
-			if ((dd->budget = lp_parse_size(optarg)) < 4096)
-				lp_cli_usage("invalid --memory '%s' (want a "
-					     "size of at least 4k, like 512M)",
-				    optarg);
+			dd->budget =
+			    lp_cli_size("--memory", optarg, 4096, "512M");
 			break;
 		case OPT_NEAR:
 			dd->near = 1;

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/data.h"
@@ -129,23 +128,16 @@ static void
 on_exchange(void *arg, const struct lp_fetch_result *x)
 {
 	struct scrape *sc = arg;
-	struct lp_buf b = LP_BUF_INIT;
 
-	lp_warc_response_block(&x->head, &x->body, &b);
 	if (!sc->warc_failed &&
-	    lp_warc_put_exchange(&sc->warc, x->final_url,
-		lp_lineage_now(&sc->run.lineage), x->ip, &x->request, &b,
-		NULL) != LP_OK)
+	    lp_crawl_archive_exchange(
+		&sc->warc, x, lp_lineage_now(&sc->run.lineage)) != LP_OK)
 		archive_failed(sc);
-	lp_buf_release(&b);
 }
 
 /* ---- Pages. */
 
-/*
- * What a read said: a failure named by url (the URL asked for, or the
- * one archived), a bot check, a search without results.
- */
+/* What a read said: a failure (named by url), a bot check, no results. */
 static void
 said(const struct lp_crawl_page *pg, int rc, const char *url,
     const struct lp_error *err)
@@ -249,10 +241,6 @@ asks(struct scrape *sc)
 static void
 open_replay(struct scrape *sc, const char *path, int by_url)
 {
-	struct stat sb;
-
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-		lp_errx(LP_EXIT_IOERR, "%s: Is a directory", path);
 	if (lp_replay_open(&sc->from, path) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", sc->from.err.msg);
 	if (lp_replay_index(&sc->from, by_url) != LP_OK)
@@ -291,10 +279,10 @@ static int
 check_robots(int argc, char **argv)
 {
 	struct lp_error err = LP_ERROR_INIT;
+	struct lp_buf out = LP_BUF_INIT;
 	struct lp_robots *r;
 	unsigned long line;
 	size_t i;
-	int k;
 
 	if (argc < 3)
 		lp_cli_usage("--check-robots needs robots.txt, an agent and "
@@ -306,14 +294,9 @@ check_robots(int argc, char **argv)
 
 		lp_warnx("%s:%lu: %s", argv[0], line, why);
 	}
-	for (k = 2; k < argc; k++)
-		printf("%s\t%s\n",
-		    lp_robots_allowed(r, lp_robots_path(argv[k]))
-			? "allowed"
-			: "disallowed",
-		    argv[k]);
-	if (lp_robots_crawl_delay(r) >= 0)
-		printf("crawl-delay\t%g\n", lp_robots_crawl_delay(r));
+	lp_robots_verdicts(r, argv + 2, argc - 2, &out);
+	fputs(out.p, stdout);
+	lp_buf_release(&out);
 	lp_robots_free(r);
 	return fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR;
 }
@@ -351,13 +334,11 @@ static void
 open_archive(struct scrape *sc)
 {
 	const char *path = sc->warc_path;
-	struct stat sb;
 
-	if (sc->resume && stat(path, &sb) == 0) {
+	if (sc->resume && access(path, F_OK) == 0) {
 		open_replay(sc, path, 1);
-		if (sc->from.torn && truncate(path, (off_t)sc->from.whole) != 0)
-			lp_err(LP_EXIT_IOERR, "%s: cannot cut the torn record",
-			    path);
+		if (lp_replay_cut(&sc->from, path) != LP_OK)
+			lp_errx(LP_EXIT_IOERR, "%s", sc->from.err.msg);
 		lp_debug("%s: %zu pages archived", path, sc->from.n);
 		sc->resumed = 1;
 	}
@@ -378,7 +359,6 @@ open_archive(struct scrape *sc)
 static void
 parse_options(struct scrape *sc, int argc, char **argv)
 {
-	long long size;
 	int ch;
 
 	while ((ch = getopt_long(
@@ -404,11 +384,8 @@ parse_options(struct scrape *sc, int argc, char **argv)
 			sc->fc.ignore_robots = 1;
 			break;
 		case OPT_MAX_PAGE:
-			if ((size = lp_parse_size(optarg)) < 1024)
-				lp_cli_usage("invalid --max-page '%s' (a size "
-					     "such as 8M, at least 1k)",
-				    optarg);
-			sc->fc.max_bytes = (size_t)size;
+			sc->fc.max_bytes = (size_t)lp_cli_size(
+			    "--max-page", optarg, 1024, "8M");
 			break;
 		case OPT_MAX_RETRIES:
 			sc->fc.max_retries =
@@ -534,19 +511,19 @@ crawl(struct scrape *sc, int fetch_starts)
 static void
 interrupted(struct scrape *sc)
 {
-	const struct lp_crawl *c = &sc->crawl;
 	const char *w = sc->have_warc ? sc->warc_path : NULL;
+	struct lp_buf where = LP_BUF_INIT;
 
-	if (!lp_interrupted || c->head >= c->nstarts)
+	if (!lp_interrupted || sc->crawl.head >= sc->crawl.nstarts)
 		return;
 	if (w != NULL && !sc->warc_failed &&
-	    lp_crawl_archive_rest(c, &sc->warc) != LP_OK)
+	    lp_crawl_archive_rest(&sc->crawl, &sc->warc) != LP_OK)
 		archive_failed(sc);
-	lp_warnx("interrupted at start %zu of %zu (%s), page %d%s%s%s",
-	    c->head + 1, c->nstarts, c->starts[c->head].url,
-	    c->starts[c->head].emitted + 1,
+	lp_crawl_where(&sc->crawl, &where);
+	lp_warnx("interrupted at %s%s%s%s", where.p,
 	    w ? ": the pages fetched are in " : "", w ? w : "",
 	    w ? "; --resume goes on from there" : "");
+	lp_buf_release(&where);
 	sc->run.status = LP_EXIT_INTR;
 }
 
@@ -559,18 +536,11 @@ finish(struct scrape *sc)
 	int status;
 
 	interrupted(sc);
+	lp_crawl_counts(n, lp_run_count_each, &sc->run);
 	lp_fetch_counts(sc->fetch, &req, &retries, &throttled);
-	lp_run_count(&sc->run, "pages", n->pages);
-	lp_run_count(&sc->run, "pages_failed", n->failed);
-	lp_run_count(&sc->run, "robots_disallowed", n->robots);
-	lp_run_count(&sc->run, "pages_repeated", n->repeated);
-	lp_run_count(&sc->run, "items_skipped", n->skipped);
-	lp_run_count(&sc->run, "pages_converted", n->converted);
-	lp_run_count(&sc->run, "pages_repaired", n->repaired);
 	lp_run_count(&sc->run, "http_requests", req);
 	lp_run_count(&sc->run, "http_retries", retries);
 	lp_run_count(&sc->run, "http_throttled", throttled);
-	lp_run_count(&sc->run, "pages_from_archive", n->archived);
 	if (sc->have_warc && lp_warc_close(&sc->warc) != LP_OK &&
 	    !sc->warc_failed) {
 		lp_warnx("%s", sc->warc.err.msg);

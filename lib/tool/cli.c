@@ -138,11 +138,26 @@ lp_cli_int(const char *opt, const char *arg, long min, long max)
 	return v;
 }
 
+long long
+lp_cli_size(const char *opt, const char *arg, long long min, const char *like)
+{
+	long long n = lp_parse_size(arg);
+
+	if (n < min) {
+		if (min % 1024 == 0)
+			lp_cli_usage("invalid %s '%s' (want a size of at least "
+				     "%lldk, like %s)",
+			    opt, arg, min / 1024, like);
+		lp_cli_usage("invalid %s '%s' (want a size of at least %lld, "
+			     "like %s)",
+		    opt, arg, min, like);
+	}
+	return n;
+}
+
 void
 lp_cli_common(int ch, const char *arg)
 {
-	long long n;
-
 	switch (ch) {
 	case 'h':
 		help();
@@ -194,11 +209,8 @@ lp_cli_common(int ch, const char *arg)
 		lp_opts.task_id = arg;
 		break;
 	case LP_OPT_MAX_LINE:
-		if ((n = lp_parse_size(arg)) < 64)
-			lp_cli_usage("invalid --max-line '%s' (a size such as "
-				     "65536, 64k or 16M, at least 64)",
-			    arg);
-		lp_opts.max_line = (size_t)n;
+		lp_opts.max_line =
+		    (size_t)lp_cli_size("--max-line", arg, 64, "16M");
 		break;
 	default:
 		/* getopt_long already named the option. */

@@ -110,6 +110,13 @@ void lp_cli_usage(const char *fmt, ...)
  */
 long lp_cli_int(const char *opt, const char *arg, long min, long max);
 /*
+ * The size (lp_parse_size(): "512", "64k", "8M") of option opt's argument,
+ * at least min; anything else is a usage error (exit 2) naming min and an
+ * example such as "512M".
+ */
+long long lp_cli_size(
+    const char *opt, const char *arg, long long min, const char *like);
+/*
  * Append the items of a comma-separated option value ("title, price.amount")
  * to (*v)[0..*n), as copies, spaces around items and empty items dropped.
  */

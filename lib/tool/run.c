@@ -574,6 +574,12 @@ lp_run_drop(struct lp_run *run)
 }
 
 void
+lp_run_count_each(void *run, const char *name, long long n)
+{
+	lp_run_count(run, name, n);
+}
+
+void
 lp_run_count(struct lp_run *run, const char *name, long long n)
 {
 	json_t *v = json_object_get(run->counters, name);

@@ -121,6 +121,11 @@ int lp_run_reject(
     struct lp_run *run, struct lp_record *rec, const char *reason);
 /* Add n to the tool counter name (shown in --stats). */
 void lp_run_count(struct lp_run *run, const char *name, long long n);
+/*
+ * lp_run_count() for the library's counters (lp_clean_counts(),
+ * lp_crawl_counts()): run is the struct lp_run.
+ */
+void lp_run_count_each(void *run, const char *name, long long n);
 /* Append an audit event if an audit log is open (fields stolen). */
 void lp_run_audit(struct lp_run *run, const char *kind, json_t *fields);
 /*

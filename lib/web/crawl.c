@@ -556,3 +556,38 @@ lp_crawl_record(const struct lp_crawl *c, const struct lp_crawl_page *pg,
 	lp_json_dump(it, scratch);
 	return lp_record_parse(rec, scratch->p, scratch->len);
 }
+
+void
+lp_crawl_counts(const struct lp_crawl_counts *n,
+    void (*count)(void *arg, const char *name, long long n), void *arg)
+{
+	count(arg, "pages", n->pages);
+	count(arg, "pages_failed", n->failed);
+	count(arg, "robots_disallowed", n->robots);
+	count(arg, "pages_repeated", n->repeated);
+	count(arg, "items_skipped", n->skipped);
+	count(arg, "pages_converted", n->converted);
+	count(arg, "pages_repaired", n->repaired);
+	count(arg, "pages_from_archive", n->archived);
+}
+
+void
+lp_crawl_where(const struct lp_crawl *c, struct lp_buf *out)
+{
+	lp_buf_addf(out, "start %zu of %zu (%s), page %d", c->head + 1,
+	    c->nstarts, c->starts[c->head].url, c->starts[c->head].emitted + 1);
+}
+
+int
+lp_crawl_archive_exchange(
+    struct lp_warc *w, const struct lp_fetch_result *x, long long at)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	int rc;
+
+	lp_warc_response_block(&x->head, &x->body, &b);
+	rc = lp_warc_put_exchange(
+	    w, x->final_url, at, x->ip, &x->request, &b, NULL);
+	lp_buf_release(&b);
+	return rc;
+}

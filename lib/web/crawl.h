@@ -67,6 +67,28 @@ struct lp_crawl_start {
 
 /* What the crawl saw, for --stats.  The caller counts its own failures
  * (robots and failed fetches) in robots and failed. */
+/*
+ * What a crawl counted, for --stats: each counter by its name (pages,
+ * pages_failed, robots_disallowed, pages_repeated, items_skipped,
+ * pages_converted, pages_repaired, pages_from_archive) to count(arg, ...).
+ */
+struct lp_crawl_counts;
+/*
+ * Where an unfinished crawl stands, for the note of an interrupted run:
+ * "start 1 of 2 (URL), page 3" appended to out.
+ */
+struct lp_crawl;
+void lp_crawl_where(const struct lp_crawl *c, struct lp_buf *out);
+/*
+ * Archive a fetch that is not a page of the crawl (robots.txt, a retried
+ * attempt) as it comes, at ms since the epoch: LP_OK, or w's error.
+ */
+struct lp_fetch_result;
+int lp_crawl_archive_exchange(
+    struct lp_warc *w, const struct lp_fetch_result *x, long long at);
+void lp_crawl_counts(const struct lp_crawl_counts *n,
+    void (*count)(void *arg, const char *name, long long n), void *arg);
+
 struct lp_crawl_counts {
 	long long pages;     /* pages in */
 	long long failed;    /* pages that gave no records by error */

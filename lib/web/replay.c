@@ -3,8 +3,11 @@
  * over the archive and sorted; the pages are then read by seeking to
  * their records, so only one page is in memory at a time.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/status.h"
 #include "web/replay.h"
@@ -12,8 +15,13 @@
 int
 lp_replay_open(struct lp_replay *rp, const char *path)
 {
+	struct stat st;
+
 	memset(rp, 0, sizeof(*rp));
 	rp->most = 1;
+	/* A directory opens, then fails on the first read: say so now. */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return lp_error_set(&rp->err, "%s: %s", path, strerror(EISDIR));
 	if (lp_warc_reader_open(&rp->r, path) != LP_OK) {
 		rp->err = rp->r.err;
 		return LP_FAILED;
@@ -185,4 +193,14 @@ lp_replay_fields(struct lp_buf *out, size_t start, int page, const char *asked)
 	lp_buf_addf(out, "LP-Start: %zu\r\nLP-Page: %d\r\n", start, page);
 	if (asked != NULL)
 		lp_buf_addf(out, "LP-URL: %s\r\n", asked);
+}
+
+int
+lp_replay_cut(struct lp_replay *rp, const char *path)
+{
+	if (!rp->torn || truncate(path, (off_t)rp->whole) == 0)
+		return LP_OK;
+	lp_error_set(&rp->err, "%s: cannot cut the torn record: %s", path,
+	    strerror(errno));
+	return LP_FATAL;
 }

@@ -53,6 +53,12 @@ int lp_replay_open(struct lp_replay *rp, const char *path);
  * and rp->whole the length of the whole part.
  */
 int lp_replay_index(struct lp_replay *rp, int by_url);
+/*
+ * Cut a torn archive (rp->torn after lp_replay_index()) back to its whole
+ * records, so that appending goes on after them: LP_OK, or LP_FATAL with
+ * rp->err set.
+ */
+int lp_replay_cut(struct lp_replay *rp, const char *path);
 /* How many entries from entry i on belong to i's start. */
 size_t lp_replay_group(const struct lp_replay *rp, size_t i);
 /* Whether the page asked for as url is archived; *offset its record. */

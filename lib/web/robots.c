@@ -412,3 +412,19 @@ lp_robots_free(struct lp_robots *r)
 	free(r->warn);
 	free(r);
 }
+
+void
+lp_robots_verdicts(
+    const struct lp_robots *r, char **urls, int n, struct lp_buf *out)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		lp_buf_addf(out, "%s\t%s\n",
+		    lp_robots_allowed(r, lp_robots_path(urls[i]))
+			? "allowed"
+			: "disallowed",
+		    urls[i]);
+	if (lp_robots_crawl_delay(r) >= 0)
+		lp_buf_addf(out, "crawl-delay\t%g\n", lp_robots_crawl_delay(r));
+}

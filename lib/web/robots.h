@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 
 #define LP_ROBOTS_MAX_BYTES (500 * 1024)
@@ -46,6 +47,13 @@ int lp_robots_allowed(const struct lp_robots *r, const char *path);
 const char *lp_robots_path(const char *url);
 /* The group's Crawl-delay in seconds, or -1 when it gives none. */
 double lp_robots_crawl_delay(const struct lp_robots *r);
+/*
+ * Append a line "allowed\tURL" or "disallowed\tURL" for each of urls[0..n),
+ * then "crawl-delay\tSECONDS" if the rules set one: lp-scrape
+ * --check-robots's report.
+ */
+void lp_robots_verdicts(
+    const struct lp_robots *r, char **urls, int n, struct lp_buf *out);
 /* Skipped lines: their count, and the i-th's line number and why. */
 size_t lp_robots_nwarnings(const struct lp_robots *r);
 const char *lp_robots_warning(

@@ -214,4 +214,7 @@ tcase reproducible.rerun big && {
 	same r1.gz r2.gz
 }
 
+tcase usage.max-line-too-small && check 2 '--max-line 10' '' '' "lp-passthru: invalid --max-line '10' (want a size of at least 64, like 16M)\n$USAGE"
+tcase usage.max-line-not-a-size && check 2 '--max-line 1x' '' '' "lp-passthru: invalid --max-line '1x' (want a size of at least 64, like 16M)\n$USAGE"
+
 finish
