@@ -74,7 +74,7 @@ phone_at(const char *s, size_t n, size_t i)
 	 */
 	if (s[i] == '+')
 		most = 15;
-	else if (s[i] == '0' && s[i + 1] == '0')
+	else if (s[i] == '0' && i + 1 < n && s[i + 1] == '0')
 		most = 17;
 	if (digits < 10 || digits > most)
 		return 0;

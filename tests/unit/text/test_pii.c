@@ -1,3 +1,6 @@
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/status.h"
 #include "text/pii.h"
 #include "test.h"
@@ -79,6 +82,27 @@ TEST(spans)
 	assert_eq_str(spans.p, "[phone] 5-17;[email] 21-28;");
 	lp_buf_release(&out);
 	lp_buf_release(&spans);
+}
+
+/*
+ * Text that ends in "0" with nothing after it in memory (no NUL): the
+ * scan must not look past n (found by fuzz_clean under ASan).
+ */
+TEST(zero_at_the_end)
+{
+	static const char *texts[] = {"call 0", "0", "tel. 0", NULL};
+	size_t start, end;
+	int i;
+
+	for (i = 0; texts[i] != NULL; i++) {
+		size_t n = strlen(texts[i]);
+		char *exact = malloc(n);
+
+		memcpy(exact, texts[i], n);
+		assert_eq_int(
+		    lp_pii_next(exact, n, 0, &start, &end), LP_PII_NONE);
+		free(exact);
+	}
 }
 
 RUN_TESTS()
