@@ -575,6 +575,7 @@ main(int argc, char **argv)
 	sc.fc.timeout_ms = 30000;
 	sc.fc.max_bytes = 8u << 20;
 	sc.fc.stop = &lp_interrupted;
+	sc.fc.drop = lp_crawl_ask_drop;
 	sc.npages = 1;
 	sc.contact = getenv("LP_CONTACT");
 	lp_cli_init(argc, argv, &tool);

@@ -58,7 +58,9 @@ void
 lp_buf_add(struct lp_buf *b, const void *p, size_t n)
 {
 	lp_buf_grow(b, n);
-	memcpy(b->p + b->len, p, n);
+	/* Nothing to copy may come as a NULL pointer (an empty body). */
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 }

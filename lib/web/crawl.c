@@ -591,3 +591,9 @@ lp_crawl_archive_exchange(
 	lp_buf_release(&b);
 	return rc;
 }
+
+void
+lp_crawl_ask_drop(void *a)
+{
+	lp_crawl_ask_free(a);
+}

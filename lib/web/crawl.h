@@ -174,6 +174,8 @@ int lp_crawl_add_line(
  */
 struct lp_crawl_ask *lp_crawl_next_ask(struct lp_crawl *c);
 void lp_crawl_ask_free(struct lp_crawl_ask *a);
+/* lp_crawl_ask_free() as a fetcher's drop hook (struct lp_fetch_config). */
+void lp_crawl_ask_drop(void *a);
 
 /*
  * Page k (by index; number n) of start i is in, from url (NULL: set by

@@ -184,6 +184,14 @@ enqueue(struct host *h, struct job *j, int front)
 	}
 }
 
+/* A user pointer the fetcher will not hand back. */
+static void
+drop(struct lp_fetch *f, void *user)
+{
+	if (f->cfg.drop != NULL && user != NULL)
+		f->cfg.drop(user);
+}
+
 static struct job *
 job_new(struct lp_fetch *f, const char *url, void *user)
 {
@@ -480,6 +488,7 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 	char err[256];
 
 	if (e->kind == LP_TRANSFER_CANCELLED) {
+		drop(f, j->user);
 		job_free(j);
 		return;
 	}
@@ -678,6 +687,7 @@ lp_fetch_free(struct lp_fetch *f)
 		f->hosts = h->next;
 		while ((j = h->queue) != NULL) {
 			h->queue = j->next;
+			drop(f, j->user);
 			job_free(j);
 		}
 		if (h->robots_retry != NULL)
@@ -687,8 +697,10 @@ lp_fetch_free(struct lp_fetch *f)
 		free(h->name);
 		free(h);
 	}
-	while (f->headdone < f->ndone)
+	while (f->headdone < f->ndone) {
+		drop(f, f->done[f->headdone]->user);
 		lp_fetch_result_free(f->done[f->headdone++]);
+	}
 	free(f->done);
 	free(f);
 }

@@ -57,6 +57,12 @@ struct lp_fetch_config {
 	 * within a quarter second, whatever it waits for.  NULL: never.
 	 */
 	volatile sig_atomic_t *stop;
+	/*
+	 * Frees the user pointer of each URL the fetcher still holds when it
+	 * is freed (queued, in flight, or done but not taken, as after an
+	 * interrupt).  NULL: the caller keeps track of them.
+	 */
+	void (*drop)(void *user);
 };
 
 enum lp_fetch_why {

@@ -117,7 +117,8 @@ lp_replay_index(struct lp_replay *rp, int by_url)
 			return LP_FAILED;
 		rp->torn = 1;
 	}
-	qsort(rp->e, rp->n, sizeof(*rp->e), cmp_entry);
+	if (rp->n > 0)
+		qsort(rp->e, rp->n, sizeof(*rp->e), cmp_entry);
 	for (i = 0; i < rp->n; i++) {
 		run =
 		    i > 0 && rp->e[i].start == rp->e[i - 1].start ? run + 1 : 1;
