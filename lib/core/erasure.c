@@ -293,19 +293,15 @@ replace(const char *path, const struct lp_buf *out, struct lp_error *err)
 	return LP_OK;
 }
 
-/* Whether the event names one of the annotators asked for. */
+/* Whether the event opens a session of one of the annotators asked for. */
 static int
 by_annotator(const struct lp_erasure *e, const json_t *ev)
 {
-	struct lp_erasure only = {NULL, NULL, NULL, NULL, NULL};
-	json_t *none = json_array();
-	int r;
+	const char *kind = json_string_value(json_object_get(ev, "event"));
 
-	only.ids = only.sellers = none;
-	only.annotators = e->annotators;
-	r = lp_erasure_mentions(&only, ev);
-	json_decref(none);
-	return r;
+	return kind != NULL && strcmp(kind, "start") == 0 &&
+	    listed(e->annotators,
+		json_string_value(json_object_get(ev, "annotator")));
 }
 
 int

@@ -65,9 +65,10 @@ int lp_erasure_mentions(const struct lp_erasure *e, const json_t *v);
 int lp_erasure_dataset(struct lp_erasure *e, const char *path,
     struct lp_erasure_count *n, struct lp_error *err);
 /*
- * A review session log (review/session.h): removed whole when an event
- * of it names an annotator asked for (the log is theirs), else rewritten
- * without the events that mention a listing asked for.  LP_OK, or
+ * A review session log (review/session.h): removed whole when its
+ * "start" event names an annotator asked for (the log is theirs), else
+ * rewritten without the events that mention a subject (a string equal to
+ * its value).  LP_OK, or
  * LP_FATAL (cannot read, write, or the log is in use: locked).
  */
 int lp_erasure_session(struct lp_erasure *e, const char *path,
