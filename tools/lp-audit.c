@@ -357,11 +357,20 @@ print_json(json_t *v)
 	json_decref(v);
 }
 
+/* counts[kind][what], or 0. */
+static long long
+count_of(const json_t *counts, const char *kind, const char *what)
+{
+	return json_integer_value(
+	    json_object_get(json_object_get(counts, kind), what));
+}
+
 static int
 cmd_erase(struct audit_opts *o)
 {
 	struct lp_erase_job *j = &o->job;
 	struct lp_lineage lg;
+	json_t *counts;
 
 	if (json_array_size(j->e.ids) + json_array_size(j->e.sellers) +
 		json_array_size(j->e.annotators) ==
@@ -371,7 +380,15 @@ cmd_erase(struct audit_opts *o)
 	j->log = o->log;
 	j->tool = tool.name;
 	j->run_id = lg.run_id;
-	print_json(lp_erase_run(j));
+	counts = lp_erase_run(j);
+	if (lp_verbosity > 0)
+		lp_warnx("%s: erased %lld records, %lld labels, %lld session "
+			 "events, %lld audit events",
+		    o->log, count_of(counts, "datasets", "records"),
+		    count_of(counts, "datasets", "labels"),
+		    count_of(counts, "sessions", "events"),
+		    count_of(counts, "audit", "events"));
+	print_json(counts);
 	lp_lineage_release(&lg);
 	return LP_EXIT_OK;
 }

@@ -124,6 +124,12 @@ tcase annotator.audit alice && {
 	status_is 0
 }
 
+tcase annotator.verbose pipe && {
+	run "$TOOL" -v erase --subject annotator=bob --dataset l.jsonl.gz au.log
+	status_is 0
+	file_is err 'lp-audit: au.log: erased 0 records, 3 labels, 0 session events, 4 audit events'
+}
+
 # ---- usage ----
 tcase usage.no-subject pipe && {
 	run "$TOOL" erase --dataset c.jsonl.gz au.log
