@@ -525,6 +525,41 @@ tombstones(const struct lp_erasure *e, const struct lp_buf *in,
 	}
 }
 
+/*
+ * Write out over the log fd (path) in place.  The new log goes to
+ * "path.erasing" (0600) first, so that a run killed half way leaves it
+ * whole beside a damaged log; it is removed once the log is written.
+ */
+static int
+overwrite(
+    int fd, const char *path, const struct lp_buf *out, struct lp_error *err)
+{
+	struct lp_buf side = LP_BUF_INIT;
+	int sfd, rc = LP_OK;
+
+	lp_buf_addf(&side, "%s.erasing", path);
+	unlink(side.p);
+	sfd = lp_file_open(side.p, O_WRONLY | O_TRUNC, LP_FILE_PRIVATE);
+	if (sfd < 0 || lp_write_all(sfd, out->p, out->len) != LP_OK ||
+	    fsync(sfd) != 0) {
+		lp_error_set(
+		    err, "cannot write '%s': %s", side.p, strerror(errno));
+		rc = LP_FATAL;
+	} else if (pwrite(fd, out->p, out->len, 0) != (ssize_t)out->len ||
+	    ftruncate(fd, (off_t)out->len) != 0 || fsync(fd) != 0) {
+		lp_error_set(
+		    err, "cannot rewrite '%s': %s", path, strerror(errno));
+		rc = LP_FATAL;
+	}
+	if (sfd >= 0)
+		close(sfd);
+	/* Kept when the log could not be written: it is the log to use. */
+	if (rc == LP_OK || sfd < 0)
+		unlink(side.p);
+	lp_buf_release(&side);
+	return rc;
+}
+
 int
 lp_erasure_audit(const struct lp_erasure *e, const char *path,
     const char *before, int dry, struct lp_erasure_count *n,
@@ -548,13 +583,8 @@ lp_erasure_audit(const struct lp_erasure *e, const char *path,
 		rc = LP_FATAL;
 	else
 		tombstones(e, &in, before, &out, n);
-	if (rc == LP_OK && n->records > 0 && !dry &&
-	    (pwrite(fd, out.p, out.len, 0) != (ssize_t)out.len ||
-		ftruncate(fd, (off_t)out.len) != 0 || fsync(fd) != 0)) {
-		lp_error_set(
-		    err, "cannot rewrite '%s': %s", path, strerror(errno));
-		rc = LP_FATAL;
-	}
+	if (rc == LP_OK && n->records > 0 && !dry)
+		rc = overwrite(fd, path, &out, err);
 	flock(fd, LOCK_UN);
 	close(fd);
 	lp_buf_release(&in);

@@ -62,6 +62,7 @@ tcase listing.cache listing && { missing cache/ab/ab01.json; exists cache/cd/cd0
 tcase listing.audit listing && {
 	zgone au.log
 	count au.log '"event":"erased"' 2
+	missing au.log.erasing
 	run "$TOOL" verify au.log
 	status_is 0
 	has err 'the hash chain holds'
