@@ -3,10 +3,13 @@
  * Subcommands, git-like: verify checks the hash chain, the seals (with
  * the key) and a head published elsewhere; seal appends a keyed
  * checkpoint; head prints the head to publish; openlineage exports the
- * runs; pii-scan counts what still looks like personal data in datasets.
- * The checks and the seal are core/audit, the HMAC core/hmac, the export
- * metrics/openlineage, the scan text/piiscan; this file reads the options, picks the
- * subcommand from its table and says what came out.
+ * runs; pii-scan counts what still looks like personal data in datasets;
+ * erase removes a data subject from the artefacts named and retain what
+ * a retention policy says is too old.  The checks and the seal are
+ * core/audit, the HMAC core/hmac, the export metrics/openlineage, the
+ * scan text/piiscan, erasure and retention tool/erase; this file reads
+ * the options, picks the subcommand from its table and says what came
+ * out.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,16 +28,33 @@
 #include "metrics/openlineage.h"
 #include "text/piiscan.h"
 #include "tool/cli.h"
+#include "tool/erase.h"
 #include "tool/log.h"
 
-enum { OPT_HEAD = LP_OPT_TOOL_BASE, OPT_KEY, OPT_NAMES };
+enum {
+	OPT_HEAD = LP_OPT_TOOL_BASE,
+	OPT_KEY,
+	OPT_NAMES,
+	OPT_SUBJECT,
+	OPT_DATASET,
+	OPT_CACHE,
+	OPT_SESSION,
+	OPT_WARC,
+	OPT_POLICY,
+	OPT_DRY_RUN
+};
 
 static const struct lp_tool tool = {"lp-audit",
     "verify [-qv] [--key file] [--head seq:hash] [log]\n"
     "       lp-audit seal [-qv] --key file [log]\n"
     "       lp-audit head [-qv] [--key file] [log]\n"
     "       lp-audit openlineage [-qv] [-o file] [log]\n"
-    "       lp-audit pii-scan [-qv] [--names file] [file ...]",
+    "       lp-audit pii-scan [-qv] [--names file] [file ...]\n"
+    "       lp-audit erase [-qv] --subject kind=value ... [--dataset file]"
+    " ...\n"
+    "                [--cache dir] [--session file] ... [--warc file] ..."
+    " [log]\n"
+    "       lp-audit retain [-qv] --policy file [--dry-run] [log]",
     "Check, seal and export the audit log (the log named, else --audit or\n"
     "LP_AUDIT_LOG).\n"
     "\n"
@@ -50,19 +70,42 @@ static const struct lp_tool tool = {"lp-audit",
     "  pii-scan                count what still looks like personal data in\n"
     "                          the records of the files (e-mail, phone, UK\n"
     "                          postcode, card, IBAN, names) per field, as\n"
-    "                          JSON; exit 1 if anything is found",
+    "                          JSON; exit 1 if anything is found\n"
+    "  erase                   remove a data subject (a listing id, a\n"
+    "                          seller, an annotator) from the artefacts\n"
+    "                          named, tombstone its events in the log\n"
+    "                          (the chain still holds) and log the erasure\n"
+    "  retain                  remove what a retention policy says is too\n"
+    "                          old: files by mtime, log events by time",
     "      --key=FILE          the seals' key: a file readable by its owner\n"
     "                          only (mode 600), at least 16 bytes\n"
     "      --head=SEQ:HASH     verify: the log must hold the event SEQ with\n"
     "                          this hash (a head published elsewhere)\n"
     "      --names=FILE        pii-scan: the person-name fields, a JSON\n"
-    "                          list of paths (default [\"seller\"])\n",
+    "                          list of paths (default [\"seller\"])\n"
+    "      --subject=KIND=VALUE\n"
+    "                          erase: id=LISTING, seller=PSEUDONYM or\n"
+    "                          annotator=ID (repeatable)\n"
+    "      --dataset=FILE      erase: a dataset to rewrite (repeatable)\n"
+    "      --cache=DIR         erase: the LLM cache folder\n"
+    "      --session=FILE      erase: an lp-label session log (repeatable)\n"
+    "      --warc=FILE         erase: a WARC archive to rewrite "
+    "(repeatable)\n"
+    "      --policy=FILE       retain: the retention policy (JSON)\n"
+    "      --dry-run           retain: say what would go, remove nothing\n",
     1};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"head", required_argument, NULL, OPT_HEAD},
     {"key", required_argument, NULL, OPT_KEY},
-    {"names", required_argument, NULL, OPT_NAMES}, {NULL, 0, NULL, 0}};
+    {"names", required_argument, NULL, OPT_NAMES},
+    {"subject", required_argument, NULL, OPT_SUBJECT},
+    {"dataset", required_argument, NULL, OPT_DATASET},
+    {"cache", required_argument, NULL, OPT_CACHE},
+    {"session", required_argument, NULL, OPT_SESSION},
+    {"warc", required_argument, NULL, OPT_WARC},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN}, {NULL, 0, NULL, 0}};
 
 /* What the command line asked for. */
 struct audit_opts {
@@ -76,6 +119,10 @@ struct audit_opts {
 	char head_hash[65];
 	unsigned char key[LP_HMAC_KEY_MAX];
 	size_t keylen;
+	struct lp_erase_job job; /* erase: subjects and artefacts */
+	int erase_opts;		 /* erase's options given */
+	const char *policy;
+	int dry_run;
 };
 
 /* One subcommand: its name, what it may be given, what it does. */
@@ -85,6 +132,7 @@ struct command {
 	int head;   /* --head allowed */
 	int output; /* -o allowed */
 	int files;  /* 1: takes datasets, not a log */
+	int erase;  /* takes erase's options */
 	int (*run)(struct audit_opts *o);
 };
 
@@ -297,13 +345,80 @@ cmd_pii_scan(struct audit_opts *o)
 	return found > 0 ? LP_EXIT_FAIL : LP_EXIT_OK;
 }
 
+/* Print a summary (stolen) as one JSON line. */
+static void
+print_json(json_t *v)
+{
+	struct lp_buf b = LP_BUF_INIT;
+
+	lp_json_dump(v, &b);
+	printf("%s\n", b.p);
+	lp_buf_release(&b);
+	json_decref(v);
+}
+
+/* counts[kind][what], or 0. */
+static long long
+count_of(const json_t *counts, const char *kind, const char *what)
+{
+	return json_integer_value(
+	    json_object_get(json_object_get(counts, kind), what));
+}
+
+static int
+cmd_erase(struct audit_opts *o)
+{
+	struct lp_erase_job *j = &o->job;
+	struct lp_lineage lg;
+	json_t *counts;
+
+	if (json_array_size(j->e.ids) + json_array_size(j->e.sellers) +
+		json_array_size(j->e.annotators) ==
+	    0)
+		lp_cli_usage("erase needs --subject KIND=VALUE");
+	lp_lineage_init(&lg, tool.name, "erase", NULL, NULL, NULL);
+	j->log = o->log;
+	j->tool = tool.name;
+	j->run_id = lg.run_id;
+	counts = lp_erase_run(j);
+	if (lp_verbosity > 0)
+		lp_warnx("%s: erased %lld records, %lld labels, %lld session "
+			 "events, %lld audit events",
+		    o->log, count_of(counts, "datasets", "records"),
+		    count_of(counts, "datasets", "labels"),
+		    count_of(counts, "sessions", "events"),
+		    count_of(counts, "audit", "events"));
+	print_json(counts);
+	lp_lineage_release(&lg);
+	return LP_EXIT_OK;
+}
+
+static int
+cmd_retain(struct audit_opts *o)
+{
+	struct lp_lineage lg;
+	json_t *policy;
+
+	if (o->policy == NULL)
+		lp_cli_usage("retain needs --policy FILE");
+	policy = lp_cli_json_file(o->policy);
+	lp_lineage_init(&lg, tool.name, "retain", NULL, NULL, NULL);
+	print_json(
+	    lp_retain_run(policy, o->log, o->dry_run, tool.name, lg.run_id));
+	lp_lineage_release(&lg);
+	json_decref(policy);
+	return LP_EXIT_OK;
+}
+
 /* The subcommands, sorted: one row each. */
 static const struct command commands[] = {
-    {"head", 0, 0, 0, 0, cmd_head},
-    {"openlineage", -1, 0, 1, 0, cmd_openlineage},
-    {"pii-scan", -1, 0, 0, 1, cmd_pii_scan},
-    {"seal", 1, 0, 0, 0, cmd_seal},
-    {"verify", 0, 1, 0, 0, cmd_verify},
+    {"erase", -1, 0, 0, 0, 1, cmd_erase},
+    {"head", 0, 0, 0, 0, 0, cmd_head},
+    {"openlineage", -1, 0, 1, 0, 0, cmd_openlineage},
+    {"pii-scan", -1, 0, 0, 1, 0, cmd_pii_scan},
+    {"retain", -1, 0, 0, 0, 2, cmd_retain},
+    {"seal", 1, 0, 0, 0, 0, cmd_seal},
+    {"verify", 0, 1, 0, 0, 0, cmd_verify},
 };
 
 /* The subcommand named, or a usage error listing them. */
@@ -313,14 +428,59 @@ command(int argc, char **argv)
 	size_t i, n = sizeof(commands) / sizeof(commands[0]);
 
 	if (argc == 0)
-		lp_cli_usage("no command (want head, openlineage, pii-scan, "
-			     "seal or verify)");
+		lp_cli_usage("no command (want erase, head, openlineage, "
+			     "pii-scan, retain, seal or verify)");
 	for (i = 0; i < n; i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			return &commands[i];
-	lp_cli_usage("unknown command '%s' (want head, openlineage, pii-scan, "
-		     "seal or verify)",
+	lp_cli_usage("unknown command '%s' (want erase, head, openlineage, "
+		     "pii-scan, retain, seal or verify)",
 	    argv[0]);
+}
+
+/* A repeatable option's value onto the list *v (of *n). */
+static void
+push(char ***v, int *n, char *arg)
+{
+	*v = realloc(*v, (size_t)(*n + 1) * sizeof(**v));
+	if (*v == NULL)
+		lp_err(LP_EXIT_IOERR, "out of memory");
+	(*v)[(*n)++] = arg;
+}
+
+/* An option of erase or retain into o; 0 if ch is none of theirs. */
+static int
+erase_option(struct audit_opts *o, int ch, char *arg)
+{
+	struct lp_erase_job *j = &o->job;
+	struct lp_error err = LP_ERROR_INIT;
+
+	o->erase_opts |= ch == OPT_POLICY || ch == OPT_DRY_RUN ? 2 : 1;
+	switch (ch) {
+	case OPT_SUBJECT:
+		if (lp_erasure_add(&j->e, arg, &err) != LP_OK)
+			lp_cli_usage("%s", err.msg);
+		return 1;
+	case OPT_DATASET:
+		push(&j->datasets, &j->ndatasets, arg);
+		return 1;
+	case OPT_CACHE:
+		j->cache = arg;
+		return 1;
+	case OPT_SESSION:
+		push(&j->sessions, &j->nsessions, arg);
+		return 1;
+	case OPT_WARC:
+		push(&j->warcs, &j->nwarcs, arg);
+		return 1;
+	case OPT_POLICY:
+		o->policy = arg;
+		return 1;
+	case OPT_DRY_RUN:
+		o->dry_run = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* The options into o (getopt permutes: they may come before the command). */
@@ -329,6 +489,7 @@ options(struct audit_opts *o, int argc, char **argv)
 {
 	int ch;
 
+	lp_erasure_init(&o->job.e);
 	while ((ch = getopt_long(
 		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (ch) {
@@ -342,7 +503,8 @@ options(struct audit_opts *o, int argc, char **argv)
 			o->names_path = optarg;
 			break;
 		default:
-			lp_cli_common(ch, optarg);
+			if (ch < OPT_SUBJECT || !erase_option(o, ch, optarg))
+				lp_cli_common(ch, optarg);
 		}
 	}
 }
@@ -380,9 +542,18 @@ main(int argc, char **argv)
 		lp_cli_usage("%s takes no --head", cmd->name);
 	if (!cmd->output && lp_opts.output != NULL)
 		lp_cli_usage("%s takes no -o", cmd->name);
+	if ((o.erase_opts & ~cmd->erase) != 0)
+		lp_cli_usage("%s takes no %s", cmd->name,
+		    o.erase_opts & 1 ? "--subject, --dataset, --cache, "
+				       "--session or --warc"
+				     : "--policy or --dry-run");
 	read_key(&o);
 	status = cmd->run(&o);
 	lp_hmac_wipe(o.key, sizeof(o.key));
+	lp_erasure_release(&o.job.e);
+	free(o.job.datasets);
+	free(o.job.sessions);
+	free(o.job.warcs);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		lp_err(LP_EXIT_IOERR, "<stdout>");
 	return status;

@@ -20,6 +20,30 @@
 static const char genesis[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+const char *
+lp_audit_tombstone_digest(const json_t *ev)
+{
+	const char *kind = json_string_value(json_object_get(ev, "event"));
+	const char *d = json_string_value(json_object_get(ev, "digest"));
+
+	if (kind == NULL || strcmp(kind, "erased") != 0 || d == NULL ||
+	    strlen(d) != 64 || strspn(d, "0123456789abcdef") != 64)
+		return NULL;
+	return d;
+}
+
+void
+lp_audit_line_hash(const json_t *ev, const char *line, size_t n, char hex[65])
+{
+	const char *d = lp_audit_tombstone_digest(ev);
+
+	/* A tombstone stands for the line it replaced: its hash is that one's. */
+	if (d != NULL)
+		memcpy(hex, d, 65);
+	else
+		lp_sha256_hex(line, n, hex);
+}
+
 int
 lp_audit_open(
     struct lp_audit *a, const char *path, const char *tool, const char *run_id)
@@ -159,9 +183,9 @@ chain_read(struct lp_audit *a, struct chain *c)
 
 		if (line_before(a->fd, end, &b, &start) != LP_OK)
 			goto out;
-		if (end == c->size - 1)
-			lp_sha256_hex(b.p, b.len, c->prev);
 		ev = lp_json_load(b.p, b.len, 0, NULL);
+		if (end == c->size - 1)
+			lp_audit_line_hash(ev, b.p, b.len, c->prev);
 		seq = json_object_get(ev, "seq");
 		if (json_is_integer(seq))
 			c->seq = json_integer_value(seq) + 1;
@@ -497,10 +521,11 @@ check_event(char *line, size_t n, unsigned long no, struct lp_audit_check *c,
 	    strcmp(kind, "seal") == 0 &&
 	    (rc = check_seal(ev, no, c->seq, c->head, c, err)) == LP_OK)
 		c->seals++;
+	if (rc == LP_OK)
+		lp_audit_line_hash(ev, line, n, hash);
 	json_decref(ev);
 	if (rc != LP_OK)
 		return rc;
-	lp_sha256_hex(line, n, hash);
 	if (c->want_seq > 0 && seq == c->want_seq) {
 		c->found = 1;
 		if (strcmp(hash, c->want_hash) != 0)

@@ -21,6 +21,14 @@
  * (core/hmac.h), so a chain recomputed past a seal no longer matches the
  * seal, and only the key's holder can make a new one.  A head published
  * elsewhere (seq and hash of one event) shows lines cut off before it.
+ *
+ * An event can be erased (core/erasure.h) without breaking the chain: its
+ * line is replaced by a tombstone {"seq","at","event":"erased","digest",
+ * "prev"} keeping its seq, at and prev, where digest is the SHA-256 of the
+ * line it replaces.  The hash of a tombstone's line, for the next event's
+ * prev and for seals and heads, is that digest: the chain still holds,
+ * and shows which line went and when, not what it said.  Lines that are
+ * not tombstones hash as they always did, so older logs verify as before.
  */
 #ifndef LP_AUDIT_H
 #define LP_AUDIT_H
@@ -102,6 +110,17 @@ int lp_audit_check(const char *path, struct lp_audit_check *c,
 /* lp_audit_check() of the chain and the seals' heads, without a key. */
 int lp_audit_verify(
     const char *path, unsigned long *line, struct lp_error *err);
+/*
+ * The digest of the line a tombstone (parsed event ev, NULL is fine)
+ * replaced, or NULL if ev is not a tombstone.
+ */
+const char *lp_audit_tombstone_digest(const json_t *ev);
+/*
+ * The hash of an event's line line[0..n) (parsed as ev, may be NULL) as
+ * the chain takes it: its SHA-256, or a tombstone's digest.
+ */
+void lp_audit_line_hash(
+    const json_t *ev, const char *line, size_t n, char hex[65]);
 /*
  * A copy of argv fit for the log: the value of any option whose name
  * mentions a key, token, secret or password is replaced by "***".

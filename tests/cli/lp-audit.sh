@@ -8,7 +8,7 @@ MAN=$HERE/../../man/lp-audit.1
 # lp-clean writes the audit events here; its pseudonyms need a key.
 export LP_PSEUDONYM_KEY=lp-audit-tests
 
-USAGE="usage: lp-audit verify [-qv] [--key file] [--head seq:hash] [log]\n       lp-audit seal [-qv] --key file [log]\n       lp-audit head [-qv] [--key file] [log]\n       lp-audit openlineage [-qv] [-o file] [log]\n       lp-audit pii-scan [-qv] [--names file] [file ...]\nTry 'lp-audit --help' for more information.\n"
+USAGE="usage: lp-audit verify [-qv] [--key file] [--head seq:hash] [log]\n       lp-audit seal [-qv] --key file [log]\n       lp-audit head [-qv] [--key file] [log]\n       lp-audit openlineage [-qv] [-o file] [log]\n       lp-audit pii-scan [-qv] [--names file] [file ...]\n       lp-audit erase [-qv] --subject kind=value ... [--dataset file] ...\n                [--cache dir] [--session file] ... [--warc file] ... [log]\n       lp-audit retain [-qv] --policy file [--dry-run] [log]\nTry 'lp-audit --help' for more information.\n"
 BROKEN="hash chain broken: 'prev' does not match the line before (edited, inserted or deleted line)"
 
 # Fixtures.
@@ -328,8 +328,8 @@ tcase versions.records-unchanged log && { # the records do not move
 }
 
 # Usage errors.
-tcase usage.no-command && check 2 '' '' '' "lp-audit: no command (want head, openlineage, pii-scan, seal or verify)\n$USAGE"
-tcase usage.unknown-command && check 2 'check au.log' '' '' "lp-audit: unknown command 'check' (want head, openlineage, pii-scan, seal or verify)\n$USAGE"
+tcase usage.no-command && check 2 '' '' '' "lp-audit: no command (want erase, head, openlineage, pii-scan, retain, seal or verify)\n$USAGE"
+tcase usage.unknown-command && check 2 'check au.log' '' '' "lp-audit: unknown command 'check' (want erase, head, openlineage, pii-scan, retain, seal or verify)\n$USAGE"
 tcase usage.seal-without-key && check 2 'seal au.log' '' '' "lp-audit: seal needs --key FILE\n$USAGE"
 tcase usage.openlineage-key && check 2 'openlineage --key k au.log' '' '' "lp-audit: openlineage takes no --key\n$USAGE"
 tcase usage.seal-head && check 2 'seal --key k --head 1:x au.log' '' '' "lp-audit: invalid --head '1:x' (want SEQ:HASH, as 'lp-audit head' prints it)\n$USAGE"
