@@ -268,8 +268,10 @@ rejects(const struct kpi_opts *o, struct lp_kpi *whole, json_t *m)
 			    err.msg);
 		json_decref(st);
 	}
-	if (o->nrun_stats > 0)
+	if (o->nrun_stats > 0) {
 		json_object_set_new(m, "rejects", lp_kpi_rejects(whole));
+		json_object_set_new(m, "runs", lp_kpi_runs(whole));
+	}
 }
 
 /* The metrics: the whole input, each grouping, rejects and drift. */

@@ -31,6 +31,7 @@ struct lp_kpi {
 	struct lp_quantile e2e;
 	/* reject rates from --stats files */
 	json_t *rejects;
+	json_t *runs; /* tool -> wall time, speed, CPU and memory */
 	long long rej_in, rej_out;
 	/* Scratch for the hot path (reused from record to record). */
 	struct lp_buf scratch;
@@ -413,6 +414,35 @@ lp_kpi_metrics(struct lp_kpi *k, int nboot, unsigned long long seed)
 	return out;
 }
 
+/*
+ * A stage's run figures from its --stats: wall_s, records_per_s, user_s,
+ * sys_s and max_rss_kb, those it has.  A tool named twice keeps the last.
+ */
+static void
+add_run(struct lp_kpi *k, const char *tool, json_t *stats)
+{
+	static const char *const keys[] = {
+	    "wall_s", "records_per_s", "user_s", "sys_s", "max_rss_kb"};
+	json_t *r = json_object(), *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_is_number(v = json_object_get(stats, keys[i])))
+			json_object_set_new(r, keys[i],
+			    json_is_integer(v)
+				? json_incref(v)
+				: lp_kpi_num(json_real_value(v)));
+	if (k->runs == NULL)
+		k->runs = json_object();
+	json_object_set_new(k->runs, tool, r);
+}
+
+json_t *
+lp_kpi_runs(const struct lp_kpi *k)
+{
+	return k->runs != NULL ? json_deep_copy(k->runs) : NULL;
+}
+
 int
 lp_kpi_add_stats(struct lp_kpi *k, json_t *stats, struct lp_error *err)
 {
@@ -433,6 +463,7 @@ lp_kpi_add_stats(struct lp_kpi *k, json_t *stats, struct lp_error *err)
 		in += json_integer_value(json_object_get(t, "in"));
 		rej += json_integer_value(json_object_get(t, "rejected"));
 	}
+	add_run(k, tool, stats);
 	json_object_set_new(k->rejects, tool,
 	    json_pack("{s:I,s:I,s:o}", "in", (json_int_t)in, "rejected",
 		(json_int_t)rej, "rate",
@@ -454,11 +485,49 @@ lp_kpi_rejects(const struct lp_kpi *k)
 	return out;
 }
 
+/*
+ * The value at a JSON Pointer (RFC 6901) into m: "/" parts, "~1" for a
+ * "/" and "~0" for a "~" in a key, an array index as a number.
+ */
+static json_t *
+pointer_get(json_t *m, const char *path)
+{
+	struct lp_buf key;
+	const char *p = path;
+
+	lp_buf_init(&key);
+	while (m != NULL && *p == '/') {
+		char *end;
+		unsigned long i;
+
+		lp_buf_reset(&key);
+		for (p++; *p != '\0' && *p != '/'; p++) {
+			if (*p == '~' && (p[1] == '0' || p[1] == '1'))
+				lp_buf_addc(&key, *++p == '0' ? '~' : '/');
+			else
+				lp_buf_addc(&key, *p);
+		}
+		lp_buf_addc(&key, '\0');
+		if (json_is_array(m)) {
+			i = strtoul(key.p, &end, 10);
+			m = *key.p != '\0' && *end == '\0'
+			    ? json_array_get(m, i)
+			    : NULL;
+		} else
+			m = json_object_get(m, key.p);
+	}
+	lp_buf_release(&key);
+	return m;
+}
+
 json_t *
 lp_kpi_get(json_t *m, const char *path)
 {
-	char *copy = lp_xstrdup(path), *save = NULL, *p;
+	char *copy, *save = NULL, *p;
 
+	if (path[0] == '/')
+		return pointer_get(m, path);
+	copy = lp_xstrdup(path);
 	for (p = strtok_r(copy, ".", &save); p != NULL && m != NULL;
 	     p = strtok_r(NULL, ".", &save))
 		m = json_object_get(m, p);
@@ -485,6 +554,7 @@ lp_kpi_free(struct lp_kpi *k)
 	lp_names_release(&k->stages);
 	lp_quantile_release(&k->e2e);
 	json_decref(k->rejects);
+	json_decref(k->runs);
 	lp_buf_release(&k->scratch);
 	lp_json_members_release(&k->lin);
 	lp_json_members_release(&k->st);

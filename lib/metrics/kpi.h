@@ -56,13 +56,22 @@ int lp_kpi_add_stats(struct lp_kpi *k, json_t *stats, struct lp_error *err);
  * when no --stats was added.  New reference.
  */
 json_t *lp_kpi_rejects(const struct lp_kpi *k);
+/*
+ * The runs section, {tool: {wall_s, records_per_s, user_s, sys_s,
+ * max_rss_kb}, ...} with what each --stats file carried, or NULL when no
+ * --stats was added.  New reference.
+ */
+json_t *lp_kpi_runs(const struct lp_kpi *k);
 void lp_kpi_free(struct lp_kpi *k);
 
 /* A figure of the report: x rounded to six decimals, or null if NaN. */
 json_t *lp_kpi_num(double x);
 /*
  * The value at a dotted path ("agreement.kripp_alpha.ordinal") of a
- * report, or NULL.  Empty parts of the path are passed over.  Borrowed.
+ * report, or NULL.  Empty parts of the path are passed over.  A path
+ * that starts with "/" is a JSON Pointer (RFC 6901), which reaches any
+ * key, one with dots too: "/drift/rating.score/psi", "~1" for "/" and
+ * "~0" for "~" in a key.  Borrowed.
  */
 json_t *lp_kpi_get(json_t *m, const char *path);
 

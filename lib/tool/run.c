@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -588,6 +589,27 @@ lp_run_count(struct lp_run *run, const char *name, long long n)
 	    run->counters, name, json_integer(json_integer_value(v) + n));
 }
 
+/*
+ * The CPU time and peak memory of this process so far: user_s and sys_s
+ * in seconds, max_rss_kb in kilobytes (Linux's ru_maxrss unit).
+ */
+static void
+add_rusage(json_t *s)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return;
+	json_object_set_new(s, "user_s",
+	    json_real((double)ru.ru_utime.tv_sec +
+		(double)ru.ru_utime.tv_usec / 1e6));
+	json_object_set_new(s, "sys_s",
+	    json_real((double)ru.ru_stime.tv_sec +
+		(double)ru.ru_stime.tv_usec / 1e6));
+	json_object_set_new(
+	    s, "max_rss_kb", json_integer((json_int_t)ru.ru_maxrss));
+}
+
 static void
 write_stats(struct lp_run *run, double wall)
 {
@@ -601,6 +623,7 @@ write_stats(struct lp_run *run, double wall)
 	json_object_set_new(s, "wall_s", json_real(wall));
 	json_object_set_new(s, "records_per_s",
 	    json_real(wall > 0 ? (double)run->n_in / wall : 0));
+	add_rusage(s);
 	json_object_update(s, run->counters);
 	lp_json_dump(s, &b);
 	lp_buf_addc(&b, '\n');

@@ -189,6 +189,50 @@ tcase rejects.gate labels run_stats && {
 	run -o /dev/null "$TOOL" -q --bootstrap 0 --run-stats clean.stats --gates rg.json alice.jsonl
 	status_is 1
 }
+# Each stage's run figures from its --stats: wall time, speed, CPU, memory.
+fx_rusage_stats() {
+	printf '{"tool":"lp-dedup","in":500,"skipped":0,"quarantined":0,"wall_s":2.5,"records_per_s":200.0,"user_s":1.25,"sys_s":0.5,"max_rss_kb":20480}\n' > dedup.stats
+}
+tcase stats.rusage-json labels rusage_stats && {
+	run "$TOOL" -q --json --bootstrap 0 --no-gates --run-stats dedup.stats alice.jsonl
+	has out '"runs":{"lp-dedup":{"wall_s":2.5,"records_per_s":200.0,"user_s":1.25,"sys_s":0.5,"max_rss_kb":20480}}'
+}
+tcase stats.rusage-text labels rusage_stats && {
+	run "$TOOL" -q --bootstrap 0 --no-gates --run-stats dedup.stats alice.jsonl
+	has out '^stages (wall s, records/s, peak MB)$'
+	has out '^  lp-dedup  *2.500 200 20.0$'
+}
+tcase stats.rusage-markdown labels rusage_stats && {
+	run "$TOOL" -q --markdown --bootstrap 0 --no-gates --run-stats dedup.stats alice.jsonl
+	has out '^| lp-dedup | 2.500 | 200 | 20.0 |$'
+}
+tcase stats.rusage-written labels && { # a tool's own --stats carries them
+	run -o /dev/null "$TOOL" -q --bootstrap 0 --no-gates --stats own.stats alice.jsonl
+	has own.stats '"user_s":[0-9.e-]*,"sys_s":[0-9.e-]*,"max_rss_kb":[1-9][0-9]*'
+}
+
+# Gate metrics as JSON Pointers reach keys with dots.
+tcase gates.pointer labels && {
+	printf '[{"metric":"/balance/rating.score/yes","op":">=","value":25},{"metric":"/agreement/percent","op":">=","value":0.7}]\n' > ptr.json
+	run "$TOOL" -q --bootstrap 0 --gates ptr.json alice.jsonl bob.jsonl
+	status_is 0
+	has out '^gate /balance/rating.score/yes *pass >= 25 (value 25)'
+	has out '^gate /agreement/percent *pass >= 0.7 (value 0.7)'
+}
+tcase gates.pointer-dotted-misses labels && { # the dotted form cannot
+	printf '[{"metric":"balance.rating.score.yes","op":">=","value":25}]\n' > dot.json
+	run "$TOOL" -q --bootstrap 0 --gates dot.json alice.jsonl bob.jsonl
+	status_is 1
+	has out 'FAIL >= 25 (value undefined'
+}
+tcase gates.pointer-in-every-report labels && { # JSON, Markdown, HTML
+	printf '[{"metric":"/balance/rating.score/yes","op":">=","value":25}]\n' > ptr.json
+	run "$TOOL" -q --json --bootstrap 0 --gates ptr.json --html r.html alice.jsonl bob.jsonl
+	has out '"gates":\[{"metric":"/balance/rating.score/yes","op":">=","threshold":25.0,"value":25.0,"pass":true}\]'
+	has r.html '/balance/rating.score/yes'
+	run "$TOOL" -q --markdown --bootstrap 0 --gates ptr.json alice.jsonl bob.jsonl
+	has out '^| /balance/rating.score/yes | pass | >= 25 | 25 |$'
+}
 fx_bad_stats() { printf '{"tool":"x"}\n' > bad.stats; }
 tcase rejects.bad-stats labels bad_stats && check 65 '-q --run-stats bad.stats alice.jsonl' '' '' 'lp-kpi: bad.stats: not a --stats file (no tool and in)\n'
 
