@@ -206,6 +206,10 @@ tcase stats.rusage-markdown labels rusage_stats && {
 	run "$TOOL" -q --markdown --bootstrap 0 --no-gates --run-stats dedup.stats alice.jsonl
 	has out '^| lp-dedup | 2.500 | 200 | 20.0 |$'
 }
+tcase stats.rusage-html labels rusage_stats && {
+	run "$TOOL" -q --bootstrap 0 --no-gates --run-stats dedup.stats --html r.html alice.jsonl
+	has r.html '^<tr class="run"><td>lp-dedup</td><td class="n">2.500</td><td class="n">200</td><td class="n">20.0</td></tr>$'
+}
 tcase stats.rusage-written labels && { # a tool's own --stats carries them
 	run -o /dev/null "$TOOL" -q --bootstrap 0 --no-gates --stats own.stats alice.jsonl
 	has own.stats '"user_s":[0-9.e-]*,"sys_s":[0-9.e-]*,"max_rss_kb":[1-9][0-9]*'
