@@ -31,7 +31,9 @@ struct lp_kpi {
 	struct lp_quantile e2e;
 	/* reject rates from --stats files */
 	json_t *rejects;
-	json_t *runs; /* tool -> wall time, speed, CPU and memory */
+	json_t *runs;	  /* tool -> wall time, speed, CPU and memory */
+	json_t *gold_key; /* id -> gold answer (--gold-key), or NULL */
+	long long gold_rows;
 	long long rej_in, rej_out;
 	/* Scratch for the hot path (reused from record to record). */
 	struct lp_buf scratch;
@@ -309,9 +311,13 @@ count_complete(struct lp_kpi *k, struct lp_record *rec)
 	}
 }
 
-/* The labels of rec, its gold answer and the judge's score. */
+/*
+ * The labels of rec, its gold answer and the judge's score.  A gold item
+ * of the key (answer not NULL) is scored against it, and its labels are
+ * left out of labelled and the balance: it is not part of the dataset.
+ */
 static void
-count_labels(struct lp_kpi *k, struct lp_record *rec)
+count_labels(struct lp_kpi *k, struct lp_record *rec, json_t *answer)
 {
 	struct lp_ratings *r = &k->ratings;
 	json_t *labels = lp_record_get(rec, "labels"), *l, *g;
@@ -321,7 +327,7 @@ count_labels(struct lp_kpi *k, struct lp_record *rec)
 	if (!json_is_array(labels) || json_array_size(labels) == 0 ||
 	    id == NULL)
 		return;
-	k->labelled++;
+	k->labelled += answer == NULL;
 	i = lp_ratings_item(r, id);
 	json_array_foreach (labels, j, l) {
 		const char *who =
@@ -333,9 +339,14 @@ count_labels(struct lp_kpi *k, struct lp_record *rec)
 			continue;
 		lp_ratings_add(r, i, who, lab,
 		    json_integer_value(json_object_get(l, "time_to_label_ms")));
-		count_value(k, "labels", lab);
+		if (answer == NULL)
+			count_value(k, "labels", lab);
 	}
-	if ((g = lp_record_get(rec, "gold.label")) != NULL ||
+	if (answer != NULL) {
+		if ((g = json_object_get(answer, "label")) != NULL ||
+		    (g = json_object_get(answer, "score")) != NULL)
+			r->it[i].gold = lp_ratings_class(r, g);
+	} else if ((g = lp_record_get(rec, "gold.label")) != NULL ||
 	    (g = lp_record_get(rec, "gold.score")) != NULL)
 		r->it[i].gold = lp_ratings_class(r, g);
 	if ((g = lp_record_get(rec, "rating.score")) != NULL)
@@ -348,14 +359,32 @@ void
 lp_kpi_add(struct lp_kpi *k, struct lp_record *rec)
 {
 	size_t i;
+	const char *id;
+	json_t *answer;
 
+	/* A gold row counts only for the gold accuracy. */
+	if (k->gold_key != NULL &&
+	    (id = lp_record_get_str(rec, "id")) != NULL &&
+	    (answer = json_object_get(k->gold_key, id)) != NULL) {
+		k->gold_rows++;
+		count_labels(k, rec, answer);
+		return;
+	}
 	k->records++;
 	count_complete(k, rec);
 	count_field(k, rec, "rating.score");
 	for (i = 0; i < k->nfields; i++)
 		count_field(k, rec, k->fields[i]);
 	count_steps(k, rec);
-	count_labels(k, rec);
+	count_labels(k, rec, NULL);
+}
+
+int
+lp_kpi_gold_key(struct lp_kpi *k, json_t *key)
+{
+	json_decref(k->gold_key);
+	k->gold_key = json_incref(key);
+	return LP_OK;
 }
 
 void
@@ -404,6 +433,9 @@ lp_kpi_metrics(struct lp_kpi *k, int nboot, unsigned long long seed)
 	    out, "agreement", lp_ratings_agreement(&k->ratings, nboot, seed));
 	json_object_set_new(out, "judge", lp_ratings_judge(&k->ratings));
 	json_object_set_new(out, "gold", lp_ratings_gold(&k->ratings));
+	if (k->gold_key != NULL)
+		json_object_set_new(json_object_get(out, "gold"), "rows",
+		    json_integer(k->gold_rows));
 	json_object_set_new(
 	    out, "throughput", lp_ratings_throughput(&k->ratings));
 	for (i = 0; i < k->stages.n; i++)
@@ -416,7 +448,8 @@ lp_kpi_metrics(struct lp_kpi *k, int nboot, unsigned long long seed)
 
 /*
  * A stage's run figures from its --stats: wall_s, records_per_s, user_s,
- * sys_s and max_rss_kb, those it has.  A tool named twice keeps the last.
+ * sys_s and max_rss_kb, those it has, under the tool's name (numbered
+ * from its second stage on).
  */
 static void
 add_run(struct lp_kpi *k, const char *tool, json_t *stats)
@@ -434,7 +467,14 @@ add_run(struct lp_kpi *k, const char *tool, json_t *stats)
 				: lp_kpi_num(json_real_value(v)));
 	if (k->runs == NULL)
 		k->runs = json_object();
-	json_object_set_new(k->runs, tool, r);
+	/* One tool in several stages (lp-label): "lp-label 2", ... */
+	lp_buf_reset(&k->scratch);
+	lp_buf_adds(&k->scratch, tool);
+	for (i = 2; json_object_get(k->runs, k->scratch.p) != NULL; i++) {
+		lp_buf_reset(&k->scratch);
+		lp_buf_addf(&k->scratch, "%s %zu", tool, i);
+	}
+	json_object_set_new(k->runs, k->scratch.p, r);
 }
 
 json_t *
@@ -555,6 +595,7 @@ lp_kpi_free(struct lp_kpi *k)
 	lp_quantile_release(&k->e2e);
 	json_decref(k->rejects);
 	json_decref(k->runs);
+	json_decref(k->gold_key);
 	lp_buf_release(&k->scratch);
 	lp_json_members_release(&k->lin);
 	lp_json_members_release(&k->st);

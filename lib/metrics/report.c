@@ -280,3 +280,14 @@ lp_report_alert(struct lp_buf *b, json_t *gs, int failed, const char *dataset)
 		gate_value(b, p);
 	}
 }
+
+void
+lp_report_stage_alert(struct lp_buf *b, const char *stage, int status,
+    const char *error, const char *dataset)
+{
+	lp_buf_addf(b, "lp-kpi: stage %s failed with status %d", stage, status);
+	if (dataset != NULL)
+		lp_buf_addf(b, " for dataset %s", dataset);
+	if (error != NULL && *error != '\0')
+		lp_buf_addf(b, "\n• %s", error);
+}

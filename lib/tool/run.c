@@ -501,8 +501,15 @@ lp_run_reject(struct lp_run *run, struct lp_record *rec, const char *reason)
 void
 lp_run_side_open(struct lp_run *run, struct lp_writer *w, const char *path)
 {
+	lp_run_side_open_private(run, w, path, 0);
+}
+
+void
+lp_run_side_open_private(
+    struct lp_run *run, struct lp_writer *w, const char *path, int private)
+{
 	lp_run_check_output(run, NULL, path);
-	open_named(w, path, 0);
+	open_named(w, path, private);
 	run->sides = lp_xrealloc(
 	    run->sides, sizeof(*run->sides) * (size_t)(run->nsides + 1));
 	run->sides[run->nsides++] = w;
