@@ -27,6 +27,7 @@
 #include "metrics/kpi.h"
 #include "metrics/openlineage.h"
 #include "metrics/report.h"
+#include "review/gold.h"
 #include "tool/cli.h"
 #include "web/http.h"
 #include "tool/log.h"
@@ -40,6 +41,7 @@ enum {
 	OPT_BY,
 	OPT_FIELD,
 	OPT_GATES,
+	OPT_GOLD_KEY,
 	OPT_HTML,
 	OPT_JSON,
 	OPT_MARKDOWN,
@@ -48,15 +50,18 @@ enum {
 	OPT_OVER,
 	OPT_RUN_STATS,
 	OPT_SEED,
+	OPT_STAGE_FAILED,
 	OPT_VERIFY_AUDIT
 };
 
 static const struct lp_tool tool = {"lp-kpi",
     "[-qv] [--json | --markdown] [--html file]\n"
     "       [--gates file | --no-gates] [--alert-url url] [--baseline file]\n"
+    "       [--gold-key file]\n"
     "       [--run-stats file] [--by key] [--over day|week] [--field path]\n"
     "       [--bootstrap n] [--seed s] [--verify-audit file]\n"
-    "       [--openlineage file] [file ...]",
+    "       [--openlineage file] [--stage-failed name:status:file]\n"
+    "       [file ...]",
     "Measure a labelled dataset: completeness, balance, agreement, gold "
     "accuracy,\nlatency; check quality gates.",
     "      --json              write the metrics as one JSON object (the\n"
@@ -68,6 +73,8 @@ static const struct lp_tool tool = {"lp-kpi",
     "                          built-in guidelines/gates.json); exit 1 if\n"
     "                          one fails\n"
     "      --no-gates          check no gates\n"
+    "      --gold-key=FILE     the gold answers (lp-sample --gold-key): gold\n"
+    "                          rows are scored, and left out of the rest\n"
     "      --alert-url=URL     when a gate fails, POST a JSON alert (Slack-\n"
     "                          compatible) to URL\n"
     "      --baseline=FILE     compare with an earlier --json report: drift\n"
@@ -85,7 +92,11 @@ static const struct lp_tool tool = {"lp-kpi",
     "      --seed=S            the bootstrap's seed (default 1)\n"
     "      --verify-audit=FILE check the audit log's hash chain\n"
     "      --openlineage=FILE  write OpenLineage events (START, COMPLETE or\n"
-    "                          FAIL) for each run in the --audit log to FILE\n",
+    "                          FAIL) for each run in the --audit log to FILE\n"
+    "      --stage-failed=NAME:STATUS:FILE\n"
+    "                          a stage of the build failed: alert --alert-url\n"
+    "                          with its status and FILE's first line (its\n"
+    "                          stderr), measure nothing, exit 1\n",
     1};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
@@ -95,6 +106,7 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"by", required_argument, NULL, OPT_BY},
     {"field", required_argument, NULL, OPT_FIELD},
     {"gates", required_argument, NULL, OPT_GATES},
+    {"gold-key", required_argument, NULL, OPT_GOLD_KEY},
     {"html", required_argument, NULL, OPT_HTML},
     {"json", no_argument, NULL, OPT_JSON},
     {"markdown", no_argument, NULL, OPT_MARKDOWN},
@@ -103,13 +115,14 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"over", required_argument, NULL, OPT_OVER},
     {"run-stats", required_argument, NULL, OPT_RUN_STATS},
     {"seed", required_argument, NULL, OPT_SEED},
+    {"stage-failed", required_argument, NULL, OPT_STAGE_FAILED},
     {"verify-audit", required_argument, NULL, OPT_VERIFY_AUDIT},
     {NULL, 0, NULL, 0}};
 
 /* What the command line asked for. */
 struct kpi_opts {
 	const char *gates_path, *verify, *baseline, *html_path, *alert_url,
-	    *ol_path;
+	    *ol_path, *gold_key, *stage_failed;
 	const char **run_stats, **fields;
 	size_t nrun_stats, nfields;
 	const char *groupings[2]; /* --by and --over, in the order given */
@@ -198,6 +211,12 @@ options(struct kpi_opts *o, int argc, char **argv)
 		case OPT_GATES:
 			o->gates_path = optarg;
 			break;
+		case OPT_GOLD_KEY:
+			o->gold_key = optarg;
+			break;
+		case OPT_STAGE_FAILED:
+			o->stage_failed = optarg;
+			break;
 		case OPT_HTML:
 			o->html_path = optarg;
 			break;
@@ -253,6 +272,23 @@ verify_audit(const char *path)
 	return LP_EXIT_OK;
 }
 
+/* --gold-key: the gold answers, given to whole; NULL without it. */
+static json_t *
+gold_key(const struct kpi_opts *o, struct lp_kpi *whole)
+{
+	struct lp_error err = LP_ERROR_INIT;
+	json_t *key;
+	int rc;
+
+	if (o->gold_key == NULL)
+		return NULL;
+	if ((rc = lp_gold_key_load(o->gold_key, &key, &err)) != LP_OK)
+		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
+		    err.msg);
+	lp_kpi_gold_key(whole, key);
+	return key;
+}
+
 /* The reject rates of the --run-stats files into m. */
 static void
 rejects(const struct kpi_opts *o, struct lp_kpi *whole, json_t *m)
@@ -268,8 +304,10 @@ rejects(const struct kpi_opts *o, struct lp_kpi *whole, json_t *m)
 			    err.msg);
 		json_decref(st);
 	}
-	if (o->nrun_stats > 0)
+	if (o->nrun_stats > 0) {
 		json_object_set_new(m, "rejects", lp_kpi_rejects(whole));
+		json_object_set_new(m, "runs", lp_kpi_runs(whole));
+	}
 }
 
 /* The metrics: the whole input, each grouping, rejects and drift. */
@@ -313,6 +351,50 @@ alert(const char *url, json_t *gs, int failed)
 		lp_warnx("alert posted to %s", url);
 	json_decref(fields);
 	lp_buf_release(&text);
+}
+
+/*
+ * --stage-failed NAME:STATUS:FILE: the alert a failed gate raises, for a
+ * stage that failed, with its status and the first line of FILE (what
+ * it said on stderr).  Exits 1, as for a failed gate.
+ */
+static int
+stage_failed(const struct kpi_opts *o)
+{
+	struct lp_buf text = LP_BUF_INIT, first = LP_BUF_INIT;
+	struct lp_error err = LP_ERROR_INIT;
+	const char *arg = o->stage_failed, *c1 = strchr(arg, ':'), *c2;
+	char *name, *end = NULL, line[1024];
+	long status = -1;
+	json_t *fields;
+	FILE *f;
+
+	if (c1 != NULL && (c2 = strchr(c1 + 1, ':')) != NULL)
+		status = strtol(c1 + 1, &end, 10);
+	if (status < 0 || status > 255 || end != c2 || c1 == arg)
+		lp_cli_usage("invalid --stage-failed '%s' (want "
+			     "name:status:file)",
+		    arg);
+	name = strndup(arg, (size_t)(c1 - arg));
+	if ((f = fopen(c2 + 1, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) != NULL)
+			lp_buf_add(&first, line, strcspn(line, "\n"));
+		fclose(f);
+	}
+	lp_report_stage_alert(
+	    &text, name, (int)status, first.p, lp_opts.dataset_version);
+	lp_warnx("stage %s failed with status %ld", name, status);
+	fields = json_pack("{s:s,s:i,s:s}", "stage", name, "status",
+	    (int)status, "error", first.p ? first.p : "");
+	if (o->alert_url != NULL &&
+	    lp_webhook_post(o->alert_url, lp_http_user_agent(lp_tool->name),
+		text.p, fields, &err) != LP_OK)
+		lp_warnx("alert not delivered: %s", err.msg);
+	json_decref(fields);
+	free(name);
+	lp_buf_release(&text);
+	lp_buf_release(&first);
+	return LP_EXIT_FAIL;
 }
 
 /* Check the gates against m (each result audited), alert on failure. */
@@ -425,6 +507,7 @@ main(int argc, char **argv)
 	struct lp_record *rec;
 	struct lp_kpi *whole;
 	struct lp_run run;
+	json_t *key;
 	int i, status;
 
 	lp_cli_init(argc, argv, &tool);
@@ -445,6 +528,8 @@ main(int argc, char **argv)
 	if (o.ol_path != NULL && lp_verbosity >= 0)
 		lp_warnx("--openlineage: use 'lp-audit openlineage' (this flag "
 			 "stays for old scripts)");
+	if (o.stage_failed != NULL)
+		return stage_failed(&o);
 	/* Only the check, unless there are records to measure ("-"). */
 	if (o.verify != NULL &&
 	    ((status = verify_audit(o.verify)) != LP_EXIT_OK || argc == 0))
@@ -456,9 +541,12 @@ main(int argc, char **argv)
 	if (o.ol_path != NULL)
 		lp_run_side_open(&run, &ol_w, o.ol_path);
 	whole = lp_kpi_new(o.fields, o.nfields, NULL);
-	for (i = 0; i < o.ngroupings; i++)
+	key = gold_key(&o, whole);
+	for (i = 0; i < o.ngroupings; i++) {
 		lp_breakdown_init(
 		    &groups[i], o.groupings[i], o.fields, o.nfields);
+		groups[i].gold_key = key;
+	}
 	while (lp_run_next(&run, &rec) == LP_OK) {
 		lp_kpi_add(whole, rec);
 		for (i = 0; i < o.ngroupings; i++)
@@ -473,6 +561,7 @@ main(int argc, char **argv)
 	for (i = 0; i < o.ngroupings; i++)
 		lp_breakdown_release(&groups[i]);
 	lp_kpi_free(whole);
+	json_decref(key);
 	free(o.fields);
 	free(o.run_stats);
 	return status;

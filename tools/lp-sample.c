@@ -26,6 +26,7 @@
 #include "core/json.h"
 #include "dedup/keyset.h"
 #include "review/annotator.h"
+#include "review/gold.h"
 #include "review/route.h"
 #include "review/sample.h"
 #include "text/expr.h"
@@ -35,7 +36,9 @@
 
 enum {
 	OPT_ANNOTATORS = LP_OPT_TOOL_BASE,
+	OPT_DROP_IDS,
 	OPT_GOLD,
+	OPT_GOLD_KEY,
 	OPT_GOLD_RATE,
 	OPT_MAX,
 	OPT_OVERLAP,
@@ -52,9 +55,10 @@ enum {
 static const struct lp_tool tool = {"lp-sample",
     "[-qv] [-o file] [--questionable expr] [--random p%|n]\n"
     "       [--stratify field --per-stratum n] [--max n] [--seed s]\n"
-    "       [--gold file --gold-rate p%] [--annotators a,b,... [--overlap "
-    "k]]\n"
-    "       [--split dir] [--round n] [--rest file] [file ...]",
+    "       [--gold file --gold-rate p% --gold-key file]\n"
+    "       [--annotators a,b,... [--overlap k]]\n"
+    "       [--split dir] [--round n] [--rest file] [--drop-ids file]\n"
+    "       [file ...]",
     "Select records for people to review, with gold items and routing.",
     "      --questionable=EXPR select records for which EXPR holds, e.g.\n"
     "                          'rating.score <= 2 || rating.confidence < "
@@ -65,18 +69,25 @@ static const struct lp_tool tool = {"lp-sample",
     "      --per-stratum=N     records for each value of FIELD\n"
     "      --max=N             select at most N in all (a seeded choice)\n"
     "      --seed=S            the seed of every random choice (default 1)\n"
-    "      --gold=FILE         gold items (records with the answer in gold)\n"
+    "      --gold=FILE         gold items (full records, the answer in gold)\n"
+    "      --gold-key=FILE     write the gold items' ids and answers (0600)\n"
+    "                          to FILE, the only place they go\n"
     "      --gold-rate=P%      share of gold items in the output\n"
     "      --annotators=NAMES  route each item to annotators (a,b,c)\n"
     "      --overlap=K         annotators per item (default 1)\n"
     "      --split=DIR         also write DIR/NAME.jsonl.gz per annotator\n"
     "      --round=N           stamp the annotation round\n"
-    "      --rest=FILE         write every record not selected to FILE\n",
+    "      --rest=FILE         write every record not selected to FILE\n"
+    "      --drop-ids=FILE     drop the records whose id is in FILE (JSON\n"
+    "                          Lines with id: a gold key); with no rule,\n"
+    "                          pass every other record\n",
     0};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"annotators", required_argument, NULL, OPT_ANNOTATORS},
+    {"drop-ids", required_argument, NULL, OPT_DROP_IDS},
     {"gold", required_argument, NULL, OPT_GOLD},
+    {"gold-key", required_argument, NULL, OPT_GOLD_KEY},
     {"gold-rate", required_argument, NULL, OPT_GOLD_RATE},
     {"max", required_argument, NULL, OPT_MAX},
     {"overlap", required_argument, NULL, OPT_OVERLAP},
@@ -94,6 +105,9 @@ struct sampling {
 	struct lp_sample s;
 	struct lp_expr *questionable;
 	const char *qsrc, *rsrc, *grate, *rest_path, *stratify, *gold, *split;
+	const char *gold_key, *drop_path;
+	json_t *drop; /* --drop-ids: the ids (review/gold.h) */
+	int pass_all; /* no rule: --drop-ids alone */
 	char **annot;
 	int nannot, overlap;
 	json_t *frame;
@@ -102,7 +116,7 @@ struct sampling {
 	struct lp_route route;
 	struct lp_writer *queues;
 	struct lp_writer **qptr;
-	struct lp_writer rest;
+	struct lp_writer rest, key_w; /* --rest, --gold-key */
 	struct lp_record scratch;
 	struct lp_buf key, config;
 };
@@ -152,6 +166,14 @@ emit_pick(struct sampling *sp, struct lp_run *run, struct lp_record *rec,
 	}
 	lp_record_set(rec, "sample",
 	    lp_sample_object(&sp->s, reasons, sp->annot, who, sp->overlap));
+	if (reasons == LP_SAMPLE_GOLD) { /* the answer: to the key alone */
+		lp_buf_reset(&sp->key);
+		lp_sample_key_line(
+		    &sp->s, lp_record_get_str(rec, "id"), &sp->key);
+		if (lp_writer_write(&sp->key_w, sp->key.p, sp->key.len) !=
+		    LP_OK)
+			lp_errx(LP_EXIT_IOERR, "%s", sp->key_w.err.msg);
+	}
 	return lp_run_emit_also(run, rec, sp->qptr, nq);
 }
 
@@ -210,6 +232,8 @@ finish(struct sampling *sp, struct lp_run *run)
 			lp_warnx("%s holds %zu gold items, %zu wanted for "
 				 "--gold-rate: all are used",
 			    sp->gold, s->gold.n, want);
+		if (lp_sample_gold_check(s) != LP_OK)
+			lp_errx(LP_EXIT_DATAERR, "%s", s->err.msg);
 	}
 	while (lp_sample_next(s, &sp->scratch, &reasons))
 		if (emit_pick(sp, run, &sp->scratch, reasons) != LP_OK)
@@ -292,8 +316,14 @@ parse_options(struct sampling *sp, int argc, char **argv)
 		case OPT_ANNOTATORS:
 			parse_annotators(sp, optarg);
 			break;
+		case OPT_DROP_IDS:
+			sp->drop_path = optarg;
+			break;
 		case OPT_GOLD:
 			sp->gold = optarg;
+			break;
+		case OPT_GOLD_KEY:
+			sp->gold_key = optarg;
 			break;
 		case OPT_GOLD_RATE:
 			sp->grate = optarg;
@@ -349,14 +379,16 @@ parse_options(struct sampling *sp, int argc, char **argv)
 static void
 check_options(struct sampling *sp)
 {
-	const struct lp_sample *s = &sp->s;
+	struct lp_sample *s = &sp->s;
 
 	if ((sp->stratify != NULL) != (s->per_stratum > 0))
 		lp_cli_usage("--stratify and --per-stratum go together");
-	if ((sp->gold != NULL) != (sp->grate != NULL))
-		lp_cli_usage("--gold and --gold-rate go together");
-	if (sp->questionable == NULL && sp->rsrc == NULL &&
-	    sp->stratify == NULL)
+	if ((sp->gold != NULL) != (sp->grate != NULL) ||
+	    (sp->gold != NULL) != (sp->gold_key != NULL))
+		lp_cli_usage("--gold, --gold-rate and --gold-key go together");
+	sp->pass_all = sp->questionable == NULL && sp->rsrc == NULL &&
+	    sp->stratify == NULL;
+	if (sp->pass_all && sp->drop_path == NULL)
 		lp_cli_usage("nothing to select: give --questionable, "
 			     "--random or --stratify");
 	if (sp->nannot > 0 && sp->overlap > sp->nannot)
@@ -384,6 +416,18 @@ open_queues(struct sampling *sp, struct lp_run *run)
 		lp_run_side_open(run, &sp->queues[i], path.p);
 	}
 	lp_buf_release(&path);
+}
+
+/* Whether rec's id is one --drop-ids names (then it is dropped). */
+static int
+dropped_id(struct sampling *sp, struct lp_run *run, struct lp_record *rec)
+{
+	const char *id = lp_record_get_str(rec, "id");
+
+	if (id == NULL || json_object_get(sp->drop, id) == NULL)
+		return 0;
+	lp_run_drop(run);
+	return 1;
 }
 
 /* The sampling frame, for the audit log and --stats. */
@@ -424,7 +468,9 @@ frame(const struct sampling *sp)
 static void
 open_all(struct sampling *sp, struct lp_run *run, int argc, char **argv)
 {
+	struct lp_error err = LP_ERROR_INIT;
 	char *cfg;
+	int rc;
 
 	sp->frame = frame(sp);
 	cfg = json_dumps(sp->frame, JSON_COMPACT | JSON_SORT_KEYS);
@@ -444,6 +490,12 @@ open_all(struct sampling *sp, struct lp_run *run, int argc, char **argv)
 		lp_run_side_open(run, &sp->rest, sp->rest_path);
 	if (sp->split != NULL)
 		open_queues(sp, run);
+	if (sp->drop_path != NULL &&
+	    (rc = lp_gold_key_load(sp->drop_path, &sp->drop, &err)) != LP_OK)
+		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
+		    err.msg);
+	if (sp->gold_key != NULL)
+		lp_run_side_open_private(run, &sp->key_w, sp->gold_key, 1);
 }
 
 /* The sampling frame to the audit log; the counts for --stats. */
@@ -488,6 +540,7 @@ release(struct sampling *sp)
 	if (sp->nannot > 0)
 		lp_route_release(&sp->route);
 	lp_record_release(&sp->scratch);
+	json_decref(sp->drop);
 	free(sp->queues);
 	free(sp->qptr);
 	lp_cli_list_free(sp->annot, sp->nannot);
@@ -513,10 +566,15 @@ main(int argc, char **argv)
 
 	open_all(&sp, &run, argc, argv);
 	while (lp_run_next(&run, &rec) == LP_OK) {
-		unsigned reasons = lp_sample_reasons(&sp.s, rec);
+		unsigned reasons;
 		int rc;
 
-		if (sp.s.deferred)
+		if (sp.drop_path != NULL && dropped_id(&sp, &run, rec))
+			continue;
+		reasons = lp_sample_reasons(&sp.s, rec);
+		if (sp.pass_all) /* --drop-ids alone: a filter */
+			rc = lp_run_emit(&run, rec) == LP_EOF ? LP_EOF : LP_OK;
+		else if (sp.s.deferred)
 			rc = take(&sp, &run, rec, reasons);
 		else if (reasons)
 			rc = emit_pick(&sp, &run, rec, reasons);

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Make the demo's scripted review answers (examples/data/answers-*.jsonl)
-from the review queue of a stand-in run (gunzipped, as argv[1]): alice and
+from the review queue of a stand-in run (gunzipped, as argv[1]) and its
+gold key (lp-sample --gold-key, as argv[2]): alice and
 bob mostly agree, gold items mostly right, a few notes and corrections;
 judy decides where they differ.  Deterministic: ids are hashed."""
 import hashlib, json, sys
@@ -9,6 +10,10 @@ def h(s, salt):
     return int(hashlib.sha256((salt + s).encode()).hexdigest()[:8], 16) / 2**32
 
 queue = [json.loads(l) for l in open(sys.argv[1])]
+gold = {k["id"]: k["gold"] for k in map(json.loads, open(sys.argv[2]))}
+for r in queue:
+    if r["id"] in gold:
+        r["gold"] = gold[r["id"]]
 out = {"alice": [], "bob": []}
 for r in queue:
     base = r.get("gold", {}).get("label") or (4 if h(r["id"], "q") < 0.6 else 3 if h(r["id"], "q") < 0.85 else 2)

@@ -109,6 +109,8 @@ group_of(struct lp_breakdown *b, const char *key)
 	g->key = lp_xstrdup(key);
 	g->kpi = lp_kpi_new(b->fields, b->nfields,
 	    strcmp(b->name, "annotator") == 0 ? key : NULL);
+	if (b->gold_key != NULL)
+		lp_kpi_gold_key(g->kpi, b->gold_key);
 	return g;
 }
 

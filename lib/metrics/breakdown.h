@@ -31,7 +31,8 @@ struct lp_breakdown {
 	size_t nfields;
 	struct lp_breakdown_group *g;
 	size_t n;
-	json_t *keys; /* scratch: the keys of the record at hand */
+	json_t *keys;	  /* scratch: the keys of the record at hand */
+	json_t *gold_key; /* each group's lp_kpi_gold_key(), or NULL */
 };
 
 /*

@@ -3,7 +3,8 @@
  * ships.  A gates file is a JSON list, or an object holding the list under
  * "gates", of {"metric": path, "op": "<" | "<=" | ">" | ">=", "value":
  * number, "undefined": "fail" | "skip"}: metric is a dotted path into the
- * report (lp_kpi_get()).  A gate whose metric is undefined (absent, null)
+ * report, or a JSON Pointer ("/drift/rating.score/psi") that reaches keys
+ * with dots (lp_kpi_get()).  A gate whose metric is undefined (absent, null)
  * fails, unless it says "undefined": "skip".
  *
  * struct lp_gates holds the list as loaded, the result of each gate

@@ -301,6 +301,38 @@ people_and_stages(struct lp_buf *b, json_t *m)
 	    "Latency per stage, p50 (dark) and p95 (light)", &lat);
 }
 
+/*
+ * Each stage's wall time, records per second and peak memory, from the
+ * --run-stats files; one row a line, marked class "run" (the figures
+ * vary between runs, and a comparison of two builds can pass them over).
+ */
+static void
+runs_table(struct lp_buf *b, json_t *runs)
+{
+	json_t *r, *v;
+	const char *tool;
+
+	if (json_object_size(runs) == 0)
+		return;
+	lp_buf_adds(b,
+	    "<h2>Stages</h2>\n<table><tr><th>stage</th><th>wall s</th>"
+	    "<th>records/s</th><th>peak MB</th></tr>\n");
+	json_object_foreach (runs, tool, r) {
+		lp_buf_adds(b, "<tr class=\"run\"><td>");
+		lp_html_escape(b, tool);
+		v = json_object_get(r, "wall_s");
+		lp_buf_addf(
+		    b, "</td><td class=\"n\">%.3f</td>", json_number_value(v));
+		v = json_object_get(r, "records_per_s");
+		lp_buf_addf(
+		    b, "<td class=\"n\">%.0f</td>", json_number_value(v));
+		v = json_object_get(r, "max_rss_kb");
+		lp_buf_addf(b, "<td class=\"n\">%.1f</td></tr>\n",
+		    (double)json_integer_value(v) / 1024);
+	}
+	lp_buf_adds(b, "</table>\n");
+}
+
 void
 lp_html_report(struct lp_buf *b, json_t *m, json_t *gs)
 {
@@ -331,6 +363,7 @@ lp_html_report(struct lp_buf *b, json_t *m, json_t *gs)
 	kappa_heat(b, json_object_get(m, "agreement"));
 	balance(b, json_object_get(m, "balance"));
 	people_and_stages(b, m);
+	runs_table(b, json_object_get(m, "runs"));
 	lp_buf_adds(b, "<h2>Over time</h2>\n");
 	trends(b, m);
 	lp_buf_adds(b, "</body></html>\n");

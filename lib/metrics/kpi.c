@@ -31,6 +31,9 @@ struct lp_kpi {
 	struct lp_quantile e2e;
 	/* reject rates from --stats files */
 	json_t *rejects;
+	json_t *runs;	  /* tool -> wall time, speed, CPU and memory */
+	json_t *gold_key; /* id -> gold answer (--gold-key), or NULL */
+	long long gold_rows;
 	long long rej_in, rej_out;
 	/* Scratch for the hot path (reused from record to record). */
 	struct lp_buf scratch;
@@ -308,9 +311,13 @@ count_complete(struct lp_kpi *k, struct lp_record *rec)
 	}
 }
 
-/* The labels of rec, its gold answer and the judge's score. */
+/*
+ * The labels of rec, its gold answer and the judge's score.  A gold item
+ * of the key (answer not NULL) is scored against it, and its labels are
+ * left out of labelled and the balance: it is not part of the dataset.
+ */
 static void
-count_labels(struct lp_kpi *k, struct lp_record *rec)
+count_labels(struct lp_kpi *k, struct lp_record *rec, json_t *answer)
 {
 	struct lp_ratings *r = &k->ratings;
 	json_t *labels = lp_record_get(rec, "labels"), *l, *g;
@@ -320,7 +327,7 @@ count_labels(struct lp_kpi *k, struct lp_record *rec)
 	if (!json_is_array(labels) || json_array_size(labels) == 0 ||
 	    id == NULL)
 		return;
-	k->labelled++;
+	k->labelled += answer == NULL;
 	i = lp_ratings_item(r, id);
 	json_array_foreach (labels, j, l) {
 		const char *who =
@@ -332,9 +339,14 @@ count_labels(struct lp_kpi *k, struct lp_record *rec)
 			continue;
 		lp_ratings_add(r, i, who, lab,
 		    json_integer_value(json_object_get(l, "time_to_label_ms")));
-		count_value(k, "labels", lab);
+		if (answer == NULL)
+			count_value(k, "labels", lab);
 	}
-	if ((g = lp_record_get(rec, "gold.label")) != NULL ||
+	if (answer != NULL) {
+		if ((g = json_object_get(answer, "label")) != NULL ||
+		    (g = json_object_get(answer, "score")) != NULL)
+			r->it[i].gold = lp_ratings_class(r, g);
+	} else if ((g = lp_record_get(rec, "gold.label")) != NULL ||
 	    (g = lp_record_get(rec, "gold.score")) != NULL)
 		r->it[i].gold = lp_ratings_class(r, g);
 	if ((g = lp_record_get(rec, "rating.score")) != NULL)
@@ -347,14 +359,32 @@ void
 lp_kpi_add(struct lp_kpi *k, struct lp_record *rec)
 {
 	size_t i;
+	const char *id;
+	json_t *answer;
 
+	/* A gold row counts only for the gold accuracy. */
+	if (k->gold_key != NULL &&
+	    (id = lp_record_get_str(rec, "id")) != NULL &&
+	    (answer = json_object_get(k->gold_key, id)) != NULL) {
+		k->gold_rows++;
+		count_labels(k, rec, answer);
+		return;
+	}
 	k->records++;
 	count_complete(k, rec);
 	count_field(k, rec, "rating.score");
 	for (i = 0; i < k->nfields; i++)
 		count_field(k, rec, k->fields[i]);
 	count_steps(k, rec);
-	count_labels(k, rec);
+	count_labels(k, rec, NULL);
+}
+
+int
+lp_kpi_gold_key(struct lp_kpi *k, json_t *key)
+{
+	json_decref(k->gold_key);
+	k->gold_key = json_incref(key);
+	return LP_OK;
 }
 
 void
@@ -403,6 +433,9 @@ lp_kpi_metrics(struct lp_kpi *k, int nboot, unsigned long long seed)
 	    out, "agreement", lp_ratings_agreement(&k->ratings, nboot, seed));
 	json_object_set_new(out, "judge", lp_ratings_judge(&k->ratings));
 	json_object_set_new(out, "gold", lp_ratings_gold(&k->ratings));
+	if (k->gold_key != NULL)
+		json_object_set_new(json_object_get(out, "gold"), "rows",
+		    json_integer(k->gold_rows));
 	json_object_set_new(
 	    out, "throughput", lp_ratings_throughput(&k->ratings));
 	for (i = 0; i < k->stages.n; i++)
@@ -411,6 +444,43 @@ lp_kpi_metrics(struct lp_kpi *k, int nboot, unsigned long long seed)
 	json_object_set_new(lat, "end_to_end", percentiles(&k->e2e));
 	json_object_set_new(out, "latency_ms", lat);
 	return out;
+}
+
+/*
+ * A stage's run figures from its --stats: wall_s, records_per_s, user_s,
+ * sys_s and max_rss_kb, those it has, under the tool's name (numbered
+ * from its second stage on).
+ */
+static void
+add_run(struct lp_kpi *k, const char *tool, json_t *stats)
+{
+	static const char *const keys[] = {
+	    "wall_s", "records_per_s", "user_s", "sys_s", "max_rss_kb"};
+	json_t *r = json_object(), *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_is_number(v = json_object_get(stats, keys[i])))
+			json_object_set_new(r, keys[i],
+			    json_is_integer(v)
+				? json_incref(v)
+				: lp_kpi_num(json_real_value(v)));
+	if (k->runs == NULL)
+		k->runs = json_object();
+	/* One tool in several stages (lp-label): "lp-label 2", ... */
+	lp_buf_reset(&k->scratch);
+	lp_buf_adds(&k->scratch, tool);
+	for (i = 2; json_object_get(k->runs, k->scratch.p) != NULL; i++) {
+		lp_buf_reset(&k->scratch);
+		lp_buf_addf(&k->scratch, "%s %zu", tool, i);
+	}
+	json_object_set_new(k->runs, k->scratch.p, r);
+}
+
+json_t *
+lp_kpi_runs(const struct lp_kpi *k)
+{
+	return k->runs != NULL ? json_deep_copy(k->runs) : NULL;
 }
 
 int
@@ -433,6 +503,7 @@ lp_kpi_add_stats(struct lp_kpi *k, json_t *stats, struct lp_error *err)
 		in += json_integer_value(json_object_get(t, "in"));
 		rej += json_integer_value(json_object_get(t, "rejected"));
 	}
+	add_run(k, tool, stats);
 	json_object_set_new(k->rejects, tool,
 	    json_pack("{s:I,s:I,s:o}", "in", (json_int_t)in, "rejected",
 		(json_int_t)rej, "rate",
@@ -454,11 +525,49 @@ lp_kpi_rejects(const struct lp_kpi *k)
 	return out;
 }
 
+/*
+ * The value at a JSON Pointer (RFC 6901) into m: "/" parts, "~1" for a
+ * "/" and "~0" for a "~" in a key, an array index as a number.
+ */
+static json_t *
+pointer_get(json_t *m, const char *path)
+{
+	struct lp_buf key;
+	const char *p = path;
+
+	lp_buf_init(&key);
+	while (m != NULL && *p == '/') {
+		char *end;
+		unsigned long i;
+
+		lp_buf_reset(&key);
+		for (p++; *p != '\0' && *p != '/'; p++) {
+			if (*p == '~' && (p[1] == '0' || p[1] == '1'))
+				lp_buf_addc(&key, *++p == '0' ? '~' : '/');
+			else
+				lp_buf_addc(&key, *p);
+		}
+		lp_buf_addc(&key, '\0');
+		if (json_is_array(m)) {
+			i = strtoul(key.p, &end, 10);
+			m = *key.p != '\0' && *end == '\0'
+			    ? json_array_get(m, i)
+			    : NULL;
+		} else
+			m = json_object_get(m, key.p);
+	}
+	lp_buf_release(&key);
+	return m;
+}
+
 json_t *
 lp_kpi_get(json_t *m, const char *path)
 {
-	char *copy = lp_xstrdup(path), *save = NULL, *p;
+	char *copy, *save = NULL, *p;
 
+	if (path[0] == '/')
+		return pointer_get(m, path);
+	copy = lp_xstrdup(path);
 	for (p = strtok_r(copy, ".", &save); p != NULL && m != NULL;
 	     p = strtok_r(NULL, ".", &save))
 		m = json_object_get(m, p);
@@ -485,6 +594,8 @@ lp_kpi_free(struct lp_kpi *k)
 	lp_names_release(&k->stages);
 	lp_quantile_release(&k->e2e);
 	json_decref(k->rejects);
+	json_decref(k->runs);
+	json_decref(k->gold_key);
 	lp_buf_release(&k->scratch);
 	lp_json_members_release(&k->lin);
 	lp_json_members_release(&k->st);

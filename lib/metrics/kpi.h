@@ -32,6 +32,15 @@ struct lp_kpi;
  */
 struct lp_kpi *lp_kpi_new(
     const char *const *fields, size_t nfields, const char *only_annot);
+/*
+ * The gold key (lp-sample --gold-key, read by lp_gold_key_load() of
+ * review/gold.h): an object of id -> gold answer
+ * ({"label": ...} or {"score": ...}), referenced, not copied.  A record
+ * whose id is in it is a gold row: scored for gold accuracy against its
+ * answer, left out of records, labelled, completeness, balance and
+ * latency (the report's gold.rows counts them).  Set before adding.
+ */
+int lp_kpi_gold_key(struct lp_kpi *k, json_t *key);
 /* Count rec. */
 void lp_kpi_add(struct lp_kpi *k, struct lp_record *rec);
 /*
@@ -56,13 +65,23 @@ int lp_kpi_add_stats(struct lp_kpi *k, json_t *stats, struct lp_error *err);
  * when no --stats was added.  New reference.
  */
 json_t *lp_kpi_rejects(const struct lp_kpi *k);
+/*
+ * The runs section, {tool: {wall_s, records_per_s, user_s, sys_s,
+ * max_rss_kb}, ...} with what each --stats file carried (a tool's second
+ * file as "TOOL 2", and so on), or NULL when no --stats was added.  New
+ * reference.
+ */
+json_t *lp_kpi_runs(const struct lp_kpi *k);
 void lp_kpi_free(struct lp_kpi *k);
 
 /* A figure of the report: x rounded to six decimals, or null if NaN. */
 json_t *lp_kpi_num(double x);
 /*
  * The value at a dotted path ("agreement.kripp_alpha.ordinal") of a
- * report, or NULL.  Empty parts of the path are passed over.  Borrowed.
+ * report, or NULL.  Empty parts of the path are passed over.  A path
+ * that starts with "/" is a JSON Pointer (RFC 6901), which reaches any
+ * key, one with dots too: "/drift/rating.score/psi", "~1" for "/" and
+ * "~0" for "~" in a key.  Borrowed.
  */
 json_t *lp_kpi_get(json_t *m, const char *path);
 

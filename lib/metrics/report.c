@@ -167,6 +167,51 @@ drift_lines(struct lp_buf *b, json_t *m)
 	}
 }
 
+/* A figure of a run, or "-" when its --stats did not carry it. */
+static void
+run_figure(struct lp_buf *b, json_t *r, const char *key, const char *fmt)
+{
+	json_t *v = json_object_get(r, key);
+
+	if (json_is_number(v))
+		lp_buf_addf(b, fmt, json_number_value(v));
+	else
+		lp_buf_adds(b, "-");
+}
+
+/*
+ * Each stage's wall time, records per second and peak memory, from the
+ * --run-stats files (m's runs section): text lines or Markdown rows.
+ */
+static void
+run_rows(struct lp_buf *b, json_t *m, int md)
+{
+	json_t *runs = json_object_get(m, "runs"), *r;
+	const char *tool;
+
+	if (json_object_size(runs) == 0)
+		return;
+	lp_buf_adds(b,
+	    md ? "\n## Stages\n\n| stage | wall s | records/s | "
+		 "peak MB |\n| --- | ---: | ---: | ---: |\n"
+	       : "stages (wall s, records/s, peak MB)\n");
+	json_object_foreach (runs, tool, r) {
+		lp_buf_addf(b, md ? "| %s | " : "  %-20s ", tool);
+		run_figure(b, r, "wall_s", "%.3f");
+		lp_buf_adds(b, md ? " | " : " ");
+		run_figure(b, r, "records_per_s", "%.0f");
+		lp_buf_adds(b, md ? " | " : " ");
+		if (json_is_integer(json_object_get(r, "max_rss_kb")))
+			lp_buf_addf(b, "%.1f",
+			    (double)json_integer_value(
+				json_object_get(r, "max_rss_kb")) /
+				1024);
+		else
+			lp_buf_adds(b, "-");
+		lp_buf_adds(b, md ? " |\n" : "\n");
+	}
+}
+
 void
 lp_report_text(struct lp_buf *b, json_t *m, json_t *gs)
 {
@@ -185,6 +230,7 @@ lp_report_text(struct lp_buf *b, json_t *m, json_t *gs)
 	lp_report_agreement_rows(b, m, text_row);
 	drift_lines(b, m);
 	groups_block(b, m, 0);
+	run_rows(b, m, 0);
 	gate_rows(b, gs, 0);
 }
 
@@ -205,6 +251,7 @@ lp_report_markdown(struct lp_buf *b, json_t *m, json_t *gs)
 	    b, "\n## Agreement\n\n| measure | value |\n| --- | ---: |\n");
 	lp_report_agreement_rows(b, m, md_row);
 	groups_block(b, m, 1);
+	run_rows(b, m, 1);
 	if (json_array_size(gs) == 0)
 		return;
 	lp_buf_adds(b,
@@ -232,4 +279,15 @@ lp_report_alert(struct lp_buf *b, json_t *gs, int failed, const char *dataset)
 		    json_number_value(json_object_get(p, "threshold")));
 		gate_value(b, p);
 	}
+}
+
+void
+lp_report_stage_alert(struct lp_buf *b, const char *stage, int status,
+    const char *error, const char *dataset)
+{
+	lp_buf_addf(b, "lp-kpi: stage %s failed with status %d", stage, status);
+	if (dataset != NULL)
+		lp_buf_addf(b, " for dataset %s", dataset);
+	if (error != NULL && *error != '\0')
+		lp_buf_addf(b, "\n• %s", error);
 }

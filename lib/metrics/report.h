@@ -25,6 +25,14 @@ void lp_report_markdown(struct lp_buf *b, json_t *m, json_t *gs);
  */
 void lp_report_alert(
     struct lp_buf *b, json_t *gs, int failed, const char *dataset);
+/*
+ * The text of an alert for a stage of a build that failed, as a failed
+ * gate's reads: "lp-kpi: stage translate failed with status 69 for
+ * dataset D" and "• " with the stage's first error line (when not NULL
+ * or empty), into b.
+ */
+void lp_report_stage_alert(struct lp_buf *b, const char *stage, int status,
+    const char *error, const char *dataset);
 
 /* A figure: four decimals, a message as it is, or "undefined". */
 void lp_report_figure(struct lp_buf *b, json_t *v);

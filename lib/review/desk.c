@@ -307,8 +307,13 @@ keys(struct lp_desk *d)
 		d->hint[0] = '\0';
 		key = d->io.key();
 		t = d->io.clock();
+		/*
+		 * A gap longer than the pause threshold counts up to the
+		 * threshold: the reviewer may have been reading all along,
+		 * so only the part beyond it is a pause.
+		 */
 		if ((t - d->last) * 1000 > (double)d->pause_ms)
-			d->paused += t - d->last;
+			d->paused += t - d->last - (double)d->pause_ms / 1000;
 		d->last = t;
 		ttl = (long long)((t - d->shown - d->paused) * 1000);
 		paused = (long long)(d->paused * 1000);

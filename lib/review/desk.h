@@ -9,7 +9,8 @@
  * decides, s skips, c and n edit the correction and the note, e hands the
  * correction to an editor, Left and Right move, u undoes, ? shows the
  * guide, q stops.  Time to label runs from the item's first frame to the
- * deciding key, less gaps between keys longer than pause_ms.  Everything
+ * deciding key, less the part of each gap between keys beyond pause_ms
+ * (a gap counts up to pause_ms, the cap).  Everything
  * outside (the terminal, the clock, the editors, the audit log) is
  * reached through io, so a test drives a desk with a script of keys.
  *

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "core/json.h"
 #include "core/rng.h"
 #include "core/stream.h"
 #include "review/sample.h"
@@ -393,6 +394,52 @@ lp_sample_gold_choose(struct lp_sample *s)
  * left) / (places left): ngold places, uniformly spread.
  */
 int
+lp_sample_gold_check(struct lp_sample *s)
+{
+	struct lp_record rec;
+	struct lp_error why;
+	size_t i;
+	int rc = LP_OK;
+
+	lp_record_init(&rec);
+	lp_gold_look_release(&s->look);
+	for (i = 0; i < s->npicks; i++) {
+		lp_record_reset(&rec);
+		lp_sample_pick_record(s, i, &rec);
+		lp_gold_look_add(&s->look, lp_record_root(&rec));
+	}
+	for (i = 0; i < s->ngold && rc == LP_OK; i++) {
+		json_t *root;
+
+		lp_record_reset(&rec);
+		lp_held_get(&s->gold, s->goldpos[i], &rec);
+		root = lp_record_root(&rec);
+		if (lp_gold_look_check(&s->look, root, &why) != LP_OK)
+			rc = lp_error_set(&s->err,
+			    "%s: gold item '%s' would stand out: %s",
+			    s->gold_name,
+			    json_string_value(json_object_get(root, "id")),
+			    why.msg);
+	}
+	lp_record_release(&rec);
+	return rc;
+}
+
+/* Take the answer out of gold item rec; give it a real item's lineage. */
+static void
+disguise(struct lp_sample *s, struct lp_record *rec)
+{
+	json_t *root = lp_record_root(rec);
+
+	json_decref(s->answer);
+	s->answer = json_incref(json_object_get(root, "gold"));
+	json_object_del(root, "gold");
+	if (s->look.lineage != NULL)
+		json_object_set_new(
+		    root, "lineage", json_deep_copy(s->look.lineage));
+}
+
+int
 lp_sample_next(struct lp_sample *s, struct lp_record *rec, unsigned *reasons)
 {
 	size_t i = s->next_pick, m = s->next_gold;
@@ -403,12 +450,25 @@ lp_sample_next(struct lp_sample *s, struct lp_record *rec, unsigned *reasons)
 	    lp_rng_below(&s->r_gold, (s->npicks - i) + (s->ngold - m)) <
 		s->ngold - m) {
 		lp_held_get(&s->gold, s->goldpos[s->next_gold++], rec);
+		disguise(s, rec);
 		*reasons = LP_SAMPLE_GOLD;
 	} else {
 		lp_sample_pick_record(s, s->next_pick, rec);
 		*reasons = s->picks[s->next_pick++].reasons;
 	}
 	return 1;
+}
+
+void
+lp_sample_key_line(
+    const struct lp_sample *s, const char *id, struct lp_buf *out)
+{
+	json_t *k = json_pack("{s:s,s:O}", "id", id != NULL ? id : "", "gold",
+	    s->answer != NULL ? s->answer : json_null());
+
+	lp_json_dump(k, out);
+	lp_buf_addc(out, '\n');
+	json_decref(k);
 }
 
 json_t *
@@ -420,8 +480,8 @@ lp_sample_object(const struct lp_sample *s, unsigned reasons,
 
 	/*
 	 * A gold item's reason reads "random", the cover any spot check
-	 * has: what a reviewer may see gives nothing away.  Its marker is
-	 * its answer, in "gold", which lp-label never shows.
+	 * has: what a reviewer may see gives nothing away.  Its answer is
+	 * not in it (lp_sample_next() took it out for the key file).
 	 */
 	if (reasons & LP_SAMPLE_GOLD)
 		reasons = LP_SAMPLE_RANDOM;
@@ -455,6 +515,9 @@ lp_sample_release(struct lp_sample *s)
 	free(s->strata);
 	lp_held_release(&s->sel);
 	lp_held_release(&s->gold);
+	lp_gold_look_release(&s->look);
+	json_decref(s->answer);
+	s->answer = NULL;
 	free(s->sel_index);
 	free(s->sel_reasons);
 	lp_buf_release(&s->dropped[0].line);

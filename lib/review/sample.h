@@ -34,6 +34,7 @@
 #include "core/rng.h"
 #include "core/held.h"
 #include "core/record.h"
+#include "review/gold.h"
 #include "text/expr.h"
 
 /* Reasons, as bits, in the order they are written. */
@@ -98,6 +99,8 @@ struct lp_sample {
 	char *gold_name;
 	size_t *goldpos, ngold;
 	size_t next_pick, next_gold; /* lp_sample_next()'s place */
+	struct lp_gold_look look;    /* what the picks look like */
+	json_t *answer; /* the last gold item's answer, taken out of it */
 
 	long long n_questionable, n_random, n_stratum, n_cut, n_gold;
 	struct lp_error err;
@@ -161,12 +164,28 @@ int lp_sample_gold_load(struct lp_sample *s, const char *path);
  */
 size_t lp_sample_gold_choose(struct lp_sample *s);
 /*
+ * Check that each chosen gold item would pass for one of the picks
+ * (review/gold.h): the same fields, an id of the same form.  LP_OK, or
+ * LP_FAILED with err naming the item and what gives it away
+ * ("gold.jsonl: gold item 'gold:2' would stand out: no field 'raw'").
+ * Call after lp_sample_gold_choose().
+ */
+int lp_sample_gold_check(struct lp_sample *s);
+/*
  * The next item of the sample, in input order with the gold at seeded
  * random places: 1 with rec and *reasons (LP_SAMPLE_GOLD for gold) set,
- * or 0 at the end.
+ * or 0 at the end.  A gold item comes without its answer, which is left
+ * in s->answer (owned by s, valid until the next call), and with the
+ * lineage of a real item, so that nothing in it tells it apart.
  */
 int lp_sample_next(
     struct lp_sample *s, struct lp_record *rec, unsigned *reasons);
+/*
+ * The gold key line of the gold item id that lp_sample_next() gave last,
+ * {"id": id, "gold": its answer} and a newline, appended to out.
+ */
+void lp_sample_key_line(
+    const struct lp_sample *s, const char *id, struct lp_buf *out);
 /*
  * The "sample" object of a selected record: reason (every rule that chose
  * it; a gold item's reads "random", the cover any spot check has), seed,

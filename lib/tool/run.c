@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -500,8 +501,15 @@ lp_run_reject(struct lp_run *run, struct lp_record *rec, const char *reason)
 void
 lp_run_side_open(struct lp_run *run, struct lp_writer *w, const char *path)
 {
+	lp_run_side_open_private(run, w, path, 0);
+}
+
+void
+lp_run_side_open_private(
+    struct lp_run *run, struct lp_writer *w, const char *path, int private)
+{
 	lp_run_check_output(run, NULL, path);
-	open_named(w, path, 0);
+	open_named(w, path, private);
 	run->sides = lp_xrealloc(
 	    run->sides, sizeof(*run->sides) * (size_t)(run->nsides + 1));
 	run->sides[run->nsides++] = w;
@@ -588,6 +596,27 @@ lp_run_count(struct lp_run *run, const char *name, long long n)
 	    run->counters, name, json_integer(json_integer_value(v) + n));
 }
 
+/*
+ * The CPU time and peak memory of this process so far: user_s and sys_s
+ * in seconds, max_rss_kb in kilobytes (Linux's ru_maxrss unit).
+ */
+static void
+add_rusage(json_t *s)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return;
+	json_object_set_new(s, "user_s",
+	    json_real((double)ru.ru_utime.tv_sec +
+		(double)ru.ru_utime.tv_usec / 1e6));
+	json_object_set_new(s, "sys_s",
+	    json_real((double)ru.ru_stime.tv_sec +
+		(double)ru.ru_stime.tv_usec / 1e6));
+	json_object_set_new(
+	    s, "max_rss_kb", json_integer((json_int_t)ru.ru_maxrss));
+}
+
 static void
 write_stats(struct lp_run *run, double wall)
 {
@@ -601,6 +630,7 @@ write_stats(struct lp_run *run, double wall)
 	json_object_set_new(s, "wall_s", json_real(wall));
 	json_object_set_new(s, "records_per_s",
 	    json_real(wall > 0 ? (double)run->n_in / wall : 0));
+	add_rusage(s);
 	json_object_update(s, run->counters);
 	lp_json_dump(s, &b);
 	lp_buf_addc(&b, '\n');

@@ -99,6 +99,12 @@ void lp_run_note_input(struct lp_run *run, const char *path);
 void lp_run_side_open(
     struct lp_run *run, struct lp_writer *w, const char *path);
 /*
+ * As lp_run_side_open(), the file created 0600 when private is set: a
+ * side output that holds answers or personal data (a gold key).
+ */
+void lp_run_side_open_private(
+    struct lp_run *run, struct lp_writer *w, const char *path, int private);
+/*
  * Stamp and write a record to a side output (not counted as out).  LP_OK;
  * LP_FAILED when the record could not be stamped (the error policy has
  * handled it); LP_EOF when the run must stop.

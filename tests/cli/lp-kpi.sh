@@ -5,7 +5,7 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-kpi
 MAN=$HERE/../../man/lp-kpi.1
 
-USAGE="usage: lp-kpi [-qv] [--json | --markdown] [--html file]\n       [--gates file | --no-gates] [--alert-url url] [--baseline file]\n       [--run-stats file] [--by key] [--over day|week] [--field path]\n       [--bootstrap n] [--seed s] [--verify-audit file]\n       [--openlineage file] [file ...]\nTry 'lp-kpi --help' for more information.\n"
+USAGE="usage: lp-kpi [-qv] [--json | --markdown] [--html file]\n       [--gates file | --no-gates] [--alert-url url] [--baseline file]\n       [--gold-key file]\n       [--run-stats file] [--by key] [--over day|week] [--field path]\n       [--bootstrap n] [--seed s] [--verify-audit file]\n       [--openlineage file] [--stage-failed name:status:file]\n       [file ...]\nTry 'lp-kpi --help' for more information.\n"
 
 # Fixtures.
 # Wikipedia's Cohen's kappa table as labels: 20 yes-yes, 5 yes-no, 10
@@ -189,6 +189,83 @@ tcase rejects.gate labels run_stats && {
 	run -o /dev/null "$TOOL" -q --bootstrap 0 --run-stats clean.stats --gates rg.json alice.jsonl
 	status_is 1
 }
+# Gold answers from lp-sample's key: scored, and left out of the rest.
+fx_gold_key() { # the table without gold in the records, and its key
+	needs labels || return 1
+	sed 's/,"gold":{"label":"yes"}//' alice.jsonl > alice-nogold.jsonl
+	awk 'BEGIN { for (i = 0; i < 50; i += 5) printf "{\"id\":\"i%d\",\"gold\":{\"label\":\"yes\"}}\n", i }' > gold.key
+}
+tcase gold-hidden.key-scores labels gold_key && {
+	"$TOOL" -q --json --bootstrap 0 --no-gates alice.jsonl bob.jsonl > with-gold.json
+	run "$TOOL" -q --json --bootstrap 0 --no-gates --gold-key gold.key alice-nogold.jsonl bob.jsonl
+	status_is 0
+	# The same accuracy as with the answers in the records.
+	grep -o '"gold":{"accuracy":[^,]*' with-gold.json > want
+	grep -o '"gold":{"accuracy":[^,]*' out > got
+	same want got
+	has out '"rows":20'
+	# Gold rows are not part of the dataset: 80 records of 100, 80 labelled.
+	has out '"records":80,"labelled":80'
+}
+tcase gold-hidden.key-balance labels gold_key && { # labels of gold rows not counted
+	run "$TOOL" -q --json --bootstrap 0 --no-gates --gold-key gold.key alice-nogold.jsonl
+	has out '"records":40,"labelled":40'
+	has out '"labels":{"yes":20,"no":20}'
+}
+tcase gold-hidden.key-unreadable labels && check 74 '-q --gold-key /nonexistent alice.jsonl' '' '' "lp-kpi: cannot open '/nonexistent': No such file or directory\n"
+tcase gold-hidden.key-bad-line labels && {
+	printf '{"gold":{}}\n' > bad.key
+	check 65 '-q --gold-key bad.key alice.jsonl' '' '' 'lp-kpi: bad.key:1: expected a line with id\n'
+}
+
+# Each stage's run figures from its --stats: wall time, speed, CPU, memory.
+fx_rusage_stats() {
+	printf '{"tool":"lp-dedup","in":500,"skipped":0,"quarantined":0,"wall_s":2.5,"records_per_s":200.0,"user_s":1.25,"sys_s":0.5,"max_rss_kb":20480}\n' > dedup.stats
+}
+tcase stats.rusage-json labels rusage_stats && {
+	run "$TOOL" -q --json --bootstrap 0 --no-gates --run-stats dedup.stats alice.jsonl
+	has out '"runs":{"lp-dedup":{"wall_s":2.5,"records_per_s":200.0,"user_s":1.25,"sys_s":0.5,"max_rss_kb":20480}}'
+}
+tcase stats.rusage-text labels rusage_stats && {
+	run "$TOOL" -q --bootstrap 0 --no-gates --run-stats dedup.stats alice.jsonl
+	has out '^stages (wall s, records/s, peak MB)$'
+	has out '^  lp-dedup  *2.500 200 20.0$'
+}
+tcase stats.rusage-markdown labels rusage_stats && {
+	run "$TOOL" -q --markdown --bootstrap 0 --no-gates --run-stats dedup.stats alice.jsonl
+	has out '^| lp-dedup | 2.500 | 200 | 20.0 |$'
+}
+tcase stats.rusage-html labels rusage_stats && {
+	run "$TOOL" -q --bootstrap 0 --no-gates --run-stats dedup.stats --html r.html alice.jsonl
+	has r.html '^<tr class="run"><td>lp-dedup</td><td class="n">2.500</td><td class="n">200</td><td class="n">20.0</td></tr>$'
+}
+tcase stats.rusage-written labels && { # a tool's own --stats carries them
+	run -o /dev/null "$TOOL" -q --bootstrap 0 --no-gates --stats own.stats alice.jsonl
+	has own.stats '"user_s":[0-9.e-]*,"sys_s":[0-9.e-]*,"max_rss_kb":[1-9][0-9]*'
+}
+
+# Gate metrics as JSON Pointers reach keys with dots.
+tcase gates.pointer labels && {
+	printf '[{"metric":"/balance/rating.score/yes","op":">=","value":25},{"metric":"/agreement/percent","op":">=","value":0.7}]\n' > ptr.json
+	run "$TOOL" -q --bootstrap 0 --gates ptr.json alice.jsonl bob.jsonl
+	status_is 0
+	has out '^gate /balance/rating.score/yes *pass >= 25 (value 25)'
+	has out '^gate /agreement/percent *pass >= 0.7 (value 0.7)'
+}
+tcase gates.pointer-dotted-misses labels && { # the dotted form cannot
+	printf '[{"metric":"balance.rating.score.yes","op":">=","value":25}]\n' > dot.json
+	run "$TOOL" -q --bootstrap 0 --gates dot.json alice.jsonl bob.jsonl
+	status_is 1
+	has out 'FAIL >= 25 (value undefined'
+}
+tcase gates.pointer-in-every-report labels && { # JSON, Markdown, HTML
+	printf '[{"metric":"/balance/rating.score/yes","op":">=","value":25}]\n' > ptr.json
+	run "$TOOL" -q --json --bootstrap 0 --gates ptr.json --html r.html alice.jsonl bob.jsonl
+	has out '"gates":\[{"metric":"/balance/rating.score/yes","op":">=","threshold":25.0,"value":25.0,"pass":true}\]'
+	has r.html '/balance/rating.score/yes'
+	run "$TOOL" -q --markdown --bootstrap 0 --gates ptr.json alice.jsonl bob.jsonl
+	has out '^| /balance/rating.score/yes | pass | >= 25 | 25 |$'
+}
 fx_bad_stats() { printf '{"tool":"x"}\n' > bad.stats; }
 tcase rejects.bad-stats labels bad_stats && check 65 '-q --run-stats bad.stats alice.jsonl' '' '' 'lp-kpi: bad.stats: not a --stats file (no tool and in)\n'
 
@@ -269,6 +346,25 @@ tcase alert.nobody-listening labels fail_gates && { # a warning, still exit 1
 	status_is 1
 	has err '^lp-kpi: alert not delivered: http://127.0.0.1:[0-9]*/gone: '
 }
+
+# A failed stage raises the alert a failed gate does: stage, status, first
+# error line.
+tcase alert.stage-failed && {
+	standin_start --log hook.log
+	printf 'lp-translate: http://llm/v1: cannot connect\nmore\n' > translate.err
+	run -o /dev/null "$TOOL" -q --alert-url "$STANDIN_URL/hooks/kpi" --stage-failed translate:69:translate.err
+	status_is 1
+	has err '^lp-kpi: stage translate failed with status 69$'
+	count hook.log '"path":"/hooks/kpi"' 1
+	has hook.log '"body":{"text":"lp-kpi: stage translate failed with status 69\\n• lp-translate: http://llm/v1: cannot connect","stage":"translate","status":69,"error":"lp-translate: http://llm/v1: cannot connect"}'
+}
+tcase alert.stage-failed-no-stderr && { # no file: no error line
+	standin_start --log hook.log
+	run -o /dev/null "$TOOL" -q --alert-url "$STANDIN_URL/hooks/kpi" --stage-failed clean:65:/nonexistent
+	status_is 1
+	has hook.log '"body":{"text":"lp-kpi: stage clean failed with status 65","stage":"clean","status":65,"error":""}'
+}
+tcase alert.stage-failed-bad && check 2 '--stage-failed x' '' '' "lp-kpi: invalid --stage-failed 'x' (want name:status:file)\n$USAGE"
 
 # OpenLineage: START and COMPLETE or FAIL per run of the audit log.
 tcase openlineage.events openlineage && { # two for each earlier run, none for its own

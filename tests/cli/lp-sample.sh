@@ -5,7 +5,7 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-sample
 MAN=$HERE/../../man/lp-sample.1
 
-USAGE="usage: lp-sample [-qv] [-o file] [--questionable expr] [--random p%%|n]\n       [--stratify field --per-stratum n] [--max n] [--seed s]\n       [--gold file --gold-rate p%%] [--annotators a,b,... [--overlap k]]\n       [--split dir] [--round n] [--rest file] [file ...]\nTry 'lp-sample --help' for more information.\n"
+USAGE="usage: lp-sample [-qv] [-o file] [--questionable expr] [--random p%%|n]\n       [--stratify field --per-stratum n] [--max n] [--seed s]\n       [--gold file --gold-rate p%% --gold-key file]\n       [--annotators a,b,... [--overlap k]]\n       [--split dir] [--round n] [--rest file] [--drop-ids file]\n       [file ...]\nTry 'lp-sample --help' for more information.\n"
 
 # Fixtures.
 fx_rated() { # twelve records r<i>: score (i % 4) + 1, confidence i / 12
@@ -20,13 +20,22 @@ fx_rated() { # twelve records r<i>: score (i % 4) + 1, confidence i / 12
 fx_gen() { # 2000 generated records
 	"$LP_GEN" -n 2000 > gen.jsonl
 }
-fx_gold() { # 20 gold items with their answers
+fx_gold() { # 20 gold items with their answers, full records as lp-gen's
 	i=0
 	: > gold.jsonl
 	while [ $i -lt 20 ]; do
-		printf '{"id":"ebay-uk:9%05d","title":"gold %d","gold":{"score":%d}}\n' $i $i $((i % 4 + 1)) >> gold.jsonl
+		printf '{"id":"ebay-uk:2569000%05d","title":"Sony WH %d Black","url":"https://www.ebay.co.uk/itm/2569000%05d","price":{"amount":19.99,"currency":"GBP","text":"£19.99"},"condition":"Used","location":"Leeds","gold":{"score":%d}}\n' $i $i $i $((i % 4 + 1)) >> gold.jsonl
 		i=$((i + 1))
 	done
+}
+# The shape of each line of a queue: its keys and brackets in order (values
+# gone), then the form of its id (digits as 9).
+shapes() {
+	while IFS= read -r l; do
+		printf '%s\n' "$l" | sed -e 's/"\(\\.\|[^"\\]\)*"\([],}]\)/V\2/g' \
+		    -e 's/:[-0-9.eE]*\([],}]\)/:V\1/g' | grep -o '"[^"]*":\|[][{}]' | tr -d '\n'
+		printf ' %s\n' "$(printf '%s\n' "$l" | sed 's/^{"id":"\([^"]*\)".*/\1/' | tr 0-9 9999999999)"
+	done < "$1"
 }
 fx_routed() { # 300 items for three annotators, two each, in queues/
 	needs gen &&
@@ -111,30 +120,77 @@ tcase max.both-reasons rated && { # a record selected twice says both, once
 	has out '"reason":\["questionable","random"\]'
 }
 
-# Gold: mixed in at the rate, at random places, answers kept in gold.
+# Gold: mixed in at the rate, at random places; answers only in the key.
 tcase gold.rate gen gold && {
-	run "$TOOL" -q --plain --random 90 --gold gold.jsonl --gold-rate 10% --stats gst.json gen.jsonl
+	run "$TOOL" -q --plain --random 90 --gold gold.jsonl --gold-rate 10% --gold-key key.jsonl --stats gst.json gen.jsonl
 	lines out 100
-	count out '"gold":{' 10
+	count out '"id":"ebay-uk:2569000' 10
 	has gst.json '"gold_added":10'
-	# Gold items keep their answer and read as random checks.
-	count out '"gold":{"score":[0-9]},"sample":{"reason":\["random"\],"seed":1}' 10
+	# Gold items read as random checks.
+	count out '"id":"ebay-uk:2569000.*"sample":{"reason":\["random"\],"seed":1}' 10
 	# Gold items are spread, not bunched.
-	first=$(grep -n '"gold":{' out | head -1 | cut -d: -f1)
-	last=$(grep -n '"gold":{' out | tail -1 | cut -d: -f1)
+	first=$(grep -n '"id":"ebay-uk:2569000' out | head -1 | cut -d: -f1)
+	last=$(grep -n '"id":"ebay-uk:2569000' out | tail -1 | cut -d: -f1)
 	holds [ "${first:-0}" -lt 50 ]
 	holds [ "${last:-0}" -gt 50 ]
 }
 tcase gold.no-answer rated && { # 65, file:line
 	printf '{"id":"x"}\n' > nogold.jsonl
-	run "$TOOL" -q --plain --random 2 --gold nogold.jsonl --gold-rate 10% rated.jsonl
+	run "$TOOL" -q --plain --random 2 --gold nogold.jsonl --gold-rate 10% --gold-key k.jsonl rated.jsonl
 	status_is 65
 	has_line err 'lp-sample: nogold.jsonl:1: a gold item needs its answer in "gold"'
 }
-tcase gold.too-few rated gold && { # all used, said so
-	run "$TOOL" --plain --random 50 --gold gold.jsonl --gold-rate 90% rated.jsonl
-	has_line err 'lp-sample: gold.jsonl holds 20 gold items, 108 wanted for --gold-rate: all are used'
-	count out '"gold":{' 20
+tcase gold.too-few gen gold && { # all used, said so
+	run "$TOOL" --plain --random 50 --gold gold.jsonl --gold-rate 90% --gold-key key.jsonl gen.jsonl
+	has_line err 'lp-sample: gold.jsonl holds 20 gold items, 450 wanted for --gold-rate: all are used'
+	count out '"id":"ebay-uk:2569000' 20
+	lines key.jsonl 20
+}
+
+# Gold hidden: nothing in a queue tells a gold item from a real one; the
+# answers are in the key file alone.
+tcase gold-hidden.no-answer-in-queue gen gold && {
+	run "$TOOL" -q --plain --random 90 --gold gold.jsonl --gold-rate 10% --gold-key key.jsonl --annotators a,b --split q gen.jsonl
+	status_is 0
+	lacks out '"gold"'
+	lacks q/a.jsonl '"gold"'
+	lacks q/b.jsonl '"gold"'
+	lines key.jsonl 10
+	count key.jsonl '^{"id":"ebay-uk:2569000[0-9]*","gold":{"score":[1-4]}}$' 10
+	holds test "$(stat -c %a key.jsonl)" = 600
+}
+tcase gold-hidden.same-fields-and-ids gen gold && {
+	run "$TOOL" -q --plain --random 90 --gold gold.jsonl --gold-rate 10% --gold-key key.jsonl gen.jsonl
+	sed 's/^{"id":"\([^"]*\)".*/\1/' key.jsonl > gold.ids
+	grep -F -f gold.ids out > gold.out
+	grep -v -F -f gold.ids out > real.out
+	lines gold.out 10
+	shapes gold.out | sort -u > gold.shapes
+	shapes real.out | sort -u > real.shapes
+	# One shape for all, the same for gold and real items.
+	lines gold.shapes 1
+	same real.shapes gold.shapes
+}
+tcase gold-hidden.stands-out gen && { # a gold item unlike the others: 65
+	printf '{"id":"gold:1","title":"x","gold":{"label":1}}\n' > g.jsonl
+	run "$TOOL" -q --plain --random 90 --gold g.jsonl --gold-rate 1% --gold-key k.jsonl gen.jsonl
+	status_is 65
+	has_line err "lp-sample: g.jsonl: gold item 'gold:1' would stand out: no field 'url'"
+	missing k.jsonl
+}
+tcase gold-hidden.id-form gen && {
+	printf '{"id":"gold:1","title":"x","url":"u","price":{"amount":1,"currency":"GBP","text":"1"},"condition":"Used","location":"Leeds","gold":{"label":1}}\n' > g.jsonl
+	run "$TOOL" -q --plain --random 90 --gold g.jsonl --gold-rate 1% --gold-key k.jsonl gen.jsonl
+	status_is 65
+	has_line err "lp-sample: g.jsonl: gold item 'gold:1' would stand out: id 'gold:1' unlike the items' ids (ebay-uk:999999999999)"
+}
+tcase gold-hidden.drop-ids gen gold && { # the released dataset: no gold rows
+	"$TOOL" -q --plain --random 90 --gold gold.jsonl --gold-rate 10% --gold-key key.jsonl gen.jsonl > q.jsonl
+	run "$TOOL" -q --plain --drop-ids key.jsonl --stats d.json q.jsonl
+	status_is 0
+	lines out 90
+	lacks out '"id":"ebay-uk:2569000'
+	has d.json '"in":100,"out":90,"dropped":10'
 }
 
 # Routing: balanced, every pair meets, one queue per annotator.
@@ -173,7 +229,8 @@ tcase audit.sample-frame rated && {
 # Usage errors and bad input.
 tcase usage.nothing && check 2 '' '' '' "lp-sample: nothing to select: give --questionable, --random or --stratify\n$USAGE"
 tcase usage.stratify-alone && check 2 '--stratify class' '' '' "lp-sample: --stratify and --per-stratum go together\n$USAGE"
-tcase usage.gold-alone && check 2 '--random 5 --gold g.jsonl' '' '' "lp-sample: --gold and --gold-rate go together\n$USAGE"
+tcase usage.gold-alone && check 2 '--random 5 --gold g.jsonl' '' '' "lp-sample: --gold, --gold-rate and --gold-key go together\n$USAGE"
+tcase usage.gold-without-key && check 2 '--random 5 --gold g.jsonl --gold-rate 5%' '' '' "lp-sample: --gold, --gold-rate and --gold-key go together\n$USAGE"
 tcase usage.bad-random && check 2 '--random x' '' '' "lp-sample: invalid --random 'x' (want a whole number from 0 to 100000000)\n$USAGE"
 tcase usage.bad-gold-rate && check 2 '--random 5 --gold g --gold-rate 100%' '' '' "lp-sample: invalid --gold-rate '100%%' (want a share like 5%%, below 100%%)\n$USAGE"
 tcase usage.overlap-too-big && check 2 '--random 5 --annotators a,b --overlap 3' '' '' "lp-sample: --overlap 3 is more than the 2 annotators\n$USAGE"

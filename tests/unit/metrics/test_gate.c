@@ -46,6 +46,39 @@ TEST(pass_fail_skip)
 	free(path);
 }
 
+/* A JSON Pointer reaches a key with dots, and one with a slash. */
+TEST(pointer_reaches_any_key)
+{
+	static const char js[] =
+	    "[{\"metric\":\"/drift/rating.score/psi\",\"op\":\"<\","
+	    "\"value\":0.2},{\"metric\":\"/a~1b/~0c/1\",\"op\":\">\","
+	    "\"value\":1},{\"metric\":\"drift.rating.score.psi\","
+	    "\"op\":\"<\",\"value\":0.2}]";
+	char *path = tmpfile_with(js, sizeof(js) - 1);
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_gates g;
+	json_t *m = json_loads("{\"drift\":{\"rating.score\":{\"psi\":0.1}},"
+			       "\"a/b\":{\"~c\":[1,2]}}",
+	    0, NULL);
+	size_t i;
+
+	assert_eq_int(lp_gates_load(&g, path, &err), LP_OK);
+	for (i = 0; i < lp_gates_count(&g); i++)
+		assert_eq_int(lp_gates_check(&g, i, m, &err), LP_OK);
+	assert_true(json_is_true(
+	    json_object_get(json_array_get(g.results, 0), "pass")));
+	assert_true(json_is_true(
+	    json_object_get(json_array_get(g.results, 1), "pass")));
+	/* The dotted form cannot tell the key's dots from the path's. */
+	assert_true(json_is_false(
+	    json_object_get(json_array_get(g.results, 2), "pass")));
+	assert_eq_int(g.failed, 1);
+	lp_gates_release(&g);
+	json_decref(m);
+	unlink(path);
+	free(path);
+}
+
 TEST(all_pass)
 {
 	static const char one[] =

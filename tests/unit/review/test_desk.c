@@ -13,7 +13,7 @@ static struct lp_taxonomy tax;
 
 /* The world of a test: keys to type, a clock, what was drawn, audited. */
 static const int *script;
-static double now;
+static double now, step = 2; /* seconds each key takes */
 static struct lp_buf screen;
 static int naudit, stopped;
 static const char *edit_text; /* what the line editor gives back */
@@ -22,7 +22,7 @@ static int edit_result;
 static int
 key(void)
 {
-	now += 2;
+	now += step;
 	return *script != 0 ? *script++ : LP_DESK_STOP;
 }
 
@@ -163,6 +163,34 @@ TEST(keys_decide_and_the_log_replays)
 	assert_eq_int(label(&q, 2), 4);
 	assert_eq_int(lp_desk_run(&d), LP_OK); /* nothing left to do */
 	close_desk(&q, &d);
+}
+
+/*
+ * A gap longer than the pause counts up to the pause, then the rest is
+ * left out: 6 s on an item with a 2 s pause is 2000 ms, plus the active
+ * time of the next key.
+ */
+TEST(pause_caps_the_time_to_label)
+{
+	struct lp_queue q;
+	struct lp_desk d;
+
+	open_desk(&q, &d, path_in("pause.log"));
+	d.pause_ms = 2000;
+	script = (const int[]){'4', 0};
+	step = 6;
+	assert_eq_int(lp_desk_run(&d), LP_FAILED);
+	assert_eq_int(q.dec.item[0].ttl_ms, 2000);
+	assert_eq_int(q.dec.item[0].paused_ms, 4000);
+	close_desk(&q, &d);
+	open_desk(&q, &d, path_in("pause2.log"));
+	d.pause_ms = 2000;
+	script = (const int[]){'x', '4', 0};
+	step = 6;
+	assert_eq_int(lp_desk_run(&d), LP_FAILED);
+	assert_eq_int(q.dec.item[0].ttl_ms, 4000); /* two gaps, capped */
+	close_desk(&q, &d);
+	step = 2;
 }
 
 /* Moving back and deciding again; undo brings the first decision back. */

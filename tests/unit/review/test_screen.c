@@ -78,6 +78,89 @@ TEST(what_an_item_shows)
 }
 
 /*
+ * The labels of the screen's lines (their first 12 columns, where a line
+ * starts with one: continuation lines of a wrapped value are passed
+ * over), "|"-separated, into out.
+ */
+static void
+line_labels(const struct lp_buf *screen, struct lp_buf *out)
+{
+	const char *p = screen->p, *end;
+
+	lp_buf_reset(out);
+	while (p != NULL && *p != '\0') {
+		end = strstr(p, "\r\n");
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end - p >= 12 && p[0] != ' ') {
+			lp_buf_add(out, p, 12);
+			lp_buf_addc(out, '|');
+		}
+		p = *end != '\0' ? end + 2 : end;
+	}
+}
+
+/* Draw the queue item js (no colour, 40 rows) into out. */
+static void
+draw_item(const char *js, struct lp_buf *out)
+{
+	struct lp_screen s = {40, 100, 0, &tax};
+	struct lp_decision dec = {
+	    LP_DECISION_OPEN, NULL, NULL, NULL, -1, 0, 0, NULL};
+	struct lp_record rec;
+	struct lp_screen_item it = {NULL, &rec, &dec, NULL, NULL, NULL, NULL};
+
+	lp_record_init(&rec);
+	assert_eq_int(lp_record_parse(&rec, js, strlen(js)), LP_OK);
+	it.id = lp_record_get_str(&rec, "id");
+	lp_buf_reset(out);
+	lp_screen_item(&s, &it, "head", NULL, NULL, out);
+	lp_record_release(&rec);
+}
+
+/*
+ * A gold item as lp-sample puts it in a queue (a full record, its answer
+ * gone to the key) and a real item: the same lines, in the same order,
+ * and ids of the same form.  Nothing on the screen tells them apart.
+ */
+TEST(gold_and_real_items_look_alike)
+{
+	static const char real[] =
+	    "{\"id\":\"ebay-uk:256100007919\",\"title\":\"anker usb c "
+	    "cable 2 m red sealed\",\"raw\":{\"title\":\"Anker USB C Cable "
+	    "2m Red Sealed\"},\"translation\":{\"lang\":\"zh-Hans\","
+	    "\"text\":\"anker usb c \xe6\x95\xb0\xe6\x8d\xae\xe7\xba\xbf "
+	    "2 m\"},\"rating\":{\"score\":4,\"confidence\":0.7788,"
+	    "\"rationale\":\"matches the glossary\"},\"sample\":{\"reason\":"
+	    "[\"random\"],\"seed\":20261203}}";
+	static const char gold[] =
+	    "{\"id\":\"ebay-uk:256100999002\",\"title\":\"samsung galaxy "
+	    "s21 5g 128gb black\",\"raw\":{\"title\":\"Samsung Galaxy S21 "
+	    "5G 128Gb Black\"},\"translation\":{\"lang\":\"zh-Hans\","
+	    "\"text\":\"\xe4\xb8\x89\xe6\x98\x9f Galaxy S21 5G 256GB\"},"
+	    "\"rating\":{\"score\":4,\"confidence\":0.7788,\"rationale\":"
+	    "\"matches the glossary\"},\"sample\":{\"reason\":[\"random\"],"
+	    "\"seed\":20261203}}";
+	struct lp_buf a = LP_BUF_INIT, b = LP_BUF_INIT, la = LP_BUF_INIT,
+		      lb = LP_BUF_INIT;
+
+	draw_item(real, &a);
+	draw_item(gold, &b);
+	line_labels(&a, &la);
+	line_labels(&b, &lb);
+	assert_eq_str(lb.p, la.p);
+	/* The lines a gold item once lacked, or had alone, are as real. */
+	assert_true(has(&la, "Original    |Cleaned     |"));
+	assert_true(has(&lb, "Judge       |"));
+	assert_true(!has(&lb, "Title"));
+	assert_true(has(&b, "Item        ebay-uk:256100999002"));
+	lp_buf_release(&a);
+	lp_buf_release(&b);
+	lp_buf_release(&la);
+	lp_buf_release(&lb);
+}
+
+/*
  * A listing with an e-mail and a phone number in its title, through
  * lp-clean's cleaning and onto the screen: the reviewer sees neither, in
  * the cleaned title or the original.  Nor in an original that an older
