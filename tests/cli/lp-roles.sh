@@ -88,6 +88,7 @@ tcase label.output-private queue && { # notes: a new -o file is 0600
 	run "$LABEL" -q --plain --annotator x --answers ans.jsonl -o l.out q.jsonl
 	status_is 0
 	holds test "$(stat -c %a l.out)" = 600
+	holds test "$(stat -c %a .lp-label/x-*.log)" = 600
 }
 
 # Adjudicating.
@@ -152,6 +153,13 @@ tcase gates.approval-by-non-owner-ignored mine gates && {
 	run "$KPI" -q --roles later.json --gates g.json --audit a.log mine.jsonl
 	status_is 1
 	has err "not approved: no approval of this gates"
+}
+tcase gates.edited-log-refused mine gates && { # the chain is checked
+	"$KPI" -q --roles roles.json --approve-gates g.json --audit a.log
+	sed 's/"version":"g-1"/"version":"g-2"/' a.log > b.log
+	run "$KPI" -q --roles roles.json --gates g.json --audit b.log mine.jsonl
+	status_is 1
+	has err "^lp-kpi: gates 'g.json' is not approved: line [0-9]*: hash chain broken"
 }
 tcase gates.approve-not-owner-refused gates roles && {
 	run "$KPI" -q --roles nobody.json --approve-gates g.json --audit a.log
