@@ -373,6 +373,7 @@ approve_gates(const struct kpi_opts *o, struct lp_access *ac)
 	lp_access_approve(
 	    ac, &run, "gates", LP_ROLE_GATE_OWNER, o->approve, g.doc);
 	lp_gates_release(&g);
+	lp_access_close(ac);
 	lp_verbosity = -1; /* no summary: nothing was read */
 	return lp_run_close(&run, LP_EXIT_OK);
 }

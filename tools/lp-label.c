@@ -470,10 +470,12 @@ approve_taxonomy(struct label *lb)
 			     "LP_ROLES) and --audit FILE (or LP_AUDIT_LOG)");
 	lb->taxonomy = lb->approve;
 	load_taxonomy(lb);
+	lp_opts.plain = 1; /* no records: not even an empty gzip stream */
 	lp_run_open(&lb->run, 0, NULL, "approve");
 	lp_access_approve(&lb->ac, &lb->run, "taxonomy", LP_ROLE_TAXONOMY_OWNER,
 	    lb->approve, lb->tax.root);
 	lp_taxonomy_release(&lb->tax);
+	lp_access_close(&lb->ac);
 	lp_verbosity = -1; /* no summary: nothing was read */
 	return lp_run_close(&lb->run, LP_EXIT_OK);
 }

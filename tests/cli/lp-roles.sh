@@ -205,6 +205,8 @@ tcase taxonomy.unapproved-refused queue roles taxonomy && {
 tcase taxonomy.approved-accepted queue roles taxonomy && {
 	run "$LABEL" --roles roles.json --approve-taxonomy tax.json --audit a.log
 	status_is 0
+	empty out
+	has err "^lp-label: approved taxonomy 'tax.json' (digest [0-9a-f]\{12\}) as $ME$"
 	has a.log "\"event\":\"approval\".*\"kind\":\"taxonomy\".*\"by\":\"$ME\""
 	run "$LABEL" -q --plain --roles roles.json --annotator "$ME" --taxonomy tax.json --answers tans.jsonl --audit a.log q.jsonl
 	status_is 0
