@@ -15,8 +15,9 @@
  * The machinery is liblp's review/: the queue (queue.h), decisions with
  * undo and replay (decision.h), the desk where keys or answers become
  * logged decisions (desk.h), the screen (screen.h), answers files
- * (answers.h) and consensus (adjudication.h).  This file parses options,
- * reads the queue, connects the desk to the terminal and writes the output.
+ * (answers.h) and consensus (adjudication.h); roles are checked by
+ * tool/access.h.  This file parses options, reads the queue, connects the
+ * desk to the terminal (tool/deskterm.h) and writes the output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -470,7 +471,7 @@ approve_taxonomy(struct label *lb)
 			     "LP_ROLES) and --audit FILE (or LP_AUDIT_LOG)");
 	lb->taxonomy = lb->approve;
 	load_taxonomy(lb);
-	lp_opts.plain = 1; /* no records: not even an empty gzip stream */
+	lp_opts.plain = 1; /* no records, not even an empty gzip stream */
 	lp_run_open(&lb->run, 0, NULL, "approve");
 	lp_access_approve(&lb->ac, &lb->run, "taxonomy", LP_ROLE_TAXONOMY_OWNER,
 	    lb->approve, lb->tax.root);
@@ -578,9 +579,7 @@ main(int argc, char **argv)
 			    lp_adjudication_settle(
 				&lb.q.item[i].adj, lb.majority),
 			    1);
-	if (lb.adjudicate)
-		lp_access_need_not_labelled(
-		    &lb.ac, &lb.run, &lb.q, lb.annotator);
+	lp_access_need_not_labelled(&lb.ac, &lb.run, &lb.q, lb.annotator);
 	open_desk(&lb);
 	if (lb.answers != NULL)
 		apply_answers(&lb);

@@ -94,7 +94,7 @@ lp_access_need_not_labelled(struct lp_access *ac, struct lp_run *run,
 {
 	size_t i, n = 0, first = 0;
 
-	if (!ac->on)
+	if (!ac->on || !q->adjudicating)
 		return;
 	for (i = 0; i < q->n; i++)
 		if (lp_adjudication_open(&q->item[i].adj) &&

@@ -41,11 +41,13 @@ void lp_access_need(
 void lp_access_need_id(struct lp_access *ac, struct lp_run *run,
     enum lp_role role, const char *id);
 /*
- * Refuse an adjudication by annotator id when an item of q that waits for
- * the adjudicator carries a label by id, or by an id of the account:
- * nobody adjudicates an item they labelled.  The whole run is refused
- * (naming the first such item), not only those items, so an adjudicator
- * never sees part of a queue decided by someone else's rule.
+ * Refuse an adjudication (q->adjudicating; else nothing is checked) by
+ * annotator id when an item of q that waits for the adjudicator carries a
+ * label by id, or by any id of the account: nobody adjudicates an item
+ * they labelled.  The whole run is refused, naming the first such item and
+ * how many there are, not only those items: no output then mixes
+ * adjudicated items with refused ones, and the queue is split and the
+ * items given to another adjudicator.
  */
 void lp_access_need_not_labelled(struct lp_access *ac, struct lp_run *run,
     const struct lp_queue *q, const char *id);
