@@ -1,10 +1,12 @@
 /* Approvals of gates and taxonomies in the audit log (approval.h). */
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
 #include "core/buf.h"
-#include "core/file.h"
 #include "core/hash.h"
 #include "core/json.h"
 #include "core/status.h"
@@ -54,28 +56,32 @@ int
 lp_approval_find(const char *path, const char *kind, const char *digest,
     const struct lp_roles *r, enum lp_role role, struct lp_error *err)
 {
-	struct lp_buf b = LP_BUF_INIT;
 	unsigned long line = 0;
-	char *p, *nl;
+	char *p = NULL;
+	size_t cap = 0;
+	ssize_t n;
 	int rc, found = 0;
+	FILE *f;
 
 	if ((rc = lp_audit_verify(path, &line, err)) != LP_OK)
 		return rc;
-	if (lp_file_read_all(path, &b, err) != LP_OK) {
-		lp_buf_release(&b);
+	if ((f = fopen(path, "r")) == NULL) {
+		lp_error_set(
+		    err, "cannot open '%s': %s", path, strerror(errno));
 		return LP_FATAL;
 	}
-	for (p = b.p; !found && p < b.p + b.len; p = nl + 1) {
+	/* A log holds millions of events: parse only the approvals. */
+	while (!found && (n = getline(&p, &cap, f)) > 0) {
 		json_t *ev;
 
-		if ((nl = memchr(p, '\n', (size_t)(b.p + b.len - p))) == NULL)
-			nl = b.p + b.len;
-		if ((ev = json_loadb(p, (size_t)(nl - p), 0, NULL)) != NULL) {
-			found = approves(ev, kind, digest, r, role);
-			json_decref(ev);
-		}
+		if (strstr(p, "\"event\":\"approval\"") == NULL ||
+		    (ev = json_loadb(p, (size_t)n, 0, NULL)) == NULL)
+			continue;
+		found = approves(ev, kind, digest, r, role);
+		json_decref(ev);
 	}
-	lp_buf_release(&b);
+	free(p);
+	fclose(f);
 	if (!found)
 		return lp_error_set(err,
 		    "no approval of this %s (digest %.12s) by a %s in the "
