@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "core/data.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "core/status.h"
@@ -28,6 +29,7 @@
 #include "metrics/openlineage.h"
 #include "metrics/report.h"
 #include "review/gold.h"
+#include "tool/access.h"
 #include "tool/cli.h"
 #include "web/http.h"
 #include "tool/log.h"
@@ -36,6 +38,7 @@
 
 enum {
 	OPT_ALERT_URL = LP_OPT_TOOL_BASE,
+	OPT_APPROVE_GATES,
 	OPT_BASELINE,
 	OPT_BOOTSTRAP,
 	OPT_BY,
@@ -48,6 +51,7 @@ enum {
 	OPT_NO_GATES,
 	OPT_OPENLINEAGE,
 	OPT_OVER,
+	OPT_ROLES,
 	OPT_RUN_STATS,
 	OPT_SEED,
 	OPT_STAGE_FAILED,
@@ -61,7 +65,8 @@ static const struct lp_tool tool = {"lp-kpi",
     "       [--run-stats file] [--by key] [--over day|week] [--field path]\n"
     "       [--bootstrap n] [--seed s] [--verify-audit file]\n"
     "       [--openlineage file] [--stage-failed name:status:file]\n"
-    "       [file ...]",
+    "       [--roles file] [file ...]\n"
+    "       lp-kpi --approve-gates file --roles file --audit file",
     "Measure a labelled dataset: completeness, balance, agreement, gold "
     "accuracy,\nlatency; check quality gates.",
     "      --json              write the metrics as one JSON object (the\n"
@@ -96,11 +101,17 @@ static const struct lp_tool tool = {"lp-kpi",
     "      --stage-failed=NAME:STATUS:FILE\n"
     "                          a stage of the build failed: alert --alert-url\n"
     "                          with its status and FILE's first line (its\n"
-    "                          stderr), measure nothing, exit 1\n",
+    "                          stderr), measure nothing, exit 1\n"
+    "      --roles=FILE        enforce the roles of FILE (or LP_ROLES): a\n"
+    "                          --gates file other than the built-in one\n"
+    "                          needs a gate owner's approval in the audit log\n"
+    "      --approve-gates=FILE  record, as a gate owner, the approval of\n"
+    "                          the gates FILE in the audit log\n",
     1};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"alert-url", required_argument, NULL, OPT_ALERT_URL},
+    {"approve-gates", required_argument, NULL, OPT_APPROVE_GATES},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
     {"by", required_argument, NULL, OPT_BY},
@@ -113,6 +124,7 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"no-gates", no_argument, NULL, OPT_NO_GATES},
     {"openlineage", required_argument, NULL, OPT_OPENLINEAGE},
     {"over", required_argument, NULL, OPT_OVER},
+    {"roles", required_argument, NULL, OPT_ROLES},
     {"run-stats", required_argument, NULL, OPT_RUN_STATS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"stage-failed", required_argument, NULL, OPT_STAGE_FAILED},
@@ -122,7 +134,7 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
 /* What the command line asked for. */
 struct kpi_opts {
 	const char *gates_path, *verify, *baseline, *html_path, *alert_url,
-	    *ol_path, *gold_key, *stage_failed;
+	    *ol_path, *gold_key, *stage_failed, *roles, *approve;
 	const char **run_stats, **fields;
 	size_t nrun_stats, nfields;
 	const char *groupings[2]; /* --by and --over, in the order given */
@@ -194,6 +206,9 @@ options(struct kpi_opts *o, int argc, char **argv)
 				    optarg);
 			o->alert_url = optarg;
 			break;
+		case OPT_APPROVE_GATES:
+			o->approve = optarg;
+			break;
 		case OPT_BASELINE:
 			o->baseline = optarg;
 			break;
@@ -231,6 +246,9 @@ options(struct kpi_opts *o, int argc, char **argv)
 			break;
 		case OPT_OPENLINEAGE:
 			o->ol_path = optarg;
+			break;
+		case OPT_ROLES:
+			o->roles = optarg;
 			break;
 		case OPT_RUN_STATS:
 			push(&o->run_stats, &o->nrun_stats, optarg);
@@ -397,18 +415,61 @@ stage_failed(const struct kpi_opts *o)
 	return LP_EXIT_FAIL;
 }
 
-/* Check the gates against m (each result audited), alert on failure. */
+/* Load the gates of path (NULL: the built-in ones); exits when bad. */
 static void
-check_gates(
-    const struct kpi_opts *o, json_t *m, struct lp_run *run, struct lp_gates *g)
+load_gates(struct lp_gates *g, const char *path)
 {
 	struct lp_error err = LP_ERROR_INIT;
-	int rc = lp_gates_load(g, o->gates_path, &err);
-	size_t i;
+	int rc = lp_gates_load(g, path, &err);
 
 	if (rc != LP_OK)
 		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
 		    err.msg);
+}
+
+/*
+ * With roles enforced, gates other than the built-in ones need a gate
+ * owner's approval of their digest in the audit log.
+ */
+static void
+gates_approved(struct lp_access *ac, struct lp_run *run,
+    const struct lp_gates *g, const char *path)
+{
+	if (path != NULL)
+		lp_access_need_approval(ac, run, "gates", LP_ROLE_GATE_OWNER,
+		    path, g->doc, lp_data_gates, lp_data_gates_len);
+}
+
+/* --approve-gates: the gate owner's approval into the audit log. */
+static int
+approve_gates(const struct kpi_opts *o, struct lp_access *ac)
+{
+	struct lp_gates g = {NULL, NULL, NULL, 0, NULL, NULL};
+	struct lp_run run;
+
+	if (!ac->on)
+		lp_cli_usage("--approve-gates needs the roles: give --roles "
+			     "FILE or set LP_ROLES");
+	load_gates(&g, o->approve);
+	lp_run_open(&run, 0, NULL, "kpi");
+	lp_access_approve(
+	    ac, &run, "gates", LP_ROLE_GATE_OWNER, o->approve, g.doc);
+	lp_gates_release(&g);
+	lp_access_close(ac);
+	lp_verbosity = -1; /* no summary: nothing was read */
+	return lp_run_close(&run, LP_EXIT_OK);
+}
+
+/* Check the gates against m (each result audited), alert on failure. */
+static void
+check_gates(const struct kpi_opts *o, struct lp_access *ac, json_t *m,
+    struct lp_run *run, struct lp_gates *g)
+{
+	struct lp_error err = LP_ERROR_INIT;
+	size_t i;
+
+	load_gates(g, o->gates_path);
+	gates_approved(ac, run, g, o->gates_path);
 	lp_run_audit_version(run, "gates", g->version, g->doc);
 	for (i = 0; i < lp_gates_count(g); i++) {
 		if (lp_gates_check(g, i, m, &err) != LP_OK)
@@ -476,8 +537,8 @@ write_sides(const struct kpi_opts *o, struct lp_run *run, json_t *m, json_t *gs,
  * well; the run's exit status.
  */
 static int
-finish(const struct kpi_opts *o, struct lp_run *run, struct lp_kpi *whole,
-    struct lp_breakdown *groups, struct lp_writer *html_w,
+finish(const struct kpi_opts *o, struct lp_access *ac, struct lp_run *run,
+    struct lp_kpi *whole, struct lp_breakdown *groups, struct lp_writer *html_w,
     struct lp_writer *ol_w)
 {
 	struct lp_gates gates = {NULL, NULL, NULL, 0, NULL, NULL};
@@ -486,7 +547,7 @@ finish(const struct kpi_opts *o, struct lp_run *run, struct lp_kpi *whole,
 
 	m = report(o, whole, groups);
 	if (!o->no_gates)
-		check_gates(o, m, run, &gates);
+		check_gates(o, ac, m, run, &gates);
 	write_report(o, m, o->no_gates ? none : gates.results);
 	write_sides(
 	    o, run, m, o->no_gates ? none : gates.results, html_w, ol_w);
@@ -502,6 +563,7 @@ int
 main(int argc, char **argv)
 {
 	struct kpi_opts o = {.nboot = 1000, .seed = 1};
+	struct lp_access ac;
 	struct lp_breakdown groups[2];
 	struct lp_writer html_w, ol_w;
 	struct lp_record *rec;
@@ -518,9 +580,14 @@ main(int argc, char **argv)
 		lp_cli_usage("--json and --markdown: choose one");
 	if (o.no_gates && (o.gates_path != NULL || o.alert_url != NULL))
 		lp_cli_usage("--no-gates with --gates or --alert-url: choose");
-	if (o.ol_path != NULL && lp_opts.audit == NULL)
-		lp_cli_usage("--openlineage reads the audit log: give --audit "
-			     "FILE or set LP_AUDIT_LOG");
+	if ((o.ol_path != NULL || o.approve != NULL) && lp_opts.audit == NULL)
+		lp_cli_usage("%s the audit log: give --audit FILE or set "
+			     "LP_AUDIT_LOG",
+		    o.approve ? "--approve-gates writes"
+			      : "--openlineage reads");
+	lp_access_open(&ac, o.roles);
+	if (o.approve != NULL)
+		return approve_gates(&o, &ac);
 	/* The flags' new home, said once each (not under -q). */
 	if (o.verify != NULL && lp_verbosity >= 0)
 		lp_warnx("--verify-audit: use 'lp-audit verify' (this flag "
@@ -557,7 +624,8 @@ main(int argc, char **argv)
 	if (run.status != LP_EXIT_OK)
 		status = lp_run_close(&run, LP_EXIT_OK);
 	else
-		status = finish(&o, &run, whole, groups, &html_w, &ol_w);
+		status = finish(&o, &ac, &run, whole, groups, &html_w, &ol_w);
+	lp_access_close(&ac);
 	for (i = 0; i < o.ngroupings; i++)
 		lp_breakdown_release(&groups[i]);
 	lp_kpi_free(whole);

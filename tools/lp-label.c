@@ -15,8 +15,9 @@
  * The machinery is liblp's review/: the queue (queue.h), decisions with
  * undo and replay (decision.h), the desk where keys or answers become
  * logged decisions (desk.h), the screen (screen.h), answers files
- * (answers.h) and consensus (adjudication.h).  This file parses options,
- * reads the queue, connects the desk to the terminal and writes the output.
+ * (answers.h) and consensus (adjudication.h); roles are checked by
+ * tool/access.h.  This file parses options, reads the queue, connects the
+ * desk to the terminal (tool/deskterm.h) and writes the output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,9 @@
 #include "review/desk.h"
 #include "review/queue.h"
 #include "review/taxonomy.h"
+#include "tool/access.h"
 #include "tool/cli.h"
+#include "tool/deskterm.h"
 #include "tool/editor.h"
 #include "tool/log.h"
 #include "tool/run.h"
@@ -47,9 +50,11 @@ enum {
 	OPT_ADJUDICATE = LP_OPT_TOOL_BASE,
 	OPT_ANNOTATOR,
 	OPT_ANSWERS,
+	OPT_APPROVE_TAXONOMY,
 	OPT_CONSENSUS,
 	OPT_EXPORT,
 	OPT_PAUSE,
+	OPT_ROLES,
 	OPT_ROUND,
 	OPT_SESSION,
 	OPT_SHOW_LABELS,
@@ -59,8 +64,9 @@ enum {
 static const struct lp_tool tool = {"lp-label",
     "[-qv] [-o file] --annotator id [--round n] [--taxonomy file]\n"
     "       [--session file] [--answers file | --export] [--pause s]\n"
-    "       [--show-labels] [file ...]\n"
-    "       lp-label --adjudicate --annotator id [--consensus rule] file ...",
+    "       [--show-labels] [--roles file] [file ...]\n"
+    "       lp-label --adjudicate --annotator id [--consensus rule] file ...\n"
+    "       lp-label --approve-taxonomy file --roles file --audit file",
     "Review sampled items on the terminal; labels go onto the records.",
     "      --annotator=ID      who is labelling (or LP_ANNOTATOR); required\n"
     "      --round=N           the annotation round (default 1)\n"
@@ -82,6 +88,9 @@ static const struct lp_tool tool = {"lp-label",
     "      --consensus=RULE    unanimous (default) or majority: which "
     "items\n"
     "                          settle without an adjudicator\n"
+    "      --roles=FILE        enforce the roles of FILE (or LP_ROLES)\n"
+    "      --approve-taxonomy=FILE  record, as the taxonomy owner, the\n"
+    "                          approval of FILE in the audit log\n"
     "\n"
     "On the screen: a label key (the taxonomy's: 1-4, a, r) decides; c\n"
     "corrects, e opens $EDITOR, n notes, s skips, u undoes, Left and Right\n"
@@ -93,9 +102,11 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"adjudicate", no_argument, NULL, OPT_ADJUDICATE},
     {"annotator", required_argument, NULL, OPT_ANNOTATOR},
     {"answers", required_argument, NULL, OPT_ANSWERS},
+    {"approve-taxonomy", required_argument, NULL, OPT_APPROVE_TAXONOMY},
     {"consensus", required_argument, NULL, OPT_CONSENSUS},
     {"export", no_argument, NULL, OPT_EXPORT},
     {"pause", required_argument, NULL, OPT_PAUSE},
+    {"roles", required_argument, NULL, OPT_ROLES},
     {"round", required_argument, NULL, OPT_ROUND},
     {"session", required_argument, NULL, OPT_SESSION},
     {"show-labels", no_argument, NULL, OPT_SHOW_LABELS},
@@ -103,7 +114,7 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
 
 /* The run: options, the queue and the desk where it is decided. */
 struct label {
-	const char *annotator, *answers, *session, *taxonomy;
+	const char *annotator, *answers, *session, *taxonomy, *roles, *approve;
 	long round;
 	int adjudicate, majority, export, show_labels, consensus_given;
 	long long pause_ms;
@@ -111,6 +122,7 @@ struct label {
 	struct lp_queue q;
 	struct lp_desk desk;
 	struct lp_run run;
+	struct lp_access ac;
 	struct lp_record rec; /* a record being written */
 };
 
@@ -206,62 +218,6 @@ read_queue(struct label *lb)
 
 /* ---- the desk on the terminal ---- */
 
-static int
-io_key(void)
-{
-	int key = lp_term_key(-1);
-
-	switch (key) {
-	case LP_KEY_LEFT:
-		return LP_DESK_PREV;
-	case LP_KEY_RIGHT:
-		return LP_DESK_NEXT;
-	case LP_KEY_RESIZE:
-		return LP_DESK_REDRAW;
-	case LP_KEY_INTR:
-	case LP_KEY_EOF:
-		return LP_DESK_STOP;
-	}
-	return key < 0 ? LP_DESK_OTHER : key;
-}
-
-/* The line editor at the bottom of the desk's screen. */
-static int
-io_edit(struct lp_desk *d, const char *prompt, const char *text, char **out)
-{
-	struct lp_edit ed;
-	int key, r;
-
-	lp_edit_init(&ed, text);
-	for (;;) {
-		struct lp_screen_edit se = {
-		    prompt, ed.text.p, ed.text.len, ed.cur};
-
-		lp_desk_draw(d, &se);
-		key = lp_term_key(-1);
-		if (key == LP_KEY_INTR || key == LP_KEY_EOF) {
-			r = LP_DESK_EDIT_STOP;
-			break;
-		}
-		if (key != LP_KEY_RESIZE &&
-		    (r = lp_edit_key(&ed, key)) != LP_EDIT_MORE) {
-			r = r == LP_EDIT_DONE ? LP_DESK_EDIT_DONE
-					      : LP_DESK_EDIT_CANCEL;
-			break;
-		}
-	}
-	*out = r != LP_DESK_EDIT_CANCEL ? lp_xstrdup(ed.text.p) : NULL;
-	lp_edit_release(&ed);
-	return r;
-}
-
-/* ^C or a lost terminal in the guide: stop at the next key. */
-static void
-io_stop(void)
-{
-	lp_interrupted = 1;
-}
-
 static long long
 io_now(void *arg)
 {
@@ -286,9 +242,9 @@ fatal(struct label *lb)
 static void
 open_desk(struct label *lb)
 {
-	const struct lp_desk_io io = {io_key, lp_clock, lp_term_size,
-	    lp_term_write, io_edit, lp_editor_edit, io_stop, io_now, io_audit,
-	    lb};
+	const struct lp_desk_io io = {lp_deskterm_key, lp_clock, lp_term_size,
+	    lp_term_write, lp_deskterm_edit, lp_editor_edit, lp_deskterm_stop,
+	    io_now, io_audit, lb};
 	struct lp_desk *d = &lb->desk;
 	struct lp_buf path = LP_BUF_INIT;
 	char hex[65];
@@ -421,6 +377,9 @@ options(struct label *lb, int argc, char **argv)
 		case OPT_ANSWERS:
 			lb->answers = optarg;
 			break;
+		case OPT_APPROVE_TAXONOMY:
+			lb->approve = optarg;
+			break;
 		case OPT_CONSENSUS:
 			if (strcmp(optarg, "unanimous") != 0 &&
 			    strcmp(optarg, "majority") != 0)
@@ -436,6 +395,9 @@ options(struct label *lb, int argc, char **argv)
 		case OPT_PAUSE:
 			lb->pause_ms =
 			    1000LL * lp_cli_int("--pause", optarg, 1, 86400);
+			break;
+		case OPT_ROLES:
+			lb->roles = optarg;
 			break;
 		case OPT_ROUND:
 			lb->round = lp_cli_int("--round", optarg, 1, 1000000);
@@ -483,6 +445,40 @@ load_taxonomy(struct label *lb)
 	if (lp_taxonomy_init(&lb->tax, root, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",
 		    lb->taxonomy ? lb->taxonomy : "taxonomy", err.msg);
+}
+
+/* The roles (tool/access.h): the account's role, id and taxonomy. */
+static void
+check_access(struct label *lb)
+{
+	enum lp_role role =
+	    lb->adjudicate ? LP_ROLE_ADJUDICATOR : LP_ROLE_ANNOTATOR;
+
+	lp_access_need(&lb->ac, &lb->run, role);
+	lp_access_need_id(&lb->ac, &lb->run, role, lb->annotator);
+	if (lb->taxonomy != NULL)
+		lp_access_need_approval(&lb->ac, &lb->run, "taxonomy",
+		    LP_ROLE_TAXONOMY_OWNER, lb->taxonomy, lb->tax.root,
+		    lp_data_taxonomy, lp_data_taxonomy_len);
+}
+
+/* --approve-taxonomy: the taxonomy owner's approval in the audit log. */
+static int
+approve_taxonomy(struct label *lb)
+{
+	if (!lb->ac.on || lp_opts.audit == NULL)
+		lp_cli_usage("--approve-taxonomy needs --roles FILE (or "
+			     "LP_ROLES) and --audit FILE (or LP_AUDIT_LOG)");
+	lb->taxonomy = lb->approve;
+	load_taxonomy(lb);
+	lp_opts.plain = 1; /* no records, not even an empty gzip stream */
+	lp_run_open(&lb->run, 0, NULL, "approve");
+	lp_access_approve(&lb->ac, &lb->run, "taxonomy", LP_ROLE_TAXONOMY_OWNER,
+	    lb->approve, lb->tax.root);
+	lp_taxonomy_release(&lb->tax);
+	lp_access_close(&lb->ac);
+	lp_verbosity = -1; /* no summary: nothing was read */
+	return lp_run_close(&lb->run, LP_EXIT_OK);
 }
 
 /* Without --answers or --export a terminal is needed: say so up front. */
@@ -563,13 +559,18 @@ main(int argc, char **argv)
 	lb.annotator = getenv("LP_ANNOTATOR");
 	lb.round = 1;
 	lb.pause_ms = 120000;
+	lp_opts.private_output = 1; /* notes and who labelled what */
 	i = (size_t)options(&lb, argc, argv);
 	argc -= (int)i;
 	argv += i;
+	lp_access_open(&lb.ac, lb.roles);
+	if (lb.approve != NULL)
+		return approve_taxonomy(&lb);
 	check_options(&lb);
 	load_taxonomy(&lb);
 	interactive = need_terminal(&lb);
 	open_run(&lb, argc, argv);
+	check_access(&lb);
 	if (read_queue(&lb) != LP_OK)
 		goto done;
 	if (lb.adjudicate)
@@ -578,6 +579,7 @@ main(int argc, char **argv)
 			    lp_adjudication_settle(
 				&lb.q.item[i].adj, lb.majority),
 			    1);
+	lp_access_need_not_labelled(&lb.ac, &lb.run, &lb.q, lb.annotator);
 	open_desk(&lb);
 	if (lb.answers != NULL)
 		apply_answers(&lb);
@@ -592,5 +594,6 @@ done:
 	lp_queue_release(&lb.q);
 	lp_record_release(&lb.rec);
 	lp_taxonomy_release(&lb.tax);
+	lp_access_close(&lb.ac);
 	return status;
 }

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,29 @@ put_line(struct lp_audit *a, struct chain *c, const char *line, size_t n)
 	return LP_OK;
 }
 
+/*
+ * Who the event is by: the real uid and its account name, so an event
+ * says which person's account ran the step (roles, approvals).  Looked
+ * up once per process; an uid without an account has no "account".
+ */
+static void
+stamp_account(json_t *ev)
+{
+	static char name[256];
+	static int looked;
+	uid_t uid = getuid();
+	struct passwd *pw;
+
+	if (!looked) {
+		looked = 1;
+		if ((pw = getpwuid(uid)) != NULL)
+			snprintf(name, sizeof(name), "%s", pw->pw_name);
+	}
+	json_object_set_new(ev, "uid", json_integer((json_int_t)uid));
+	if (name[0] != '\0')
+		json_object_set_new(ev, "account", json_string(name));
+}
+
 /* Append one event of kind (fields stolen) onto the chain c. */
 static int
 append(struct lp_audit *a, struct chain *c, const char *when, const char *kind,
@@ -246,6 +270,8 @@ append(struct lp_audit *a, struct chain *c, const char *when, const char *kind,
 		json_object_update(ev, fields);
 		json_decref(fields);
 	}
+	/* After the fields, so no event can claim another account. */
+	stamp_account(ev);
 	json_object_set_new(ev, "prev", json_string(c->prev));
 	lp_json_dump(ev, &line);
 	json_decref(ev);

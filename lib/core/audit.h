@@ -1,7 +1,10 @@
 /*
  * The audit log: append-only JSON Lines, shared by every tool of a
- * pipeline.  Each event is {"seq","at","event","run_id","tool",...,"prev"}
- * where prev is the SHA-256 of the previous line (64 zeros for the first),
+ * pipeline.  Each event is {"seq","at","event","run_id","tool",...,"uid",
+ * "account","prev"}: uid is the real uid of the process that wrote it and
+ * account its name (absent when the uid has none), set after the event's
+ * own fields so no event names another account; prev is the SHA-256 of
+ * the previous line (64 zeros for the first),
  * so an edited, inserted or deleted line breaks the chain.  Appends take an
  * exclusive lock on the file, read the last line and write the new one in
  * one write(2): processes appending at once never interleave or lose a line.

@@ -92,6 +92,8 @@ struct lp_options {
 	size_t max_line;
 	int argc; /* the whole command line, for the audit log */
 	char **argv;
+	/* Set by the tool: a new -o file is the owner's only (0600). */
+	int private_output;
 };
 
 extern struct lp_options lp_opts;

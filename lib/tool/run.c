@@ -259,7 +259,10 @@ lp_run_open(struct lp_run *run, int nfiles, char **files, const char *config)
 	    : lp_gzip_level();
 	/* A report tool writes its report itself: -o is that, not records. */
 	if (!lp_tool->report &&
-	    lp_writer_open(&run->out, lp_opts.output, level) != LP_OK)
+	    (lp_opts.private_output
+		    ? lp_writer_open_private(&run->out, lp_opts.output, level)
+		    : lp_writer_open(&run->out, lp_opts.output, level)) !=
+		LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", run->out.err.msg);
 	if (lp_opts.on_error == LP_ON_ERROR_QUARANTINE) {
 		/* Raw bad lines may hold personal data: 0600. */

@@ -192,7 +192,7 @@ tcase seal.prints-the-new-head sealed && {
 	sed -n 8p au.log | tr -d '\n' | sha256sum | cut -c1-64 > h8
 	cut -d: -f2 seal.head > sh
 	same h8 sh
-	has au.log '^{"seq":8,"at":"[^"]*","event":"seal","tool":"lp-audit","run_id":"[0-9a-f]*","head_seq":7,"head":"[0-9a-f]\{64\}","mac":"hmac-sha256","hmac":"[0-9a-f]\{64\}","prev":"[0-9a-f]\{64\}"}$'
+	has au.log '^{"seq":8,"at":"[^"]*","event":"seal","tool":"lp-audit","run_id":"[0-9a-f]*","head_seq":7,"head":"[0-9a-f]\{64\}","mac":"hmac-sha256","hmac":"[0-9a-f]\{64\}","uid":[0-9]*,"account":"[^"]*","prev":"[0-9a-f]\{64\}"}$'
 }
 tcase seal.key-never-shown sealed && {
 	run "$TOOL" -v seal --key key au.log

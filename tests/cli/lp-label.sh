@@ -9,7 +9,7 @@ MAN=$HERE/../../man/lp-label.1
 DRIVE=$LP_BINDIR/ptydrive
 unset LP_ANNOTATOR VISUAL EDITOR
 
-USAGE="usage: lp-label [-qv] [-o file] --annotator id [--round n] [--taxonomy file]\n       [--session file] [--answers file | --export] [--pause s]\n       [--show-labels] [file ...]\n       lp-label --adjudicate --annotator id [--consensus rule] file ...\nTry 'lp-label --help' for more information.\n"
+USAGE="usage: lp-label [-qv] [-o file] --annotator id [--round n] [--taxonomy file]\n       [--session file] [--answers file | --export] [--pause s]\n       [--show-labels] [--roles file] [file ...]\n       lp-label --adjudicate --annotator id [--consensus rule] file ...\n       lp-label --approve-taxonomy file --roles file --audit file\nTry 'lp-label --help' for more information.\n"
 
 plain() { "$TOOL" -q --plain "$@"; }
 # labels ID FILE: the label entries of record ID, one per line.
