@@ -5,6 +5,7 @@
 set -u
 readme=$(dirname "$0")/../README.md
 dir=$(mktemp -d)
+export XDG_STATE_HOME="$dir/state" # lp-label's session logs
 trap 'rm -rf "$dir"' EXIT
 ln -s "${LP_BUILD:?}" "$dir/build"
 n=0 fail=0

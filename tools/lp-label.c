@@ -72,8 +72,8 @@ static const struct lp_tool tool = {"lp-label",
     "      --round=N           the annotation round (default 1)\n"
     "      --taxonomy=FILE     the label set (default: the shipped\n"
     "                          guidelines/taxonomy.json)\n"
-    "      --session=FILE      the session log (default\n"
-    "                          .lp-label/ID-QUEUE.log)\n"
+    "      --session=FILE      the session log (default beside -o FILE, else\n"
+    "                          in $XDG_STATE_HOME/labelpipe)\n"
     "      --answers=FILE      take decisions from FILE (JSON Lines of\n"
     "                          {id, label, correction, note, status}), "
     "no\n"
@@ -123,7 +123,8 @@ struct label {
 	struct lp_desk desk;
 	struct lp_run run;
 	struct lp_access ac;
-	struct lp_record rec; /* a record being written */
+	struct lp_record rec;		   /* a record being written */
+	struct lp_annotator_others others; /* whom the rest is for */
 };
 
 /* ---- the queue ---- */
@@ -152,20 +153,17 @@ merge(struct label *lb, size_t i, struct lp_record *rec)
 		    &lb->run, "merged_duplicate_labels", (long long)dup);
 }
 
-/* Whether the record is for this annotator (sample.assignees). */
+/* Records for others but none for us: say whose the queue is; stop. */
 static int
-assigned(struct label *lb, struct lp_record *rec)
+routed_elsewhere(struct label *lb)
 {
-	json_t *who = lp_record_get(rec, "sample.assignees"), *w;
-	size_t i;
-
-	if (!json_is_array(who))
-		return 1;
-	json_array_foreach (who, i, w)
-		if (json_is_string(w) &&
-		    strcmp(json_string_value(w), lb->annotator) == 0)
-			return 1;
-	return 0;
+	if (lb->adjudicate || lp_queue_count(&lb->q) > 0 || lb->others.n == 0)
+		return 0;
+	lp_warnx("the queue routes no item to '%s' (it is for %s)",
+	    lb->annotator, lp_annotator_others_text(&lb->others));
+	lb->run.discard = 1;
+	lb->run.status = LP_EXIT_FAIL;
+	return 1;
 }
 
 static void
@@ -207,7 +205,10 @@ read_queue(struct label *lb)
 			    "a second record with id \"%.80s\"", id);
 			if (lp_run_reject(&lb->run, rec, why) != LP_OK)
 				return LP_EOF;
-		} else if (!lb->adjudicate && !assigned(lb, rec)) {
+		} else if (!lb->adjudicate &&
+		    !lp_annotator_assigned(
+			lp_record_get(rec, "sample.assignees"), lb->annotator,
+			&lb->others)) {
 			lp_run_drop(&lb->run);
 			lp_run_count(&lb->run, "not_assigned", 1);
 		} else
@@ -259,8 +260,10 @@ open_desk(struct label *lb)
 	d->io = io;
 	if (lb->session == NULL) {
 		lp_queue_digest(&lb->q, hex);
-		lp_buf_addf(
-		    &path, ".lp-label/%s-%.12s.log", lb->annotator, hex);
+		if (lp_session_default_path(&path, lp_opts.output,
+			getenv("XDG_STATE_HOME"), getenv("HOME"), lb->annotator,
+			hex, &d->err) != LP_OK)
+			lp_errx(LP_EXIT_USAGE, "%s", d->err.msg);
 		lb->session = path.p; /* kept to the end of the run */
 	}
 	lp_run_note_input(&lb->run, lb->answers);
@@ -571,7 +574,7 @@ main(int argc, char **argv)
 	interactive = need_terminal(&lb);
 	open_run(&lb, argc, argv);
 	check_access(&lb);
-	if (read_queue(&lb) != LP_OK)
+	if (read_queue(&lb) != LP_OK || routed_elsewhere(&lb))
 		goto done;
 	if (lb.adjudicate)
 		for (i = 0; i < lb.q.n; i++)
@@ -595,5 +598,6 @@ done:
 	lp_record_release(&lb.rec);
 	lp_taxonomy_release(&lb.tax);
 	lp_access_close(&lb.ac);
+	lp_annotator_others_release(&lb.others);
 	return status;
 }

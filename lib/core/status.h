@@ -16,6 +16,9 @@ enum lp_status {
 	LP_FATAL = -2	/* the stream is dead */
 };
 
+/* labelpipe's own code only: see core/banned.h; never its users'. */
+#ifdef LP_BUILDING
 #include "core/banned.h"
+#endif
 
 #endif

@@ -1,10 +1,17 @@
 #include <stdio.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 #include "core/status.h"
 #include "core/version.h"
+
+/* Gumbo has no version call: the one pkg-config named at build time. */
+#ifndef LP_GUMBO_VERSION
+#define LP_GUMBO_VERSION "unknown"
+#endif
 
 const char *
 lp_version_details(const char *tool)
@@ -13,5 +20,21 @@ lp_version_details(const char *tool)
 
 	snprintf(buf, sizeof(buf), "%s %s (liblp %s; jansson %s; zlib %s)",
 	    tool, LP_VERSION, LP_VERSION, JANSSON_VERSION, zlibVersion());
+	return buf;
+}
+
+const char *
+lp_version_libraries(void)
+{
+	static char buf[512];
+	const curl_version_info_data *c = curl_version_info(CURLVERSION_NOW);
+
+	snprintf(buf, sizeof(buf),
+	    "Libraries: liblp/%s jansson/%s zlib/%s libcurl/%s%s%s gumbo/%s "
+	    "utf8proc/%s",
+	    LP_VERSION, jansson_version_str(), zlibVersion(), c->version,
+	    c->ssl_version != NULL ? " " : "",
+	    c->ssl_version != NULL ? c->ssl_version : "", LP_GUMBO_VERSION,
+	    utf8proc_version());
 	return buf;
 }

@@ -89,6 +89,32 @@ done:
 }
 
 int
+lp_session_default_path(struct lp_buf *path, const char *output,
+    const char *state_home, const char *home, const char *id, const char *hex,
+    struct lp_error *err)
+{
+	const char *slash;
+
+	if (output != NULL && strcmp(output, "-") != 0) {
+		if ((slash = strrchr(output, '/')) != NULL)
+			lp_buf_add(path, output, (size_t)(slash - output) + 1);
+		lp_buf_addf(path, ".lp-label-%s-%.12s.log", id, hex);
+		return LP_OK;
+	}
+	/* The XDG spec: a relative path there is to be ignored. */
+	if (state_home != NULL && state_home[0] == '/')
+		lp_buf_addf(path, "%s/labelpipe/", state_home);
+	else if (home != NULL && home[0] == '/')
+		lp_buf_addf(path, "%s/.local/state/labelpipe/", home);
+	else
+		return lp_error_set(err,
+		    "no HOME or XDG_STATE_HOME for the "
+		    "session log; give --session FILE");
+	lp_buf_addf(path, "%s-%.12s.log", id, hex);
+	return LP_OK;
+}
+
+int
 lp_session_open(struct lp_session *s, const char *path,
     int (*each)(
 	void *arg, json_t *event, unsigned long line, struct lp_error *err),

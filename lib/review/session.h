@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 
 struct lp_session {
@@ -36,6 +37,17 @@ struct lp_session {
  * what each refused); LP_FATAL when it cannot be opened, locked (in use by
  * another process), read or mended.  s->err says why.
  */
+/*
+ * Where annotator id's session log on the queue with digest hex goes
+ * unless told, into path: ".lp-label-ID-DIGEST.log" beside output when
+ * that is a file (not NULL or "-"), else "ID-DIGEST.log" in
+ * state_home/labelpipe ($XDG_STATE_HOME, when absolute) or
+ * home/.local/state/labelpipe: never the current directory's business.
+ * LP_OK, or LP_FAILED with err when neither directory is known.
+ */
+int lp_session_default_path(struct lp_buf *path, const char *output,
+    const char *state_home, const char *home, const char *id, const char *hex,
+    struct lp_error *err);
 int lp_session_open(struct lp_session *s, const char *path,
     int (*each)(
 	void *arg, json_t *event, unsigned long line, struct lp_error *err),

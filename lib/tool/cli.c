@@ -163,7 +163,8 @@ lp_cli_common(int ch, const char *arg)
 		help();
 		/* NOTREACHED */
 	case 'V':
-		printf("%s\n", lp_version_details(lp_tool->name));
+		printf("%s\n%s\n", lp_version_details(lp_tool->name),
+		    lp_version_libraries());
 		exit(fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR);
 	case 'q':
 		lp_verbosity = -1;

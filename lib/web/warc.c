@@ -70,32 +70,76 @@ gzip_member(const struct lp_buf *b, struct lp_buf *out)
 	return rc == Z_STREAM_END ? 0 : -1;
 }
 
+void
+lp_warc_uuid(const char hex[65], char *out, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	char v = digits[(strchr(digits, hex[16]) - digits) % 4 + 8];
+
+	/* Version 5 (named by a digest) and the variant bits 10. */
+	snprintf(out, size, "urn:uuid:%.8s-%.4s-5%.3s-%c%.3s-%.12s", hex,
+	    hex + 8, hex + 13, v, hex + 17, hex + 20);
+}
+
+void
+lp_warc_base32(const unsigned char *p, size_t n, char *out)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	unsigned long acc = 0;
+	size_t i, o = 0;
+	int bits = 0;
+
+	for (i = 0; i < n; i++) {
+		acc = (acc << 8 | p[i]) & 0xfffful;
+		bits += 8;
+		while (bits >= 5) {
+			bits -= 5;
+			out[o++] = abc[(acc >> bits) & 31];
+		}
+	}
+	if (bits > 0)
+		out[o++] = abc[(acc << (5 - bits)) & 31];
+	while (o % 8 != 0)
+		out[o++] = '=';
+	out[o] = '\0';
+}
+
+void
+lp_warc_payload_digest(const void *block, size_t n, char out[64])
+{
+	const char *p = block, *end = memmem(p, n, "\r\n\r\n", 4);
+	struct lp_sha256 c;
+	unsigned char md[32];
+
+	p = end != NULL ? end + 4 : p + n;
+	lp_sha256_init(&c);
+	lp_sha256_update(&c, p, n - (size_t)(p - (const char *)block));
+	lp_sha256_final(&c, md);
+	memcpy(out, "sha256:", 7);
+	lp_warc_base32(md, sizeof(md), out + 7);
+}
+
 int
 lp_warc_put(struct lp_warc *w, const char *type, const char *target,
     long long at_ms, const char *content_type, const char *extra,
     const void *block, size_t n, char *id)
 {
 	struct lp_sha256 c;
-	char when[40], digest[65], rid[48];
+	char when[40], digest[65], rid[48], all[65];
 
 	/* The id: a digest of what the record says, as a UUID's shape. */
 	lp_sha256_hex(block, n, digest);
 	lp_iso_time(at_ms, when, sizeof(when));
-	{
-		char all[65];
-
-		lp_sha256_init(&c);
-		lp_sha256_update(&c, type, strlen(type) + 1);
-		if (target != NULL)
-			lp_sha256_update(&c, target, strlen(target) + 1);
-		lp_sha256_update(&c, when, strlen(when) + 1);
-		if (extra != NULL)
-			lp_sha256_update(&c, extra, strlen(extra) + 1);
-		lp_sha256_update(&c, digest, 64);
-		lp_sha256_final_hex(&c, all);
-		snprintf(rid, sizeof(rid), "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s",
-		    all, all + 8, all + 12, all + 16, all + 20);
-	}
+	lp_sha256_init(&c);
+	lp_sha256_update(&c, type, strlen(type) + 1);
+	if (target != NULL)
+		lp_sha256_update(&c, target, strlen(target) + 1);
+	lp_sha256_update(&c, when, strlen(when) + 1);
+	if (extra != NULL)
+		lp_sha256_update(&c, extra, strlen(extra) + 1);
+	lp_sha256_update(&c, digest, 64);
+	lp_sha256_final_hex(&c, all);
+	lp_warc_uuid(all, rid, sizeof(rid));
 	lp_buf_reset(&w->rec);
 	lp_buf_addf(&w->rec,
 	    "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: <%s>\r\n"
@@ -150,7 +194,7 @@ lp_warc_put_exchange(struct lp_warc *w, const char *url, long long at_ms,
     const char *extra)
 {
 	struct lp_buf x = LP_BUF_INIT;
-	char id[48] = "";
+	char id[48] = "", pd[64];
 	int rc = LP_OK;
 
 	if (ip != NULL && *ip != '\0')
@@ -161,6 +205,8 @@ lp_warc_put_exchange(struct lp_warc *w, const char *url, long long at_ms,
 		    id);
 	if (id[0] != '\0')
 		lp_buf_addf(&x, "WARC-Concurrent-To: <%s>\r\n", id);
+	lp_warc_payload_digest(resp->p, resp->len, pd);
+	lp_buf_addf(&x, "WARC-Payload-Digest: %s\r\n", pd);
 	if (extra != NULL)
 		lp_buf_adds(&x, extra);
 	if (rc == LP_OK)

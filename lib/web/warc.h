@@ -62,6 +62,23 @@ int lp_warc_put_exchange(struct lp_warc *w, const char *url, long long at_ms,
  */
 void lp_warc_response_block(
     const struct lp_buf *head, const struct lp_buf *body, struct lp_buf *out);
+/*
+ * A record id from a digest's 64 hex digits, into out (45 bytes with the
+ * NUL): "urn:uuid:" and a UUID with the version (5, named by a digest) and
+ * variant (10) bits set, so readers that check UUIDs take it.
+ */
+void lp_warc_uuid(const char hex[65], char *out, size_t size);
+/*
+ * n bytes as RFC 4648 base32 (upper case, padded with '=') into out,
+ * which takes (n + 4) / 5 * 8 + 1 bytes.
+ */
+void lp_warc_base32(const unsigned char *p, size_t n, char *out);
+/*
+ * The WARC-Payload-Digest of an HTTP response block: the SHA-256 of what
+ * follows its head, as "sha256:" and base32 (the form wget and warcio
+ * write for sha1, used here for sha256 too), into out (64 bytes).
+ */
+void lp_warc_payload_digest(const void *block, size_t n, char out[64]);
 /* Close the archive: LP_OK, or LP_FAILED with w->err. */
 int lp_warc_close(struct lp_warc *w);
 

@@ -120,7 +120,7 @@ tcase usage.no-terminal queue && { # says so and what to do; no session begun
 	run setsid -w "$TOOL" --annotator a q.jsonl
 	status_is 2
 	has err "lp-label: no terminal (/dev/tty): .*; --answers FILE labels without one"
-	missing .lp-label
+	missing "$XDG_STATE_HOME"/labelpipe
 }
 
 # ---- answers ----
@@ -134,13 +134,13 @@ tcase answers.all-decided queue answers && { # status 0, every record out
 tcase answers.shortcut-name alice && has_label b alice.jsonl '"label":1,"correction":null,"note":"no translation to judge"'
 tcase answers.skip-no-label alice && has_label c alice.jsonl '"status":"skipped","label":null'
 tcase answers.gold-kept alice && has alice.jsonl '"gold":{"label":1,"secret":"GOLDANSWER"}' # for lp-kpi
-tcase answers.session-logged alice && count .lp-label/alice-*.log '"event":"decision"' 3
+tcase answers.session-logged alice && count "$XDG_STATE_HOME"/labelpipe/alice-*.log '"event":"decision"' 3
 # The same answers again: nothing twice, the same output.
 tcase answers.again alice && { # byte-identical, counted as already decided
 	run -o again.jsonl env LP_ANNOTATOR=alice "$TOOL" -q --plain --answers ans.jsonl --stats st.json q.jsonl
 	same alice.jsonl again.jsonl
 	has st.json '"already_decided":3'
-	count .lp-label/alice-*.log '"event":"decision"' 3
+	count "$XDG_STATE_HOME"/labelpipe/alice-*.log '"event":"decision"' 3
 }
 # Part of the queue: the decided part goes out, status 1, and a warning.
 tcase answers.partial queue && { # says how many are open; every record out
@@ -177,7 +177,7 @@ tcase export.after-partial partial && { # the same as after the answers
 tcase bad-answers.unknown-label queue && {
 	printf '{"id":"a","label":2}\n{"id":"c","label":5}\n' > bad.jsonl
 	check 65 "--annotator bad --answers bad.jsonl q.jsonl" '' '' "lp-label: bad.jsonl:2: unknown label 5 (taxonomy-1 has 1, 2, 3, 4, accept, reject)\n"
-	lacks .lp-label/bad-*.log '"event":"decision"'
+	lacks "$XDG_STATE_HOME"/labelpipe/bad-*.log '"event":"decision"'
 }
 fx_not_in_queue() { printf '{"id":"zz","label":2}\n' > bad.jsonl; }
 tcase bad-answers.not-in-queue queue not_in_queue && check 65 "--annotator bad --answers bad.jsonl q.jsonl" '' '' "lp-label: bad.jsonl:1: id \"zz\" is not in the queue\n"
@@ -193,6 +193,26 @@ tcase bad-answers.no-file queue && check 74 "--annotator bad --answers nope.json
 
 # Bad queues: records without an id, the same id twice.
 fx_no_id() { printf '{"id":"a"}\n{"title":"x"}\n' > noid.jsonl; }
+# A queue with nothing for this annotator is the wrong queue: status 1,
+# whom it is for, no output and no session.
+fx_routed() {
+	cat > routed.jsonl << 'EOF'
+{"id":"a","title":"x","sample":{"assignees":["alice","bob"]}}
+{"id":"b","title":"y","sample":{"assignees":["bob"]}}
+EOF
+}
+tcase queue.routed-elsewhere routed && {
+	run -o r.jsonl "$TOOL" -q --plain --annotator me --export routed.jsonl
+	status_is 1
+	file_is err "lp-label: the queue routes no item to 'me' (it is for alice, bob)"
+	empty r.jsonl
+	missing "$XDG_STATE_HOME"/labelpipe
+}
+tcase queue.routed-to-me routed && { # one item of two: fine
+	run -o r.jsonl "$TOOL" -q --plain --annotator bob --export routed.jsonl
+	status_is 1 # bob has decided nothing yet
+	lines r.jsonl 2
+}
 tcase queue.no-id no_id && check 65 "--plain --annotator a --export noid.jsonl" '' '' "lp-label: noid.jsonl:2: no \"id\" (labels are joined to records by id)\nlp-label: 2 in, 0 out in T\n"
 fx_same_id() { printf '{"id":"a"}\n{"id":"a"}\n' > twice.jsonl; }
 tcase queue.same-id-twice same_id && check 65 "--plain --annotator a --export twice.jsonl" '' '' "lp-label: twice.jsonl:2: a second record with id \"a\"\nlp-label: 2 in, 0 out in T\n"
@@ -207,26 +227,54 @@ tcase queue.routing && { # only the items assigned to eve, counted
 
 # ---- the session log ----
 tcase session.torn-last-line alice && { # recovered and reported, status 0
-	log=$(ls .lp-label/alice-*.log)
+	log=$(ls "$XDG_STATE_HOME"/labelpipe/alice-*.log)
 	printf '{"event":"decision","id":"c","sta' >> "$log"
 	run -o torn.out env LP_ANNOTATOR=alice "$TOOL" -q --plain --export q.jsonl
 	status_is 0
 	has err "lp-label: $log: the last line was cut short (a crash while saving); it is dropped"
 	same alice.jsonl torn.out # the decisions before it stand
 }
+tcase session.beside-output queue answers && { # -o FILE: in FILE's directory
+	mkdir o
+	run env LP_ANNOTATOR=alice "$TOOL" -q --plain --answers ans.jsonl -o o/alice.jsonl q.jsonl
+	status_is 0
+	count o/.lp-label-alice-*.log '"event":"decision"' 3
+	missing "$XDG_STATE_HOME"/labelpipe
+	missing .lp-label
+}
+tcase session.any-directory queue answers && { # the same log from wherever it runs
+	mkdir a b
+	(cd a && "$TOOL" -q --plain --annotator alice --answers ../ans.jsonl ../q.jsonl > ../a.jsonl)
+	run -o b.jsonl sh -c 'cd b && exec "$0" -q --plain --annotator alice --export --stats ../st.json ../q.jsonl' "$TOOL"
+	status_is 0
+	same a.jsonl b.jsonl
+	missing a/.lp-label
+	count "$XDG_STATE_HOME"/labelpipe/alice-*.log '"event":"decision"' 3
+}
+tcase session.home-default queue answers && { # no XDG_STATE_HOME: ~/.local/state
+	mkdir home
+	run -o h.jsonl env -u XDG_STATE_HOME HOME="$PWD/home" "$TOOL" -q --plain --annotator alice --answers ans.jsonl q.jsonl
+	status_is 0
+	count home/.local/state/labelpipe/alice-*.log '"event":"decision"' 3
+}
+tcase session.no-home queue answers && { # nowhere to keep it: says so
+	run env -u XDG_STATE_HOME -u HOME "$TOOL" -q --plain --annotator alice --answers ans.jsonl q.jsonl
+	status_is 2
+	file_is err 'lp-label: no HOME or XDG_STATE_HOME for the session log; give --session FILE'
+}
 tcase session.damaged alice && {
-	log=$(ls .lp-label/alice-*.log)
+	log=$(ls "$XDG_STATE_HOME"/labelpipe/alice-*.log)
 	cp "$log" damaged.log
 	sed -i '2s/.*/garbage/' damaged.log
 	check 65 "--annotator alice --session damaged.log --export q.jsonl" '' '' "lp-label: damaged.log:2: not a session event (the log is damaged before its end; lp-label will not guess)\n"
 }
 tcase session.other-queue alice && {
-	log=$(ls .lp-label/alice-*.log)
+	log=$(ls "$XDG_STATE_HOME"/labelpipe/alice-*.log)
 	head -1 q.jsonl > one.jsonl
 	check 65 "--annotator alice --session $log --export one.jsonl" '' '' "lp-label: $log:1: this session is for another queue (other items or order); give another --session\n"
 }
 tcase session.in-use alice && { # locked by another process
-	log=$(ls .lp-label/alice-*.log)
+	log=$(ls "$XDG_STATE_HOME"/labelpipe/alice-*.log)
 	flock "$log" sh -c ': > locked; while [ -e locked ]; do sleep 0.05; done' &
 	holder=$!
 	i=0
@@ -361,7 +409,7 @@ exit 1
 sane
 EOF
 	drive t2 -- "$TOOL" --annotator quinn --plain -o t2.jsonl q.jsonl
-	has t2.tty 'stopped with 1 of 3 items decided; the same command resumes (session .lp-label/quinn-'
+	has t2.tty 'stopped with 1 of 3 items decided; the same command resumes (session \.lp-label-quinn-'
 	missing t2.jsonl
 	cat > t3 << 'EOF'
 wait item 2 of 3
@@ -434,13 +482,13 @@ EOF
 	labels b t9.jsonl > labels.b 2> /dev/null
 	count labels.b nina 1
 	# The log replays to the same labels.
-	run -o t9e.jsonl "$TOOL" -q --plain --annotator nina --export q.jsonl
+	run "$TOOL" -q --plain --annotator nina --export -o t9e.jsonl q.jsonl # the same directory: the same session
 	has_label b t9e.jsonl '"label":2,"correction":null,"note":null'
 	# A draft left behind, then decided without it.
 	has_label c t9.jsonl '"label":1,"correction":null'
 	# The session log has the second look and its undo.
-	count .lp-label/nina-*.log '"id":"b"' 3
-	has .lp-label/nina-*.log '"event":"draft","id":"c","correction":"USB 线 2 米草稿"'
+	count .lp-label-nina-*.log '"id":"b"' 3
+	has .lp-label-nina-*.log '"event":"draft","id":"c","correction":"USB 线 2 米草稿"'
 }
 
 # SIGKILL after a decision: the decision survives; resume shows item 2.
@@ -480,7 +528,7 @@ exit 130
 sane
 EOF
 	drive t6 -- "$TOOL" --annotator dee --plain -o t6.jsonl q.jsonl
-	has .lp-label/dee-*.log '"event":"draft","id":"a","correction":"half done"'
+	has .lp-label-dee-*.log '"event":"draft","id":"a","correction":"half done"'
 	cat > t7 << 'EOF'
 wait Draft
 wait half done
@@ -490,7 +538,7 @@ sane
 EOF
 	drive t7 -- "$TOOL" --annotator dee --plain -o t6.jsonl q.jsonl
 	# Export: a draft item says draft.
-	run -o t6.out env LP_ANNOTATOR=dee "$TOOL" -q --plain --export q.jsonl
+	run env LP_ANNOTATOR=dee "$TOOL" -q --plain --export -o t6.out q.jsonl
 	has_label a t6.out '"status":"draft","label":null,"correction":"half done"'
 }
 

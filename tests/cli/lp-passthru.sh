@@ -149,7 +149,14 @@ tcase usage.help && { # -h equals --help, status 0, empty stderr
 	empty h1.err
 	has h1.txt '--on-error'
 }
-tcase usage.version && check 0 '-V' '' 'lp-passthru 0.1.0 (liblp 0.1.0; jansson 2.14; zlib 1.2.13)\n' ''
+tcase usage.version && { # the lineage's line, then every library as curl -V lists them
+	run "$TOOL" -V
+	status_is 0
+	lines out 2
+	has out '^lp-passthru 0\.1\.0 (liblp 0\.1\.0; jansson [0-9.]*; zlib [0-9.]*)$'
+	has out '^Libraries: liblp/0\.1\.0 jansson/[0-9.]* zlib/[0-9.]* libcurl/[0-9.]* [A-Za-z]*/[0-9a-z.]* gumbo/[0-9.]* utf8proc/[0-9.]*$'
+	empty err
+}
 tcase usage.unknown-option && check 2 '--frobnicate' '' '' "lp-passthru: unrecognized option '--frobnicate'\n$USAGE"
 tcase usage.bad-on-error && check 2 '--on-error=maybe' '' '' "lp-passthru: invalid --on-error 'maybe' (want fail, skip or quarantine)\n$USAGE"
 

@@ -88,7 +88,7 @@ tcase label.output-private queue && { # notes: a new -o file is 0600
 	run "$LABEL" -q --plain --annotator x --answers ans.jsonl -o l.out q.jsonl
 	status_is 0
 	holds test "$(stat -c %a l.out)" = 600
-	holds test "$(stat -c %a .lp-label/x-*.log)" = 600
+	holds test "$(stat -c %a .lp-label-x-*.log)" = 600
 }
 
 # Adjudicating.

@@ -204,6 +204,16 @@ tcase warc.records warc && {
 	has -a a.warc '^WARC-Concurrent-To: <urn:uuid:'
 	has -a a.warc '^WARC-IP-Address: 127.0.0.1'
 }
+tcase warc.two-starts http && { # one host, two start URLs: robots.txt fetched and archived once
+	run -o w.jsonl "$TOOL" --plain -q --pages 1 --delay 0 --warc a.warc.gz "$U/sch/i.html" "$U/sch/page2.html"
+	status_is 0
+	gzip -dc a.warc.gz | tr -d '\r' | grep -a -A1 '^WARC-Type: response' | grep -a '^WARC-Target-URI:' | sort | uniq -d > twice
+	file_is twice
+	grep -c '"path":"/robots.txt"' http.log > robots
+	file_is robots 1
+	gzip -dc a.warc.gz | tr -d '\r' | grep -a -c '^WARC-Type: response' > responses
+	file_is responses 3
+}
 tcase warc.from-warc warc && { # the same records, fetched time and all; nothing fetched
 	cp http.log http.before
 	run -o fw.jsonl "$TOOL" --plain -q --from-warc a.warc.gz

@@ -45,4 +45,29 @@ TEST(length_limit)
 	assert_eq_int(lp_annotator_check(id, NULL), LP_OK);
 }
 
+/* Routing: who a record is for, and whom the rest of a queue is for. */
+TEST(assigned_and_others)
+{
+	struct lp_annotator_others o;
+	json_t *ab = json_pack("[ss]", "alice", "bob");
+	json_t *many = json_pack("[sssssssss]", "a1", "a2", "a3", "a4", "a5",
+	    "a6", "a7", "a8", "a9");
+
+	memset(&o, 0, sizeof(o));
+	assert_eq_str(lp_annotator_others_text(&o), "");
+	assert_true(lp_annotator_assigned(NULL, "me", &o));
+	assert_true(lp_annotator_assigned(ab, "bob", &o));
+	assert_eq_int((int)o.n, 0);
+	assert_true(!lp_annotator_assigned(ab, "me", &o));
+	assert_true(!lp_annotator_assigned(ab, "me", &o));
+	assert_eq_str(lp_annotator_others_text(&o), "alice, bob");
+	assert_true(!lp_annotator_assigned(many, "me", NULL));
+	assert_true(!lp_annotator_assigned(many, "me", &o));
+	assert_eq_str(lp_annotator_others_text(&o),
+	    "alice, bob, a1, a2, a3, a4, a5, a6, ...");
+	lp_annotator_others_release(&o);
+	json_decref(ab);
+	json_decref(many);
+}
+
 RUN_TESTS()

@@ -165,4 +165,40 @@ TEST(replay_can_refuse)
 	assert_eq_int(s.fd, -1);
 }
 
+/* Beside the output file, else in the state directory; never "./". */
+TEST(default_path)
+{
+	static const char hex[] = "0123456789abcdef0123";
+	struct lp_buf p = LP_BUF_INIT;
+	struct lp_error err;
+
+	assert_eq_int(lp_session_default_path(&p, "out/x/a.jsonl.gz", "/s",
+			  "/h", "alice", hex, &err),
+	    LP_OK);
+	assert_eq_str(p.p, "out/x/.lp-label-alice-0123456789ab.log");
+	lp_buf_reset(&p);
+	assert_eq_int(lp_session_default_path(
+			  &p, "a.jsonl", "/s", "/h", "alice", hex, &err),
+	    LP_OK);
+	assert_eq_str(p.p, ".lp-label-alice-0123456789ab.log");
+	lp_buf_reset(&p);
+	assert_eq_int(
+	    lp_session_default_path(&p, NULL, "/s", "/h", "alice", hex, &err),
+	    LP_OK);
+	assert_eq_str(p.p, "/s/labelpipe/alice-0123456789ab.log");
+	lp_buf_reset(&p);
+	assert_eq_int(
+	    lp_session_default_path(&p, "-", "rel", "/h", "bob", hex, &err),
+	    LP_OK);
+	assert_eq_str(p.p, "/h/.local/state/labelpipe/bob-0123456789ab.log");
+	lp_buf_reset(&p);
+	assert_eq_int(
+	    lp_session_default_path(&p, NULL, NULL, NULL, "bob", hex, &err),
+	    LP_FAILED);
+	assert_eq_str(err.msg,
+	    "no HOME or XDG_STATE_HOME for the session log; "
+	    "give --session FILE");
+	lp_buf_release(&p);
+}
+
 RUN_TESTS()

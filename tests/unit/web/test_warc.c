@@ -289,4 +289,93 @@ TEST(exchange_and_warcinfo)
 	free(p);
 }
 
+/* RFC 4648's vectors. */
+TEST(base32)
+{
+	char out[32];
+
+	lp_warc_base32((const unsigned char *)"", 0, out);
+	assert_eq_str(out, "");
+	lp_warc_base32((const unsigned char *)"f", 1, out);
+	assert_eq_str(out, "MY======");
+	lp_warc_base32((const unsigned char *)"fooba", 5, out);
+	assert_eq_str(out, "MZXW6YTB");
+	lp_warc_base32((const unsigned char *)"foobar", 6, out);
+	assert_eq_str(out, "MZXW6YTBOI======");
+}
+
+/* The digest of what follows the HTTP head, the body alone. */
+TEST(payload_digest)
+{
+	char pd[64];
+
+	lp_warc_payload_digest(resp_text, sizeof(resp_text) - 1, pd);
+	assert_eq_str(pd,
+	    "sha256:AYTRZCQTDCG2VF4SCA6A6ZASGY7JH3SWXJHY3ZDEKLBAXEX"
+	    "PGT3A====");
+	lp_warc_payload_digest("HTTP/1.1 204 No Content\r\n\r\n", 27, pd);
+	assert_eq_str(pd,
+	    "sha256:4OYMIQUY7QOBJGX36TEJS35ZEQT24QPEMSNZGTFESWMRW6C"
+	    "SXBKQ====");
+}
+
+/* Version 5 and variant 10xx, whatever the digest's digits. */
+TEST(record_id_bits)
+{
+	static const char *hex[] = {
+	    "0000000000000000000000000000000000000000000000000000000000000000",
+	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+	    "9b2c1d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e"};
+	char id[48];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		lp_warc_uuid(hex[i], id, sizeof(id));
+		assert_eq_int((int)strlen(id), 45);
+		assert_true(strncmp(id, "urn:uuid:", 9) == 0);
+		assert_true(id[9 + 14] == '5');
+		assert_true(strchr("89ab", id[9 + 19]) != NULL);
+		assert_true(id[9 + 8] == '-' && id[9 + 13] == '-' &&
+		    id[9 + 18] == '-' && id[9 + 23] == '-');
+	}
+	lp_warc_uuid(hex[2], id, sizeof(id));
+	assert_eq_str(id, "urn:uuid:9b2c1d3e-4f5a-5b7c-8d9e-0f1a2b3c4d5e");
+	lp_warc_uuid(hex[1], id, sizeof(id));
+	assert_eq_str(id, "urn:uuid:ffffffff-ffff-5fff-bfff-ffffffffffff");
+}
+
+/* A response record carries the payload digest; an archive, ids. */
+TEST(exchange_payload_digest)
+{
+	struct lp_warc w;
+	struct lp_buf req = LP_BUF_INIT, resp = LP_BUF_INIT;
+	char *p = tmpfile_with("", 0);
+	char all[8192];
+	size_t n;
+	gzFile gz;
+
+	lp_buf_adds(&req, "GET / HTTP/1.1\r\n\r\n");
+	lp_buf_adds(&resp, resp_text);
+	assert_eq_int(lp_warc_create(&w, p, 0), LP_OK);
+	assert_eq_int(lp_warc_put_exchange(&w, "http://x/", 1700000000000LL,
+			  NULL, &req, &resp, NULL),
+	    LP_OK);
+	assert_eq_int(lp_warc_close(&w), LP_OK);
+	gz = gzopen(p, "rb");
+	n = (size_t)gzread(gz, all, sizeof(all) - 1);
+	gzclose(gz);
+	all[n] = '\0';
+	assert_true(strstr(all,
+			"WARC-Payload-Digest: sha256:AYTRZCQTDCG2VF4SCA6"
+			"A6ZASGY7JH3SWXJHY3ZDEKLBAXEXPGT3A====\r\n") != NULL);
+	/* Once: on the response, not the request. */
+	assert_true(strstr(strstr(all, "WARC-Payload-Digest"),
+			"WARC-Type: "
+			"request") == NULL);
+	lp_buf_release(&req);
+	lp_buf_release(&resp);
+	unlink(p);
+	free(p);
+}
+
 RUN_TESTS()
