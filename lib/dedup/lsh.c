@@ -1,5 +1,8 @@
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
 
 #include "core/status.h"
 #include "dedup/lsh.h"
@@ -50,6 +53,9 @@ lp_lsh_init(struct lp_lsh *l, int bands, int rows)
 	l->rows = rows;
 	l->cap = 4096;
 	l->n = 0;
+	l->stamp = NULL;
+	l->nstamp = 0;
+	l->query = 0;
 	if ((l->t = lsh_table(l, l->cap)) == NULL) {
 		l->cap = 0;
 		return LP_FAILED;
@@ -132,6 +138,16 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 		l->t = t;
 		l->cap = cap;
 	}
+	if (id >= l->nstamp) {
+		size_t n = l->nstamp ? l->nstamp : 1024;
+
+		while (n <= id)
+			n *= 2;
+		l->stamp = lp_xrealloc(l->stamp, n * sizeof(*l->stamp));
+		memset(l->stamp + l->nstamp, 0,
+		    (n - l->nstamp) * sizeof(*l->stamp));
+		l->nstamp = n;
+	}
 	for (b = 0; b < l->bands; b++)
 		lsh_put(l->t, l->cap, fingerprint(keys[b]), id);
 	l->n += (size_t)l->bands;
@@ -139,10 +155,16 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 }
 
 void
-lp_lsh_query(const struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
+lp_lsh_candidates(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
 {
 	size_t i;
 	int b;
+
+	/* Number 0 marks no query: start the stamps afresh on a wrap. */
+	if (++l->query == 0) {
+		memset(l->stamp, 0, l->nstamp * sizeof(*l->stamp));
+		l->query = 1;
+	}
 
 	/* Ask for every band's slot before probing any: the misses overlap. */
 	for (b = 0; b < l->bands; b++)
@@ -153,22 +175,33 @@ lp_lsh_query(const struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
 
 		for (i = slot_of(fp, l->cap); l->t[i].fp != 0;
 		     i = (i + 1) & (l->cap - 1))
-			if (l->t[i].fp == fp)
+			if (l->t[i].fp == fp &&
+			    l->stamp[l->t[i].id] != l->query) {
+				l->stamp[l->t[i].id] = l->query;
 				lp_u64s_push(out, l->t[i].id);
+			}
 	}
+}
+
+void
+lp_lsh_query(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
+{
+	lp_lsh_candidates(l, keys, out);
 	lp_u64s_sort_unique(out);
 }
 
 size_t
 lp_lsh_bytes(const struct lp_lsh *l)
 {
-	return l->cap * sizeof(*l->t);
+	return l->cap * sizeof(*l->t) + l->nstamp * sizeof(*l->stamp);
 }
 
 void
 lp_lsh_release(struct lp_lsh *l)
 {
 	free(l->t);
+	free(l->stamp);
 	l->t = NULL;
-	l->cap = l->n = 0;
+	l->stamp = NULL;
+	l->cap = l->n = l->nstamp = 0;
 }
