@@ -108,15 +108,37 @@ slot_of(uint32_t fp, size_t cap)
 #define PREFETCH(p) ((void)(p))
 #endif
 
+/* How far slot i is from the home slot of the entry in it. */
+static size_t
+dist(const struct lp_lsh_entry *t, size_t cap, size_t i)
+{
+	return (i - slot_of(t[i].fp, cap)) & (cap - 1);
+}
+
+/*
+ * Robin Hood insertion: an entry passes over those nearer their home
+ * than it is to its own, so entries of one fingerprint stay together and
+ * a lookup stops where its fingerprint would have been.  On a redundant
+ * catalogue many items share band keys; with plain linear probing their
+ * runs merged and a lookup walked through other keys' runs.
+ */
 static void
 lsh_put(struct lp_lsh_entry *t, size_t cap, uint32_t fp, uint32_t id)
 {
-	size_t i = slot_of(fp, cap);
+	struct lp_lsh_entry e = {fp, id}, x;
+	size_t i = slot_of(fp, cap), d = 0, di;
 
-	while (t[i].fp != 0)
+	while (t[i].fp != 0) {
+		if ((di = dist(t, cap, i)) < d) {
+			x = t[i];
+			t[i] = e;
+			e = x;
+			d = di;
+		}
 		i = (i + 1) & (cap - 1);
-	t[i].fp = fp;
-	t[i].id = id;
+		d++;
+	}
+	t[i] = e;
 }
 
 int
@@ -172,9 +194,11 @@ lp_lsh_candidates(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
 	out->n = 0;
 	for (b = 0; b < l->bands; b++) {
 		uint32_t fp = fingerprint(keys[b]);
+		size_t d = 0;
 
-		for (i = slot_of(fp, l->cap); l->t[i].fp != 0;
-		     i = (i + 1) & (l->cap - 1))
+		for (i = slot_of(fp, l->cap);
+		     l->t[i].fp != 0 && dist(l->t, l->cap, i) >= d;
+		     i = (i + 1) & (l->cap - 1), d++)
 			if (l->t[i].fp == fp &&
 			    l->stamp[l->t[i].id] != l->query) {
 				l->stamp[l->t[i].id] = l->query;

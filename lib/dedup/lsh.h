@@ -6,10 +6,10 @@
  *
  * The index maps each band key to an item id, in one open-addressing table
  * of 8-byte entries (32-bit key fingerprint, id) kept at a load of at most
- * 0.8.  Two keys sharing a fingerprint make a stray candidate, which the
- * caller's verification rejects: it costs time, never a wrong answer.  An
- * index that failed (out of memory) says why in err and holds what it held
- * before.
+ * 0.8, with Robin Hood probing.  Two keys sharing a fingerprint make a
+ * stray candidate, which the caller's verification rejects: it costs
+ * time, never a wrong answer.  An index that failed (out of memory) says
+ * why in err and holds what it held before.
  */
 #ifndef LP_DEDUP_LSH_H
 #define LP_DEDUP_LSH_H

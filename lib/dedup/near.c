@@ -75,29 +75,49 @@ fp_keep(struct lp_near *nd, uint64_t id)
 		nd->fp[nd->fpn++] = FP(nd->other.v[i]);
 }
 
+/* The ratio lp_jaccard() computes for an intersection of h. */
+static double
+ratio(size_t na, size_t nb, size_t h)
+{
+	return (double)h / (double)(na + nb - h);
+}
+
 /*
- * An upper bound on the similarity of the current text to item id, from
+ * Whether the current text may reach the threshold with item id, from
  * its fingerprints: each shared shingle hits the bitmap, so hits is at
  * least the true intersection, and na_fp at most the text's shingles, so
  * the ratio (computed as lp_jaccard() does, which only grows as the
  * intersection grows and the union shrinks) is at least the true one.
+ * Below the fewest hits that reach the threshold, the true similarity
+ * cannot: the loop stops once too many fingerprints have missed.
  */
-static double
-bound(const struct lp_near *nd, uint64_t id)
+static int
+may_reach(const struct lp_near *nd, uint64_t id)
 {
 	const uint16_t *f = nd->fp + nd->fpat[id] - 1;
-	size_t nb = f[0], na = nd->na_fp, hits = 0, i;
+	size_t nb = f[0], na = nd->na_fp, need, miss = 0, i;
 
 	if (na == 0 && nb == 0)
-		return 1.0;
+		return 1;
+	/* need: the fewest hits whose ratio reaches the threshold. */
+	need =
+	    (size_t)(nd->threshold * (double)(na + nb) / (1 + nd->threshold));
+	while (need > 0 && ratio(na, nb, need - 1) >= nd->threshold)
+		need--;
+	while (need <= nb && ratio(na, nb, need) < nd->threshold)
+		need++;
+	if (need > nb)
+		return 0;
 	for (i = 1; i <= nb; i++)
-		hits += nd->bits[f[i] >> 6] >> (f[i] & 63) & 1;
-	return (double)hits / (double)(na + nb - hits);
+		if ((nd->bits[f[i] >> 6] >> (f[i] & 63) & 1) == 0 &&
+		    ++miss > nb - need)
+			return 0;
+	return 1;
 }
 
 /*
- * Similarity of the current text to kept item id, or -1 where the bound
- * says it is below the threshold.
+ * Similarity of the current text to kept item id, or -1 where its
+ * fingerprints say it is below the threshold.
  */
 static double
 verify(struct lp_near *nd, uint64_t id)
@@ -110,7 +130,7 @@ verify(struct lp_near *nd, uint64_t id)
 	if (nd->fpat[id] != 0) {
 		if (!nd->bits_set)
 			cur_bits(nd);
-		if (bound(nd, id) < nd->threshold)
+		if (!may_reach(nd, id))
 			return -1;
 	}
 	if (!nd->cur_sorted) {
