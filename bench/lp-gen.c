@@ -492,6 +492,43 @@ rate(const char *opt, const char *s)
 	return p;
 }
 
+static int
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: lp-gen [-n count] [-s seed] [--dup-rate P] "
+	    "[--near-rate P]\n              [--variant-rate P] "
+	    "[--bad-rate P] [--label] [--annotate]\n"
+	    "              [--catalog N]\n");
+	return 2;
+}
+
+/* The N of --catalog N. */
+static long long
+products(const char *s)
+{
+	char *end;
+	long long n = strtoll(s, &end, 10);
+
+	if (*end != '\0' || n < 1) {
+		fprintf(stderr, "lp-gen: invalid --catalog '%s'\n", s);
+		exit(2);
+	}
+	return n;
+}
+
+/* The products of --catalog n. */
+static struct rec *
+make_catalog(long long n)
+{
+	struct rec *c = lp_xmalloc((size_t)n * sizeof(*c));
+	long long i;
+
+	for (i = 0; i < n; i++)
+		make(&c[i]);
+	return c;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -540,29 +577,16 @@ main(int argc, char **argv)
 			annot = 1;
 			break;
 		case 'c':
-			ncat = strtoll(optarg, NULL, 10);
-			if (ncat < 1) {
-				fprintf(stderr,
-				    "lp-gen: invalid --catalog '%s'\n", optarg);
-				return 2;
-			}
+			ncat = products(optarg);
 			break;
 		default:
-			fprintf(stderr,
-			    "usage: lp-gen [-n count] [-s seed] [--dup-rate P] "
-			    "[--near-rate P]\n              [--variant-rate P] "
-			    "[--bad-rate P] [--label] [--annotate]\n"
-			    "              [--catalog N]\n");
-			return 2;
+			return usage();
 		}
 	}
 	ring = lp_xmalloc(RING * sizeof(*ring));
 	ring_id = lp_xmalloc(RING * sizeof(*ring_id));
-	if (ncat > 0) {
-		catalog = lp_xmalloc((size_t)ncat * sizeof(*catalog));
-		for (i = 0; i < ncat; i++)
-			make(&catalog[i]);
-	}
+	if (ncat > 0)
+		catalog = make_catalog(ncat);
 	for (i = 0; i < n; i++) {
 		double u = unif();
 		long long id = 256000000000LL + i, of = 0;
