@@ -5,6 +5,7 @@
  *
  * usage: lp-gen [-n count] [-s seed] [--dup-rate P] [--near-rate P]
  *               [--variant-rate P] [--bad-rate P] [--label] [--annotate]
+ *               [--catalog N]
  *
  * Titles are built like real ones: brand, series and a model code drawn
  * from a space of millions, then capacity, colour, condition, a few of some
@@ -18,6 +19,14 @@
  * --label marks them with "gen":{"of":ID,"kind":KIND} so bench/dedup-eval
  * can score recall and precision.  --bad-rate mixes in malformed lines
  * (not JSON, arrays, invalid UTF-8).
+ *
+ * --catalog N makes the records of one search on a marketplace instead:
+ * N products (as above), each listed many times, every listing another
+ * colour half the time, its capacity spelt another way ("128GB", "128 gb")
+ * a third of the time, one to three near edits and a price within 10%.
+ * Most titles are near duplicates of earlier ones, and many earlier
+ * listings are candidates for each; the repeat rates and --label do not
+ * apply.
  *
  * --annotate adds what the later stages would: a translation, the judge's
  * rating (1-4, right 80% of the time, more confident when right), and on
@@ -170,6 +179,7 @@ static const char *const emoji[] = {"\xf0\x9f\x94\xa5", "\xe2\x9c\xa8",
 struct rec {
 	char w[MAXW][40];
 	int nw, cat, brand, series, model;
+	int col, ncol; /* where the colour's words are, and how many */
 	long pennies;
 	int cond, place;
 };
@@ -232,7 +242,9 @@ describe(struct rec *r)
 		add_words(r, PICK(capacities));
 	else if (rnd() % 2)
 		add_words(r, PICK(sizes));
+	r->col = r->nw;
 	add_words(r, PICK(colours));
+	r->ncol = r->nw - r->col;
 	for (i = 0; i < n; i++)
 		add(r, PICK(words));
 	add_words(r, cats[r->cat].nouns[rnd() % 4]);
@@ -317,6 +329,66 @@ near_edit(struct rec *r)
 				    r->w[a] + len, rnd() % 2 ? ",\0" : " -", 3);
 		}
 	}
+}
+
+/* Put s's words in place of words at..at+n of r. */
+static void
+replace_words(struct rec *r, int at, int n, const char *s)
+{
+	struct rec t;
+	int i;
+
+	t.nw = 0;
+	add_words(&t, s);
+	if (r->nw - n + t.nw > MAXW)
+		return;
+	memmove(r->w[at + t.nw], r->w[at + n],
+	    sizeof(r->w[0]) * (size_t)(r->nw - at - n));
+	for (i = 0; i < t.nw; i++)
+		memcpy(r->w[at + i], t.w[i], sizeof(r->w[0]));
+	r->nw += t.nw - n;
+}
+
+/* A capacity written another way: "128GB", "128 GB", "128gb", "128 Gb". */
+static void
+respell_units(struct rec *r)
+{
+	int i;
+
+	for (i = 0; i < r->nw; i++) {
+		char *w = r->w[i], *u = w;
+		char tmp[48];
+
+		while (isdigit((unsigned char)*u))
+			u++;
+		if (u == w || (*u != 'G' && *u != 'T' && *u != 'g'))
+			continue;
+		snprintf(tmp, sizeof(tmp), "%.*s%s%c%c", (int)(u - w), w,
+		    rnd() % 2 ? " " : "",
+		    rnd() % 2 ? toupper(u[0]) : tolower(u[0]),
+		    rnd() % 2 ? 'B' : 'b');
+		replace_words(r, i, 1, tmp);
+		return;
+	}
+}
+
+/*
+ * One listing of a redundant catalog (--catalog): a product of the
+ * catalogue, listed again with another colour half the time, its units
+ * spelt another way a third of the time, and one to three edits.
+ */
+static void
+catalog_listing(struct rec *r, const struct rec *catalog, long long n)
+{
+	*r = catalog[rnd() % (uint64_t)n];
+	if (rnd() % 2 && r->ncol > 0) {
+		replace_words(r, r->col, r->ncol, PICK(colours));
+		r->ncol = 0;
+	}
+	if (rnd() % 3 == 0)
+		respell_units(r);
+	near_edit(r);
+	r->pennies = r->pennies * (long)(90 + rnd() % 21) / 100;
 }
 
 static void
@@ -420,6 +492,43 @@ rate(const char *opt, const char *s)
 	return p;
 }
 
+static int
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: lp-gen [-n count] [-s seed] [--dup-rate P] "
+	    "[--near-rate P]\n              [--variant-rate P] "
+	    "[--bad-rate P] [--label] [--annotate]\n"
+	    "              [--catalog N]\n");
+	return 2;
+}
+
+/* The N of --catalog N. */
+static long long
+products(const char *s)
+{
+	char *end;
+	long long n = strtoll(s, &end, 10);
+
+	if (*end != '\0' || n < 1) {
+		fprintf(stderr, "lp-gen: invalid --catalog '%s'\n", s);
+		exit(2);
+	}
+	return n;
+}
+
+/* The products of --catalog n. */
+static struct rec *
+make_catalog(long long n)
+{
+	struct rec *c = lp_xmalloc((size_t)n * sizeof(*c));
+	long long i;
+
+	for (i = 0; i < n; i++)
+		make(&c[i]);
+	return c;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -429,14 +538,15 @@ main(int argc, char **argv)
 	    {"variant-rate", required_argument, NULL, 'r'},
 	    {"bad-rate", required_argument, NULL, 'b'},
 	    {"label", no_argument, NULL, 'l'},
-	    {"annotate", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	    {"annotate", no_argument, NULL, 'a'},
+	    {"catalog", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
 	static const char *const bad[] = {"{\"id\":\"ebay-uk:1\",\"title\":",
 	    "[1,2,3]", "not json at all", "{\"title\":\"caf\xe9\"}", "42"};
 	const size_t RING = 65536;
-	long long n = 1000, i, norig = 0, *ring_id;
+	long long n = 1000, i, norig = 0, *ring_id, ncat = 0;
 	double dup = 0.05, nearr = 0.05, var = 0.05, badr = 0;
 	int ch, label = 0, annot = 0;
-	struct rec *ring;
+	struct rec *ring, *catalog = NULL;
 	struct lp_buf b = LP_BUF_INIT;
 
 	rng.s = 1;
@@ -466,16 +576,17 @@ main(int argc, char **argv)
 		case 'a':
 			annot = 1;
 			break;
+		case 'c':
+			ncat = products(optarg);
+			break;
 		default:
-			fprintf(stderr,
-			    "usage: lp-gen [-n count] [-s seed] [--dup-rate P] "
-			    "[--near-rate P]\n              [--variant-rate P] "
-			    "[--bad-rate P] [--label] [--annotate]\n");
-			return 2;
+			return usage();
 		}
 	}
 	ring = lp_xmalloc(RING * sizeof(*ring));
 	ring_id = lp_xmalloc(RING * sizeof(*ring_id));
+	if (ncat > 0)
+		catalog = make_catalog(ncat);
 	for (i = 0; i < n; i++) {
 		double u = unif();
 		long long id = 256000000000LL + i, of = 0;
@@ -486,7 +597,9 @@ main(int argc, char **argv)
 			printf("%s\n", PICK(bad));
 			continue;
 		}
-		if (norig > 0 && u < dup + nearr + var) {
+		if (catalog != NULL)
+			catalog_listing(&r, catalog, ncat);
+		else if (norig > 0 && u < dup + nearr + var) {
 			size_t j = rnd() %
 			    (size_t)(norig < (long long)RING ? norig
 							     : (long long)RING);
@@ -515,6 +628,7 @@ main(int argc, char **argv)
 	}
 	free(ring);
 	free(ring_id);
+	free(catalog);
 	lp_buf_release(&b);
 	return fflush(stdout) == 0 ? 0 : 74;
 }

@@ -507,6 +507,8 @@ report(struct dedup *dd, struct lp_run *run)
 	if (dd->near) {
 		lp_run_count(
 		    run, "near_candidates_checked", (long long)kp->nd.checked);
+		lp_run_count(run, "near_candidates_verified",
+		    (long long)kp->nd.verified);
 		lp_run_count(
 		    run, "near_index_bytes", (long long)lp_near_bytes(&kp->nd));
 	}

@@ -1,5 +1,8 @@
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
 
 #include "core/status.h"
 #include "dedup/lsh.h"
@@ -50,6 +53,9 @@ lp_lsh_init(struct lp_lsh *l, int bands, int rows)
 	l->rows = rows;
 	l->cap = 4096;
 	l->n = 0;
+	l->stamp = NULL;
+	l->nstamp = 0;
+	l->query = 0;
 	if ((l->t = lsh_table(l, l->cap)) == NULL) {
 		l->cap = 0;
 		return LP_FAILED;
@@ -102,15 +108,37 @@ slot_of(uint32_t fp, size_t cap)
 #define PREFETCH(p) ((void)(p))
 #endif
 
+/* How far slot i is from the home slot of the entry in it. */
+static size_t
+dist(const struct lp_lsh_entry *t, size_t cap, size_t i)
+{
+	return (i - slot_of(t[i].fp, cap)) & (cap - 1);
+}
+
+/*
+ * Robin Hood insertion: an entry passes over those nearer their home
+ * than it is to its own, so entries of one fingerprint stay together and
+ * a lookup stops where its fingerprint would have been.  On a redundant
+ * catalogue many items share band keys; with plain linear probing their
+ * runs merged and a lookup walked through other keys' runs.
+ */
 static void
 lsh_put(struct lp_lsh_entry *t, size_t cap, uint32_t fp, uint32_t id)
 {
-	size_t i = slot_of(fp, cap);
+	struct lp_lsh_entry e = {fp, id}, x;
+	size_t i = slot_of(fp, cap), d = 0, di;
 
-	while (t[i].fp != 0)
+	while (t[i].fp != 0) {
+		if ((di = dist(t, cap, i)) < d) {
+			x = t[i];
+			t[i] = e;
+			e = x;
+			d = di;
+		}
 		i = (i + 1) & (cap - 1);
-	t[i].fp = fp;
-	t[i].id = id;
+		d++;
+	}
+	t[i] = e;
 }
 
 int
@@ -132,6 +160,16 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 		l->t = t;
 		l->cap = cap;
 	}
+	if (id >= l->nstamp) {
+		size_t n = l->nstamp ? l->nstamp : 1024;
+
+		while (n <= id)
+			n *= 2;
+		l->stamp = lp_xrealloc(l->stamp, n * sizeof(*l->stamp));
+		memset(l->stamp + l->nstamp, 0,
+		    (n - l->nstamp) * sizeof(*l->stamp));
+		l->nstamp = n;
+	}
 	for (b = 0; b < l->bands; b++)
 		lsh_put(l->t, l->cap, fingerprint(keys[b]), id);
 	l->n += (size_t)l->bands;
@@ -139,10 +177,16 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 }
 
 void
-lp_lsh_query(const struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
+lp_lsh_candidates(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
 {
 	size_t i;
 	int b;
+
+	/* Number 0 marks no query: start the stamps afresh on a wrap. */
+	if (++l->query == 0) {
+		memset(l->stamp, 0, l->nstamp * sizeof(*l->stamp));
+		l->query = 1;
+	}
 
 	/* Ask for every band's slot before probing any: the misses overlap. */
 	for (b = 0; b < l->bands; b++)
@@ -150,25 +194,38 @@ lp_lsh_query(const struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
 	out->n = 0;
 	for (b = 0; b < l->bands; b++) {
 		uint32_t fp = fingerprint(keys[b]);
+		size_t d = 0;
 
-		for (i = slot_of(fp, l->cap); l->t[i].fp != 0;
-		     i = (i + 1) & (l->cap - 1))
-			if (l->t[i].fp == fp)
+		for (i = slot_of(fp, l->cap);
+		     l->t[i].fp != 0 && dist(l->t, l->cap, i) >= d;
+		     i = (i + 1) & (l->cap - 1), d++)
+			if (l->t[i].fp == fp &&
+			    l->stamp[l->t[i].id] != l->query) {
+				l->stamp[l->t[i].id] = l->query;
 				lp_u64s_push(out, l->t[i].id);
+			}
 	}
+}
+
+void
+lp_lsh_query(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
+{
+	lp_lsh_candidates(l, keys, out);
 	lp_u64s_sort_unique(out);
 }
 
 size_t
 lp_lsh_bytes(const struct lp_lsh *l)
 {
-	return l->cap * sizeof(*l->t);
+	return l->cap * sizeof(*l->t) + l->nstamp * sizeof(*l->stamp);
 }
 
 void
 lp_lsh_release(struct lp_lsh *l)
 {
 	free(l->t);
+	free(l->stamp);
 	l->t = NULL;
-	l->cap = l->n = 0;
+	l->stamp = NULL;
+	l->cap = l->n = l->nstamp = 0;
 }

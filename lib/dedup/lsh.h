@@ -6,10 +6,10 @@
  *
  * The index maps each band key to an item id, in one open-addressing table
  * of 8-byte entries (32-bit key fingerprint, id) kept at a load of at most
- * 0.8.  Two keys sharing a fingerprint make a stray candidate, which the
- * caller's verification rejects: it costs time, never a wrong answer.  An
- * index that failed (out of memory) says why in err and holds what it held
- * before.
+ * 0.8, with Robin Hood probing.  Two keys sharing a fingerprint make a
+ * stray candidate, which the caller's verification rejects: it costs
+ * time, never a wrong answer.  An index that failed (out of memory) says
+ * why in err and holds what it held before.
  */
 #ifndef LP_DEDUP_LSH_H
 #define LP_DEDUP_LSH_H
@@ -38,6 +38,14 @@ struct lp_lsh {
 	int bands, rows;
 	struct lp_lsh_entry *t;
 	size_t cap, n; /* cap a power of two; n entries used */
+	/*
+	 * Per id, the last query that met it: a redundant catalogue meets
+	 * the same ids in many bands, and dropping repeats as they come
+	 * leaves only the distinct ones to sort.
+	 */
+	uint32_t *stamp;
+	size_t nstamp;	/* ids stamp has room for */
+	uint32_t query; /* the current query's number, from 1 */
 	struct lp_error err;
 };
 
@@ -47,9 +55,11 @@ int lp_lsh_init(struct lp_lsh *l, int bands, int rows);
 void lp_lsh_keys(const struct lp_lsh *l, const uint32_t *sig, uint64_t *keys);
 /* Index id under every band key.  LP_OK, or LP_FAILED (err). */
 int lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id);
-/* The ids sharing at least one band key, sorted and unique, into out. */
-void lp_lsh_query(
-    const struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out);
+/* The ids sharing at least one band key, unique, in no order, into out. */
+void lp_lsh_candidates(
+    struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out);
+/* The same sorted. */
+void lp_lsh_query(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out);
 /* Bytes held by the table. */
 size_t lp_lsh_bytes(const struct lp_lsh *l);
 void lp_lsh_release(struct lp_lsh *l);

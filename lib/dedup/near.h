@@ -4,11 +4,21 @@
  * signatures of its shingles), and each candidate is verified by its true
  * Jaccard similarity, so no pair below the threshold is ever reported.  A
  * candidate's shingles are recomputed from its text: storing text costs a
- * tenth of storing shingles, and candidates are few.
+ * tenth of storing shingles.
+ *
+ * On a redundant catalogue the same kept items are candidates again and
+ * again, and most fall short.  So an item verified once keeps a 16-bit
+ * fingerprint of each of its shingles (2 bytes a shingle, only for items
+ * ever verified), and a later candidate is first bounded from above: the
+ * fingerprints that hit a bitmap of the text's own count every shared
+ * shingle, and maybe a few more, so a bound below the threshold rejects it
+ * exactly, without shingling it again.  Only a candidate that passes is
+ * verified.  The answers are those of verifying every candidate.
  *
  * Items are numbered 0, 1, ... in the order they are added.  Memory per
- * kept item: its normalised text, 8 bytes of offset, and one LSH entry per
- * band (8 bytes at a load of 0.4 to 0.8: 20 to 40 bytes a band).  A call
+ * kept item: its normalised text, 12 bytes of offsets, and one LSH entry
+ * per band (8 bytes at a load of 0.4 to 0.8: 20 to 40 bytes a band), and
+ * the fingerprints of those verified.  A call
  * that fails (out of memory) returns LP_FAILED with the reason in err.
  */
 #ifndef LP_DEDUP_NEAR_H
@@ -38,7 +48,15 @@ struct lp_near {
 	int cur_sorted;
 	uint32_t *sig;
 	uint64_t *keys;
-	unsigned long long checked; /* candidates verified */
+	uint32_t *fpat;	   /* per item: 1 + where its fingerprints are, or 0 */
+	size_t fpat_cap;   /* items fpat has room for */
+	uint16_t *fp;	   /* per verified item: count, then fingerprints */
+	size_t fpn, fpcap; /* fp used and allocated */
+	uint64_t *bits;	   /* the current text's fingerprints, 2^16 bits */
+	int bits_set;	   /* bits hold the current text's */
+	size_t na_fp;	   /* distinct fingerprints in bits */
+	unsigned long long checked;  /* candidates looked at */
+	unsigned long long verified; /* of those, verified by true Jaccard */
 	struct lp_error err;
 };
 

@@ -291,6 +291,36 @@ clean_price(struct lp_clean *c, struct lp_record *rec)
 }
 
 /* The condition, onto the vocabulary; unknown wording kept. */
+/*
+ * What condition s[0..len) maps to (NULL: unknown), remembered for the
+ * few strings that come again and again.
+ */
+static const char *
+condition_of(struct lp_clean *c, const char *s, size_t len)
+{
+	struct lp_clean_cond *k;
+	size_t i, nk = sizeof(c->cond) / sizeof(c->cond[0]);
+
+	if (c->cond_rules != c->rules.ncond) {
+		for (i = 0; i < nk; i++)
+			c->cond[i].len = 0;
+		c->cond_rules = c->rules.ncond;
+	}
+	for (i = 0; i < nk; i++)
+		if (c->cond[i].len == len &&
+		    memcmp(c->cond[i].raw, s, len) == 0)
+			return c->cond[i].value;
+	lp_buf_reset(&c->a);
+	lp_text_normalize(&c->text, s, len, 0, &c->a);
+	if (len == 0 || len > sizeof(c->cond[0].raw))
+		return lp_rules_condition(&c->rules, c->a.p, c->a.len);
+	k = &c->cond[c->cond_next++ % nk];
+	memcpy(k->raw, s, len);
+	k->len = len;
+	k->value = lp_rules_condition(&c->rules, c->a.p, c->a.len);
+	return k->value;
+}
+
 static void
 clean_condition(struct lp_clean *c, struct lp_record *rec)
 {
@@ -301,9 +331,7 @@ clean_condition(struct lp_clean *c, struct lp_record *rec)
 	if (!json_is_string(v))
 		return;
 	s = json_string_value(v);
-	lp_buf_reset(&c->a);
-	lp_text_normalize(&c->text, s, json_string_length(v), 0, &c->a);
-	value = lp_rules_condition(&c->rules, c->a.p, c->a.len);
+	value = condition_of(c, s, json_string_length(v));
 	n = value != NULL ? strlen(value) : 0;
 	if (value == NULL)
 		c->n.cond_unknown++;

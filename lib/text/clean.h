@@ -68,6 +68,17 @@ struct lp_clean {
 	/* Scratch, reused from record to record. */
 	struct lp_text text;
 	struct lp_buf a, b, r, t;
+	/*
+	 * The last conditions seen, as they came, and what they map to
+	 * (NULL: unknown): a listing's condition is one of a few strings,
+	 * and mapping one costs a normalisation and a search of the rules.
+	 */
+	struct lp_clean_cond {
+		char raw[48];
+		size_t len; /* 0: empty slot */
+		const char *value;
+	} cond[8];
+	size_t cond_next, cond_rules; /* next slot to fill; rules.ncond */
 	/* The key prepared for HMAC, and the key it was prepared from. */
 	struct lp_hmac hkey;
 	const void *hkey_of;

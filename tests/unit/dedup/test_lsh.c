@@ -86,4 +86,42 @@ TEST(release)
 	assert_true(a.v == NULL);
 }
 
+/*
+ * Many items under one band key (a redundant catalogue) among others:
+ * every one is a candidate once, unsorted from lp_lsh_candidates(),
+ * sorted from lp_lsh_query(), and the other keys are still found.
+ */
+TEST(many_items_share_a_key)
+{
+	struct lp_lsh l;
+	uint64_t keys[2];
+	uint32_t i;
+	size_t k, sum = 0;
+
+	assert_eq_int(lp_lsh_init(&l, 2, 3), LP_OK);
+	for (i = 0; i < 6000; i++) {
+		keys[0] = (uint64_t)(i % 3 == 0 ? 77 : i + 10000) << 32;
+		keys[1] = (uint64_t)(i % 3 == 0 ? 77 : i + 20000) << 32;
+		assert_eq_int(lp_lsh_add(&l, keys, i), LP_OK);
+	}
+	keys[0] = keys[1] = (uint64_t)77 << 32;
+	lp_lsh_candidates(&l, keys, &b);
+	assert_eq_int(b.n, 2000);
+	for (k = 0; k < b.n; k++) {
+		assert_true(b.v[k] % 3 == 0);
+		sum += b.v[k];
+	}
+	assert_eq_int(sum, 3 * 1999 * 2000 / 2);
+	lp_lsh_query(&l, keys, &b);
+	assert_eq_int(b.n, 2000);
+	for (k = 1; k < b.n; k++)
+		assert_true(b.v[k - 1] < b.v[k]);
+	keys[0] = (uint64_t)(4001 + 10000) << 32;
+	keys[1] = (uint64_t)5 << 32;
+	lp_lsh_query(&l, keys, &b);
+	assert_eq_int(b.n, 1);
+	assert_eq_int(b.n ? b.v[0] : 0, 4001);
+	lp_lsh_release(&l);
+}
+
 RUN_TESTS()

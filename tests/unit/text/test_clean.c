@@ -97,6 +97,49 @@ TEST(clean_twice_same)
 	lp_clean_release(&c);
 }
 
+/*
+ * Conditions are remembered as they came: many records, ten different
+ * strings (more than are remembered), known and unknown, each mapped as
+ * the first time, and counted every time.
+ */
+TEST(conditions_remembered)
+{
+	static const char *const conds[] = {"Brand New", "Pre-owned", "Used",
+	    "brand new", "New (other)", "Refurbished", "Mint-ish",
+	    "Opened – never used", "For parts or not working", "Spares"};
+	static const char *const want[] = {"new", "used", "used", "new",
+	    "new-other", "refurbished", NULL, "opened-never-used", "for-parts",
+	    NULL};
+	struct lp_clean c;
+	struct lp_buf line = LP_BUF_INIT, counts = LP_BUF_INIT, w = LP_BUF_INIT;
+	int i;
+
+	lp_clean_init(&c);
+	for (i = 0; i < 300; i++) {
+		int k = i * 7 % 10;
+
+		lp_buf_reset(&line);
+		lp_buf_addf(
+		    &line, "{\"id\":\"c\",\"condition\":\"%s\"}", conds[k]);
+		lp_buf_reset(&w);
+		if (want[k] == NULL)
+			lp_buf_addf(&w, "%s", line.p);
+		else
+			lp_buf_addf(&w,
+			    "{\"id\":\"c\",\"condition\":\"%s\",\"raw\":"
+			    "{\"condition\":\"%s\"}}",
+			    want[k], conds[k]);
+		assert_eq_str(clean(&c, line.p), w.p);
+	}
+	lp_clean_counts(&c, count, &counts);
+	assert_true(strstr(counts.p, "conditions_mapped=240 ") != NULL);
+	assert_true(strstr(counts.p, "conditions_unknown=60 ") != NULL);
+	lp_buf_release(&line);
+	lp_buf_release(&counts);
+	lp_buf_release(&w);
+	lp_clean_release(&c);
+}
+
 /* Personal data is redacted in raw too; the originals only on request. */
 TEST(raw_redacted)
 {
