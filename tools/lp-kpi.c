@@ -30,11 +30,10 @@
 #include "metrics/report.h"
 #include "review/gold.h"
 #include "tool/access.h"
+#include "tool/alert.h"
 #include "tool/cli.h"
-#include "web/http.h"
 #include "tool/log.h"
 #include "tool/run.h"
-#include "web/webhook.h"
 
 enum {
 	OPT_ALERT_URL = LP_OPT_TOOL_BASE,
@@ -353,68 +352,6 @@ report(
 	return m;
 }
 
-/* --alert-url: a Slack-compatible message naming the failed gates. */
-static void
-alert(const char *url, json_t *gs, int failed)
-{
-	struct lp_buf text = LP_BUF_INIT;
-	struct lp_error err = LP_ERROR_INIT;
-	json_t *fields = json_pack("{s:O}", "gates", gs);
-
-	lp_report_alert(&text, gs, failed, lp_opts.dataset_version);
-	if (lp_webhook_post(url, lp_http_user_agent(lp_tool->name), text.p,
-		fields, &err) != LP_OK)
-		lp_warnx("alert not delivered: %s", err.msg);
-	else if (lp_verbosity > 0)
-		lp_warnx("alert posted to %s", url);
-	json_decref(fields);
-	lp_buf_release(&text);
-}
-
-/*
- * --stage-failed NAME:STATUS:FILE: the alert a failed gate raises, for a
- * stage that failed, with its status and the first line of FILE (what
- * it said on stderr).  Exits 1, as for a failed gate.
- */
-static int
-stage_failed(const struct kpi_opts *o)
-{
-	struct lp_buf text = LP_BUF_INIT, first = LP_BUF_INIT;
-	struct lp_error err = LP_ERROR_INIT;
-	const char *arg = o->stage_failed, *c1 = strchr(arg, ':'), *c2;
-	char *name, *end = NULL, line[1024];
-	long status = -1;
-	json_t *fields;
-	FILE *f;
-
-	if (c1 != NULL && (c2 = strchr(c1 + 1, ':')) != NULL)
-		status = strtol(c1 + 1, &end, 10);
-	if (status < 0 || status > 255 || end != c2 || c1 == arg)
-		lp_cli_usage("invalid --stage-failed '%s' (want "
-			     "name:status:file)",
-		    arg);
-	name = strndup(arg, (size_t)(c1 - arg));
-	if ((f = fopen(c2 + 1, "r")) != NULL) {
-		if (fgets(line, sizeof(line), f) != NULL)
-			lp_buf_add(&first, line, strcspn(line, "\n"));
-		fclose(f);
-	}
-	lp_report_stage_alert(
-	    &text, name, (int)status, first.p, lp_opts.dataset_version);
-	lp_warnx("stage %s failed with status %ld", name, status);
-	fields = json_pack("{s:s,s:i,s:s}", "stage", name, "status",
-	    (int)status, "error", first.p ? first.p : "");
-	if (o->alert_url != NULL &&
-	    lp_webhook_post(o->alert_url, lp_http_user_agent(lp_tool->name),
-		text.p, fields, &err) != LP_OK)
-		lp_warnx("alert not delivered: %s", err.msg);
-	json_decref(fields);
-	free(name);
-	lp_buf_release(&text);
-	lp_buf_release(&first);
-	return LP_EXIT_FAIL;
-}
-
 /* Load the gates of path (NULL: the built-in ones); exits when bad. */
 static void
 load_gates(struct lp_gates *g, const char *path)
@@ -445,19 +382,16 @@ static int
 approve_gates(const struct kpi_opts *o, struct lp_access *ac)
 {
 	struct lp_gates g = {NULL, NULL, NULL, 0, NULL, NULL};
-	struct lp_run run;
+	int status;
 
 	if (!ac->on)
 		lp_cli_usage("--approve-gates needs the roles: give --roles "
 			     "FILE or set LP_ROLES");
 	load_gates(&g, o->approve);
-	lp_run_open(&run, 0, NULL, "kpi");
-	lp_access_approve(
-	    ac, &run, "gates", LP_ROLE_GATE_OWNER, o->approve, g.doc);
+	status = lp_access_approve_run(
+	    ac, "gates", LP_ROLE_GATE_OWNER, o->approve, g.doc);
 	lp_gates_release(&g);
-	lp_access_close(ac);
-	lp_verbosity = -1; /* no summary: nothing was read */
-	return lp_run_close(&run, LP_EXIT_OK);
+	return status;
 }
 
 /* Check the gates against m (each result audited), alert on failure. */
@@ -479,7 +413,7 @@ check_gates(const struct kpi_opts *o, struct lp_access *ac, json_t *m,
 	}
 	json_object_set_new(m, "gates", json_incref(g->results));
 	if (g->failed && o->alert_url != NULL)
-		alert(o->alert_url, g->results, g->failed);
+		lp_alert_gates(o->alert_url, g->results, g->failed);
 }
 
 /* The report on stdout or -o: JSON, Markdown or text. */
@@ -596,7 +530,7 @@ main(int argc, char **argv)
 		lp_warnx("--openlineage: use 'lp-audit openlineage' (this flag "
 			 "stays for old scripts)");
 	if (o.stage_failed != NULL)
-		return stage_failed(&o);
+		return lp_alert_stage_failed(o.alert_url, o.stage_failed);
 	/* Only the check, unless there are records to measure ("-"). */
 	if (o.verify != NULL &&
 	    ((status = verify_audit(o.verify)) != LP_EXIT_OK || argc == 0))

@@ -127,8 +127,6 @@ struct label {
 	struct lp_annotator_others others; /* whom the rest is for */
 };
 
-/* ---- the queue ---- */
-
 static size_t
 find(void *arg, const char *id)
 {
@@ -469,19 +467,17 @@ check_access(struct label *lb)
 static int
 approve_taxonomy(struct label *lb)
 {
+	int status;
+
 	if (!lb->ac.on || lp_opts.audit == NULL)
 		lp_cli_usage("--approve-taxonomy needs --roles FILE (or "
 			     "LP_ROLES) and --audit FILE (or LP_AUDIT_LOG)");
 	lb->taxonomy = lb->approve;
 	load_taxonomy(lb);
-	lp_opts.plain = 1; /* no records, not even an empty gzip stream */
-	lp_run_open(&lb->run, 0, NULL, "approve");
-	lp_access_approve(&lb->ac, &lb->run, "taxonomy", LP_ROLE_TAXONOMY_OWNER,
-	    lb->approve, lb->tax.root);
+	status = lp_access_approve_run(&lb->ac, "taxonomy",
+	    LP_ROLE_TAXONOMY_OWNER, lb->approve, lb->tax.root);
 	lp_taxonomy_release(&lb->tax);
-	lp_access_close(&lb->ac);
-	lp_verbosity = -1; /* no summary: nothing was read */
-	return lp_run_close(&lb->run, LP_EXIT_OK);
+	return status;
 }
 
 /* Without --answers or --export a terminal is needed: say so up front. */

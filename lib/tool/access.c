@@ -158,3 +158,17 @@ lp_access_approve(struct lp_access *ac, struct lp_run *run, const char *kind,
 		lp_warnx("approved %s '%s' (digest %.12s) as %s", kind, name,
 		    hex, ac->me.name);
 }
+
+int
+lp_access_approve_run(struct lp_access *ac, const char *kind, enum lp_role role,
+    const char *name, const json_t *doc)
+{
+	struct lp_run run;
+
+	lp_opts.plain = 1; /* no records, not even an empty gzip stream */
+	lp_run_open(&run, 0, NULL, "approve");
+	lp_access_approve(ac, &run, kind, role, name, doc);
+	lp_access_close(ac);
+	lp_verbosity = -1; /* no summary: nothing was read */
+	return lp_run_close(&run, LP_EXIT_OK);
+}

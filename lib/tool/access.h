@@ -67,5 +67,12 @@ void lp_access_need_approval(struct lp_access *ac, struct lp_run *run,
  */
 void lp_access_approve(struct lp_access *ac, struct lp_run *run,
     const char *kind, enum lp_role role, const char *name, const json_t *doc);
+/*
+ * A run that only approves (--approve-gates, --approve-taxonomy): opens
+ * the run, records the approval, closes the access and the run; the exit
+ * status.
+ */
+int lp_access_approve_run(struct lp_access *ac, const char *kind,
+    enum lp_role role, const char *name, const json_t *doc);
 
 #endif
