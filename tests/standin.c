@@ -6,6 +6,8 @@
  *   standin [--port N] [--port-file F] [--log F] [--latency-ms N] [--slow-ms N]
  *           [--fault KIND:P]... [--fault-limit N] [--status CODE]
  *           [--rpm N] [--seed S] [--idle-exit SECONDS] [--stats-file F]
+ *           [--ratelimit LEFT:RESET] [--echo-key CODE] [--usage N]
+ *           [--gzip-mb N]
  *
  * POST .../chat/completions answers deterministically: the last user
  * message, if it is JSON {"items":[{"id","text"}]}, gets {"items":[{"id",
@@ -32,6 +34,15 @@
  * enforces N requests per minute as a token bucket of two seconds' worth,
  * answering 429 beyond it.
  *
+ * Hostile servers (issue 25): --ratelimit LEFT:RESET adds
+ * x-ratelimit-remaining-requests: LEFT and x-ratelimit-reset-requests:
+ * RESET to every reply; --echo-key CODE answers every chat request with
+ * CODE and a message that repeats the Authorization (or api-key) header,
+ * as some proxies do, and the key's first and last eight characters;
+ * --usage N reports N prompt and N total tokens (negative too); --gzip-mb N
+ * sends every reply gzip-encoded, N MB of spaces before the JSON (a reply
+ * small on the wire that inflates N MB).
+ *
  * Pages: with --root DIR, GET serves the files under DIR as HTML (and
  * robots.txt as text, or --robots-status CODE instead), with the faults
  * 429 (Retry-After: 1), 500, 503, slow, reset and truncate, and counts
@@ -51,6 +62,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +70,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 enum fault {
 	F_429,
@@ -90,6 +103,12 @@ static const char *root_dir;
 static int robots_status;
 static long n_pages, n_robots, inflight, max_inflight;
 static FILE *log_file;
+static const char *ratelimit_left, *ratelimit_reset;
+static int echo_key;
+static long long usage_override;
+static int have_usage_override;
+static long gzip_mb;
+
 static void save_stats(void);
 static char *judge(json_t *req, json_t *msg, int fault);
 static int page(int fd, const char *path, const char *head);
@@ -195,7 +214,7 @@ send_all(int fd, const char *p, size_t n)
 static int
 reply(int fd, int status, const char *extra, const char *body, size_t send_n)
 {
-	char head[512];
+	char head[768];
 	size_t n = strlen(body);
 	int hl = snprintf(head, sizeof(head),
 	    "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
@@ -213,10 +232,29 @@ reply(int fd, int status, const char *extra, const char *body, size_t send_n)
 	return send_all(fd, body, send_n < n ? send_n : n);
 }
 
+/* A reply of n bytes that may hold NUL bytes. */
+static int
+reply_n(int fd, int status, const char *extra, const char *body, size_t n)
+{
+	char head[768];
+	int hl = snprintf(head, sizeof(head),
+	    "HTTP/1.1 %d OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n%s\r\n",
+	    status, n, extra ? extra : "");
+
+	pthread_mutex_lock(&mu);
+	by_status[status]++;
+	pthread_mutex_unlock(&mu);
+	save_stats();
+	if (send_all(fd, head, (size_t)hl) != 0)
+		return -1;
+	return send_all(fd, body, n);
+}
+
 static int
 error_reply(int fd, int status, const char *extra, const char *msg)
 {
-	char body[256];
+	char body[1536];
 
 	snprintf(body, sizeof(body),
 	    "{\"error\":{\"message\":\"%s\",\"type\":\"standin\","
@@ -433,14 +471,61 @@ draw_fault(void)
 	return f;
 }
 
+/* --gzip-mb: gzip of N MB of spaces, then body (malloc'd, *n bytes). */
+static unsigned char *
+gzip_bomb(const char *body, size_t *n)
+{
+	static char spaces[65536];
+	size_t cap = (size_t)gzip_mb * 2048 + strlen(body) + 4096;
+	unsigned char *out = malloc(cap);
+	z_stream z;
+	long left = gzip_mb * 16;
+
+	memset(spaces, ' ', sizeof(spaces));
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_RLE);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	for (; left > 0; left--) {
+		z.next_in = (unsigned char *)spaces;
+		z.avail_in = sizeof(spaces);
+		deflate(&z, Z_NO_FLUSH);
+	}
+	z.next_in = (unsigned char *)(uintptr_t)body;
+	z.avail_in = (uInt)strlen(body);
+	deflate(&z, Z_FINISH);
+	*n = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* The Authorization (or api-key) header's value in head, or "". */
+static char *
+auth_of(const char *head)
+{
+	const char *a = strcasestr(head, "\r\nauthorization:");
+	size_t skip = 16;
+
+	if (a == NULL) {
+		a = strcasestr(head, "\r\napi-key:");
+		skip = 10;
+	}
+	if (a == NULL)
+		return strdup("");
+	a += skip;
+	while (*a == ' ')
+		a++;
+	return strndup(a, strcspn(a, "\r"));
+}
+
 static int
-chat(int fd, const char *body)
+chat(int fd, const char *body, const char *head)
 {
 	json_error_t e;
 	json_t *req = json_loads(body, 0, &e), *resp, *choice;
 	int f = draw_fault(), rc, want_json, status = 0;
 	size_t pt = 0, ct;
-	char *content, *out, extra[256] = "";
+	char *content, *out, extra[512] = "";
 
 	pthread_mutex_lock(&mu);
 	n_chat++;
@@ -459,6 +544,21 @@ chat(int fd, const char *body)
 	pthread_mutex_unlock(&mu);
 	if (latency_ms > 0)
 		sleep_ms(latency_ms);
+	if (echo_key != 0) {
+		char *auth = auth_of(head), msg[1024];
+		const char *key =
+		    strrchr(auth, ' ') ? strrchr(auth, ' ') + 1 : auth;
+		size_t kl = strlen(key);
+
+		/* As a careless proxy says it: the header, then the key's
+		 * ends as a "masked" key. */
+		snprintf(msg, sizeof(msg),
+		    "bad request from %s (key %.8s...%s)", auth, key,
+		    kl > 8 ? key + kl - 8 : key);
+		free(auth);
+		json_decref(req);
+		return error_reply(fd, echo_key, NULL, msg);
+	}
 	if (force_status != 0) {
 		json_decref(req);
 		return error_reply(fd, force_status,
@@ -533,6 +633,12 @@ chat(int fd, const char *body)
 	    "choices", choice, "usage", "prompt_tokens", (json_int_t)pt,
 	    "completion_tokens", (json_int_t)ct, "total_tokens",
 	    (json_int_t)(pt + ct));
+	if (have_usage_override)
+		json_object_set_new(resp, "usage",
+		    json_pack("{s:I,s:I,s:I}", "prompt_tokens",
+			(json_int_t)usage_override, "completion_tokens",
+			(json_int_t)0, "total_tokens",
+			(json_int_t)usage_override));
 	out = json_dumps(resp, JSON_COMPACT);
 	if (rpm > 0) {
 		pthread_mutex_lock(&mu);
@@ -542,8 +648,26 @@ chat(int fd, const char *body)
 		    rpm, bucket);
 		pthread_mutex_unlock(&mu);
 	}
-	rc = reply(
-	    fd, 200, extra, out, f == F_TRUNC ? strlen(out) / 2 : (size_t)-1);
+	if (ratelimit_left != NULL)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+		    "x-ratelimit-remaining-requests: %s\r\n"
+		    "x-ratelimit-reset-requests: %s\r\n",
+		    ratelimit_left, ratelimit_reset);
+	if (gzip_mb > 0) {
+		size_t zn;
+		unsigned char *z = gzip_bomb(out, &zn);
+
+		free(out);
+		out = malloc(zn + 1);
+		memcpy(out, z, zn);
+		out[zn] = '\0';
+		free(z);
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+		    "Content-Encoding: gzip\r\n");
+		rc = reply_n(fd, 200, extra, out, zn);
+	} else
+		rc = reply(fd, 200, extra, out,
+		    f == F_TRUNC ? strlen(out) / 2 : (size_t)-1);
 	if (f == F_TRUNC)
 		rc = -1;
 	free(out);
@@ -710,7 +834,7 @@ serve(void *arg)
 				rc = page(c->fd, path, c->buf);
 			else if (strcmp(method, "POST") == 0 &&
 			    strstr(path, "/chat/completions") != NULL)
-				rc = chat(c->fd, body);
+				rc = chat(c->fd, body, c->buf);
 			else if (strcmp(method, "POST") == 0)
 				rc = reply(c->fd, 200, NULL, "{}", (size_t)-1);
 			else
@@ -846,7 +970,10 @@ usage(void)
 	    "               [--fault KIND:P]... [--fault-limit N] "
 	    "[--status CODE] [--rpm N] [--seed S]\n"
 	    "               [--idle-exit SECONDS] [--stats-file F]\n"
-	    "               [--root DIR] [--robots-status CODE]\n");
+	    "               [--root DIR] [--robots-status CODE]\n"
+	    "               [--ratelimit LEFT:RESET] [--echo-key CODE] "
+	    "[--usage N]\n"
+	    "               [--gzip-mb N]\n");
 	exit(2);
 }
 
@@ -892,6 +1019,20 @@ main(int argc, char **argv)
 			robots_status = atoi(v);
 		else if (strcmp(o, "--idle-exit") == 0)
 			idle_exit = atof(v);
+		else if (strcmp(o, "--ratelimit") == 0) {
+			const char *colon = strchr(v, ':');
+
+			if (colon == NULL)
+				usage();
+			ratelimit_left = strndup(v, (size_t)(colon - v));
+			ratelimit_reset = colon + 1;
+		} else if (strcmp(o, "--echo-key") == 0)
+			echo_key = atoi(v);
+		else if (strcmp(o, "--usage") == 0) {
+			usage_override = strtoll(v, NULL, 10);
+			have_usage_override = 1;
+		} else if (strcmp(o, "--gzip-mb") == 0)
+			gzip_mb = atol(v);
 		else if (strcmp(o, "--seed") == 0)
 			rng_state = strtoull(v, NULL, 10);
 		else if (strcmp(o, "--fault") == 0) {

@@ -18,6 +18,7 @@
 #include "core/status.h"
 #include "core/data.h"
 #include "core/record.h"
+#include "core/secret.h"
 #include "llm/llm.h"
 #include "llm/rating.h"
 #include "tool/cli.h"
@@ -274,8 +275,11 @@ setup(struct rate *t, json_t **rubric, json_t **prompt, struct lp_run *run,
 	t->o.cfg.trim = lp_rating_trim;
 	t->o.cfg.audit = audit_call;
 	t->o.cfg.audit_arg = run;
-	if ((t->llm = lp_llm_new(&t->o.cfg, msg, sizeof(msg))) == NULL)
+	if ((t->llm = lp_llm_new(&t->o.cfg, msg, sizeof(msg))) == NULL) {
+		/* A URL in the message may carry a password. */
+		lp_secret_scrub(msg, sizeof(msg));
 		lp_cli_usage("%s", msg);
+	}
 	/* What changes the output, for the lineage config digest. */
 	n = (size_t)snprintf(cfgtext, size,
 	    "rubric=%s prompt=%s target=%s field=%s rationale=%d logprobs=%d "
@@ -311,11 +315,13 @@ main(int argc, char **argv)
 	lp_run_open(&run, argc, argv, cfgtext);
 	while (!lp_llm_stopped(t.llm) && lp_run_next(&run, &rec) == LP_OK) {
 		take(&t, rec);
-		while (lp_window_full(&t.w))
+		/* An interrupt stops the waiting too (the client sees it). */
+		while (lp_window_full(&t.w) && !lp_interrupted)
 			pump(&t, 1);
 		pump(&t, 0);
 	}
-	while (t.w.head < t.w.nread)
+	/* Interrupted: what is done was written; the rest is not waited for. */
+	while (t.w.head < t.w.nread && !lp_interrupted)
 		pump(&t, 1);
 	lp_run_count(&run, "rated", t.r.n.rated);
 	lp_run_count(&run, "failed", t.r.n.failed);

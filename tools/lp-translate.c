@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "core/data.h"
 #include "core/record.h"
+#include "core/secret.h"
 #include "llm/llm.h"
 #include "llm/translate.h"
 #include "tool/cli.h"
@@ -327,8 +328,11 @@ setup(struct translate *t, char *cfgtext, size_t size)
 	t->o.cfg.validate = validate;
 	t->o.cfg.audit = audit_call;
 	t->o.cfg.audit_arg = t;
-	if ((t->llm = lp_llm_new(&t->o.cfg, msg, sizeof(msg))) == NULL)
+	if ((t->llm = lp_llm_new(&t->o.cfg, msg, sizeof(msg))) == NULL) {
+		/* A URL in the message may carry a password. */
+		lp_secret_scrub(msg, sizeof(msg));
 		lp_cli_usage("%s", msg);
+	}
 	/* What changes the output, for the lineage config digest. */
 	snprintf(cfgtext, size,
 	    "model=%s target=%s field=%s prompt=%s json=%d batch=%d "
@@ -364,12 +368,15 @@ main(int argc, char **argv)
 	while (!lp_llm_stopped(t.llm) && lp_run_next(&run, &rec) == LP_OK) {
 		take(&t, rec);
 		/* The window is full: wait for its oldest to be done. */
-		while (lp_window_full(&t.w))
+		/* An interrupt stops the waiting too (the client sees it). */
+		while (lp_window_full(&t.w) && !lp_interrupted)
 			pump(&t, 1);
 		pump(&t, 0);
 	}
-	flush_batch(&t);
-	while (t.w.head < t.w.nread)
+	if (!lp_interrupted)
+		flush_batch(&t);
+	/* Interrupted: what is done was written; the rest is not waited for. */
+	while (t.w.head < t.w.nread && !lp_interrupted)
 		pump(&t, 1);
 	lp_run_count(&run, "translated", t.tr.n.done);
 	lp_run_count(&run, "failed", t.tr.n.failed);

@@ -117,6 +117,19 @@ lp_window_release(struct lp_window *w)
 
 /* ---- The run around the window. */
 
+/* The first cache write that failed: said once, the rest counted. */
+static void
+cache_warning(struct lp_window *w, const struct lp_llm *c)
+{
+	const char *why;
+
+	if (w->cache_warned || (why = lp_llm_cache_error(c)) == NULL)
+		return;
+	w->cache_warned = 1;
+	lp_warnx(
+	    "%s (the LLM cache: a rerun pays for these answers again)", why);
+}
+
 void
 lp_window_progress(struct lp_window *w, const struct lp_llm *c,
     const char *verb, long long done, long long failed)
@@ -125,6 +138,7 @@ lp_window_progress(struct lp_window *w, const struct lp_llm *c,
 	size_t waiting = w->nread - w->head;
 	json_t *st;
 
+	cache_warning(w, c);
 	if (!lp_run_progress_due(run))
 		return;
 	st = lp_llm_stats(c);
@@ -166,6 +180,10 @@ lp_window_close(struct lp_window *w, struct lp_llm *c, const char *what,
 	json_object_foreach (st, k, v)
 		lp_run_count(run, k, json_integer_value(v));
 	json_decref(st);
+	cache_warning(w, c);
+	/* Interrupted: the run keeps what was done (lp_run_close: 130). */
+	if (lp_interrupted)
+		return lp_run_close(run, LP_EXIT_INTR);
 	if (failed + budget > 0 && lp_verbosity >= 0)
 		lp_warnx("%lld of %lld %s%s", failed + budget,
 		    failed + budget + done, what,
