@@ -518,14 +518,11 @@ auth_of(const char *head)
 	return strndup(a, strcspn(a, "\r"));
 }
 
+/* Count a chat request, and take it from --rpm's bucket: 429 if empty. */
 static int
-chat(int fd, const char *body, const char *head)
+count_chat(void)
 {
-	json_error_t e;
-	json_t *req = json_loads(body, 0, &e), *resp, *choice;
-	int f = draw_fault(), rc, want_json, status = 0;
-	size_t pt = 0, ct;
-	char *content, *out, extra[512] = "";
+	int status = 0;
 
 	pthread_mutex_lock(&mu);
 	n_chat++;
@@ -542,22 +539,81 @@ chat(int fd, const char *body, const char *head)
 			bucket -= 1.0;
 	}
 	pthread_mutex_unlock(&mu);
+	return status;
+}
+
+/* --echo-key: the error a careless proxy gives, key and all. */
+static int
+echo_reply(int fd, const char *head)
+{
+	char *auth = auth_of(head), msg[1024];
+	const char *key = strrchr(auth, ' ') ? strrchr(auth, ' ') + 1 : auth;
+	size_t kl = strlen(key);
+	int rc;
+
+	/* The header, then the key's ends as a "masked" key. */
+	snprintf(msg, sizeof(msg), "bad request from %s (key %.8s...%s)", auth,
+	    key, kl > 8 ? key + kl - 8 : key);
+	free(auth);
+	rc = error_reply(fd, echo_key, NULL, msg);
+	return rc;
+}
+
+/*
+ * Send a 200 with body out (freed), the rate-limit headers and, with
+ * --gzip-mb, gzip-encoded behind the spaces; cut in half for truncate.
+ */
+static int
+send_answer(int fd, char *out, int trunc)
+{
+	char extra[512] = "";
+	size_t zn;
+	unsigned char *z;
+	int rc;
+
+	if (rpm > 0) {
+		pthread_mutex_lock(&mu);
+		snprintf(extra, sizeof(extra),
+		    "x-ratelimit-limit-requests: %.0f\r\n"
+		    "x-ratelimit-remaining-requests: %.0f\r\n",
+		    rpm, bucket);
+		pthread_mutex_unlock(&mu);
+	}
+	if (ratelimit_left != NULL)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+		    "x-ratelimit-remaining-requests: %s\r\n"
+		    "x-ratelimit-reset-requests: %s\r\n",
+		    ratelimit_left, ratelimit_reset);
+	if (gzip_mb <= 0) {
+		rc = reply(
+		    fd, 200, extra, out, trunc ? strlen(out) / 2 : (size_t)-1);
+		free(out);
+		return trunc ? -1 : rc;
+	}
+	z = gzip_bomb(out, &zn);
+	free(out);
+	snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+	    "Content-Encoding: gzip\r\n");
+	rc = reply_n(fd, 200, extra, (const char *)z, zn);
+	free(z);
+	return rc;
+}
+
+static int
+chat(int fd, const char *body, const char *head)
+{
+	json_error_t e;
+	json_t *req = json_loads(body, 0, &e), *resp, *choice;
+	int f = draw_fault(), rc, want_json, status;
+	size_t pt = 0, ct;
+	char *content, *out;
+
+	status = count_chat();
 	if (latency_ms > 0)
 		sleep_ms(latency_ms);
 	if (echo_key != 0) {
-		char *auth = auth_of(head), msg[1024];
-		const char *key =
-		    strrchr(auth, ' ') ? strrchr(auth, ' ') + 1 : auth;
-		size_t kl = strlen(key);
-
-		/* As a careless proxy says it: the header, then the key's
-		 * ends as a "masked" key. */
-		snprintf(msg, sizeof(msg),
-		    "bad request from %s (key %.8s...%s)", auth, key,
-		    kl > 8 ? key + kl - 8 : key);
-		free(auth);
 		json_decref(req);
-		return error_reply(fd, echo_key, NULL, msg);
+		return echo_reply(fd, head);
 	}
 	if (force_status != 0) {
 		json_decref(req);
@@ -640,37 +696,7 @@ chat(int fd, const char *body, const char *head)
 			(json_int_t)0, "total_tokens",
 			(json_int_t)usage_override));
 	out = json_dumps(resp, JSON_COMPACT);
-	if (rpm > 0) {
-		pthread_mutex_lock(&mu);
-		snprintf(extra, sizeof(extra),
-		    "x-ratelimit-limit-requests: %.0f\r\n"
-		    "x-ratelimit-remaining-requests: %.0f\r\n",
-		    rpm, bucket);
-		pthread_mutex_unlock(&mu);
-	}
-	if (ratelimit_left != NULL)
-		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
-		    "x-ratelimit-remaining-requests: %s\r\n"
-		    "x-ratelimit-reset-requests: %s\r\n",
-		    ratelimit_left, ratelimit_reset);
-	if (gzip_mb > 0) {
-		size_t zn;
-		unsigned char *z = gzip_bomb(out, &zn);
-
-		free(out);
-		out = malloc(zn + 1);
-		memcpy(out, z, zn);
-		out[zn] = '\0';
-		free(z);
-		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
-		    "Content-Encoding: gzip\r\n");
-		rc = reply_n(fd, 200, extra, out, zn);
-	} else
-		rc = reply(fd, 200, extra, out,
-		    f == F_TRUNC ? strlen(out) / 2 : (size_t)-1);
-	if (f == F_TRUNC)
-		rc = -1;
-	free(out);
+	rc = send_answer(fd, out, f == F_TRUNC);
 	free(content);
 	json_decref(resp);
 	json_decref(req);
@@ -977,13 +1003,79 @@ usage(void)
 	exit(2);
 }
 
+static const char *port_file;
+static int port; /* 0: any free port */
+
+/* One option of the command line and its value; 0 if there is none such. */
+static int
+set_option(const char *o, const char *v)
+{
+	if (strcmp(o, "--port-file") == 0)
+		port_file = v;
+	else if (strcmp(o, "--port") == 0)
+		port = atoi(v);
+	else if (strcmp(o, "--log") == 0) {
+		if ((log_file = fopen(v, "a")) == NULL) {
+			perror(v);
+			exit(1);
+		}
+	} else if (strcmp(o, "--latency-ms") == 0)
+		latency_ms = atoi(v);
+	else if (strcmp(o, "--slow-ms") == 0)
+		slow_ms = atoi(v);
+	else if (strcmp(o, "--fault-limit") == 0)
+		fault_limit = atol(v);
+	else if (strcmp(o, "--status") == 0)
+		force_status = atoi(v);
+	else if (strcmp(o, "--rpm") == 0)
+		rpm = atof(v);
+	else if (strcmp(o, "--stats-file") == 0)
+		stats_file = v;
+	else if (strcmp(o, "--root") == 0)
+		root_dir = v;
+	else if (strcmp(o, "--robots-status") == 0)
+		robots_status = atoi(v);
+	else if (strcmp(o, "--idle-exit") == 0)
+		idle_exit = atof(v);
+	else if (strcmp(o, "--ratelimit") == 0) {
+		const char *colon = strchr(v, ':');
+
+		if (colon == NULL)
+			return 0;
+		ratelimit_left = strndup(v, (size_t)(colon - v));
+		ratelimit_reset = colon + 1;
+	} else if (strcmp(o, "--echo-key") == 0)
+		echo_key = atoi(v);
+	else if (strcmp(o, "--usage") == 0) {
+		usage_override = strtoll(v, NULL, 10);
+		have_usage_override = 1;
+	} else if (strcmp(o, "--gzip-mb") == 0)
+		gzip_mb = atol(v);
+	else if (strcmp(o, "--seed") == 0)
+		rng_state = strtoull(v, NULL, 10);
+	else if (strcmp(o, "--fault") == 0) {
+		const char *colon = strchr(v, ':');
+		int k;
+
+		for (k = 0; k < NFAULT && colon != NULL; k++)
+			if (strlen(fault_names[k]) == (size_t)(colon - v) &&
+			    strncmp(fault_names[k], v, (size_t)(colon - v)) ==
+				0)
+				break;
+		if (colon == NULL || k == NFAULT)
+			return 0;
+		fault_p[k] = atof(colon + 1);
+	} else
+		return 0;
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct sockaddr_in a = {0};
 	socklen_t alen = sizeof(a);
-	const char *port_file = NULL;
-	int s, one = 1, i, port = 0;
+	int s, one = 1, i;
 	FILE *pf;
 
 	for (i = 1; i < argc; i++) {
@@ -992,63 +1084,7 @@ main(int argc, char **argv)
 		if (v == NULL)
 			usage();
 		i++;
-		if (strcmp(o, "--port-file") == 0)
-			port_file = v;
-		else if (strcmp(o, "--port") == 0)
-			port = atoi(v);
-		else if (strcmp(o, "--log") == 0) {
-			if ((log_file = fopen(v, "a")) == NULL) {
-				perror(v);
-				return 1;
-			}
-		} else if (strcmp(o, "--latency-ms") == 0)
-			latency_ms = atoi(v);
-		else if (strcmp(o, "--slow-ms") == 0)
-			slow_ms = atoi(v);
-		else if (strcmp(o, "--fault-limit") == 0)
-			fault_limit = atol(v);
-		else if (strcmp(o, "--status") == 0)
-			force_status = atoi(v);
-		else if (strcmp(o, "--rpm") == 0)
-			rpm = atof(v);
-		else if (strcmp(o, "--stats-file") == 0)
-			stats_file = v;
-		else if (strcmp(o, "--root") == 0)
-			root_dir = v;
-		else if (strcmp(o, "--robots-status") == 0)
-			robots_status = atoi(v);
-		else if (strcmp(o, "--idle-exit") == 0)
-			idle_exit = atof(v);
-		else if (strcmp(o, "--ratelimit") == 0) {
-			const char *colon = strchr(v, ':');
-
-			if (colon == NULL)
-				usage();
-			ratelimit_left = strndup(v, (size_t)(colon - v));
-			ratelimit_reset = colon + 1;
-		} else if (strcmp(o, "--echo-key") == 0)
-			echo_key = atoi(v);
-		else if (strcmp(o, "--usage") == 0) {
-			usage_override = strtoll(v, NULL, 10);
-			have_usage_override = 1;
-		} else if (strcmp(o, "--gzip-mb") == 0)
-			gzip_mb = atol(v);
-		else if (strcmp(o, "--seed") == 0)
-			rng_state = strtoull(v, NULL, 10);
-		else if (strcmp(o, "--fault") == 0) {
-			const char *colon = strchr(v, ':');
-			int k;
-
-			for (k = 0; k < NFAULT && colon != NULL; k++)
-				if (strlen(fault_names[k]) ==
-					(size_t)(colon - v) &&
-				    strncmp(fault_names[k], v,
-					(size_t)(colon - v)) == 0)
-					break;
-			if (colon == NULL || k == NFAULT)
-				usage();
-			fault_p[k] = atof(colon + 1);
-		} else
+		if (!set_option(o, v))
 			usage();
 	}
 	bucket = rpm / 30.0;
