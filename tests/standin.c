@@ -6,6 +6,8 @@
  *   standin [--port N] [--port-file F] [--log F] [--latency-ms N] [--slow-ms N]
  *           [--fault KIND:P]... [--fault-limit N] [--status CODE]
  *           [--rpm N] [--seed S] [--idle-exit SECONDS] [--stats-file F]
+ *           [--ratelimit LEFT:RESET] [--echo-key CODE] [--usage N]
+ *           [--gzip-mb N]
  *
  * POST .../chat/completions answers deterministically: the last user
  * message, if it is JSON {"items":[{"id","text"}]}, gets {"items":[{"id",
@@ -32,6 +34,15 @@
  * enforces N requests per minute as a token bucket of two seconds' worth,
  * answering 429 beyond it.
  *
+ * Hostile servers (issue 25): --ratelimit LEFT:RESET adds
+ * x-ratelimit-remaining-requests: LEFT and x-ratelimit-reset-requests:
+ * RESET to every reply; --echo-key CODE answers every chat request with
+ * CODE and a message that repeats the Authorization (or api-key) header,
+ * as some proxies do, and the key's first and last eight characters;
+ * --usage N reports N prompt and N total tokens (negative too); --gzip-mb N
+ * sends every reply gzip-encoded, N MB of spaces before the JSON (a reply
+ * small on the wire that inflates N MB).
+ *
  * Pages: with --root DIR, GET serves the files under DIR as HTML (and
  * robots.txt as text, or --robots-status CODE instead), with the faults
  * 429 (Retry-After: 1), 500, 503, slow, reset and truncate, and counts
@@ -57,6 +68,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +76,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 enum fault {
 	F_429,
@@ -96,6 +109,12 @@ static const char *root_dir;
 static int robots_status;
 static long n_pages, n_robots, inflight, max_inflight;
 static FILE *log_file;
+static const char *ratelimit_left, *ratelimit_reset;
+static int echo_key;
+static long long usage_override;
+static int have_usage_override;
+static long gzip_mb;
+
 static void save_stats(void);
 static char *judge(json_t *req, json_t *msg, int fault);
 static int page(int fd, const char *path, const char *head);
@@ -201,7 +220,7 @@ send_all(int fd, const char *p, size_t n)
 static int
 reply(int fd, int status, const char *extra, const char *body, size_t send_n)
 {
-	char head[512];
+	char head[768];
 	size_t n = strlen(body);
 	int hl = snprintf(head, sizeof(head),
 	    "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
@@ -219,10 +238,29 @@ reply(int fd, int status, const char *extra, const char *body, size_t send_n)
 	return send_all(fd, body, send_n < n ? send_n : n);
 }
 
+/* A reply of n bytes that may hold NUL bytes. */
+static int
+reply_n(int fd, int status, const char *extra, const char *body, size_t n)
+{
+	char head[768];
+	int hl = snprintf(head, sizeof(head),
+	    "HTTP/1.1 %d OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n%s\r\n",
+	    status, n, extra ? extra : "");
+
+	pthread_mutex_lock(&mu);
+	by_status[status]++;
+	pthread_mutex_unlock(&mu);
+	save_stats();
+	if (send_all(fd, head, (size_t)hl) != 0)
+		return -1;
+	return send_all(fd, body, n);
+}
+
 static int
 error_reply(int fd, int status, const char *extra, const char *msg)
 {
-	char body[256];
+	char body[1536];
 
 	snprintf(body, sizeof(body),
 	    "{\"error\":{\"message\":\"%s\",\"type\":\"standin\","
@@ -439,14 +477,58 @@ draw_fault(void)
 	return f;
 }
 
-static int
-chat(int fd, const char *body)
+/* --gzip-mb: gzip of N MB of spaces, then body (malloc'd, *n bytes). */
+static unsigned char *
+gzip_bomb(const char *body, size_t *n)
 {
-	json_error_t e;
-	json_t *req = json_loads(body, 0, &e), *resp, *choice;
-	int f = draw_fault(), rc, want_json, status = 0;
-	size_t pt = 0, ct;
-	char *content, *out, extra[256] = "";
+	static char spaces[65536];
+	size_t cap = (size_t)gzip_mb * 2048 + strlen(body) + 4096;
+	unsigned char *out = malloc(cap);
+	z_stream z;
+	long left = gzip_mb * 16;
+
+	memset(spaces, ' ', sizeof(spaces));
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_RLE);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	for (; left > 0; left--) {
+		z.next_in = (unsigned char *)spaces;
+		z.avail_in = sizeof(spaces);
+		deflate(&z, Z_NO_FLUSH);
+	}
+	z.next_in = (unsigned char *)(uintptr_t)body;
+	z.avail_in = (uInt)strlen(body);
+	deflate(&z, Z_FINISH);
+	*n = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* The Authorization (or api-key) header's value in head, or "". */
+static char *
+auth_of(const char *head)
+{
+	const char *a = strcasestr(head, "\r\nauthorization:");
+	size_t skip = 16;
+
+	if (a == NULL) {
+		a = strcasestr(head, "\r\napi-key:");
+		skip = 10;
+	}
+	if (a == NULL)
+		return strdup("");
+	a += skip;
+	while (*a == ' ')
+		a++;
+	return strndup(a, strcspn(a, "\r"));
+}
+
+/* Count a chat request, and take it from --rpm's bucket: 429 if empty. */
+static int
+count_chat(void)
+{
+	int status = 0;
 
 	pthread_mutex_lock(&mu);
 	n_chat++;
@@ -463,8 +545,82 @@ chat(int fd, const char *body)
 			bucket -= 1.0;
 	}
 	pthread_mutex_unlock(&mu);
+	return status;
+}
+
+/* --echo-key: the error a careless proxy gives, key and all. */
+static int
+echo_reply(int fd, const char *head)
+{
+	char *auth = auth_of(head), msg[1024];
+	const char *key = strrchr(auth, ' ') ? strrchr(auth, ' ') + 1 : auth;
+	size_t kl = strlen(key);
+	int rc;
+
+	/* The header, then the key's ends as a "masked" key. */
+	snprintf(msg, sizeof(msg), "bad request from %s (key %.8s...%s)", auth,
+	    key, kl > 8 ? key + kl - 8 : key);
+	free(auth);
+	rc = error_reply(fd, echo_key, NULL, msg);
+	return rc;
+}
+
+/*
+ * Send a 200 with body out (freed), the rate-limit headers and, with
+ * --gzip-mb, gzip-encoded behind the spaces; cut in half for truncate.
+ */
+static int
+send_answer(int fd, char *out, int trunc)
+{
+	char extra[512] = "";
+	size_t zn;
+	unsigned char *z;
+	int rc;
+
+	if (rpm > 0) {
+		pthread_mutex_lock(&mu);
+		snprintf(extra, sizeof(extra),
+		    "x-ratelimit-limit-requests: %.0f\r\n"
+		    "x-ratelimit-remaining-requests: %.0f\r\n",
+		    rpm, bucket);
+		pthread_mutex_unlock(&mu);
+	}
+	if (ratelimit_left != NULL)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+		    "x-ratelimit-remaining-requests: %s\r\n"
+		    "x-ratelimit-reset-requests: %s\r\n",
+		    ratelimit_left, ratelimit_reset);
+	if (gzip_mb <= 0) {
+		rc = reply(
+		    fd, 200, extra, out, trunc ? strlen(out) / 2 : (size_t)-1);
+		free(out);
+		return trunc ? -1 : rc;
+	}
+	z = gzip_bomb(out, &zn);
+	free(out);
+	snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+	    "Content-Encoding: gzip\r\n");
+	rc = reply_n(fd, 200, extra, (const char *)z, zn);
+	free(z);
+	return rc;
+}
+
+static int
+chat(int fd, const char *body, const char *head)
+{
+	json_error_t e;
+	json_t *req = json_loads(body, 0, &e), *resp, *choice;
+	int f = draw_fault(), rc, want_json, status;
+	size_t pt = 0, ct;
+	char *content, *out;
+
+	status = count_chat();
 	if (latency_ms > 0)
 		sleep_ms(latency_ms);
+	if (echo_key != 0) {
+		json_decref(req);
+		return echo_reply(fd, head);
+	}
 	if (force_status != 0) {
 		json_decref(req);
 		return error_reply(fd, force_status,
@@ -539,20 +695,14 @@ chat(int fd, const char *body)
 	    "choices", choice, "usage", "prompt_tokens", (json_int_t)pt,
 	    "completion_tokens", (json_int_t)ct, "total_tokens",
 	    (json_int_t)(pt + ct));
+	if (have_usage_override)
+		json_object_set_new(resp, "usage",
+		    json_pack("{s:I,s:I,s:I}", "prompt_tokens",
+			(json_int_t)usage_override, "completion_tokens",
+			(json_int_t)0, "total_tokens",
+			(json_int_t)usage_override));
 	out = json_dumps(resp, JSON_COMPACT);
-	if (rpm > 0) {
-		pthread_mutex_lock(&mu);
-		snprintf(extra, sizeof(extra),
-		    "x-ratelimit-limit-requests: %.0f\r\n"
-		    "x-ratelimit-remaining-requests: %.0f\r\n",
-		    rpm, bucket);
-		pthread_mutex_unlock(&mu);
-	}
-	rc = reply(
-	    fd, 200, extra, out, f == F_TRUNC ? strlen(out) / 2 : (size_t)-1);
-	if (f == F_TRUNC)
-		rc = -1;
-	free(out);
+	rc = send_answer(fd, out, f == F_TRUNC);
 	free(content);
 	json_decref(resp);
 	json_decref(req);
@@ -716,7 +866,7 @@ serve(void *arg)
 				rc = page(c->fd, path, c->buf);
 			else if (strcmp(method, "POST") == 0 &&
 			    strstr(path, "/chat/completions") != NULL)
-				rc = chat(c->fd, body);
+				rc = chat(c->fd, body, c->buf);
 			else if (strcmp(method, "POST") == 0)
 				rc = reply(c->fd, 200, NULL, "{}", (size_t)-1);
 			else
@@ -921,8 +1071,78 @@ usage(void)
 	    "               [--fault KIND:P]... [--fault-limit N] "
 	    "[--status CODE] [--rpm N] [--seed S]\n"
 	    "               [--idle-exit SECONDS] [--stats-file F]\n"
-	    "               [--root DIR] [--robots-status CODE]\n");
+	    "               [--root DIR] [--robots-status CODE]\n"
+	    "               [--ratelimit LEFT:RESET] [--echo-key CODE] "
+	    "[--usage N]\n"
+	    "               [--gzip-mb N]\n");
 	exit(2);
+}
+
+static const char *port_file;
+static int port; /* 0: any free port */
+
+/* One option of the command line and its value; 0 if there is none such. */
+static int
+set_option(const char *o, const char *v)
+{
+	if (strcmp(o, "--port-file") == 0)
+		port_file = v;
+	else if (strcmp(o, "--port") == 0)
+		port = atoi(v);
+	else if (strcmp(o, "--log") == 0) {
+		if ((log_file = fopen(v, "a")) == NULL) {
+			perror(v);
+			exit(1);
+		}
+	} else if (strcmp(o, "--latency-ms") == 0)
+		latency_ms = atoi(v);
+	else if (strcmp(o, "--slow-ms") == 0)
+		slow_ms = atoi(v);
+	else if (strcmp(o, "--fault-limit") == 0)
+		fault_limit = atol(v);
+	else if (strcmp(o, "--status") == 0)
+		force_status = atoi(v);
+	else if (strcmp(o, "--rpm") == 0)
+		rpm = atof(v);
+	else if (strcmp(o, "--stats-file") == 0)
+		stats_file = v;
+	else if (strcmp(o, "--root") == 0)
+		root_dir = v;
+	else if (strcmp(o, "--robots-status") == 0)
+		robots_status = atoi(v);
+	else if (strcmp(o, "--idle-exit") == 0)
+		idle_exit = atof(v);
+	else if (strcmp(o, "--ratelimit") == 0) {
+		const char *colon = strchr(v, ':');
+
+		if (colon == NULL)
+			return 0;
+		ratelimit_left = strndup(v, (size_t)(colon - v));
+		ratelimit_reset = colon + 1;
+	} else if (strcmp(o, "--echo-key") == 0)
+		echo_key = atoi(v);
+	else if (strcmp(o, "--usage") == 0) {
+		usage_override = strtoll(v, NULL, 10);
+		have_usage_override = 1;
+	} else if (strcmp(o, "--gzip-mb") == 0)
+		gzip_mb = atol(v);
+	else if (strcmp(o, "--seed") == 0)
+		rng_state = strtoull(v, NULL, 10);
+	else if (strcmp(o, "--fault") == 0) {
+		const char *colon = strchr(v, ':');
+		int k;
+
+		for (k = 0; k < NFAULT && colon != NULL; k++)
+			if (strlen(fault_names[k]) == (size_t)(colon - v) &&
+			    strncmp(fault_names[k], v, (size_t)(colon - v)) ==
+				0)
+				break;
+		if (colon == NULL || k == NFAULT)
+			return 0;
+		fault_p[k] = atof(colon + 1);
+	} else
+		return 0;
+	return 1;
 }
 
 int
@@ -930,8 +1150,7 @@ main(int argc, char **argv)
 {
 	struct sockaddr_in a = {0};
 	socklen_t alen = sizeof(a);
-	const char *port_file = NULL;
-	int s, one = 1, i, port = 0;
+	int s, one = 1, i;
 	FILE *pf;
 
 	for (i = 1; i < argc; i++) {
@@ -940,49 +1159,7 @@ main(int argc, char **argv)
 		if (v == NULL)
 			usage();
 		i++;
-		if (strcmp(o, "--port-file") == 0)
-			port_file = v;
-		else if (strcmp(o, "--port") == 0)
-			port = atoi(v);
-		else if (strcmp(o, "--log") == 0) {
-			if ((log_file = fopen(v, "a")) == NULL) {
-				perror(v);
-				return 1;
-			}
-		} else if (strcmp(o, "--latency-ms") == 0)
-			latency_ms = atoi(v);
-		else if (strcmp(o, "--slow-ms") == 0)
-			slow_ms = atoi(v);
-		else if (strcmp(o, "--fault-limit") == 0)
-			fault_limit = atol(v);
-		else if (strcmp(o, "--status") == 0)
-			force_status = atoi(v);
-		else if (strcmp(o, "--rpm") == 0)
-			rpm = atof(v);
-		else if (strcmp(o, "--stats-file") == 0)
-			stats_file = v;
-		else if (strcmp(o, "--root") == 0)
-			root_dir = v;
-		else if (strcmp(o, "--robots-status") == 0)
-			robots_status = atoi(v);
-		else if (strcmp(o, "--idle-exit") == 0)
-			idle_exit = atof(v);
-		else if (strcmp(o, "--seed") == 0)
-			rng_state = strtoull(v, NULL, 10);
-		else if (strcmp(o, "--fault") == 0) {
-			const char *colon = strchr(v, ':');
-			int k;
-
-			for (k = 0; k < NFAULT && colon != NULL; k++)
-				if (strlen(fault_names[k]) ==
-					(size_t)(colon - v) &&
-				    strncmp(fault_names[k], v,
-					(size_t)(colon - v)) == 0)
-					break;
-			if (colon == NULL || k == NFAULT)
-				usage();
-			fault_p[k] = atof(colon + 1);
-		} else
+		if (!set_option(o, v))
 			usage();
 	}
 	bucket = rpm / 30.0;

@@ -18,6 +18,7 @@
 #include "core/status.h"
 #include "core/data.h"
 #include "core/record.h"
+#include "core/secret.h"
 #include "llm/llm.h"
 #include "llm/rating.h"
 #include "tool/cli.h"
@@ -298,11 +299,13 @@ main(int argc, char **argv)
 	lp_run_audit_version(&run, "prompt", t.r.prompt_version, prompt);
 	while (!lp_llm_stopped(t.llm) && lp_run_next(&run, &rec) == LP_OK) {
 		take(&t, rec);
-		while (lp_window_full(&t.w))
+		/* An interrupt stops the waiting too (the client sees it). */
+		while (lp_window_full(&t.w) && !lp_interrupted)
 			pump(&t, 1);
 		pump(&t, 0);
 	}
-	while (t.w.head < t.w.nread)
+	/* Interrupted: what is done was written; the rest is not waited for. */
+	while (t.w.head < t.w.nread && !lp_interrupted)
 		pump(&t, 1);
 	lp_run_count(&run, "rated", t.r.n.rated);
 	lp_run_count(&run, "failed", t.r.n.failed);

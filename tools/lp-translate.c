@@ -20,6 +20,7 @@
 #include "core/data.h"
 #include "core/file.h"
 #include "core/record.h"
+#include "core/secret.h"
 #include "llm/llm.h"
 #include "llm/translate.h"
 #include "tool/cli.h"
@@ -341,12 +342,15 @@ main(int argc, char **argv)
 	while (!lp_llm_stopped(t.llm) && lp_run_next(&run, &rec) == LP_OK) {
 		take(&t, rec);
 		/* The window is full: wait for its oldest to be done. */
-		while (lp_window_full(&t.w))
+		/* An interrupt stops the waiting too (the client sees it). */
+		while (lp_window_full(&t.w) && !lp_interrupted)
 			pump(&t, 1);
 		pump(&t, 0);
 	}
-	flush_batch(&t);
-	while (t.w.head < t.w.nread)
+	if (!lp_interrupted)
+		flush_batch(&t);
+	/* Interrupted: what is done was written; the rest is not waited for. */
+	while (t.w.head < t.w.nread && !lp_interrupted)
 		pump(&t, 1);
 	lp_run_count(&run, "translated", t.tr.n.done);
 	lp_run_count(&run, "failed", t.tr.n.failed);

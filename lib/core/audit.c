@@ -17,6 +17,7 @@
 #include "core/hash.h"
 #include "core/hmac.h"
 #include "core/json.h"
+#include "core/secret.h"
 
 static const char genesis[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -421,6 +422,9 @@ event(
 		ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	}
 	lp_iso_time(ms, when, sizeof(when));
+	/* Text from outside (an API's error) may echo a secret. */
+	if (fields != NULL)
+		lp_secret_scrub_json(fields);
 	if (flock(a->fd, LOCK_EX) != 0) {
 		lp_error_set(
 		    &a->err, "cannot lock '%s': %s", a->path, strerror(errno));
@@ -629,8 +633,9 @@ lp_audit_verify(const char *path, unsigned long *lineno, struct lp_error *err)
 static int
 is_secret(const char *opt)
 {
-	static const char *const words[] = {
-	    "key", "token", "secret", "password", "passwd", "auth"};
+	/* A webhook's URL is its credential (Slack's scheme). */
+	static const char *const words[] = {"key", "token", "secret",
+	    "password", "passwd", "auth", "hook", "alert-url"};
 	size_t i;
 
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -665,5 +670,7 @@ lp_audit_argv(int argc, char **argv)
 		}
 		json_array_append_new(a, json_string(s));
 	}
+	/* Any other secret: a URL's password, a key known by now. */
+	lp_secret_scrub_json(a);
 	return a;
 }

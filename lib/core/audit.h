@@ -61,7 +61,8 @@ int lp_audit_open(
     struct lp_audit *a, const char *path, const char *tool, const char *run_id);
 /*
  * Append an event of the given kind; fields (stolen, may be NULL) are
- * merged in.  LP_OK or LP_FATAL.
+ * merged in, every string in them scrubbed of secrets first
+ * (core/secret.h).  LP_OK or LP_FATAL.
  */
 int lp_audit_event(struct lp_audit *a, const char *kind, json_t *fields);
 void lp_audit_close(struct lp_audit *a);
@@ -126,7 +127,9 @@ void lp_audit_line_hash(
     const json_t *ev, const char *line, size_t n, char hex[65]);
 /*
  * A copy of argv fit for the log: the value of any option whose name
- * mentions a key, token, secret or password is replaced by "***".
+ * mentions a key, token, secret, password or a webhook (--alert-url) is
+ * replaced by "***", and every argument is scrubbed of secrets (a URL's
+ * password, a registered key: core/secret.h).
  */
 json_t *lp_audit_argv(int argc, char **argv);
 

@@ -9,7 +9,7 @@ json_t *
 lp_answer_error(const struct lp_llm_result *r)
 {
 	static const char *const reasons[] = {
-	    "ok", "http", "network", "reply", "fatal", "budget"};
+	    "ok", "http", "network", "reply", "fatal", "budget", "rate_limit"};
 
 	return json_pack("{s:s,s:o,s:s,s:i}", "reason", reasons[r->why],
 	    "status", r->status > 0 ? json_integer(r->status) : json_null(),
@@ -48,6 +48,9 @@ lp_answer_fields(json_t *m, const struct lp_llm_result *r, int n)
 	json_object_set_new(m, "latency_ms",
 	    json_real(fixed ? 0 : round(r->latency_ms * 10) / 10));
 	json_object_set_new(m, "cached", json_boolean(r->cached));
+	/* The server's usage was not to be believed: left out, said so. */
+	if (r->usage_invalid)
+		json_object_set_new(m, "usage_invalid", json_true());
 	if (r->finish_reason != NULL)
 		json_object_set_new(
 		    m, "finish_reason", json_string(r->finish_reason));

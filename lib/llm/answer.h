@@ -13,12 +13,15 @@
 
 /*
  * A failed result as {"reason","status","message","attempts"}: reason
- * http, network, reply, fatal or budget; status null without an answer.
+ * http, network, reply, fatal, budget or rate_limit; status null without
+ * an answer.
  */
 json_t *lp_answer_error(const struct lp_llm_result *r);
 /*
  * An answer's usage (shared out evenly when n items went in one request,
- * then also "batch": n), latency_ms, cached and finish_reason, into m.
+ * then also "batch": n), latency_ms, cached, "usage_invalid": true when
+ * the server's usage was left out as unbelievable, and finish_reason,
+ * into m.
  * Under SOURCE_DATE_EPOCH latency_ms is 0, so reruns give the same bytes.
  */
 void lp_answer_fields(json_t *m, const struct lp_llm_result *r, int n);

@@ -31,6 +31,8 @@ struct lp_llm_cache {
 	size_t n;
 	int on, tried, quit;	  /* on: the thread runs */
 	struct lp_buf rd_scratch; /* the reader's lookups */
+	long long n_failed;	  /* entries that could not be written */
+	struct lp_error err;	  /* the first of them */
 };
 
 /*
@@ -125,35 +127,65 @@ lp_llm_cache_get(struct lp_llm_cache *c, const char *digest, double *latency)
 	return read_entry(c, digest, &c->scratch, latency);
 }
 
-void
+/* Write b whole to fd and close it; 0, or an errno. */
+static int
+write_close(int fd, const struct lp_buf *b)
+{
+	ssize_t k = write(fd, b->p, b->len);
+	int e = k < 0 ? errno : ENOSPC;
+
+	if (k == (ssize_t)b->len) {
+		/* close(2) reports a late write error (NFS, quotas). */
+		return close(fd) == 0 ? 0 : errno;
+	}
+	close(fd);
+	return e;
+}
+
+int
 lp_llm_cache_put(
     struct lp_llm_cache *c, const char *digest, json_t *reply, double latency)
 {
 	struct lp_buf b = LP_BUF_INIT;
 	char *p = entry_path(c, digest, 1), *tmp;
 	size_t n = strlen(p) + 16;
-	int fd;
+	int fd, e = 0;
 
 	tmp = lp_xmalloc(n);
 	snprintf(tmp, n, "%s.XXXXXX", p);
 	/* Concurrent runs share the cache: a reader sees all or nothing. */
-	if ((fd = mkstemp(tmp)) >= 0) {
-		json_t *e = json_pack(
+	if ((fd = mkstemp(tmp)) < 0)
+		e = errno;
+	else {
+		json_t *j = json_pack(
 		    "{s:O,s:f}", "response", reply, "latency_ms", latency);
 
-		lp_json_dump(e, &b);
+		lp_json_dump(j, &b);
 		lp_buf_addc(&b, '\n');
-		json_decref(e);
-		if (write(fd, b.p, b.len) == (ssize_t)b.len && close(fd) == 0)
-			rename(tmp, p);
-		else {
-			close(fd);
+		json_decref(j);
+		if ((e = write_close(fd, &b)) == 0 && rename(tmp, p) != 0)
+			e = errno;
+		if (e != 0)
 			unlink(tmp);
-		}
 	}
+	if (e != 0 && c->n_failed++ == 0)
+		lp_error_set(&c->err, "cannot write '%s': %s", p, strerror(e));
 	lp_buf_release(&b);
 	free(tmp);
 	free(p);
+	return e != 0 ? LP_FAILED : LP_OK;
+}
+
+long long
+lp_llm_cache_failures(const struct lp_llm_cache *c)
+{
+	return c->n_failed;
+}
+
+const char *
+lp_llm_cache_failure(const struct lp_llm_cache *c)
+{
+	return c->n_failed > 0 ? c->err.msg : NULL;
 }
 
 /* Free what is in the trash (any thread). */

@@ -22,6 +22,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/error.h"
+
 struct lp_llm_cache;
 
 /* A lookup asked of the reader, embedded in the caller's request. */
@@ -46,9 +48,17 @@ struct lp_llm_cache_ask *lp_llm_cache_free(struct lp_llm_cache *c);
 /* The reply cached for digest (a new reference) and its latency, or NULL. */
 json_t *lp_llm_cache_get(
     struct lp_llm_cache *c, const char *digest, double *latency);
-/* Cache reply (borrowed) for digest; a failure only means no entry. */
-void lp_llm_cache_put(
+/*
+ * Cache reply (borrowed) for digest.  LP_OK, or LP_FAILED when the entry
+ * could not be written (a rerun then asks again): counted, and the first
+ * failure kept in err ("cannot write 'PATH': why").
+ */
+int lp_llm_cache_put(
     struct lp_llm_cache *c, const char *digest, json_t *reply, double latency);
+/* Entries that could not be written so far. */
+long long lp_llm_cache_failures(const struct lp_llm_cache *c);
+/* The first failure to write an entry, or NULL. */
+const char *lp_llm_cache_failure(const struct lp_llm_cache *c);
 /*
  * Hand a lookup to the reader (started by the first ask): 0, or -1 if no
  * reader runs (then look up with lp_llm_cache_get()).

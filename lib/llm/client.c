@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "core/secret.h"
 #include "llm/cache.h"
 #include "llm/client.h"
 #include "web/header.h"
@@ -57,15 +58,18 @@ struct lp_llm {
 	size_t pending;
 	double req_tokens, tok_tokens, refilled; /* rate buckets */
 	double hold_until; /* the server said it is nearly out */
+	int hold_tokens;   /* ... of tokens (else of requests) */
 	long long used_tokens, reserved_tokens;
 	long long n_calls, n_retries, n_cached, n_failed, n_prompt, n_compl;
 	long long n_ok, n_network; /* results answered, and unanswered */
+	long long n_usage_est;	   /* replies whose usage was estimated */
 	int stopped;
 	char stop_msg[512];
 };
 
 static void landed(struct lp_xfer *x, const struct lp_transfer_end *e);
 static void on_header(struct lp_xfer *x, const char *line, size_t len);
+static void hold_too_long(struct lp_llm *c, double now);
 
 /* The reader found answers: wake the event loop. */
 static void
@@ -114,6 +118,8 @@ lp_llm_client_new(const struct lp_llm_config *cfg, struct lp_error *err)
 		c->cfg.max_retries = 5;
 	if (c->cfg.timeout_ms <= 0)
 		c->cfg.timeout_ms = 60000;
+	if (c->cfg.max_reply == 0)
+		c->cfg.max_reply = LP_LLM_MAX_REPLY;
 	memset(&tc, 0, sizeof(tc));
 	tc.user_agent =
 	    cfg->user_agent ? cfg->user_agent : lp_http_user_agent("liblp");
@@ -216,7 +222,33 @@ fail(struct lp_llm *c, struct req *r, enum lp_llm_why why, long status,
 	res->why = why;
 	res->status = status;
 	snprintf(res->message, sizeof(res->message), "%s", msg);
+	/* An API or a proxy may echo the key, a URL its password. */
+	lp_secret_scrub(res->message, sizeof(res->message));
 	finish(c, r, res);
+}
+
+/*
+ * The tokens usage says were used, or -1 when it is missing or not to be
+ * believed (negative, not whole, absurdly large).
+ */
+static long long
+usage_total(const json_t *usage)
+{
+	static const char *const keys[] = {
+	    "prompt_tokens", "completion_tokens", "total_tokens"};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		json_t *v = json_object_get(usage, keys[i]);
+
+		if (v != NULL &&
+		    (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			json_integer_value(v) > 1000000000))
+			return -1;
+	}
+	if (!json_is_integer(json_object_get(usage, "total_tokens")))
+		return -1;
+	return json_integer_value(json_object_get(usage, "total_tokens"));
 }
 
 /* Fill a successful result from a response body: LP_OK, or LP_FAILED. */
@@ -237,6 +269,10 @@ take_reply(struct lp_llm_result *res, json_t *reply, struct lp_error *why)
 	    json_string_value(json_object_get(choice, "finish_reason"));
 	res->model = json_string_value(json_object_get(reply, "model"));
 	res->usage = json_object_get(reply, "usage");
+	if (res->usage != NULL && usage_total(res->usage) < 0) {
+		res->usage = NULL;
+		res->usage_invalid = 1;
+	}
 	res->logprobs = json_object_get(choice, "logprobs");
 	if (json_is_null(res->logprobs))
 		res->logprobs = NULL;
@@ -394,8 +430,7 @@ on_header(struct lp_xfer *x, const char *line, size_t len)
 static void
 start(struct lp_llm *c, struct req *r, double now)
 {
-	CURL *e = lp_transfer_easy(c->xfer, &r->x, c->url);
-
+	lp_transfer_easy(c->xfer, &r->x, c->url);
 	r->x.arg = c;
 	r->x.headers =
 	    curl_slist_append(NULL, "Content-Type: application/json");
@@ -404,9 +439,8 @@ start(struct lp_llm *c, struct req *r, double now)
 		r->x.headers = curl_slist_append(r->x.headers, c->auth);
 	r->rl_left_req = r->rl_left_tok = -1;
 	r->rl_reset_req = r->rl_reset_tok = -1;
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
-	curl_easy_setopt(
-	    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	r->x.max_body = c->cfg.max_reply;
+	lp_transfer_post(&r->x, r->body, r->body_len);
 	if (r->x.attempts > 0)
 		c->n_retries++;
 	c->n_calls++;
@@ -440,8 +474,13 @@ launch(struct lp_llm *c, double now)
 	while (c->queue != NULL && lp_transfer_running(c->xfer) < c->cfg.jobs) {
 		struct req *r = NULL, *prev = NULL, *p;
 
-		if (now < c->hold_until)
+		if (now < c->hold_until &&
+		    c->hold_until - now <= LP_LLM_LONGEST_HOLD)
 			return c->hold_until - now;
+		if (now < c->hold_until) {
+			hold_too_long(c, now);
+			break;
+		}
 		/* The first request whose backoff is over. */
 		for (p = c->queue; p != NULL; prev = p, p = p->next)
 			if (p->not_before <= now) {
@@ -519,7 +558,9 @@ audit(struct lp_llm *c, struct req *r, long status, double ms, json_t *usage,
 	ev = json_pack("{s:s,s:i,s:i,s:f}", "digest", r->digest, "attempt",
 	    r->x.attempts, "status", (int)status, "latency_ms",
 	    round(ms * 10) / 10);
-	if (usage != NULL) {
+	if (usage != NULL && usage_total(usage) < 0)
+		json_object_set_new(ev, "usage_invalid", json_true());
+	else if (usage != NULL) {
 		json_object_set(ev, "prompt_tokens",
 		    json_object_get(usage, "prompt_tokens"));
 		json_object_set(ev, "completion_tokens",
@@ -553,26 +594,60 @@ note_limits(struct lp_llm *c, const struct req *r, double now)
 	int few_req = r->rl_left_req >= 0 && r->rl_left_req < c->cfg.jobs;
 
 	if (few_req ||
-	    (r->rl_left_tok >= 0 && r->rl_left_tok < r->est_tokens * 2))
+	    (r->rl_left_tok >= 0 && r->rl_left_tok < r->est_tokens * 2)) {
 		c->hold_until = now +
 		    (few_req ? (r->rl_reset_req > 0 ? r->rl_reset_req : 1)
 			     : (r->rl_reset_tok > 0 ? r->rl_reset_tok : 1));
+		c->hold_tokens = !few_req;
+	}
 }
 
-/* The tokens a reply used: counted, and settled with the bucket. */
+/*
+ * The server asked to hold requests longer than anyone waits: what is
+ * queued fails now, not after a sleep nothing could interrupt.
+ */
 static void
-count_usage(struct lp_llm *c, const struct req *r, json_t *usage)
+hold_too_long(struct lp_llm *c, double now)
 {
+	char msg[512];
+	struct req *r;
+
+	snprintf(msg, sizeof(msg),
+	    "the API's rate limit resets in %.0f s (x-ratelimit-reset-%s), "
+	    "more than the %.0f s a request waits",
+	    c->hold_until - now, c->hold_tokens ? "tokens" : "requests",
+	    LP_LLM_LONGEST_HOLD);
+	while ((r = c->queue) != NULL) {
+		c->queue = r->next;
+		c->reserved_tokens -= (long long)r->est_tokens;
+		fail(c, r, LP_LLM_RATE, 0, msg);
+	}
+	c->queue_tail = NULL;
+}
+
+/*
+ * The tokens a reply used: counted, and settled with the bucket.  Usage
+ * missing or not to be believed counts as the request's estimate, so no
+ * server lifts the budget by leaving it out or by going negative.
+ */
+static void
+count_usage(struct lp_llm *c, const struct req *r, json_t *reply)
+{
+	json_t *usage = json_object_get(reply, "usage");
 	long long t;
 
-	if (!json_is_integer(json_object_get(usage, "total_tokens")))
+	if (reply == NULL)
 		return;
-	t = json_integer_value(json_object_get(usage, "total_tokens"));
+	if ((t = usage_total(usage)) < 0) {
+		t = (long long)r->est_tokens;
+		c->n_usage_est++;
+	} else {
+		c->n_prompt +=
+		    json_integer_value(json_object_get(usage, "prompt_tokens"));
+		c->n_compl += json_integer_value(
+		    json_object_get(usage, "completion_tokens"));
+	}
 	c->used_tokens += t;
-	c->n_prompt +=
-	    json_integer_value(json_object_get(usage, "prompt_tokens"));
-	c->n_compl +=
-	    json_integer_value(json_object_get(usage, "completion_tokens"));
 	/* The estimate was taken from the bucket: settle the difference. */
 	if (c->cfg.tpm > 0)
 		c->tok_tokens += r->est_tokens - (double)t;
@@ -590,6 +665,14 @@ judge(struct lp_llm *c, struct req *r, const struct lp_transfer_end *e,
 	json_t *reply;
 
 	*retry = *fatal = 0;
+	if (e->kind == LP_TRANSFER_TOO_LARGE) {
+		/* Asking again would fetch it again: not retried. */
+		lp_error_set(why,
+		    "a reply larger than %zu bytes decompressed "
+		    "(--max-reply-size)",
+		    c->cfg.max_reply);
+		return NULL;
+	}
 	if (e->kind != LP_TRANSFER_ANSWERED) {
 		lp_error_set(why, "%s", e->error);
 		/* A URL or TLS problem does not get better by waiting. */
@@ -675,7 +758,7 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 	reply = judge(c, r, e, &why, &retry, &fatal);
 	audit(c, r, e->status, e->ms, json_object_get(reply, "usage"),
 	    why.msg[0] ? why.msg : NULL);
-	count_usage(c, r, json_object_get(reply, "usage"));
+	count_usage(c, r, reply);
 	if (reply != NULL) {
 		answer(c, r, reply, e, &why);
 		return;
@@ -690,9 +773,10 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 		stop(c, msg);
 	}
 	fail(c, r,
-	    fatal		? LP_LLM_FATAL
-		: e->status > 0 ? LP_LLM_HTTP
-				: LP_LLM_NETWORK,
+	    fatal				   ? LP_LLM_FATAL
+		: e->kind == LP_TRANSFER_TOO_LARGE ? LP_LLM_REPLY
+		: e->status > 0			   ? LP_LLM_HTTP
+						   : LP_LLM_NETWORK,
 	    e->status, why.msg);
 }
 
@@ -739,11 +823,20 @@ lp_llm_poll(struct lp_llm *c)
 	return take(c);
 }
 
+/* The caller asked to stop waiting (a signal came). */
+static int
+stopping(const struct lp_llm *c)
+{
+	return c->cfg.stop != NULL && *c->cfg.stop;
+}
+
 struct lp_llm_result *
 lp_llm_wait(struct lp_llm *c)
 {
 	collect(c);
-	while (c->ndone == c->headdone &&
+	/* A quarter second at most per step: a signal is seen in time
+	 * even when it lands on another thread. */
+	while (c->ndone == c->headdone && !stopping(c) &&
 	    (c->queue != NULL || lp_transfer_running(c->xfer) > 0 ||
 		(c->cache != NULL && lp_llm_cache_asked(c->cache) > 0)))
 		step(c, 0.25);
@@ -784,26 +877,38 @@ lp_llm_result_free(struct lp_llm_result *r)
 json_t *
 lp_llm_describe(struct lp_llm *c, const json_t *body)
 {
-	json_t *h = json_object();
+	json_t *h = json_object(), *d;
 
 	json_object_set_new(h, "Content-Type", json_string("application/json"));
 	if (c->auth != NULL)
 		json_object_set_new(h,
 		    c->cfg.azure ? "api-key" : "Authorization",
 		    json_string(c->cfg.azure ? "***" : "Bearer ***"));
-	return json_pack("{s:s,s:s,s:o,s:O}", "method", "POST", "url", c->url,
+	d = json_pack("{s:s,s:s,s:o,s:O}", "method", "POST", "url", c->url,
 	    "headers", h, "body", body);
+
+	/* The URL's password, if it has one, is shown as the key is. */
+	lp_secret_scrub_json(json_object_get(d, "url"));
+	return d;
 }
 
 json_t *
 lp_llm_stats(const struct lp_llm *c)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "llm_calls",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "llm_calls",
 	    (json_int_t)c->n_calls, "llm_retries", (json_int_t)c->n_retries,
 	    "llm_cached", (json_int_t)c->n_cached, "llm_failed",
 	    (json_int_t)c->n_failed, "prompt_tokens", (json_int_t)c->n_prompt,
 	    "completion_tokens", (json_int_t)c->n_compl, "total_tokens",
-	    (json_int_t)c->used_tokens);
+	    (json_int_t)c->used_tokens, "llm_usage_estimated",
+	    (json_int_t)c->n_usage_est, "llm_cache_write_failed",
+	    (json_int_t)(c->cache ? lp_llm_cache_failures(c->cache) : 0));
+}
+
+const char *
+lp_llm_cache_error(const struct lp_llm *c)
+{
+	return c->cache != NULL ? lp_llm_cache_failure(c->cache) : NULL;
 }
 
 void

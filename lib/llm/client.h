@@ -13,13 +13,27 @@
  * (lp_llm_wait, lp_llm_poll) and owns each reply until its result is
  * freed.  A 401, 403 or 404 stops it: what is queued fails the same way.
  * The key is sent as "Authorization: Bearer" (or Azure's "api-key") and
- * never appears in results, audit events, digests or errors.  TLS
+ * never appears in results, audit events, digests or errors: result
+ * messages pass through the secret scrubber (core/secret.h), with which
+ * the caller registers the key and the base URL's password.  TLS
  * certificates are always verified.
+ *
+ * Hostile servers: a reply is at most max_reply bytes as decoded (a gzip
+ * reply that inflates past it fails, not retried); usage that is missing,
+ * negative or absurd counts as the request's own estimate against the
+ * budget (counted as llm_usage_estimated; such a result has no usage and
+ * usage_invalid set); a rate-limit reset further away than a minute
+ * fails the requests that would wait for it instead of holding them; a
+ * request libcurl would silently send again is retried by the client's
+ * policy instead (web/transfer.h), so every request is counted.  When
+ * *stop becomes nonzero (a signal), lp_llm_wait() returns at once (within
+ * a quarter second) with what is done, or NULL.
  */
 #ifndef LP_LLM_CLIENT_H
 #define LP_LLM_CLIENT_H
 
 #include <jansson.h>
+#include <signal.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -57,7 +71,16 @@ struct lp_llm_config {
 	void *audit_arg;
 	/* The User-Agent header (copied); NULL: lp_http_user_agent("liblp"). */
 	const char *user_agent;
+	/* The largest reply body, decoded; 0: LP_LLM_MAX_REPLY. */
+	size_t max_reply;
+	/* Set (by a signal handler) to stop waiting; NULL: never. */
+	const volatile sig_atomic_t *stop;
 };
+
+/* The default largest reply: 32 MiB, decoded. */
+#define LP_LLM_MAX_REPLY ((size_t)32 << 20)
+/* A server asking to hold requests longer than this (s) is not waited for. */
+#define LP_LLM_LONGEST_HOLD 60.0
 
 enum lp_llm_why {
 	LP_LLM_OK,
@@ -65,7 +88,8 @@ enum lp_llm_why {
 	LP_LLM_NETWORK, /* no answer (connection, timeout) after retries */
 	LP_LLM_REPLY,	/* an answer that was not usable, twice */
 	LP_LLM_FATAL,	/* 401/403/404: every call would fail */
-	LP_LLM_BUDGET	/* --max-tokens-total spent: not sent */
+	LP_LLM_BUDGET,	/* --max-tokens-total spent: not sent */
+	LP_LLM_RATE	/* the server's rate limit resets too late: not sent */
 };
 
 struct lp_llm_result {
@@ -80,7 +104,8 @@ struct lp_llm_result {
 	const char *content; /* choices[0].message.content, in reply */
 	const char *finish_reason;
 	const char *model;
-	json_t *usage; /* borrowed from reply, or NULL */
+	json_t *usage;	   /* borrowed from reply; NULL if none or invalid */
+	int usage_invalid; /* the reply's usage was there but not believable */
 	json_t *logprobs;
 	char digest[65]; /* of the request, the cache key */
 };
@@ -119,8 +144,16 @@ void lp_llm_result_free(struct lp_llm_result *r);
  * the key shown as "***" (for --dry-run).
  */
 json_t *lp_llm_describe(struct lp_llm *c, const json_t *body);
-/* Counters: calls, retries, cached, tokens, failed. */
+/*
+ * Counters: calls, retries, cached, failed, tokens, replies whose usage
+ * was estimated, failed cache writes.
+ */
 json_t *lp_llm_stats(const struct lp_llm *c);
+/*
+ * The first failure to write a cache entry ("cannot write 'PATH': why"),
+ * or NULL; every one is counted (llm_cache_write_failed).
+ */
+const char *lp_llm_cache_error(const struct lp_llm *c);
 /* Set when a FATAL result came: stop sending, every call would fail. */
 int lp_llm_stopped(const struct lp_llm *c);
 /* Stopped, or every failure so far unanswered and nothing answered. */

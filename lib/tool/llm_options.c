@@ -4,7 +4,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/secret.h"
 #include "core/status.h"
+#include "text/text.h"
 #include "tool/cli.h"
 #include "web/http.h"
 #include "tool/llm_options.h"
@@ -19,6 +21,8 @@ lp_llm_options_init(struct lp_llm_options *o)
 	o->cfg.jobs = 8;
 	o->cfg.max_retries = 5;
 	o->cfg.timeout_ms = 60000;
+	o->cfg.max_reply = LP_LLM_MAX_REPLY;
+	o->cfg.stop = &lp_interrupted;
 	o->cfg.base =
 	    base != NULL && *base ? base : "https://api.openai.com/v1";
 	o->window = 1024;
@@ -70,6 +74,7 @@ lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg)
 		break;
 	case LP_OPT_API_BASE:
 		o->cfg.base = arg;
+		lp_secret_add_url(arg, 0);
 		break;
 	case LP_OPT_API_KEY:
 		/* Refused, and the value never echoed: it is a key. */
@@ -78,6 +83,7 @@ lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg)
 	case LP_OPT_API_KEY_FILE:
 		free(o->key);
 		o->key = read_key(arg);
+		lp_secret_add_key(o->key);
 		break;
 	case LP_OPT_API_VERSION:
 		o->cfg.api_version = arg;
@@ -91,6 +97,16 @@ lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg)
 	case LP_OPT_DRY_RUN:
 		o->dry_run = 1;
 		break;
+	case LP_OPT_MAX_REPLY_SIZE: {
+		long long n = lp_parse_size(arg);
+
+		if (n < 1024 || n > (1LL << 40))
+			lp_cli_usage("invalid --max-reply-size '%s' (a size "
+				     "such as 65536, 512k or 32M, at least 1k)",
+			    arg);
+		o->cfg.max_reply = (size_t)n;
+		break;
+	}
 	case LP_OPT_MAX_RETRIES:
 		o->cfg.max_retries =
 		    (int)lp_cli_int("--max-retries", arg, 0, 100);
@@ -162,6 +178,8 @@ lp_llm_options_done(struct lp_llm_options *o)
 	if (o->key == NULL && (env = getenv("OPENAI_API_KEY")) != NULL && *env)
 		o->key = lp_xstrdup(env);
 	o->cfg.key = o->key;
+	lp_secret_add_key(o->key);
+	lp_secret_add_url(o->cfg.base, 0);
 	o->cfg.user_agent = lp_http_user_agent(lp_tool->name);
 	if (!o->no_cache && o->cache == NULL) {
 		const char *base = getenv("XDG_CACHE_HOME");
@@ -188,8 +206,11 @@ lp_llm_options_client(const struct lp_llm_options *o)
 	struct lp_error err = LP_ERROR_INIT;
 	struct lp_llm *c = lp_llm_client_new(&o->cfg, &err);
 
-	if (c == NULL)
+	if (c == NULL) {
+		/* A URL in the message may carry a password. */
+		lp_secret_scrub(err.msg, sizeof(err.msg));
 		lp_cli_usage("%s", err.msg);
+	}
 	return c;
 }
 

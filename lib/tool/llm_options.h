@@ -3,6 +3,10 @@
  * of the tool layer: the API options with their help text, the key (from a
  * file or the environment, never the command line) and the cache folder.
  * Bad values are usage errors (exit 2); an unreadable key file exits 74.
+ * The key and the API base URL's password are registered as secrets
+ * (core/secret.h) as soon as they are known, so no diagnostic, record or
+ * audit event shows them; the client stops waiting on SIGINT/SIGTERM
+ * (cfg.stop is lp_interrupted).
  *
  *	lp_llm_options_init(&o);
  *	while ((ch = lp_llm_options_next(&o, argc, argv, longopts)) != -1)
@@ -31,6 +35,7 @@ enum {
 	LP_OPT_AZURE,
 	LP_OPT_CACHE,
 	LP_OPT_DRY_RUN,
+	LP_OPT_MAX_REPLY_SIZE,
 	LP_OPT_MAX_RETRIES,
 	LP_OPT_MAX_TOKENS_TOTAL,
 	LP_OPT_NO_CACHE,
@@ -54,6 +59,8 @@ enum {
 	    {"cache", required_argument, NULL, LP_OPT_CACHE},                  \
 	    {"dry-run", no_argument, NULL, LP_OPT_DRY_RUN},                    \
 	    {"jobs", required_argument, NULL, 'j'},                            \
+	    {"max-reply-size", required_argument, NULL,                        \
+		LP_OPT_MAX_REPLY_SIZE},                                        \
 	    {"max-retries", required_argument, NULL, LP_OPT_MAX_RETRIES},      \
 	    {"max-tokens-total", required_argument, NULL,                      \
 		LP_OPT_MAX_TOKENS_TOTAL},                                      \
@@ -87,6 +94,8 @@ enum {
 	"      --tpm=N             at most N tokens per minute\n"              \
 	"      --max-retries=N     retries of a failed request (default 5)\n"  \
 	"      --timeout=SECONDS   per request (default 60)\n"                 \
+	"      --max-reply-size=SIZE  the largest reply, decompressed\n"       \
+	"                          (default 32M)\n"                            \
 	"      --cache=DIR         the reply cache (default\n"                 \
 	"                          $XDG_CACHE_HOME/labelpipe)\n"               \
 	"      --no-cache          neither read nor write the cache\n"         \

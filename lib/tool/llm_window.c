@@ -127,6 +127,19 @@ lp_window_next(struct lp_llm *c, int *block)
 	return lp_llm_wait(c);
 }
 
+/* The first cache write that failed: said once, the rest counted. */
+static void
+cache_warning(struct lp_window *w, const struct lp_llm *c)
+{
+	const char *why;
+
+	if (w->cache_warned || (why = lp_llm_cache_error(c)) == NULL)
+		return;
+	w->cache_warned = 1;
+	lp_warnx(
+	    "%s (the LLM cache: a rerun pays for these answers again)", why);
+}
+
 void
 lp_window_settle(struct lp_window *w, const struct lp_llm *c, const char *verb,
     long long done, long long failed)
@@ -137,6 +150,7 @@ lp_window_settle(struct lp_window *w, const struct lp_llm *c, const char *verb,
 
 	drain(w);
 	waiting = w->nread - w->head;
+	cache_warning(w, c);
 	if (!lp_run_progress_due(run))
 		return;
 	st = lp_llm_stats(c);
@@ -178,6 +192,10 @@ lp_window_close(struct lp_window *w, struct lp_llm *c, const char *what,
 	json_object_foreach (st, k, v)
 		lp_run_count(run, k, json_integer_value(v));
 	json_decref(st);
+	cache_warning(w, c);
+	/* Interrupted: the run keeps what was done (lp_run_close: 130). */
+	if (lp_interrupted)
+		return lp_run_close(run, LP_EXIT_INTR);
 	if (failed + budget > 0 && lp_verbosity >= 0)
 		lp_warnx("%lld of %lld %s%s", failed + budget,
 		    failed + budget + done, what,

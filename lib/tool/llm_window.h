@@ -42,6 +42,7 @@ struct lp_window {
 	size_t size, head, nread; /* slots [head, nread) are in the window */
 	const char *member;
 	int unordered, dry_run;
+	int cache_warned; /* the first failed cache write was reported */
 	struct lp_run *run;
 	struct lp_record rec; /* reused for each record written */
 };
@@ -70,7 +71,9 @@ struct lp_llm_result *lp_window_next(struct lp_llm *c, int *block);
 /*
  * After the results: write the slots that are done, in order (or any,
  * unordered), and show progress on a terminal: "N <verb>, N failed, N
- * waiting, N tokens, N retries" after the run's own figures.
+ * waiting, N tokens, N retries" after the run's own figures.  Also the
+ * one warning of a cache that cannot be written ("cannot write 'PATH':
+ * why"), at the first failure.
  */
 void lp_window_settle(struct lp_window *w, const struct lp_llm *c,
     const char *verb, long long done, long long failed);
@@ -79,8 +82,10 @@ void lp_window_dry_run(
     struct lp_window *w, struct lp_llm *c, const char *body, size_t len);
 /*
  * Close the run: the client's counters into the stats, a warning when
- * some items failed, and the exit status: 69 when the API cannot be used
- * (a fatal answer, or no answer at all), 1 when any item failed, else 0.
+ * some items failed, and the exit status: 130 when interrupted (SIGINT,
+ * SIGTERM: the records done in order were written, the answers cached,
+ * an -o file left as it was), 69 when the API cannot be used (a fatal
+ * answer, or no answer at all), 1 when any item failed, else 0.
  */
 int lp_window_close(struct lp_window *w, struct lp_llm *c, const char *what,
     long long done, long long failed, long long budget);

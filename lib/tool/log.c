@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/secret.h"
 #include "core/status.h"
 #include "tool/log.h"
 
@@ -17,6 +18,8 @@ vwarn(int with_errno, int errnum, const char *fmt, va_list ap)
 	char msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Every diagnostic: no secret reaches stderr (core/secret.h). */
+	lp_secret_scrub(msg, sizeof(msg));
 	if (with_errno)
 		fprintf(
 		    stderr, "%s: %s: %s\n", lp_progname, msg, strerror(errnum));

@@ -1,5 +1,6 @@
 #include <curl/curl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -134,6 +135,49 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* The POST body, for libcurl's upload: from where it stopped. */
+static size_t
+on_read(char *p, size_t size, size_t n, void *arg)
+{
+	struct lp_xfer *x = arg;
+	size_t k = x->post_len - x->post_off;
+
+	if (k > size * n)
+		k = size * n;
+	memcpy(p, x->post + x->post_off, k);
+	x->post_off += k;
+	return k;
+}
+
+/*
+ * libcurl asks to send the body again: a reused connection died after the
+ * request went out.  Refused, so the retry is the client's, and counted.
+ */
+static int
+on_seek(void *arg, curl_off_t offset, int origin)
+{
+	struct lp_xfer *x = arg;
+
+	if (offset == 0 && origin == SEEK_SET && x->post_off == 0)
+		return CURL_SEEKFUNC_OK;
+	x->resend_refused = 1;
+	return CURL_SEEKFUNC_CANTSEEK;
+}
+
+void
+lp_transfer_post(struct lp_xfer *x, const char *body, size_t len)
+{
+	x->post = body;
+	x->post_len = len;
+	x->post_off = 0;
+	curl_easy_setopt(x->easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(x->easy, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(x->easy, CURLOPT_READDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_SEEKFUNCTION, on_seek);
+	curl_easy_setopt(x->easy, CURLOPT_SEEKDATA, x);
+}
+
 CURL *
 lp_transfer_easy(struct lp_transfer *t, struct lp_xfer *x, const char *url)
 {
@@ -145,6 +189,9 @@ lp_transfer_easy(struct lp_transfer *t, struct lp_xfer *x, const char *url)
 	lp_buf_reset(&x->body);
 	x->retry_after = x->retry_after_ms = -1;
 	x->too_large = 0;
+	x->post = NULL;
+	x->post_len = x->post_off = 0;
+	x->resend_refused = 0;
 	x->cerr[0] = '\0';
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, t->user_agent);
@@ -200,6 +247,8 @@ ended(struct lp_transfer *t, CURLMsg *m)
 		e.kind = LP_TRANSFER_NO_ANSWER;
 		e.status = 0;
 		e.error = x->cerr[0] ? x->cerr : curl_easy_strerror(e.cc);
+		if (x->resend_refused)
+			e.error = "the connection closed before an answer";
 	} else
 		e.kind = LP_TRANSFER_ANSWERED;
 	end(t, x, &e);

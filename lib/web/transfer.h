@@ -83,7 +83,7 @@ struct lp_xfer {
 	/* Each response header line as received (CRLF included); or NULL. */
 	void (*header)(struct lp_xfer *x, const char *line, size_t len);
 	void *arg;
-	size_t max_body; /* 0: no limit */
+	size_t max_body; /* 0: no limit; counted as decoded (gzip inflated) */
 
 	CURL *easy;
 	struct curl_slist *headers;
@@ -93,6 +93,10 @@ struct lp_xfer {
 	double retry_after; /* seconds the server asked for; -1: none */
 	double retry_after_ms;
 	int too_large;
+	/* The body of a POST (lp_transfer_post()), sent once per attempt. */
+	const char *post;
+	size_t post_len, post_off;
+	int resend_refused; /* libcurl wanted to send it again */
 	char cerr[CURL_ERROR_SIZE];
 	struct lp_xfer *prev, *next; /* in flight */
 };
@@ -105,11 +109,23 @@ void lp_transfer_free(struct lp_transfer *t);
 /*
  * A new easy handle for x's next attempt at url, with the options every
  * transfer has (user agent, timeouts, http and https only, compression,
- * x's callbacks), in x->easy; x's per-attempt state is reset.  Like
+ * x's callbacks), in x->easy; x's per-attempt state is reset.  A body
+ * limit (max_body) applies to the body as decoded, so a small compressed
+ * reply cannot inflate past it.  Like
  * lp_xmalloc(), it aborts if there is no memory for one.
  */
 CURL *lp_transfer_easy(
     struct lp_transfer *t, struct lp_xfer *x, const char *url);
+/*
+ * Make x's attempt a POST of body[0..len) (borrowed until the attempt
+ * ends).  The body is sent once per attempt: when a reused connection
+ * turns out dead after the request went out, libcurl would send it again
+ * on a fresh one by itself, unseen by the retry limit, the budget, the
+ * counts and the audit log; that is refused, and the attempt ends as a
+ * network error ("the connection closed before an answer") that the
+ * client's retry policy counts and decides on like any other.
+ */
+void lp_transfer_post(struct lp_xfer *x, const char *body, size_t len);
 /* Start x (after lp_transfer_easy() and the client's own options). */
 void lp_transfer_start(struct lp_transfer *t, struct lp_xfer *x, double now);
 /*

@@ -2,6 +2,7 @@
 
 #include "core/buf.h"
 #include "core/json.h"
+#include "core/secret.h"
 #include "core/status.h"
 #include "web/http.h"
 #include "web/webhook.h"
@@ -15,6 +16,7 @@ lp_webhook_post(const char *url, const char *user_agent, const char *text,
 	struct lp_error why = LP_ERROR_INIT;
 	long st;
 
+	lp_secret_add_url(url, 1);
 	if (fields != NULL)
 		json_object_update(msg, fields);
 	lp_json_dump(msg, &body);

@@ -2,7 +2,10 @@
  * Webhooks: a JSON message POSTed to a URL, in the shape Slack's incoming
  * webhooks take ({"text": ..., more fields}), which Mattermost, Rocket.Chat
  * and most alerting gateways take too.  A message is delivered when the
- * receiver answers 2xx within ten seconds.
+ * receiver answers 2xx within ten seconds.  In Slack's scheme the URL is
+ * the credential: it is registered as a secret (core/secret.h) before it
+ * is used, so diagnostics and audit events show it as
+ * the host followed by three stars.
  */
 #ifndef LP_WEB_WEBHOOK_H
 #define LP_WEB_WEBHOOK_H

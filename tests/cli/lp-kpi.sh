@@ -337,7 +337,7 @@ tcase alert.refused labels fail_gates && { # a warning with the status, still ex
 	standin_start --status 503
 	run -o /dev/null "$TOOL" -q --bootstrap 0 --alert-url "$STANDIN_URL/v1/chat/completions" --gates fail.json alice.jsonl bob.jsonl
 	status_is 1
-	has err '^lp-kpi: alert not delivered: http://127.0.0.1:[0-9]*/v1/chat/completions: HTTP status 503'
+	has err '^lp-kpi: alert not delivered: http://127.0.0.1:[0-9]*/\*\*\*: HTTP status 503'
 }
 tcase alert.nobody-listening labels fail_gates && { # a warning, still exit 1
 	standin_start

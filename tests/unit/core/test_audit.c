@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "core/secret.h"
 #include "test.h"
 
 static char *
@@ -525,6 +526,57 @@ TEST(argv_hides_secrets)
 	    "\"--token=***\",\"--api-key-file\",\"/k\",\"-j\",\"4\"]");
 	free(s);
 	json_decref(a);
+}
+
+TEST(argv_hides_webhooks_and_url_passwords)
+{
+	char *argv[] = {"lp-kpi", "--alert-url", "https://hooks.example/T/B/X",
+	    "--api-base=http://u:pw123@h/v1", "--alert-url=https://h/x",
+	    "in.jsonl"};
+	json_t *a = lp_audit_argv(6, argv);
+	char *s = json_dumps(a, JSON_COMPACT);
+
+	assert_eq_str(s,
+	    "[\"lp-kpi\",\"--alert-url\",\"***\","
+	    "\"--api-base=http://u:***@h/v1\",\"--alert-url=***\","
+	    "\"in.jsonl\"]");
+	free(s);
+	json_decref(a);
+}
+
+/* An event's strings are scrubbed of registered secrets before they go. */
+TEST(events_scrubbed)
+{
+	char *p = fresh_log();
+	struct lp_audit a;
+	struct lp_buf all = LP_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	lp_secret_clear();
+	lp_secret_add_key("sk-live-TOPSECRET-987654321");
+	assert_eq_int(lp_audit_open(&a, p, "lp-a", "r"), LP_OK);
+	assert_eq_int(lp_audit_event(&a, "llm_call",
+			  json_pack("{s:s,s:[s]}", "error",
+			      "HTTP 401: Bearer sk-live-TOPSECRET-987654321",
+			      "more", "at http://x:y1234@h/")),
+	    LP_OK);
+	lp_audit_close(&a);
+	f = fopen(p, "r");
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		lp_buf_add(&all, chunk, n);
+	fclose(f);
+	lp_buf_addc(&all, '\0');
+	assert_true(strstr(all.p, "TOPSECRET") == NULL);
+	assert_true(strstr(all.p, "y1234") == NULL);
+	assert_true(
+	    strstr(all.p, "\"error\":\"HTTP 401: Bearer ***\"") != NULL);
+	assert_true(strstr(all.p, "http://x:***@h/") != NULL);
+	lp_buf_release(&all);
+	lp_secret_clear();
+	unlink(p);
+	free(p);
 }
 
 RUN_TESTS()

@@ -1,13 +1,17 @@
 /*
  * The LLM client: request digests and templates, the redacted
  * description, and its retry, stop, repair, cache and budget rules through
- * real HTTP to a scripted server on a thread of this process (httpd.h).
- * Its header parsers are web/header's (tests/unit/web/test_header.c).
+ * real HTTP to a scripted server on a thread of this process (httpd.h),
+ * also as a hostile server: usage that lies, a rate limit reset days
+ * away, an echoed key, a cache that cannot be written, a wait that is
+ * stopped.  Its header parsers are web/header's (tests/unit/web/test_header.c).
  */
 #include "core/buf.h"
 #include "core/hash.h"
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "core/secret.h"
 #include "llm/llm.h"
 #include "httpd.h"
 #include "test.h"
@@ -373,6 +377,158 @@ TEST(budget)
 	lp_llm_free(c);
 	server_stop(&s);
 	assert_eq_int(s.served, 0);
+}
+
+/* ---- Hostile servers. */
+
+TEST(usage_that_lies_counts_the_estimate)
+{
+	char *neg = reply(HTTP("200 OK", "", ""),
+	    "{\"choices\":[{\"message\":{\"content\":\"x\"}}],"
+	    "\"usage\":{\"prompt_tokens\":-1000000,\"total_tokens\":"
+	    "-1000000}}");
+	const char *script[] = {neg, NULL};
+	struct server s;
+	struct lp_llm *c;
+	struct lp_llm_result *r;
+
+	server_start(&s, script);
+	c = client(&s, NULL, NULL);
+	lp_llm_submit(c, body("hello"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r != NULL && r->why == LP_LLM_OK);
+	assert_true(r->usage == NULL && r->usage_invalid);
+	assert_eq_int(stat_of(c, "llm_usage_estimated"), 1);
+	/* The estimate: at least a token, never negative. */
+	assert_true(stat_of(c, "total_tokens") > 0);
+	assert_eq_int(stat_of(c, "prompt_tokens"), 0);
+	lp_llm_result_free(r);
+	lp_llm_free(c);
+	server_stop(&s);
+	free(neg);
+}
+
+TEST(far_rate_limit_reset_fails_what_waits)
+{
+	char *held = reply(HTTP("200 OK",
+			       "x-ratelimit-remaining-requests: 0\r\n"
+			       "x-ratelimit-reset-requests: 1000000s\r\n",
+			       ""),
+	    OK_REPLY("a"));
+	const char *script[] = {held, NULL};
+	struct lp_llm_config cfg = {0};
+	struct server s;
+	struct lp_llm *c;
+	struct lp_llm_result *r;
+	struct lp_error err = LP_ERROR_INIT;
+	char base[64];
+	double t0 = lp_clock();
+
+	server_start(&s, script);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d/v1", s.port);
+	cfg.base = base;
+	cfg.jobs = 1;
+	c = lp_llm_client_new(&cfg, &err);
+	lp_llm_submit(c, body("one"), (void *)1);
+	lp_llm_submit(c, body("two"), (void *)2);
+	r = lp_llm_wait(c);
+	assert_true(r != NULL && r->why == LP_LLM_OK && r->user == (void *)1);
+	lp_llm_result_free(r);
+	r = lp_llm_wait(c);
+	assert_true(r != NULL && r->why == LP_LLM_RATE && r->attempts == 0);
+	assert_eq_str(r->message,
+	    "the API's rate limit resets in 1000000 s "
+	    "(x-ratelimit-reset-requests), more than the 60 s a request waits");
+	lp_llm_result_free(r);
+	assert_true(lp_clock() - t0 < 2);
+	lp_llm_free(c);
+	server_stop(&s);
+	assert_eq_int(s.served, 1);
+	free(held);
+}
+
+TEST(stop_ends_the_wait)
+{
+	const char *script[] = {NULL}; /* listens, never answers */
+	volatile sig_atomic_t stop = 0;
+	struct lp_llm_config cfg = {0};
+	struct server s;
+	struct lp_llm *c;
+	struct lp_error err = LP_ERROR_INIT;
+	char base[64];
+	double t0;
+	int i;
+
+	server_start(&s, script);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d/v1", s.port);
+	cfg.base = base;
+	cfg.stop = &stop;
+	c = lp_llm_client_new(&cfg, &err);
+	lp_llm_submit(c, body("hello"), NULL);
+	for (i = 0; i < 5; i++)
+		assert_true(lp_llm_poll(c) == NULL);
+	stop = 1;
+	t0 = lp_clock();
+	assert_true(lp_llm_wait(c) == NULL);
+	assert_true(lp_clock() - t0 < 0.5);
+	assert_eq_int((long)lp_llm_pending(c), 1);
+	lp_llm_free(c);
+	server_stop(&s);
+}
+
+TEST(echoed_key_is_scrubbed)
+{
+	char *echo = reply(HTTP("400 Bad Request", "", ""),
+	    "{\"error\":{\"message\":\"bad request from Bearer " KEY
+	    " (sk-test-...23456789)\"}}");
+	const char *script[] = {echo, NULL};
+	struct server s;
+	struct lp_llm *c;
+	struct lp_llm_result *r;
+
+	lp_secret_add_key(KEY);
+	server_start(&s, script);
+	c = client(&s, NULL, NULL);
+	lp_llm_submit(c, body("hello"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r != NULL && r->why == LP_LLM_HTTP);
+	assert_eq_str(
+	    r->message, "HTTP 400: bad request from Bearer *** (***...***)");
+	lp_llm_result_free(r);
+	lp_llm_free(c);
+	server_stop(&s);
+	lp_secret_clear();
+	free(echo);
+}
+
+TEST(cache_write_failure_counted)
+{
+	char *r200 = reply(HTTP("200 OK", "", ""), OK_REPLY("a"));
+	const char *script[] = {r200, NULL};
+	char file[] = "/tmp/lp-llm-notadir-XXXXXX";
+	struct server s;
+	struct lp_llm *c;
+	struct lp_llm_result *r;
+	int fd = mkstemp(file);
+
+	assert_true(fd >= 0);
+	close(fd);
+	server_start(&s, script);
+	c = client(&s, file, NULL);
+	assert_true(lp_llm_cache_error(c) == NULL);
+	lp_llm_submit(c, body("hello"), NULL);
+	r = lp_llm_wait(c);
+	assert_true(r != NULL && r->why == LP_LLM_OK);
+	lp_llm_result_free(r);
+	assert_true(lp_llm_cache_error(c) != NULL);
+	assert_true(strncmp(lp_llm_cache_error(c), "cannot write '", 14) == 0);
+	assert_true(
+	    strstr(lp_llm_cache_error(c), "': Not a directory") != NULL);
+	assert_eq_int(stat_of(c, "llm_cache_write_failed"), 1);
+	lp_llm_free(c);
+	server_stop(&s);
+	unlink(file);
+	free(r200);
 }
 
 RUN_TESTS()

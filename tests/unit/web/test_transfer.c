@@ -2,9 +2,18 @@
  * The transfer engine: its retry policy (which ends are retried, the
  * backoff with its jitter and Retry-After), and its event loop through real
  * HTTP to a scripted server on a thread of this process: callbacks, a
- * retry after a 503, a body over its limit, and cancelling what is in
- * flight.
+ * retry after a 503, a body over its limit (also one that only inflates
+ * past it), a POST that is never sent twice behind the client's back, and
+ * cancelling what is in flight.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
+
 #include "core/clock.h"
 #include "core/error.h"
 #include "web/header.h"
@@ -280,6 +289,166 @@ TEST(cancel)
 	assert_true(j.cancelled);
 	server_stop(&s);
 	lp_buf_release(&j.x.body);
+}
+
+/* ---- Bodies: a gzip reply counted decoded, a POST never sent twice. */
+
+/* Read one request (head, and a body of Content-Length) from c; 0 at EOF. */
+static int
+read_request(int c)
+{
+	char req[8192];
+	size_t n = 0;
+	const char *end, *cl;
+
+	for (;;) {
+		ssize_t k = read(c, req + n, sizeof(req) - 1 - n);
+
+		if (k <= 0)
+			return 0;
+		n += (size_t)k;
+		req[n] = '\0';
+		if ((end = strstr(req, "\r\n\r\n")) != NULL) {
+			size_t want = (size_t)(end - req) + 4;
+
+			if ((cl = strstr(req, "Content-Length:")) != NULL)
+				want += strtoul(cl + 15, NULL, 10);
+			if (n >= want)
+				return 1;
+		}
+	}
+}
+
+/* 1 MB of spaces, gzip'd: a few kilobytes on the wire. */
+static void *
+serve_bomb(void *arg)
+{
+	struct server *s = arg;
+	static unsigned char spaces[1 << 20], gz[1 << 16];
+	char head[256];
+	uLongf n = sizeof(gz);
+	z_stream z;
+	int c, hl;
+
+	memset(spaces, ' ', sizeof(spaces));
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = spaces;
+	z.avail_in = sizeof(spaces);
+	z.next_out = gz;
+	z.avail_out = (uInt)n;
+	deflate(&z, Z_FINISH);
+	n = sizeof(gz) - z.avail_out;
+	deflateEnd(&z);
+	if ((c = accept(s->fd, NULL, NULL)) < 0)
+		return NULL;
+	read_request(c);
+	hl = snprintf(head, sizeof(head),
+	    "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+	    "Content-Length: %lu\r\nConnection: close\r\n\r\n",
+	    (unsigned long)n);
+	if (write(c, head, (size_t)hl) == hl && write(c, gz, n) == (ssize_t)n)
+		s->served++;
+	close(c);
+	return NULL;
+}
+
+TEST(too_large_decoded)
+{
+	struct lp_transfer *t = engine(&fetch_like);
+	struct server s;
+	struct job j;
+
+	server_start(&s, NULL);
+	pthread_create(&s.th, NULL, serve_bomb, &s);
+	job_init(&j, t, s.port, 64 << 10);
+	run(&j);
+	assert_eq_int(j.ends, 1);
+	assert_eq_int(j.kind, LP_TRANSFER_TOO_LARGE);
+	assert_true(j.x.body.len <= 64 << 10);
+	pthread_join(s.th, NULL);
+	assert_eq_int(s.served, 1);
+	server_stop(&s);
+	lp_buf_release(&j.x.body);
+	lp_transfer_free(t);
+}
+
+/*
+ * One connection: the first request answered and the connection kept;
+ * the second read, then the connection reset with no answer.  Requests
+ * on later connections (libcurl sending it again) are counted in served
+ * beyond the first and answered.
+ */
+static void *
+serve_then_reset(void *arg)
+{
+	static const char ok[] =
+	    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	struct server *s = arg;
+	struct linger l = {1, 0};
+	struct pollfd p;
+	int c;
+
+	if ((c = accept(s->fd, NULL, NULL)) < 0)
+		return NULL;
+	if (read_request(c) && write(c, ok, sizeof(ok) - 1) > 0)
+		s->served++;
+	if (read_request(c))
+		s->served++;
+	setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(c);
+	p.fd = s->fd;
+	p.events = POLLIN;
+	while (poll(&p, 1, 500) == 1 && (c = accept(s->fd, NULL, NULL)) >= 0) {
+		if (read_request(c)) {
+			s->served++;
+			if (write(c, ok, sizeof(ok) - 1) < 0)
+				break;
+		}
+		close(c);
+	}
+	return NULL;
+}
+
+static void
+post_start(struct job *j)
+{
+	static const char body[] = "{\"model\":\"m\"}";
+
+	lp_transfer_easy(j->t, &j->x, j->url);
+	lp_transfer_post(&j->x, body, sizeof(body) - 1);
+	lp_transfer_start(j->t, &j->x, lp_clock());
+}
+
+TEST(post_not_sent_twice)
+{
+	struct lp_transfer *t = engine(&fetch_like);
+	struct server s;
+	struct job a, b;
+	int i;
+
+	server_start(&s, NULL);
+	pthread_create(&s.th, NULL, serve_then_reset, &s);
+	job_init(&a, t, s.port, 0);
+	job_init(&b, t, s.port, 0);
+	post_start(&a);
+	for (i = 0; i < 100 && a.ends == 0; i++)
+		lp_transfer_step(t, 0.05);
+	assert_eq_int(a.status, 200);
+	/* On the kept connection, which dies after the request went out. */
+	post_start(&b);
+	for (i = 0; i < 100 && b.ends == 0; i++)
+		lp_transfer_step(t, 0.05);
+	assert_eq_int(b.ends, 1);
+	assert_eq_int(b.kind, LP_TRANSFER_NO_ANSWER);
+	assert_eq_int(b.x.attempts, 1);
+	pthread_join(s.th, NULL);
+	/* Two requests reached the server: the second was not sent again. */
+	assert_eq_int(s.served, 2);
+	server_stop(&s);
+	lp_buf_release(&a.x.body);
+	lp_buf_release(&b.x.body);
+	lp_transfer_free(t);
 }
 
 RUN_TESTS()
