@@ -57,6 +57,13 @@ done
 expect 'every seller pseudonymised' sh -c "! grep -q '\"seller\":\"[^p]' final.txt"
 expect 'no e-mail address in the final outputs' sh -c "! grep -qE '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}' final.txt"
 expect 'no phone number in the final outputs' sh -c "! grep -qE '(^|[^0-9.])(\+44 ?|0)[1-9][0-9]{2,3} ?[0-9]{3} ?[0-9]{3,4}([^0-9]|\$)' final.txt"
+# lp-audit's scan agrees: the released dataset scans clean, and the
+# scraped listings (before lp-clean) do not.
+"${LP_BINDIR%/tests}/tools/lp-audit" -q pii-scan "$T/a/dataset.jsonl.gz" > scan.json
+expect 'lp-audit pii-scan: the released dataset scans clean' test $? = 0
+expect 'lp-audit pii-scan: nothing in any field' grep -q '"records_with_pii":0,' scan.json
+"${LP_BINDIR%/tests}/tools/lp-audit" -q pii-scan "$T/a/listings.jsonl.gz" > scan-raw.json
+expect 'lp-audit pii-scan: the scraped listings name their sellers' test $? = 1
 make -s -q -C "$EX" BUILD="${LP_BINDIR%/tests}" OUT="$T/a"
 expect 'make -q: up to date' test $? = 0
 # A new review queue reruns the reviews and what follows, nothing before.
