@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include "core/audit.h"
-#include "core/buf.h"
-#include "core/hash.h"
 #include "core/json.h"
 #include "core/status.h"
 #include "review/approval.h"
