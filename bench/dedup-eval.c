@@ -141,29 +141,28 @@ title_of(const char *id)
 	return titles.p + off;
 }
 
-int
-main(int argc, char **argv)
+/* The options and the counts of one evaluation. */
+struct eval {
+	double t, minr, minp;
+	int shown, maxshow;
+	long long pos, tp, below, below_marked, marked, right, variants,
+	    variants_marked, unlabelled;
+};
+
+/* The options into e; 0, or 2 after a usage message. */
+static int
+parse_options(struct eval *e, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"min-recall", required_argument, NULL, 'r'},
 	    {"min-precision", required_argument, NULL, 'p'},
 	    {NULL, 0, NULL, 0}};
-	double t = 0.8, minr = 0, minp = 0, recall, precision;
-	long long pos = 0, tp = 0, below = 0, below_marked = 0, marked = 0,
-		  right = 0, variants = 0, variants_marked = 0, unlabelled = 0;
-	int ch, shown = 0, maxshow = 5;
-	struct lp_reader rd;
-	struct lp_record rec;
-	struct lp_text norm = {0};
-	struct lp_buf nt = LP_BUF_INIT;
-	const char *line;
-	size_t len;
-	int st;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "t:s:n:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
-			t = strtod(optarg, NULL);
+			e->t = strtod(optarg, NULL);
 			break;
 		case 's':
 			words = strncmp(optarg, "words:", 6) == 0;
@@ -172,13 +171,13 @@ main(int argc, char **argv)
 			    : 5;
 			break;
 		case 'n':
-			maxshow = (int)strtol(optarg, NULL, 10);
+			e->maxshow = (int)strtol(optarg, NULL, 10);
 			break;
 		case 'r':
-			minr = strtod(optarg, NULL);
+			e->minr = strtod(optarg, NULL);
 			break;
 		case 'p':
-			minp = strtod(optarg, NULL);
+			e->minp = strtod(optarg, NULL);
 			break;
 		default:
 			fprintf(stderr,
@@ -188,6 +187,88 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	return 0;
+}
+
+/*
+ * Count record rec, whose normalised title is nt (NUL-terminated), against
+ * the truth: its labelled twin (gen.of) for recall, its marked twin
+ * (dup.of) for precision.
+ */
+static void
+score(struct eval *e, struct lp_record *rec, const char *id, const char *nt)
+{
+	const char *kind, *gof, *dof;
+	double j;
+
+	kind = lp_record_get_str(rec, "gen.kind");
+	gof = lp_record_get_str(rec, "gen.of");
+	dof = lp_record_get_str(rec, "dup.of");
+	if (kind != NULL && strcmp(kind, "variant") == 0) {
+		e->variants++;
+		e->variants_marked += dof != NULL;
+	} else if (kind != NULL && title_of(gof) != NULL) {
+		j = jaccard(nt, title_of(gof));
+		if (j >= e->t) {
+			e->pos++;
+			e->tp += dof != NULL;
+			if (dof == NULL && e->shown++ < e->maxshow)
+				fprintf(stderr, "missed: %s (J=%.3f with %s)\n",
+				    id, j, gof);
+		} else {
+			e->below++;
+			e->below_marked += dof != NULL;
+		}
+	} else if (dof != NULL)
+		e->unlabelled++;
+	if (dof != NULL) {
+		e->marked++;
+		if (title_of(dof) != NULL &&
+		    jaccard(nt, title_of(dof)) >= e->t - 1e-9)
+			e->right++;
+		else if (e->shown++ < e->maxshow)
+			fprintf(stderr, "wrong: %s marked as a dup of %s\n", id,
+			    dof);
+	}
+}
+
+/* Print the scores; 0 if they reach the minimums, else 1. */
+static int
+report(const struct eval *e)
+{
+	double recall, precision;
+
+	recall = e->pos ? (double)e->tp / (double)e->pos : 1;
+	precision = e->marked ? (double)e->right / (double)e->marked : 1;
+	printf("repeats at J>=%.2f: %lld, marked %lld: recall %.4f\n", e->t,
+	    e->pos, e->tp, recall);
+	printf("marked: %lld, twin at J>=%.2f: %lld: precision %.4f\n",
+	    e->marked, e->t, e->right, precision);
+	printf("labelled repeats edited below the threshold: %lld (%lld "
+	       "marked)\n",
+	    e->below, e->below_marked);
+	printf("variants (other listings): %lld (%lld marked); unlabelled "
+	       "records marked: %lld\n",
+	    e->variants, e->variants_marked, e->unlabelled);
+	return recall >= e->minr && precision >= e->minp ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct eval e = {0};
+	struct lp_reader rd;
+	struct lp_record rec;
+	struct lp_text norm = {0};
+	struct lp_buf nt = LP_BUF_INIT;
+	const char *line;
+	size_t len;
+	int st;
+
+	e.t = 0.8;
+	e.maxshow = 5;
+	if (parse_options(&e, argc, argv) != 0)
+		return 2;
 	if (lp_reader_open(&rd, argv + optind, argc - optind, 1 << 20) !=
 	    LP_OK) {
 		fprintf(stderr, "dedup-eval: %s\n", rd.err.msg);
@@ -196,9 +277,8 @@ main(int argc, char **argv)
 	lp_keyset_init(&byid, 1);
 	lp_record_init(&rec);
 	while ((st = lp_reader_next(&rd, &line, &len)) == LP_OK) {
-		const char *id, *title, *kind, *gof, *dof;
+		const char *id, *title;
 		size_t tlen;
-		double j;
 
 		if (lp_record_parse(&rec, line, len) != LP_OK)
 			continue;
@@ -212,61 +292,19 @@ main(int argc, char **argv)
 		lp_keyset_add(
 		    &byid, lp_key128_of(id, strlen(id)), (uint32_t)titles.len);
 		lp_buf_add(&titles, nt.p, nt.len);
-
-		kind = lp_record_get_str(&rec, "gen.kind");
-		gof = lp_record_get_str(&rec, "gen.of");
-		dof = lp_record_get_str(&rec, "dup.of");
-		if (kind != NULL && strcmp(kind, "variant") == 0) {
-			variants++;
-			variants_marked += dof != NULL;
-		} else if (kind != NULL && title_of(gof) != NULL) {
-			j = jaccard(nt.p, title_of(gof));
-			if (j >= t) {
-				pos++;
-				tp += dof != NULL;
-				if (dof == NULL && shown++ < maxshow)
-					fprintf(stderr,
-					    "missed: %s (J=%.3f with %s)\n", id,
-					    j, gof);
-			} else {
-				below++;
-				below_marked += dof != NULL;
-			}
-		} else if (dof != NULL)
-			unlabelled++;
-		if (dof != NULL) {
-			marked++;
-			if (title_of(dof) != NULL &&
-			    jaccard(nt.p, title_of(dof)) >= t - 1e-9)
-				right++;
-			else if (shown++ < maxshow)
-				fprintf(stderr,
-				    "wrong: %s marked as a dup of %s\n", id,
-				    dof);
-		}
+		score(&e, &rec, id, nt.p);
 		lp_record_reset(&rec);
 	}
 	if (st == LP_FATAL) {
 		fprintf(stderr, "dedup-eval: %s\n", rd.err.msg);
 		return 65;
 	}
-	recall = pos ? (double)tp / (double)pos : 1;
-	precision = marked ? (double)right / (double)marked : 1;
-	printf("repeats at J>=%.2f: %lld, marked %lld: recall %.4f\n", t, pos,
-	    tp, recall);
-	printf("marked: %lld, twin at J>=%.2f: %lld: precision %.4f\n", marked,
-	    t, right, precision);
-	printf("labelled repeats edited below the threshold: %lld (%lld "
-	       "marked)\n",
-	    below, below_marked);
-	printf("variants (other listings): %lld (%lld marked); unlabelled "
-	       "records marked: %lld\n",
-	    variants, variants_marked, unlabelled);
+	st = report(&e);
 	lp_reader_close(&rd);
 	lp_record_release(&rec);
 	lp_keyset_release(&byid);
 	lp_text_release(&norm);
 	lp_buf_release(&nt);
 	lp_buf_release(&titles);
-	return recall >= minr && precision >= minp ? 0 : 1;
+	return st;
 }

@@ -215,14 +215,6 @@ parse_options(struct rate *t, int argc, char **argv)
 	}
 }
 
-/* A JSON file given by an option, or the built-in one. */
-static json_t *
-data_file(const char *path, const unsigned char *data, size_t len)
-{
-	return path != NULL ? lp_cli_json_file(path)
-			    : json_loadb((const char *)data, len, 0, NULL);
-}
-
 /*
  * After the options: the judges, the rubric and the prompt, the client
  * and the lineage config text.
@@ -246,12 +238,13 @@ setup(struct rate *t, json_t **rubric, json_t **prompt, struct lp_run *run,
 	t->r.target = t->o.target;
 	t->r.temperature = t->o.temperature;
 	t->r.seed = t->o.seed;
-	*rubric = data_file(t->rubric_path, lp_data_rubric, lp_data_rubric_len);
+	*rubric = lp_cli_json_data(
+	    t->rubric_path, lp_data_rubric, lp_data_rubric_len);
 	if (lp_rating_rubric(&t->r, *rubric, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",
 		    t->rubric_path ? t->rubric_path : "built-in rubric",
 		    err.msg);
-	*prompt = data_file(
+	*prompt = lp_cli_json_data(
 	    t->prompt_path, lp_data_judge_prompt, lp_data_judge_prompt_len);
 	if (lp_rating_prompt(&t->r, *prompt, *rubric, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",

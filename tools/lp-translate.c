@@ -293,11 +293,8 @@ setup(struct translate *t, char *cfgtext, size_t size)
 	tr->target = t->o.target;
 	tr->temperature = t->o.temperature;
 	tr->seed = t->o.seed;
-	if (t->prompt_path != NULL)
-		t->prompt = lp_cli_json_file(t->prompt_path);
-	else
-		t->prompt = json_loadb((const char *)lp_data_translate_prompt,
-		    lp_data_translate_prompt_len, 0, NULL);
+	t->prompt = lp_cli_json_data(t->prompt_path, lp_data_translate_prompt,
+	    lp_data_translate_prompt_len);
 	if (lp_translate_prompt(tr, t->prompt, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",
 		    t->prompt_path ? t->prompt_path : "built-in prompt",

@@ -5,6 +5,7 @@
 
 #include "core/status.h"
 #include "core/json.h"
+#include "core/hash.h"
 #include "core/utf8.h"
 
 /* Deeper documents are left to Jansson. */
@@ -1086,4 +1087,14 @@ lp_json_load(const char *p, size_t n, size_t flags, json_error_t *e)
 		snprintf(e->source, sizeof(e->source), "<buffer>");
 	}
 	return v;
+}
+
+void
+lp_json_digest(const json_t *v, char hex[65])
+{
+	struct lp_buf b = LP_BUF_INIT;
+
+	lp_json_dump(v, &b);
+	lp_sha256_hex(b.p, b.len, hex);
+	lp_buf_release(&b);
 }

@@ -47,6 +47,12 @@ void lp_json_dump(const json_t *v, struct lp_buf *b);
 void lp_json_dump_str(const char *s, size_t n, struct lp_buf *b);
 /* Append the canonical form of a real. */
 void lp_json_dump_real(double d, struct lp_buf *b);
+/*
+ * The SHA-256 of v's canonical form, as 64 lower-case hex digits and a NUL
+ * in hex: the one digest of a JSON document (a request body, a gate, a
+ * taxonomy): the same bytes lp_json_dump() gives, hashed.
+ */
+void lp_json_digest(const json_t *v, char hex[65]);
 
 /*
  * If p[0..n) is a canonical JSON object, fill ms with its members (offsets

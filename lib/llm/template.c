@@ -10,11 +10,7 @@
 void
 lp_llm_digest(const json_t *body, char hex[65])
 {
-	struct lp_buf b = LP_BUF_INIT;
-
-	lp_json_dump(body, &b);
-	lp_sha256_hex(b.p, b.len, hex);
-	lp_buf_release(&b);
+	lp_json_digest(body, hex);
 }
 
 json_t *

@@ -51,7 +51,7 @@ void lp_llm_tmpl_free(struct lp_llm_tmpl *t);
 /* A hole, for the body given to lp_llm_tmpl_init(). */
 json_t *lp_llm_hole(void);
 
-/* The digest of a request body: SHA-256 of its canonical JSON. */
+/* The digest of a request body: lp_json_digest() of it. */
 void lp_llm_digest(const json_t *body, char hex[65]);
 
 #endif

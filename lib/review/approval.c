@@ -6,8 +6,6 @@
 #include <string.h>
 
 #include "core/audit.h"
-#include "core/buf.h"
-#include "core/hash.h"
 #include "core/json.h"
 #include "core/status.h"
 #include "review/approval.h"
@@ -15,11 +13,7 @@
 void
 lp_approval_digest(const json_t *doc, char hex[65])
 {
-	struct lp_buf b = LP_BUF_INIT;
-
-	lp_json_dump(doc, &b);
-	lp_sha256_hex(b.p, b.len, hex);
-	lp_buf_release(&b);
+	lp_json_digest(doc, hex);
 }
 
 /* Whether event ev approves kind and digest, by someone r lets act. */

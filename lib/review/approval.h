@@ -16,7 +16,7 @@
 #include "core/error.h"
 #include "review/roles.h"
 
-/* The digest of doc: SHA-256 of its compact JSON, 64 hex digits. */
+/* The digest of doc: lp_json_digest() of it, 64 hex digits. */
 void lp_approval_digest(const json_t *doc, char hex[65]);
 /*
  * Look in the audit log at path for an approval of kind and digest by an

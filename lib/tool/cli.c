@@ -260,3 +260,11 @@ lp_cli_json_file(const char *path)
 	}
 	return v;
 }
+
+json_t *
+lp_cli_json_data(const char *path, const unsigned char *builtin, size_t len)
+{
+	if (path != NULL)
+		return lp_cli_json_file(path);
+	return json_loadb((const char *)builtin, len, 0, NULL);
+}

@@ -129,6 +129,12 @@ void lp_cli_list_free(char **v, int n);
  * or exit 65 with "file:line: why" (74 if it cannot be read).
  */
 json_t *lp_cli_json_file(const char *path);
+/*
+ * A JSON file named by an option, as lp_cli_json_file(), or with path NULL
+ * the built-in document builtin[0..len) (lib/core/data.h) it stands in for.
+ */
+json_t *lp_cli_json_data(
+    const char *path, const unsigned char *builtin, size_t len);
 
 /* Set by SIGINT/SIGTERM; the record loop stops and the tool exits 130. */
 extern volatile sig_atomic_t lp_interrupted;

@@ -311,14 +311,11 @@ void
 lp_run_audit_version(struct lp_run *run, const char *kind, const char *version,
     const json_t *doc)
 {
-	struct lp_buf b = LP_BUF_INIT;
 	char hex[65];
 
 	if (!run->have_audit)
 		return;
-	lp_json_dump(doc, &b);
-	lp_sha256_hex(b.p, b.len, hex);
-	lp_buf_release(&b);
+	lp_json_digest(doc, hex);
 	lp_run_audit_version_digest(run, kind, version, hex);
 }
 

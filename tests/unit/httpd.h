@@ -5,8 +5,10 @@
  * HTTP responses, written as they are) and closes it, until the NULL
  * that ends the script.  It reads each request's head and as much body as
  * its Content-Length says before answering, and keeps the last
- * Authorization header it saw.  With replies NULL it only listens:
- * connections wait unanswered until server_stop().  Tests using it link
+ * Authorization header it saw, and the paths of the first eight
+ * requests.  A reply "" is a stalled server: no answer until the client
+ * hangs up.  With replies NULL it only listens: connections wait
+ * unanswered until server_stop().  Tests using it link
  * Threads::Threads (tests/CMakeLists.txt).
  */
 #ifndef LP_TEST_HTTPD_H
@@ -27,6 +29,7 @@ struct server {
 	const char *const *replies; /* full HTTP responses; NULL ends */
 	int served;		    /* connections answered */
 	char auth[256];		    /* the last Authorization header seen */
+	char paths[8][64];	    /* the paths asked, in order */
 	pthread_t th;
 };
 
@@ -42,9 +45,12 @@ server_header(char *h, const char *name)
 	return NULL;
 }
 
-/* Read a request on c: the head, then as much body as Content-Length. */
+/*
+ * Read the i-th request on c: the head, then as much body as
+ * Content-Length.
+ */
 static void
-server_read(struct server *s, int c)
+server_read(struct server *s, int c, int i)
 {
 	char req[65536], *h, *body;
 	size_t n = 0;
@@ -66,6 +72,9 @@ server_read(struct server *s, int c)
 		if ((long)(n - (size_t)(body + 4 - req)) >= want)
 			break;
 	}
+	req[n] = '\0';
+	if (i < 8)
+		sscanf(req, "%*s %63s", s->paths[i]);
 	if ((h = server_header(req, "Authorization: ")) != NULL)
 		snprintf(s->auth, sizeof(s->auth), "%.*s",
 		    (int)strcspn(h + 17, "\r"), h + 17);
@@ -75,6 +84,7 @@ static void *
 server_serve(void *arg)
 {
 	struct server *s = arg;
+	char stall;
 	int i;
 
 	for (i = 0; s->replies[i] != NULL; i++) {
@@ -82,7 +92,9 @@ server_serve(void *arg)
 
 		if (c < 0)
 			break;
-		server_read(s, c);
+		server_read(s, c, i);
+		while (s->replies[i][0] == '\0' && read(c, &stall, 1) > 0)
+			;
 		if (write(c, s->replies[i], strlen(s->replies[i])) < 0)
 			break;
 		close(c);

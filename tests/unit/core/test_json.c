@@ -1,6 +1,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "core/status.h"
+#include "core/hash.h"
 #include "core/json.h"
 #include "gen.h"
 #include "test.h"
@@ -421,6 +422,20 @@ TEST(paths)
 	d = json_dumps(v, JSON_COMPACT);
 	assert_eq_str(d, "{\"a\":{\"b\":1,\"c\":{\"d\":true}},\"s\":\"x\"}");
 	free(d);
+	json_decref(v);
+}
+
+/* The digest is SHA-256 of the canonical bytes, 64 lower-case digits. */
+TEST(digest_of_canonical_form)
+{
+	json_t *v = json_pack("{s:s,s:i}", "a", "x", "b", 2);
+	char hex[65], want[65];
+	const char canon[] = "{\"a\":\"x\",\"b\":2}";
+
+	lp_json_digest(v, hex);
+	lp_sha256_hex(canon, sizeof(canon) - 1, want);
+	assert_eq_str(hex, want);
+	assert_eq_int((int)strlen(hex), 64);
 	json_decref(v);
 }
 

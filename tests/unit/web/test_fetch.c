@@ -5,92 +5,14 @@
  * is fetched only after, and as, that host's robots.txt allows.  Also
  * lp_url_resolve().
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/time.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/error.h"
 #include "web/fetch.h"
+#include "httpd.h"
 #include "test.h"
-
-/* ---- A scripted HTTP server: one reply per connection, in order. */
-
-struct server {
-	int fd, port, served;
-	const char *const *replies; /* NULL ends */
-	char paths[8][64];	    /* the paths asked, in order */
-	pthread_t th;
-};
-
-static void *
-serve(void *arg)
-{
-	struct server *s = arg;
-	int i;
-
-	for (i = 0; s->replies[i] != NULL; i++) {
-		char req[8192];
-		size_t n = 0;
-		int c = accept(s->fd, NULL, NULL);
-
-		if (c < 0)
-			break;
-		while (n < sizeof(req) - 1) {
-			ssize_t k = read(c, req + n, sizeof(req) - 1 - n);
-
-			if (k <= 0)
-				break;
-			n += (size_t)k;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n") != NULL)
-				break;
-		}
-		if (i < 8)
-			sscanf(req, "GET %63s", s->paths[i]);
-		/* "": no answer until the client hangs up (stalled). */
-		while (s->replies[i][0] == '\0' && read(c, req, 1) > 0)
-			;
-		if (write(c, s->replies[i], strlen(s->replies[i])) < 0)
-			break;
-		s->served++;
-		close(c);
-	}
-	return NULL;
-}
-
-static void
-server_start(struct server *s, const char *const *replies)
-{
-	struct sockaddr_in a = {0};
-	socklen_t len = sizeof(a);
-
-	memset(s, 0, sizeof(*s));
-	s->replies = replies;
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-	    listen(s->fd, 16) != 0 ||
-	    getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
-		abort();
-	s->port = ntohs(a.sin_port);
-	if (replies != NULL)
-		pthread_create(&s->th, NULL, serve, s);
-}
-
-static void
-server_stop(struct server *s)
-{
-	shutdown(s->fd, SHUT_RDWR);
-	if (s->replies != NULL)
-		pthread_join(s->th, NULL);
-	close(s->fd);
-}
 
 /* ---- The fetcher, and a stop flag a timer sets. */
 
