@@ -254,6 +254,7 @@ setup(struct rate *t, json_t **rubric, json_t **prompt, struct lp_run *run,
 	t->o.cfg.trim = lp_rating_trim;
 	t->o.cfg.audit = audit_call;
 	t->o.cfg.audit_arg = run;
+	t->o.cfg.drop = free; /* a struct call, after an interrupt */
 	t->llm = lp_llm_options_client(&t->o);
 	/* What changes the output, for the lineage config digest. */
 	n = (size_t)snprintf(cfgtext, size,

@@ -121,6 +121,16 @@ audit_call(json_t *ev, void *arg)
 
 /* ---- The window. */
 
+/* A batch done with, or one the client gives up (after an interrupt). */
+static void
+batch_free(void *user)
+{
+	struct batch *b = user;
+
+	free(b->seq);
+	free(b);
+}
+
 static void
 submit(struct translate *t, size_t *seqs, int n, int single)
 {
@@ -144,8 +154,7 @@ submit(struct translate *t, size_t *seqs, int n, int single)
 		lp_buf_release(&body);
 		for (i = 0; i < n; i++)
 			lp_window_at(&t->w, seqs[i])->waiting = 0;
-		free(b->seq);
-		free(b);
+		batch_free(b);
 		return;
 	}
 	lp_llm_submit_raw(t->llm, body.p, body.len, digest, b);
@@ -202,8 +211,7 @@ landed(struct translate *t, struct lp_llm_result *r)
 	}
 	json_decref(items);
 	free(missing);
-	free(b->seq);
-	free(b);
+	batch_free(b);
 	lp_llm_result_free(r);
 }
 
@@ -302,6 +310,7 @@ setup(struct translate *t, char *cfgtext, size_t size)
 	t->o.cfg.validate = validate;
 	t->o.cfg.audit = audit_call;
 	t->o.cfg.audit_arg = t;
+	t->o.cfg.drop = batch_free;
 	t->llm = lp_llm_options_client(&t->o);
 	/* What changes the output, for the lineage config digest. */
 	snprintf(cfgtext, size,

@@ -151,6 +151,14 @@ lp_llm_client_new(const struct lp_llm_config *cfg, struct lp_error *err)
 
 /* ---- Results. */
 
+/* A user pointer the client will not hand back. */
+static void
+drop(struct lp_llm *c, void *user)
+{
+	if (c->cfg.drop != NULL && user != NULL)
+		c->cfg.drop(user);
+}
+
 static struct req *
 req_new(void *user)
 {
@@ -751,6 +759,7 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 	json_t *reply;
 
 	if (e->kind == LP_TRANSFER_CANCELLED) {
+		drop(c, r->user);
 		req_free(r);
 		return;
 	}
@@ -922,15 +931,20 @@ lp_llm_free(struct lp_llm *c)
 	/* What the cache reader still held, then what is in flight. */
 	for (a = lp_llm_cache_free(c->cache); a != NULL; a = next) {
 		next = a->next;
-		req_free((struct req *)((char *)a - offsetof(struct req, ask)));
+		r = (struct req *)((char *)a - offsetof(struct req, ask));
+		drop(c, r->user);
+		req_free(r);
 	}
 	lp_transfer_free(c->xfer);
 	while ((r = c->queue) != NULL) {
 		c->queue = r->next;
+		drop(c, r->user);
 		req_free(r);
 	}
-	while (c->headdone < c->ndone)
+	while (c->headdone < c->ndone) {
+		drop(c, c->done[c->headdone]->user);
 		lp_llm_result_free(c->done[c->headdone++]);
+	}
 	free(c->done);
 	if (c->auth != NULL) {
 		/* The key does not outlive its use in memory either. */

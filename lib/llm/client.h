@@ -75,6 +75,13 @@ struct lp_llm_config {
 	size_t max_reply;
 	/* Set (by a signal handler) to stop waiting; NULL: never. */
 	const volatile sig_atomic_t *stop;
+	/*
+	 * Frees the user pointer of each request the client still holds when
+	 * it is freed (queued, in flight, or done but not taken, as after an
+	 * interrupt), as web/fetch.h's drop does.  NULL: the caller keeps
+	 * track of them.
+	 */
+	void (*drop)(void *user);
 };
 
 /* The default largest reply: 32 MiB, decoded. */
