@@ -23,18 +23,29 @@ lp_version_details(const char *tool)
 	return buf;
 }
 
+/*
+ * A weak reference: --version must not make a tool that never fetches
+ * load libcurl and its TLS stack (6 MB of every filter's memory).  Where
+ * a tool links libcurl anyway the running version and TLS library are
+ * named; elsewhere the version built against.
+ */
+#pragma weak curl_version_info
+
 const char *
 lp_version_libraries(void)
 {
 	static char buf[512];
-	const curl_version_info_data *c = curl_version_info(CURLVERSION_NOW);
+	const curl_version_info_data *c = NULL;
 
+	if (curl_version_info != NULL)
+		c = curl_version_info(CURLVERSION_NOW);
 	snprintf(buf, sizeof(buf),
 	    "Libraries: liblp/%s jansson/%s zlib/%s libcurl/%s%s%s gumbo/%s "
 	    "utf8proc/%s",
-	    LP_VERSION, jansson_version_str(), zlibVersion(), c->version,
-	    c->ssl_version != NULL ? " " : "",
-	    c->ssl_version != NULL ? c->ssl_version : "", LP_GUMBO_VERSION,
-	    utf8proc_version());
+	    LP_VERSION, jansson_version_str(), zlibVersion(),
+	    c != NULL ? c->version : LIBCURL_VERSION,
+	    c != NULL && c->ssl_version != NULL ? " " : "",
+	    c != NULL && c->ssl_version != NULL ? c->ssl_version : "",
+	    LP_GUMBO_VERSION, utf8proc_version());
 	return buf;
 }
