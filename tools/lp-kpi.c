@@ -142,16 +142,11 @@ struct kpi_opts {
 	unsigned long long seed;
 };
 
-/*
- * The member of the report a grouping goes in, "over" or "by".  Known
- * quirk, kept so the output stays as it was: the test is the name's first
- * letter, so --by dataset_version is filed under "over" too (and cannot
- * be given with --over).  lp_breakdown_over_time() has the right answer.
- */
+/* The member of the report a grouping goes in: "over" (time) or "by". */
 static const char *
 where(const char *name)
 {
-	return name[0] == 'd' || name[0] == 'w' ? "over" : "by";
+	return lp_breakdown_over_time(name) ? "over" : "by";
 }
 
 /* --by KEY or --over UNIT: checked, then added to the groupings. */

@@ -423,6 +423,15 @@ tcase html.chromium-paints chromium html && { # a screenshot with something on i
 tcase html.cannot-create labels && check 74 '--html /nonexistent/r.html alice.jsonl' '' '' "lp-kpi: cannot create '/nonexistent/r.html': No such file or directory\n"
 
 # Usage errors.
+# --by dataset_version is a drill-down, not a trend (it was filed under
+# "over", by its first letter, and refused beside --over).
+tcase drilldown.dataset-version-is-by timed && {
+	run "$TOOL" -q --json --bootstrap 0 --no-gates --by dataset_version --over day timed.jsonl
+	status_is 0
+	has out '"by":{"dataset_version":{'
+	has out '"over":{"day":{'
+	lacks out '"over":{"dataset_version"'
+}
 tcase usage.by-colour && check 2 '--by colour' '' '' "lp-kpi: invalid --by 'colour' (want annotator, pipeline_version, dataset_version, taxonomy_version or task_id)\n$USAGE"
 tcase usage.by-twice && check 2 '--by annotator --by task_id' '' '' "lp-kpi: one --by and one --over at most\n$USAGE"
 tcase usage.no-gates-with-gates pass_gates && check 2 '--no-gates --gates pass.json' '' '' "lp-kpi: --no-gates with --gates or --alert-url: choose\n$USAGE"
