@@ -19,6 +19,7 @@
 #include "core/data.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/secret.h"
 #include "core/status.h"
 #include "core/stream.h"
 #include "metrics/breakdown.h"
@@ -199,6 +200,8 @@ options(struct kpi_opts *o, int argc, char **argv)
 					     "https:// URL, not '%s'",
 				    optarg);
 			o->alert_url = optarg;
+			/* Slack's scheme: the URL is the credential. */
+			lp_secret_add_url(optarg, 1);
 			break;
 		case OPT_APPROVE_GATES:
 			o->approve = optarg;

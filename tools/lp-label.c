@@ -438,10 +438,8 @@ static void
 load_taxonomy(struct label *lb)
 {
 	struct lp_error err;
-	json_t *root = lb->taxonomy != NULL
-	    ? lp_cli_json_file(lb->taxonomy)
-	    : json_loadb((const char *)lp_data_taxonomy, lp_data_taxonomy_len,
-		  0, NULL);
+	json_t *root = lp_cli_json_data(
+	    lb->taxonomy, lp_data_taxonomy, lp_data_taxonomy_len);
 
 	if (lp_taxonomy_init(&lb->tax, root, &err) != LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",

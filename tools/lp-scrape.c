@@ -438,10 +438,8 @@ open_all(struct scrape *sc)
 	const char *site, *version;
 	char cfgtext[512];
 
-	sc->spec = sc->profile_path != NULL
-	    ? lp_cli_json_file(sc->profile_path)
-	    : json_loadb((const char *)lp_data_ebay_profile,
-		  lp_data_ebay_profile_len, 0, NULL);
+	sc->spec = lp_cli_json_data(
+	    sc->profile_path, lp_data_ebay_profile, lp_data_ebay_profile_len);
 	if ((sc->profile = lp_profile_new(sc->spec, &err)) == NULL)
 		lp_errx(LP_EXIT_DATAERR, "%s: %s",
 		    sc->profile_path ? sc->profile_path : "built-in profile",

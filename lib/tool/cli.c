@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/secret.h"
 #include "core/status.h"
 #include "core/version.h"
 #include "tool/cli.h"
@@ -91,13 +92,15 @@ print_usage(FILE *f)
 void
 lp_cli_usage(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", lp_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* A usage error may quote a URL with a password: as log.c does. */
+	lp_secret_scrub(msg, sizeof(msg));
+	fprintf(stderr, "%s: %s\n", lp_progname, msg);
 	print_usage(stderr);
 	fprintf(
 	    stderr, "Try '%s --help' for more information.\n", lp_tool->name);

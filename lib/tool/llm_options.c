@@ -206,11 +206,8 @@ lp_llm_options_client(const struct lp_llm_options *o)
 	struct lp_error err = LP_ERROR_INIT;
 	struct lp_llm *c = lp_llm_client_new(&o->cfg, &err);
 
-	if (c == NULL) {
-		/* A URL in the message may carry a password. */
-		lp_secret_scrub(err.msg, sizeof(err.msg));
+	if (c == NULL)
 		lp_cli_usage("%s", err.msg);
-	}
 	return c;
 }
 
