@@ -33,6 +33,7 @@
 #include "tool/access.h"
 #include "tool/alert.h"
 #include "tool/cli.h"
+#include "tool/kpi_people.h"
 #include "tool/log.h"
 #include "tool/run.h"
 
@@ -42,6 +43,9 @@ enum {
 	OPT_BASELINE,
 	OPT_BOOTSTRAP,
 	OPT_BY,
+	OPT_CALIBRATION,
+	OPT_CALIBRATION_TOP,
+	OPT_FEEDBACK,
 	OPT_FIELD,
 	OPT_GATES,
 	OPT_GOLD_KEY,
@@ -61,11 +65,11 @@ enum {
 static const struct lp_tool tool = {"lp-kpi",
     "[-qv] [--json | --markdown] [--html file]\n"
     "       [--gates file | --no-gates] [--alert-url url] [--baseline file]\n"
-    "       [--gold-key file]\n"
+    "       [--gold-key file] [--feedback dir] [--calibration file]\n"
     "       [--run-stats file] [--by key] [--over day|week] [--field path]\n"
     "       [--bootstrap n] [--seed s] [--verify-audit file]\n"
     "       [--openlineage file] [--stage-failed name:status:file]\n"
-    "       [--roles file] [file ...]\n"
+    "       [--calibration-top n] [--roles file] [file ...]\n"
     "       lp-kpi --approve-gates file --roles file --audit file",
     "Measure a labelled dataset: completeness, balance, agreement, gold "
     "accuracy,\nlatency; check quality gates.",
@@ -80,6 +84,10 @@ static const struct lp_tool tool = {"lp-kpi",
     "      --no-gates          check no gates\n"
     "      --gold-key=FILE     the gold answers (lp-sample --gold-key): gold\n"
     "                          rows are scored, and left out of the rest\n"
+    "      --feedback=DIR      write each annotator's own report into DIR\n"
+    "      --calibration=FILE  write the hardest items with every label and\n"
+    "                          note as JSON Lines (FILE.md: Markdown)\n"
+    "      --calibration-top=N how many items --calibration takes (20)\n"
     "      --alert-url=URL     when a gate fails, POST a JSON alert (Slack-\n"
     "                          compatible) to URL\n"
     "      --baseline=FILE     compare with an earlier --json report: drift\n"
@@ -115,6 +123,9 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
     {"by", required_argument, NULL, OPT_BY},
+    {"calibration", required_argument, NULL, OPT_CALIBRATION},
+    {"calibration-top", required_argument, NULL, OPT_CALIBRATION_TOP},
+    {"feedback", required_argument, NULL, OPT_FEEDBACK},
     {"field", required_argument, NULL, OPT_FIELD},
     {"gates", required_argument, NULL, OPT_GATES},
     {"gold-key", required_argument, NULL, OPT_GOLD_KEY},
@@ -134,12 +145,13 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
 /* What the command line asked for. */
 struct kpi_opts {
 	const char *gates_path, *verify, *baseline, *html_path, *alert_url,
-	    *ol_path, *gold_key, *stage_failed, *roles, *approve;
+	    *ol_path, *gold_key, *stage_failed, *roles, *approve, *feedback,
+	    *calibration;
 	const char **run_stats, **fields;
 	size_t nrun_stats, nfields;
 	const char *groupings[2]; /* --by and --over, in the order given */
 	int ngroupings;
-	int as_json, as_md, no_gates, nboot;
+	int as_json, as_md, no_gates, nboot, top, over;
 	unsigned long long seed;
 };
 
@@ -174,6 +186,7 @@ grouping(struct kpi_opts *o, int ch, const char *arg)
 		if ((where(o->groupings[i])[0] == 'o') == (ch == OPT_OVER))
 			lp_cli_usage("one --by and one --over at most");
 	o->groupings[o->ngroupings++] = ok[j];
+	o->over |= ch == OPT_OVER;
 }
 
 /* One more of a repeatable option's values. */
@@ -216,6 +229,16 @@ options(struct kpi_opts *o, int argc, char **argv)
 		case OPT_BY:
 		case OPT_OVER:
 			grouping(o, ch, optarg);
+			break;
+		case OPT_CALIBRATION:
+			o->calibration = optarg;
+			break;
+		case OPT_CALIBRATION_TOP:
+			o->top = (int)lp_cli_int(
+			    "--calibration-top", optarg, 1, 1000000);
+			break;
+		case OPT_FEEDBACK:
+			o->feedback = optarg;
 			break;
 		case OPT_FIELD:
 			push(&o->fields, &o->nfields, optarg);
@@ -471,7 +494,7 @@ write_sides(const struct kpi_opts *o, struct lp_run *run, json_t *m, json_t *gs,
 static int
 finish(const struct kpi_opts *o, struct lp_access *ac, struct lp_run *run,
     struct lp_kpi *whole, struct lp_breakdown *groups, struct lp_writer *html_w,
-    struct lp_writer *ol_w)
+    struct lp_writer *ol_w, struct lp_kpi_people *people)
 {
 	struct lp_gates gates = {NULL, NULL, NULL, 0, NULL, NULL};
 	json_t *m, *none = json_array();
@@ -483,6 +506,7 @@ finish(const struct kpi_opts *o, struct lp_access *ac, struct lp_run *run,
 	write_report(o, m, o->no_gates ? none : gates.results);
 	write_sides(
 	    o, run, m, o->no_gates ? none : gates.results, html_w, ol_w);
+	lp_kpi_people_write(people, m, whole, o->seed);
 	lp_run_count(run, "gates_failed", gates.failed);
 	status = lp_run_close(run, gates.failed ? LP_EXIT_FAIL : LP_EXIT_OK);
 	json_decref(m);
@@ -495,6 +519,7 @@ int
 main(int argc, char **argv)
 {
 	struct kpi_opts o = {.nboot = 1000, .seed = 1};
+	struct lp_kpi_people people;
 	struct lp_access ac;
 	struct lp_breakdown groups[2];
 	struct lp_writer html_w, ol_w;
@@ -512,6 +537,8 @@ main(int argc, char **argv)
 		lp_cli_usage("--json and --markdown: choose one");
 	if (o.no_gates && (o.gates_path != NULL || o.alert_url != NULL))
 		lp_cli_usage("--no-gates with --gates or --alert-url: choose");
+	if (o.top > 0 && o.calibration == NULL)
+		lp_cli_usage("--calibration-top needs --calibration FILE");
 	if ((o.ol_path != NULL || o.approve != NULL) && lp_opts.audit == NULL)
 		lp_cli_usage("%s the audit log: give --audit FILE or set "
 			     "LP_AUDIT_LOG",
@@ -541,6 +568,8 @@ main(int argc, char **argv)
 		lp_run_side_open(&run, &ol_w, o.ol_path);
 	whole = lp_kpi_new(o.fields, o.nfields, NULL);
 	key = gold_key(&o, whole);
+	lp_kpi_people_open(&people, &run, o.feedback, o.calibration,
+	    o.top ? (size_t)o.top : LP_KPI_PEOPLE_TOP, key, o.over);
 	for (i = 0; i < o.ngroupings; i++) {
 		lp_breakdown_init(
 		    &groups[i], o.groupings[i], o.fields, o.nfields);
@@ -550,13 +579,16 @@ main(int argc, char **argv)
 		lp_kpi_add(whole, rec);
 		for (i = 0; i < o.ngroupings; i++)
 			lp_breakdown_add(&groups[i], rec);
+		lp_kpi_people_add(&people, rec);
 		lp_run_drop(&run);
 	}
 	/* A stream that broke gives no figures: they would be wrong. */
 	if (run.status != LP_EXIT_OK)
 		status = lp_run_close(&run, LP_EXIT_OK);
 	else
-		status = finish(&o, &ac, &run, whole, groups, &html_w, &ol_w);
+		status = finish(
+		    &o, &ac, &run, whole, groups, &html_w, &ol_w, &people);
+	lp_kpi_people_release(&people);
 	lp_access_close(&ac);
 	for (i = 0; i < o.ngroupings; i++)
 		lp_breakdown_release(&groups[i]);

@@ -5,7 +5,7 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-kpi
 MAN=$HERE/../../man/lp-kpi.1
 
-USAGE="usage: lp-kpi [-qv] [--json | --markdown] [--html file]\n       [--gates file | --no-gates] [--alert-url url] [--baseline file]\n       [--gold-key file]\n       [--run-stats file] [--by key] [--over day|week] [--field path]\n       [--bootstrap n] [--seed s] [--verify-audit file]\n       [--openlineage file] [--stage-failed name:status:file]\n       [--roles file] [file ...]\n       lp-kpi --approve-gates file --roles file --audit file\nTry 'lp-kpi --help' for more information.\n"
+USAGE="usage: lp-kpi [-qv] [--json | --markdown] [--html file]\n       [--gates file | --no-gates] [--alert-url url] [--baseline file]\n       [--gold-key file] [--feedback dir] [--calibration file]\n       [--run-stats file] [--by key] [--over day|week] [--field path]\n       [--bootstrap n] [--seed s] [--verify-audit file]\n       [--openlineage file] [--stage-failed name:status:file]\n       [--calibration-top n] [--roles file] [file ...]\n       lp-kpi --approve-gates file --roles file --audit file\nTry 'lp-kpi --help' for more information.\n"
 
 # Fixtures.
 # Wikipedia's Cohen's kappa table as labels: 20 yes-yes, 5 yes-no, 10
