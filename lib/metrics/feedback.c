@@ -81,6 +81,22 @@ section(json_t *miss, json_t *v, const struct lp_taxonomy *t)
 		    miss, "definition", json_string(d->definition));
 }
 
+/*
+ * The labels who gave (skips left out), counted from the items: one per
+ * item, however many files held a copy of it.
+ */
+static long long
+labels_of(json_t *items, const char *who)
+{
+	json_t *it;
+	long long n = 0;
+	size_t i;
+
+	json_array_foreach (items, i, it)
+		n += lp_items_label_of(it, who) != NULL;
+	return n;
+}
+
 /* who's gold accuracy and misses. */
 static json_t *
 gold(json_t *items, const char *who, const struct lp_taxonomy *t)
@@ -396,8 +412,8 @@ lp_feedback_build(const struct lp_items *s, json_t *m, json_t *periods,
 
 	json_object_foreach (json_object_get(m, "throughput"), who, tp)
 		json_object_set_new(fb, who,
-		    json_pack("{s:O,s:o,s:o,s:o,s:o,s:o}", "labels",
-			json_object_get(tp, "labels"), "gold",
+		    json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "labels",
+			(json_int_t)labels_of(items, who), "gold",
 			gold(items, who, t), "peers", peers(m, who),
 			"adjudicated", adjudicated(items, who, classes),
 			"classes", per_class(items, refs, who), "pace",

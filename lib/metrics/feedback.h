@@ -38,7 +38,8 @@
  * KPI report's throughput.  m is the KPI report (lp_kpi_metrics()),
  * periods a breakdown over time ({period: metrics}, from
  * lp_breakdown_metrics()) or NULL, t the taxonomy or NULL.  Per
- * annotator: "labels"; "gold" {items, right, accuracy, cohort, misses:
+ * annotator: "labels" (given, one per item however many copies of it
+ * the input held); "gold" {items, right, accuracy, cohort, misses:
  * [{id, title, yours, expected, section, definition}]}; "peers" [{peer,
  * items, percent, kappa}] and "peers_cohort" {percent, kappa};
  * "adjudicated" {items, agree, percent, kappa, cohort, overridden: [{id,
