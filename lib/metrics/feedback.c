@@ -722,7 +722,8 @@ document(json_t *fb, const char *who, const struct lp_taxonomy *t)
 			 "compare with the gold answers, with the other "
 			 "annotators and with the final labels, and how "
 			 "fast you work.  Beside each of your figures is "
-			 "the team's, the median of all %zu annotators.  "
+			 "the team's: the median of the %zu annotators' "
+			 "figures.  "
 			 "The labels are named as in the guide%s%s%s.",
 		who, json_object_size(fb), t ? " (" : "",
 		t && t->guidelines_version ? t->guidelines_version : "",

@@ -98,7 +98,7 @@ tcase feedback.pace-over-week input && {
 tcase feedback.wording feedback && {
 	lacks fb/alice.md '0\.[0-9][0-9][0-9]'
 	lacks fb/alice.md '^| [1-4] |'
-	has fb/alice.md '^This page is for you, alice:'
+	has fb/alice.md "^This page is for you, alice: .* the median of the 3 annotators' figures\.  The labels are named as in the guide (guide-1)\.$"
 }
 # The page: self-contained, no script, no outside URL, for narrow screens.
 tcase feedback.html feedback && {
@@ -199,6 +199,40 @@ tcase calibration.report-unchanged input && {
 	run -o a.json "$TOOL" -q --no-gates --json --bootstrap 0 --gold-key gold.key in.jsonl
 	run -o b.json "$TOOL" -q --no-gates --json --bootstrap 0 --gold-key gold.key --feedback fb --calibration cal.jsonl in.jsonl
 	same a.json b.json
+}
+
+# The demo (examples/Makefile, the stand-in LLM): its feedback reports and
+# calibration pack.  The figures come from examples/data's answers files:
+# alice and bob gave the same label to 43 of 47 items (91.5%; marginals
+# give pe 0.5029, kappa 0.83); judy decided 4 items, against alice on
+# ebay-uk:256100467221 (46 of 47 final, 97.9%) and against bob on 3 (44
+# of 47, 93.6%; median 95.7%); alice took 680.572 s for 47 labels (249
+# an hour), bob 695.363 s (243; median 246).  The four items judy
+# decided rank first: disagreement 1, override 1/2, judge 1 or 1/2,
+# confidence 0.7788: 3 + 1 + 2 + 0.2212 = 6.2212, or 5.2212.
+fx_demo() { # the demo built into out/
+	standin_start
+	LP_API_BASE=$STANDIN_URL/v1 LP_API_KEY=stand-in make -s \
+	    -C "$LP_SRCDIR/examples" BUILD="${LP_BINDIR%/tests}" \
+	    OUT="$PWD/out" "$PWD/out/calibration.jsonl" > make.log 2>&1 ||
+	    { tail -n 20 make.log >&2; return 1; }
+}
+tcase demo.feedback demo && {
+	has_line out/feedback/alice.md '| bob | 47 | 91.5% | 0.83 |'
+	has out/feedback/alice.md 'yours was the final one on 46: 97.9%, .*(the team.s median: 95.7%)'
+	has_line out/feedback/alice.md '| ebay-uk:256100467221 | anker usb c cable 2 m blue excellent condition | correct (4) | minor issues (3) | the stricter reading: see the guide'"'"'s rule on key attributes |'
+	has out/feedback/bob.md 'yours was the final one on 44: 93.6%'
+	count out/feedback/bob.md '^| ebay-uk:256100[0-9]* | .* | the stricter reading' 3
+	has out/feedback/alice.md '^You gave 47 labels at 249 labels an hour (.*the team.s median: 246 an hour)'
+	has out/feedback/bob.md '^You gave 47 labels at 243 labels an hour'
+	holds test "$(stat -c %a out/feedback)" = 700
+	holds test "$(stat -c %a out/feedback/bob.html)" = 600
+}
+tcase demo.calibration demo && {
+	lines out/calibration.jsonl 20
+	sed 's/^{"id":"\([^"]*\)".*"score":\([0-9.]*\).*/\1 \2/' out/calibration.jsonl | head -n 4 > top
+	file_is top 'ebay-uk:256100063352 6.2212' 'ebay-uk:256100356355 6.2212' 'ebay-uk:256100467221 5.2212' 'ebay-uk:256100593925 5.2212'
+	holds test "$(stat -c %a out/calibration.jsonl)" = 600
 }
 
 tcase usage.calibration-top-zero && check 2 '--calibration c.jsonl --calibration-top 0' '' '' "lp-kpi: invalid --calibration-top '0' (want a whole number from 1 to 1000000)\n$USAGE"
