@@ -836,7 +836,12 @@ html_table(struct lp_buf *b, json_t *x)
 	json_array_foreach (json_object_get(x, "rows"), k, r) {
 		lp_buf_adds(b, "<tr>");
 		json_array_foreach (r, i, c) {
-			lp_buf_adds(b, "<td>");
+			/* The column's name, for the narrow screen's cards. */
+			lp_buf_adds(b, "<td data-h=\"");
+			html_text(b,
+			    json_string_value(
+				json_array_get(json_object_get(x, "head"), i)));
+			lp_buf_adds(b, "\">");
 			html_text(b, json_string_value(c));
 			lp_buf_adds(b, "</td>");
 		}
@@ -866,8 +871,15 @@ lp_feedback_html(
 	    ".t{overflow-x:auto;max-width:100%}\n"
 	    "table{border-collapse:collapse}\n"
 	    "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
-	    "vertical-align:top;overflow-wrap:anywhere}\n"
-	    "th{background:#f3f3f3}\n</style>\n</head>\n<body>\n<h1>"
+	    "vertical-align:top;overflow-wrap:break-word}\n"
+	    "th{background:#f3f3f3}\n"
+	    /* On a narrow screen each row is a card of "column: value". */
+	    "@media (max-width:40em){table,tbody,tr,td{display:block}"
+	    "tr:first-child{display:none}"
+	    "tr{border:1px solid #ccc;margin:0 0 .5em;padding:.25em .5em}"
+	    "td{border:0;padding:.1em 0}"
+	    "td::before{content:attr(data-h) \": \";font-weight:bold}}\n"
+	    "</style>\n</head>\n<body>\n<h1>"
 	    "Your labelling feedback, ");
 	html_text(b, who);
 	lp_buf_adds(b, "</h1>\n");

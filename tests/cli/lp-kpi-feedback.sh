@@ -104,8 +104,9 @@ tcase feedback.wording feedback && {
 tcase feedback.html feedback && {
 	has fb/alice.html '^<!DOCTYPE html>'
 	has fb/alice.html '<meta name=viewport content="width=device-width, initial-scale=1">'
-	has fb/alice.html '<td>ebay-uk:100000000002</td><td>Samsung Galaxy S21 128GB</td><td>wrong (1)</td><td>major errors (2)</td>'
-	has fb/alice.html 'overflow-x:auto'
+	has fb/alice.html '<td data-h="item">ebay-uk:100000000002</td><td data-h="title">Samsung Galaxy S21 128GB</td><td data-h="your label">wrong (1)</td><td data-h="expected">major errors (2)</td>'
+	has fb/alice.html '@media (max-width:40em){table,tbody,tr,td{display:block}'
+	has fb/alice.html 'td::before{content:attr(data-h)'
 	lacks -i fb/alice.html '<script\|https\?:\|src=\|@import'
 }
 # Personal data: the folder 0700, the reports 0600.

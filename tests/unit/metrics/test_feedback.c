@@ -231,7 +231,9 @@ TEST(html)
 	assert_true(strstr(b.p, "name=viewport") != NULL);
 	assert_true(strstr(b.p, "<script") == NULL);
 	assert_true(strstr(b.p, "http") == NULL);
-	assert_true(strstr(b.p, "<td>ebay-uk:100000000001</td>") != NULL);
+	assert_true(strstr(b.p,
+			"<td data-h=\"item\">ebay-uk:100000000001"
+			"</td>") != NULL);
 	assert_true(strstr(b.p, "Cohen&#39;s") != NULL ||
 	    strstr(b.p, "Cohen's kappa") != NULL);
 	json_decref(fb);
