@@ -81,51 +81,6 @@ section(json_t *miss, json_t *v, const struct lp_taxonomy *t)
 		    miss, "definition", json_string(d->definition));
 }
 
-/*
- * The labels who gave (skips left out), counted from the items: one per
- * item, however many files held a copy of it.
- */
-static long long
-labels_of(json_t *items, const char *who)
-{
-	json_t *it;
-	long long n = 0;
-	size_t i;
-
-	json_array_foreach (items, i, it)
-		n += lp_items_label_of(it, who) != NULL;
-	return n;
-}
-
-/* who's gold accuracy and misses. */
-static json_t *
-gold(json_t *items, const char *who, const struct lp_taxonomy *t)
-{
-	json_t *misses = json_array(), *it, *g, *mine, *x;
-	long long n = 0, right = 0;
-	size_t i;
-
-	json_array_foreach (items, i, it) {
-		if ((g = json_object_get(it, "gold")) == NULL ||
-		    (mine = lp_items_label_of(it, who)) == NULL)
-			continue;
-		n++;
-		if (json_equal(g, mine)) {
-			right++;
-			continue;
-		}
-		x = json_pack("{s:O,s:O,s:O}", "id", json_object_get(it, "id"),
-		    "yours", mine, "expected", g);
-		if (json_object_get(it, "title") != NULL)
-			json_object_set(
-			    x, "title", json_object_get(it, "title"));
-		section(x, g, t);
-		json_array_append_new(misses, x);
-	}
-	return json_pack("{s:I,s:I,s:o,s:o}", "items", (json_int_t)n, "right",
-	    (json_int_t)right, "accuracy", share(right, n), "misses", misses);
-}
-
 /* who's agreement with each peer, from the report's pairs. */
 static json_t *
 peers(json_t *m, const char *who)
@@ -177,43 +132,6 @@ overridden(json_t *it, json_t *mine, json_t *fin)
 	return x;
 }
 
-/* who's agreement with the adjudicated labels. */
-static json_t *
-adjudicated(json_t *items, const char *who, json_t *classes)
-{
-	size_t n = json_array_size(items), i, k = 0;
-	int *x = lp_xmalloc(sizeof(int) * (n ? n : 1)),
-	    *y = lp_xmalloc(sizeof(int) * (n ? n : 1));
-	json_t *over = json_array(), *it, *mine, *fin, *out;
-	long long agree = 0;
-	const char *method;
-
-	json_array_foreach (items, i, it) {
-		if ((fin = final(it)) == NULL ||
-		    (mine = lp_items_label_of(it, who)) == NULL)
-			continue;
-		x[k] = class_of(classes, mine);
-		y[k] = class_of(classes, fin);
-		agree += x[k] == y[k];
-		method = json_string_value(json_object_get(
-		    json_object_get(it, "adjudication"), "method"));
-		if (x[k] != y[k] && method != NULL &&
-		    strcmp(method, "adjudicator") == 0)
-			json_array_append_new(over, overridden(it, mine, fin));
-		k++;
-	}
-	out = json_pack("{s:I,s:I,s:o,s:o,s:o}", "items", (json_int_t)k,
-	    "agree", (json_int_t)agree, "percent", share(agree, (long long)k),
-	    "kappa",
-	    lp_kpi_num(k ? lp_cohen_kappa(x, y, k,
-			       (int)json_object_size(classes), LP_W_NONE, NULL)
-			 : NAN),
-	    "overridden", over);
-	free(x);
-	free(y);
-	return out;
-}
-
 /*
  * The reference classes seen, in the taxonomy's order and then in the
  * order first seen: an array of label values.
@@ -246,31 +164,140 @@ reference_classes(json_t *items, const struct lp_taxonomy *t)
 	return out;
 }
 
-/* who's accuracy per reference class. */
-static json_t *
-per_class(json_t *items, json_t *refs, const char *who)
+/*
+ * What one annotator's labels came to, summed in one pass over the items
+ * (for every annotator at once: the work grows with the labels, not with
+ * labels times annotators).
+ */
+struct tally {
+	long long labels, gold_n, gold_right, adj_agree;
+	json_t *misses, *over; /* gold misses, items decided otherwise */
+	int *x, *y;	       /* classes of own and final labels, for kappa */
+	size_t adj_n;
+	long long *cls_n, *cls_right; /* by reference class */
+};
+
+/* One label v of annotator tl on item it. */
+static void
+tally_label(struct tally *tl, json_t *it, json_t *v, json_t *classes,
+    json_t *refs, const struct lp_taxonomy *t)
 {
-	json_t *out = json_array(), *c, *it, *mine, *r;
-	size_t i, j;
+	json_t *g = json_object_get(it, "gold"), *fin = final(it),
+	       *ref = lp_items_reference(it), *x, *c;
+	const char *method = json_string_value(
+	    json_object_get(json_object_get(it, "adjudication"), "method"));
+	size_t r;
 
-	json_array_foreach (refs, i, c) {
-		long long n = 0, right = 0;
-
-		json_array_foreach (items, j, it) {
-			if ((r = lp_items_reference(it)) == NULL ||
-			    !json_equal(r, c) ||
-			    (mine = lp_items_label_of(it, who)) == NULL)
-				continue;
-			n++;
-			right += json_equal(mine, c);
+	tl->labels++;
+	if (g != NULL) {
+		tl->gold_n++;
+		if (json_equal(g, v))
+			tl->gold_right++;
+		else {
+			x = json_pack("{s:O,s:O,s:O}", "id",
+			    json_object_get(it, "id"), "yours", v, "expected",
+			    g);
+			if (json_object_get(it, "title") != NULL)
+				json_object_set(
+				    x, "title", json_object_get(it, "title"));
+			section(x, g, t);
+			json_array_append_new(tl->misses, x);
 		}
-		if (n > 0)
-			json_array_append_new(out,
-			    json_pack("{s:O,s:I,s:I,s:o}", "class", c, "items",
-				(json_int_t)n, "right", (json_int_t)right,
-				"accuracy", share(right, n)));
 	}
-	return out;
+	if (fin != NULL) {
+		tl->x[tl->adj_n] = class_of(classes, v);
+		tl->y[tl->adj_n] = class_of(classes, fin);
+		if (tl->x[tl->adj_n] == tl->y[tl->adj_n])
+			tl->adj_agree++;
+		else if (method != NULL && strcmp(method, "adjudicator") == 0)
+			json_array_append_new(tl->over, overridden(it, v, fin));
+		tl->adj_n++;
+	}
+	json_array_foreach (refs, r, c)
+		if (ref != NULL && json_equal(c, ref)) {
+			tl->cls_n[r]++;
+			tl->cls_right[r] += json_equal(v, c);
+		}
+}
+
+/* The figures of tally tl, with the peers and pace from the report. */
+static json_t *
+tally_figures(struct tally *tl, json_t *classes, json_t *refs)
+{
+	json_t *cls = json_array(), *c;
+	size_t r;
+
+	json_array_foreach (refs, r, c)
+		if (tl->cls_n[r] > 0)
+			json_array_append_new(cls,
+			    json_pack("{s:O,s:I,s:I,s:o}", "class", c, "items",
+				(json_int_t)tl->cls_n[r], "right",
+				(json_int_t)tl->cls_right[r], "accuracy",
+				share(tl->cls_right[r], tl->cls_n[r])));
+	return json_pack("{s:I,s:{s:I,s:I,s:o,s:o},s:{s:I,s:I,s:o,s:o,s:o},"
+			 "s:o}",
+	    "labels", (json_int_t)tl->labels, "gold", "items",
+	    (json_int_t)tl->gold_n, "right", (json_int_t)tl->gold_right,
+	    "accuracy", share(tl->gold_right, tl->gold_n), "misses", tl->misses,
+	    "adjudicated", "items", (json_int_t)tl->adj_n, "agree",
+	    (json_int_t)tl->adj_agree, "percent",
+	    share(tl->adj_agree, (long long)tl->adj_n), "kappa",
+	    lp_kpi_num(tl->adj_n
+		    ? lp_cohen_kappa(tl->x, tl->y, tl->adj_n,
+			  (int)json_object_size(classes), LP_W_NONE, NULL)
+		    : NAN),
+	    "overridden", tl->over, "classes", cls);
+}
+
+/*
+ * The figures of every annotator named in names ({who: index}) from the
+ * items, into fb ({who: figures}).
+ */
+static void
+tally_all(json_t *fb, json_t *names, json_t *items, json_t *refs,
+    const struct lp_taxonomy *t)
+{
+	size_t na = json_object_size(names), ni = json_array_size(items), a, i,
+	       j;
+	struct tally *tl = calloc(na + 1, sizeof(*tl));
+	json_t *classes = json_object(), *it, *l, *v, *k;
+	const char *who;
+
+	if (tl == NULL)
+		abort();
+	for (a = 0; a < na; a++) {
+		tl[a].misses = json_array();
+		tl[a].over = json_array();
+		tl[a].x = lp_xmalloc(sizeof(int) * (ni + 1));
+		tl[a].y = lp_xmalloc(sizeof(int) * (ni + 1));
+		tl[a].cls_n =
+		    calloc(json_array_size(refs) + 1, sizeof(long long));
+		tl[a].cls_right =
+		    calloc(json_array_size(refs) + 1, sizeof(long long));
+		if (tl[a].cls_n == NULL || tl[a].cls_right == NULL)
+			abort();
+	}
+	json_array_foreach (items, i, it)
+		json_array_foreach (json_object_get(it, "labels"), j, l) {
+			v = json_object_get(l, "label");
+			k = json_object_get(names,
+			    json_string_value(
+				json_object_get(l, "annotator_id")));
+			if (v != NULL && !json_is_null(v) && k != NULL)
+				tally_label(&tl[json_integer_value(k)], it, v,
+				    classes, refs, t);
+		}
+	json_object_foreach (names, who, k) {
+		a = (size_t)json_integer_value(k);
+		json_object_set_new(
+		    fb, who, tally_figures(&tl[a], classes, refs));
+		free(tl[a].x);
+		free(tl[a].y);
+		free(tl[a].cls_n);
+		free(tl[a].cls_right);
+	}
+	free(tl);
+	json_decref(classes);
 }
 
 /* The period keys of periods in time order, the last few of them. */
@@ -406,20 +433,21 @@ lp_feedback_build(const struct lp_items *s, json_t *m, json_t *periods,
     const struct lp_taxonomy *t)
 {
 	json_t *items = lp_items_list(s), *fb = json_object(),
-	       *classes = json_object(), *refs = reference_classes(items, t),
-	       *keys = last_periods(periods), *tp;
+	       *names = json_object(), *refs = reference_classes(items, t),
+	       *keys = last_periods(periods), *tp, *a;
 	const char *who;
 
+	/* The annotators as the report's throughput has them, in order. */
 	json_object_foreach (json_object_get(m, "throughput"), who, tp)
-		json_object_set_new(fb, who,
-		    json_pack("{s:I,s:o,s:o,s:o,s:o,s:o}", "labels",
-			(json_int_t)labels_of(items, who), "gold",
-			gold(items, who, t), "peers", peers(m, who),
-			"adjudicated", adjudicated(items, who, classes),
-			"classes", per_class(items, refs, who), "pace",
-			pace(m, periods, keys, who)));
+		json_object_set_new(names, who,
+		    json_integer((json_int_t)json_object_size(names)));
+	tally_all(fb, names, items, refs, t);
+	json_object_foreach (fb, who, a) {
+		json_object_set_new(a, "peers", peers(m, who));
+		json_object_set_new(a, "pace", pace(m, periods, keys, who));
+	}
 	add_cohort(fb, m);
-	json_decref(classes);
+	json_decref(names);
 	json_decref(refs);
 	json_decref(keys);
 	return fb;
