@@ -284,6 +284,8 @@ options(struct kpi_opts *o, int argc, char **argv)
 			lp_cli_common(ch, optarg);
 		}
 	}
+	if (o->top > 0 && o->calibration == NULL)
+		lp_cli_usage("--calibration-top needs --calibration FILE");
 	return optind;
 }
 
@@ -537,8 +539,6 @@ main(int argc, char **argv)
 		lp_cli_usage("--json and --markdown: choose one");
 	if (o.no_gates && (o.gates_path != NULL || o.alert_url != NULL))
 		lp_cli_usage("--no-gates with --gates or --alert-url: choose");
-	if (o.top > 0 && o.calibration == NULL)
-		lp_cli_usage("--calibration-top needs --calibration FILE");
 	if ((o.ol_path != NULL || o.approve != NULL) && lp_opts.audit == NULL)
 		lp_cli_usage("%s the audit log: give --audit FILE or set "
 			     "LP_AUDIT_LOG",
