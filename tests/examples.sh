@@ -71,7 +71,7 @@ touch "$T/a/review.jsonl.gz"
 make -n -C "$EX" BUILD="${LP_BINDIR%/tests}" OUT="$T/a" |
     grep -o 'tools/lp-[a-z]*' | sort | uniq -c |
     awk '{ printf "%s %s ", $1, $2 }' > rerun.txt
-expect 'a newer review queue: only the reviews, adjudication, release and KPIs again' test "$(cat rerun.txt)" = '3 tools/lp-kpi 3 tools/lp-label 1 tools/lp-sample '
+expect 'a newer review queue: only the reviews, adjudication, release and KPIs again' test "$(cat rerun.txt)" = '4 tools/lp-kpi 3 tools/lp-label 1 tools/lp-sample '
 make -s -C "$EX" BUILD="${LP_BINDIR%/tests}" OUT="$T/a" gates > gates.txt 2>&1
 expect 'the gates pass' test $? = 0
 expect 'the gates are reported' grep -q '^gate agreement.percent *pass' gates.txt
