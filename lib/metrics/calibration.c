@@ -282,6 +282,12 @@ lp_calibration_markdown(
 	json_t *r;
 	size_t i;
 
+	if (json_array_size(ranked) == 0) {
+		lp_buf_adds(b,
+		    "# Calibration session\n\nNo item to discuss: "
+		    "no labelled item scored above 0.\n");
+		return;
+	}
 	lp_buf_addf(b,
 	    "# Calibration session: the %zu hardest items\n\n"
 	    "Ranked by score = %.0f disagreement + %.0f override + %.0f judge "

@@ -147,6 +147,13 @@ TEST(output)
 			"| bob | major errors (2) | 256GB is not "
 			"128GB | 三星 Galaxy S21 128GB |\n") != NULL);
 	assert_true(strstr(b.p, "- Gold answer: major errors (2)\n") != NULL);
+	lp_buf_reset(&b);
+	json_decref(r);
+	r = json_array();
+	lp_calibration_markdown(&b, r, &in.tax);
+	assert_eq_str(b.p,
+	    "# Calibration session\n\nNo item to discuss: "
+	    "no labelled item scored above 0.\n");
 	lp_buf_release(&b);
 	json_decref(r);
 	input_release(&in);
