@@ -96,7 +96,7 @@ static const struct lp_tool tool = {"lp-label",
     "corrects, e opens $EDITOR, n notes, s skips, u undoes, Left and Right\n"
     "go to other items, ? shows the guide, q stops (the same command\n"
     "resumes).\n",
-    0};
+    0, "{decided:item} decided, {queue-decided} left"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"adjudicate", no_argument, NULL, OPT_ADJUDICATE},

@@ -92,3 +92,23 @@ lp_color(int fd)
 		return 0;
 	return isatty(fd);
 }
+
+int
+lp_summary_due(void)
+{
+	return lp_verbosity > 0 || (lp_verbosity == 0 && isatty(STDERR_FILENO));
+}
+
+void
+lp_summary(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!lp_summary_due())
+		return;
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vwarn(0, 0, fmt, ap);
+	va_end(ap);
+}
