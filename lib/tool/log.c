@@ -99,6 +99,14 @@ lp_summary_due(void)
 	return lp_verbosity > 0 || (lp_verbosity == 0 && isatty(STDERR_FILENO));
 }
 
+static void
+vsummary(const char *fmt, va_list ap)
+{
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	vwarn(0, 0, fmt, ap);
+}
+
 void
 lp_summary(const char *fmt, ...)
 {
@@ -106,9 +114,19 @@ lp_summary(const char *fmt, ...)
 
 	if (!lp_summary_due())
 		return;
-	if (isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
 	va_start(ap, fmt);
-	vwarn(0, 0, fmt, ap);
+	vsummary(fmt, ap);
+	va_end(ap);
+}
+
+void
+lp_summary_always(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lp_verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vsummary(fmt, ap);
 	va_end(ap);
 }

@@ -31,6 +31,12 @@ int lp_summary_due(void);
  * last stage of a pipeline may be drawing one).
  */
 void lp_summary(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * As lp_summary(), said on any stderr (not under -q): the line of a run
+ * that was interrupted, which tells a script how far it got.
+ */
+void lp_summary_always(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 /* Colour on this descriptor: a terminal and NO_COLOR unset. */
 int lp_color(int fd);
 

@@ -705,17 +705,19 @@ summary_count(void *arg, const char *name)
 
 /*
  * The closing line, in the tool's words (struct lp_tool's summary), when
- * lp_summary_due(): "lp-scrape: 118 listings from 3 pages in 2.10 s (56
- * records/s)".  The rate is of records read, or of records written by a
- * tool that reads none (lp-scrape).
+ * lp_summary_due() or the run was interrupted (how far it got is worth a
+ * line in a script too): "lp-scrape: 118 listings from 3 pages in 2.10 s
+ * (56 records/s)".  The rate is of records read, or of records written by
+ * a tool that reads none (lp-scrape).
  */
 static void
 summary(struct lp_run *run, double wall)
 {
 	struct lp_buf b = LP_BUF_INIT;
 	unsigned long long n = run->n_in > 0 ? run->n_in : run->n_out;
+	int intr = run->status == LP_EXIT_INTR;
 
-	if (!lp_summary_due())
+	if (!lp_summary_due() && !(intr && lp_verbosity >= 0))
 		return;
 	lp_summary_format(&b,
 	    lp_tool->summary != NULL
@@ -725,9 +727,8 @@ summary(struct lp_run *run, double wall)
 	lp_summary_format(&b,
 	    "[, {skipped} skipped][, {quarantined} quarantined]", summary_count,
 	    run);
-	lp_summary("%s in %.2f s (%.0f records/s)%s", b.p, wall,
-	    wall > 0 ? (double)n / wall : 0.0,
-	    run->status == LP_EXIT_INTR ? ", interrupted" : "");
+	lp_summary_always("%s in %.2f s (%.0f records/s)%s", b.p, wall,
+	    wall > 0 ? (double)n / wall : 0.0, intr ? ", interrupted" : "");
 	lp_buf_release(&b);
 }
 
