@@ -108,7 +108,7 @@ static const struct lp_tool tool = {"lp-kpi",
     "      --approve-gates=FILE  record, as a gate owner, the approval of\n"
     "                          the gates FILE in the audit log\n",
     1,
-    "{in:record} measured[, {gates_passed} gates passed, "
+    "{in:record} measured[, {gates_passed:gate} passed, "
     "{gates_failed} failed]"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,

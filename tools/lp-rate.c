@@ -59,7 +59,7 @@ static const struct lp_tool tool = {"lp-rate",
     "      --force             rate records that have a rating\n"
     "\nAPI options:\n" LP_LLM_HELP,
     0,
-    "{rated} rated ({cached} cached, {llm_retries} retries, {failed} "
+    "{rated} rated ({cached} cached, {llm_retries:retry}, {failed} "
     "failed)"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,

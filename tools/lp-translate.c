@@ -56,7 +56,7 @@ static const struct lp_tool tool = {"lp-translate",
     "      --force             translate records that have a translation\n"
     "\nAPI options:\n" LP_LLM_HELP,
     0,
-    "{translated} translated ({cached} cached, {llm_retries} retries, "
+    "{translated} translated ({cached} cached, {llm_retries:retry}, "
     "{failed} failed)"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,

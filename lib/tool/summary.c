@@ -23,8 +23,18 @@ placeholder(struct lp_buf *out, const char *p, size_t n,
 		*minus++ = '\0';
 	v = count(arg, name) - (minus != NULL ? count(arg, minus) : 0);
 	lp_buf_addf(out, "%lld", v);
-	if (noun != NULL)
-		lp_buf_addf(out, " %s%s", noun, v == 1 ? "" : "s");
+	if (noun != NULL && v == 1)
+		lp_buf_addf(out, " %s", noun);
+	else if (noun != NULL) {
+		size_t k = strlen(noun);
+
+		/* "retry", "retries"; "key", "keys". */
+		if (k >= 2 && noun[k - 1] == 'y' &&
+		    strchr("aeiou", noun[k - 2]) == NULL)
+			lp_buf_addf(out, " %.*sies", (int)(k - 1), noun);
+		else
+			lp_buf_addf(out, " %ss", noun);
+	}
 	return v;
 }
 

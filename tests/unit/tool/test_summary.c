@@ -39,6 +39,8 @@ TEST(counts_and_nouns)
 	assert_eq_str(fmt("{out:listing} from {pages:page}"),
 	    "118 listings from 3 pages");
 	assert_eq_str(fmt("{one:page}, {zero:page}"), "1 page, 0 pages");
+	assert_eq_str(fmt("{one:retry}, {out:retry}, {out:key}"),
+	    "1 retry, 118 retries, 118 keys");
 	assert_eq_str(fmt("{unknown} unknown"), "0 unknown");
 	assert_eq_str(fmt("no counts"), "no counts");
 	assert_eq_str(fmt(""), "");
