@@ -727,8 +727,13 @@ summary(struct lp_run *run, double wall)
 	lp_summary_format(&b,
 	    "[, {skipped} skipped][, {quarantined} quarantined]", summary_count,
 	    run);
-	lp_summary_always("%s in %.2f s (%.0f records/s)%s", b.p, wall,
-	    wall > 0 ? (double)n / wall : 0.0, intr ? ", interrupted" : "");
+	lp_buf_addf(&b, " in %.2f s (%.0f records/s)", wall,
+	    wall > 0 ? (double)n / wall : 0.0);
+	/* Read less written is what an interrupt left unfinished. */
+	if (intr)
+		lp_buf_addf(&b, ", interrupted: %llu read, %llu written",
+		    run->n_in, run->n_out);
+	lp_summary_always("%s", b.p);
 	lp_buf_release(&b);
 }
 

@@ -148,7 +148,7 @@ tcase speak.interrupted big && { # how far it got, on any stderr
 	status=$?
 	norm < err.raw > err
 	status_is 130
-	has err '^lp-passthru: [0-9]* in, [0-9]* out in T, interrupted$'
+	has err '^lp-passthru: [0-9]* in, [0-9]* out in T, interrupted: [0-9]* read, [0-9]* written$'
 }
 
 # On a terminal: the summary, and -q silences it.
