@@ -169,8 +169,10 @@ int lp_run_progress_due(const struct lp_run *run);
  * Finish: flush and commit output, write stats, the audit end event and
  * the summary (the tool's words, then skipped and quarantined lines, the
  * time and the rate of records read, or of records written by a tool that
- * reads none), said as lp_summary_due() decides.  Returns the exit status; status is the tool's own verdict
- * (LP_EXIT_OK or LP_EXIT_FAIL) unless the run already failed.
+ * reads none), said as lp_summary_due() decides, and for an interrupted
+ * run on any stderr (not under -q).  Returns the exit status; status is
+ * the tool's own verdict (LP_EXIT_OK or LP_EXIT_FAIL) unless the run
+ * already failed.
  */
 int lp_run_close(struct lp_run *run, int status);
 

@@ -6,10 +6,11 @@
  *
  * {name} is the count count(arg, name) gives; {a-b} is count a less count
  * b; {name:noun} is the count and the noun, plural unless the count is 1
- * ("s" added, or "y" after a consonant made "ies").  A part in square brackets is kept only when a count named in it
- * is not zero: "[, {cached} cached]".  Brackets do not nest; other text,
- * and a brace or bracket left open, is copied as it is.  The tool layer
- * only, but it neither prints nor exits.
+ * ("s" added, or "y" after a consonant made "ies").  A part in square
+ * brackets is kept only when a count named in it is not zero: "[,
+ * {cached} cached]".  Brackets do not nest; other text, and a brace or
+ * bracket left open, is copied as it is.  The tool layer only, but it
+ * neither prints nor exits.
  */
 #ifndef LP_SUMMARY_H
 #define LP_SUMMARY_H
