@@ -24,7 +24,7 @@ static const struct lp_tool tool = {"lp-passthru",
     "      --reject-if=FIELD   treat records with FIELD as bad\n"
     "      --set=PATH=JSON     set a field (forces the slow path)\n"
     "      --sleep-ms=N        pause N ms before each record\n",
-    0};
+    0, NULL};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"drop-if", required_argument, NULL, OPT_DROP},

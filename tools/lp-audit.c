@@ -93,7 +93,7 @@ static const struct lp_tool tool = {"lp-audit",
     "(repeatable)\n"
     "      --policy=FILE       retain: the retention policy (JSON)\n"
     "      --dry-run           retain: say what would go, remove nothing\n",
-    1};
+    1, NULL};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"head", required_argument, NULL, OPT_HEAD},
@@ -213,15 +213,15 @@ cmd_verify(struct audit_opts *o)
 	if (lp_verbosity < 0)
 		return LP_EXIT_OK;
 	if (c.key != NULL)
-		lp_warnx("%s: the hash chain holds, %lu seal%s verified%s",
+		lp_summary("%s: the hash chain holds, %lu seal%s verified%s",
 		    o->log, c.seals, c.seals == 1 ? "" : "s",
 		    o->head ? ", the published head is in it" : "");
 	else if (c.seals > 0 || o->head != NULL)
-		lp_warnx("%s: the hash chain holds%s%s", o->log,
+		lp_summary("%s: the hash chain holds%s%s", o->log,
 		    o->head ? ", the published head is in it" : "",
 		    c.seals > 0 ? " (seals not checked: no --key)" : "");
 	else
-		lp_warnx("%s: the hash chain holds", o->log);
+		lp_summary("%s: the hash chain holds", o->log);
 	return LP_EXIT_OK;
 }
 
@@ -256,8 +256,7 @@ cmd_seal(struct audit_opts *o)
 	lp_audit_close(&a);
 	lp_lineage_release(&lg);
 	printf("%lld:%s\n", seq, hash);
-	if (lp_verbosity > 0)
-		lp_warnx("%s: sealed at seq %lld", o->log, seq);
+	lp_summary("%s: sealed at seq %lld", o->log, seq);
 	return LP_EXIT_OK;
 }
 
@@ -285,8 +284,7 @@ cmd_openlineage(struct audit_opts *o)
 	}
 	if (lp_writer_close(&w, 1) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", w.err.msg);
-	if (lp_verbosity > 0)
-		lp_warnx("%s: %ld runs exported", o->log, nruns);
+	lp_summary("%s: %ld runs exported", o->log, nruns);
 	return LP_EXIT_OK;
 }
 
@@ -381,13 +379,12 @@ cmd_erase(struct audit_opts *o)
 	j->tool = tool.name;
 	j->run_id = lg.run_id;
 	counts = lp_erase_run(j);
-	if (lp_verbosity > 0)
-		lp_warnx("%s: erased %lld records, %lld labels, %lld session "
-			 "events, %lld audit events",
-		    o->log, count_of(counts, "datasets", "records"),
-		    count_of(counts, "datasets", "labels"),
-		    count_of(counts, "sessions", "events"),
-		    count_of(counts, "audit", "events"));
+	lp_summary("%s: erased %lld records, %lld labels, %lld session "
+		   "events, %lld audit events",
+	    o->log, count_of(counts, "datasets", "records"),
+	    count_of(counts, "datasets", "labels"),
+	    count_of(counts, "sessions", "events"),
+	    count_of(counts, "audit", "events"));
 	print_json(counts);
 	lp_lineage_release(&lg);
 	return LP_EXIT_OK;

@@ -71,7 +71,9 @@ static const struct lp_tool tool = {"lp-clean",
     "      --schema=FILE       check records against FILE (a JSON Schema\n"
     "                          subset) instead of the built-in one\n"
     "      --no-schema         check no schema\n",
-    0};
+    0,
+    "{out:record} cleaned[, {emails_redacted:email} and "
+    "{phones_redacted:phone number} redacted]"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"case", required_argument, NULL, OPT_CASE},

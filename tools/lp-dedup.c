@@ -81,7 +81,10 @@ static const struct lp_tool tool = {"lp-dedup",
     "      --memory=SIZE       bound the exact-key set (e.g. 512M); past a\n"
     "                          third of it keys go to a Bloom filter with\n"
     "                          0.1% false positives\n",
-    0};
+    0,
+    "kept {out}, dropped {dropped_exact} exact and {dropped_near} near "
+    "duplicates[ and {dropped_seen} seen before][; marked {marked_exact} "
+    "exact, {marked_near} near and {marked_seen} seen before]"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"dropped", required_argument, NULL, OPT_DROPPED},

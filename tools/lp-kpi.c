@@ -115,7 +115,9 @@ static const struct lp_tool tool = {"lp-kpi",
     "                          needs a gate owner's approval in the audit log\n"
     "      --approve-gates=FILE  record, as a gate owner, the approval of\n"
     "                          the gates FILE in the audit log\n",
-    1};
+    1,
+    "{in:record} measured[, {gates_passed:gate} passed, "
+    "{gates_failed} failed]"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"alert-url", required_argument, NULL, OPT_ALERT_URL},
@@ -307,8 +309,7 @@ verify_audit(const char *path)
 		lp_warnx("%s:%lu: %s", path, line, why);
 		return LP_EXIT_FAIL;
 	}
-	if (lp_verbosity >= 0)
-		lp_warnx("%s: the hash chain holds", path);
+	lp_summary("%s: the hash chain holds", path);
 	return LP_EXIT_OK;
 }
 
@@ -499,7 +500,8 @@ finish(const struct kpi_opts *o, struct lp_access *ac, struct lp_run *run,
     struct lp_writer *ol_w, struct lp_kpi_people *people)
 {
 	struct lp_gates gates = {NULL, NULL, NULL, 0, NULL, NULL};
-	json_t *m, *none = json_array();
+	json_t *m, *none = json_array(), *g;
+	size_t i;
 	int status;
 
 	m = report(o, whole, groups);
@@ -510,6 +512,9 @@ finish(const struct kpi_opts *o, struct lp_access *ac, struct lp_run *run,
 	    o, run, m, o->no_gates ? none : gates.results, html_w, ol_w);
 	lp_kpi_people_write(people, m, whole, o->seed);
 	lp_run_count(run, "gates_failed", gates.failed);
+	json_array_foreach (gates.results, i, g)
+		lp_run_say(run, "gates_passed",
+		    json_is_true(json_object_get(g, "pass")));
 	status = lp_run_close(run, gates.failed ? LP_EXIT_FAIL : LP_EXIT_OK);
 	json_decref(m);
 	json_decref(none);

@@ -96,7 +96,7 @@ static const struct lp_tool tool = {"lp-label",
     "corrects, e opens $EDITOR, n notes, s skips, u undoes, Left and Right\n"
     "go to other items, ? shows the guide, q stops (the same command\n"
     "resumes).\n",
-    0};
+    0, "{decided-skips} labelled, {skips} skipped, {queue-decided} left"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"adjudicate", no_argument, NULL, OPT_ADJUDICATE},
@@ -586,6 +586,7 @@ main(int argc, char **argv)
 done:
 	lp_run_count(&lb.run, "queue", (long long)lp_queue_count(&lb.q));
 	lp_run_count(&lb.run, "decided", (long long)lp_queue_decided(&lb.q));
+	lp_run_say(&lb.run, "skips", (long long)lp_queue_skipped(&lb.q));
 	status = lp_run_close(&lb.run, status);
 	lp_desk_close(&lb.desk);
 	lp_queue_release(&lb.q);

@@ -58,7 +58,9 @@ static const struct lp_tool tool = {"lp-rate",
     "                          10; 1 to 20)\n"
     "      --force             rate records that have a rating\n"
     "\nAPI options:\n" LP_LLM_HELP,
-    0};
+    0,
+    "{rated} rated ({cached} cached, {llm_retries:retry}, {failed} "
+    "failed)"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,
     {"field", required_argument, NULL, OPT_FIELD},

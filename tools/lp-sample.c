@@ -81,7 +81,10 @@ static const struct lp_tool tool = {"lp-sample",
     "      --drop-ids=FILE     drop the records whose id is in FILE (JSON\n"
     "                          Lines with id: a gold key); with no rule,\n"
     "                          pass every other record\n",
-    0};
+    0,
+    "{out} of {in} selected for review ({selected_questionable} "
+    "doubtful, {selected_random} spot checks[, {selected_stratum} by "
+    "stratum], {gold_added} gold)"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"annotators", required_argument, NULL, OPT_ANNOTATORS},

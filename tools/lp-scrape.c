@@ -75,7 +75,7 @@ static const struct lp_tool tool = {"lp-scrape",
     "      --from-warc=FILE    records from an archive, fetching nothing\n"
     "      --check-robots      print allowed or disallowed for each url\n"
     "                          under robots.txt for agent, and exit\n",
-    0};
+    0, "{out:listing} from {pages:page}[, {pages_failed} failed]"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"check-robots", no_argument, NULL, OPT_CHECK_ROBOTS},

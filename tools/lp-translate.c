@@ -55,7 +55,9 @@ static const struct lp_tool tool = {"lp-translate",
     "                          (one title per request)\n"
     "      --force             translate records that have a translation\n"
     "\nAPI options:\n" LP_LLM_HELP,
-    0};
+    0,
+    "{translated} translated ({cached} cached, {llm_retries:retry}, "
+    "{failed} failed)"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS, LP_LLM_LONGOPTS,
     {"batch", required_argument, NULL, OPT_BATCH},

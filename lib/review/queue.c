@@ -128,6 +128,17 @@ lp_queue_decided(const struct lp_queue *q)
 }
 
 size_t
+lp_queue_skipped(const struct lp_queue *q)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < q->n; i++)
+		k += lp_queue_settled(q, i) == NULL &&
+		    q->dec.item[i].state == LP_DECISION_SKIPPED;
+	return k;
+}
+
+size_t
 lp_queue_position(const struct lp_queue *q, size_t i)
 {
 	size_t k, pos = 0;

@@ -59,6 +59,8 @@ const char *lp_queue_settled(const struct lp_queue *q, size_t i);
 /* The waiting items, and how many of them are decided. */
 size_t lp_queue_count(const struct lp_queue *q);
 size_t lp_queue_decided(const struct lp_queue *q);
+/* How many of the decided items were skipped (decided without a label). */
+size_t lp_queue_skipped(const struct lp_queue *q);
 /* How many waiting items come before item i. */
 size_t lp_queue_position(const struct lp_queue *q, size_t i);
 /* The waiting item before (dir < 0) or after item i, or q->n. */

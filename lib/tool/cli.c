@@ -38,8 +38,10 @@ static const char common_help[] =
     "(LP_PIPELINE_VERSION)\n"
     "      --dataset-version=V   lineage.dataset_version (LP_DATASET_VERSION)\n"
     "      --task-id=ID        lineage.task_id (LP_TASK_ID)\n"
-    "  -q, --quiet             no warnings per bad line, no summary\n"
-    "  -v, --verbose           more detail on stderr\n"
+    "  -q, --quiet             no warnings per bad line, no progress, no\n"
+    "                          summary (on a terminal too)\n"
+    "  -v, --verbose           more detail on stderr, and the summary when\n"
+    "                          stderr is not a terminal (scripts, cron)\n"
     "  -h, --help              show this help and exit\n"
     "  -V, --version           show versions and exit\n";
 

@@ -76,6 +76,13 @@ struct lp_tool {
 	const char *options;  /* the tool's own option help, or NULL */
 	/* 1: writes a report of its own (-o names it), no records */
 	int report;
+	/*
+	 * The closing summary in the tool's words, as lp_summary_format()
+	 * reads them: the run's counts (in, out, dropped, skipped,
+	 * quarantined, failed), the tool's lp_run_count() and lp_run_say()
+	 * counts.  NULL: "{in} in, {out} out[, {dropped} dropped]".
+	 */
+	const char *summary;
 };
 
 /* The common options, as parsed. */

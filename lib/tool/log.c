@@ -92,3 +92,41 @@ lp_color(int fd)
 		return 0;
 	return isatty(fd);
 }
+
+int
+lp_summary_due(void)
+{
+	return lp_verbosity > 0 || (lp_verbosity == 0 && isatty(STDERR_FILENO));
+}
+
+static void
+vsummary(const char *fmt, va_list ap)
+{
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	vwarn(0, 0, fmt, ap);
+}
+
+void
+lp_summary(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!lp_summary_due())
+		return;
+	va_start(ap, fmt);
+	vsummary(fmt, ap);
+	va_end(ap);
+}
+
+void
+lp_summary_always(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lp_verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vsummary(fmt, ap);
+	va_end(ap);
+}

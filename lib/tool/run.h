@@ -54,8 +54,9 @@ struct lp_run {
 	struct lp_run_input *inputs; /* the inputs' identities */
 	int ninputs;
 	json_t *counters; /* the tool's own counts, for --stats */
+	json_t *said;	  /* counts for the summary only (lp_run_say()) */
 	double t0, last_progress;
-	int progress;	/* stderr is a terminal */
+	int progress;	/* this stage draws the progress line */
 	char note[128]; /* the tool's own progress figures */
 	int discard;	/* set by the tool: commit no output (-o), keep none */
 	int status;
@@ -128,6 +129,11 @@ int lp_run_reject(
 /* Add n to the tool counter name (shown in --stats). */
 void lp_run_count(struct lp_run *run, const char *name, long long n);
 /*
+ * Add n to the count name that only the closing summary reads (struct
+ * lp_tool's summary): not in --stats or the audit log.
+ */
+void lp_run_say(struct lp_run *run, const char *name, long long n);
+/*
  * lp_run_count() for the library's counters (lp_clean_counts(),
  * lp_crawl_counts()): run is the struct lp_run.
  */
@@ -151,14 +157,22 @@ void lp_run_audit_version_digest(struct lp_run *run, const char *kind,
  * Progress on a terminal (at most four times a second): records read,
  * rate, share of the input and time left, and run->note if set.  Called
  * by lp_run_next(); a tool that waits elsewhere calls it too.
+ *
+ * One progress line per pipeline: only the stage whose output does not go
+ * into a pipe draws (the last labelpipe stage of "a | b | c > out"), so
+ * stages sharing a terminal do not overwrite each other's line.
  */
 void lp_run_progress(struct lp_run *run);
 /* Whether lp_run_progress() would print now: fill run->note only then. */
 int lp_run_progress_due(const struct lp_run *run);
 /*
  * Finish: flush and commit output, write stats, the audit end event and
- * the summary.  Returns the exit status; status is the tool's own verdict
- * (LP_EXIT_OK or LP_EXIT_FAIL) unless the run already failed.
+ * the summary (the tool's words, then skipped and quarantined lines, the
+ * time and the rate of records read, or of records written by a tool that
+ * reads none), said as lp_summary_due() decides, and for an interrupted
+ * run on any stderr (not under -q).  Returns the exit status; status is
+ * the tool's own verdict (LP_EXIT_OK or LP_EXIT_FAIL) unless the run
+ * already failed.
  */
 int lp_run_close(struct lp_run *run, int status);
 

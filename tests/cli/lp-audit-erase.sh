@@ -63,7 +63,7 @@ tcase listing.audit listing && {
 	zgone au.log
 	count au.log '"event":"erased"' 2
 	missing au.log.erasing
-	run "$TOOL" verify au.log
+	run "$TOOL" -v verify au.log
 	status_is 0
 	has err 'the hash chain holds'
 }
@@ -100,7 +100,7 @@ tcase listing.seal-holds pipe && {
 	"$TOOLS/lp-clean" -q --plain --audit au.log lp.jsonl > /dev/null
 	run "$TOOL" erase --subject "id=$ID" --dataset lp.jsonl au.log
 	status_is 0
-	run "$TOOL" verify --key key --head "$(cat head)" au.log
+	run "$TOOL" -v verify --key key --head "$(cat head)" au.log
 	status_is 0
 	has err '1 seal verified, the published head is in it'
 }

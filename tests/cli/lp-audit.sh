@@ -55,17 +55,17 @@ rechain() {
 }
 
 # The good log: the chain, the seal and its key.
-tcase verify.sealed sealed && check 0 'verify --key key au.log' '' '' 'lp-audit: au.log: the hash chain holds, 1 seal verified\n'
-tcase verify.no-key sealed && check 0 'verify au.log' '' '' 'lp-audit: au.log: the hash chain holds (seals not checked: no --key)\n'
+tcase verify.sealed sealed && check 0 '-v verify --key key au.log' '' '' 'lp-audit: au.log: the hash chain holds, 1 seal verified\n'
+tcase verify.no-key sealed && check 0 '-v verify au.log' '' '' 'lp-audit: au.log: the hash chain holds (seals not checked: no --key)\n'
 tcase verify.quiet sealed && check 0 '-q verify --key key au.log' '' '' ''
-tcase verify.options-first sealed && check 0 '--key key verify au.log' '' '' 'lp-audit: au.log: the hash chain holds, 1 seal verified\n'
+tcase verify.options-first sealed && check 0 '-v --key key verify au.log' '' '' 'lp-audit: au.log: the hash chain holds, 1 seal verified\n'
 tcase verify.audit-variable sealed && {
-	LP_AUDIT_LOG=au.log run "$TOOL" verify --key key
+	LP_AUDIT_LOG=au.log run "$TOOL" -v verify --key key
 	status_is 0
 	file_is err 'lp-audit: au.log: the hash chain holds, 1 seal verified'
 }
 tcase verify.published-head sealed && {
-	run "$TOOL" verify --key key --head "$(cat head)" au.log
+	run "$TOOL" -v verify --key key --head "$(cat head)" au.log
 	status_is 0
 	file_is err 'lp-audit: au.log: the hash chain holds, 1 seal verified, the published head is in it'
 	run "$TOOL" verify --head "$(cat seal.head)" au.log
@@ -180,7 +180,7 @@ tcase concurrent.writers in key && {
 	count au.log '"event":"run_start"' 6
 	count au.log '"event":"version_in_use"' 1
 	count au.log '"event":"seal"' 1
-	run "$TOOL" verify --key key au.log
+	run "$TOOL" -v verify --key key au.log
 	status_is 0
 	file_is err 'lp-audit: au.log: the hash chain holds, 1 seal verified'
 	grep -o '^{"seq":[0-9]*' au.log > seqs
@@ -278,7 +278,7 @@ tcase parity.openlineage in && { # lp-kpi leaves its own run out
 }
 tcase parity.notice-once sealed && { # on stderr, once each; not under -q
 	run -o /dev/null "$TOOLS/lp-kpi" --verify-audit au.log
-	file_is err "lp-kpi: --verify-audit: use 'lp-audit verify' (this flag stays for old scripts)" "lp-kpi: au.log: the hash chain holds"
+	file_is err "lp-kpi: --verify-audit: use 'lp-audit verify' (this flag stays for old scripts)"
 	run -o /dev/null "$TOOLS/lp-kpi" --no-gates --audit au.log --openlineage o.jsonl in.jsonl
 	count err "^lp-kpi: --openlineage: use 'lp-audit openlineage' (this flag stays for old scripts)\$" 1
 	count err 'lp-audit' 1

@@ -52,7 +52,7 @@ tcase audit.short-write-no-partial good log && {
 	has_line err "lp-passthru: cannot write 'au.log': File too large"
 	run "$PASS" -q --plain --audit au.log good.jsonl
 	status_is 0
-	run "$TOOLS/lp-kpi" --verify-audit au.log
+	run "$TOOLS/lp-kpi" -v --verify-audit au.log
 	status_is 0
 	has_line err "lp-kpi: au.log: the hash chain holds"
 	grep -o '^{"seq":[0-9]*' au.log > seqs

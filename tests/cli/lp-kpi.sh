@@ -153,7 +153,7 @@ tcase gates.undefined-skip undefined_skip && check 0 '-q --gates skip.json' '' '
 
 # The audit chain: intact, then tampered.
 tcase audit.verify-intact audit && {
-	run -o /dev/null "$TOOL" --verify-audit audit.log
+	run -o /dev/null "$TOOL" -v --verify-audit audit.log
 	status_is 0
 	has err 'the hash chain holds'
 }

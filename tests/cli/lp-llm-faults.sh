@@ -106,7 +106,7 @@ tcase interrupt.term-in-hold titles && {
 	status_is 130
 	holds [ "$took" -lt 1000 ]
 	holds [ "$(requests)" -le 2 ]
-	has err '^lp-translate: 40 in, 2 out in T, interrupted$'
+	has err '^lp-translate: 2 translated (0 cached, 0 retries, 0 failed) in T, interrupted: 40 read, 2 written$'
 	count out '"text"' 2
 }
 tcase interrupt.int-in-hold rated && {

@@ -35,7 +35,7 @@ tcase good.crlf-blank-no-newline stamp && check 0 '-q --plain' '{ "id" : "a" }\r
 tcase good.money-bigint stamp && check 0 '-q --plain' '{"price":{"amount":649.99},"n":1152921504606846976}\n' \
     "{\"price\":{\"amount\":649.99},\"n\":1152921504606846976,\"lineage\":{\"steps\":[$S]}}\n" ''
 tcase good.empty && check 0 '-q --plain' '' '' ''
-tcase good.summary stamp && check 0 '--plain' '{}\n' "{\"lineage\":{\"steps\":[$S]}}\n" 'lp-passthru: 1 in, 1 out in T\n'
+tcase good.summary stamp && check 0 '-v --plain' '{}\n' "{\"lineage\":{\"steps\":[$S]}}\n" 'lp-passthru: 1 in, 1 out in T\n'
 tcase good.lineage-options stamp && check 0 '-q --plain --pipeline-version p1 --task-id t9' '{"lineage":{"steps":[]}}\n' \
     "{\"lineage\":{\"steps\":[$S],\"pipeline_version\":\"p1\",\"task_id\":\"t9\"}}\n" ''
 tcase good.dataset-version-env stamp && LP_DATASET_VERSION=d2 check 0 '-q --plain' '{}\n' \
@@ -56,7 +56,7 @@ tcase bad-json.max-line && check 65 '-q --plain --max-line 64' '{"a":"0123456789
     'lp-passthru: <stdin>:1: line longer than 64 bytes\n'
 
 # skip: report, count, go on.
-tcase on-error.skip stamp && check 0 '--plain --on-error=skip' '[1]\n{"id":"b"}\nnope\n' \
+tcase on-error.skip stamp && check 0 '-v --plain --on-error=skip' '[1]\n{"id":"b"}\nnope\n' \
     "{\"id\":\"b\",\"lineage\":{\"steps\":[$S]}}\n" \
     'lp-passthru: <stdin>:1: expected JSON object, got array (skipped)\nlp-passthru: <stdin>:3: invalid JSON at column 4: invalid token near '"'nope'"' (skipped)\nlp-passthru: 3 in, 1 out, 2 skipped in T\n'
 
@@ -211,7 +211,7 @@ tcase progress.terminal script big && { # with ETA for files
 tcase progress.not-terminal big && {
 	run -o notty.out -e notty.err "$TOOL" --plain big.jsonl
 	lacks notty.err 'records, '
-	has notty.err '200000 in, 200000 out'
+	empty notty.err
 }
 
 # Reproducible: same input, same bytes (SOURCE_DATE_EPOCH is set).

@@ -88,6 +88,7 @@ TEST(what_waits)
 	lp_decisions_apply(&q.dec, 1, ev);
 	json_decref(ev);
 	assert_eq_int(lp_queue_decided(&q), 1);
+	assert_eq_int(lp_queue_skipped(&q), 1);
 	assert_eq_int(lp_queue_first_open(&q), 3);
 	lp_queue_release(&q);
 }

@@ -9,7 +9,8 @@
 #include "tool/run.h"
 #include "test.h"
 
-static const struct lp_tool tool = {"lp-test", "[file ...]", "test", NULL, 0};
+static const struct lp_tool tool = {
+    "lp-test", "[file ...]", "test", NULL, 0, NULL};
 
 static char *
 slurp_file(const char *path)
