@@ -179,12 +179,23 @@ error_facet(json_t *out, json_t *end)
 static json_t *
 run_event(const char *type, const char *ns, json_t *start, json_t *end)
 {
-	json_t *ev = end ? end : start, *out, *outs = json_array();
+	json_t *ev = end ? end : start, *out, *outs = json_array(), *ins,
+	       *in_rows = NULL;
 	const char *host = json_string_value(json_object_get(start, "host"));
 	char uuid[37];
 
 	run_uuid(json_string_value(json_object_get(start, "run_id")),
 	    (long long)json_integer_value(json_object_get(start, "seq")), uuid);
+	/*
+	 * The count of records read belongs to the one record input, not to
+	 * a file read beside them (an archive, answers).
+	 */
+	ins = dataset_names(json_object_get(start, "inputs"), NULL);
+	if (end != NULL && json_array_size(ins) == 1)
+		in_rows = json_object_get(end, "in");
+	json_decref(ins);
+	ins = dataset_names(json_object_get(start, "inputs"),
+	    end ? json_object_get(end, "inputs") : NULL);
 	/* Only a run that kept its output has one. */
 	if (strcmp(type, "COMPLETE") == 0 &&
 	    json_object_get(start, "output") != NULL)
@@ -194,10 +205,7 @@ run_event(const char *type, const char *ns, json_t *start, json_t *end)
 	    "producer", OL_PRODUCER, "schemaURL", OL_SCHEMA, "run", "runId",
 	    uuid, "facets", "labelpipe", run_facet(start, end), "job",
 	    "namespace", ns, "name", json_object_get(start, "tool"), "inputs",
-	    datasets(dataset_names(json_object_get(start, "inputs"),
-			 end ? json_object_get(end, "inputs") : NULL),
-		host ? host : "", 1, end ? json_object_get(end, "in") : NULL),
-	    "outputs",
+	    datasets(ins, host ? host : "", 1, in_rows), "outputs",
 	    datasets(dataset_names(outs, NULL), host ? host : "", 0,
 		end ? json_object_get(end, "out") : NULL));
 	json_decref(outs);

@@ -646,17 +646,24 @@ write_stats(struct lp_run *run, double wall)
 
 /*
  * What run_end says beside the counts: the files read beside the records
- * (lp_run_note_input(): they are inputs too) and, for a failed run (not
+ * (lp_run_note_input(): they are inputs too, as "inputs") and, for a failed run (not
  * 0 or 1), the first line of its error: the last diagnostic printed.
  */
 static void
 end_facts(struct lp_run *run, json_t *f)
 {
 	json_t *in = json_array();
-	int i;
+	int i, k;
 
-	for (i = 0; i < run->ninputs; i++)
-		json_array_append_new(in, dataset_name(run->inputs[i].name));
+	/* The record inputs are in run_start (stdin under no name). */
+	for (i = 0; i < run->ninputs; i++) {
+		for (k = 0; k < run->in.nfiles; k++)
+			if (run->inputs[i].name == run->in.names[k])
+				break;
+		if (k == run->in.nfiles)
+			json_array_append_new(
+			    in, dataset_name(run->inputs[i].name));
+	}
 	json_object_set_new(f, "inputs", in);
 	if (run->status == LP_EXIT_INTR)
 		json_object_set_new(f, "error", json_string("interrupted"));
