@@ -7,7 +7,8 @@
 # serial run's, byte for byte.  The remote side finds the tools by
 # absolute path and gets its LP_* settings through --env (ssh carries no
 # environment).  Skipped (77) without sshd, ssh or GNU parallel.  Prints
-# the wall time of each stage, serial and over ssh.
+# the wall time of each stage, serial and over ssh (LP_SSH_RECORDS
+# records, default 3000; LP_SSH_BLOCK per job, default 200k).
 . "$(dirname "$0")/cli/lib.sh"
 SSHD=${LP_SSHD:-/usr/sbin/sshd}
 for c in "$SSHD" ssh ssh-keygen parallel; do
@@ -85,14 +86,15 @@ standin_start
 # standin_start set its own trap: both go at the end.
 trap 'standin_stop; kill $SSHD_PID 2> /dev/null' EXIT
 export LP_API_BASE=$STANDIN_URL/v1 LP_API_KEY=stand-in LP_PSEUDONYM_KEY=ssh-test
-"$LP_GEN" -n 3000 -s 5 > in.jsonl
+n=${LP_SSH_RECORDS:-3000}
+"$LP_GEN" -n "$n" -s 5 > in.jsonl
 for stage in 'lp-clean' 'lp-translate --no-cache' 'lp-rate --force --no-cache'; do
 	set -- $stage
 	t0=$(now_ms)
 	"$B/$1" -q --plain $(echo "$stage" | cut -s -d' ' -f2-) < in.jsonl > serial.jsonl
 	t1=$(now_ms)
 	# The command README's "Scaling out" shows, on the two "hosts".
-	parallel --pipe --keep-order --block 200k \
+	parallel --pipe --keep-order --block "${LP_SSH_BLOCK:-200k}" \
 	    --ssh "ssh -F $T/ssh_config" --sshlogin 2/lp-a,2/lp-b \
 	    --env LP_API_BASE --env LP_API_KEY --env LP_PSEUDONYM_KEY \
 	    --env SOURCE_DATE_EPOCH --joblog jobs.log \
@@ -103,7 +105,7 @@ for stage in 'lp-clean' 'lp-translate --no-cache' 'lp-rate --force --no-cache'; 
 	expect "$1 over ssh: exit 0" test "$st" = 0
 	[ "$st" = 0 ] || cat ssh.err
 	expect "$1 over ssh: the serial output, byte for byte" cmp -s serial.jsonl ssh.jsonl
-	expect "$1: every record" test "$(wc -l < ssh.jsonl)" = 3000
+	expect "$1: every record" test "$(wc -l < ssh.jsonl)" = "$n"
 	expect "$1: jobs ran on both hosts" test \
 	    "$(awk 'NR > 1 { print $2 }' jobs.log | sort -u | tr '\n' ' ')" = 'lp-a lp-b '
 	mv serial.jsonl in.jsonl
