@@ -6,10 +6,10 @@
  * runs; pii-scan counts what still looks like personal data in datasets;
  * erase removes a data subject from the artefacts named and retain what
  * a retention policy says is too old.  The checks and the seal are
- * core/audit, the HMAC core/hmac, the export metrics/openlineage, the
- * scan text/piiscan, erasure and retention tool/erase; this file reads
- * the options, picks the subcommand from its table and says what came
- * out.
+ * core/audit, the HMAC core/hmac, the export metrics/openlineage (sent
+ * on by tool/olsink), the scan text/piiscan, erasure and retention
+ * tool/erase; this file reads the options, picks the subcommand from its
+ * table and says what came out.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +30,7 @@
 #include "tool/cli.h"
 #include "tool/erase.h"
 #include "tool/log.h"
+#include "tool/olsink.h"
 
 enum {
 	OPT_HEAD = LP_OPT_TOOL_BASE,
@@ -66,7 +67,8 @@ static const struct lp_tool tool = {"lp-audit",
     "                          chain's head under --key; print the new head\n"
     "  head                    check the chain, print its head as SEQ:HASH\n"
     "  openlineage             write OpenLineage events (START, COMPLETE or\n"
-    "                          FAIL) for each run of the log\n"
+    "                          FAIL) for each run of the log; send them to\n"
+    "                          OPENLINEAGE_URL too when it is set\n"
     "  pii-scan                count what still looks like personal data in\n"
     "                          the records of the files (e-mail, phone, UK\n"
     "                          postcode, card, IBAN, names) per field, as\n"
@@ -264,28 +266,34 @@ static int
 cmd_openlineage(struct audit_opts *o)
 {
 	struct lp_error err = LP_ERROR_INIT;
+	struct lp_openlineage_export x = {0};
 	const char *out = lp_opts.output;
 	size_t n = out != NULL ? strlen(out) : 0;
+	struct lp_olsink sink;
 	struct lp_writer w;
-	long nruns;
 	int rc;
 
 	if (lp_writer_open(&w, out,
 		n > 3 && strcmp(out + n - 3, ".gz") == 0 ? lp_gzip_level()
 							 : 0) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", w.err.msg);
+	/* Every event to the file; to OPENLINEAGE_URL too when set. */
+	lp_olsink_init(&sink, &w);
+	x.path = o->log;
+	x.job_namespace = sink.job_namespace;
+	x.max_line = lp_opts.max_line;
+	x.event = lp_olsink_event;
+	x.arg = &sink;
 	/* No run of lp-audit is in the log: none to leave out. */
-	rc = lp_openlineage_export(
-	    o->log, "", lp_opts.max_line, &w, &nruns, &err);
-	if (rc != LP_OK) {
+	if ((rc = lp_openlineage_export_each(&x, &err)) != LP_OK) {
 		lp_writer_close(&w, 0);
 		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
 		    err.msg);
 	}
 	if (lp_writer_close(&w, 1) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", w.err.msg);
-	lp_summary("%s: %ld runs exported", o->log, nruns);
-	return LP_EXIT_OK;
+	lp_summary("%s: %ld runs exported", o->log, x.nruns);
+	return lp_olsink_finish(&sink, out);
 }
 
 /* The records of the files into the scan; a bad line is fatal (65). */

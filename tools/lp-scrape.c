@@ -261,6 +261,8 @@ replay(struct scrape *sc, const char *path)
 	int rc;
 
 	open_replay(sc, path, 0);
+	/* The archive is the run's input (its run_end names it). */
+	lp_run_note_input(&sc->run, path);
 	sc->crawl.npages = sc->from.most;
 	for (i = 0; i < sc->from.n && !sc->crawl.blocked && !lp_interrupted;
 	     i++) {

@@ -11,6 +11,8 @@
 
 const char *lp_progname = "labelpipe";
 int lp_verbosity;
+/* The first line of the last warning or error, for lp_log_last(). */
+static char last[512];
 
 static void
 vwarn(int with_errno, int errnum, const char *fmt, va_list ap)
@@ -21,10 +23,22 @@ vwarn(int with_errno, int errnum, const char *fmt, va_list ap)
 	/* Every diagnostic: no secret reaches stderr (core/secret.h). */
 	lp_secret_scrub(msg, sizeof(msg));
 	if (with_errno)
+		snprintf(last, sizeof(last), "%.*s: %s",
+		    (int)strcspn(msg, "\n"), msg, strerror(errnum));
+	else
+		snprintf(
+		    last, sizeof(last), "%.*s", (int)strcspn(msg, "\n"), msg);
+	if (with_errno)
 		fprintf(
 		    stderr, "%s: %s: %s\n", lp_progname, msg, strerror(errnum));
 	else
 		fprintf(stderr, "%s: %s\n", lp_progname, msg);
+}
+
+const char *
+lp_log_last(void)
+{
+	return last;
 }
 
 void

@@ -37,6 +37,12 @@ void lp_summary(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void lp_summary_always(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+/*
+ * The first line of the last warning or error printed (scrubbed, without
+ * the program's name), "" if none: what a failed run's run_end event
+ * records as its error.
+ */
+const char *lp_log_last(void);
 /* Colour on this descriptor: a terminal and NO_COLOR unset. */
 int lp_color(int fd);
 

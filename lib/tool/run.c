@@ -737,6 +737,34 @@ summary(struct lp_run *run, double wall)
 	lp_buf_release(&b);
 }
 
+/*
+ * What run_end says beside the counts: the files read beside the records
+ * (lp_run_note_input(): they are inputs too, as "inputs") and, for a failed run (not
+ * 0 or 1), the first line of its error: the last diagnostic printed.
+ */
+static void
+end_facts(struct lp_run *run, json_t *f)
+{
+	json_t *in = json_array();
+	int i, k;
+
+	/* The record inputs are in run_start (stdin under no name). */
+	for (i = 0; i < run->ninputs; i++) {
+		for (k = 0; k < run->in.nfiles; k++)
+			if (run->inputs[i].name == run->in.names[k])
+				break;
+		if (k == run->in.nfiles)
+			json_array_append_new(
+			    in, dataset_name(run->inputs[i].name));
+	}
+	json_object_set_new(f, "inputs", in);
+	if (run->status == LP_EXIT_INTR)
+		json_object_set_new(f, "error", json_string("interrupted"));
+	else if (run->status != LP_EXIT_OK && run->status != LP_EXIT_FAIL &&
+	    lp_log_last()[0] != '\0')
+		json_object_set_new(f, "error", json_string(lp_log_last()));
+}
+
 int
 lp_run_close(struct lp_run *run, int status)
 {
@@ -783,6 +811,7 @@ lp_run_close(struct lp_run *run, int status)
 		json_object_set_new(
 		    f, "wall_ms", json_integer((json_int_t)(wall * 1000)));
 		json_object_update(f, run->counters);
+		end_facts(run, f);
 		lp_run_audit(run, "run_end", f);
 		lp_audit_close(&run->audit);
 	}

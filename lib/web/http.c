@@ -45,6 +45,15 @@ long
 lp_http_post_json(const char *url, const char *body, long timeout_ms,
     const char *user_agent, struct lp_error *err)
 {
+	return lp_http_post_json_with(
+	    url, body, NULL, timeout_ms, user_agent, err);
+}
+
+long
+lp_http_post_json_with(const char *url, const char *body,
+    const char *const *headers, long timeout_ms, const char *user_agent,
+    struct lp_error *err)
+{
 	char cerr[CURL_ERROR_SIZE] = "";
 	struct curl_slist *h = NULL;
 	long status = -1;
@@ -59,6 +68,8 @@ lp_http_post_json(const char *url, const char *body, long timeout_ms,
 	h = curl_slist_append(h, "Content-Type: application/json");
 	/* Small bodies: no 100-continue round trip. */
 	h = curl_slist_append(h, "Expect:");
+	while (headers != NULL && *headers != NULL)
+		h = curl_slist_append(h, *headers++);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);

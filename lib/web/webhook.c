@@ -1,4 +1,6 @@
+#include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/json.h"
@@ -13,20 +15,53 @@ lp_webhook_post(const char *url, const char *user_agent, const char *text,
 {
 	struct lp_buf body = LP_BUF_INIT;
 	json_t *msg = json_pack("{s:s}", "text", text);
-	struct lp_error why = LP_ERROR_INIT;
-	long st;
+	int rc;
 
 	lp_secret_add_url(url, 1);
 	if (fields != NULL)
 		json_object_update(msg, fields);
 	lp_json_dump(msg, &body);
 	json_decref(msg);
-	st = lp_http_post_json(
-	    url, body.p, LP_WEBHOOK_TIMEOUT_MS, user_agent, &why);
+	rc = lp_webhook_send(url, user_agent, body.p, NULL, 1, err);
 	lp_buf_release(&body);
-	if (st >= 200 && st <= 299)
-		return LP_OK;
+	return rc;
+}
+
+/* Sleep ms milliseconds, whatever signals come. */
+static void
+wait_ms(long ms)
+{
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L}, left;
+
+	while (nanosleep(&t, &left) != 0 && errno == EINTR)
+		t = left;
+}
+
+int
+lp_webhook_send(const char *url, const char *user_agent, const char *body,
+    const char *const *headers, int tries, struct lp_error *err)
+{
+	struct lp_error why = LP_ERROR_INIT;
+	long st = -1, wait = LP_WEBHOOK_BACKOFF_MS;
+	char n[32] = "";
+	int i;
+
+	for (i = 0; i < tries; i++) {
+		if (i > 0) {
+			wait_ms(wait);
+			wait *= 2;
+		}
+		st = lp_http_post_json_with(url, body, headers,
+		    LP_WEBHOOK_TIMEOUT_MS, user_agent, &why);
+		if (st >= 200 && st <= 299)
+			return LP_OK;
+		/* Only what may pass is tried again: not a 4xx. */
+		if (st > 0 && st != 500 && st != 502 && st != 503 && st != 504)
+			break;
+	}
+	if ((i = i < tries ? i + 1 : i) > 1)
+		snprintf(n, sizeof(n), " (%d tries)", i);
 	if (st > 0)
-		return lp_error_set(err, "%s: HTTP status %ld", url, st);
-	return lp_error_set(err, "%s", why.msg);
+		return lp_error_set(err, "%s: HTTP status %ld%s", url, st, n);
+	return lp_error_set(err, "%s%s", why.msg, n);
 }

@@ -26,4 +26,19 @@
 int lp_webhook_post(const char *url, const char *user_agent, const char *text,
     json_t *fields, struct lp_error *err);
 
+/* The first wait between tries of lp_webhook_send(), doubled each time. */
+#define LP_WEBHOOK_BACKOFF_MS 300
+
+/*
+ * POST the JSON body to url as user_agent, with the header lines headers
+ * (NULL-terminated, may be NULL; never in err), trying up to tries times:
+ * a receiver that does not answer (refused, reset, timed out) or answers
+ * 500, 502, 503 or 504 is tried again after LP_WEBHOOK_BACKOFF_MS, then
+ * twice that, and so on, as the OpenLineage clients do.  LP_OK on 2xx;
+ * LP_FAILED otherwise, err naming url, why and the tries ("http://h/x:
+ * HTTP status 503 (5 tries)").
+ */
+int lp_webhook_send(const char *url, const char *user_agent, const char *body,
+    const char *const *headers, int tries, struct lp_error *err);
+
 #endif

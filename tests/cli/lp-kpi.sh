@@ -375,9 +375,9 @@ tcase openlineage.events openlineage && { # two for each earlier run, none for i
 }
 tcase openlineage.run-event openlineage && { # a UUID, job, datasets and counts
 	# shellcheck disable=SC2016 # "$defs" is in the schema URL
-	has ol.jsonl '^{"eventType":"COMPLETE","eventTime":"[0-9T:.Z-]*","producer":"urn:labelpipe:lp-kpi:[0-9.]*","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"[0-9a-f]\{8\}-[0-9a-f]\{4\}-8[0-9a-f]\{3\}-[89ab][0-9a-f]\{3\}-[0-9a-f]\{12\}","facets":{"labelpipe":{.*"in":50,"out":0,.*"status":0,.*}}},"job":{"namespace":"labelpipe","name":"lp-kpi"},"inputs":\[{"namespace":"file://[^"]*","name":"/[^"]*/alice.jsonl","inputFacets":{"inputStatistics":{.*"rowCount":50}}}\]'
+	has ol.jsonl '^{"eventType":"COMPLETE","eventTime":"[0-9T:.Z-]*","producer":"https://github.com/labelpipe/labelpipe/tree/v[0-9.]*","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"[0-9a-f]\{8\}-[0-9a-f]\{4\}-8[0-9a-f]\{3\}-[89ab][0-9a-f]\{3\}-[0-9a-f]\{12\}","facets":{"labelpipe":{.*"in":50,"out":0,.*"status":0,.*}}},"job":{"namespace":"labelpipe","name":"lp-kpi"},"inputs":\[{"namespace":"file://[^"]*","name":"/[^"]*/alice.jsonl","inputFacets":{"inputStatistics":{.*"rowCount":50}}}\]'
 }
-tcase openlineage.fail-says-why openlineage && has ol.jsonl '"eventType":"FAIL".*"errorMessage":{[^}]*"message":"exit status 65"'
+tcase openlineage.fail-says-why openlineage && has ol.jsonl '"eventType":"FAIL".*"errorMessage":{[^}]*"message":"[^"]*badin.jsonl:2: '
 
 # The HTML report: self-contained, every chart, escaped, and it renders.
 tcase html.page html && { # a page with charts, each closed

@@ -118,4 +118,64 @@ TEST(a_bad_line_is_named)
 	free(log);
 }
 
+/* An event into a buffer (arg), for lp_openlineage_export_each(). */
+static int
+to_buf(void *arg, const char *line, size_t len, struct lp_error *err)
+{
+	(void)err;
+	lp_buf_add(arg, line, len);
+	return LP_OK;
+}
+
+TEST(only_what_the_run_did)
+{
+	char *log = tmpfile_with("", 0);
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_openlineage_export x;
+	struct lp_buf text = LP_BUF_INIT;
+	struct lp_audit a;
+	int k;
+
+	/* A run that kept /d/out.jsonl, one that failed, one to /dev/null. */
+	for (k = 0; k < 3; k++) {
+		assert_eq_int(lp_audit_open(&a, log, "lp-scrape", "r"), LP_OK);
+		lp_audit_event(&a, "run_start",
+		    json_pack("{s:s,s:[s,s],s:s}", "host", "h1", "inputs", "-",
+			"/dev/fd/63", "output",
+			k == 2 ? "/dev/null" : "/d/out.jsonl"));
+		lp_audit_event(&a, "run_end",
+		    json_pack("{s:i,s:i,s:i,s:[s,s],s:s}", "status",
+			k == 1 ? 65 : 0, "in", 3, "out", 3, "inputs",
+			"/d/a.warc.gz", "/d/a.warc.gz", "error",
+			"/d/a.warc.gz:7: not a WARC record\nmore"));
+		lp_audit_close(&a);
+	}
+	memset(&x, 0, sizeof(x));
+	x.path = log;
+	x.job_namespace = "team-a";
+	x.max_line = 1 << 20;
+	x.event = to_buf;
+	x.arg = &text;
+	assert_eq_int(lp_openlineage_export_each(&x, &err), LP_OK);
+	assert_eq_int(x.nruns, 3);
+	/* The archive read, once per end event; no "-", no /dev. */
+	assert_eq_int(count(text.p, "\"name\":\"/d/a.warc.gz\""), 3);
+	assert_eq_int(count(text.p, "/dev/"), 0);
+	assert_eq_int(count(text.p, "\"name\":\"-\""), 0);
+	/* The output in the one COMPLETE that kept a file: not in START. */
+	assert_eq_int(count(text.p, "\"name\":\"/d/out.jsonl\""), 1);
+	assert_eq_int(count(text.p, "\"outputs\":[]"), 5);
+	assert_eq_int(count(text.p,
+			  "\"message\":\"/d/a.warc.gz:7: not a WARC "
+			  "record\""),
+	    1);
+	assert_eq_int(count(text.p, "\"namespace\":\"team-a\""), 6);
+	assert_eq_int(count(text.p, "urn:"), 0);
+	assert_eq_int(
+	    count(text.p, "\"producer\":\"https://github.com/labelpipe/"), 6);
+	lp_buf_release(&text);
+	unlink(log);
+	free(log);
+}
+
 RUN_TESTS()

@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "web/webhook.h"
 #include "test.h"
+#include "httpd.h"
 
 /*
  * A receiver for one request on 127.0.0.1: it answers with status and
@@ -114,6 +115,51 @@ TEST(refused)
 	assert_true(strncmp(err.msg, url, strlen(url)) == 0);
 	unlink(saved);
 	free(saved);
+}
+
+#define REPLY(st) "HTTP/1.1 " st " X\r\nContent-Length: 0\r\n\r\n"
+
+TEST(tried_again_after_a_5xx)
+{
+	static const char *const replies[] = {
+	    REPLY("503"), REPLY("502"), REPLY("200"), NULL};
+	const char *const auth[] = {"Authorization: Bearer sekrit-key", NULL};
+	struct lp_error err = LP_ERROR_INIT;
+	struct server s;
+	char url[64];
+
+	server_start(&s, replies);
+	snprintf(
+	    url, sizeof(url), "http://127.0.0.1:%d/api/v1/lineage", s.port);
+	assert_eq_int(lp_webhook_send(url, "test", "{}", auth, 5, &err), LP_OK);
+	server_stop(&s);
+	assert_eq_int(s.served, 3);
+	assert_eq_str(s.auth, "Bearer sekrit-key");
+	assert_eq_str(s.paths[2], "/api/v1/lineage");
+}
+
+TEST(not_tried_again_after_a_4xx)
+{
+	static const char *const replies[] = {
+	    REPLY("503"), REPLY("400"), REPLY("200"), NULL};
+	struct lp_error err = LP_ERROR_INIT;
+	struct server s;
+	char url[64], want[128];
+
+	server_start(&s, replies);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/x", s.port);
+	assert_eq_int(
+	    lp_webhook_send(url, "test", "{}", NULL, 5, &err), LP_FAILED);
+	snprintf(want, sizeof(want), "%s: HTTP status 400 (2 tries)", url);
+	assert_eq_str(err.msg, want);
+	/* Unblock the server's last accept. */
+	lp_webhook_send(url, "test", "{}", NULL, 1, &err);
+	server_stop(&s);
+	/* Down: every try, then the transfer error with their count. */
+	assert_eq_int(
+	    lp_webhook_send(url, "test", "{}", NULL, 3, &err), LP_FAILED);
+	assert_true(strncmp(err.msg, url, strlen(url)) == 0);
+	assert_true(strstr(err.msg, "(3 tries)") != NULL);
 }
 
 RUN_TESTS()
