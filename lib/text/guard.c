@@ -176,7 +176,8 @@ stray_unit(const struct word *w)
 
 	while (i < w->n && (isdigit((unsigned char)w->p[i]) || w->p[i] == '.'))
 		i++;
-	if (i == 0 || i == w->n)
+	/* One letter is a model's ("250d") more often than a unit's. */
+	if (i == 0 || w->n - i < 2)
 		return 0;
 	for (k = i; k < w->n; k++)
 		if (!isalpha((unsigned char)w->p[k]))

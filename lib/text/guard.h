@@ -8,9 +8,10 @@
  *          edit distance 1 (a brand of four or five letters) or 2 (six
  *          or more) of a known brand, with the same first letter
  *          ("samsnug", "aple");
- *   unit   a number run into letters that the unit rules did not read
- *          ("3mtr", "128gn"); ordinals, 3g/4g/5g, 4k/8k, 1080p, 2x and
- *          pcs, pk, hz, fps, mph, yr stay unflagged;
+ *   unit   a number run into two letters or more that the unit rules did
+ *          not read ("3mtr", "128gn"); ordinals ("9th") and pcs, pc,
+ *          pk, hz, fps, mph, yr, yrs stay unflagged, as does one letter
+ *          ("250d", "5g": a model's more often than a unit);
  *   price  the caller's: the record's price text held no price.
  * There is no word list: a word is doubtful only as a near-miss of a
  * brand.  The brands are a fixed list (lp_guard_is_brand()).
