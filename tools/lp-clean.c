@@ -51,9 +51,7 @@ static const struct lp_tool tool = {"lp-clean",
     "       [--fluff file] [--keep-pii] [--pii-originals file]\n"
     "       [--pseudonym-key-file file | --keep-sellers]\n"
     "       [--pseudonymize field] [--repair-utf8]\n"
-    "       [--schema file | --no-schema]\n"
-    "       [--llm[=doubtful|all] [--model name] [--llm-max-edits n]\n"
-    "       [-j n] [--api-base url] [--cache dir | --no-cache]] [file ...]",
+    "       [--schema file | --no-schema] [file ...]",
     "Normalise listing text, units, prices and conditions; check the "
     "schema.",
     "      --fields=FIELDS     text fields to clean, comma-separated\n"
