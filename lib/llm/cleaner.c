@@ -36,6 +36,16 @@ lp_cleaner_prompt(
 		return lp_error_set(err,
 		    "a clean prompt needs version and "
 		    "system strings and a schema object");
+	/* The attributes' names, which parse() checks answers against. */
+	if (!json_is_object(json_object_get(
+		json_object_get(
+		    json_object_get(
+			json_object_get(schema, "properties"), "attributes"),
+		    "properties"),
+		"storage_gb")))
+		return lp_error_set(err,
+		    "the schema names no attributes "
+		    "(properties.attributes.properties)");
 	c->format = json_pack("{s:s,s:{s:s,s:b,s:O}}", "type", "json_schema",
 	    "json_schema", "name", "clean", "strict", 1, "schema", schema);
 	body = json_pack("{s:s,s:[{s:s,s:o},{s:s,s:o}],s:f,s:i,s:O}", "model",

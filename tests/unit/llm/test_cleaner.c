@@ -98,6 +98,27 @@ TEST(request)
 	lp_cleaner_release(&c);
 }
 
+TEST(prompt_checked)
+{
+	struct lp_cleaner c;
+	struct lp_error err;
+	json_t *p = json_pack("{s:s,s:s}", "version", "v", "system", "s");
+
+	lp_cleaner_init(&c);
+	c.model = "m";
+	assert_eq_int(lp_cleaner_prompt(&c, p, &err), LP_FAILED);
+	assert_eq_str(err.msg,
+	    "a clean prompt needs version and system "
+	    "strings and a schema object");
+	json_object_set_new(p, "schema", json_pack("{s:{}}", "properties"));
+	assert_eq_int(lp_cleaner_prompt(&c, p, &err), LP_FAILED);
+	assert_eq_str(err.msg,
+	    "the schema names no attributes "
+	    "(properties.attributes.properties)");
+	lp_cleaner_release(&c);
+	json_decref(p);
+}
+
 TEST(doubts)
 {
 	struct lp_cleaner c;
