@@ -106,6 +106,7 @@ lp_cleaner_request(struct lp_cleaner *c, const char *src, size_t len,
 	fill[1] = c->user.p;
 	flen[1] = c->user.len;
 	lp_llm_tmpl_fill(&c->tpl, fill, flen, body, digest);
+	c->n.sent++;
 }
 
 /*

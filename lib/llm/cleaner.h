@@ -40,6 +40,7 @@
 
 struct lp_cleaner_stats {
 	long long doubtful; /* records the rules had doubts about */
+	long long sent;	    /* requests made (lp_cleaner_request()) */
 	long long accepted, rejected;
 	long long by[LP_GUARD_NVERDICTS]; /* rejections, per guard */
 	long long failed, budget;	  /* requests that failed */
@@ -86,7 +87,10 @@ const char *lp_cleaner_source(struct lp_record *rec, size_t *len);
  * doubts is counted in n.doubtful.
  */
 unsigned lp_cleaner_doubts(struct lp_cleaner *c, struct lp_record *rec);
-/* The request for src[0..len), appended to body, and its digest. */
+/*
+ * The request for src[0..len), appended to body, and its digest; counted
+ * in n.sent.
+ */
 void lp_cleaner_request(struct lp_cleaner *c, const char *src, size_t len,
     struct lp_buf *body, char digest[65]);
 /*

@@ -211,6 +211,7 @@ lp_llm_clean_close(struct lp_llm_clean *m)
 	while (m->w.head < m->w.nread && !lp_interrupted)
 		pump(m, 1);
 	lp_run_count(run, "llm_doubtful", n->doubtful);
+	lp_run_count(run, "llm_sent", n->sent);
 	lp_run_count(run, "llm_accepted", n->accepted);
 	lp_run_count(run, "llm_rejected", n->rejected);
 	for (i = 1; i < LP_GUARD_NVERDICTS; i++) {

@@ -100,7 +100,7 @@ void lp_llm_clean_start(struct lp_llm_clean *m, struct lp_run *run);
  */
 void lp_llm_clean_take(struct lp_llm_clean *m, struct lp_record *rec);
 /*
- * Wait for the rest (unless interrupted), count (llm_doubtful,
+ * Wait for the rest (unless interrupted), count (llm_doubtful, llm_sent,
  * llm_accepted, llm_rejected, llm_rejected:GUARD, llm_failed,
  * llm_not_sent_budget, llm_answers_cached and the client's) and close
  * the run: its exit status.

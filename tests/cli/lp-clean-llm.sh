@@ -99,7 +99,7 @@ tcase malformed.truncated cleaned && guard t10 malformed 'malformed answer: not 
 # The guards' decisions in --stats.
 tcase stats.guards cleaned && {
 	has s.json '"in":14,"out":14,'
-	has s.json '"llm_doubtful":12,"llm_accepted":3,"llm_rejected":9,"llm_rejected:number":1,"llm_rejected:invented":1,"llm_rejected:model":1,"llm_rejected:brand":1,"llm_rejected:edits":1,"llm_rejected:attribute":1,"llm_rejected:malformed":3,"llm_failed":0,"llm_not_sent_budget":0,"llm_answers_cached":0,"llm_calls":12,'
+	has s.json '"llm_doubtful":12,"llm_sent":12,"llm_accepted":3,"llm_rejected":9,"llm_rejected:number":1,"llm_rejected:invented":1,"llm_rejected:model":1,"llm_rejected:brand":1,"llm_rejected:edits":1,"llm_rejected:attribute":1,"llm_rejected:malformed":3,"llm_failed":0,"llm_not_sent_budget":0,"llm_answers_cached":0,"llm_calls":12,'
 }
 
 # --llm (doubtful) sends only the titles the rules doubt; all sends all.
@@ -115,7 +115,7 @@ tcase all.every-title inputs && {
 	status_is 0
 	holds [ "$(requests)" = 14 ]
 	count out '"clean":{"llm"' 14
-	has a.json '"llm_doubtful":0,"llm_accepted":5,'
+	has a.json '"llm_doubtful":0,"llm_sent":14,"llm_accepted":5,'
 	# A title the model gives back as it was: accepted, no edits.
 	has out '^{"id":"t13","title":"canon eos 250d camera",.*"accepted":true,"edits":\[\]'
 }
