@@ -150,6 +150,14 @@ tcase outage.nobody-listening inputs && {
 	has out '^{"id":"t01","title":"samsnug galaxy s21 128 gb black",'
 	has err '^lp-clean: the API cannot be used'
 }
+tcase outage.truncated-replies inputs && { # cut off in transfer: retried
+	serve --fault truncate:1
+	run "$TOOL" $API --no-cache --max-retries 1 in.jsonl
+	status_is 69
+	lines out 14
+	count out '"error":{"reason":"network","status":null,"message":"transfer closed with [0-9]* bytes remaining to read","attempts":2}' 12
+	count out '"lineage":{' 14
+}
 tcase outage.http-401 inputs && {
 	serve --status 401
 	run "$TOOL" $API --no-cache in.jsonl
