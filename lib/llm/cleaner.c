@@ -285,6 +285,24 @@ accept(struct lp_record *rec, json_t *a, const char *t, json_t *units)
 		json_decref(attrs);
 }
 
+/*
+ * The edits the budget counts: casing and unit edits change no word of
+ * the comparison (it ignores case) and no quantity (the number guard).
+ */
+static size_t
+counted_edits(const json_t *edits)
+{
+	const char *kind;
+	json_t *e;
+	size_t i, n = 0;
+
+	json_array_foreach (edits, i, e) {
+		kind = json_string_value(json_object_get(e, "kind"));
+		n += strcmp(kind, "casing") != 0 && strcmp(kind, "unit") != 0;
+	}
+	return n;
+}
+
 /* Guard the parsed answer a; the verdict's fields into m. */
 static void
 judge(struct lp_cleaner *c, struct lp_record *rec, json_t *a, json_t *m)
@@ -307,7 +325,7 @@ judge(struct lp_cleaner *c, struct lp_record *rec, json_t *a, json_t *m)
 	in.brand = json_string_value(json_object_get(a, "brand"));
 	in.attributes = json_object_get(a, "attributes");
 	in.mcondition = json_string_value(json_object_get(a, "condition"));
-	in.nedits = json_array_size(json_object_get(a, "edits"));
+	in.nedits = counted_edits(json_object_get(a, "edits"));
 	in.max_edits = c->max_edits;
 	if (canonical(c, title, units) != LP_OK) {
 		v = LP_GUARD_MALFORMED;

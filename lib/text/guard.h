@@ -30,8 +30,11 @@
  *              in the source or the rules' title, or a typo of a word
  *              there (as for doubts); no brand becomes another;
  *   edits      at most max_edits edits: the larger of the number the
- *              model listed and the number of the model's words that
- *              neither the rules' title nor the source has;
+ *              model listed (the caller's count: lp-clean leaves out
+ *              casing and unit edits, which the comparison without case
+ *              and the number guard check) and the number of the
+ *              model's words that neither the rules' title nor the
+ *              source has;
  *   attribute  each attribute both found is equal (numbers to one part
  *              in a million, text without regard to case), and so is
  *              the condition when both have one.
@@ -69,7 +72,7 @@ struct lp_guard_input {
 	const char *brand;	  /* the model's brand, or NULL */
 	const json_t *attributes; /* the model's attributes, or NULL */
 	const char *mcondition;	  /* the model's condition, or NULL */
-	size_t nedits;		  /* the edits the model listed */
+	size_t nedits;		  /* the edits the model listed that count */
 	int max_edits;
 };
 

@@ -177,6 +177,32 @@ TEST(rejected_keeps_rules)
 	lp_cleaner_release(&c);
 }
 
+TEST(casing_edits_free)
+{
+	struct lp_cleaner c;
+	struct lp_buf a = LP_BUF_INIT;
+	int i;
+
+	/* Shouting set right: eight casing edits, one typo; within 5. */
+	setup(&c);
+	cleaned("{\"id\":\"a\",\"title\":\"SAMSNUG GALAXY S21 ULTRA 5G "
+		"PHANTOM BLACK UNLOCKED PHONE\"}");
+	lp_buf_adds(&a,
+	    "{\"title\":\"Samsung Galaxy S21 Ultra 5G Phantom "
+	    "Black Unlocked Phone\",\"brand\":\"Samsung\",\"model\":"
+	    "null,\"attributes\":{},\"condition\":null,\"edits\":["
+	    "{\"kind\":\"typo\",\"from\":\"SAMSNUG\",\"to\":"
+	    "\"Samsung\"}");
+	for (i = 0; i < 8; i++)
+		lp_buf_adds(&a,
+		    ",{\"kind\":\"casing\",\"from\":\"X\","
+		    "\"to\":\"x\"}");
+	lp_buf_adds(&a, "]}");
+	assert_true(strstr(applied(&c, a.p), "\"accepted\":true") != NULL);
+	lp_buf_release(&a);
+	lp_cleaner_release(&c);
+}
+
 TEST(malformed)
 {
 	struct lp_cleaner c;
