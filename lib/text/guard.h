@@ -9,7 +9,7 @@
  *          or more) of a known brand, with the same first letter
  *          ("samsnug", "aple");
  *   unit   a number run into two letters or more that the unit rules did
- *          not read ("3mtr", "128gn"); ordinals ("9th") and pcs, pc,
+ *          not read ("2tn", "128gn"); ordinals ("9th") and pcs, pc,
  *          pk, hz, fps, mph, yr, yrs stay unflagged, as does one letter
  *          ("250d", "5g": a model's more often than a unit);
  *   price  the caller's: the record's price text held no price.

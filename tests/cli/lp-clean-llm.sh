@@ -28,10 +28,10 @@ rec() {
 fx_inputs() {
 	cat > in.jsonl << 'END'
 {"id":"t01","title":"Samsnug Galaxy S21 128GB Black"}
-{"id":"t02","title":"USB-C Cable 3mtr Braided"}
+{"id":"t02","title":"Seagate HDD 2tn Internal"}
 {"id":"t03","title":"Aple iPhone 13 Pro 256GB Graphite"}
 {"id":"t04","title":"Nikkon Coolpix Camera"}
-{"id":"t05","title":"Sony Xperia 5 Charger 2mtr"}
+{"id":"t05","title":"Sony Xperia 5 Phone 64gn"}
 {"id":"t06","title":"Dell Laptop 16gn"}
 {"id":"t07","title":"Kingstn USB Stick 64GB"}
 {"id":"t08","title":"Nokla 3310 Phone"}
@@ -55,9 +55,13 @@ fx_cleaned() { # out: in.jsonl cleaned with --llm (doubtful)
 tcase accepted.applied cleaned && {
 	status_is 0
 	lines out 14
-	has out '^{"id":"t01","title":"samsung galaxy s21 128 gb black","raw":{"title":"Samsnug Galaxy S21 128GB Black"},"attrs":{"storage_gb":128.0,"colour":"Black","brand":"Samsung","model":"Galaxy S21"},"clean":{"llm":{"model":"test-model","prompt_version":"clean-1","accepted":true,"edits":\[{"kind":"typo","from":"Samsnug","to":"Samsung"},{"kind":"unit","from":"128GB","to":"128 GB"}\],"brand":"Samsung","product":"Galaxy S21","condition":null,"rules_title":"samsnug galaxy s21 128 gb black","usage":{'
-	# A unit the rules could not read, converted and kept.
-	has out '^{"id":"t02","title":"usb-c cable 3 m braided",.*"attrs":{"length_cm":300.0},.*"accepted":true,.*"rules_title":"usb-c cable 3mtr braided"'
+	has out '^{"id":"t01","title":"samsung galaxy s21 128 gb black",'
+	has out '^{"id":"t01",.*"raw":{"title":"Samsnug Galaxy S21 128GB Black"}'
+	has out '^{"id":"t01",.*"attrs":{"storage_gb":128.0,"colour":"Black","brand":"Samsung","model":"Galaxy S21"}'
+	has out '^{"id":"t01",.*"clean":{"llm":{"model":"test-model","prompt_version":"clean-1","accepted":true,"edits":\[{"kind":"typo","from":"Samsnug","to":"Samsung"},{"kind":"unit","from":"128GB","to":"128 GB"}\],"brand":"Samsung","product":"Galaxy S21","condition":null,"rules_title":"samsnug galaxy s21 128 gb black","usage":{'
+	# A unit the rules could not read, written as the unit rules write it.
+	has out '^{"id":"t02","title":"seagate hdd 2 tb internal",'
+	has out '^{"id":"t02",.*"attrs":{"storage_gb":2000.0,"brand":"Seagate"},.*"accepted":true,.*"rules_title":"seagate hdd 2tn internal"'
 }
 tcase accepted.case-keep inputs && { # --case keep: the model's casing stays
 	serve
@@ -79,8 +83,8 @@ tcase guard.edits cleaned && guard t06 edits '9 edits, more than 5'
 tcase guard.attribute cleaned && guard t07 attribute 'attribute storage_gb: 64.0 by the rules, 128 by the model'
 tcase guard.model cleaned && guard t11 model 'dropped model code sm-g991b'
 tcase guard.kept-for-review cleaned && { # the refused title is kept beside
-	has out '^{"id":"t05",.*"llm_title":"Samsung Xperia 5 Charger 2 m"'
-	has out '^{"id":"t05","title":"sony xperia 5 charger 2mtr",'
+	has out '^{"id":"t05",.*"llm_title":"Samsung Xperia 5 Phone 64 GB"'
+	has out '^{"id":"t05","title":"sony xperia 5 phone 64gn",'
 }
 tcase guard.edits-budget inputs && { # --llm-max-edits: a larger budget
 	serve
