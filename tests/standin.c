@@ -7,7 +7,7 @@
  *           [--fault KIND:P]... [--fault-limit N] [--status CODE]
  *           [--rpm N] [--seed S] [--idle-exit SECONDS] [--stats-file F]
  *           [--ratelimit LEFT:RESET] [--echo-key CODE] [--usage N]
- *           [--gzip-mb N]
+ *           [--gzip-mb N] [--clean-answers F]
  *
  * POST .../chat/completions answers deterministically: the last user
  * message, if it is JSON {"items":[{"id","text"}]}, gets {"items":[{"id",
@@ -42,6 +42,13 @@
  * --usage N reports N prompt and N total tokens (negative too); --gzip-mb N
  * sends every reply gzip-encoded, N MB of spaces before the JSON (a reply
  * small on the wire that inflates N MB).
+ *
+ * Cleaning (lp-clean --llm): with --clean-answers FILE, a request whose
+ * user message is JSON {"title"} is answered from FILE, JSON Lines of
+ * {"title","answer"}: the answer of the line with that title, an object
+ * sent as JSON or a string sent as it is (malformed answers are data
+ * too); a title not in FILE gets itself back, unchanged, with no brand,
+ * model, attributes, condition or edits.
  *
  * Pages: with --root DIR, GET serves the files under DIR as HTML (and
  * robots.txt as text, or --robots-status CODE instead), with the faults
@@ -114,6 +121,7 @@ static int echo_key;
 static long long usage_override;
 static int have_usage_override;
 static long gzip_mb;
+static json_t *clean_answers; /* --clean-answers: title -> content */
 
 static void save_stats(void);
 static char *judge(json_t *req, json_t *msg, int fault);
@@ -275,6 +283,57 @@ tokens(const char *s)
 	return strlen(s) / 4 + 1;
 }
 
+/* --clean-answers: the recorded answer for title, or title itself. */
+static char *
+clean_answer(const char *title)
+{
+	json_t *a = json_object_get(clean_answers, title);
+
+	if (json_is_string(a))
+		return strdup(json_string_value(a));
+	if (a != NULL)
+		return json_dumps(a, JSON_COMPACT);
+	a = json_pack("{s:s,s:n,s:n,s:{},s:n,s:[]}", "title", title, "brand",
+	    "model", "attributes", "condition", "edits");
+	{
+		char *s = json_dumps(a, JSON_COMPACT);
+
+		json_decref(a);
+		return s;
+	}
+}
+
+/* Read --clean-answers FILE: {"title","answer"} a line. */
+static void
+load_clean_answers(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	long n = 0;
+
+	if (f == NULL) {
+		perror(path);
+		exit(1);
+	}
+	clean_answers = json_object();
+	while (getline(&line, &cap, f) > 0) {
+		json_t *l = json_loads(line, 0, NULL);
+		const char *t = json_string_value(json_object_get(l, "title"));
+
+		n++;
+		if (t == NULL || json_object_get(l, "answer") == NULL) {
+			fprintf(stderr, "%s:%ld: want {\"title\",\"answer\"}\n",
+			    path, n);
+			exit(1);
+		}
+		json_object_set(clean_answers, t, json_object_get(l, "answer"));
+		json_decref(l);
+	}
+	free(line);
+	fclose(f);
+}
+
 /* The assistant's content for one request, or NULL if there is none. */
 static char *
 answer(json_t *req, int fault, size_t *prompt_tokens)
@@ -301,6 +360,13 @@ answer(json_t *req, int fault, size_t *prompt_tokens)
 		return NULL;
 	text = json_string_value(json_object_get(user, "content"));
 	it = json_loads(text, 0, NULL);
+	if (clean_answers != NULL &&
+	    json_is_string(json_object_get(it, "title"))) {
+		s = clean_answer(
+		    json_string_value(json_object_get(it, "title")));
+		json_decref(it);
+		return s;
+	}
 	if (json_is_string(json_object_get(it, "translation"))) {
 		s = judge(req, it, fault);
 		json_decref(it);
@@ -1074,7 +1140,7 @@ usage(void)
 	    "               [--root DIR] [--robots-status CODE]\n"
 	    "               [--ratelimit LEFT:RESET] [--echo-key CODE] "
 	    "[--usage N]\n"
-	    "               [--gzip-mb N]\n");
+	    "               [--gzip-mb N] [--clean-answers F]\n");
 	exit(2);
 }
 
@@ -1126,6 +1192,8 @@ set_option(const char *o, const char *v)
 		have_usage_override = 1;
 	} else if (strcmp(o, "--gzip-mb") == 0)
 		gzip_mb = atol(v);
+	else if (strcmp(o, "--clean-answers") == 0)
+		load_clean_answers(v);
 	else if (strcmp(o, "--seed") == 0)
 		rng_state = strtoull(v, NULL, 10);
 	else if (strcmp(o, "--fault") == 0) {

@@ -8,7 +8,8 @@
  * pseudonymised, the record checked against a schema, originals kept in
  * raw.<field> with personal data redacted there too.  This file reads the
  * options and the pseudonym key, sets the cleaner up and runs the record
- * loop.
+ * loop.  With --llm a model helps with the titles the rules doubt (or all
+ * of them), its answers guarded: tool/llm_clean and lib/llm/cleaner.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 #include "text/clean.h"
 #include "text/schema.h"
 #include "tool/cli.h"
+#include "tool/llm_clean.h"
 #include "tool/log.h"
 #include "tool/run.h"
 
@@ -70,13 +72,14 @@ static const struct lp_tool tool = {"lp-clean",
     "                          of treating the line as bad input\n"
     "      --schema=FILE       check records against FILE (a JSON Schema\n"
     "                          subset) instead of the built-in one\n"
-    "      --no-schema         check no schema\n",
+    "      --no-schema         check no schema\n"
+    "\nLLM options:\n" LP_LLM_CLEAN_HELP,
     0,
     "{out:record} cleaned[, {emails_redacted:email} and "
     "{phones_redacted:phone number} redacted]"};
 
 static const struct option longopts[] = {LP_COMMON_LONGOPTS,
-    {"case", required_argument, NULL, OPT_CASE},
+    LP_LLM_CLEAN_LONGOPTS, {"case", required_argument, NULL, OPT_CASE},
     {"fields", required_argument, NULL, OPT_FIELDS},
     {"fluff", required_argument, NULL, OPT_FLUFF},
     {"keep-pii", no_argument, NULL, OPT_KEEP_PII},
@@ -98,6 +101,7 @@ struct clean_opts {
 	struct lp_buf key;	 /* the pseudonym key's bytes */
 	struct lp_buf originals; /* redacted originals not yet written */
 	int originals_fd;	 /* --pii-originals, or -1 */
+	struct lp_llm_clean llm; /* --llm */
 };
 
 /*
@@ -207,8 +211,11 @@ parse_options(struct clean_opts *o, int argc, char **argv)
 {
 	int ch;
 
-	while ((ch = getopt_long(
-		    argc, argv, LP_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, LP_COMMON_SHORTOPTS LP_LLM_SHORTOPTS,
+		 longopts, NULL)) != -1) {
+		if (lp_llm_clean_option(&o->llm, ch, optarg))
+			continue;
 		switch (ch) {
 		case OPT_CASE:
 			if (strcmp(optarg, "lower") != 0 &&
@@ -305,6 +312,7 @@ setup(struct clean_opts *o)
 			    LP_EXIT_DATAERR, "%s: %s", o->schema_path, err.msg);
 	} else if (!o->no_schema)
 		c->schema = lp_schema_listing();
+	lp_llm_clean_setup(&o->llm, c, o->fields, o->nfields);
 }
 
 /* What changes the output, for the lineage config digest. */
@@ -338,6 +346,7 @@ config(const struct clean_opts *o, struct lp_buf *b)
 		for (k = 0; k < 4; k++)
 			lp_buf_addf(b, "%02x", id[k]);
 	}
+	lp_llm_clean_config(&o->llm, b);
 }
 
 int
@@ -354,6 +363,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.originals_fd = -1;
 	lp_clean_init(&o.c);
+	lp_llm_clean_init(&o.llm);
 	o.casearg = "lower";
 	parse_options(&o, argc, argv);
 	argc -= optind;
@@ -365,6 +375,8 @@ main(int argc, char **argv)
 	lp_run_audit_version_digest(&run, "rules", o.c.rules.version, rules);
 	run.repair_utf8 = o.repair;
 	open_originals(&o, &run);
+	if (o.llm.mode)
+		lp_llm_clean_start(&o.llm, &run);
 	while (lp_run_next(&run, &rec) == LP_OK) {
 		struct lp_error err;
 		size_t mark = o.originals.len;
@@ -375,14 +387,19 @@ main(int argc, char **argv)
 				break;
 			continue;
 		}
-		if (lp_run_emit(&run, rec) != LP_OK)
+		/* Without --llm, the one test of it on this path. */
+		if (o.llm.mode)
+			lp_llm_clean_take(&o.llm, rec);
+		else if (lp_run_emit(&run, rec) != LP_OK)
 			break;
 		flush_originals(&o, 65536);
 	}
 	flush_originals(&o, 0);
 	lp_clean_counts(&o.c, lp_run_count_each, &run);
 	lp_run_count(&run, "repaired_utf8", (long long)run.n_repaired);
-	status = lp_run_close(&run, LP_EXIT_OK);
+	status = o.llm.mode ? lp_llm_clean_close(&o.llm)
+			    : lp_run_close(&run, LP_EXIT_OK);
+	lp_llm_clean_release(&o.llm);
 
 	lp_clean_release(&o.c);
 	lp_cli_list_free(o.fields, o.nfields);

@@ -23,6 +23,9 @@ extern const size_t lp_data_gates_len;
 /* guidelines/prompts/translate.json: lp-translate's prompt. */
 extern const unsigned char lp_data_translate_prompt[];
 extern const size_t lp_data_translate_prompt_len;
+/* guidelines/prompts/clean.json: lp-clean --llm's prompt and answer. */
+extern const unsigned char lp_data_clean_prompt[];
+extern const size_t lp_data_clean_prompt_len;
 /* guidelines/prompts/judge.json and rubric.json: lp-rate's judge. */
 extern const unsigned char lp_data_judge_prompt[];
 extern const size_t lp_data_judge_prompt_len;
