@@ -30,6 +30,7 @@
 #include "metrics/openlineage.h"
 #include "metrics/report.h"
 #include "review/gold.h"
+#include "review/taxonomy.h"
 #include "tool/access.h"
 #include "tool/alert.h"
 #include "tool/cli.h"
@@ -55,6 +56,7 @@ enum {
 	OPT_RUN_STATS,
 	OPT_SEED,
 	OPT_STAGE_FAILED,
+	OPT_TAXONOMY,
 	OPT_VERIFY_AUDIT
 };
 
@@ -74,6 +76,9 @@ static const struct lp_tool tool = {"lp-kpi",
     "      --markdown          write the report as Markdown tables\n"
     "      --html=FILE         also write a self-contained HTML report with\n"
     "                          charts to FILE\n"
+    "      --taxonomy=FILE     the classes' names in the HTML report\n"
+    "                          (default: the shipped "
+    "guidelines/taxonomy.json)\n"
     "      --gates=FILE        the quality gates to check (default: the\n"
     "                          built-in guidelines/gates.json); exit 1 if\n"
     "                          one fails\n"
@@ -128,13 +133,14 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"run-stats", required_argument, NULL, OPT_RUN_STATS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"stage-failed", required_argument, NULL, OPT_STAGE_FAILED},
+    {"taxonomy", required_argument, NULL, OPT_TAXONOMY},
     {"verify-audit", required_argument, NULL, OPT_VERIFY_AUDIT},
     {NULL, 0, NULL, 0}};
 
 /* What the command line asked for. */
 struct kpi_opts {
 	const char *gates_path, *verify, *baseline, *html_path, *alert_url,
-	    *ol_path, *gold_key, *stage_failed, *roles, *approve;
+	    *ol_path, *gold_key, *stage_failed, *roles, *approve, *taxonomy;
 	const char **run_stats, **fields;
 	size_t nrun_stats, nfields;
 	const char *groupings[2]; /* --by and --over, in the order given */
@@ -228,6 +234,9 @@ options(struct kpi_opts *o, int argc, char **argv)
 			break;
 		case OPT_STAGE_FAILED:
 			o->stage_failed = optarg;
+			break;
+		case OPT_TAXONOMY:
+			o->taxonomy = optarg;
 			break;
 		case OPT_HTML:
 			o->html_path = optarg;
@@ -441,15 +450,25 @@ write_report(const struct kpi_opts *o, json_t *m, json_t *gs)
 /* The side outputs: the HTML page and the OpenLineage events. */
 static void
 write_sides(const struct kpi_opts *o, struct lp_run *run, json_t *m, json_t *gs,
-    struct lp_writer *html_w, struct lp_writer *ol_w)
+    const struct lp_kpi *whole, struct lp_writer *html_w,
+    struct lp_writer *ol_w)
 {
 	struct lp_error err = LP_ERROR_INIT;
 	struct lp_buf page = LP_BUF_INIT;
+	struct lp_taxonomy tax;
+	struct lp_html_info info = {lp_html_time(), whole, &tax};
 	long nruns;
 	int rc;
 
 	if (o->html_path != NULL) {
-		lp_html_report(&page, m, gs);
+		if (lp_taxonomy_init(&tax,
+			lp_cli_json_data(o->taxonomy, lp_data_taxonomy,
+			    lp_data_taxonomy_len),
+			&err) != LP_OK)
+			lp_errx(LP_EXIT_DATAERR, "%s: %s",
+			    o->taxonomy ? o->taxonomy : "taxonomy", err.msg);
+		lp_html_report(&page, m, gs, &info);
+		lp_taxonomy_release(&tax);
 		if (lp_writer_write(html_w, page.p, page.len) != LP_OK)
 			lp_errx(LP_EXIT_IOERR, "%s", html_w->err.msg);
 		lp_buf_release(&page);
@@ -482,7 +501,7 @@ finish(const struct kpi_opts *o, struct lp_access *ac, struct lp_run *run,
 		check_gates(o, ac, m, run, &gates);
 	write_report(o, m, o->no_gates ? none : gates.results);
 	write_sides(
-	    o, run, m, o->no_gates ? none : gates.results, html_w, ol_w);
+	    o, run, m, o->no_gates ? none : gates.results, whole, html_w, ol_w);
 	lp_run_count(run, "gates_failed", gates.failed);
 	status = lp_run_close(run, gates.failed ? LP_EXIT_FAIL : LP_EXIT_OK);
 	json_decref(m);
