@@ -112,12 +112,16 @@ anchor_of(const char *path)
 	return "gates";
 }
 
-/* A class by its taxonomy name: "correct (4)", or its value. */
+/*
+ * A class by its taxonomy name and value, "correct (4)"; by its name
+ * alone when that is its value ("accept" for "\"accept\""); else as it is.
+ */
 static void
 class_label(struct lp_buf *b, const struct ctx *info, const char *cls)
 {
 	json_t *names = info ? info->class_names : NULL, *n;
 	char quoted[256];
+	const char *name;
 
 	n = json_object_get(names, cls);
 	if (n == NULL) {
@@ -125,14 +129,19 @@ class_label(struct lp_buf *b, const struct ctx *info, const char *cls)
 		snprintf(quoted, sizeof(quoted), "\"%s\"", cls);
 		n = json_object_get(names, quoted);
 	}
-	if (json_is_string(n)) {
-		lp_buf_addf(b, "%s (%s)", json_string_value(n), cls);
+	if (!json_is_string(n)) {
+		lp_buf_adds(b, cls);
 		return;
 	}
-	lp_buf_adds(b, cls);
+	name = json_string_value(n);
+	snprintf(quoted, sizeof(quoted), "\"%s\"", name);
+	if (strcmp(cls, name) == 0 || strcmp(cls, quoted) == 0)
+		lp_buf_adds(b, name);
+	else
+		lp_buf_addf(b, "%s (%s)", name, cls);
 }
 
-/* The 95% Wilson interval of a share p of n, as " [lo–hi]". */
+/* The 95% Wilson interval of a share p of n, as "95% CI lo–hi%". */
 static void
 wilson(struct lp_buf *b, double p, long long n)
 {
