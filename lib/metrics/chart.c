@@ -331,7 +331,8 @@ lp_chart_counts(struct lp_buf *b, const char *title, const char *const *rows,
 	int w = left + (int)ncols * cell + 10;
 	size_t r, c;
 
-	open_svg(b, title, w < WIDTH ? WIDTH : w, top + (int)nrows * cell + 8);
+	/* As narrow as it can be: matrices may stand side by side. */
+	open_svg(b, title, w < 360 ? 360 : w, top + (int)nrows * cell + 8);
 	for (c = 0; c < ncols; c++) {
 		lp_buf_addf(b,
 		    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",

@@ -46,7 +46,9 @@ static const char html_style[] =
     "white-space:nowrap}.pass{color:#1a7f37}.fail{color:#cf222e;"
     "font-weight:bold}.skip{color:#777}.banner .fail,.banner .pass{"
     "color:#fff}svg{display:block;width:100%;height:auto;max-width:36em;"
-    "margin:0.5em 0 1.5em}p.note{color:#555}nav a{margin-right:0.8em}"
+    "margin:0.5em 0 1.5em}.grid{display:grid;grid-template-columns:"
+    "repeat(auto-fill,minmax(18em,1fr));gap:0 1em}p.note{color:#555}nav "
+    "a{margin-right:0.8em}"
     "@media print{.scroll{overflow:visible}}";
 
 /* A number as a percentage with one decimal, or "n/a". */
@@ -505,6 +507,8 @@ confusions(struct lp_buf *b, json_t *ag, const char **names)
 	for (r = 0; r < nc; r++)
 		cols[r] = json_string_value(
 		    json_array_get(json_object_get(ag, "classes"), r));
+	/* Side by side where the page is wide enough, else one a row. */
+	lp_buf_adds(b, "<div class=\"grid\">\n");
 	json_array_foreach (json_object_get(ag, "pairs"), i, p) {
 		json_t *cm = json_object_get(p, "confusion");
 
@@ -513,13 +517,14 @@ confusions(struct lp_buf *b, json_t *ag, const char **names)
 				v[r * nc + c] = json_integer_value(
 				    json_array_get(json_array_get(cm, r), c));
 		snprintf(title, sizeof(title),
-		    "Confusion: %s (rows) against %s (columns)",
+		    "Confusion: %s (rows) × %s (cols)",
 		    json_string_value(json_object_get(p, "a")),
 		    json_string_value(json_object_get(p, "b")));
 		/* Columns by value, rows by name and value: they fit. */
 		if (nc > 0)
 			lp_chart_counts(b, title, names, cols, v, nc, nc);
 	}
+	lp_buf_adds(b, "</div>\n");
 	free(cols);
 	free(v);
 }

@@ -108,7 +108,7 @@ tcase page.headline page && { # percentages with intervals
 }
 tcase page.charts page && { # every chart the report promises, by title
 	for t in 'Agreement per class (kappa' "Cohen's kappa per annotator pair" \
-	    'Confusion: ann05 (rows) against ann08 (columns)' \
+	    'Confusion: ann05 (rows) × ann08 (cols)' \
 	    'Gold accuracy per annotator' 'Judge calibration: accuracy per' \
 	    'Rating histogram' 'Class balance: labels' \
 	    'Throughput per annotator (labels per hour)' 'Latency per stage' \

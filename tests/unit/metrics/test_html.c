@@ -154,7 +154,7 @@ TEST(page_with_engine_and_taxonomy)
 	/* The judge's reliability diagram and the pair's confusion. */
 	assert_true(strstr(b.p, "<title>Judge calibration") != NULL);
 	assert_true(
-	    strstr(b.p, "<title>Confusion: al (rows) against bo") != NULL);
+	    strstr(b.p, "<title>Confusion: al (rows) × bo (cols)") != NULL);
 	assert_true(anchors_resolve(b.p));
 	assert_true(strstr(b.p, "<script") == NULL);
 	assert_true(strstr(b.p, "nan") == NULL);
