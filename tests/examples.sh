@@ -35,7 +35,7 @@ expect 'the reject rate is measured, not skipped' grep -q '^gate rejects.rate  *
 expect 'the gates are in the HTML report' grep -q '<h2 id="gates">Quality gates</h2>' "$T/a/report.html"
 expect 'the HTML report opens with the verdict' grep -q '^<header class="banner v-\(pass\|fail\)" id="verdict"><p class="verdict">\(PASS\|FAIL\)</p><p>[0-9]* of 3 gates failed</p>' "$T/a/report.html"
 expect 'every gate in the verdict banner' test "$(grep -c '^<li><a href="#[a-z-]*">\(rejects.rate\|agreement.percent\|gold.accuracy\)</a>' "$T/a/report.html")" = 3
-expect 'the HTML report has charts over time' grep -q '<title>Agreement per day: Krippendorff' "$T/a/report.html"
+expect 'the HTML report has charts over time' grep -q '<title>Agreement per day: alpha and Fleiss' "$T/a/report.html"
 expect 'the HTML report has agreement per class, by name' grep -q '<title>Agreement per class.*>correct (4)<' "$T/a/report.html"
 expect 'the gates are in the JSON report' grep -q '"gates":\[{"metric":"rejects.rate"' "$T/a/kpi.json"
 # Gold: hidden in the queue (no answer in it), answers in the key alone,

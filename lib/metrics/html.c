@@ -871,8 +871,7 @@ trend(struct lp_buf *b, const char *unit, json_t *per)
 		    "Agreement and gold accuracy per %s", unit);
 		lines_of(b, title, &pe, agn, agp, 2, 1);
 		snprintf(title, sizeof(title),
-		    "Agreement per %s: Krippendorff's alpha and Fleiss' kappa",
-		    unit);
+		    "Agreement per %s: alpha and Fleiss' kappa", unit);
 		lines_of(b, title, &pe, kn, kp, 3, 1);
 		snprintf(title, sizeof(title),
 		    "Gold accuracy per annotator per %s (%%)", unit);

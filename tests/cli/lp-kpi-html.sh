@@ -113,7 +113,7 @@ tcase page.charts page && { # every chart the report promises, by title
 	    'Rating histogram' 'Class balance: labels' \
 	    'Throughput per annotator (labels per hour)' 'Latency per stage' \
 	    'Agreement and gold accuracy per day' \
-	    "Agreement per day: Krippendorff's alpha and Fleiss' kappa" \
+	    "Agreement per day: alpha and Fleiss' kappa" \
 	    'Gold accuracy per annotator per day' \
 	    'Throughput per day: samples labelled per hour' \
 	    'End-to-end latency per day (seconds)'; do
