@@ -49,7 +49,14 @@ static const char html_style[] =
     "margin:0.5em 0 1.5em}.grid{display:grid;grid-template-columns:"
     "repeat(auto-fill,minmax(18em,1fr));gap:0 1em}p.note{color:#555}nav "
     "a{margin-right:0.8em}"
-    "@media print{.scroll{overflow:visible}}";
+    "@media print{.scroll{overflow:visible}}"
+    /* On a narrow screen each item is a block of named lines. */
+    "@media (max-width:40em){table.items,table.items tbody,table.items tr,"
+    "table.items td{display:block}table.items tr:first-child{display:none}"
+    "table.items tr{border-bottom:2px solid #ddd;padding:0.3em 0}"
+    "table.items td{border:0;padding:0.1em 0.3em}table.items td:empty{"
+    "display:none}table.items td::before{content:attr(data-k);color:#666;"
+    "display:inline-block;min-width:6.5em}}";
 
 /* A number as a percentage with one decimal, or "n/a". */
 static void
@@ -1012,11 +1019,11 @@ stages(struct lp_buf *b, json_t *m)
 
 /* A cell of a class (its JSON text) by name, or empty. */
 static void
-class_cell(struct lp_buf *b, json_t *cls, const struct ctx *info)
+class_cell(struct lp_buf *b, const char *k, json_t *cls, const struct ctx *info)
 {
 	struct lp_buf t = LP_BUF_INIT;
 
-	lp_buf_adds(b, "<td>");
+	lp_buf_addf(b, "<td data-k=\"%s\">", k);
 	if (json_is_string(cls)) {
 		class_label(&t, info, json_string_value(cls));
 		lp_buf_addc(&t, '\0');
@@ -1047,15 +1054,15 @@ items_table(struct lp_buf *b, const char *id, const char *title,
 	if (n == 0)
 		return;
 	lp_buf_adds(b,
-	    "<div class=\"scroll\"><table><tr><th>id</th><th>"
+	    "<div class=\"scroll\"><table class=\"items\"><tr><th>id</th><th>"
 	    "labels</th><th>gold</th><th>judge</th><th>"
 	    "adjudicated</th><th>notes</th></tr>\n");
 	json_array_foreach (rows, i, r) {
 		if (i == ITEM_ROWS)
 			break;
-		lp_buf_adds(b, "<tr><td>");
+		lp_buf_adds(b, "<tr><td data-k=\"id\">");
 		lp_html_escape(b, json_string_value(json_object_get(r, "id")));
-		lp_buf_adds(b, "</td><td>");
+		lp_buf_adds(b, "</td><td data-k=\"labels\">");
 		json_object_foreach (json_object_get(r, "labels"), who, l) {
 			struct lp_buf t = LP_BUF_INIT;
 
@@ -1068,10 +1075,11 @@ items_table(struct lp_buf *b, const char *id, const char *title,
 			lp_buf_release(&t);
 		}
 		lp_buf_adds(b, "</td>");
-		class_cell(b, json_object_get(r, "gold"), info);
-		class_cell(b, json_object_get(r, "judge"), info);
-		class_cell(b, json_object_get(r, "adjudicated"), info);
-		lp_buf_adds(b, "<td>");
+		class_cell(b, "gold", json_object_get(r, "gold"), info);
+		class_cell(b, "judge", json_object_get(r, "judge"), info);
+		class_cell(
+		    b, "adjudicated", json_object_get(r, "adjudicated"), info);
+		lp_buf_adds(b, "<td data-k=\"notes\">");
 		if (json_is_string(json_object_get(r, "notes")))
 			lp_html_escape(
 			    b, json_string_value(json_object_get(r, "notes")));

@@ -142,7 +142,7 @@ tcase page.items page && { # the items behind the numbers, capped
 	lacks r.html 'unsure <b>'
 	# 50 rows a table at most.
 	awk '/<h3 id="disputed">/ { on = 1 } /<h3 id="gold-misses">/ { on = 0 }
-	    on && /^<tr><td>/ { n++ } END { print n + 0 }' r.html > rows
+	    on && /^<tr><td data-k="id">/ { n++ } END { print n + 0 }' r.html > rows
 	holds test "$(cat rows)" = 50
 }
 tcase page.date-labels page && { # 14 days on the axis, none overlapping

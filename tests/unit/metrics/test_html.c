@@ -144,11 +144,13 @@ TEST(page_with_engine_and_taxonomy)
 	assert_true(strstr(b.p, ">good (2)<") != NULL);
 	assert_true(
 	    strstr(b.p, "<h3 id=\"disputed\">Disputed items: 2</h3>") != NULL);
-	assert_true(strstr(b.p,
-			"<tr><td>p&lt;1&gt;</td><td>al: bad (1)<br>"
-			"bo: good (2)<br></td><td></td><td>good (2)"
-			"</td><td></td><td>al: blurry &amp; &lt;dark"
-			"&gt;</td></tr>") != NULL);
+	assert_true(
+	    strstr(b.p,
+		"<tr><td data-k=\"id\">p&lt;1&gt;</td><td data-k=\""
+		"labels\">al: bad (1)<br>bo: good (2)<br></td><td "
+		"data-k=\"gold\"></td><td data-k=\"judge\">good (2)"
+		"</td><td data-k=\"adjudicated\"></td><td data-k=\""
+		"notes\">al: blurry &amp; &lt;dark&gt;</td></tr>") != NULL);
 	assert_true(
 	    strstr(b.p, "<h3 id=\"gold-misses\">Gold misses: 1</h3>") != NULL);
 	/* The judge's reliability diagram and the pair's confusion. */
