@@ -56,7 +56,8 @@ static const char html_style[] =
     "table.items tr{border-bottom:2px solid #ddd;padding:0.3em 0}"
     "table.items td{border:0;padding:0.1em 0.3em}table.items td:empty{"
     "display:none}table.items td::before{content:attr(data-k);color:#666;"
-    "display:inline-block;min-width:6.5em}}";
+    "display:inline-block;min-width:6.5em;vertical-align:top}"
+    "table.items td>span{display:inline-block}}";
 
 /* A number as a percentage with one decimal, or "n/a". */
 static void
@@ -1062,7 +1063,7 @@ items_table(struct lp_buf *b, const char *id, const char *title,
 			break;
 		lp_buf_adds(b, "<tr><td data-k=\"id\">");
 		lp_html_escape(b, json_string_value(json_object_get(r, "id")));
-		lp_buf_adds(b, "</td><td data-k=\"labels\">");
+		lp_buf_adds(b, "</td><td data-k=\"labels\"><span>");
 		json_object_foreach (json_object_get(r, "labels"), who, l) {
 			struct lp_buf t = LP_BUF_INIT;
 
@@ -1074,7 +1075,7 @@ items_table(struct lp_buf *b, const char *id, const char *title,
 			lp_buf_adds(b, "<br>");
 			lp_buf_release(&t);
 		}
-		lp_buf_adds(b, "</td>");
+		lp_buf_adds(b, "</span></td>");
 		class_cell(b, "gold", json_object_get(r, "gold"), info);
 		class_cell(b, "judge", json_object_get(r, "judge"), info);
 		class_cell(

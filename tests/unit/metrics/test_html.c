@@ -147,7 +147,7 @@ TEST(page_with_engine_and_taxonomy)
 	assert_true(
 	    strstr(b.p,
 		"<tr><td data-k=\"id\">p&lt;1&gt;</td><td data-k=\""
-		"labels\">al: bad (1)<br>bo: good (2)<br></td><td "
+		"labels\"><span>al: bad (1)<br>bo: good (2)<br></span></td><td "
 		"data-k=\"gold\"></td><td data-k=\"judge\">good (2)"
 		"</td><td data-k=\"adjudicated\"></td><td data-k=\""
 		"notes\">al: blurry &amp; &lt;dark&gt;</td></tr>") != NULL);
