@@ -32,7 +32,11 @@ expect 'every stage made (11 data files, 3 reports)' test "$(wc -l < a.sums)" = 
 expect 'the run figures are in the reports' grep -q '"runs":{"lp-scrape":{"wall_s":' "$T/a/kpi.json"
 expect 'each stage in the text report' test "$(awk '/^stages /{s=1;next} s&&/^  /{n++} END{print n}' "$T/a/kpi.txt")" = 9
 expect 'the reject rate is measured, not skipped' grep -q '^gate rejects.rate  *pass < 0.01 (value 0)' "$T/a/kpi.txt"
-expect 'the gates are in the HTML report' grep -q '<h2>Quality gates</h2>' "$T/a/report.html"
+expect 'the gates are in the HTML report' grep -q '<h2 id="gates">Quality gates</h2>' "$T/a/report.html"
+expect 'the HTML report opens with the verdict' grep -q '^<header class="banner v-\(pass\|fail\)" id="verdict"><p class="verdict">\(PASS\|FAIL\)</p><p>[0-9]* of 3 gates failed</p>' "$T/a/report.html"
+expect 'every gate in the verdict banner' test "$(grep -c '^<li><a href="#[a-z-]*">\(rejects.rate\|agreement.percent\|gold.accuracy\)</a>' "$T/a/report.html")" = 3
+expect 'the HTML report has charts over time' grep -q '<title>Agreement per day: alpha and Fleiss' "$T/a/report.html"
+expect 'the HTML report has agreement per class, by name' grep -q '<title>Agreement per class.*>correct (4)<' "$T/a/report.html"
 expect 'the gates are in the JSON report' grep -q '"gates":\[{"metric":"rejects.rate"' "$T/a/kpi.json"
 # Gold: hidden in the queue (no answer in it), answers in the key alone,
 # no gold row in the released dataset.

@@ -30,9 +30,11 @@
 #include "metrics/openlineage.h"
 #include "metrics/report.h"
 #include "review/gold.h"
+#include "review/taxonomy.h"
 #include "tool/access.h"
 #include "tool/alert.h"
 #include "tool/cli.h"
+#include "tool/kpi_gates.h"
 #include "tool/kpi_people.h"
 #include "tool/log.h"
 #include "tool/run.h"
@@ -59,6 +61,7 @@ enum {
 	OPT_RUN_STATS,
 	OPT_SEED,
 	OPT_STAGE_FAILED,
+	OPT_TAXONOMY,
 	OPT_VERIFY_AUDIT
 };
 
@@ -78,6 +81,9 @@ static const struct lp_tool tool = {"lp-kpi",
     "      --markdown          write the report as Markdown tables\n"
     "      --html=FILE         also write a self-contained HTML report with\n"
     "                          charts to FILE\n"
+    "      --taxonomy=FILE     the classes' names in the HTML report\n"
+    "                          (default: the shipped "
+    "guidelines/taxonomy.json)\n"
     "      --gates=FILE        the quality gates to check (default: the\n"
     "                          built-in guidelines/gates.json); exit 1 if\n"
     "                          one fails\n"
@@ -141,6 +147,7 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"run-stats", required_argument, NULL, OPT_RUN_STATS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"stage-failed", required_argument, NULL, OPT_STAGE_FAILED},
+    {"taxonomy", required_argument, NULL, OPT_TAXONOMY},
     {"verify-audit", required_argument, NULL, OPT_VERIFY_AUDIT},
     {NULL, 0, NULL, 0}};
 
@@ -148,13 +155,14 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
 struct kpi_opts {
 	const char *gates_path, *verify, *baseline, *html_path, *alert_url,
 	    *ol_path, *gold_key, *stage_failed, *roles, *approve, *feedback,
-	    *calibration;
+	    *calibration, *taxonomy;
 	const char **run_stats, **fields;
 	size_t nrun_stats, nfields;
 	const char *groupings[2]; /* --by and --over, in the order given */
 	int ngroupings;
 	int as_json, as_md, no_gates, nboot, top, over;
 	unsigned long long seed;
+	struct lp_taxonomy tax; /* --taxonomy or the shipped one */
 };
 
 /* The member of the report a grouping goes in: "over" (time) or "by". */
@@ -254,6 +262,9 @@ options(struct kpi_opts *o, int argc, char **argv)
 		case OPT_STAGE_FAILED:
 			o->stage_failed = optarg;
 			break;
+		case OPT_TAXONOMY:
+			o->taxonomy = optarg;
+			break;
 		case OPT_HTML:
 			o->html_path = optarg;
 			break;
@@ -288,7 +299,28 @@ options(struct kpi_opts *o, int argc, char **argv)
 	}
 	if (o->top > 0 && o->calibration == NULL)
 		lp_cli_usage("--calibration-top needs --calibration FILE");
+	if (o->as_json && o->as_md)
+		lp_cli_usage("--json and --markdown: choose one");
+	if (o->no_gates && (o->gates_path != NULL || o->alert_url != NULL))
+		lp_cli_usage("--no-gates with --gates or --alert-url: choose");
+	if ((o->ol_path != NULL || o->approve != NULL) && lp_opts.audit == NULL)
+		lp_cli_usage("%s the audit log: give --audit FILE or set "
+			     "LP_AUDIT_LOG",
+		    o->approve ? "--approve-gates writes"
+			       : "--openlineage reads");
 	return optind;
+}
+
+/* The old flags' new home, said once each (not under -q). */
+static void
+say_moved(const struct kpi_opts *o)
+{
+	if (o->verify != NULL && lp_verbosity >= 0)
+		lp_warnx("--verify-audit: use 'lp-audit verify' (this flag "
+			 "stays for old scripts)");
+	if (o->ol_path != NULL && lp_verbosity >= 0)
+		lp_warnx("--openlineage: use 'lp-audit openlineage' (this flag "
+			 "stays for old scripts)");
 }
 
 /* --verify-audit: the exit status of the check. */
@@ -376,70 +408,6 @@ report(
 	return m;
 }
 
-/* Load the gates of path (NULL: the built-in ones); exits when bad. */
-static void
-load_gates(struct lp_gates *g, const char *path)
-{
-	struct lp_error err = LP_ERROR_INIT;
-	int rc = lp_gates_load(g, path, &err);
-
-	if (rc != LP_OK)
-		lp_errx(rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR, "%s",
-		    err.msg);
-}
-
-/*
- * With roles enforced, gates other than the built-in ones need a gate
- * owner's approval of their digest in the audit log.
- */
-static void
-gates_approved(struct lp_access *ac, struct lp_run *run,
-    const struct lp_gates *g, const char *path)
-{
-	if (path != NULL)
-		lp_access_need_approval(ac, run, "gates", LP_ROLE_GATE_OWNER,
-		    path, g->doc, lp_data_gates, lp_data_gates_len);
-}
-
-/* --approve-gates: the gate owner's approval into the audit log. */
-static int
-approve_gates(const struct kpi_opts *o, struct lp_access *ac)
-{
-	struct lp_gates g = {NULL, NULL, NULL, 0, NULL, NULL};
-	int status;
-
-	if (!ac->on)
-		lp_cli_usage("--approve-gates needs the roles: give --roles "
-			     "FILE or set LP_ROLES");
-	load_gates(&g, o->approve);
-	status = lp_access_approve_run(
-	    ac, "gates", LP_ROLE_GATE_OWNER, o->approve, g.doc);
-	lp_gates_release(&g);
-	return status;
-}
-
-/* Check the gates against m (each result audited), alert on failure. */
-static void
-check_gates(const struct kpi_opts *o, struct lp_access *ac, json_t *m,
-    struct lp_run *run, struct lp_gates *g)
-{
-	struct lp_error err = LP_ERROR_INIT;
-	size_t i;
-
-	load_gates(g, o->gates_path);
-	gates_approved(ac, run, g, o->gates_path);
-	lp_run_audit_version(run, "gates", g->version, g->doc);
-	for (i = 0; i < lp_gates_count(g); i++) {
-		if (lp_gates_check(g, i, m, &err) != LP_OK)
-			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
-		lp_run_audit(
-		    run, "gate", json_deep_copy(json_array_get(g->results, i)));
-	}
-	json_object_set_new(m, "gates", json_incref(g->results));
-	if (g->failed && o->alert_url != NULL)
-		lp_alert_gates(o->alert_url, g->results, g->failed);
-}
-
 /* The report on stdout or -o: JSON, Markdown or text. */
 static void
 write_report(const struct kpi_opts *o, json_t *m, json_t *gs)
@@ -467,15 +435,17 @@ write_report(const struct kpi_opts *o, json_t *m, json_t *gs)
 /* The side outputs: the HTML page and the OpenLineage events. */
 static void
 write_sides(const struct kpi_opts *o, struct lp_run *run, json_t *m, json_t *gs,
-    struct lp_writer *html_w, struct lp_writer *ol_w)
+    const struct lp_kpi *whole, struct lp_writer *html_w,
+    struct lp_writer *ol_w)
 {
 	struct lp_error err = LP_ERROR_INIT;
 	struct lp_buf page = LP_BUF_INIT;
+	struct lp_html_info info = {lp_html_time(), whole, &o->tax};
 	long nruns;
 	int rc;
 
 	if (o->html_path != NULL) {
-		lp_html_report(&page, m, gs);
+		lp_html_report(&page, m, gs, &info);
 		if (lp_writer_write(html_w, page.p, page.len) != LP_OK)
 			lp_errx(LP_EXIT_IOERR, "%s", html_w->err.msg);
 		lp_buf_release(&page);
@@ -506,10 +476,11 @@ finish(const struct kpi_opts *o, struct lp_access *ac, struct lp_run *run,
 
 	m = report(o, whole, groups);
 	if (!o->no_gates)
-		check_gates(o, ac, m, run, &gates);
+		lp_kpi_gates_check(
+		    &gates, o->gates_path, o->alert_url, ac, m, run);
 	write_report(o, m, o->no_gates ? none : gates.results);
 	write_sides(
-	    o, run, m, o->no_gates ? none : gates.results, html_w, ol_w);
+	    o, run, m, o->no_gates ? none : gates.results, whole, html_w, ol_w);
 	lp_kpi_people_write(people, m, whole, o->seed);
 	lp_run_count(run, "gates_failed", gates.failed);
 	json_array_foreach (gates.results, i, g)
@@ -540,31 +511,18 @@ main(int argc, char **argv)
 	i = options(&o, argc, argv);
 	argc -= i;
 	argv += i;
-	if (o.as_json && o.as_md)
-		lp_cli_usage("--json and --markdown: choose one");
-	if (o.no_gates && (o.gates_path != NULL || o.alert_url != NULL))
-		lp_cli_usage("--no-gates with --gates or --alert-url: choose");
-	if ((o.ol_path != NULL || o.approve != NULL) && lp_opts.audit == NULL)
-		lp_cli_usage("%s the audit log: give --audit FILE or set "
-			     "LP_AUDIT_LOG",
-		    o.approve ? "--approve-gates writes"
-			      : "--openlineage reads");
 	lp_access_open(&ac, o.roles);
 	if (o.approve != NULL)
-		return approve_gates(&o, &ac);
-	/* The flags' new home, said once each (not under -q). */
-	if (o.verify != NULL && lp_verbosity >= 0)
-		lp_warnx("--verify-audit: use 'lp-audit verify' (this flag "
-			 "stays for old scripts)");
-	if (o.ol_path != NULL && lp_verbosity >= 0)
-		lp_warnx("--openlineage: use 'lp-audit openlineage' (this flag "
-			 "stays for old scripts)");
+		return lp_kpi_gates_approve(&ac, o.approve);
+	say_moved(&o);
 	if (o.stage_failed != NULL)
 		return lp_alert_stage_failed(o.alert_url, o.stage_failed);
 	/* Only the check, unless there are records to measure ("-"). */
 	if (o.verify != NULL &&
 	    ((status = verify_audit(o.verify)) != LP_EXIT_OK || argc == 0))
 		return status;
+	/* Before the work: a bad file fails now, not after the records. */
+	lp_cli_taxonomy(&o.tax, o.taxonomy);
 	lp_run_open(&run, argc, argv, "kpi");
 	/* Opened now, so a bad name fails before the work, not after. */
 	if (o.html_path != NULL)
@@ -574,7 +532,7 @@ main(int argc, char **argv)
 	whole = lp_kpi_new(o.fields, o.nfields, NULL);
 	key = gold_key(&o, whole);
 	lp_kpi_people_open(&people, &run, o.feedback, o.calibration,
-	    o.top ? (size_t)o.top : LP_KPI_PEOPLE_TOP, key, o.over);
+	    o.top ? (size_t)o.top : LP_KPI_PEOPLE_TOP, key, o.over, &o.tax);
 	for (i = 0; i < o.ngroupings; i++) {
 		lp_breakdown_init(
 		    &groups[i], o.groupings[i], o.fields, o.nfields);
@@ -598,6 +556,7 @@ main(int argc, char **argv)
 	for (i = 0; i < o.ngroupings; i++)
 		lp_breakdown_release(&groups[i]);
 	lp_kpi_free(whole);
+	lp_taxonomy_release(&o.tax);
 	json_decref(key);
 	free(o.fields);
 	free(o.run_stats);

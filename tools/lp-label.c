@@ -433,19 +433,6 @@ check_options(struct label *lb)
 		lp_cli_usage("--consensus goes with --adjudicate");
 }
 
-/* The taxonomy: --taxonomy, or the shipped one.  Exits when it is bad. */
-static void
-load_taxonomy(struct label *lb)
-{
-	struct lp_error err;
-	json_t *root = lp_cli_json_data(
-	    lb->taxonomy, lp_data_taxonomy, lp_data_taxonomy_len);
-
-	if (lp_taxonomy_init(&lb->tax, root, &err) != LP_OK)
-		lp_errx(LP_EXIT_DATAERR, "%s: %s",
-		    lb->taxonomy ? lb->taxonomy : "taxonomy", err.msg);
-}
-
 /* The roles (tool/access.h): the account's role, id and taxonomy. */
 static void
 check_access(struct label *lb)
@@ -471,7 +458,7 @@ approve_taxonomy(struct label *lb)
 		lp_cli_usage("--approve-taxonomy needs --roles FILE (or "
 			     "LP_ROLES) and --audit FILE (or LP_AUDIT_LOG)");
 	lb->taxonomy = lb->approve;
-	load_taxonomy(lb);
+	lp_cli_taxonomy(&lb->tax, lb->taxonomy);
 	status = lp_access_approve_run(&lb->ac, "taxonomy",
 	    LP_ROLE_TAXONOMY_OWNER, lb->approve, lb->tax.root);
 	lp_taxonomy_release(&lb->tax);
@@ -564,7 +551,7 @@ main(int argc, char **argv)
 	if (lb.approve != NULL)
 		return approve_taxonomy(&lb);
 	check_options(&lb);
-	load_taxonomy(&lb);
+	lp_cli_taxonomy(&lb.tax, lb.taxonomy);
 	interactive = need_terminal(&lb);
 	open_run(&lb, argc, argv);
 	check_access(&lb);

@@ -18,6 +18,27 @@ static const char *const complete_fields[] = {"id", "title", "url", "price",
 /* Objects nested this deep are as far as raw_get() reads a line. */
 #define RAW_DEPTH 4
 
+/* The versions named in the records, by key: lineage's, then labels'. */
+static const char *const version_keys[] = {"dataset_version",
+    "pipeline_version", "taxonomy_version", "guidelines_version"};
+#define NVERSION_KEYS 4
+/* Distinct values kept of each (a report names a few, not thousands). */
+#define NVERSIONS 4
+/* Bytes of notes kept for one item. */
+#define NOTES_MAX 400
+
+struct versions_seen {
+	char *v[NVERSIONS];
+	size_t n;
+	int more; /* a value beyond the NVERSIONS kept was seen */
+};
+
+/* What an item's labels said besides their class, for the evidence. */
+struct item_extra {
+	char *notes;	   /* "who: note; who: note", or NULL */
+	char *adjudicated; /* the adjudicated label's JSON, or NULL */
+};
+
 struct lp_kpi {
 	char **fields; /* --field paths */
 	size_t nfields;
@@ -35,6 +56,9 @@ struct lp_kpi {
 	json_t *gold_key; /* id -> gold answer (--gold-key), or NULL */
 	long long gold_rows;
 	long long rej_in, rej_out;
+	struct versions_seen versions[NVERSION_KEYS];
+	struct item_extra *ext; /* by item index of ratings */
+	size_t next;
 	/* Scratch for the hot path (reused from record to record). */
 	struct lp_buf scratch;
 	struct lp_json_members lin, st, sub[RAW_DEPTH];
@@ -95,6 +119,39 @@ count_value(struct lp_kpi *k, const char *path, json_t *v)
 		lp_json_dump(v, &k->scratch);
 		count_key(b, k->scratch.p);
 	}
+}
+
+/* Version value p[0..len) of key kv seen: kept if new and room is left. */
+static void
+version_seen(struct lp_kpi *k, int kv, const char *p, size_t len)
+{
+	struct versions_seen *s = &k->versions[kv];
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strncmp(s->v[i], p, len) == 0 && s->v[i][len] == '\0')
+			return;
+	if (s->n == NVERSIONS) {
+		s->more = 1;
+		return;
+	}
+	s->v[s->n] = lp_xmalloc(len + 1);
+	memcpy(s->v[s->n], p, len);
+	s->v[s->n++][len] = '\0';
+}
+
+/* The versions of the lineage, from a record that is not a plain line. */
+static void
+lineage_versions(struct lp_kpi *k, struct lp_record *rec)
+{
+	static const char *const paths[] = {
+	    "lineage.dataset_version", "lineage.pipeline_version"};
+	const char *s;
+	int kv;
+
+	for (kv = 0; kv < 2; kv++)
+		if ((s = lp_record_get_str(rec, paths[kv])) != NULL)
+			version_seen(k, kv, s, strlen(s));
 }
 
 static void
@@ -176,8 +233,19 @@ steps_fast(struct lp_kpi *k, struct lp_record *rec)
 	if ((m = lp_json_find(rec->text, &rec->ms, "lineage", 7)) == NULL)
 		return 1;
 	p = rec->text + m->val;
-	if (p[0] != '{' || !lp_json_scan_trusted(p, m->vallen, &k->lin) ||
-	    (m = lp_json_find(p, &k->lin, "steps", 5)) == NULL)
+	if (p[0] != '{' || !lp_json_scan_trusted(p, m->vallen, &k->lin))
+		return 1;
+	/* The versions, while the lineage is at hand (plain strings). */
+	for (pos = 0; pos < 2; pos++) {
+		m = lp_json_find(
+		    p, &k->lin, version_keys[pos], strlen(version_keys[pos]));
+		if (m != NULL && p[m->val] == '"' &&
+		    memchr(p + m->val, '\\', m->vallen) == NULL)
+			version_seen(
+			    k, (int)pos, p + m->val + 1, m->vallen - 2);
+	}
+	pos = 0;
+	if ((m = lp_json_find(p, &k->lin, "steps", 5)) == NULL)
 		return 1;
 	p += m->val;
 	while (lp_json_array_next(p, m->vallen, &pos, &start, &len)) {
@@ -208,6 +276,7 @@ count_steps(struct lp_kpi *k, struct lp_record *rec)
 
 	if (steps_fast(k, rec))
 		return;
+	lineage_versions(k, rec);
 	steps = lp_record_get(rec, "lineage.steps");
 	json_array_foreach (steps, j, st) {
 		json_t *t = json_object_get(st, "tool");
@@ -311,6 +380,64 @@ count_complete(struct lp_kpi *k, struct lp_record *rec)
 	}
 }
 
+/* The extras of item i, grown to fit. */
+static struct item_extra *
+extra(struct lp_kpi *k, size_t i)
+{
+	size_t cap = k->next;
+
+	if (i >= cap) {
+		while (cap <= i)
+			cap = cap ? cap * 2 : 64;
+		k->ext = lp_xrealloc(k->ext, sizeof(*k->ext) * cap);
+		memset(k->ext + k->next, 0, sizeof(*k->ext) * (cap - k->next));
+		k->next = cap;
+	}
+	return &k->ext[i];
+}
+
+/* A label's note, its versions, and the adjudicated label of item i. */
+static void
+label_extras(struct lp_kpi *k, size_t i, const char *who, json_t *l)
+{
+	json_t *n = json_object_get(l, "note"), *v;
+	struct item_extra *e;
+	size_t had;
+	int kv;
+
+	for (kv = 2; kv < NVERSION_KEYS; kv++)
+		if (json_is_string(v = json_object_get(l, version_keys[kv])))
+			version_seen(
+			    k, kv, json_string_value(v), json_string_length(v));
+	if (!json_is_string(n) || json_string_length(n) == 0)
+		return;
+	e = extra(k, i);
+	had = e->notes ? strlen(e->notes) : 0;
+	if (had >= NOTES_MAX)
+		return;
+	lp_buf_reset(&k->scratch);
+	lp_buf_addf(&k->scratch, "%s%s: %.*s", had ? "; " : "", who,
+	    (int)(NOTES_MAX - had), json_string_value(n));
+	e->notes = lp_xrealloc(e->notes, had + k->scratch.len + 1);
+	memcpy(e->notes + had, k->scratch.p, k->scratch.len + 1);
+}
+
+/* The adjudicated label of item i, as its JSON. */
+static void
+adjudicated(struct lp_kpi *k, size_t i, struct lp_record *rec)
+{
+	json_t *v = lp_record_get(rec, "adjudication.label");
+	struct item_extra *e;
+
+	if (v == NULL || json_is_null(v))
+		return;
+	e = extra(k, i);
+	lp_buf_reset(&k->scratch);
+	lp_json_dump(v, &k->scratch);
+	free(e->adjudicated);
+	e->adjudicated = lp_xstrdup(k->scratch.p);
+}
+
 /*
  * The labels of rec, its gold answer and the judge's score.  A gold item
  * of the key (answer not NULL) is scored against it, and its labels are
@@ -339,6 +466,7 @@ count_labels(struct lp_kpi *k, struct lp_record *rec, json_t *answer)
 			continue;
 		lp_ratings_add(r, i, who, lab,
 		    json_integer_value(json_object_get(l, "time_to_label_ms")));
+		label_extras(k, i, who, l);
 		if (answer == NULL)
 			count_value(k, "labels", lab);
 	}
@@ -349,6 +477,7 @@ count_labels(struct lp_kpi *k, struct lp_record *rec, json_t *answer)
 	} else if ((g = lp_record_get(rec, "gold.label")) != NULL ||
 	    (g = lp_record_get(rec, "gold.score")) != NULL)
 		r->it[i].gold = lp_ratings_class(r, g);
+	adjudicated(k, i, rec);
 	if ((g = lp_record_get(rec, "rating.score")) != NULL)
 		r->it[i].judge = lp_ratings_class(r, g);
 	if (json_is_number(g = lp_record_get(rec, "rating.confidence")))
@@ -575,6 +704,121 @@ lp_kpi_get(json_t *m, const char *path)
 	return m;
 }
 
+json_t *
+lp_kpi_versions(const struct lp_kpi *k)
+{
+	json_t *out = json_object(), *a;
+	size_t kv, i;
+
+	for (kv = 0; kv < NVERSION_KEYS; kv++) {
+		const struct versions_seen *s = &k->versions[kv];
+
+		if (s->n == 0)
+			continue;
+		a = json_array();
+		for (i = 0; i < s->n; i++)
+			json_array_append_new(a, json_string(s->v[i]));
+		if (s->more)
+			json_array_append_new(a, json_string("..."));
+		json_object_set_new(out, version_keys[kv], a);
+	}
+	return out;
+}
+
+/* The item's row of the evidence: id, labels by annotator, and the rest. */
+static json_t *
+evidence_row(const struct lp_kpi *k, size_t i)
+{
+	const struct lp_ratings *r = &k->ratings;
+	const struct lp_ratings_item *it = &r->it[i];
+	const struct item_extra *e = i < k->next ? &k->ext[i] : NULL;
+	json_t *row = json_object(), *labels = json_object();
+	int j;
+
+	json_object_set_new(row, "id", json_string(r->items.v[i]));
+	for (j = 0; j < it->n; j++)
+		json_object_set_new(labels, r->annot.v[it->who[j]],
+		    json_string(r->classes.v[it->cls[j]]));
+	json_object_set_new(row, "labels", labels);
+	if (it->gold >= 0)
+		json_object_set_new(
+		    row, "gold", json_string(r->classes.v[it->gold]));
+	if (it->judge >= 0)
+		json_object_set_new(
+		    row, "judge", json_string(r->classes.v[it->judge]));
+	if (it->conf >= 0)
+		json_object_set_new(row, "confidence", lp_kpi_num(it->conf));
+	if (e != NULL && e->adjudicated != NULL)
+		json_object_set_new(
+		    row, "adjudicated", json_string(e->adjudicated));
+	if (e != NULL && e->notes != NULL)
+		json_object_set_new(row, "notes", json_string(e->notes));
+	return row;
+}
+
+/* The class most of the item's labels give (the first of a tie), or -1. */
+static int
+majority(const struct lp_ratings_item *it)
+{
+	int j, m, best = -1, bestn = 0;
+
+	for (j = 0; j < it->n; j++) {
+		int n = 0;
+
+		for (m = 0; m < it->n; m++)
+			n += it->cls[m] == it->cls[j];
+		if (n > bestn) {
+			best = it->cls[j];
+			bestn = n;
+		}
+	}
+	return best;
+}
+
+/* One more item of a list: counted, and a row while there is room. */
+static void
+evidence_add(const struct lp_kpi *k, json_t *list, size_t i, size_t cap)
+{
+	json_t *n = json_object_get(list, "items"),
+	       *rows = json_object_get(list, "rows");
+
+	json_integer_set(n, json_integer_value(n) + 1);
+	if (json_array_size(rows) < cap)
+		json_array_append_new(rows, evidence_row(k, i));
+}
+
+json_t *
+lp_kpi_evidence(const struct lp_kpi *k, size_t cap)
+{
+	static const char *const lists[] = {
+	    "disputed", "gold_misses", "judge_misses"};
+	const struct lp_ratings *r = &k->ratings;
+	json_t *out = json_object(), *l[3];
+	size_t i;
+	int j, x;
+
+	for (x = 0; x < 3; x++) {
+		l[x] = json_pack("{s:i,s:[]}", "items", 0, "rows");
+		json_object_set_new(out, lists[x], l[x]);
+	}
+	for (i = 0; i < r->items.n; i++) {
+		const struct lp_ratings_item *it = &r->it[i];
+		int split = 0, missed = 0;
+
+		for (j = 1; j < it->n; j++)
+			split |= it->cls[j] != it->cls[0];
+		for (j = 0; j < it->n; j++)
+			missed |= it->gold >= 0 && it->cls[j] != it->gold;
+		if (split)
+			evidence_add(k, l[0], i, cap);
+		if (missed)
+			evidence_add(k, l[1], i, cap);
+		if (it->judge >= 0 && it->n > 0 && majority(it) != it->judge)
+			evidence_add(k, l[2], i, cap);
+	}
+	return out;
+}
+
 void
 lp_kpi_free(struct lp_kpi *k)
 {
@@ -596,6 +840,14 @@ lp_kpi_free(struct lp_kpi *k)
 	json_decref(k->rejects);
 	json_decref(k->runs);
 	json_decref(k->gold_key);
+	for (i = 0; i < NVERSION_KEYS; i++)
+		while (k->versions[i].n > 0)
+			free(k->versions[i].v[--k->versions[i].n]);
+	for (i = 0; i < k->next; i++) {
+		free(k->ext[i].notes);
+		free(k->ext[i].adjudicated);
+	}
+	free(k->ext);
 	lp_buf_release(&k->scratch);
 	lp_json_members_release(&k->lin);
 	lp_json_members_release(&k->st);

@@ -72,6 +72,28 @@ json_t *lp_kpi_rejects(const struct lp_kpi *k);
  * reference.
  */
 json_t *lp_kpi_runs(const struct lp_kpi *k);
+/*
+ * The versions the records name: {"dataset_version": [...],
+ * "pipeline_version": [...], "taxonomy_version": [...],
+ * "guidelines_version": [...]}, those seen, each the first few distinct
+ * values in the order seen ("..." last when there were more).  From the
+ * lineage and the labels of the records that are not gold rows.  New
+ * reference.
+ */
+json_t *lp_kpi_versions(const struct lp_kpi *k);
+/*
+ * The items behind the numbers, for a reader to look at:
+ * {"disputed": L, "gold_misses": L, "judge_misses": L}, each
+ * L = {"items": how many, "rows": [the first cap of them]}.  Disputed
+ * items have labels that differ; a gold miss has a label other than its
+ * gold answer; a judge miss a judge's score other than the annotators'
+ * majority (the first class of a tie).  A row is {"id", "labels": {who:
+ * class}, "gold", "judge", "confidence", "adjudicated", "notes"} with
+ * those it has; classes are the labels' canonical JSON ("4", "\"bad\""),
+ * notes the labels' "note"s as "who: note; ..." (cut at 400 bytes).
+ * Items in the order first seen.  New reference.
+ */
+json_t *lp_kpi_evidence(const struct lp_kpi *k, size_t cap);
 void lp_kpi_free(struct lp_kpi *k);
 
 /* A figure of the report: x rounded to six decimals, or null if NaN. */

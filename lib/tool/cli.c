@@ -10,7 +10,10 @@
 
 #include "core/secret.h"
 #include "core/status.h"
+#include "core/data.h"
+#include "core/error.h"
 #include "core/version.h"
+#include "review/taxonomy.h"
 #include "tool/cli.h"
 #include "tool/log.h"
 #include "core/stream.h"
@@ -272,4 +275,16 @@ lp_cli_json_data(const char *path, const unsigned char *builtin, size_t len)
 	if (path != NULL)
 		return lp_cli_json_file(path);
 	return json_loadb((const char *)builtin, len, 0, NULL);
+}
+
+void
+lp_cli_taxonomy(struct lp_taxonomy *t, const char *path)
+{
+	struct lp_error err = LP_ERROR_INIT;
+	json_t *root =
+	    lp_cli_json_data(path, lp_data_taxonomy, lp_data_taxonomy_len);
+
+	if (lp_taxonomy_init(t, root, &err) != LP_OK)
+		lp_errx(LP_EXIT_DATAERR, "%s: %s", path ? path : "taxonomy",
+		    err.msg);
 }

@@ -136,12 +136,19 @@ void lp_cli_list_free(char **v, int n);
  * or exit 65 with "file:line: why" (74 if it cannot be read).
  */
 json_t *lp_cli_json_file(const char *path);
+struct lp_taxonomy;
 /*
  * A JSON file named by an option, as lp_cli_json_file(), or with path NULL
  * the built-in document builtin[0..len) (lib/core/data.h) it stands in for.
  */
 json_t *lp_cli_json_data(
     const char *path, const unsigned char *builtin, size_t len);
+/*
+ * The label taxonomy of --taxonomy path, or the shipped one with path
+ * NULL, into t (lp_taxonomy_release() frees it); exits 65 with
+ * "path: why" when it is bad (74 if it cannot be read).
+ */
+void lp_cli_taxonomy(struct lp_taxonomy *t, const char *path);
 
 /* Set by SIGINT/SIGTERM; the record loop stops and the tool exits 130. */
 extern volatile sig_atomic_t lp_interrupted;

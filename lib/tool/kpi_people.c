@@ -32,10 +32,9 @@ make_dir(const char *dir)
 
 void
 lp_kpi_people_open(struct lp_kpi_people *p, struct lp_run *run, const char *dir,
-    const char *cal, size_t top, json_t *gold_key, int over)
+    const char *cal, size_t top, json_t *gold_key, int over,
+    const struct lp_taxonomy *tax)
 {
-	struct lp_error err = LP_ERROR_INIT;
-
 	memset(p, 0, sizeof(*p));
 	p->dir = dir;
 	p->cal = cal;
@@ -52,12 +51,7 @@ lp_kpi_people_open(struct lp_kpi_people *p, struct lp_run *run, const char *dir,
 		lp_breakdown_init(&p->days, "day", NULL, 0);
 		p->days.gold_key = gold_key;
 	}
-	/* The built-in taxonomy: it names the classes. */
-	if (lp_taxonomy_init(&p->tax,
-		json_loadb((const char *)lp_data_taxonomy, lp_data_taxonomy_len,
-		    0, NULL),
-		&err) != LP_OK)
-		lp_errx(LP_EXIT_DATAERR, "built-in taxonomy: %s", err.msg);
+	p->tax = tax;
 }
 
 void
@@ -107,7 +101,7 @@ feedback(struct lp_kpi_people *p, json_t *m, const struct lp_kpi *whole,
 	else
 		json_object_foreach (json_object_get(m, "over"), unit, over)
 			periods = json_incref(over);
-	fb = lp_feedback_build(p->items, m, periods, &p->tax);
+	fb = lp_feedback_build(p->items, m, periods, p->tax);
 	if (json_object_size(fb) == 0 && lp_verbosity >= 0)
 		lp_warnx("%s: no annotator's labels in the input: no feedback "
 			 "written",
@@ -120,10 +114,10 @@ feedback(struct lp_kpi_people *p, json_t *m, const struct lp_kpi *whole,
 			continue;
 		}
 		lp_buf_reset(&b);
-		lp_feedback_markdown(&b, fb, who, &p->tax);
+		lp_feedback_markdown(&b, fb, who, p->tax);
 		put(p, who, "md", &b);
 		lp_buf_reset(&b);
-		lp_feedback_html(&b, fb, who, &p->tax);
+		lp_feedback_html(&b, fb, who, p->tax);
 		put(p, who, "html", &b);
 	}
 	lp_buf_release(&b);
@@ -146,7 +140,7 @@ lp_kpi_people_write(struct lp_kpi_people *p, json_t *m,
 	ranked = lp_calibration_rank(p->items, p->top);
 	n = strlen(p->cal);
 	if (n > 3 && strcmp(p->cal + n - 3, ".md") == 0)
-		lp_calibration_markdown(&b, ranked, &p->tax);
+		lp_calibration_markdown(&b, ranked, p->tax);
 	else
 		lp_calibration_jsonl(&b, ranked);
 	if (b.len > 0 && lp_writer_write(&p->cal_w, b.p, b.len) != LP_OK)
@@ -163,5 +157,4 @@ lp_kpi_people_release(struct lp_kpi_people *p)
 	lp_items_free(p->items);
 	if (p->own_days)
 		lp_breakdown_release(&p->days);
-	lp_taxonomy_release(&p->tax);
 }

@@ -38,7 +38,7 @@ struct lp_kpi_people {
 	struct lp_items *items;
 	struct lp_breakdown days; /* the pace's periods without --over */
 	struct lp_writer cal_w;
-	struct lp_taxonomy tax;
+	const struct lp_taxonomy *tax; /* names the classes */
 };
 
 /*
@@ -46,11 +46,12 @@ struct lp_kpi_people {
  * cal (either may be NULL: then p does nothing), the top items of it,
  * with the gold key (or NULL) of the run.  over is the --over breakdown
  * (its periods are the pace's) or NULL: then a breakdown by day of p's
- * own gives them.  Makes dir and opens cal as a side output of run;
+ * own gives them.  tax names the classes; it must outlive p.  Makes dir and opens cal as a side output of run;
  * exits 74 when either cannot be written.
  */
 void lp_kpi_people_open(struct lp_kpi_people *p, struct lp_run *run,
-    const char *dir, const char *cal, size_t top, json_t *gold_key, int over);
+    const char *dir, const char *cal, size_t top, json_t *gold_key, int over,
+    const struct lp_taxonomy *tax);
 /* Keep what p needs of rec (nothing when p is off). */
 void lp_kpi_people_add(struct lp_kpi_people *p, struct lp_record *rec);
 /*

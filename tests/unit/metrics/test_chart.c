@@ -78,9 +78,14 @@ TEST(bars_scale_and_undefined)
 	lp_chart_bars(&b, "Balance & co", labels, v, NULL, 3, 0, "");
 	assert_true(balanced(b.p));
 	assert_eq_int(count(b.p, "<svg"), 1);
-	/* 640 - 180 - 80 = 380 px for the largest value. */
-	assert_true(strstr(b.p, "width=\"190.0\"") != NULL);
-	assert_true(strstr(b.p, "width=\"380.0\"") != NULL);
+	/* 480 - 180 - 80 = 220 px for the largest value. */
+	assert_true(strstr(b.p, "width=\"110.0\"") != NULL);
+	assert_true(strstr(b.p, "width=\"220.0\"") != NULL);
+	/* As wide as its box, whatever the window: no fixed width. */
+	assert_true(
+	    strstr(b.p,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" "
+		"role=\"img\" width=\"100%\" viewBox=\"0 0 480 ") != NULL);
 	assert_true(strstr(b.p, ">n/a<") != NULL);
 	assert_true(strstr(b.p, "no &lt;b&gt;") != NULL);
 	assert_true(strstr(b.p, "<title>Balance &amp; co</title>") != NULL);
@@ -89,8 +94,8 @@ TEST(bars_scale_and_undefined)
 	/* A fixed scale, and the lighter bar behind. */
 	lp_chart_bars(&b, "p50 / p95", labels, v, back, 3, 2.0, " ms");
 	assert_true(balanced(b.p));
-	/* 640 - 180 - 150 = 310 px for 2.0. */
-	assert_true(strstr(b.p, "width=\"77.5\"") != NULL);
+	/* 480 - 180 - 150 = 150 px for 2.0. */
+	assert_true(strstr(b.p, "width=\"37.5\"") != NULL);
 	assert_true(strstr(b.p, ">0.5 ms / 0.75 ms<") != NULL);
 	lp_buf_release(&b);
 }
@@ -122,10 +127,9 @@ TEST(long_labels_cut_on_characters)
 	struct lp_buf b = LP_BUF_INIT;
 
 	lp_chart_bars(&b, "t", labels, v, NULL, 1, 0, "");
-	/* 26 characters and an ellipsis, never half a character. */
+	/* 22 characters and an ellipsis, never half a character. */
 	assert_true(
-	    strstr(
-		b.p, "全新苹果手机保护壳黑色全新苹果手机保护壳黑色全新苹果…") !=
+	    strstr(b.p, ">全新苹果手机保护壳黑色全新苹果手机保护壳黑色…<") !=
 	    NULL);
 	lp_buf_release(&b);
 }
@@ -161,6 +165,80 @@ TEST(lines_break_at_gaps)
 	assert_eq_int(count(b.p, " M"), 1);
 	assert_eq_int(count(b.p, "<circle"), 7);
 	assert_true(strstr(b.p, ">agreement<") != NULL);
+	lp_buf_release(&b);
+}
+
+/* The x positions of the labels under the axis of a chart of lines. */
+static int
+axis_labels(const char *svg, double *x, int max)
+{
+	const char *p = svg;
+	int n = 0;
+
+	while ((p = strstr(p, "text-anchor=\"middle\">")) != NULL && n < max) {
+		const char *at = p;
+
+		while (at > svg && strncmp(at, "x=\"", 3) != 0)
+			at--;
+		x[n++] = strtod(at + 3, NULL);
+		p++;
+	}
+	return n;
+}
+
+TEST(date_labels_do_not_overlap)
+{
+	static const char *days[60];
+	static char text[60][16];
+	double y[60], x[60];
+	struct lp_buf b = LP_BUF_INIT;
+	int i, n;
+
+	for (i = 0; i < 60; i++) {
+		snprintf(text[i], sizeof(text[i]), "2026-%02d-%02d", 1 + i / 28,
+		    1 + i % 28);
+		days[i] = text[i];
+		y[i] = i;
+	}
+	/* Few short labels all fit; 60 dates of 10 characters do not. */
+	assert_eq_int((int)lp_chart_label_step(days, 3, 280), 1);
+	assert_eq_int((int)lp_chart_label_step(days, 60, 280), 18);
+	lp_chart_lines(&b, "per day", days, 60, days, y, 1);
+	assert_true(balanced(b.p));
+	n = axis_labels(b.p, x, 60);
+	/* 0, 18, 36 and the last (59): each 85 px or more from the next. */
+	assert_eq_int(n, 4);
+	for (i = 1; i < n; i++)
+		assert_true(x[i] - x[i - 1] >= 10 * 7.5 + 10);
+	assert_true(strstr(b.p, ">2026-02-09<") != NULL);
+	lp_buf_release(&b);
+}
+
+TEST(counts_and_calibration)
+{
+	static const char *const names[] = {"bad (1)", "good & fine (2)"},
+				 *vals[] = {"1", "2"};
+	const long long cm[] = {3, 1, 0, 6}, items[] = {4, 10};
+	const double from[] = {0.5, 0.9}, to[] = {0.6, 1.0},
+		     acc[] = {0.25, NAN};
+	struct lp_buf b = LP_BUF_INIT;
+
+	lp_chart_counts(&b, "Confusion", names, vals, cm, 2, 2);
+	assert_true(balanced(b.p));
+	assert_true(strstr(b.p, ">good &amp; fine (2)<") != NULL);
+	/* Each cell shaded by its share of the row: 3 of 4, 0 of 6. */
+	assert_true(strstr(b.p, "fill-opacity=\"0.79\"") != NULL);
+	assert_true(strstr(b.p, "fill-opacity=\"0.00\"") != NULL);
+	assert_true(strstr(b.p, ">6</text>") != NULL);
+	lp_buf_reset(&b);
+	lp_chart_calibration(&b, "Judge", from, to, acc, items, 2);
+	assert_true(balanced(b.p));
+	/* The diagonal, a bar a quarter high, and n/a for no accuracy. */
+	assert_true(strstr(b.p, "stroke-dasharray") != NULL);
+	assert_true(strstr(b.p, "height=\"50.0\"") != NULL);
+	assert_true(strstr(b.p, ">0.5-0.6: 25.0% of 4<") != NULL);
+	assert_true(strstr(b.p, ">0.9-1.0: n/a of 10<") != NULL);
+	assert_true(strstr(b.p, "nan") == NULL);
 	lp_buf_release(&b);
 }
 

@@ -168,4 +168,62 @@ TEST(paths_and_numbers)
 	json_decref(m);
 }
 
+/* Versions and notes, both as canonical lines and as spaced ones. */
+static const char *const noted[] = {
+    "{\"id\":\"p\",\"labels\":[{\"annotator_id\":\"al\",\"label\":1,"
+    "\"note\":\"blurry\",\"taxonomy_version\":\"t-1\","
+    "\"guidelines_version\":\"g-1\"},{\"annotator_id\":\"bo\",\"label\":2,"
+    "\"taxonomy_version\":\"t-2\"}],\"adjudication\":{\"label\":2},"
+    "\"lineage\":{\"dataset_version\":\"d-1\",\"pipeline_version\":\"p-1\","
+    "\"steps\":[]},\"rating\":{\"score\":2,\"confidence\":0.5}}",
+    "{\"id\": \"q\", \"labels\": [{\"annotator_id\": \"al\", \"label\": 1, "
+    "\"note\": \"same\"}, {\"annotator_id\": \"bo\", \"label\": 1}], "
+    "\"lineage\": {\"dataset_version\": \"d-2\"}, \"rating\": {\"score\": "
+    "2}}",
+    "{\"id\":\"g\",\"labels\":[{\"annotator_id\":\"al\",\"label\":1},"
+    "{\"annotator_id\":\"bo\",\"label\":2}],\"gold\":{\"label\":2}}"};
+
+TEST(versions_and_evidence)
+{
+	struct lp_kpi *k = lp_kpi_new(NULL, 0, NULL);
+	struct lp_record rec;
+	json_t *v, *e;
+	char *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(noted) / sizeof(*noted); i++) {
+		lp_record_init(&rec);
+		assert_eq_int(
+		    lp_record_parse(&rec, noted[i], strlen(noted[i])), LP_OK);
+		lp_kpi_add(k, &rec);
+		lp_record_release(&rec);
+	}
+	v = lp_kpi_versions(k);
+	s = dump(v);
+	assert_eq_str(s,
+	    "{\"dataset_version\":[\"d-1\",\"d-2\"],\"pipeline_version\":"
+	    "[\"p-1\"],\"taxonomy_version\":[\"t-1\",\"t-2\"],"
+	    "\"guidelines_version\":[\"g-1\"]}");
+	free(s);
+	/* p and g are disputed; g is a gold miss (al); q a judge miss. */
+	e = lp_kpi_evidence(k, 1);
+	s = dump(json_object_get(e, "disputed"));
+	assert_eq_str(s,
+	    "{\"items\":2,\"rows\":[{\"id\":\"p\",\"labels\":{\"al\":\"1\","
+	    "\"bo\":\"2\"},\"judge\":\"2\",\"confidence\":0.5,"
+	    "\"adjudicated\":\"2\",\"notes\":\"al: blurry\"}]}");
+	free(s);
+	s = dump(json_object_get(e, "gold_misses"));
+	assert_eq_str(s,
+	    "{\"items\":1,\"rows\":[{\"id\":\"g\",\"labels\":{\"al\":\"1\","
+	    "\"bo\":\"2\"},\"gold\":\"2\"}]}");
+	free(s);
+	/* p: a tie goes to the first class (1), not the judge's 2; q: 1. */
+	assert_eq_int(
+	    (int)json_integer_value(lp_kpi_get(e, "judge_misses.items")), 2);
+	json_decref(v);
+	json_decref(e);
+	lp_kpi_free(k);
+}
+
 RUN_TESTS()
