@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "metrics/agree.h"
+#include "metrics/chart.h"
 #include "metrics/feedback.h"
 #include "metrics/kpi.h"
 
@@ -824,29 +825,6 @@ lp_feedback_markdown(
 	json_decref(doc);
 }
 
-/* Text into HTML. */
-static void
-html_text(struct lp_buf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			lp_buf_adds(b, "&amp;");
-			break;
-		case '<':
-			lp_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			lp_buf_adds(b, "&gt;");
-			break;
-		case '"':
-			lp_buf_adds(b, "&quot;");
-			break;
-		default:
-			lp_buf_addc(b, *s);
-		}
-}
-
 /* A table in HTML. */
 static void
 html_table(struct lp_buf *b, json_t *x)
@@ -857,7 +835,7 @@ html_table(struct lp_buf *b, json_t *x)
 	lp_buf_adds(b, "<div class=t><table>\n<tr>");
 	json_array_foreach (json_object_get(x, "head"), i, c) {
 		lp_buf_adds(b, "<th>");
-		html_text(b, json_string_value(c));
+		lp_html_escape(b, json_string_value(c));
 		lp_buf_adds(b, "</th>");
 	}
 	lp_buf_adds(b, "</tr>\n");
@@ -866,11 +844,11 @@ html_table(struct lp_buf *b, json_t *x)
 		json_array_foreach (r, i, c) {
 			/* The column's name, for the narrow screen's cards. */
 			lp_buf_adds(b, "<td data-h=\"");
-			html_text(b,
+			lp_html_escape(b,
 			    json_string_value(
 				json_array_get(json_object_get(x, "head"), i)));
 			lp_buf_adds(b, "\">");
-			html_text(b, json_string_value(c));
+			lp_html_escape(b, json_string_value(c));
 			lp_buf_adds(b, "</td>");
 		}
 		lp_buf_adds(b, "</tr>\n");
@@ -890,7 +868,7 @@ lp_feedback_html(
 	    "<meta charset=utf-8>\n<meta name=viewport "
 	    "content=\"width=device-width, initial-scale=1\">\n"
 	    "<title>Your labelling feedback, ");
-	html_text(b, who);
+	lp_html_escape(b, who);
 	lp_buf_adds(b,
 	    "</title>\n<style>\n"
 	    "body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;"
@@ -909,12 +887,12 @@ lp_feedback_html(
 	    "td::before{content:attr(data-h) \": \";font-weight:bold}}\n"
 	    "</style>\n</head>\n<body>\n<h1>"
 	    "Your labelling feedback, ");
-	html_text(b, who);
+	lp_html_escape(b, who);
 	lp_buf_adds(b, "</h1>\n");
 	json_array_foreach (doc, i, s) {
 		if (*json_string_value(json_object_get(s, "h")) != '\0') {
 			lp_buf_adds(b, "<h2>");
-			html_text(
+			lp_html_escape(
 			    b, json_string_value(json_object_get(s, "h")));
 			lp_buf_adds(b, "</h2>\n");
 		}
@@ -924,7 +902,7 @@ lp_feedback_html(
 				continue;
 			}
 			lp_buf_adds(b, "<p>");
-			html_text(
+			lp_html_escape(
 			    b, json_string_value(json_object_get(x, "p")));
 			lp_buf_adds(b, "</p>\n");
 		}

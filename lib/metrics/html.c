@@ -176,6 +176,19 @@ gate_state(json_t *g)
 	return json_is_null(pass) ? -1 : json_is_true(pass);
 }
 
+/* A gate's state as a CSS class and as a word: the two go together. */
+static const char *
+gate_class(json_t *g)
+{
+	return gate_state(g) < 0 ? "skip" : gate_state(g) ? "pass" : "fail";
+}
+
+static const char *
+gate_word(json_t *g)
+{
+	return gate_state(g) < 0 ? "skipped" : gate_state(g) ? "pass" : "FAIL";
+}
+
 /* A gate as a line of the banner: its metric, rule and value. */
 static void
 gate_line(struct lp_buf *b, json_t *g)
@@ -192,13 +205,8 @@ gate_line(struct lp_buf *b, json_t *g)
 	lp_html_escape(b, json_string_value(json_object_get(g, "op")));
 	lp_buf_adds(b, " ");
 	figure(b, metric, json_object_get(g, "threshold"));
-	lp_buf_addf(b, ": <b class=\"%s\">%s</b></li>\n",
-	    gate_state(g) < 0	? "skip"
-		: gate_state(g) ? "pass"
-				: "fail",
-	    gate_state(g) < 0	? "skipped"
-		: gate_state(g) ? "pass"
-				: "FAIL");
+	lp_buf_addf(
+	    b, ": <b class=\"%s\">%s</b></li>\n", gate_class(g), gate_word(g));
 }
 
 /* Versions and time, a line of the banner. */
@@ -366,12 +374,7 @@ gates_table(struct lp_buf *b, json_t *gs)
 		lp_buf_adds(b, "<tr><td>");
 		lp_html_escape(b, metric ? metric : "?");
 		lp_buf_addf(b, "</td><td class=\"%s\">%s</td><td>",
-		    gate_state(p) < 0	? "skip"
-			: gate_state(p) ? "pass"
-					: "fail",
-		    gate_state(p) < 0	? "skipped"
-			: gate_state(p) ? "pass"
-					: "FAIL");
+		    gate_class(p), gate_word(p));
 		lp_html_escape(b, json_string_value(json_object_get(p, "op")));
 		lp_buf_addf(b, " %g</td><td class=\"n\">",
 		    json_number_value(json_object_get(p, "threshold")));
