@@ -25,6 +25,45 @@ dup_n(const char *s, size_t n)
 	return p;
 }
 
+/*
+ * The words of a condition, lower case, one space apart, in key (of
+ * LP_COND_KEY bytes): punctuation and dashes of every kind only part
+ * words, so "Opened – never used", "Opened - never used" and "opened never
+ * used" are one key, as are "New (other)" and "New other".  A text too
+ * long for a condition gets an empty key.
+ */
+static void
+cond_key(const char *s, size_t n, char *key)
+{
+	size_t i, k = 0;
+	int gap = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* U+2010-U+201F (dashes, quotation marks) part words. */
+		if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] & 0xf0) == 0x90) {
+			i += 2;
+			gap = 1;
+			continue;
+		}
+		if (!isalnum(c) && c < 0x80) {
+			gap = 1;
+			continue;
+		}
+		if (k + 3 > LP_COND_KEY) {
+			key[0] = '\0';
+			return;
+		}
+		if (gap && k > 0)
+			key[k++] = ' ';
+		gap = 0;
+		key[k++] = (char)tolower(c);
+	}
+	key[k] = '\0';
+}
+
 /* Longer phrases first, so "FREE P&P" wins over a shorter rule. */
 static int
 by_length(const void *a, const void *b)
@@ -117,8 +156,15 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 			    r->cond, (r->ncond + 1) * sizeof(*r->cond));
 			r->cond[r->ncond].value =
 			    dup_n(arg, (size_t)(sp - arg));
-			r->cond[r->ncond++].words =
+			r->cond[r->ncond].words =
 			    dup_n(sp + 1, len - (size_t)(sp - arg) - 1);
+			cond_key(r->cond[r->ncond].words,
+			    strlen(r->cond[r->ncond].words),
+			    r->cond[r->ncond].key);
+			cond_key(r->cond[r->ncond].value,
+			    strlen(r->cond[r->ncond].value),
+			    r->cond[r->ncond].vkey);
+			r->ncond++;
 		} else {
 			return lp_error_set(err, "%s:%d: unknown rule '%.*s'",
 			    name, lineno, (int)klen, p);
@@ -218,16 +264,18 @@ lp_rules_apply(struct lp_rules *r, const char *s, size_t n, struct lp_buf *out)
 const char *
 lp_rules_condition(const struct lp_rules *r, const char *s, size_t n)
 {
+	char key[LP_COND_KEY];
 	size_t i;
 
+	cond_key(s, n, key);
+	if (key[0] == '\0')
+		return NULL;
 	for (i = 0; i < r->ncond; i++)
-		if (strlen(r->cond[i].words) == n &&
-		    strncasecmp(r->cond[i].words, s, n) == 0)
+		if (strcmp(r->cond[i].key, key) == 0)
 			return r->cond[i].value;
 	/* A value itself maps to itself: cleaning twice changes nothing. */
 	for (i = 0; i < r->ncond; i++)
-		if (strlen(r->cond[i].value) == n &&
-		    strncasecmp(r->cond[i].value, s, n) == 0)
+		if (strcmp(r->cond[i].vkey, key) == 0)
 			return r->cond[i].value;
 	return NULL;
 }

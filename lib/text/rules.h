@@ -21,8 +21,12 @@ struct lp_rule {
 	long long hits;
 };
 
+#define LP_COND_KEY 64 /* the longest condition key, with its NUL */
+
 struct lp_condition {
 	char *words, *value;
+	/* Their words lower case, one space apart (see lp_rules_condition). */
+	char key[LP_COND_KEY], vkey[LP_COND_KEY];
 };
 
 struct lp_rules {
@@ -50,7 +54,12 @@ int lp_rules_load(struct lp_rules *r, const char *text, size_t n,
  */
 size_t lp_rules_apply(
     struct lp_rules *r, const char *s, size_t n, struct lp_buf *out);
-/* The vocabulary value for a condition text, or NULL if unknown. */
+/*
+ * The vocabulary value for a condition text, or NULL if unknown.  Case,
+ * punctuation and dashes do not count, only the words: "Opened – never
+ * used" is "opened-never-used" whichever dash a site writes, and "New
+ * (other)" is "New other".  A value maps to itself.
+ */
 const char *lp_rules_condition(
     const struct lp_rules *r, const char *s, size_t n);
 /* Free the rules and the vocabulary; r is empty after. */

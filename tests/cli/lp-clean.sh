@@ -156,7 +156,7 @@ tcase audit.config-digest && {
 	printf '{"id":"1","title":"Phone"}\n' > in.jsonl
 	run -i in.jsonl "$TOOL" -q --plain --audit au.log
 	sed -n 's/.*"event":"run_start".*"config_text":"\([^"]*\)".*/\1/p' au.log > text
-	has text '^rules=clean-rules-1;'
+	has text '^rules=clean-rules-2;'
 	digest=$(tr -d '\n' < text | sha256sum | cut -c1-8)
 	has out "\"tool\":\"lp-clean\",.*\"config\":\"$digest\""
 }

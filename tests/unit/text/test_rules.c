@@ -26,7 +26,7 @@ apply(const char *s)
 TEST(shipped_rules)
 {
 	lp_rules_default(&r);
-	assert_eq_str(r.version, "clean-rules-1");
+	assert_eq_str(r.version, "clean-rules-2");
 	assert_eq_str(apply("L@@K Apple iPhone WOW!!!"), "Apple iPhone");
 	assert_eq_str(apply("*** BARGAIN *** Sony"), "Sony");
 	assert_eq_str(apply("free p&p uk seller"), "");
