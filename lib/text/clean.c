@@ -268,7 +268,21 @@ merge_attrs(struct lp_record *rec, json_t *attrs)
 	}
 }
 
-/* A price given as text only: parsed. */
+/* The currency of the site rec was found on, or NULL if unknown. */
+static const char *
+site_currency(struct lp_record *rec)
+{
+	const char *url = lp_record_get_str(rec, "url");
+
+	if (url == NULL)
+		url = lp_record_get_str(rec, "source.url");
+	return lp_price_site_currency(url, lp_record_get_str(rec, "source.site"));
+}
+
+/*
+ * A price given as text only: parsed; one with no currency in the
+ * currency of the site (currency_assumed).
+ */
 static void
 clean_price(struct lp_clean *c, struct lp_record *rec)
 {
@@ -281,6 +295,11 @@ clean_price(struct lp_clean *c, struct lp_record *rec)
 		return;
 	text = json_is_string(v) ? v : json_object_get(v, "text");
 	p = lp_price_parse(json_string_value(text), json_string_length(text));
+	/* A bare number: in the currency of the site the listing is on. */
+	if (p == NULL &&
+	    (p = lp_price_parse_as(json_string_value(text),
+		 json_string_length(text), site_currency(rec))) != NULL)
+		c->n.price_assumed++;
 	if (p != NULL) {
 		if (json_is_string(v))
 			keep_raw(rec, "price", v);
@@ -418,6 +437,7 @@ lp_clean_counts(const struct lp_clean *c,
 	count(arg, "phones_redacted", c->n.phones);
 	count(arg, "prices_parsed", c->n.prices);
 	count(arg, "prices_unparsed", c->n.price_unparsed);
+	count(arg, "prices_currency_assumed", c->n.price_assumed);
 	count(arg, "conditions_mapped", c->n.cond_mapped);
 	count(arg, "conditions_unknown", c->n.cond_unknown);
 	count(arg, "pseudonymized", c->n.pseudonymized);

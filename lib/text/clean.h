@@ -43,6 +43,7 @@ struct lp_clean_stats {
 	long long emails, phones; /* redacted */
 	long long prices;	  /* parsed from their text */
 	long long price_unparsed; /* a price text that held no price */
+	long long price_assumed;  /* a bare number in the site's currency */
 	long long cond_mapped;	  /* conditions put in the vocabulary */
 	long long cond_unknown;	  /* conditions left as they were */
 	long long pseudonymized;
@@ -108,7 +109,8 @@ int lp_clean_record(
  * Call count(arg, name, n) for each counter, in the order the stats list
  * them: emoji_removed, then "fluff:PHRASE" or "expand:PHRASE" for each
  * rule that hit, punctuation_runs, units_rewritten, emails_redacted,
- * phones_redacted, prices_parsed, prices_unparsed, conditions_mapped,
+ * phones_redacted, prices_parsed, prices_unparsed,
+ * prices_currency_assumed, conditions_mapped,
  * conditions_unknown and pseudonymized.
  */
 void lp_clean_counts(const struct lp_clean *c,

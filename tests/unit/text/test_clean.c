@@ -64,7 +64,8 @@ TEST(every_step)
 	assert_eq_str(counts.p,
 	    "emoji_removed=0 fluff:L@@K=1 expand:BNIB=1 punctuation_runs=1 "
 	    "units_rewritten=1 emails_redacted=0 phones_redacted=1 "
-	    "prices_parsed=1 prices_unparsed=0 conditions_mapped=1 "
+	    "prices_parsed=1 prices_unparsed=0 prices_currency_assumed=0 "
+	    "conditions_mapped=1 "
 	    "conditions_unknown=0 pseudonymized=1 ");
 	lp_buf_release(&counts);
 	lp_clean_release(&c);
