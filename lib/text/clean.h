@@ -63,12 +63,15 @@ struct lp_clean {
 	struct lp_rules rules; /* the built-in rules, then any loaded */
 	json_t *schema;	       /* checked at the end (owned), or NULL */
 	struct lp_clean_stats n;
-	/* The fields cleaned and their raw.<field> paths; pseudonyms. */
-	char **fields, **raw_paths, **pseudo;
+	/*
+	 * The fields cleaned, their raw.<field> and <field>_display paths;
+	 * pseudonyms.
+	 */
+	char **fields, **raw_paths, **display_paths, **pseudo;
 	int nfields, npseudo;
 	/* Scratch, reused from record to record. */
 	struct lp_text text;
-	struct lp_buf a, b, r, t;
+	struct lp_buf a, b, d, r, t;
 	/*
 	 * The last conditions seen, as they came, and what they map to
 	 * (NULL: unknown): a listing's condition is one of a few strings,

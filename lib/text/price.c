@@ -183,8 +183,8 @@ lp_price_parse_as(const char *text, size_t n, const char *currency)
 		for (i += k; i < n && text[i] == ' '; i++)
 			;
 		if (i == n)
-			out = json_pack("{s:o,s:o,s:s,s:b,s:s%}", "min", real(&a),
-			    "max", real(&b), "currency", currency,
+			out = json_pack("{s:o,s:o,s:s,s:b,s:s%}", "min",
+			    real(&a), "max", real(&b), "currency", currency,
 			    "currency_assumed", 1, "text", text, n);
 		goto done;
 	}
@@ -192,7 +192,8 @@ lp_price_parse_as(const char *text, size_t n, const char *currency)
 		i++;
 	if (i == n)
 		out = json_pack("{s:o,s:s,s:b,s:s%}", "amount", real(&a),
-		    "currency", currency, "currency_assumed", 1, "text", text, n);
+		    "currency", currency, "currency_assumed", 1, "text", text,
+		    n);
 done:
 	lp_buf_release(&a);
 	lp_buf_release(&b);
@@ -225,7 +226,8 @@ lp_price_site_currency(const char *url, const char *site)
 		for (i = 0; i < sizeof(sites) / sizeof(*sites); i++) {
 			m = strlen(sites[i].host);
 			/* The host, or a name under it (www.ebay.co.uk). */
-			if (n >= m && strncasecmp(e - m, sites[i].host, m) == 0 &&
+			if (n >= m &&
+			    strncasecmp(e - m, sites[i].host, m) == 0 &&
 			    (n == m || e[-(long)m - 1] == '.'))
 				return sites[i].code;
 		}

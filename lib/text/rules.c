@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "core/status.h"
 #include "text/rules.h"
 #include "core/data.h"
+
+#include <utf8proc.h>
 
 static int
 word_char(int c)
@@ -73,6 +76,61 @@ by_length(const void *a, const void *b)
 	return (x->len < y->len) - (x->len > y->len);
 }
 
+/* A hash of the word s[0..n) without regard to ASCII case. */
+static uint32_t
+word_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)tolower((unsigned char)s[i])) *
+		    16777619u;
+	return h;
+}
+
+/* Names by first word, then longest first: the longest match wins. */
+static int
+by_first_word(const void *a, const void *b)
+{
+	const struct lp_name *x = a, *y = b;
+	size_t m = x->first < y->first ? x->first : y->first;
+	int d = strncasecmp(x->form, y->form, m);
+
+	if (d != 0)
+		return d;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return (x->len < y->len) - (x->len > y->len);
+}
+
+/* The names sorted and their first words in the hash table. */
+static void
+index_names(struct lp_rules *r)
+{
+	size_t i, k;
+
+	if (r->nnames == 0)
+		return;
+	qsort(r->names, r->nnames, sizeof(*r->names), by_first_word);
+	for (r->nslots = 16; r->nslots < 2 * r->nnames; r->nslots *= 2)
+		;
+	free(r->slots);
+	r->slots = lp_xmalloc(r->nslots * sizeof(*r->slots));
+	memset(r->slots, 0, r->nslots * sizeof(*r->slots));
+	for (i = 0; i < r->nnames; i++) {
+		const struct lp_name *m = &r->names[i];
+
+		if (i > 0 && m->first == m[-1].first &&
+		    strncasecmp(m->form, m[-1].form, m->first) == 0)
+			continue; /* its word is in the table already */
+		k = word_hash(m->form, m->first) & (r->nslots - 1);
+		while (r->slots[k] != 0)
+			k = (k + 1) & (r->nslots - 1);
+		r->slots[k] = i + 1;
+	}
+}
+
 int
 lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
     struct lp_error *err)
@@ -131,6 +189,27 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 			}
 			r->first[tolower((unsigned char)u->phrase[0])] = 1;
 			r->first[toupper((unsigned char)u->phrase[0])] = 1;
+		} else if ((klen == 5 && strncmp(p, "brand", 5) == 0) ||
+		    (klen == 4 && strncmp(p, "name", 4) == 0)) {
+			struct lp_name *m;
+
+			r->names = lp_xrealloc(
+			    r->names, (r->nnames + 1) * sizeof(*r->names));
+			m = &r->names[r->nnames++];
+			m->form = dup_n(arg, m->len = len);
+			for (m->first = 0; m->first < len &&
+			     word_char((unsigned char)arg[m->first]);
+			     m->first++)
+				;
+			m->brand = p[0] == 'b';
+			if (m->first == 0) {
+				r->nnames--;
+				free(m->form);
+				return lp_error_set(err,
+				    "%s:%d: a name starts with a letter or "
+				    "digit",
+				    name, lineno);
+			}
 		} else if (klen == 4 && strncmp(p, "runs", 4) == 0) {
 			size_t have = strlen(r->runs);
 
@@ -174,6 +253,7 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 	}
 	if (r->n > 1)
 		qsort(r->v, r->n, sizeof(*r->v), by_length);
+	index_names(r);
 	return LP_OK;
 }
 
@@ -181,9 +261,12 @@ void
 lp_rules_default(struct lp_rules *r)
 {
 	memset(r, 0, sizeof(*r));
+	/* The built-in lists are tested. */
 	if (lp_rules_load(r, (const char *)lp_data_clean_rules,
-		lp_data_clean_rules_len, "clean-rules.txt", NULL) != LP_OK)
-		abort(); /* the built-in list is tested */
+		lp_data_clean_rules_len, "clean-rules.txt", NULL) != LP_OK ||
+	    lp_rules_load(r, (const char *)lp_data_brands, lp_data_brands_len,
+		"brands.txt", NULL) != LP_OK)
+		abort();
 }
 
 /* The rule whose phrase is at s[i] with word boundaries, or NULL. */
@@ -236,8 +319,12 @@ lp_rules_apply(struct lp_rules *r, const char *s, size_t n, struct lp_buf *out)
 			i += u->len;
 			continue;
 		}
-		if (c != 0 && strchr(r->runs, c) != NULL && i + 1 < n &&
-		    strchr(r->runs, s[i + 1]) != NULL && s[i + 1] != '\0') {
+		/* A lone one between spaces is left over from fluff too. */
+		if (c != 0 && strchr(r->runs, c) != NULL &&
+		    ((i + 1 < n && strchr(r->runs, s[i + 1]) != NULL &&
+			 s[i + 1] != '\0') ||
+			((out->len == 0 || out->p[out->len - 1] == ' ') &&
+			    (i + 1 == n || s[i + 1] == ' ')))) {
 			while (i < n && s[i] != '\0' &&
 			    strchr(r->runs, s[i]) != NULL)
 				i++;
@@ -280,6 +367,193 @@ lp_rules_condition(const struct lp_rules *r, const char *s, size_t n)
 	return NULL;
 }
 
+/* The name written at s[0..n) (its first word w bytes long), or NULL. */
+static const struct lp_name *
+name_at(const struct lp_rules *r, const char *s, size_t n, size_t w)
+{
+	size_t k, i;
+
+	if (r->nslots == 0)
+		return NULL;
+	k = word_hash(s, w) & (r->nslots - 1);
+	for (; r->slots[k] != 0; k = (k + 1) & (r->nslots - 1)) {
+		i = r->slots[k] - 1;
+		if (r->names[i].first == w &&
+		    strncasecmp(r->names[i].form, s, w) == 0)
+			break;
+	}
+	if (r->slots[k] == 0)
+		return NULL;
+	for (; i < r->nnames && r->names[i].first == w &&
+	     strncasecmp(r->names[i].form, s, w) == 0;
+	     i++) {
+		const struct lp_name *m = &r->names[i];
+
+		if (m->len <= n && strncasecmp(m->form, s, m->len) == 0 &&
+		    !(word_char((unsigned char)m->form[m->len - 1]) &&
+			m->len < n && word_char((unsigned char)s[m->len])))
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * A word of letters and digits, s[0..n) with d digits, written in lower
+ * case: upper case ("sm", "g991b" -> "SM", "G991B"), but for a number and
+ * its suffix ("12ct", "5th", "1080p", "7200rpm"), one letter and its
+ * number ("i7", "x5") and the x of a size ("2x8").  A word with a capital
+ * in it is as the seller wrote it ("48Gbps", "Cat6").
+ */
+static void
+case_code(const char *s, size_t n, size_t d, struct lp_buf *out)
+{
+	size_t i = 0, k;
+
+	for (k = 0; k < n; k++)
+		if (isupper((unsigned char)s[k])) {
+			lp_buf_add(out, s, n);
+			return;
+		}
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	if ((i > 0 && i + (n - d) == n && !isdigit((unsigned char)s[n - 1])) ||
+	    (i == 0 && d == n - 1)) {
+		lp_buf_add(out, s, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] == 'x' && i > 0 && i + 1 < n &&
+		    isdigit((unsigned char)s[i - 1]) &&
+		    isdigit((unsigned char)s[i + 1]))
+			lp_buf_addc(out, 'x');
+		else
+			lp_buf_addc(out, (char)toupper((unsigned char)s[i]));
+}
+
+/*
+ * A word of letters in a shouted title, s[0..n): all capitals (two
+ * letters or more) lower case after its first letter ("CHARIZARD",
+ * "ROCKET'S"); else as written.
+ */
+static void
+case_word(const char *s, size_t n, struct lp_buf *out)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k;
+	size_t i, letters = 0;
+
+	for (i = 0; i < n; i += (size_t)k) {
+		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		    (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0)
+			break;
+		if (utf8proc_category(c) == UTF8PROC_CATEGORY_LL)
+			break; /* a lower-case letter: as written */
+		letters += utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
+	}
+	if (i < n || letters < 2) {
+		lp_buf_add(out, s, n);
+		return;
+	}
+	for (i = 0; i < n; i += (size_t)k) {
+		utf8proc_uint8_t u[4];
+
+		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		    (utf8proc_ssize_t)(n - i), &c);
+		if (i > 0)
+			c = utf8proc_tolower(c);
+		lp_buf_add(out, u, (size_t)utf8proc_encode_char(c, u));
+	}
+}
+
+/* 1 if s[0..n) (after a word) is "-" and a word with a digit: a code. */
+static int
+code_follows(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 2 || s[0] != '-')
+		return 0;
+	for (i = 1; i < n && isalnum((unsigned char)s[i]); i++)
+		if (isdigit((unsigned char)s[i]))
+			return 1;
+	return 0;
+}
+
+int
+lp_rules_shouting(const struct lp_rules *r, const char *s, size_t n)
+{
+	size_t i = 0, j, caps = 0, other = 0, up, low, dig;
+
+	while (i < n) {
+		for (j = i, up = low = dig = 0;
+		     j < n && word_char((unsigned char)s[j]); j++) {
+			up += isupper((unsigned char)s[j]) != 0;
+			low += islower((unsigned char)s[j]) != 0;
+			dig += isdigit((unsigned char)s[j]) != 0;
+		}
+		/* Codes, units and names say nothing of the seller's case. */
+		if (low > 0 && dig == 0)
+			other++;
+		else if (up >= 3 && low == 0 && dig == 0 &&
+		    name_at(r, s + i, n - i, j - i) == NULL)
+			caps++;
+		for (i = j; i < n && !word_char((unsigned char)s[i]); i++)
+			;
+	}
+	return caps > other;
+}
+
+const char *
+lp_rules_case(const struct lp_rules *r, const char *s, size_t n, int shouting,
+    struct lp_buf *out)
+{
+	const char *brand = NULL;
+	size_t i = 0, j, d, a;
+
+	while (i < n) {
+		const struct lp_name *m;
+
+		if (!word_char((unsigned char)s[i])) {
+			for (j = i + 1;
+			     j < n && !word_char((unsigned char)s[j]); j++)
+				;
+			lp_buf_add(out, s + i, j - i);
+			i = j;
+			continue;
+		}
+		for (j = i, d = a = 0; j < n && word_char((unsigned char)s[j]);
+		     j++) {
+			d += isdigit((unsigned char)s[j]) != 0;
+			a += isalpha((unsigned char)s[j]) != 0;
+		}
+		if ((m = name_at(r, s + i, n - i, j - i)) != NULL) {
+			lp_buf_add(out, m->form, m->len);
+			if (m->brand && brand == NULL)
+				brand = m->form;
+			i += m->len;
+			continue;
+		}
+		if (d > 0 && a > 0 && d + a == j - i)
+			case_code(s + i, j - i, d, out);
+		else if (d == 0 && shouting && !code_follows(s + j, n - j)) {
+			/* "ROCKET'S" is one word. */
+			while (j + 1 < n && s[j] == '\'' &&
+			    isalpha((unsigned char)s[j + 1]))
+				for (j++;
+				     j < n && word_char((unsigned char)s[j]);
+				     j++)
+					;
+			case_word(s + i, j - i, out);
+		} else
+			lp_buf_add(out, s + i, j - i);
+		i = j;
+	}
+	if (out->p != NULL)
+		out->p[out->len] = '\0';
+	return brand;
+}
+
 void
 lp_rules_release(struct lp_rules *r)
 {
@@ -293,6 +567,10 @@ lp_rules_release(struct lp_rules *r)
 		free(r->cond[i].words);
 		free(r->cond[i].value);
 	}
+	for (i = 0; i < r->nnames; i++)
+		free(r->names[i].form);
+	free(r->names);
+	free(r->slots);
 	free(r->v);
 	free(r->cond);
 	free(r->version);

@@ -98,6 +98,27 @@ unit_named(const char *spelling)
 	return &units[i];
 }
 
+/*
+ * 1 if the word after s[0..n) names a nutrient: "17g Protein" is what a
+ * bar holds, not what it weighs.
+ */
+static int
+nutrient_follows(const char *s, size_t n)
+{
+	static const char *const words[] = {"protein", "sugar", "carb", "fat",
+	    "fibre", "fiber", "salt", "caffeine", "collagen"};
+	size_t i = 0, k, m;
+
+	while (i < n && s[i] == ' ')
+		i++;
+	for (k = 0; k < sizeof(words) / sizeof(*words); k++) {
+		m = strlen(words[k]);
+		if (i + m <= n && strncasecmp(s + i, words[k], m) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The unit at s (after a number), its length in *len; NULL if none. */
 static const struct unit *
 unit_at(const char *s, size_t n, size_t *len, int spaced, int decimal, double v)
@@ -137,6 +158,9 @@ unit_at(const char *s, size_t n, size_t *len, int spaced, int decimal, double v)
 			if (v >= 8 && v <= 1048576 && v == floor(v) &&
 			    ((long long)v & ((long long)v - 1)) == 0)
 				return unit_named("gb");
+			/* Grams after all before a nutrient: "6G Sugar". */
+			if (nutrient_follows(s + 1, n - 1))
+				return u;
 			continue;
 		}
 		return u;
@@ -163,27 +187,6 @@ ram_follows(const char *s, size_t n)
 	return (i + 3 <= n && strncasecmp(s + i, "ram", 3) == 0 &&
 		   (i + 3 == n || !alnum((unsigned char)s[i + 3]))) ||
 	    (i + 6 <= n && strncasecmp(s + i, "memory", 6) == 0);
-}
-
-/*
- * 1 if the word after s[0..n) names a nutrient: "17g Protein" is what a
- * bar holds, not what it weighs.
- */
-static int
-nutrient_follows(const char *s, size_t n)
-{
-	static const char *const words[] = {"protein", "sugar", "carb", "fat",
-	    "fibre", "fiber", "salt", "caffeine", "collagen"};
-	size_t i = 0, k, m;
-
-	while (i < n && s[i] == ' ')
-		i++;
-	for (k = 0; k < sizeof(words) / sizeof(*words); k++) {
-		m = strlen(words[k]);
-		if (i + m <= n && strncasecmp(s + i, words[k], m) == 0)
-			return 1;
-	}
-	return 0;
 }
 
 /*
@@ -265,10 +268,16 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 		const struct unit *u;
 		int spaced = 0;
 
+		/*
+		 * A number starts a quantity after a word's end: not inside
+		 * a word or a number ("A1234", "1.5", "1,299"); a comma
+		 * after a word parts words ("Cream,17g").
+		 */
 		if (!isdigit((unsigned char)s[i]) ||
 		    (i > 0 && i != after_unit &&
 			(alnum((unsigned char)s[i - 1]) || s[i - 1] == '.' ||
-			    s[i - 1] == ','))) {
+			    (s[i - 1] == ',' && i > 1 &&
+				isdigit((unsigned char)s[i - 2]))))) {
 			/* Copy up to the next digit. */
 			for (j = i + 1; j < n && !isdigit((unsigned char)s[j]);
 			     j++)
