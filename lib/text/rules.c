@@ -12,6 +12,26 @@
 
 #include <utf8proc.h>
 
+/*
+ * Byte classes for the casing passes, which look at every byte of every
+ * title: digit, capital, small letter (ASCII), word byte (an ASCII letter
+ * or digit, or any byte of a UTF-8 sequence) and UTF-8 byte.
+ */
+enum { C_DIGIT = 1, C_UP = 2, C_LOW = 4, C_WORD = 8, C_HIGH = 16 };
+static const unsigned char cls[256] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 0, 0, 0, 0, 0, 0,
+    0, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+    10, 10, 10, 10, 10, 10, 10, 10, 0, 0, 0, 0, 0, 0, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 0, 0, 0, 0, 0, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24,
+    24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24,
+    24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24,
+    24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24,
+    24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24,
+    24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24,
+    24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24};
+
 static int
 word_char(int c)
 {
@@ -76,16 +96,22 @@ by_length(const void *a, const void *b)
 	return (x->len < y->len) - (x->len > y->len);
 }
 
+/* c in small letters (ASCII). */
+static unsigned
+lower(unsigned char c)
+{
+	return cls[c] & C_UP ? c | 0x20u : c;
+}
+
 /* A hash of the word s[0..n) without regard to ASCII case. */
-static uint32_t
+static unsigned
 word_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)tolower((unsigned char)s[i])) *
-		    16777619u;
+		h = (h ^ lower((unsigned char)s[i])) * 16777619u;
 	return h;
 }
 
@@ -113,7 +139,11 @@ index_names(struct lp_rules *r)
 	if (r->nnames == 0)
 		return;
 	qsort(r->names, r->nnames, sizeof(*r->names), by_first_word);
-	for (r->nslots = 16; r->nslots < 2 * r->nnames; r->nslots *= 2)
+	for (i = 0; i < r->nnames; i++)
+		r->names[i].hash =
+		    word_hash(r->names[i].form, r->names[i].first);
+	/* A sparse table: most words of a title are no name, found so. */
+	for (r->nslots = 64; r->nslots < 8 * r->nnames; r->nslots *= 2)
 		;
 	free(r->slots);
 	r->slots = lp_xmalloc(r->nslots * sizeof(*r->slots));
@@ -124,7 +154,7 @@ index_names(struct lp_rules *r)
 		if (i > 0 && m->first == m[-1].first &&
 		    strncasecmp(m->form, m[-1].form, m->first) == 0)
 			continue; /* its word is in the table already */
-		k = word_hash(m->form, m->first) & (r->nslots - 1);
+		k = m->hash & (r->nslots - 1);
 		while (r->slots[k] != 0)
 			k = (k + 1) & (r->nslots - 1);
 		r->slots[k] = i + 1;
@@ -367,18 +397,21 @@ lp_rules_condition(const struct lp_rules *r, const char *s, size_t n)
 	return NULL;
 }
 
-/* The name written at s[0..n) (its first word w bytes long), or NULL. */
+/*
+ * The name written at s[0..n) (its first word w bytes long, of hash h),
+ * or NULL.
+ */
 static const struct lp_name *
-name_at(const struct lp_rules *r, const char *s, size_t n, size_t w)
+name_at(const struct lp_rules *r, const char *s, size_t n, size_t w, unsigned h)
 {
 	size_t k, i;
 
 	if (r->nslots == 0)
 		return NULL;
-	k = word_hash(s, w) & (r->nslots - 1);
-	for (; r->slots[k] != 0; k = (k + 1) & (r->nslots - 1)) {
+	for (k = h & (r->nslots - 1); r->slots[k] != 0;
+	     k = (k + 1) & (r->nslots - 1)) {
 		i = r->slots[k] - 1;
-		if (r->names[i].first == w &&
+		if (r->names[i].hash == h && r->names[i].first == w &&
 		    strncasecmp(r->names[i].form, s, w) == 0)
 			break;
 	}
@@ -407,13 +440,8 @@ name_at(const struct lp_rules *r, const char *s, size_t n, size_t w)
 static void
 case_code(const char *s, size_t n, size_t d, struct lp_buf *out)
 {
-	size_t i = 0, k;
+	size_t i = 0;
 
-	for (k = 0; k < n; k++)
-		if (isupper((unsigned char)s[k])) {
-			lp_buf_add(out, s, n);
-			return;
-		}
 	while (i < n && isdigit((unsigned char)s[i]))
 		i++;
 	if ((i > 0 && i + (n - d) == n && !isdigit((unsigned char)s[n - 1])) ||
@@ -442,6 +470,24 @@ case_word(const char *s, size_t n, struct lp_buf *out)
 	utf8proc_ssize_t k;
 	size_t i, letters = 0;
 
+	/* ASCII, the usual case, without decoding. */
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		if (islower((unsigned char)s[i])) {
+			lp_buf_add(out, s, n);
+			return;
+		} else
+			letters += isupper((unsigned char)s[i]) != 0;
+	if (i == n) {
+		if (letters < 2) {
+			lp_buf_add(out, s, n);
+			return;
+		}
+		lp_buf_addc(out, s[0]);
+		for (i = 1; i < n; i++)
+			lp_buf_addc(out, (char)tolower((unsigned char)s[i]));
+		return;
+	}
+	letters = 0;
 	for (i = 0; i < n; i += (size_t)k) {
 		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 		    (utf8proc_ssize_t)(n - i), &c);
@@ -480,26 +526,60 @@ code_follows(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * The word at s[0..n): its length, its hash (word_hash()) and the OR of
+ * its bytes' classes into *k; *d digits and *up capitals.
+ */
+static size_t
+word_at(
+    const char *s, size_t n, unsigned *h, unsigned *k, size_t *d, size_t *up)
+{
+	uint32_t x = 2166136261u;
+	unsigned c, or = 0;
+	size_t j;
+
+	*d = *up = 0;
+	for (j = 0; j < n && (cls[c = (unsigned char)s[j]] & C_WORD); j++) {
+		or |= cls[c];
+		*d += cls[c] & C_DIGIT;
+		*up += (cls[c] & C_UP) >> 1;
+		x = (x ^ lower((unsigned char)c)) * 16777619u;
+	}
+	*h = x;
+	*k = or ;
+	return j;
+}
+
 int
 lp_rules_shouting(const struct lp_rules *r, const char *s, size_t n)
 {
-	size_t i = 0, j, caps = 0, other = 0, up, low, dig;
+	size_t i = 0, j, caps = 0, other = 0, d, up;
+	unsigned h, k;
 
-	while (i < n) {
-		for (j = i, up = low = dig = 0;
-		     j < n && word_char((unsigned char)s[j]); j++) {
-			up += isupper((unsigned char)s[j]) != 0;
-			low += islower((unsigned char)s[j]) != 0;
-			dig += isdigit((unsigned char)s[j]) != 0;
+	/* Words that may shout (no hashing), then names if they may. */
+	for (i = 0; i < n;) {
+		for (k = 0, up = 0;
+		     i < n && (cls[(unsigned char)s[i]] & C_WORD); i++) {
+			k |= cls[(unsigned char)s[i]];
+			up += (cls[(unsigned char)s[i]] & C_UP) >> 1;
 		}
-		/* Codes, units and names say nothing of the seller's case. */
-		if (low > 0 && dig == 0)
-			other++;
-		else if (up >= 3 && low == 0 && dig == 0 &&
-		    name_at(r, s + i, n - i, j - i) == NULL)
-			caps++;
-		for (i = j; i < n && !word_char((unsigned char)s[i]); i++)
+		if (k & C_DIGIT)
 			;
+		else if (k & C_LOW)
+			other++;
+		else if (up >= 3)
+			caps++;
+		while (i < n && !(cls[(unsigned char)s[i]] & C_WORD))
+			i++;
+	}
+	if (caps <= other)
+		return 0;
+	/* Names say nothing of the seller's case. */
+	for (i = 0; i<n; i += j> 0 ? j : 1) {
+		j = word_at(s + i, n - i, &h, &k, &d, &up);
+		if (d == 0 && !(k & C_LOW) && up >= 3 &&
+		    name_at(r, s + i, n - i, j, h) != NULL)
+			caps--;
 	}
 	return caps > other;
 }
@@ -509,46 +589,50 @@ lp_rules_case(const struct lp_rules *r, const char *s, size_t n, int shouting,
     struct lp_buf *out)
 {
 	const char *brand = NULL;
-	size_t i = 0, j, d, a;
+	size_t i = 0, j, d, up, done = 0;
+	unsigned h, k;
 
+	/* Words kept as they are go out in runs, copied once. */
 	while (i < n) {
 		const struct lp_name *m;
 
-		if (!word_char((unsigned char)s[i])) {
-			for (j = i + 1;
-			     j < n && !word_char((unsigned char)s[j]); j++)
-				;
-			lp_buf_add(out, s + i, j - i);
-			i = j;
+		if (!(cls[(unsigned char)s[i]] & C_WORD)) {
+			i++;
 			continue;
 		}
-		for (j = i, d = a = 0; j < n && word_char((unsigned char)s[j]);
-		     j++) {
-			d += isdigit((unsigned char)s[j]) != 0;
-			a += isalpha((unsigned char)s[j]) != 0;
-		}
-		if ((m = name_at(r, s + i, n - i, j - i)) != NULL) {
-			lp_buf_add(out, m->form, m->len);
+		j = word_at(s + i, n - i, &h, &k, &d, &up);
+		if ((m = name_at(r, s + i, n - i, j, h)) != NULL) {
 			if (m->brand && brand == NULL)
 				brand = m->form;
+			if (memcmp(s + i, m->form, m->len) != 0) {
+				lp_buf_add(out, s + done, i - done);
+				lp_buf_add(out, m->form, m->len);
+				done = i + m->len;
+			}
 			i += m->len;
 			continue;
 		}
-		if (d > 0 && a > 0 && d + a == j - i)
-			case_code(s + i, j - i, d, out);
-		else if (d == 0 && shouting && !code_follows(s + j, n - j)) {
+		if (d > 0 && (k & C_LOW) && !(k & (C_UP | C_HIGH))) {
+			/* Letters and digits in small letters: a code? */
+			lp_buf_add(out, s + done, i - done);
+			case_code(s + i, j, d, out);
+			done = i + j;
+		} else if (d == 0 && shouting && up > 0 && !(k & C_LOW) &&
+		    !code_follows(s + i + j, n - i - j)) {
 			/* "ROCKET'S" is one word. */
-			while (j + 1 < n && s[j] == '\'' &&
-			    isalpha((unsigned char)s[j + 1]))
-				for (j++;
-				     j < n && word_char((unsigned char)s[j]);
+			while (i + j + 1 < n && s[i + j] == '\'' &&
+			    (cls[(unsigned char)s[i + j + 1]] & (C_UP | C_LOW)))
+				for (j++; i + j < n &&
+				     (cls[(unsigned char)s[i + j]] & C_WORD);
 				     j++)
 					;
-			case_word(s + i, j - i, out);
-		} else
-			lp_buf_add(out, s + i, j - i);
-		i = j;
+			lp_buf_add(out, s + done, i - done);
+			case_word(s + i, j, out);
+			done = i + j;
+		}
+		i += j;
 	}
+	lp_buf_add(out, s + done, n - done);
 	if (out->p != NULL)
 		out->p[out->len] = '\0';
 	return brand;

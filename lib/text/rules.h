@@ -35,6 +35,7 @@ struct lp_condition {
 struct lp_name {
 	char *form;	   /* as written: "iPhone", "Hot Toys", "JBL" */
 	size_t len, first; /* its length, and its first word's */
+	unsigned hash;	   /* of its first word, without regard to case */
 	int brand;	   /* 1: a maker's name, the attribute brand */
 };
 

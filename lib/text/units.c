@@ -128,6 +128,11 @@ unit_at(const char *s, size_t n, size_t *len, int spaced, int decimal, double v)
 	for (i = 0; i < sizeof(units) / sizeof(*units); i++) {
 		const struct unit *u = &units[i];
 
+		/* The first letter first: most spellings differ there. */
+		if (n == 0 ||
+		    tolower((unsigned char)s[0]) !=
+			(unsigned char)u->spelling[0])
+			continue;
 		m = strlen(u->spelling);
 		if (m > n || strncasecmp(s, u->spelling, m) != 0)
 			continue;

@@ -34,8 +34,9 @@ TEST(shipped_rules)
 	/* Word boundaries: inside a word nothing matches. */
 	assert_eq_str(apply("WOWEE Bowwow Knr"), "WOWEE Bowwow Knr");
 	assert_eq_str(apply("100% GENUINE"), "");
-	/* A single mark stays; runs of two or more go. */
-	assert_eq_str(apply("Pokemon Go! ~~ Rare ~"), "Pokemon Go! Rare ~");
+	/* A mark in a word stays; runs of two or more go, and one alone. */
+	assert_eq_str(apply("Pokemon Go! ~~ Rare ~"), "Pokemon Go! Rare");
+	assert_eq_str(apply("Rare!! NO RESERVE!"), "Rare");
 	assert_true(r.run_hits >= 1);
 	assert_eq_str(lp_rules_condition(&r, "pre-owned", 9), "used");
 	assert_eq_str(lp_rules_condition(&r, "Opened \xe2\x80\x93 never used",
