@@ -617,6 +617,14 @@ lp_rules_case(const struct lp_rules *r, const char *s, size_t n, int shouting,
 			lp_buf_add(out, s + done, i - done);
 			case_code(s + i, j, d, out);
 			done = i + j;
+		} else if (d == 0 && j <= 4 && (k & C_LOW) &&
+		    !(k & (C_UP | C_HIGH)) &&
+		    code_follows(s + i + j, n - i - j)) {
+			/* The letters before a code's number: "sm-g991b". */
+			lp_buf_add(out, s + done, i - done);
+			for (size_t q = 0; q < j; q++)
+				lp_buf_addc(out, (char)(s[i + q] & ~0x20));
+			done = i + j;
 		} else if (d == 0 && shouting && up > 0 && !(k & C_LOW) &&
 		    !code_follows(s + i + j, n - i - j)) {
 			/* "ROCKET'S" is one word. */

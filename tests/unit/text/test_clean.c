@@ -245,4 +245,36 @@ TEST(bad_records)
 	lp_clean_release(&c);
 }
 
+TEST(bare_price_and_display)
+{
+	struct lp_clean c;
+	struct lp_buf counts = LP_BUF_INIT;
+
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	c.schema = lp_schema_listing();
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"p\",\"title\":\"JBL FLIP 5 SPEAKER 20W\","
+			  "\"url\":\"https://www.ebay.co.uk/itm/1\",\"price\":"
+			  "\"12.50\",\"condition\":\"New other (see "
+			  "details)\"}"),
+	    "{\"id\":\"p\",\"title\":\"jbl flip 5 speaker 20 w\",\"url\":"
+	    "\"https://www.ebay.co.uk/itm/1\",\"price\":{\"amount\":12.5,"
+	    "\"currency\":\"GBP\",\"currency_assumed\":true,\"text\":"
+	    "\"12.50\"},\"condition\":\"new-other\",\"title_display\":\"JBL "
+	    "Flip 5 Speaker 20 W\",\"raw\":{\"title\":\"JBL FLIP 5 SPEAKER "
+	    "20W\",\"price\":\"12.50\",\"condition\":\"New other (see "
+	    "details)\"},\"attrs\":{\"power_w\":20.0,\"brand\":\"JBL\"}}");
+	/* No site to say which currency: the schema's complaint, as before. */
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"q\",\"title\":\"lamp\",\"price\":"
+			  "\"12.50\"}"),
+	    "bad: price is a string, not object");
+	lp_clean_counts(&c, count, &counts);
+	assert_true(strstr(counts.p, "prices_currency_assumed=1 ") != NULL);
+	assert_true(strstr(counts.p, "prices_unparsed=1 ") != NULL);
+	lp_buf_release(&counts);
+	lp_clean_release(&c);
+}
+
 RUN_TESTS()
