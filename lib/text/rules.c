@@ -506,7 +506,11 @@ case_word(const char *s, size_t n, struct lp_buf *out)
 
 		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 		    (utf8proc_ssize_t)(n - i), &c);
-		if (i > 0)
+		/*
+		 * Only a letter whose small form goes back to it: "İ" stays,
+		 * so folding the word still gives what folding it gave.
+		 */
+		if (i > 0 && utf8proc_toupper(utf8proc_tolower(c)) == c)
 			c = utf8proc_tolower(c);
 		lp_buf_add(out, u, (size_t)utf8proc_encode_char(c, u));
 	}
