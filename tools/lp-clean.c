@@ -301,6 +301,7 @@ setup(struct clean_opts *o)
 	lp_sha256_init(&o->rules);
 	lp_sha256_update(
 	    &o->rules, lp_data_clean_rules, lp_data_clean_rules_len);
+	lp_sha256_update(&o->rules, lp_data_brands, lp_data_brands_len);
 	for (i = 0; i < o->nfluff; i++)
 		load_rules_file(c, o->fluff[i], &o->rules);
 	if (o->schema_path != NULL) {

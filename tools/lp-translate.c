@@ -46,7 +46,8 @@ static const struct lp_tool tool = {"lp-translate",
     "       [--max-tokens-total n] [--unordered] [--dry-run] [file ...]",
     "Translate listing titles through an OpenAI-compatible LLM API.",
     "      --model=NAME        the model (LP_MODEL; default gpt-4o)\n"
-    "      --field=PATH        the text to translate (default title)\n"
+    "      --field=PATH        the text to translate (default title_display\n"
+    "                          when a record has it, else title)\n"
     "      --prompt=FILE       the prompt template (default the built-in\n"
     "                          guidelines/prompts/translate.json)\n"
     "      --glossary=FILE     terms kept verbatim or translated as given\n"
@@ -239,7 +240,12 @@ take(struct translate *t, struct lp_record *rec)
 	size_t len;
 	json_t *tr;
 
-	text = lp_record_get_strn(rec, t->field, &len);
+	/* By default the cased display form lp-clean keeps, else the title. */
+	if (t->field != NULL)
+		text = lp_record_get_strn(rec, t->field, &len);
+	else if ((text = lp_record_get_strn(rec, "title_display", &len)) ==
+	    NULL)
+		text = lp_record_get_strn(rec, "title", &len);
 	tr = lp_record_get(rec, "translation.text");
 	if (text == NULL || len == 0)
 		t->n_notext++; /* nothing to translate: as it came */
@@ -318,8 +324,10 @@ setup(struct translate *t, char *cfgtext, size_t size)
 	snprintf(cfgtext, size,
 	    "model=%s target=%s field=%s prompt=%s json=%d batch=%d "
 	    "temperature=%g seed=%ld glossary=%d",
-	    tr->model, tr->target, t->field, tr->prompt_version, tr->json_mode,
-	    t->batch, tr->temperature, tr->seed, tr->glossary.n);
+	    tr->model, tr->target,
+	    t->field != NULL ? t->field : "title_display|title",
+	    tr->prompt_version, tr->json_mode, t->batch, tr->temperature,
+	    tr->seed, tr->glossary.n);
 	t->pend = lp_xmalloc(sizeof(*t->pend) * (size_t)t->batch);
 }
 
@@ -337,7 +345,6 @@ main(int argc, char **argv)
 	lp_translate_init(&t.tr);
 	lp_llm_options_init(&t.o);
 	t.tr.model = env != NULL && *env ? env : "gpt-4o";
-	t.field = "title";
 	t.batch = 1;
 	lp_cli_init(argc, argv, &tool);
 	parse_options(&t, argc, argv);

@@ -11,6 +11,9 @@
 /* lib/data/clean-rules.txt: lp-clean's rules. */
 extern const unsigned char lp_data_clean_rules[];
 extern const size_t lp_data_clean_rules_len;
+/* lib/data/brands.txt: names in their usual case, for lp-clean's rules. */
+extern const unsigned char lp_data_brands[];
+extern const size_t lp_data_brands_len;
 /* lib/data/listing.schema.json: the record schema lp-clean checks. */
 extern const unsigned char lp_data_listing_schema[];
 extern const size_t lp_data_listing_schema_len;

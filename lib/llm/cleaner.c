@@ -111,8 +111,9 @@ lp_cleaner_request(struct lp_cleaner *c, const char *src, size_t len,
 
 /*
  * The model's title in the rules' form, as lp_clean makes it (units'
- * attributes into attrs), in c->a; the rules' hit counts stay as they
- * were, as the stats count the input's.
+ * attributes into attrs), in c->a, and its display form (text/clean.h:
+ * names cased, shouting calmed) in c->d; the rules' hit counts stay as
+ * they were, as the stats count the input's.
  */
 static int
 canonical(struct lp_cleaner *c, const char *s, json_t *attrs)
@@ -120,11 +121,13 @@ canonical(struct lp_cleaner *c, const char *s, json_t *attrs)
 	struct lp_rules *r = c->rules;
 	long long emails = 0, phones = 0, runs = r->run_hits;
 	size_t i;
+	int shouting;
 
 	lp_buf_reset(&c->a);
 	if (lp_text_normalize(
 		&c->text, s, strlen(s), LP_TEXT_NO_EMOJI, &c->a) != LP_OK)
 		return LP_FAILED;
+	shouting = lp_rules_shouting(r, c->a.p, c->a.len);
 	c->hits = lp_xrealloc(c->hits, sizeof(*c->hits) * (r->n + 1));
 	for (i = 0; i < r->n; i++)
 		c->hits[i] = r->v[i].hits;
@@ -137,9 +140,14 @@ canonical(struct lp_cleaner *c, const char *s, json_t *attrs)
 	lp_units_apply(c->b.p, c->b.len, &c->a, attrs);
 	lp_buf_reset(&c->b);
 	lp_pii_redact(c->a.p, c->a.len, &c->b, &emails, &phones);
+	/* As lp_clean: the display form, then its fold (only case differs). */
+	lp_buf_reset(&c->a);
+	lp_text_normalize(&c->text, c->b.p, c->b.len, 0, &c->a);
+	lp_buf_reset(&c->d);
+	lp_rules_case(r, c->a.p, c->a.len, shouting, &c->d);
 	lp_buf_reset(&c->a);
 	lp_text_normalize(
-	    &c->text, c->b.p, c->b.len, c->lower ? LP_TEXT_FOLD : 0, &c->a);
+	    &c->text, c->d.p, c->d.len, c->lower ? LP_TEXT_FOLD : 0, &c->a);
 	return c->a.len > 0 ? LP_OK : LP_FAILED;
 }
 
@@ -250,9 +258,13 @@ rules_condition(const struct lp_cleaner *c, struct lp_record *rec)
 	return NULL;
 }
 
-/* The accepted answer a (title in the rules' form t) into rec. */
+/*
+ * The accepted answer a (title in the rules' form t, its display form d)
+ * into rec; title_display only where the rules wrote one.
+ */
 static void
-accept(struct lp_record *rec, json_t *a, const char *t, json_t *units)
+accept(struct lp_record *rec, json_t *a, const char *t, const char *d,
+    json_t *units)
 {
 	json_t *attrs = lp_record_get(rec, "attrs"), *raw, *v;
 	const char *k;
@@ -279,6 +291,8 @@ accept(struct lp_record *rec, json_t *a, const char *t, json_t *units)
 	    json_object_get(attrs, "model") == NULL)
 		json_object_set(attrs, "model", v);
 	lp_record_put(rec, "title", json_string(t));
+	if (lp_record_get(rec, "title_display") != NULL)
+		lp_record_put(rec, "title_display", json_string(d));
 	if (json_object_size(attrs) > 0)
 		lp_record_put(rec, "attrs", attrs);
 	else
@@ -341,7 +355,7 @@ judge(struct lp_cleaner *c, struct lp_record *rec, json_t *a, json_t *m)
 	json_object_set(m, "condition", json_object_get(a, "condition"));
 	if (v == LP_GUARD_OK) {
 		json_object_set_new(m, "rules_title", json_string(in.rules));
-		accept(rec, a, c->a.p, units);
+		accept(rec, a, c->a.p, c->d.p, units);
 		c->n.accepted++;
 	} else {
 		json_object_set_new(m, "llm_title", json_string(title));
@@ -419,6 +433,7 @@ lp_cleaner_release(struct lp_cleaner *c)
 	lp_buf_release(&c->user);
 	lp_buf_release(&c->a);
 	lp_buf_release(&c->b);
+	lp_buf_release(&c->d);
 	free(c->hits);
 	c->hits = NULL;
 }

@@ -62,8 +62,8 @@ struct lp_cleaner {
 	json_t *format;
 	struct lp_llm_tmpl tpl;
 	struct lp_text text;
-	struct lp_buf user, a, b;
-	long long *hits; /* scratch for the rules' hit counts */
+	struct lp_buf user, a, b, d; /* d: the display form */
+	long long *hits;	     /* scratch for the rules' hit counts */
 	struct lp_cleaner_stats n;
 };
 

@@ -34,6 +34,10 @@ lp_clean_add_field(struct lp_clean *c, const char *path)
 	lp_buf_addf(&raw, "raw.%s", path);
 	add(&c->fields, &c->nfields, path);
 	add(&c->raw_paths, &n, raw.p);
+	lp_buf_reset(&raw);
+	lp_buf_addf(&raw, "%s_display", path);
+	n = c->nfields - 1;
+	add(&c->display_paths, &n, raw.p);
 	lp_buf_release(&raw);
 }
 
@@ -44,15 +48,19 @@ lp_clean_add_pseudonym(struct lp_clean *c, const char *path)
 }
 
 /*
- * Clean text s[0..n) into c->a; attributes into attrs.  The steps in
- * order, each on the last one's output.
+ * Clean text s[0..n) into c->a, its display form into c->d; attributes
+ * into attrs.  The steps in order, each on the last one's output.
  */
 static void
 clean_text(struct lp_clean *c, const char *s, size_t n, json_t *attrs)
 {
+	const char *brand;
+	int shouting;
+
 	lp_buf_reset(&c->a);
 	lp_text_normalize(&c->text, s, n, LP_TEXT_NO_EMOJI, &c->a);
 	c->n.emoji += (long long)c->text.emoji;
+	shouting = lp_rules_shouting(&c->rules, c->a.p, c->a.len);
 	lp_buf_reset(&c->b);
 	lp_rules_apply(&c->rules, c->a.p, c->a.len, &c->b);
 	lp_buf_reset(&c->a);
@@ -65,9 +73,23 @@ clean_text(struct lp_clean *c, const char *s, size_t n, json_t *attrs)
 		lp_buf_reset(&c->b);
 		lp_buf_add(&c->b, c->a.p, c->a.len);
 	}
+	/*
+	 * The display form: the text in its own case with names cased and
+	 * shouting calmed; the matching form folds it (only case differs).
+	 */
+	lp_buf_reset(&c->t);
+	lp_text_normalize(&c->text, c->b.p, c->b.len, 0, &c->t);
+	lp_buf_reset(&c->d);
+	brand = lp_rules_case(&c->rules, c->t.p, c->t.len, shouting, &c->d);
+	if (brand != NULL && attrs != NULL &&
+	    json_object_get(attrs, "brand") == NULL)
+		json_object_set_new(attrs, "brand", json_string(brand));
 	lp_buf_reset(&c->a);
-	lp_text_normalize(
-	    &c->text, c->b.p, c->b.len, c->lower ? LP_TEXT_FOLD : 0, &c->a);
+	if (c->lower)
+		lp_text_normalize(
+		    &c->text, c->d.p, c->d.len, LP_TEXT_FOLD, &c->a);
+	else
+		lp_buf_add(&c->a, c->t.p, c->t.len);
 }
 
 /*
@@ -208,6 +230,7 @@ clean_field(struct lp_clean *c, struct lp_record *rec, int i, const char *s,
 	if (c->a.len == 0)
 		return lp_error_set(
 		    err, "%s is empty after cleaning", c->fields[i]);
+	put(rec, c->display_paths[i], json_stringn(c->d.p, c->d.len));
 	/* Personal data goes from raw.<field> first, whatever else does. */
 	if (!c->keep_pii && strchr(c->fields[i], '.') == NULL &&
 	    redact_raw(c, rec, i, s, n, c->n.emails + c->n.phones - before))
@@ -268,7 +291,22 @@ merge_attrs(struct lp_record *rec, json_t *attrs)
 	}
 }
 
-/* A price given as text only: parsed. */
+/* The currency of the site rec was found on, or NULL if unknown. */
+static const char *
+site_currency(struct lp_record *rec)
+{
+	const char *url = lp_record_get_str(rec, "url");
+
+	if (url == NULL)
+		url = lp_record_get_str(rec, "source.url");
+	return lp_price_site_currency(
+	    url, lp_record_get_str(rec, "source.site"));
+}
+
+/*
+ * A price given as text only: parsed; one with no currency in the
+ * currency of the site (currency_assumed).
+ */
 static void
 clean_price(struct lp_clean *c, struct lp_record *rec)
 {
@@ -281,6 +319,11 @@ clean_price(struct lp_clean *c, struct lp_record *rec)
 		return;
 	text = json_is_string(v) ? v : json_object_get(v, "text");
 	p = lp_price_parse(json_string_value(text), json_string_length(text));
+	/* A bare number: in the currency of the site the listing is on. */
+	if (p == NULL &&
+	    (p = lp_price_parse_as(json_string_value(text),
+		 json_string_length(text), site_currency(rec))) != NULL)
+		c->n.price_assumed++;
 	if (p != NULL) {
 		if (json_is_string(v))
 			keep_raw(rec, "price", v);
@@ -418,6 +461,7 @@ lp_clean_counts(const struct lp_clean *c,
 	count(arg, "phones_redacted", c->n.phones);
 	count(arg, "prices_parsed", c->n.prices);
 	count(arg, "prices_unparsed", c->n.price_unparsed);
+	count(arg, "prices_currency_assumed", c->n.price_assumed);
 	count(arg, "conditions_mapped", c->n.cond_mapped);
 	count(arg, "conditions_unknown", c->n.cond_unknown);
 	count(arg, "pseudonymized", c->n.pseudonymized);
@@ -438,6 +482,7 @@ lp_clean_release(struct lp_clean *c)
 {
 	free_list(c->fields, c->nfields);
 	free_list(c->raw_paths, c->nfields);
+	free_list(c->display_paths, c->nfields);
 	free_list(c->pseudo, c->npseudo);
 	json_decref(c->schema);
 	lp_rules_release(&c->rules);
@@ -446,6 +491,7 @@ lp_clean_release(struct lp_clean *c)
 	lp_buf_release(&c->b);
 	lp_buf_release(&c->r);
 	lp_buf_release(&c->t);
+	lp_buf_release(&c->d);
 	lp_hmac_release(&c->hkey);
 	memset(c, 0, sizeof(*c));
 }

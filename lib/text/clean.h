@@ -43,6 +43,7 @@ struct lp_clean_stats {
 	long long emails, phones; /* redacted */
 	long long prices;	  /* parsed from their text */
 	long long price_unparsed; /* a price text that held no price */
+	long long price_assumed;  /* a bare number in the site's currency */
 	long long cond_mapped;	  /* conditions put in the vocabulary */
 	long long cond_unknown;	  /* conditions left as they were */
 	long long pseudonymized;
@@ -62,12 +63,15 @@ struct lp_clean {
 	struct lp_rules rules; /* the built-in rules, then any loaded */
 	json_t *schema;	       /* checked at the end (owned), or NULL */
 	struct lp_clean_stats n;
-	/* The fields cleaned and their raw.<field> paths; pseudonyms. */
-	char **fields, **raw_paths, **pseudo;
+	/*
+	 * The fields cleaned, their raw.<field> and <field>_display paths;
+	 * pseudonyms.
+	 */
+	char **fields, **raw_paths, **display_paths, **pseudo;
 	int nfields, npseudo;
 	/* Scratch, reused from record to record. */
 	struct lp_text text;
-	struct lp_buf a, b, r, t;
+	struct lp_buf a, b, d, r, t;
 	/*
 	 * The last conditions seen, as they came, and what they map to
 	 * (NULL: unknown): a listing's condition is one of a few strings,
@@ -108,7 +112,8 @@ int lp_clean_record(
  * Call count(arg, name, n) for each counter, in the order the stats list
  * them: emoji_removed, then "fluff:PHRASE" or "expand:PHRASE" for each
  * rule that hit, punctuation_runs, units_rewritten, emails_redacted,
- * phones_redacted, prices_parsed, prices_unparsed, conditions_mapped,
+ * phones_redacted, prices_parsed, prices_unparsed,
+ * prices_currency_assumed, conditions_mapped,
  * conditions_unknown and pseudonymized.
  */
 void lp_clean_counts(const struct lp_clean *c,

@@ -19,5 +19,19 @@
  * "text"}; NULL if text holds no price.  text is kept as given.
  */
 json_t *lp_price_parse(const char *text, size_t n);
+/*
+ * The same, and a text that is only a number ("12.50") or a range of
+ * two ("10 - 20") is read in currency, with "currency_assumed": true: a
+ * site that shows its own currency's prices bare.  currency NULL: as
+ * lp_price_parse().
+ */
+json_t *lp_price_parse_as(const char *text, size_t n, const char *currency);
+/*
+ * The currency an eBay site shows its prices in, from a listing's url
+ * (www.ebay.co.uk: GBP, www.ebay.com: USD, www.ebay.de: EUR ...) or, failing
+ * that, from lp-scrape's site name (ebay-uk: GBP); NULL if neither says.
+ * Either may be NULL.
+ */
+const char *lp_price_site_currency(const char *url, const char *site);
 
 #endif

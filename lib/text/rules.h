@@ -1,8 +1,10 @@
 /*
  * Cleaning rules as data: marketing fluff to remove, abbreviations to
- * spell out, punctuation runs to drop, and the condition vocabulary.  The
- * shipped list (lib/data/clean-rules.txt) is built into liblp; more rules
- * load from files in the same format (described at the top of that file).
+ * spell out, punctuation runs to drop, the condition vocabulary, and the
+ * names (brands, product lines, acronyms) in their usual case.  The
+ * shipped lists (lib/data/clean-rules.txt, lib/data/brands.txt) are built
+ * into liblp; more rules load from files in the same format (described at
+ * the top of clean-rules.txt).
  */
 #ifndef LP_RULES_H
 #define LP_RULES_H
@@ -21,8 +23,20 @@ struct lp_rule {
 	long long hits;
 };
 
+#define LP_COND_KEY 64 /* the longest condition key, with its NUL */
+
 struct lp_condition {
 	char *words, *value;
+	/* Their words lower case, one space apart (see lp_rules_condition). */
+	char key[LP_COND_KEY], vkey[LP_COND_KEY];
+};
+
+/* A name in its usual case: a brand, a product line, an acronym. */
+struct lp_name {
+	char *form;	   /* as written: "iPhone", "Hot Toys", "JBL" */
+	size_t len, first; /* its length, and its first word's */
+	unsigned hash;	   /* of its first word, without regard to case */
+	int brand;	   /* 1: a maker's name, the attribute brand */
 };
 
 struct lp_rules {
@@ -34,6 +48,14 @@ struct lp_rules {
 	struct lp_condition *cond;
 	size_t ncond;
 	unsigned char first[256]; /* 1: some phrase starts with this byte */
+	/*
+	 * The names, by first word (then longest first), and a hash table
+	 * of their first words: slot = index of the first name with that
+	 * word, plus one (0: empty).
+	 */
+	struct lp_name *names;
+	size_t nnames, nslots;
+	size_t *slots;
 };
 
 /* The rules built into liblp. */
@@ -50,9 +72,33 @@ int lp_rules_load(struct lp_rules *r, const char *text, size_t n,
  */
 size_t lp_rules_apply(
     struct lp_rules *r, const char *s, size_t n, struct lp_buf *out);
-/* The vocabulary value for a condition text, or NULL if unknown. */
+/*
+ * The vocabulary value for a condition text, or NULL if unknown.  Case,
+ * punctuation and dashes do not count, only the words: "Opened – never
+ * used" is "opened-never-used" whichever dash a site writes, and "New
+ * (other)" is "New other".  A value maps to itself.
+ */
 const char *lp_rules_condition(
     const struct lp_rules *r, const char *s, size_t n);
+/*
+ * 1 if the text s[0..n) shouts: more of its words are in capitals (three
+ * letters or more, no small letter, no digit, no name of the list) than
+ * have a small letter (and no digit).
+ */
+int lp_rules_shouting(const struct lp_rules *r, const char *s, size_t n);
+/*
+ * The display form of s[0..n) (normalised text), appended to out: each
+ * name of the list in its own case ("iphone" -> "iPhone", "SAMSUNG" ->
+ * "Samsung"), a code of letters and digits written in small letters in
+ * capitals ("sm-g991b" -> "SM-G991B"; not "12ct", "1080p", "i7" or
+ * "2x8"); when shouting (say lp_rules_shouting() of the original), each
+ * word in capitals that is no name in small letters after its first
+ * ("CHARIZARD" -> "Charizard", not "CUH" of "CUH-7216B"); every other word
+ * as written.  Only case changes: folding the result gives what folding s
+ * gives.  Returns the form of the first brand named, or NULL.
+ */
+const char *lp_rules_case(const struct lp_rules *r, const char *s, size_t n,
+    int shouting, struct lp_buf *out);
 /* Free the rules and the vocabulary; r is empty after. */
 void lp_rules_release(struct lp_rules *r);
 

@@ -19,16 +19,31 @@ static const struct unit {
     {"inches", "in", "screen_in", 1}, {"inch", "in", "screen_in", 1},
     {"in", "in", "screen_in", 1}, {"\"", "in", "screen_in", 1},
     {"''", "in", "screen_in", 1}, {"\xe2\x80\x9d", "in", "screen_in", 1},
-    {"mm", "mm", "length_cm", 0.1}, {"cm", "cm", "length_cm", 1},
-    {"m", "m", "length_cm", 100}, {"kg", "kg", "weight_kg", 1},
+    {"millimetres", "mm", "length_cm", 0.1},
+    {"millimetre", "mm", "length_cm", 0.1},
+    {"millimeters", "mm", "length_cm", 0.1},
+    {"millimeter", "mm", "length_cm", 0.1}, {"mm", "mm", "length_cm", 0.1},
+    {"centimetres", "cm", "length_cm", 1}, {"centimetre", "cm", "length_cm", 1},
+    {"centimeters", "cm", "length_cm", 1}, {"centimeter", "cm", "length_cm", 1},
+    {"cm", "cm", "length_cm", 1}, {"metres", "m", "length_cm", 100},
+    {"metre", "m", "length_cm", 100}, {"meters", "m", "length_cm", 100},
+    {"meter", "m", "length_cm", 100}, {"mtrs", "m", "length_cm", 100},
+    {"mtr", "m", "length_cm", 100}, {"m", "m", "length_cm", 100},
+    {"feet", "ft", "length_cm", 30.48}, {"foot", "ft", "length_cm", 30.48},
+    {"ft", "ft", "length_cm", 30.48}, {"kg", "kg", "weight_kg", 1},
     {"lbs", "lb", "weight_kg", 0.45359237},
     {"lb", "lb", "weight_kg", 0.45359237}, {"g", "g", "weight_kg", 0.001},
-    {"ml", "ml", "volume_ml", 1}, {"litres", "l", "volume_ml", 1000},
-    {"litre", "l", "volume_ml", 1000}, {"liters", "l", "volume_ml", 1000},
-    {"liter", "l", "volume_ml", 1000}, {"l", "l", "volume_ml", 1000},
-    {"kw", "kW", "power_w", 1000}, {"watts", "W", "power_w", 1},
-    {"watt", "W", "power_w", 1}, {"w", "W", "power_w", 1},
-    {"mah", "mAh", "battery_mah", 1}, {"volts", "V", "voltage_v", 1},
+    {"fl oz", "fl oz", "volume_ml", 29.5735295625},
+    {"oz", "oz", "weight_kg", 0.028349523125}, {"ml", "ml", "volume_ml", 1},
+    {"litres", "l", "volume_ml", 1000}, {"litre", "l", "volume_ml", 1000},
+    {"liters", "l", "volume_ml", 1000}, {"liter", "l", "volume_ml", 1000},
+    {"l", "l", "volume_ml", 1000}, {"kwh", "kWh", "energy_wh", 1000},
+    {"wh", "Wh", "energy_wh", 1}, {"kw", "kW", "power_w", 1000},
+    {"watts", "W", "power_w", 1}, {"watt", "W", "power_w", 1},
+    {"w", "W", "power_w", 1}, {"mah", "mAh", "battery_mah", 1},
+    {"ah", "Ah", "battery_mah", 1000}, {"ma", "mA", "current_a", 0.001},
+    {"amps", "A", "current_a", 1}, {"amp", "A", "current_a", 1},
+    {"a", "A", "current_a", 1}, {"volts", "V", "voltage_v", 1},
     {"volt", "V", "voltage_v", 1}, {"v", "V", "voltage_v", 1},
     {"ghz", "GHz", "freq_ghz", 1}, {"mhz", "MHz", "freq_ghz", 0.001},
     {"khz", "kHz", "freq_ghz", 0.000001}, {"hz", "Hz", "freq_ghz", 1e-9},
@@ -83,6 +98,27 @@ unit_named(const char *spelling)
 	return &units[i];
 }
 
+/*
+ * 1 if the word after s[0..n) names a nutrient: "17g Protein" is what a
+ * bar holds, not what it weighs.
+ */
+static int
+nutrient_follows(const char *s, size_t n)
+{
+	static const char *const words[] = {"protein", "sugar", "carb", "fat",
+	    "fibre", "fiber", "salt", "caffeine", "collagen"};
+	size_t i = 0, k, m;
+
+	while (i < n && s[i] == ' ')
+		i++;
+	for (k = 0; k < sizeof(words) / sizeof(*words); k++) {
+		m = strlen(words[k]);
+		if (i + m <= n && strncasecmp(s + i, words[k], m) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* The unit at s (after a number), its length in *len; NULL if none. */
 static const struct unit *
 unit_at(const char *s, size_t n, size_t *len, int spaced, int decimal, double v)
@@ -92,6 +128,11 @@ unit_at(const char *s, size_t n, size_t *len, int spaced, int decimal, double v)
 	for (i = 0; i < sizeof(units) / sizeof(*units); i++) {
 		const struct unit *u = &units[i];
 
+		/* The first letter first: most spellings differ there. */
+		if (n == 0 ||
+		    tolower((unsigned char)s[0]) !=
+			(unsigned char)u->spelling[0])
+			continue;
 		m = strlen(u->spelling);
 		if (m > n || strncasecmp(s, u->spelling, m) != 0)
 			continue;
@@ -100,6 +141,14 @@ unit_at(const char *s, size_t n, size_t *len, int spaced, int decimal, double v)
 		    alnum((unsigned char)s[m]))
 			continue;
 		if (strcmp(u->spelling, "in") == 0 && spaced && !decimal)
+			continue;
+		/*
+		 * A lone "A" is amperes when written as a capital (13A) or
+		 * after a decimal number (2.1a, 2.1 A): "Pixel 3a" and
+		 * "Series 4 A" name no current.
+		 */
+		if (strcmp(u->spelling, "a") == 0 &&
+		    ((s[0] != 'A' && !decimal) || (spaced && !decimal)))
 			continue;
 		if ((u->spelling[0] == '"' || u->spelling[0] == '\'' ||
 			(unsigned char)u->spelling[0] == 0xe2) &&
@@ -114,6 +163,9 @@ unit_at(const char *s, size_t n, size_t *len, int spaced, int decimal, double v)
 			if (v >= 8 && v <= 1048576 && v == floor(v) &&
 			    ((long long)v & ((long long)v - 1)) == 0)
 				return unit_named("gb");
+			/* Grams after all before a nutrient: "6G Sugar". */
+			if (nutrient_follows(s + 1, n - 1))
+				return u;
 			continue;
 		}
 		return u;
@@ -202,6 +254,8 @@ collect(json_t *attrs, const struct unit *u, const double v[3], size_t nd,
 		}
 	} else if (strcmp(u->attr, "storage_gb") == 0 && ram_follows(rest, n))
 		set_attr(attrs, "ram_gb", v[0] * u->factor);
+	else if (strcmp(u->attr, "weight_kg") == 0 && nutrient_follows(rest, n))
+		return;
 	else
 		set_attr(attrs, u->attr, v[0] * u->factor);
 }
@@ -219,10 +273,16 @@ lp_units_apply(const char *s, size_t n, struct lp_buf *out, json_t *attrs)
 		const struct unit *u;
 		int spaced = 0;
 
+		/*
+		 * A number starts a quantity after a word's end: not inside
+		 * a word or a number ("A1234", "1.5", "1,299"); a comma
+		 * after a word parts words ("Cream,17g").
+		 */
 		if (!isdigit((unsigned char)s[i]) ||
 		    (i > 0 && i != after_unit &&
 			(alnum((unsigned char)s[i - 1]) || s[i - 1] == '.' ||
-			    s[i - 1] == ','))) {
+			    (s[i - 1] == ',' && i > 1 &&
+				isdigit((unsigned char)s[i - 2]))))) {
 			/* Copy up to the next digit. */
 			for (j = i + 1; j < n && !isdigit((unsigned char)s[j]);
 			     j++)

@@ -289,7 +289,7 @@ tcase parity.notice-once sealed && { # on stderr, once each; not under -q
 # version_in_use: written by the run that first uses a version.
 tcase versions.rules-once log && {
 	count au.log '"event":"version_in_use"' 1
-	has au.log '^{"seq":2,.*"event":"version_in_use","tool":"lp-clean",.*"kind":"rules","version":"clean-rules-1","digest":"[0-9a-f]\{64\}",'
+	has au.log '^{"seq":2,.*"event":"version_in_use","tool":"lp-clean",.*"kind":"rules","version":"clean-rules-2","digest":"[0-9a-f]\{64\}",'
 	printf 'remove Brand New\n' > fluff.txt
 	"$TOOLS/lp-clean" -q --plain --audit au.log --fluff fluff.txt in.jsonl > /dev/null
 	count au.log '"event":"version_in_use"' 2

@@ -61,7 +61,7 @@ tcase accepted.applied cleaned && {
 	has out '^{"id":"t01",.*"clean":{"llm":{"model":"test-model","prompt_version":"clean-1","accepted":true,"edits":\[{"kind":"typo","from":"Samsnug","to":"Samsung"},{"kind":"unit","from":"128GB","to":"128 GB"}\],"brand":"Samsung","product":"Galaxy S21","condition":null,"rules_title":"samsnug galaxy s21 128 gb black","usage":{'
 	# A unit the rules could not read, written as the unit rules write it.
 	has out '^{"id":"t02","title":"seagate hdd 2 tb internal",'
-	has out '^{"id":"t02",.*"attrs":{"storage_gb":2000.0,"brand":"Seagate"},.*"accepted":true,.*"rules_title":"seagate hdd 2tn internal"'
+	has out '^{"id":"t02",.*"title_display":"Seagate HDD 2 TB Internal",.*"attrs":{"brand":"Seagate","storage_gb":2000.0},.*"accepted":true,.*"rules_title":"seagate hdd 2tn internal"'
 }
 tcase accepted.case-keep inputs && { # --case keep: the model's casing stays
 	serve

@@ -32,12 +32,12 @@ fx_gen() { # 5000 generated records, cleaned once (once.jsonl)
 tcase rules.nfkc-emoji-fluff && { # NFKC, emoji, fluff, units, abbreviations, case
 	printf '%s\n' '{"id":"1","title":"ＷＯＷ!!! 🔥 Apple  iPhone 13 128gb BNIB 👍🏽 L@@K"}' > in.jsonl
 	run -i in.jsonl -f strip "$TOOL" -q --plain
-	file_is out '{"id":"1","title":"apple iphone 13 128 gb brand new in box","raw":{"title":"ＷＯＷ!!! 🔥 Apple  iPhone 13 128gb BNIB 👍🏽 L@@K"},"attrs":{"storage_gb":128.0}}'
+	file_is out '{"id":"1","title":"apple iphone 13 128 gb brand new in box","title_display":"Apple iPhone 13 128 GB brand new in box","raw":{"title":"ＷＯＷ!!! 🔥 Apple  iPhone 13 128gb BNIB 👍🏽 L@@K"},"attrs":{"storage_gb":128.0,"brand":"Apple"}}'
 }
 tcase rules.case-keep-units && { # units and attributes; model numbers alone
 	printf '%s\n' '{"id":"1","title":"Dell XPS 15 15.6-inch 16GB RAM 1TB SSD"}' > in.jsonl
 	run -i in.jsonl -f strip "$TOOL" -q --plain --case keep
-	file_is out '{"id":"1","title":"Dell XPS 15 15.6 in 16 GB RAM 1 TB SSD","raw":{"title":"Dell XPS 15 15.6-inch 16GB RAM 1TB SSD"},"attrs":{"screen_in":15.6,"ram_gb":16.0,"storage_gb":1000.0}}'
+	file_is out '{"id":"1","title":"Dell XPS 15 15.6 in 16 GB RAM 1 TB SSD","title_display":"Dell XPS 15 15.6 in 16 GB RAM 1 TB SSD","raw":{"title":"Dell XPS 15 15.6-inch 16GB RAM 1TB SSD"},"attrs":{"screen_in":15.6,"ram_gb":16.0,"storage_gb":1000.0,"brand":"Dell"}}'
 }
 tcase rules.pii-redacted && {
 	printf '%s\n' '{"id":"1","title":"Canon lens mail me bob@example.com or 07700 900123"}' > in.jsonl
@@ -52,7 +52,7 @@ tcase rules.keep-pii && {
 tcase rules.price-condition && { # price text parsed, condition mapped, originals kept
 	printf '%s\n' '{"id":"1","title":"Lamp","price":"£1,299.99","condition":"Pre-owned"}' > in.jsonl
 	run -i in.jsonl -f strip "$TOOL" -q --plain
-	file_is out '{"id":"1","title":"lamp","price":{"amount":1299.99,"currency":"GBP","text":"£1,299.99"},"condition":"used","raw":{"title":"Lamp","price":"£1,299.99","condition":"Pre-owned"}}'
+	file_is out '{"id":"1","title":"lamp","price":{"amount":1299.99,"currency":"GBP","text":"£1,299.99"},"condition":"used","title_display":"Lamp","raw":{"title":"Lamp","price":"£1,299.99","condition":"Pre-owned"}}'
 }
 tcase rules.price-range-unknown-condition && { # kept and counted
 	printf '%s\n' '{"id":"1","title":"lamp","price":{"text":"£10.00 to £20.00"},"condition":"Like new-ish"}' > in.jsonl
@@ -104,7 +104,7 @@ tcase bad-json.skip-each-named bad_titles && { # the good record passes
 	has_line err 'lp-clean: bad.jsonl:3: title is empty after cleaning (skipped)'
 	has_line err 'lp-clean: bad.jsonl:4: title is missing (skipped)'
 	has_line err 'lp-clean: bad.jsonl:5: expected JSON object, got array (skipped)'
-	file_is out '{"id":"6","title":"ok"}'
+	file_is out '{"id":"6","title":"ok","title_display":"ok"}'
 }
 tcase bad-json.quarantine bad_titles && { # the rejects kept, with reasons
 	run "$TOOL" -q --plain --on-error=quarantine --quarantine q.jsonl bad.jsonl
@@ -124,7 +124,7 @@ tcase schema.none && { # no id needed
 	printf '{"title":"x"}\n' > in.jsonl
 	run -i in.jsonl "$TOOL" -q --plain --no-schema
 	status_is 0
-	has out '^{"title":"x","lineage"'
+	has out '^{"title":"x","title_display":"x","lineage"'
 }
 fx_schema_unsupported() { printf '{"type":"object","pattern":"x"}\n' > s2.json; }
 tcase schema.unsupported schema_unsupported && check 65 '--schema s2.json' '' '' 'lp-clean: s2.json: (top): "pattern" is not in the supported subset\n'
@@ -156,7 +156,7 @@ tcase audit.config-digest && {
 	printf '{"id":"1","title":"Phone"}\n' > in.jsonl
 	run -i in.jsonl "$TOOL" -q --plain --audit au.log
 	sed -n 's/.*"event":"run_start".*"config_text":"\([^"]*\)".*/\1/p' au.log > text
-	has text '^rules=clean-rules-1;'
+	has text '^rules=clean-rules-2;'
 	digest=$(tr -d '\n' < text | sha256sum | cut -c1-8)
 	has out "\"tool\":\"lp-clean\",.*\"config\":\"$digest\""
 }

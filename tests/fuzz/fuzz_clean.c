@@ -3,8 +3,9 @@
  * use: prices, units, personal data, cleaning rules (the built-in list and
  * the input read as a rules file), expressions, text normalisation.
  * Invariants: nothing crashes or reads out of bounds; units and rules
- * never grow text without bound; a unit rewrite is a fixed point; an
- * expression that compiles evaluates.
+ * never grow text without bound; a unit rewrite is a fixed point; the
+ * display form of a text folds to what the text folds to; an expression
+ * that compiles evaluates.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -55,6 +56,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lp_rules_apply(&rules, p, size, &a);
 	if (a.len > 8 * size + 64)
 		abort();
+	/* The display form differs from the text only in case. */
+	lp_buf_reset(&a);
+	if (lp_text_normalize(&t, p, size, 0, &a) == LP_OK) {
+		lp_buf_reset(&b);
+		lp_rules_case(&rules, a.p ? a.p : "", a.len,
+		    lp_rules_shouting(&rules, a.p ? a.p : "", a.len), &b);
+		lp_buf_reset(&c);
+		lp_text_normalize(&t, a.p ? a.p : "", a.len, LP_TEXT_FOLD, &c);
+		lp_buf_reset(&a);
+		lp_text_normalize(&t, b.p ? b.p : "", b.len, LP_TEXT_FOLD, &a);
+		if (a.len != c.len || memcmp(a.p, c.p, a.len) != 0)
+			abort();
+		lp_buf_reset(&c);
+	}
+	lp_rules_condition(&rules, p, size);
+	json_decref(lp_price_parse_as(p, size, "GBP"));
 	lp_buf_reset(&a);
 	lp_text_normalize(&t, p, size, LP_TEXT_FOLD | LP_TEXT_NO_EMOJI, &a);
 	lp_utf8_repair(p, size, &c);

@@ -143,6 +143,7 @@ TEST(accepted)
 	cleaned("{\"id\":\"a\",\"title\":\"Samsnug Galaxy S21 128gb\"}");
 	assert_eq_str(applied(&c, GOOD),
 	    "{\"id\":\"a\",\"title\":\"samsung galaxy s21 128 gb\","
+	    "\"title_display\":\"Samsung Galaxy S21 128 GB\","
 	    "\"raw\":{\"title\":\"Samsnug Galaxy S21 128gb\"},"
 	    "\"attrs\":{\"storage_gb\":128.0,\"brand\":\"Samsung\","
 	    "\"model\":\"Galaxy S21\"},\"clean\":{\"llm\":{\"model\":\"m-1\","

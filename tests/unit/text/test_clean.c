@@ -55,16 +55,18 @@ TEST(every_step)
 	    "box call [phone]\",\"price\":{\"amount\":649.99,\"currency\":"
 	    "\"GBP\",\"text\":\"\xc2\xa3"
 	    "649.99\"},\"condition\":\"used\",\"seller\":\"p_"
-	    "96a4beb8f0b98409\","
+	    "96a4beb8f0b98409\",\"title_display\":\"Apple iPhone 12 128 GB "
+	    "brand new in box call [phone]\","
 	    "\"raw\":{\"title\":\"L@@K Apple iPhone 12 128gb BNIB!!! call "
 	    "[phone]\",\"price\":\"\xc2\xa3"
 	    "649.99\",\"condition\":\"Pre-owned\"},\"attrs\":{\"storage_gb\":"
-	    "128.0}}");
+	    "128.0,\"brand\":\"Apple\"}}");
 	lp_clean_counts(&c, count, &counts);
 	assert_eq_str(counts.p,
 	    "emoji_removed=0 fluff:L@@K=1 expand:BNIB=1 punctuation_runs=1 "
 	    "units_rewritten=1 emails_redacted=0 phones_redacted=1 "
-	    "prices_parsed=1 prices_unparsed=0 conditions_mapped=1 "
+	    "prices_parsed=1 prices_unparsed=0 prices_currency_assumed=0 "
+	    "conditions_mapped=1 "
 	    "conditions_unknown=0 pseudonymized=1 ");
 	lp_buf_release(&counts);
 	lp_clean_release(&c);
@@ -81,19 +83,21 @@ TEST(clean_twice_same)
 			  "{\"id\":\"b\",\"title\":\"ok title\","
 			  "\"attrs\":{\"storage_gb\":64}}"),
 	    "{\"id\":\"b\",\"title\":\"ok title\",\"attrs\":{\"storage_gb\":"
-	    "64}}");
+	    "64},\"title_display\":\"ok title\"}");
 	/* Cleaned from raw.title, the original an earlier run kept. */
 	assert_eq_str(clean(&c,
 			  "{\"id\":\"e\",\"title\":\"x\",\"raw\":"
 			  "{\"title\":\"Sony 15.6in Laptop\"}}"),
 	    "{\"id\":\"e\",\"title\":\"sony 15.6 in laptop\",\"raw\":"
-	    "{\"title\":\"Sony 15.6in Laptop\"},\"attrs\":{\"screen_in\":"
-	    "15.6}}");
+	    "{\"title\":\"Sony 15.6in Laptop\"},\"title_display\":\"Sony "
+	    "15.6 in Laptop\",\"attrs\":{\"screen_in\":15.6,\"brand\":"
+	    "\"Sony\"}}");
 	/* Case kept, personal data kept. */
 	c.lower = 0;
 	c.keep_pii = 1;
 	assert_eq_str(clean(&c, "{\"id\":\"g\",\"title\":\"Mail me@x.com\"}"),
-	    "{\"id\":\"g\",\"title\":\"Mail me@x.com\"}");
+	    "{\"id\":\"g\",\"title\":\"Mail me@x.com\",\"title_display\":"
+	    "\"Mail me@x.com\"}");
 	lp_clean_release(&c);
 }
 
@@ -151,8 +155,9 @@ TEST(raw_redacted)
 	lp_clean_add_field(&c, "title");
 	c.originals = &originals;
 	once = "{\"id\":\"r\",\"title\":\"canon lens mail [email] or "
+	       "[phone]\",\"title_display\":\"Canon LENS mail [email] or "
 	       "[phone]\",\"raw\":{\"title\":\"Canon LENS mail [email] or "
-	       "[phone]\"}}";
+	       "[phone]\"},\"attrs\":{\"brand\":\"Canon\"}}";
 	assert_eq_str(clean(&c,
 			  "{\"id\":\"r\",\"title\":\"Canon LENS mail "
 			  "bob@example.com or 07700 900123\"}"),
@@ -171,14 +176,15 @@ TEST(raw_redacted)
 			  "{\"id\":\"o\",\"title\":\"lamp [email]\",\"raw\":"
 			  "{\"title\":\"Lamp a@b.com\"}}"),
 	    "{\"id\":\"o\",\"title\":\"lamp [email]\",\"raw\":"
-	    "{\"title\":\"Lamp [email]\"}}");
+	    "{\"title\":\"Lamp [email]\"},\"title_display\":\"Lamp "
+	    "[email]\"}");
 	/* Full-width digits are a phone number only after NFKC. */
 	lp_buf_reset(&originals);
 	assert_eq_str(clean(&c,
 			  "{\"id\":\"w\",\"title\":\"Lamp \xef\xbc\x90"
 			  "7700 900123\"}"),
-	    "{\"id\":\"w\",\"title\":\"lamp [phone]\",\"raw\":"
-	    "{\"title\":\"Lamp [phone]\"}}");
+	    "{\"id\":\"w\",\"title\":\"lamp [phone]\",\"title_display\":"
+	    "\"Lamp [phone]\",\"raw\":{\"title\":\"Lamp [phone]\"}}");
 	assert_eq_str(originals.p,
 	    "{\"id\":\"w\",\"field\":\"title\",\"span\":[5,17],"
 	    "\"kind\":\"phone\",\"original\":\"07700 900123\"}\n");
@@ -236,6 +242,38 @@ TEST(bad_records)
 	    "bad: price.amount: -1 is below the minimum 0");
 	/* No title at all: nothing to clean, but the schema wants one. */
 	assert_eq_str(clean(&c, "{\"id\":\"h\"}"), "bad: title is missing");
+	lp_clean_release(&c);
+}
+
+TEST(bare_price_and_display)
+{
+	struct lp_clean c;
+	struct lp_buf counts = LP_BUF_INIT;
+
+	lp_clean_init(&c);
+	lp_clean_add_field(&c, "title");
+	c.schema = lp_schema_listing();
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"p\",\"title\":\"JBL FLIP 5 SPEAKER 20W\","
+			  "\"url\":\"https://www.ebay.co.uk/itm/1\",\"price\":"
+			  "\"12.50\",\"condition\":\"New other (see "
+			  "details)\"}"),
+	    "{\"id\":\"p\",\"title\":\"jbl flip 5 speaker 20 w\",\"url\":"
+	    "\"https://www.ebay.co.uk/itm/1\",\"price\":{\"amount\":12.5,"
+	    "\"currency\":\"GBP\",\"currency_assumed\":true,\"text\":"
+	    "\"12.50\"},\"condition\":\"new-other\",\"title_display\":\"JBL "
+	    "Flip 5 Speaker 20 W\",\"raw\":{\"title\":\"JBL FLIP 5 SPEAKER "
+	    "20W\",\"price\":\"12.50\",\"condition\":\"New other (see "
+	    "details)\"},\"attrs\":{\"power_w\":20.0,\"brand\":\"JBL\"}}");
+	/* No site to say which currency: the schema's complaint, as before. */
+	assert_eq_str(clean(&c,
+			  "{\"id\":\"q\",\"title\":\"lamp\",\"price\":"
+			  "\"12.50\"}"),
+	    "bad: price is a string, not object");
+	lp_clean_counts(&c, count, &counts);
+	assert_true(strstr(counts.p, "prices_currency_assumed=1 ") != NULL);
+	assert_true(strstr(counts.p, "prices_unparsed=1 ") != NULL);
+	lp_buf_release(&counts);
 	lp_clean_release(&c);
 }
 

@@ -89,4 +89,63 @@ TEST(amounts_round_trip)
 	lp_buf_release(&b);
 }
 
+/* text read in currency when it names none. */
+static const char *
+price_as(const char *text, const char *currency)
+{
+	static struct lp_buf b;
+	json_t *p = lp_price_parse_as(text, strlen(text), currency);
+
+	lp_buf_reset(&b);
+	if (p == NULL)
+		return "(none)";
+	lp_json_dump(p, &b);
+	json_decref(p);
+	return b.p;
+}
+
+TEST(bare_prices_in_the_site_currency)
+{
+	assert_eq_str(price_as("12.50", "GBP"),
+	    "{\"amount\":12.5,\"currency\":\"GBP\",\"currency_assumed\":true,"
+	    "\"text\":\"12.50\"}");
+	assert_eq_str(price_as(" 1,299.00 ", "GBP"),
+	    "{\"amount\":1299.0,\"currency\":\"GBP\",\"currency_assumed\":"
+	    "true,\"text\":\" 1,299.00 \"}");
+	assert_eq_str(price_as("10 - 20", "EUR"),
+	    "{\"min\":10.0,\"max\":20.0,\"currency\":\"EUR\","
+	    "\"currency_assumed\":true,\"text\":\"10 - 20\"}");
+	/* A currency written wins, unflagged. */
+	assert_eq_str(price_as("$5.00", "GBP"),
+	    "{\"amount\":5.0,\"currency\":\"USD\",\"text\":\"$5.00\"}");
+	/* Only a bare number is a price: not words around one. */
+	assert_eq_str(price_as("approx 12", "GBP"), "(none)");
+	assert_eq_str(price_as("12.50 each", "GBP"), "(none)");
+	assert_eq_str(price_as("10 - ", "GBP"), "(none)");
+	assert_eq_str(price_as("Free", "GBP"), "(none)");
+	assert_eq_str(price_as("12.50", NULL), "(none)");
+}
+
+TEST(site_currencies)
+{
+	assert_eq_str(
+	    lp_price_site_currency("https://www.ebay.co.uk/itm/1", NULL),
+	    "GBP");
+	assert_eq_str(
+	    lp_price_site_currency("https://www.ebay.com/itm/1", "ebay-uk"),
+	    "USD");
+	assert_eq_str(
+	    lp_price_site_currency("https://ebay.de/itm/1", NULL), "EUR");
+	assert_eq_str(
+	    lp_price_site_currency("https://www.ebay.com.au:443/itm/1", NULL),
+	    "AUD");
+	/* Not eBay's: the site name says, or nothing does. */
+	assert_eq_str(
+	    lp_price_site_currency("https://notebay.co.uk/x", "ebay-uk"),
+	    "GBP");
+	assert_true(
+	    lp_price_site_currency("https://shop.example/x", NULL) == NULL);
+	assert_true(lp_price_site_currency(NULL, NULL) == NULL);
+}
+
 RUN_TESTS()

@@ -74,4 +74,58 @@ TEST(fixed_point)
 	}
 }
 
+TEST(metres_and_their_spellings)
+{
+	static const char *const spellings[] = {"2m", "2 m", "2M", "2mtr",
+	    "2 mtr", "2mtrs", "2 metre", "2 metres", "2 Metres", "2-meter",
+	    "2 meters"};
+	size_t i;
+
+	for (i = 0; i < sizeof(spellings) / sizeof(*spellings); i++) {
+		assert_eq_str(units(spellings[i]), "2 m");
+		assert_eq_str(attrs_text.p, "{\"length_cm\":200.0}");
+	}
+	assert_eq_str(units("1.5 metre HDMI"), "1.5 m HDMI");
+	assert_eq_str(attrs_text.p, "{\"length_cm\":150.0}");
+	assert_eq_str(units("25 millimetres 30 centimetres"), "25 mm 30 cm");
+	assert_eq_str(attrs_text.p, "{\"length_cm\":2.5}");
+	assert_eq_str(units("6ft lead"), "6 ft lead");
+	assert_eq_str(attrs_text.p, "{\"length_cm\":182.88}");
+	/* A word that starts like a unit is no unit. */
+	assert_eq_str(units("2 meteors"), "2 meteors");
+}
+
+TEST(amperes_and_other_electrical_units)
+{
+	assert_eq_str(units("13A fuse"), "13 A fuse");
+	assert_eq_str(attrs_text.p, "{\"current_a\":13.0}");
+	assert_eq_str(units("13 amp 3 amps"), "13 A 3 A");
+	assert_eq_str(units("2.1a 2.4 A"), "2.1 A 2.4 A");
+	assert_eq_str(attrs_text.p, "{\"current_a\":2.1}");
+	assert_eq_str(units("500mA"), "500 mA");
+	assert_eq_str(attrs_text.p, "{\"current_a\":0.5}");
+	assert_eq_str(units("18V 5AH"), "18 V 5 Ah");
+	assert_eq_str(
+	    attrs_text.p, "{\"voltage_v\":18.0,\"battery_mah\":5000.0}");
+	assert_eq_str(units("256Wh 1.2kWh 3kw"), "256 Wh 1.2 kWh 3 kW");
+	assert_eq_str(attrs_text.p, "{\"energy_wh\":256.0,\"power_w\":3000.0}");
+	/* A phone's letter is no current, nor a count after a space. */
+	assert_eq_str(units("Pixel 3a Series 4 A"), "Pixel 3a Series 4 A");
+	assert_eq_str(attrs_text.p, "{}");
+}
+
+TEST(ounces_and_nutrients)
+{
+	assert_eq_str(units("1.55 oz 11 fl oz"), "1.55 oz 11 fl oz");
+	assert_eq_str(
+	    attrs_text.p, "{\"weight_kg\":0.043942,\"volume_ml\":325.308825}");
+	/* What a bar holds is not what it weighs. */
+	assert_eq_str(
+	    units("17g Protein 6G Sugar 500g"), "17 g Protein 6 g Sugar 500 g");
+	assert_eq_str(attrs_text.p, "{\"weight_kg\":0.5}");
+	/* A comma after a word parts a quantity from it; not in a number. */
+	assert_eq_str(units("Cream,17g,1.41 oz"), "Cream,17 g,1.41 oz");
+	assert_eq_str(units("1,299 units"), "1,299 units");
+}
+
 RUN_TESTS()
