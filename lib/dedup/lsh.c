@@ -53,10 +53,12 @@ lp_lsh_init(struct lp_lsh *l, int bands, int rows)
 	l->rows = rows;
 	l->cap = 4096;
 	l->n = 0;
-	l->stamp = NULL;
-	l->nstamp = 0;
-	l->query = 0;
+	l->nheap = 0;
+	l->given = 0;
+	l->heap = lp_xmalloc(sizeof(*l->heap) * (size_t)bands);
 	if ((l->t = lsh_table(l, l->cap)) == NULL) {
+		free(l->heap);
+		l->heap = NULL;
 		l->cap = 0;
 		return LP_FAILED;
 	}
@@ -116,29 +118,51 @@ dist(const struct lp_lsh_entry *t, size_t cap, size_t i)
 }
 
 /*
- * Robin Hood insertion: an entry passes over those nearer their home
- * than it is to its own, so entries of one fingerprint stay together and
- * a lookup stops where its fingerprint would have been.  On a redundant
- * catalogue many items share band keys; with plain linear probing their
- * runs merged and a lookup walked through other keys' runs.
+ * Robin Hood insertion: an entry passes over those as far from their home
+ * as it is from its own or further, so entries of one fingerprint stay
+ * together and a lookup stops where its fingerprint would have been.  On
+ * a redundant catalogue many items share band keys; with plain linear
+ * probing their runs merged and a lookup walked through other keys' runs.
+ * Where it stops, the rest of the cluster moves up one slot rather than
+ * being swapped past, so each home slot's entries keep the order they
+ * came in: a band key's ids ascend.
  */
 static void
 lsh_put(struct lp_lsh_entry *t, size_t cap, uint32_t fp, uint32_t id)
 {
 	struct lp_lsh_entry e = {fp, id}, x;
-	size_t i = slot_of(fp, cap), d = 0, di;
+	size_t i = slot_of(fp, cap), d = 0;
 
-	while (t[i].fp != 0) {
-		if ((di = dist(t, cap, i)) < d) {
-			x = t[i];
-			t[i] = e;
-			e = x;
-			d = di;
-		}
+	while (t[i].fp != 0 && dist(t, cap, i) >= d) {
 		i = (i + 1) & (cap - 1);
 		d++;
 	}
+	while (t[i].fp != 0) {
+		x = t[i];
+		t[i] = e;
+		e = x;
+		i = (i + 1) & (cap - 1);
+	}
 	t[i] = e;
+}
+
+/*
+ * Move the entries of l->t into a table of cap slots.  They are taken
+ * from just after an empty slot on, round the end: a cluster that wraps
+ * is taken in its order, which keeps each band key's ids ascending.
+ */
+static void
+lsh_rehash(struct lp_lsh *l, struct lp_lsh_entry *t, size_t cap)
+{
+	size_t start = 0, k, i;
+
+	while (l->t[start].fp != 0)
+		start++;
+	for (k = 1; k <= l->cap; k++) {
+		i = (start + k) & (l->cap - 1);
+		if (l->t[i].fp != 0)
+			lsh_put(t, cap, l->t[i].fp, l->t[i].id);
+	}
 }
 
 int
@@ -148,27 +172,15 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 
 	/* Grow past a load of 0.8: unsuccessful probes stay short. */
 	if ((l->n + (size_t)l->bands) * 5 > l->cap * 4) {
-		size_t cap = l->cap * 2, i;
+		size_t cap = l->cap * 2;
 		struct lp_lsh_entry *t = lsh_table(l, cap);
 
 		if (t == NULL)
 			return LP_FAILED;
-		for (i = 0; i < l->cap; i++)
-			if (l->t[i].fp != 0)
-				lsh_put(t, cap, l->t[i].fp, l->t[i].id);
+		lsh_rehash(l, t, cap);
 		free(l->t);
 		l->t = t;
 		l->cap = cap;
-	}
-	if (id >= l->nstamp) {
-		size_t n = l->nstamp ? l->nstamp : 1024;
-
-		while (n <= id)
-			n *= 2;
-		l->stamp = lp_xrealloc(l->stamp, n * sizeof(*l->stamp));
-		memset(l->stamp + l->nstamp, 0,
-		    (n - l->nstamp) * sizeof(*l->stamp));
-		l->nstamp = n;
 	}
 	for (b = 0; b < l->bands; b++)
 		lsh_put(l->t, l->cap, fingerprint(keys[b]), id);
@@ -176,56 +188,116 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 	return LP_OK;
 }
 
-void
-lp_lsh_candidates(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
+/*
+ * Move c to the first entry of its fingerprint at or after its slot: 1,
+ * or 0 once the run of its home slot is behind it.
+ */
+static int
+seek(const struct lp_lsh *l, struct lp_lsh_cursor *c)
 {
-	size_t i;
-	int b;
+	const struct lp_lsh_entry *t = l->t;
+	size_t i = c->i, d = c->d;
 
-	/* Number 0 marks no query: start the stamps afresh on a wrap. */
-	if (++l->query == 0) {
-		memset(l->stamp, 0, l->nstamp * sizeof(*l->stamp));
-		l->query = 1;
+	for (; t[i].fp != 0 && dist(t, l->cap, i) >= d;
+	     i = (i + 1) & (l->cap - 1), d++)
+		if (t[i].fp == c->fp) {
+			c->i = i;
+			c->d = d;
+			c->id = t[i].id;
+			return 1;
+		}
+	return 0;
+}
+
+/* Sift the cursor at k down the heap of n. */
+static void
+heap_down(struct lp_lsh_cursor *h, int n, int k)
+{
+	struct lp_lsh_cursor x = h[k];
+	int c;
+
+	while ((c = 2 * k + 1) < n) {
+		if (c + 1 < n && h[c + 1].id < h[c].id)
+			c++;
+		if (x.id <= h[c].id)
+			break;
+		h[k] = h[c];
+		k = c;
 	}
+	h[k] = x;
+}
+
+void
+lp_lsh_start(struct lp_lsh *l, const uint64_t *keys)
+{
+	int b, k;
 
 	/* Ask for every band's slot before probing any: the misses overlap. */
 	for (b = 0; b < l->bands; b++)
 		PREFETCH(&l->t[slot_of(fingerprint(keys[b]), l->cap)]);
-	out->n = 0;
+	l->nheap = 0;
+	l->given = 0;
 	for (b = 0; b < l->bands; b++) {
-		uint32_t fp = fingerprint(keys[b]);
-		size_t d = 0;
+		struct lp_lsh_cursor *c = &l->heap[l->nheap];
 
-		for (i = slot_of(fp, l->cap);
-		     l->t[i].fp != 0 && dist(l->t, l->cap, i) >= d;
-		     i = (i + 1) & (l->cap - 1), d++)
-			if (l->t[i].fp == fp &&
-			    l->stamp[l->t[i].id] != l->query) {
-				l->stamp[l->t[i].id] = l->query;
-				lp_u64s_push(out, l->t[i].id);
-			}
+		c->fp = fingerprint(keys[b]);
+		c->i = slot_of(c->fp, l->cap);
+		c->d = 0;
+		if (seek(l, c))
+			l->nheap++;
 	}
+	for (k = l->nheap / 2; k-- > 0;)
+		heap_down(l->heap, l->nheap, k);
+}
+
+int
+lp_lsh_next(struct lp_lsh *l, uint32_t *id)
+{
+	while (l->nheap > 0) {
+		struct lp_lsh_cursor *c = &l->heap[0];
+		uint32_t x = c->id;
+
+		/* The band's next entry, or the band is done. */
+		c->i = (c->i + 1) & (l->cap - 1);
+		c->d++;
+		if (!seek(l, c))
+			l->heap[0] = l->heap[--l->nheap];
+		heap_down(l->heap, l->nheap, 0);
+		/* An id in several bands comes out of them one after another. */
+		if (l->given && x == l->last)
+			continue;
+		l->given = 1;
+		l->last = x;
+		*id = x;
+		return 1;
+	}
+	return 0;
 }
 
 void
 lp_lsh_query(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
 {
-	lp_lsh_candidates(l, keys, out);
-	lp_u64s_sort_unique(out);
+	uint32_t id;
+
+	lp_lsh_start(l, keys);
+	out->n = 0;
+	while (lp_lsh_next(l, &id))
+		lp_u64s_push(out, id);
 }
 
 size_t
 lp_lsh_bytes(const struct lp_lsh *l)
 {
-	return l->cap * sizeof(*l->t) + l->nstamp * sizeof(*l->stamp);
+	return l->cap * sizeof(*l->t);
 }
 
 void
 lp_lsh_release(struct lp_lsh *l)
 {
 	free(l->t);
-	free(l->stamp);
+	free(l->heap);
 	l->t = NULL;
-	l->stamp = NULL;
-	l->cap = l->n = l->nstamp = 0;
+	l->heap = NULL;
+	l->cap = l->n = 0;
+	l->nheap = 0;
 }

@@ -10,6 +10,13 @@
  * stray candidate, which the caller's verification rejects: it costs
  * time, never a wrong answer.  An index that failed (out of memory) says
  * why in err and holds what it held before.
+ *
+ * Entries stay in the order they were added within the run of each home
+ * slot (an insertion shifts the rest of its cluster up by one, and growing
+ * rehashes from the start of a cluster), so the ids of one band key lie
+ * in ascending order.  A query merges its bands' runs and hands out the
+ * candidates earliest first, each once, as far as the caller wants: one
+ * that stops at the first match never walks the rest.
  */
 #ifndef LP_DEDUP_LSH_H
 #define LP_DEDUP_LSH_H
@@ -34,18 +41,21 @@ struct lp_lsh_entry {
 	uint32_t id;
 };
 
+/* Where a query stands in one band's run. */
+struct lp_lsh_cursor {
+	size_t i, d;	 /* slot, and its distance from the home slot */
+	uint32_t fp, id; /* the band key's fingerprint; the id at slot i */
+};
+
 struct lp_lsh {
 	int bands, rows;
 	struct lp_lsh_entry *t;
 	size_t cap, n; /* cap a power of two; n entries used */
-	/*
-	 * Per id, the last query that met it: a redundant catalogue meets
-	 * the same ids in many bands, and dropping repeats as they come
-	 * leaves only the distinct ones to sort.
-	 */
-	uint32_t *stamp;
-	size_t nstamp;	/* ids stamp has room for */
-	uint32_t query; /* the current query's number, from 1 */
+	/* The current query: a min-heap of its bands' cursors by id. */
+	struct lp_lsh_cursor *heap;
+	int nheap;
+	uint32_t last; /* the id handed out last */
+	int given;     /* whether one was */
 	struct lp_error err;
 };
 
@@ -55,10 +65,17 @@ int lp_lsh_init(struct lp_lsh *l, int bands, int rows);
 void lp_lsh_keys(const struct lp_lsh *l, const uint32_t *sig, uint64_t *keys);
 /* Index id under every band key.  LP_OK, or LP_FAILED (err). */
 int lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id);
-/* The ids sharing at least one band key, unique, in no order, into out. */
-void lp_lsh_candidates(
-    struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out);
-/* The same sorted. */
+/*
+ * Start a query: the ids sharing at least one band key with keys, to be
+ * taken by lp_lsh_next().  No lp_lsh_add() until the query is done.
+ */
+void lp_lsh_start(struct lp_lsh *l, const uint64_t *keys);
+/*
+ * The next id of the query, in ascending order, each once: 1 with *id
+ * set, 0 once none is left.
+ */
+int lp_lsh_next(struct lp_lsh *l, uint32_t *id);
+/* Every id of a query (lp_lsh_start(), then lp_lsh_next()), into out. */
 void lp_lsh_query(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out);
 /* Bytes held by the table. */
 size_t lp_lsh_bytes(const struct lp_lsh *l);
