@@ -16,17 +16,18 @@
 #define BM_BIT(x) ((unsigned)((x) >> (64 - 6 - BM_SHIFT)))
 
 /*
- * Bits set in x, without the CPU's instruction (not in the baseline
- * x86-64 the library is built for) or libgcc's table.
+ * The bound below counts bits: with the CPU's instruction where it has
+ * one (not in the baseline x86-64 the library is built for), picked at
+ * load time.
  */
-static inline size_t
-popcount(uint64_t x)
-{
-	x -= (x >> 1) & 0x5555555555555555ULL;
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-	return (size_t)((x * 0x0101010101010101ULL) >> 56);
-}
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define LP_CLONES __attribute__((target_clones("popcnt", "default")))
+#endif
+#endif
+#ifndef LP_CLONES
+#define LP_CLONES
+#endif
 
 int
 lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
@@ -70,7 +71,7 @@ cur_bits(struct lp_near *nd)
 
 	map_of(nd->cur.v, nd->cur.n, nd->cur_bm);
 	for (w = 0; w < LP_NEAR_BM_WORDS; w++)
-		lo += popcount(nd->cur_bm[w]);
+		lo += (size_t)__builtin_popcountll(nd->cur_bm[w]);
 	nd->cur_hi = nd->cur.n;
 	nd->cur_lo = lo;
 	nd->bm_set = 1;
@@ -83,8 +84,8 @@ cur_bits(struct lp_near *nd)
 static void
 bm_keep(struct lp_near *nd, uint32_t id, size_t nb)
 {
-	if (nd->nbm >= UINT32_MAX - 1)
-		return; /* a full store only costs verifications */
+	if (nb > 0xffff)
+		return; /* no room for the count: verified each time */
 	if (nd->nbm == nd->bmcap) {
 		size_t cap = nd->bmcap ? nd->bmcap * 2 : 1024;
 		size_t bytes = cap * LP_NEAR_BM_WORDS * sizeof(*nd->bm);
@@ -97,12 +98,10 @@ bm_keep(struct lp_near *nd, uint32_t id, size_t nb)
 			    nd->nbm * LP_NEAR_BM_WORDS * sizeof(*bm));
 		free(nd->bm);
 		nd->bm = bm;
-		nd->bmn = lp_xrealloc(nd->bmn, cap * sizeof(*nd->bmn));
 		nd->bmcap = cap;
 	}
 	map_of(nd->other.v, nd->other.n, nd->bm + (nd->nbm << BM_SHIFT));
-	nd->bmn[nd->nbm] = (uint16_t)nb;
-	nd->bmat[id] = (uint32_t)++nd->nbm;
+	nd->bmat[id] = (uint64_t)++nd->nbm << 16 | nb;
 }
 
 /* The ratio lp_jaccard() computes for an intersection of h. */
@@ -113,8 +112,8 @@ ratio(size_t na, size_t nb, size_t h)
 }
 
 /*
- * Whether the current text may reach the threshold with the item of map
- * m.  A shingle whose bit one map has and the other lacks is in one text
+ * Whether the current text may reach the threshold with the item whose
+ * map is at at (as in bmat).  A shingle whose bit one map has and the other lacks is in one text
  * only, and each such bit stands for at least one of them: so the
  * intersection is at most the text's count less its bits the item lacks,
  * and the item's count less its bits the text lacks.  With that bound and
@@ -122,15 +121,15 @@ ratio(size_t na, size_t nb, size_t h)
  * lp_jaccard() does, which only grows as the intersection grows and the
  * union shrinks) is at least the true one.
  */
-static int
-may_reach(const struct lp_near *nd, size_t m)
+LP_CLONES static int
+may_reach(const struct lp_near *nd, uint64_t at)
 {
-	const uint64_t *b = nd->bm + (m << BM_SHIFT);
-	size_t nb = nd->bmn[m], pa = 0, pb = 0, w, ha, hb;
+	const uint64_t *b = nd->bm + ((size_t)((at >> 16) - 1) << BM_SHIFT);
+	size_t nb = (size_t)(at & 0xffff), pa = 0, pb = 0, w, ha, hb;
 
 	for (w = 0; w < LP_NEAR_BM_WORDS; w++) {
-		pa += popcount(nd->cur_bm[w] & ~b[w]);
-		pb += popcount(b[w] & ~nd->cur_bm[w]);
+		pa += (size_t)__builtin_popcountll(nd->cur_bm[w] & ~b[w]);
+		pb += (size_t)__builtin_popcountll(b[w] & ~nd->cur_bm[w]);
 	}
 	ha = nd->cur_hi - pa;
 	hb = nb - pb;
@@ -247,17 +246,18 @@ similarity(struct lp_near *nd, uint32_t id)
 static double
 verify(struct lp_near *nd, uint32_t id)
 {
-	size_t start = (size_t)nd->offs.v[id];
-	size_t end =
-	    id + 1 < nd->offs.n ? (size_t)nd->offs.v[id + 1] : nd->text.len;
+	size_t start, end;
 
 	nd->checked++;
 	if (nd->bmat[id] != 0) {
 		if (!nd->bm_set)
 			cur_bits(nd);
-		if (!may_reach(nd, nd->bmat[id] - 1))
+		if (!may_reach(nd, nd->bmat[id]))
 			return -1;
 	}
+	/* Where the text is, only now: most candidates never get here. */
+	start = (size_t)nd->offs.v[id];
+	end = id + 1 < nd->offs.n ? (size_t)nd->offs.v[id + 1] : nd->text.len;
 	if (!nd->cset_ok)
 		cur_set(nd);
 	lp_shingles_raw(&nd->sh, nd->text.p + start, end - start, &nd->other);
@@ -310,11 +310,17 @@ next_candidate(struct lp_near *nd, uint32_t *id)
 	*id = nd->ahead[nd->ahead_at];
 	nd->ahead_at = (nd->ahead_at + 1) % LP_NEAR_AHEAD;
 	nd->ahead_n--;
-	if (nd->ahead_n >= 2) {
-		x = nd->ahead[(nd->ahead_at + 1) % LP_NEAR_AHEAD];
-		if (nd->bmat[x] != 0)
-			PREFETCH(
-			    nd->bm + ((size_t)(nd->bmat[x] - 1) << BM_SHIFT));
+	/* Both lines of the map of the one a few places on. */
+	if (nd->ahead_n >= LP_NEAR_AHEAD / 2) {
+		x = nd->ahead[(nd->ahead_at + LP_NEAR_AHEAD / 4) %
+		    LP_NEAR_AHEAD];
+		if (nd->bmat[x] != 0) {
+			const uint64_t *m = nd->bm +
+			    ((size_t)((nd->bmat[x] >> 16) - 1) << BM_SHIFT);
+
+			PREFETCH(m);
+			PREFETCH(m + 8);
+		}
 	}
 	return 1;
 }
@@ -400,7 +406,7 @@ lp_near_bytes(const struct lp_near *nd)
 {
 	return lp_lsh_bytes(&nd->lsh) + nd->text.cap + nd->offs.cap * 8 +
 	    nd->bmat_cap * sizeof(*nd->bmat) +
-	    nd->bmcap * (LP_NEAR_BM_WORDS * sizeof(*nd->bm) + sizeof(*nd->bmn));
+	    nd->bmcap * LP_NEAR_BM_WORDS * sizeof(*nd->bm);
 }
 
 void
@@ -419,11 +425,9 @@ lp_near_release(struct lp_near *nd)
 	nd->cset_cap = nd->oset_cap = 0;
 	free(nd->bmat);
 	free(nd->bm);
-	free(nd->bmn);
 	nd->sig = NULL;
 	nd->keys = NULL;
 	nd->bmat = NULL;
 	nd->bm = NULL;
-	nd->bmn = NULL;
 	nd->nbm = nd->bmcap = nd->bmat_cap = 0;
 }

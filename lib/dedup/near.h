@@ -21,7 +21,8 @@
  * Items are numbered 0, 1, ... in the order they are added.  Memory per
  * kept item: its normalised text, 12 bytes of offsets, and one LSH entry
  * per band (8 bytes at a load of 0.4 to 0.8: 10 to 20 bytes a band), and
- * the 66 bytes of the map of those verified.  A call
+ * 8 bytes saying where its map is and the 128 bytes of the map of those
+ * verified.  A call
  * that fails (out of memory) returns LP_FAILED with the reason in err.
  */
 #ifndef LP_DEDUP_NEAR_H
@@ -38,7 +39,7 @@
 
 /* Words of a shingle map, and candidates looked up ahead of their turn. */
 #define LP_NEAR_BM_WORDS 16
-#define LP_NEAR_AHEAD 8
+#define LP_NEAR_AHEAD 16
 
 struct lp_near {
 	struct lp_shingling sh;
@@ -63,10 +64,10 @@ struct lp_near {
 	int cset_ok, cur_zero;
 	uint32_t *sig;
 	uint64_t *keys;
-	uint32_t *bmat;	   /* per item: 1 + the number of its map, or 0 */
+	/* Per item: 0, or 1 + the number of its map << 16 | its count. */
+	uint64_t *bmat;
 	size_t bmat_cap;   /* items bmat has room for */
 	uint64_t *bm;	   /* maps of verified items, 64-byte aligned */
-	uint16_t *bmn;	   /* their counts of distinct shingles */
 	size_t nbm, bmcap; /* maps made and allocated */
 	uint64_t cur_bm[LP_NEAR_BM_WORDS]; /* the current text's map */
 	size_t cur_hi, cur_lo; /* bounds on its count of distinct shingles */
