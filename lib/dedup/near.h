@@ -39,7 +39,7 @@
 
 /* Words of a shingle map, and candidates looked up ahead of their turn. */
 #define LP_NEAR_BM_WORDS 16
-#define LP_NEAR_AHEAD 16
+#define LP_NEAR_AHEAD 8
 
 struct lp_near {
 	struct lp_shingling sh;
