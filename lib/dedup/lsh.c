@@ -1,7 +1,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/buf.h"
 
@@ -35,46 +34,15 @@ lp_lsh_plan(double threshold, int nperm, int *bands, int *rows)
 	return lp_lsh_prob(threshold, nperm, 1);
 }
 
-/*
- * A large table is its own anonymous mapping, in huge pages where the
- * system gives them on asking (madvise mode): probes land anywhere in
- * hundreds of MiB, and with 4 KiB pages each one also missed the TLB.
- */
-#define BIG_TABLE (2UL << 20)
-
 static struct lp_lsh_entry *
 lsh_table(struct lp_lsh *l, size_t cap)
 {
-	size_t bytes = cap * sizeof(struct lp_lsh_entry);
-	struct lp_lsh_entry *t;
+	struct lp_lsh_entry *t = calloc(cap, sizeof(*t));
 
-	if (bytes < BIG_TABLE)
-		t = calloc(cap, sizeof(*t));
-	else {
-		t = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (t == MAP_FAILED)
-			t = NULL;
-#ifdef MADV_HUGEPAGE
-		else
-			(void)madvise(t, bytes, MADV_HUGEPAGE);
-#endif
-	}
 	if (t == NULL)
 		lp_error_set(&l->err, "out of memory (LSH index of %zu MiB)",
-		    bytes >> 20);
+		    cap * sizeof(*t) >> 20);
 	return t;
-}
-
-static void
-lsh_table_free(struct lp_lsh_entry *t, size_t cap)
-{
-	size_t bytes = cap * sizeof(*t);
-
-	if (t != NULL && bytes >= BIG_TABLE)
-		munmap(t, bytes);
-	else
-		free(t);
 }
 
 int
@@ -272,7 +240,7 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 		for (i = 0; i < l->cap; i++)
 			if (l->t[i].fp != 0)
 				lsh_put(t, cap, l->t[i]);
-		lsh_table_free(l->t, l->cap);
+		free(l->t);
 		l->t = t;
 		l->cap = cap;
 	}
@@ -389,7 +357,7 @@ lp_lsh_bytes(const struct lp_lsh *l)
 void
 lp_lsh_release(struct lp_lsh *l)
 {
-	lsh_table_free(l->t, l->cap);
+	free(l->t);
 	free(l->heap);
 	free(l->blk);
 	l->t = NULL;
