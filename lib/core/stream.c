@@ -102,7 +102,7 @@ read_raw(struct lp_reader *r)
 	if (n == 0)
 		r->file_eof = 1;
 	r->in_len += (size_t)n;
-	r->raw_read += (unsigned long long)n;
+	r->dec_raw += (unsigned long long)n;
 	return n;
 }
 
@@ -156,16 +156,20 @@ fill_plain(struct lp_reader *r)
 			return LP_EOF;
 		}
 		r->dec_len = (size_t)n;
-		r->raw_read += (unsigned long long)n;
+		r->dec_raw += (unsigned long long)n;
 		return LP_OK;
 	}
 }
 
-/* fill() for a gzip file: inflate, member after member. */
+/*
+ * fill() for a gzip file: inflate, member after member, into out (of
+ * DEC_SIZE bytes), *outlen bytes of it.
+ */
 static int
-fill_gzip(struct lp_reader *r)
+fill_gzip(struct lp_reader *r, char *out, size_t *outlen)
 {
-	while (r->dec_len == 0) {
+	*outlen = 0;
+	while (*outlen == 0) {
 		int zr;
 
 		if (!r->zactive) {
@@ -196,14 +200,14 @@ fill_gzip(struct lp_reader *r)
 		}
 		r->z.next_in = r->in + r->in_pos;
 		r->z.avail_in = (uInt)(r->in_len - r->in_pos);
-		r->z.next_out = (unsigned char *)r->dec;
+		r->z.next_out = (unsigned char *)out;
 		r->z.avail_out = DEC_SIZE;
 		zr = inflate(&r->z, Z_NO_FLUSH);
 		r->in_pos = r->in_len - r->z.avail_in;
-		r->dec_len = DEC_SIZE - r->z.avail_out;
+		*outlen = DEC_SIZE - r->z.avail_out;
 		if (zr == Z_STREAM_END) {
 			r->zactive = 0;
-		} else if (zr == Z_BUF_ERROR && r->dec_len == 0 &&
+		} else if (zr == Z_BUF_ERROR && *outlen == 0 &&
 		    r->z.avail_in == 0) {
 			continue; /* needs more input */
 		} else if (zr != Z_OK) {
@@ -217,12 +221,155 @@ fill_gzip(struct lp_reader *r)
 }
 
 /*
+ * The inflating thread and the tool hand two buffers back and forth:
+ * while the thread inflates into buf, the tool reads lines from r->dec.
+ * Only the thread touches the z_stream, the raw buffer, the file and
+ * r->err while busy.
+ */
+struct lp_inflater {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *buf;
+	size_t len;
+	int rc;
+	int busy, quit;
+	int pending; /* a buffer is being or was inflated, not yet taken */
+};
+
+static void *
+inflater_main(void *arg)
+{
+	struct lp_reader *r = arg;
+	struct lp_inflater *d = r->bg;
+
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		while (!d->busy && !d->quit)
+			pthread_cond_wait(&d->cv, &d->mu);
+		if (!d->busy)
+			break;
+		pthread_mutex_unlock(&d->mu);
+		d->rc = fill_gzip(r, d->buf, &d->len);
+		pthread_mutex_lock(&d->mu);
+		d->busy = 0;
+		pthread_cond_broadcast(&d->cv);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* Ask the thread for the next buffer. */
+static void
+inflater_post(struct lp_inflater *d)
+{
+	pthread_mutex_lock(&d->mu);
+	d->busy = 1;
+	d->pending = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* Wait until the thread is idle. */
+static void
+inflater_wait(struct lp_inflater *d)
+{
+	pthread_mutex_lock(&d->mu);
+	while (d->busy)
+		pthread_cond_wait(&d->cv, &d->mu);
+	pthread_mutex_unlock(&d->mu);
+}
+
+static void
+inflater_stop(struct lp_reader *r)
+{
+	struct lp_inflater *d = r->bg;
+
+	if (d == NULL)
+		return;
+	inflater_wait(d);
+	pthread_mutex_lock(&d->mu);
+	d->quit = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	pthread_join(d->th, NULL);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
+	free(d->buf);
+	free(d);
+	r->bg = NULL;
+}
+
+/* Start the thread: LP_OK, or LP_FAILED when none can start. */
+static int
+inflater_start(struct lp_reader *r)
+{
+	struct lp_inflater *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return LP_FAILED;
+	d->buf = lp_xmalloc(DEC_SIZE);
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	r->bg = d;
+	if (lp_thread_start(&d->th, inflater_main, r) != 0) {
+		pthread_mutex_destroy(&d->mu);
+		pthread_cond_destroy(&d->cv);
+		free(d->buf);
+		free(d);
+		r->bg = NULL;
+		return LP_FAILED;
+	}
+	return LP_OK;
+}
+
+/*
+ * fill_gzip() one buffer ahead: take the buffer the thread inflated
+ * (asking for it first if it was not), and, unless the file ended or
+ * failed there, ask for the next one into the buffer just read.
+ */
+static int
+fill_ahead(struct lp_reader *r)
+{
+	struct lp_inflater *d = r->bg;
+	char *t;
+	int rc;
+
+	if (!d->pending)
+		inflater_post(d);
+	inflater_wait(d);
+	d->pending = 0;
+	r->raw_read = r->dec_raw; /* the thread is idle: its count holds */
+	rc = d->rc;
+	t = r->dec;
+	r->dec = d->buf;
+	r->dec_len = d->len;
+	d->buf = t;
+	if (rc == LP_OK)
+		inflater_post(d);
+	return rc;
+}
+
+/* Whether the current file may be inflated ahead: a regular file. */
+static int
+may_go_ahead(struct lp_reader *r)
+{
+	struct stat st;
+
+	if (fstat(r->fds[r->cur], &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	return r->bg != NULL || inflater_start(r) == LP_OK;
+}
+
+/*
  * Fill r->dec with more decoded bytes of the current file.  LP_OK with
  * dec_len > 0, LP_EOF at its end, LP_FATAL on errors.
  */
 static int
 fill(struct lp_reader *r)
 {
+	int rc;
+
 	r->dec_pos = r->dec_len = 0;
 	if (r->gz == -1) {
 		if (want_raw(r, 2) != LP_OK)
@@ -236,9 +383,18 @@ fill(struct lp_reader *r)
 			} else
 				inflateReset(&r->z);
 			r->zactive = 1;
+			r->ahead = may_go_ahead(r);
 		}
 	}
-	return r->gz ? fill_gzip(r) : fill_plain(r);
+	if (r->gz && r->ahead)
+		rc = fill_ahead(r);
+	else if (r->gz)
+		rc = fill_gzip(r, r->dec, &r->dec_len);
+	else
+		rc = fill_plain(r);
+	if (!r->ahead)
+		r->raw_read = r->dec_raw;
+	return rc;
 }
 
 static void
@@ -249,6 +405,7 @@ next_file(struct lp_reader *r)
 	r->fds[r->cur] = -1;
 	r->cur++;
 	r->gz = -1;
+	r->ahead = 0;
 	r->zactive = 0;
 	r->file_eof = 0;
 	r->in_pos = r->in_len = 0;
@@ -374,6 +531,7 @@ lp_reader_close(struct lp_reader *r)
 {
 	int i;
 
+	inflater_stop(r);
 	for (i = 0; i < r->nfiles; i++)
 		if (r->fds != NULL && r->fds[i] > STDIN_FILENO)
 			close(r->fds[i]);

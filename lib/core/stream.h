@@ -31,6 +31,14 @@
 
 #define LP_MAX_LINE_DEFAULT (16u << 20)
 
+struct lp_inflater;
+
+/*
+ * A gzip regular file is inflated one buffer ahead on a helper thread
+ * (core/thread.h), while the tool works on the lines of the one before:
+ * a read of a regular file never blocks for long, so an interrupt still
+ * ends the run as soon.  Pipes are inflated on the tool's thread.
+ */
 struct lp_reader {
 	char **names; /* display names, "<stdin>" for stdin */
 	int *fds;
@@ -49,6 +57,9 @@ struct lp_reader {
 	unsigned long lineno;
 	size_t max_line;
 	unsigned long long raw_read; /* bytes read from the files */
+	unsigned long long dec_raw;  /* the same, as the decoder counts */
+	int ahead;		     /* this file is inflated on a thread */
+	struct lp_inflater *bg;	     /* that thread, once started */
 	long long raw_total;	     /* their total size, -1 if unknown */
 	int ioerr; /* the LP_FATAL was an I/O error, not bad data */
 	volatile sig_atomic_t *stop; /* set: a blocked read gives up */

@@ -48,18 +48,16 @@ lsh_table(struct lp_lsh *l, size_t cap)
 int
 lp_lsh_init(struct lp_lsh *l, int bands, int rows)
 {
+	memset(l, 0, sizeof(*l));
 	lp_error_clear(&l->err);
 	l->bands = bands;
 	l->rows = rows;
 	l->cap = 4096;
-	l->n = 0;
-	l->stamp = NULL;
-	l->nstamp = 0;
-	l->query = 0;
 	if ((l->t = lsh_table(l, l->cap)) == NULL) {
 		l->cap = 0;
 		return LP_FAILED;
 	}
+	l->heap = lp_xmalloc(sizeof(*l->heap) * (size_t)bands);
 	return LP_OK;
 }
 
@@ -102,6 +100,12 @@ slot_of(uint32_t fp, size_t cap)
 	return (size_t)(fp * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
 }
 
+/* The words of a block: next block, ids held, last block (in the first). */
+#define BLK_NEXT 0
+#define BLK_N 1
+#define BLK_TAIL 2
+#define BLK_IDS 3
+
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
 #else
@@ -116,17 +120,31 @@ dist(const struct lp_lsh_entry *t, size_t cap, size_t i)
 }
 
 /*
- * Robin Hood insertion: an entry passes over those nearer their home
- * than it is to its own, so entries of one fingerprint stay together and
- * a lookup stops where its fingerprint would have been.  On a redundant
- * catalogue many items share band keys; with plain linear probing their
- * runs merged and a lookup walked through other keys' runs.
+ * The entry of fingerprint fp, or NULL.  Robin Hood order: a lookup stops
+ * at an entry nearer its home than fp would be to its own.
+ */
+static struct lp_lsh_entry *
+lsh_find(const struct lp_lsh *l, uint32_t fp)
+{
+	size_t i = slot_of(fp, l->cap), d = 0;
+
+	for (; l->t[i].fp != 0 && dist(l->t, l->cap, i) >= d;
+	     i = (i + 1) & (l->cap - 1), d++)
+		if (l->t[i].fp == fp)
+			return &l->t[i];
+	return NULL;
+}
+
+/*
+ * Robin Hood insertion of a new fingerprint: an entry passes over those
+ * as far from their home as it is from its own or further, so probes stay
+ * short at a load of 0.8.
  */
 static void
-lsh_put(struct lp_lsh_entry *t, size_t cap, uint32_t fp, uint32_t id)
+lsh_put(struct lp_lsh_entry *t, size_t cap, struct lp_lsh_entry e)
 {
-	struct lp_lsh_entry e = {fp, id}, x;
-	size_t i = slot_of(fp, cap), d = 0, di;
+	struct lp_lsh_entry x;
+	size_t i = slot_of(e.fp, cap), d = 0, di;
 
 	while (t[i].fp != 0) {
 		if ((di = dist(t, cap, i)) < d) {
@@ -141,11 +159,77 @@ lsh_put(struct lp_lsh_entry *t, size_t cap, uint32_t fp, uint32_t id)
 	t[i] = e;
 }
 
+/* A new empty block, by number.  Block 0 is never used: it means none. */
+static uint32_t
+block_new(struct lp_lsh *l)
+{
+	uint32_t b;
+
+	if (l->nblk == 0)
+		l->nblk = 1;
+	if (l->nblk >= l->blkcap) {
+		l->blkcap = l->blkcap ? l->blkcap * 2 : 1024;
+		l->blk = lp_xrealloc(
+		    l->blk, l->blkcap * LP_LSH_BLOCK * sizeof(*l->blk));
+	}
+	b = (uint32_t)l->nblk++;
+	memset(l->blk + (size_t)b * LP_LSH_BLOCK, 0,
+	    LP_LSH_BLOCK * sizeof(*l->blk));
+	return b;
+}
+
+/* Append id to the list of blocks whose first is h. */
+static void
+block_append(struct lp_lsh *l, uint32_t h, uint32_t id)
+{
+	uint32_t t = l->blk[(size_t)h * LP_LSH_BLOCK + BLK_TAIL], *tb;
+
+	tb = l->blk + (size_t)t * LP_LSH_BLOCK;
+	if (tb[BLK_N] == LP_LSH_BLOCK - BLK_IDS) {
+		uint32_t n = block_new(l);
+
+		/* block_new() may move the blocks. */
+		l->blk[(size_t)t * LP_LSH_BLOCK + BLK_NEXT] = n;
+		l->blk[(size_t)h * LP_LSH_BLOCK + BLK_TAIL] = n;
+		tb = l->blk + (size_t)n * LP_LSH_BLOCK;
+	}
+	tb[BLK_IDS + tb[BLK_N]++] = id;
+}
+
+/* File id under fingerprint fp. */
+static void
+lsh_add_one(struct lp_lsh *l, uint32_t fp, uint32_t id)
+{
+	struct lp_lsh_entry *e = lsh_find(l, fp), n = {fp, id};
+	uint32_t b, *bp;
+
+	if (e == NULL) {
+		lsh_put(l->t, l->cap, n);
+		l->n++;
+	} else if (e->v & LP_LSH_LIST) {
+		block_append(l, e->v & ~LP_LSH_LIST, id);
+	} else {
+		/* A second id: the key moves to a list of blocks. */
+		uint32_t first = e->v;
+
+		b = block_new(l); /* e stays valid: the table is not touched */
+		bp = l->blk + (size_t)b * LP_LSH_BLOCK;
+		bp[BLK_TAIL] = b;
+		bp[BLK_N] = 2;
+		bp[BLK_IDS] = first;
+		bp[BLK_IDS + 1] = id;
+		e->v = b | LP_LSH_LIST;
+	}
+}
+
 int
 lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 {
 	int b;
 
+	if (id >= LP_LSH_LIST)
+		return lp_error_set(
+		    &l->err, "too many items for the LSH index");
 	/* Grow past a load of 0.8: unsuccessful probes stay short. */
 	if ((l->n + (size_t)l->bands) * 5 > l->cap * 4) {
 		size_t cap = l->cap * 2, i;
@@ -155,77 +239,130 @@ lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 			return LP_FAILED;
 		for (i = 0; i < l->cap; i++)
 			if (l->t[i].fp != 0)
-				lsh_put(t, cap, l->t[i].fp, l->t[i].id);
+				lsh_put(t, cap, l->t[i]);
 		free(l->t);
 		l->t = t;
 		l->cap = cap;
 	}
-	if (id >= l->nstamp) {
-		size_t n = l->nstamp ? l->nstamp : 1024;
-
-		while (n <= id)
-			n *= 2;
-		l->stamp = lp_xrealloc(l->stamp, n * sizeof(*l->stamp));
-		memset(l->stamp + l->nstamp, 0,
-		    (n - l->nstamp) * sizeof(*l->stamp));
-		l->nstamp = n;
-	}
 	for (b = 0; b < l->bands; b++)
-		lsh_put(l->t, l->cap, fingerprint(keys[b]), id);
-	l->n += (size_t)l->bands;
+		lsh_add_one(l, fingerprint(keys[b]), id);
 	return LP_OK;
 }
 
-void
-lp_lsh_candidates(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
+/* Sift the cursor at k down the heap of n. */
+static void
+heap_down(struct lp_lsh_cursor *h, int n, int k)
 {
-	size_t i;
-	int b;
+	struct lp_lsh_cursor x = h[k];
+	int c;
 
-	/* Number 0 marks no query: start the stamps afresh on a wrap. */
-	if (++l->query == 0) {
-		memset(l->stamp, 0, l->nstamp * sizeof(*l->stamp));
-		l->query = 1;
+	while ((c = 2 * k + 1) < n) {
+		if (c + 1 < n && h[c + 1].id < h[c].id)
+			c++;
+		if (x.id <= h[c].id)
+			break;
+		h[k] = h[c];
+		k = c;
 	}
+	h[k] = x;
+}
+
+void
+lp_lsh_start(struct lp_lsh *l, const uint64_t *keys)
+{
+	int b, k;
 
 	/* Ask for every band's slot before probing any: the misses overlap. */
 	for (b = 0; b < l->bands; b++)
 		PREFETCH(&l->t[slot_of(fingerprint(keys[b]), l->cap)]);
-	out->n = 0;
+	l->nheap = 0;
+	l->given = 0;
 	for (b = 0; b < l->bands; b++) {
-		uint32_t fp = fingerprint(keys[b]);
-		size_t d = 0;
+		struct lp_lsh_entry *e = lsh_find(l, fingerprint(keys[b]));
+		struct lp_lsh_cursor *c = &l->heap[l->nheap];
 
-		for (i = slot_of(fp, l->cap);
-		     l->t[i].fp != 0 && dist(l->t, l->cap, i) >= d;
-		     i = (i + 1) & (l->cap - 1), d++)
-			if (l->t[i].fp == fp &&
-			    l->stamp[l->t[i].id] != l->query) {
-				l->stamp[l->t[i].id] = l->query;
-				lp_u64s_push(out, l->t[i].id);
-			}
+		if (e == NULL)
+			continue;
+		l->nheap++;
+		c->pos = 0;
+		if (e->v & LP_LSH_LIST) {
+			c->blk = e->v & ~LP_LSH_LIST;
+			c->id = l->blk[(size_t)c->blk * LP_LSH_BLOCK + BLK_IDS];
+		} else {
+			c->blk = 0;
+			c->id = e->v;
+		}
 	}
+	for (k = l->nheap / 2; k-- > 0;)
+		heap_down(l->heap, l->nheap, k);
+}
+
+/* Move c to its next id: 1, or 0 once its list is done. */
+static int
+advance(const struct lp_lsh *l, struct lp_lsh_cursor *c)
+{
+	const uint32_t *bp;
+
+	if (c->blk == 0)
+		return 0;
+	bp = l->blk + (size_t)c->blk * LP_LSH_BLOCK;
+	if (++c->pos == bp[BLK_N]) {
+		if ((c->blk = bp[BLK_NEXT]) == 0)
+			return 0;
+		c->pos = 0;
+		bp = l->blk + (size_t)c->blk * LP_LSH_BLOCK;
+	}
+	c->id = bp[BLK_IDS + c->pos];
+	return 1;
+}
+
+int
+lp_lsh_next(struct lp_lsh *l, uint32_t *id)
+{
+	while (l->nheap > 0) {
+		uint32_t x = l->heap[0].id;
+
+		if (!advance(l, &l->heap[0]))
+			l->heap[0] = l->heap[--l->nheap];
+		heap_down(l->heap, l->nheap, 0);
+		/* An id in several bands comes out of them one after another. */
+		if (l->given && x == l->last)
+			continue;
+		l->given = 1;
+		l->last = x;
+		*id = x;
+		return 1;
+	}
+	return 0;
 }
 
 void
 lp_lsh_query(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
 {
-	lp_lsh_candidates(l, keys, out);
-	lp_u64s_sort_unique(out);
+	uint32_t id;
+
+	lp_lsh_start(l, keys);
+	out->n = 0;
+	while (lp_lsh_next(l, &id))
+		lp_u64s_push(out, id);
 }
 
 size_t
 lp_lsh_bytes(const struct lp_lsh *l)
 {
-	return l->cap * sizeof(*l->t) + l->nstamp * sizeof(*l->stamp);
+	return l->cap * sizeof(*l->t) +
+	    l->blkcap * LP_LSH_BLOCK * sizeof(*l->blk);
 }
 
 void
 lp_lsh_release(struct lp_lsh *l)
 {
 	free(l->t);
-	free(l->stamp);
+	free(l->heap);
+	free(l->blk);
 	l->t = NULL;
-	l->stamp = NULL;
-	l->cap = l->n = l->nstamp = 0;
+	l->heap = NULL;
+	l->blk = NULL;
+	l->cap = l->n = l->nblk = l->blkcap = 0;
+	l->nheap = 0;
 }

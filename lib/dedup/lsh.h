@@ -4,12 +4,21 @@
  * row of some band become candidates.  lp_lsh_plan() chooses the bands,
  * and struct lp_lsh is the candidate index.
  *
- * The index maps each band key to an item id, in one open-addressing table
- * of 8-byte entries (32-bit key fingerprint, id) kept at a load of at most
- * 0.8, with Robin Hood probing.  Two keys sharing a fingerprint make a
- * stray candidate, which the caller's verification rejects: it costs
- * time, never a wrong answer.  An index that failed (out of memory) says
- * why in err and holds what it held before.
+ * The index maps each band key to its ids, in one open-addressing table
+ * of 8-byte entries (32-bit key fingerprint, and an id or where a list
+ * is) kept at a load of at most 0.8, with Robin Hood probing.  A key with
+ * one id (most of them, on data with few repeats) holds it in its entry;
+ * a key with more holds a list of 64-byte blocks of ids, in the order
+ * they were added.  So a key is one entry however many items share it (a
+ * redundant catalogue: probes stay short), and its ids ascend.  Two keys
+ * sharing a fingerprint make a stray candidate, which the caller's
+ * verification rejects: it costs time, never a wrong answer.  An index
+ * that failed (out of memory) says why in err and holds what it held
+ * before.
+ *
+ * A query merges its bands' lists and hands out the candidates earliest
+ * first, each once, as far as the caller wants: one that stops at the
+ * first match never walks the rest.
  */
 #ifndef LP_DEDUP_LSH_H
 #define LP_DEDUP_LSH_H
@@ -29,23 +38,32 @@ double lp_lsh_plan(double threshold, int nperm, int *bands, int *rows);
 /* Probability that a pair of similarity j becomes a candidate. */
 double lp_lsh_prob(double j, int bands, int rows);
 
+/* Uint32s in a block of ids, and the flag of an entry's list. */
+#define LP_LSH_BLOCK 16
+#define LP_LSH_LIST 0x80000000U
+
 struct lp_lsh_entry {
 	uint32_t fp; /* 0: empty */
-	uint32_t id;
+	uint32_t v;  /* an id, or LP_LSH_LIST | the first block of a list */
+};
+
+/* Where a query stands in one band's ids. */
+struct lp_lsh_cursor {
+	uint32_t blk, pos; /* block (0: the entry's one id) and place in it */
+	uint32_t id;	   /* the id there */
 };
 
 struct lp_lsh {
 	int bands, rows;
 	struct lp_lsh_entry *t;
-	size_t cap, n; /* cap a power of two; n entries used */
-	/*
-	 * Per id, the last query that met it: a redundant catalogue meets
-	 * the same ids in many bands, and dropping repeats as they come
-	 * leaves only the distinct ones to sort.
-	 */
-	uint32_t *stamp;
-	size_t nstamp;	/* ids stamp has room for */
-	uint32_t query; /* the current query's number, from 1 */
+	size_t cap, n;	     /* cap a power of two; n entries used */
+	uint32_t *blk;	     /* blocks of LP_LSH_BLOCK: the lists of ids */
+	size_t nblk, blkcap; /* blocks used (from 1) and allocated */
+	/* The current query: a min-heap of its bands' cursors by id. */
+	struct lp_lsh_cursor *heap;
+	int nheap;
+	uint32_t last; /* the id handed out last */
+	int given;     /* whether one was */
 	struct lp_error err;
 };
 
@@ -53,12 +71,22 @@ struct lp_lsh {
 int lp_lsh_init(struct lp_lsh *l, int bands, int rows);
 /* The band keys of sig: keys[0..bands), computed once per text. */
 void lp_lsh_keys(const struct lp_lsh *l, const uint32_t *sig, uint64_t *keys);
-/* Index id under every band key.  LP_OK, or LP_FAILED (err). */
+/*
+ * Index id (below LP_LSH_LIST, and above every id indexed before) under
+ * every band key.  LP_OK, or LP_FAILED (err).
+ */
 int lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id);
-/* The ids sharing at least one band key, unique, in no order, into out. */
-void lp_lsh_candidates(
-    struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out);
-/* The same sorted. */
+/*
+ * Start a query: the ids sharing at least one band key with keys, to be
+ * taken by lp_lsh_next().  No lp_lsh_add() until the query is done.
+ */
+void lp_lsh_start(struct lp_lsh *l, const uint64_t *keys);
+/*
+ * The next id of the query, in ascending order, each once: 1 with *id
+ * set, 0 once none is left.
+ */
+int lp_lsh_next(struct lp_lsh *l, uint32_t *id);
+/* Every id of a query (lp_lsh_start(), then lp_lsh_next()), into out. */
 void lp_lsh_query(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out);
 /* Bytes held by the table. */
 size_t lp_lsh_bytes(const struct lp_lsh *l);

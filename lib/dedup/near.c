@@ -11,9 +11,23 @@
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* A shingle's fingerprint, and the words of the bitmap of them. */
-#define FP(x) ((uint16_t)(x))
-#define FP_WORDS (65536 / 64)
+/* The bit of a shingle in a map: its top bits, which MinHash leaves. */
+#define BM_SHIFT 4 /* log2(LP_NEAR_BM_WORDS) */
+#define BM_BIT(x) ((unsigned)((x) >> (64 - 6 - BM_SHIFT)))
+
+/*
+ * The bound below counts bits: with the CPU's instruction where it has
+ * one (not in the baseline x86-64 the library is built for), picked at
+ * load time.
+ */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define LP_CLONES __attribute__((target_clones("popcnt", "default")))
+#endif
+#endif
+#ifndef LP_CLONES
+#define LP_CLONES
+#endif
 
 int
 lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
@@ -28,8 +42,6 @@ lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
 	nd->sig = lp_xmalloc(sizeof(*nd->sig) * (size_t)nperm);
 	lp_lsh_plan(threshold, nperm, &bands, &rows);
 	nd->keys = lp_xmalloc(sizeof(*nd->keys) * (size_t)bands);
-	nd->bits = lp_xmalloc(FP_WORDS * sizeof(*nd->bits));
-	memset(nd->bits, 0, FP_WORDS * sizeof(*nd->bits));
 	if (lp_lsh_init(&nd->lsh, bands, rows) != LP_OK) {
 		nd->err = nd->lsh.err;
 		return LP_FAILED;
@@ -37,166 +49,280 @@ lp_near_init(struct lp_near *nd, const struct lp_shingling *sh,
 	return LP_OK;
 }
 
+/* The map of shingles v[0..n). */
+static void
+map_of(const uint64_t *v, size_t n, uint64_t *bm)
+{
+	size_t i;
+
+	memset(bm, 0, LP_NEAR_BM_WORDS * sizeof(*bm));
+	for (i = 0; i < n; i++)
+		bm[BM_BIT(v[i]) >> 6] |= 1ULL << (BM_BIT(v[i]) & 63);
+}
+
 /*
- * The current text's fingerprints in the bitmap, and in na_fp how many
- * differ: no more than its distinct shingles, as the bound wants.
+ * The current text's map, and bounds on how many distinct shingles it
+ * has: no more than it has shingles, no fewer than its map has bits.
  */
 static void
 cur_bits(struct lp_near *nd)
 {
-	size_t i, n = 0;
+	size_t w, lo = 0;
 
-	for (i = 0; i < nd->cur.n; i++) {
-		uint16_t f = FP(nd->cur.v[i]);
-		uint64_t bit = 1ULL << (f & 63);
-
-		n += (nd->bits[f >> 6] & bit) == 0;
-		nd->bits[f >> 6] |= bit;
-	}
-	nd->na_fp = n;
-	nd->bits_set = 1;
+	map_of(nd->cur.v, nd->cur.n, nd->cur_bm);
+	for (w = 0; w < LP_NEAR_BM_WORDS; w++)
+		lo += (size_t)__builtin_popcountll(nd->cur_bm[w]);
+	nd->cur_hi = nd->cur.n;
+	nd->cur_lo = lo;
+	nd->bm_set = 1;
 }
 
-/* Keep the fingerprints of item id, whose shingles are in nd->other. */
+/*
+ * Keep the map of item id, whose shingles are in nd->other, nb of them
+ * distinct.  The maps are 64-byte aligned, one or two cache lines each.
+ */
 static void
-fp_keep(struct lp_near *nd, uint64_t id)
+bm_keep(struct lp_near *nd, uint32_t id, size_t nb)
 {
-	size_t i, need = nd->fpn + 1 + nd->other.n;
+	if (nb > 0xffff)
+		return; /* no room for the count: verified each time */
+	if (nd->nbm == nd->bmcap) {
+		size_t cap = nd->bmcap ? nd->bmcap * 2 : 1024;
+		size_t bytes = cap * LP_NEAR_BM_WORDS * sizeof(*nd->bm);
+		uint64_t *bm = aligned_alloc(64, bytes);
 
-	if (need > UINT32_MAX - 1)
-		return; /* a full store only costs verifications */
-	if (need > nd->fpcap) {
-		nd->fpcap = need > nd->fpcap * 2 ? need : nd->fpcap * 2;
-		nd->fp = lp_xrealloc(nd->fp, nd->fpcap * sizeof(*nd->fp));
+		if (bm == NULL)
+			return;
+		if (nd->nbm > 0)
+			memcpy(bm, nd->bm,
+			    nd->nbm * LP_NEAR_BM_WORDS * sizeof(*bm));
+		free(nd->bm);
+		nd->bm = bm;
+		nd->bmcap = cap;
 	}
-	nd->fpat[id] = (uint32_t)nd->fpn + 1;
-	nd->fp[nd->fpn++] = (uint16_t)nd->other.n;
-	for (i = 0; i < nd->other.n; i++)
-		nd->fp[nd->fpn++] = FP(nd->other.v[i]);
+	map_of(nd->other.v, nd->other.n, nd->bm + (nd->nbm << BM_SHIFT));
+	nd->bmat[id] = (uint64_t)++nd->nbm << 16 | nb;
 }
 
 /* The ratio lp_jaccard() computes for an intersection of h. */
 static double
 ratio(size_t na, size_t nb, size_t h)
 {
-	return (double)h / (double)(na + nb - h);
+	return na + nb - h == 0 ? 1.0 : (double)h / (double)(na + nb - h);
 }
 
 /*
- * Whether the current text may reach the threshold with item id, from
- * its fingerprints: each shared shingle hits the bitmap, so hits is at
- * least the true intersection, and na_fp at most the text's shingles, so
- * the ratio (computed as lp_jaccard() does, which only grows as the
- * intersection grows and the union shrinks) is at least the true one.
- * Below the fewest hits that reach the threshold, the true similarity
- * cannot: the loop stops once too many fingerprints have missed.
+ * Whether the current text may reach the threshold with the item whose
+ * map is at at (as in bmat).  A shingle whose bit one map has and the other lacks is in one text
+ * only, and each such bit stands for at least one of them: so the
+ * intersection is at most the text's count less its bits the item lacks,
+ * and the item's count less its bits the text lacks.  With that bound and
+ * the fewest distinct shingles the text may have, the ratio (computed as
+ * lp_jaccard() does, which only grows as the intersection grows and the
+ * union shrinks) is at least the true one.
+ */
+LP_CLONES static int
+may_reach(const struct lp_near *nd, uint64_t at)
+{
+	const uint64_t *b = nd->bm + ((size_t)((at >> 16) - 1) << BM_SHIFT);
+	size_t nb = (size_t)(at & 0xffff), pa = 0, pb = 0, w, ha, hb;
+
+	for (w = 0; w < LP_NEAR_BM_WORDS; w++) {
+		pa += (size_t)__builtin_popcountll(nd->cur_bm[w] & ~b[w]);
+		pb += (size_t)__builtin_popcountll(b[w] & ~nd->cur_bm[w]);
+	}
+	ha = nd->cur_hi - pa;
+	hb = nb - pb;
+	return ratio(nd->cur_lo, nb, ha < hb ? ha : hb) >= nd->threshold;
+}
+
+/* Slots for a set of n shingles: a load of at most a half. */
+static size_t
+set_slots(size_t n)
+{
+	size_t s = 64;
+
+	while (s < 2 * n)
+		s *= 2;
+	return s;
+}
+
+/*
+ * Add x (not 0) to the set t of s slots (a power of two): 1 if it was not
+ * there.  Shingles are well mixed, so their low bits place them.
  */
 static int
-may_reach(const struct lp_near *nd, uint64_t id)
+set_add(uint64_t *t, size_t s, uint64_t x)
 {
-	const uint16_t *f = nd->fp + nd->fpat[id] - 1;
-	size_t nb = f[0], na = nd->na_fp, need, miss = 0, i;
+	size_t i = (size_t)x & (s - 1);
 
-	if (na == 0 && nb == 0)
-		return 1;
-	/* need: the fewest hits whose ratio reaches the threshold. */
-	need =
-	    (size_t)(nd->threshold * (double)(na + nb) / (1 + nd->threshold));
-	while (need > 0 && ratio(na, nb, need - 1) >= nd->threshold)
-		need--;
-	while (need <= nb && ratio(na, nb, need) < nd->threshold)
-		need++;
-	if (need > nb)
-		return 0;
-	for (i = 1; i <= nb; i++)
-		if ((nd->bits[f[i] >> 6] >> (f[i] & 63) & 1) == 0 &&
-		    ++miss > nb - need)
+	while (t[i] != 0) {
+		if (t[i] == x)
 			return 0;
+		i = (i + 1) & (s - 1);
+	}
+	t[i] = x;
 	return 1;
 }
 
+/* Whether x (not 0) is in the set t of s slots. */
+static int
+set_has(const uint64_t *t, size_t s, uint64_t x)
+{
+	size_t i = (size_t)x & (s - 1);
+
+	while (t[i] != 0) {
+		if (t[i] == x)
+			return 1;
+		i = (i + 1) & (s - 1);
+	}
+	return 0;
+}
+
+/* The current text's distinct shingles into cset, and their count. */
+static void
+cur_set(struct lp_near *nd)
+{
+	size_t s = set_slots(nd->cur.n), i;
+
+	if (s > nd->cset_cap) {
+		nd->cset = lp_xrealloc(nd->cset, s * sizeof(*nd->cset));
+		nd->cset_cap = s;
+	}
+	memset(nd->cset, 0, s * sizeof(*nd->cset));
+	nd->cset_n = s;
+	nd->na = 0;
+	nd->cur_zero = 0;
+	for (i = 0; i < nd->cur.n; i++) {
+		uint64_t x = nd->cur.v[i];
+
+		if (x == 0)
+			nd->na += !nd->cur_zero, nd->cur_zero = 1;
+		else
+			nd->na += (size_t)set_add(nd->cset, s, x);
+	}
+	nd->cset_ok = 1;
+}
+
 /*
- * Similarity of the current text to kept item id, or -1 where its
- * fingerprints say it is below the threshold.
+ * The Jaccard similarity of the current text and item id, whose
+ * shingles are in nd->other, with the numbers lp_jaccard() would divide;
+ * the item's map is kept if it had none.
  */
 static double
-verify(struct lp_near *nd, uint64_t id)
+similarity(struct lp_near *nd, uint32_t id)
 {
-	size_t start = (size_t)nd->offs.v[id];
-	size_t end =
-	    id + 1 < nd->offs.n ? (size_t)nd->offs.v[id + 1] : nd->text.len;
+	size_t s = set_slots(nd->other.n), i, nb = 0, both = 0;
+	int zero = 0;
+
+	if (s > nd->oset_cap) {
+		nd->oset = lp_xrealloc(nd->oset, s * sizeof(*nd->oset));
+		nd->oset_cap = s;
+	}
+	memset(nd->oset, 0, s * sizeof(*nd->oset));
+	for (i = 0; i < nd->other.n; i++) {
+		uint64_t x = nd->other.v[i];
+
+		if (x == 0) {
+			if (!zero)
+				nb++, both += (size_t)nd->cur_zero;
+			zero = 1;
+		} else if (set_add(nd->oset, s, x)) {
+			nb++;
+			both += (size_t)set_has(nd->cset, nd->cset_n, x);
+		}
+	}
+	if (nd->bmat[id] == 0)
+		bm_keep(nd, id, nb);
+	if (nd->na == 0 && nb == 0)
+		return 1.0;
+	return (double)both / (double)(nd->na + nb - both);
+}
+
+/*
+ * Similarity of the current text to kept item id, or -1 where its map
+ * says it is below the threshold.
+ */
+static double
+verify(struct lp_near *nd, uint32_t id)
+{
+	size_t start, end;
 
 	nd->checked++;
-	if (nd->fpat[id] != 0) {
-		if (!nd->bits_set)
+	if (nd->bmat[id] != 0) {
+		if (!nd->bm_set)
 			cur_bits(nd);
-		if (!may_reach(nd, id))
+		if (!may_reach(nd, nd->bmat[id]))
 			return -1;
 	}
-	if (!nd->cur_sorted) {
-		lp_u64s_sort_unique(&nd->cur);
-		nd->cur_sorted = 1;
-	}
-	lp_shingles(&nd->sh, nd->text.p + start, end - start, &nd->other);
+	/* Where the text is, only now: most candidates never get here. */
+	start = (size_t)nd->offs.v[id];
+	end = id + 1 < nd->offs.n ? (size_t)nd->offs.v[id + 1] : nd->text.len;
+	if (!nd->cset_ok)
+		cur_set(nd);
+	lp_shingles_raw(&nd->sh, nd->text.p + start, end - start, &nd->other);
 	nd->verified++;
-	if (nd->fpat[id] == 0)
-		fp_keep(nd, id);
-	return lp_jaccard(nd->cur.v, nd->cur.n, nd->other.v, nd->other.n);
+	return similarity(nd, id);
 }
 
 /* Shingles, signature and band keys of text, as the current text. */
 static void
 sketch(struct lp_near *nd, const char *text, size_t n)
 {
-	size_t i;
-
-	if (nd->bits_set) {
-		for (i = 0; i < nd->cur.n; i++)
-			nd->bits[FP(nd->cur.v[i]) >> 6] = 0;
-		nd->bits_set = 0;
-	}
+	nd->bm_set = 0;
 	nd->cur_text = text;
 	nd->cur_len = n;
-	nd->cur_sorted = 0;
+	nd->cset_ok = 0;
 	/* Repeated shingles do not change a minimum: sort only to verify. */
 	lp_shingles_raw(&nd->sh, text, n, &nd->cur);
 	lp_minhash(nd->cur.v, nd->cur.n, nd->nperm, nd->sig);
 	lp_lsh_keys(&nd->lsh, nd->sig, nd->keys);
 }
 
-/* Sift v[i] down the min-heap v[0..n). */
-static void
-sift(uint64_t *v, size_t n, size_t i)
-{
-	uint64_t x = v[i];
-	size_t c;
-
-	while ((c = 2 * i + 1) < n) {
-		if (c + 1 < n && v[c + 1] < v[c])
-			c++;
-		if (x <= v[c])
-			break;
-		v[i] = v[c];
-		i = c;
-	}
-	v[i] = x;
-}
-
-/*
- * The candidates of the current text, to be taken earliest first: a
- * min-heap, since a duplicate usually stops at one of the first few and
- * sorting all of them would cost more than verifying those.
- */
+/* Start taking the current text's candidates from the index. */
 static void
 candidates(struct lp_near *nd)
 {
-	size_t i;
+	lp_lsh_start(&nd->lsh, nd->keys);
+	nd->ahead_at = nd->ahead_n = nd->ahead_end = 0;
+}
 
-	lp_lsh_candidates(&nd->lsh, nd->keys, &nd->cand);
-	for (i = nd->cand.n / 2; i-- > 0;)
-		sift(nd->cand.v, nd->cand.n, i);
-	for (i = 0; i < nd->cand.n && i < 32; i++)
-		PREFETCH(&nd->fpat[nd->cand.v[i]]);
+/*
+ * The next candidate, earliest first: 1 with *id, or 0.  The index runs
+ * a few candidates ahead, so that where each one's map is, and then the
+ * map, are in cache by its turn.
+ */
+static int
+next_candidate(struct lp_near *nd, uint32_t *id)
+{
+	uint32_t x;
+
+	while (nd->ahead_n < LP_NEAR_AHEAD && !nd->ahead_end) {
+		if (!lp_lsh_next(&nd->lsh, &x)) {
+			nd->ahead_end = 1;
+			break;
+		}
+		nd->ahead[(nd->ahead_at + nd->ahead_n++) % LP_NEAR_AHEAD] = x;
+		PREFETCH(&nd->bmat[x]);
+	}
+	if (nd->ahead_n == 0)
+		return 0;
+	*id = nd->ahead[nd->ahead_at];
+	nd->ahead_at = (nd->ahead_at + 1) % LP_NEAR_AHEAD;
+	nd->ahead_n--;
+	/* Both lines of the map of the one a few places on. */
+	if (nd->ahead_n >= LP_NEAR_AHEAD / 2) {
+		x = nd->ahead[(nd->ahead_at + LP_NEAR_AHEAD / 4) %
+		    LP_NEAR_AHEAD];
+		if (nd->bmat[x] != 0) {
+			const uint64_t *m = nd->bm +
+			    ((size_t)((nd->bmat[x] >> 16) - 1) << BM_SHIFT);
+
+			PREFETCH(m);
+			PREFETCH(m + 8);
+		}
+	}
+	return 1;
 }
 
 /*
@@ -206,18 +332,13 @@ candidates(struct lp_near *nd)
 static int
 next_match(struct lp_near *nd, uint64_t *id, double *sim)
 {
-	uint64_t *v = nd->cand.v;
+	uint32_t x;
 
-	while (nd->cand.n > 0) {
-		*id = v[0];
-		v[0] = v[--nd->cand.n];
-		sift(v, nd->cand.n, 0);
-		/* The next one's fingerprints load while this one is checked. */
-		if (nd->cand.n > 0 && nd->fpat[v[0]] != 0)
-			PREFETCH(nd->fp + nd->fpat[v[0]] - 1);
-		if ((*sim = verify(nd, *id)) >= nd->threshold)
+	while (next_candidate(nd, &x))
+		if ((*sim = verify(nd, x)) >= nd->threshold) {
+			*id = x;
 			return 1;
-	}
+		}
 	return 0;
 }
 
@@ -262,12 +383,12 @@ lp_near_add(struct lp_near *nd)
 		nd->err = nd->lsh.err;
 		return LP_FAILED;
 	}
-	if (id == nd->fpat_cap) {
-		nd->fpat_cap = id ? (size_t)id * 2 : 1024;
-		nd->fpat =
-		    lp_xrealloc(nd->fpat, nd->fpat_cap * sizeof(*nd->fpat));
+	if (id == nd->bmat_cap) {
+		nd->bmat_cap = id ? (size_t)id * 2 : 1024;
+		nd->bmat =
+		    lp_xrealloc(nd->bmat, nd->bmat_cap * sizeof(*nd->bmat));
 	}
-	nd->fpat[id] = 0;
+	nd->bmat[id] = 0;
 	lp_u64s_push(&nd->offs, (uint64_t)nd->text.len);
 	lp_buf_add(&nd->text, nd->cur_text, nd->cur_len);
 	return LP_OK;
@@ -284,7 +405,8 @@ size_t
 lp_near_bytes(const struct lp_near *nd)
 {
 	return lp_lsh_bytes(&nd->lsh) + nd->text.cap + nd->offs.cap * 8 +
-	    nd->fpat_cap * sizeof(*nd->fpat) + nd->fpcap * sizeof(*nd->fp);
+	    nd->bmat_cap * sizeof(*nd->bmat) +
+	    nd->bmcap * LP_NEAR_BM_WORDS * sizeof(*nd->bm);
 }
 
 void
@@ -295,16 +417,17 @@ lp_near_release(struct lp_near *nd)
 	lp_u64s_release(&nd->offs);
 	lp_u64s_release(&nd->cur);
 	lp_u64s_release(&nd->other);
-	lp_u64s_release(&nd->cand);
 	free(nd->sig);
 	free(nd->keys);
-	free(nd->fpat);
-	free(nd->fp);
-	free(nd->bits);
+	free(nd->cset);
+	free(nd->oset);
+	nd->cset = nd->oset = NULL;
+	nd->cset_cap = nd->oset_cap = 0;
+	free(nd->bmat);
+	free(nd->bm);
 	nd->sig = NULL;
 	nd->keys = NULL;
-	nd->fpat = NULL;
-	nd->fp = NULL;
-	nd->bits = NULL;
-	nd->fpn = nd->fpcap = nd->fpat_cap = 0;
+	nd->bmat = NULL;
+	nd->bm = NULL;
+	nd->nbm = nd->bmcap = nd->bmat_cap = 0;
 }

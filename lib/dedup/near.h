@@ -7,18 +7,22 @@
  * tenth of storing shingles.
  *
  * On a redundant catalogue the same kept items are candidates again and
- * again, and most fall short.  So an item verified once keeps a 16-bit
- * fingerprint of each of its shingles (2 bytes a shingle, only for items
- * ever verified), and a later candidate is first bounded from above: the
- * fingerprints that hit a bitmap of the text's own count every shared
- * shingle, and maybe a few more, so a bound below the threshold rejects it
- * exactly, without shingling it again.  Only a candidate that passes is
- * verified.  The answers are those of verifying every candidate.
+ * again, and most fall short.  So an item verified once keeps a 512-bit
+ * map of its shingles (LP_NEAR_BM_WORDS words, one cache line, and its
+ * count of shingles; only for items ever verified), and a later candidate
+ * is first bounded from above: a shingle of one text whose bit is not in
+ * the other's map is in one text only, so the bits each map has and the
+ * other lacks bound the intersection, and a bound below the threshold
+ * rejects it exactly, without shingling it again.  Only a candidate that
+ * passes is verified.  Candidates come from the LSH index earliest first
+ * (dedup/lsh.h), and a search for the earliest match stops there.  The
+ * answers are those of verifying every candidate.
  *
  * Items are numbered 0, 1, ... in the order they are added.  Memory per
  * kept item: its normalised text, 12 bytes of offsets, and one LSH entry
- * per band (8 bytes at a load of 0.4 to 0.8: 20 to 40 bytes a band), and
- * the fingerprints of those verified.  A call
+ * per band (8 bytes at a load of 0.4 to 0.8: 10 to 20 bytes a band), and
+ * 8 bytes saying where its map is and the 128 bytes of the map of those
+ * verified.  A call
  * that fails (out of memory) returns LP_FAILED with the reason in err.
  */
 #ifndef LP_DEDUP_NEAR_H
@@ -33,6 +37,10 @@
 #include "dedup/shingle.h"
 #include "dedup/u64s.h"
 
+/* Words of a shingle map, and candidates looked up ahead of their turn. */
+#define LP_NEAR_BM_WORDS 16
+#define LP_NEAR_AHEAD 8
+
 struct lp_near {
 	struct lp_shingling sh;
 	double threshold;
@@ -42,19 +50,30 @@ struct lp_near {
 	struct lp_u64s offs;  /* per item: where its text starts */
 	struct lp_u64s cur;   /* shingles of the text last looked up */
 	struct lp_u64s other; /* shingles of a candidate */
-	struct lp_u64s cand;  /* candidate ids */
 	const char *cur_text; /* the text last looked up (caller's) */
 	size_t cur_len;
-	int cur_sorted;
+	/*
+	 * The current text's distinct shingles in an open-addressing set
+	 * (0 marks an empty slot, so a shingle of 0 is a flag), made at its
+	 * first verification, and a set a candidate's are counted in: true
+	 * Jaccard similarity without sorting either.
+	 */
+	uint64_t *cset, *oset;
+	size_t cset_cap, oset_cap; /* slots allocated */
+	size_t cset_n, na;	   /* slots in use; distinct shingles */
+	int cset_ok, cur_zero;
 	uint32_t *sig;
 	uint64_t *keys;
-	uint32_t *fpat;	   /* per item: 1 + where its fingerprints are, or 0 */
-	size_t fpat_cap;   /* items fpat has room for */
-	uint16_t *fp;	   /* per verified item: count, then fingerprints */
-	size_t fpn, fpcap; /* fp used and allocated */
-	uint64_t *bits;	   /* the current text's fingerprints, 2^16 bits */
-	int bits_set;	   /* bits hold the current text's */
-	size_t na_fp;	   /* distinct fingerprints in bits */
+	/* Per item: 0, or 1 + the number of its map << 16 | its count. */
+	uint64_t *bmat;
+	size_t bmat_cap;   /* items bmat has room for */
+	uint64_t *bm;	   /* maps of verified items, 64-byte aligned */
+	size_t nbm, bmcap; /* maps made and allocated */
+	uint64_t cur_bm[LP_NEAR_BM_WORDS]; /* the current text's map */
+	size_t cur_hi, cur_lo; /* bounds on its count of distinct shingles */
+	int bm_set;	       /* cur_bm and its bounds hold */
+	uint32_t ahead[LP_NEAR_AHEAD]; /* candidates taken from the index */
+	int ahead_at, ahead_n, ahead_end;
 	unsigned long long checked;  /* candidates looked at */
 	unsigned long long verified; /* of those, verified by true Jaccard */
 	struct lp_error err;

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,44 +171,280 @@ lp_schema_check(const json_t *schema, const json_t *v, struct lp_error *err)
 	return rc;
 }
 
+/* The types a value is, as bits. */
+enum {
+	T_OBJECT = 1,
+	T_ARRAY = 2,
+	T_STRING = 4,
+	T_NUMBER = 8,
+	T_INTEGER = 16,
+	T_BOOLEAN = 32,
+	T_NULL = 64
+};
+
+static unsigned
+type_bit(const char *t)
+{
+	static const char *const names[] = {"object", "array", "string",
+	    "number", "integer", "boolean", "null"};
+	unsigned i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(t, names[i]) == 0)
+			return 1U << i;
+	return 0; /* type_is() knows no other name: it never matches */
+}
+
+/* The bits of type_is() that v meets. */
+static unsigned
+kinds(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return T_OBJECT;
+	case JSON_ARRAY:
+		return T_ARRAY;
+	case JSON_STRING:
+		return T_STRING;
+	case JSON_INTEGER:
+		return T_NUMBER | T_INTEGER;
+	case JSON_REAL:
+		return T_NUMBER |
+		    (json_real_value(v) == floor(json_real_value(v)) ? T_INTEGER
+								     : 0);
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return T_BOOLEAN;
+	default:
+		return T_NULL;
+	}
+}
+
+/* One schema object, its keywords read: check_at() without lookups. */
+struct node {
+	int has_type, has_enum, has_minlen, has_minimum;
+	unsigned types;	   /* bits allowed */
+	const char *type1; /* the one type named, for the message, or NULL */
+	const json_t *enumv;
+	json_int_t minlen;
+	double minimum;
+	const char **req; /* required names (strings only) */
+	size_t nreq;
+	const char **pname; /* properties, in the schema's order */
+	struct node *prop;
+	size_t nprop;
+};
+
+struct lp_schema {
+	json_t *src;	 /* a reference: the strings below are its */
+	int whole;	 /* records need lp_schema_check() on the tree */
+	struct node top; /* required and properties of the record */
+};
+
+static void
+node_compile(struct node *n, const json_t *s)
+{
+	json_t *t, *x;
+	const char *k;
+	size_t i;
+
+	memset(n, 0, sizeof(*n));
+	if ((t = json_object_get(s, "type")) != NULL) {
+		n->has_type = 1;
+		if (json_is_string(t)) {
+			n->type1 = json_string_value(t);
+			n->types = type_bit(n->type1);
+		} else
+			json_array_foreach (t, i, x)
+				if (json_is_string(x))
+					n->types |=
+					    type_bit(json_string_value(x));
+	}
+	if ((n->enumv = json_object_get(s, "enum")) != NULL)
+		n->has_enum = 1;
+	if ((t = json_object_get(s, "minLength")) != NULL) {
+		n->has_minlen = 1;
+		n->minlen = json_integer_value(t);
+	}
+	if ((t = json_object_get(s, "minimum")) != NULL) {
+		n->has_minimum = 1;
+		n->minimum = json_number_value(t);
+	}
+	t = json_object_get(s, "required");
+	n->req = lp_xmalloc((json_array_size(t) + 1) * sizeof(*n->req));
+	json_array_foreach (t, i, x)
+		if (json_is_string(x))
+			n->req[n->nreq++] = json_string_value(x);
+	t = json_object_get(s, "properties");
+	n->pname = lp_xmalloc((json_object_size(t) + 1) * sizeof(*n->pname));
+	n->prop = lp_xmalloc((json_object_size(t) + 1) * sizeof(*n->prop));
+	json_object_foreach (t, k, x) {
+		n->pname[n->nprop] = k;
+		node_compile(&n->prop[n->nprop++], x);
+	}
+}
+
+static void
+node_free(struct node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nprop; i++)
+		node_free(&n->prop[i]);
+	free(n->req);
+	free(n->pname);
+	free(n->prop);
+}
+
+struct lp_schema *
+lp_schema_compile(const json_t *schema)
+{
+	struct lp_schema *cs = lp_xmalloc(sizeof(*cs));
+	json_t *t, *x;
+	const char *k;
+
+	cs->src = json_incref((json_t *)schema);
+	/* A record is an object; a schema that says otherwise, the long way. */
+	cs->whole = (t = json_object_get(schema, "type")) != NULL &&
+	    !(json_is_string(t) && strcmp(json_string_value(t), "object") == 0);
+	/* A dotted name would be read as a path: skip the fast way. */
+	json_object_foreach (json_object_get(schema, "properties"), k, x)
+		cs->whole |= strchr(k, '.') != NULL;
+	node_compile(&cs->top, schema);
+	return cs;
+}
+
+void
+lp_schema_free(struct lp_schema *cs)
+{
+	if (cs == NULL)
+		return;
+	node_free(&cs->top);
+	json_decref(cs->src);
+	free(cs);
+}
+
+/* The dotted path of a member, from the outermost name in: for messages. */
+struct where {
+	const struct where *up;
+	const char *name;
+};
+
+static void
+where_add(const struct where *w, struct lp_buf *b)
+{
+	if (w == NULL)
+		return;
+	where_add(w->up, b);
+	lp_buf_addf(b, "%s%s", w->up != NULL ? "." : "", w->name);
+}
+
+/* check_at()'s message: where's path, or "record" at the top. */
+static int fail(const struct where *w, struct lp_error *err, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+static int
+fail(const struct where *w, struct lp_error *err, const char *fmt, ...)
+{
+	struct lp_buf path = LP_BUF_INIT;
+	char rest[sizeof(err->msg)];
+	va_list ap;
+
+	where_add(w, &path);
+	va_start(ap, fmt);
+	vsnprintf(rest, sizeof(rest), fmt, ap);
+	va_end(ap);
+	lp_error_set(err, "%s%s", path.len ? path.p : "record", rest);
+	lp_buf_release(&path);
+	return LP_FAILED;
+}
+
+/* check_at() over a compiled node: the same checks and messages. */
+static int
+node_check(const struct node *n, const json_t *v, const struct where *w,
+    struct lp_error *err)
+{
+	size_t i;
+	json_t *x;
+
+	if (n->has_type && (kinds(v) & n->types) == 0)
+		return fail(w, err, " is %s, not %s", lp_json_kind(v),
+		    n->type1 != NULL ? n->type1 : "of an allowed type");
+	if (n->has_enum) {
+		int ok = 0;
+
+		json_array_foreach (n->enumv, i, x)
+			ok |= json_equal(x, (json_t *)v);
+		if (!ok)
+			return fail(
+			    w, err, " is not one of the allowed values");
+	}
+	if (n->has_minlen && json_is_string(v) &&
+	    (json_int_t)lp_utf8_count(
+		json_string_value(v), json_string_length(v)) < n->minlen)
+		return fail(w, err, " is shorter than %lld characters",
+		    (long long)n->minlen);
+	if (n->has_minimum && json_is_number(v) &&
+	    json_number_value(v) < n->minimum)
+		return fail(w, err, ": %g is below the minimum %g",
+		    json_number_value(v), n->minimum);
+	if (!json_is_object(v))
+		return LP_OK;
+	for (i = 0; i < n->nreq; i++)
+		if (json_object_get(v, n->req[i]) == NULL) {
+			struct where m = {w, n->req[i]};
+
+			return fail(&m, err, " is missing");
+		}
+	for (i = 0; i < n->nprop; i++) {
+		json_t *field = json_object_get(v, n->pname[i]);
+		struct where m = {w, n->pname[i]};
+
+		if (field != NULL &&
+		    node_check(&n->prop[i], field, &m, err) != LP_OK)
+			return LP_FAILED;
+	}
+	return LP_OK;
+}
+
+int
+lp_schema_check_compiled(
+    const struct lp_schema *cs, struct lp_record *rec, struct lp_error *err)
+{
+	const struct node *n = &cs->top;
+	json_t *v;
+	size_t i;
+
+	if (cs->whole)
+		return lp_schema_check(cs->src, lp_record_root(rec), err);
+	for (i = 0; i < n->nreq; i++)
+		if (lp_record_get(rec, n->req[i]) == NULL)
+			return lp_error_set(err, "%s is missing", n->req[i]);
+	for (i = 0; i < n->nprop; i++) {
+		struct where m = {NULL, n->pname[i]};
+
+		if ((v = lp_record_get(rec, n->pname[i])) != NULL &&
+		    node_check(&n->prop[i], v, &m, err) != LP_OK)
+			return LP_FAILED;
+	}
+	return LP_OK;
+}
+
+/*
+ * The schema compiled last in this thread.  It holds a reference, so its
+ * address cannot come back as another schema's while it is here.
+ */
+static _Thread_local struct lp_schema *last;
+
 int
 lp_schema_check_record(
     const json_t *schema, struct lp_record *rec, struct lp_error *err)
 {
-	struct lp_buf path = LP_BUF_INIT;
-	json_t *t, *x, *v;
-	const char *k;
-	size_t i;
-	int rc = LP_OK;
-
-	/* A record is an object; a schema that says otherwise, the long way. */
-	if ((t = json_object_get(schema, "type")) != NULL &&
-	    !(json_is_string(t) && strcmp(json_string_value(t), "object") == 0))
-		return lp_schema_check(schema, lp_record_root(rec), err);
-	json_array_foreach (json_object_get(schema, "required"), i, x) {
-		if (json_is_string(x) &&
-		    lp_record_get(rec, json_string_value(x)) == NULL)
-			return lp_error_set(
-			    err, "%s is missing", json_string_value(x));
+	if (last == NULL || last->src != schema) {
+		lp_schema_free(last);
+		last = lp_schema_compile(schema);
 	}
-	if ((t = json_object_get(schema, "properties")) == NULL)
-		return LP_OK;
-	json_object_foreach (t, k, x) {
-		/* A dotted name would be read as a path: skip the fast way. */
-		if (strchr(k, '.') != NULL)
-			return lp_schema_check(
-			    schema, lp_record_root(rec), err);
-	}
-	json_object_foreach (t, k, x) {
-		if ((v = lp_record_get(rec, k)) == NULL)
-			continue;
-		lp_buf_reset(&path);
-		lp_buf_adds(&path, k);
-		if ((rc = check_at(x, v, &path, err)) != LP_OK)
-			break;
-	}
-	lp_buf_release(&path);
-	return rc;
+	return lp_schema_check_compiled(last, rec, err);
 }
 
 json_t *

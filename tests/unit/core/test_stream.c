@@ -133,6 +133,51 @@ TEST(big_gzip_crosses_buffers)
 	lp_buf_release(&src);
 }
 
+/*
+ * A gzip regular file is inflated a buffer ahead on a thread: the lines
+ * and their numbers are the same, a truncated tail fails after every
+ * whole line before it, the count of bytes read reaches the file's size,
+ * and closing in the middle (a thread still inflating) returns.
+ */
+TEST(gzip_ahead_on_a_thread)
+{
+	struct lp_buf src = LP_BUF_INIT;
+	struct lp_reader r;
+	const char *line;
+	char *path, *files[1];
+	unsigned char *z;
+	size_t n, len;
+	int i, rc;
+
+	for (i = 0; i < 200000; i++)
+		lp_buf_addf(&src, "{\"i\":%d,\"pad\":\"%040d\"}\n", i + 1, i);
+	z = gz(src.p, src.len, &n);
+	path = tmpfile_with(z, n);
+	files[0] = path;
+	assert_eq_int(lp_reader_open(&r, files, 1, 0), LP_OK);
+	for (i = 0; (rc = lp_reader_next(&r, &line, &len)) == LP_OK; i++)
+		if (strtol(line + 5, NULL, 10) != (long)i + 1 ||
+		    lp_reader_lineno(&r) != (unsigned long)i + 1)
+			break;
+	assert_eq_int(rc, LP_EOF);
+	assert_eq_int(i, 200000);
+	assert_eq_int(r.raw_read, n);
+	lp_reader_close(&r);
+
+	assert_eq_int(lp_reader_open(&r, files, 1, 0), LP_OK);
+	for (i = 0; i < 10; i++)
+		assert_eq_int(lp_reader_next(&r, &line, &len), LP_OK);
+	lp_reader_close(&r);
+	unlink(path);
+	free(path);
+
+	assert_eq_int(slurp(z, n - 1000, 0), LP_FATAL);
+	assert_true(strstr(err.msg, "truncated") != NULL);
+	assert_true(strstr(got.p, "150000:{\"i\":150000,") != NULL);
+	free(z);
+	lp_buf_release(&src);
+}
+
 TEST(over_long_line)
 {
 	const char *s = "short\n0123456789012345678901234567890123456789\nnext";

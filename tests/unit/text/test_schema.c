@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "core/status.h"
 #include "text/schema.h"
 #include "test.h"
@@ -56,6 +58,89 @@ TEST(subset_only)
 	    check(e, "3"), "record is a number, not of an allowed type");
 	json_decref(s);
 	json_decref(e);
+}
+
+/*
+ * A record checked by the compiled schema (lp_schema_check_compiled(),
+ * and lp_schema_check_record() through its cache) says what the walker
+ * over the record's whole tree says, failure or not, message for message
+ * (the fast path checks only required and properties at the top).
+ */
+static void
+same_as_walker(json_t *schema, const char *line)
+{
+	struct lp_schema *cs = lp_schema_compile(schema);
+	struct lp_record rec;
+	struct lp_error e1, e2, e3;
+	json_t *tree = json_loads(line, 0, NULL);
+	int r1, r2, r3;
+
+	lp_record_init(&rec);
+	assert_eq_int(lp_record_parse(&rec, line, strlen(line)), LP_OK);
+	r1 = lp_schema_check(schema, tree, &e1);
+	r2 = lp_schema_check_compiled(cs, &rec, &e2);
+	r3 = lp_schema_check_record(schema, &rec, &e3);
+	assert_eq_int(r2, r1);
+	assert_eq_int(r3, r1);
+	if (r1 != LP_OK && r2 != LP_OK && r3 != LP_OK) {
+		assert_eq_str(e2.msg, e1.msg);
+		assert_eq_str(e3.msg, e1.msg);
+	}
+	lp_record_release(&rec);
+	json_decref(tree);
+	lp_schema_free(cs);
+}
+
+TEST(compiled_says_what_the_walker_says)
+{
+	static const char *const lines[] = {
+	    "{\"id\":\"a\",\"title\":\"x\"}",
+	    "{\"id\":\"a\"}",
+	    "{\"title\":\"x\"}",
+	    "{\"id\":\"a\",\"title\":3}",
+	    "{\"id\":\"a\",\"title\":\"\"}",
+	    "{\"id\":\"\",\"title\":\"x\"}",
+	    "{\"id\":\"a\",\"title\":\"x\",\"price\":{\"amount\":-1,"
+	    "\"currency\":\"GBP\"}}",
+	    "{\"id\":\"a\",\"title\":\"x\",\"price\":{\"amount\":1}}",
+	    "{\"id\":\"a\",\"title\":\"x\",\"price\":{\"amount\":\"1\","
+	    "\"currency\":\"GBP\"}}",
+	    "{\"id\":\"a\",\"title\":\"x\",\"price\":{\"amount\":1.5,"
+	    "\"currency\":\"GB\"}}",
+	    "{\"id\":\"a\",\"title\":\"x\",\"price\":[1]}",
+	    "{\"id\":\"a\",\"title\":\"x\",\"condition\":null}",
+	    "{\"id\":\"a\",\"title\":\"x\",\"condition\":\"used\","
+	    "\"attrs\":{\"k\":1},\"other\":[]}",
+	    "{\"id\":\"a\",\"title\":\"\xc3\xa9\",\"attrs\":\"no\"}",
+	    "{\"n\":2.0,\"e\":\"mint\",\"m\":{\"deep\":{\"x\":-3}}}",
+	    "{\"n\":2.5,\"e\":\"used\",\"m\":{\"deep\":{}}}",
+	    "{\"n\":-1,\"e\":null,\"m\":{\"deep\":{\"x\":1}}}",
+	    "{\"n\":true,\"e\":\"new\",\"m\":{\"deep\":{\"x\":\"s\"}}}",
+	};
+	static const char *const schemas[] = {
+	    NULL, /* the built-in one */
+	    "{\"type\":\"object\",\"required\":[\"n\"],\"properties\":{"
+	    "\"n\":{\"type\":\"integer\",\"minimum\":0},"
+	    "\"e\":{\"enum\":[\"new\",\"used\",null]},"
+	    "\"m\":{\"type\":[\"object\",\"null\"],\"required\":[\"deep\"],"
+	    "\"properties\":{\"deep\":{\"required\":[\"x\"],\"properties\":"
+	    "{\"x\":{\"type\":[\"number\",\"boolean\"],\"minimum\":0}}}}}}}",
+	    "{\"properties\":{\"n\":{\"type\":\"nonsense\"},"
+	    "\"title\":{\"type\":[]},\"id\":{\"minLength\":2}}}",
+	    "{\"type\":\"array\"}",
+	    "{\"required\":[\"id\"],\"properties\":{\"m.deep\":{}}}",
+	};
+	size_t i, j;
+
+	for (j = 0; j < sizeof(schemas) / sizeof(*schemas); j++) {
+		json_t *s = schemas[j] ? json_loads(schemas[j], 0, NULL)
+				       : lp_schema_listing();
+
+		assert_true(s != NULL);
+		for (i = 0; i < sizeof(lines) / sizeof(*lines); i++)
+			same_as_walker(s, lines[i]);
+		json_decref(s);
+	}
 }
 
 RUN_TESTS()
