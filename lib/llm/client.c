@@ -21,6 +21,8 @@
  * The official SDKs' retries: 0.5 s doubling to 8 s, less up to 25%; a
  * server asking for longer than a minute is not waited for.
  */
+#define BUDGET_SPENT "the token budget (--max-tokens-total) is spent"
+
 static const struct lp_transfer_policy llm_policy = {
     .first = 0.5,
     .cap = 8.0,
@@ -39,6 +41,7 @@ struct req {
 	size_t body_len;
 	char digest[65];
 	double est_tokens;
+	int reserved; /* est_tokens is counted in reserved_tokens */
 	int bad_replies;
 	double not_before; /* monotonic seconds */
 	/* From the reply's headers. */
@@ -349,22 +352,31 @@ from_cache(struct lp_llm *c, struct req *r, json_t *cached, double lat)
 	return -1;
 }
 
-/* Not in the cache: send it, within the budget. */
+/* r's estimate no longer counts against the budget. */
+static void
+unreserve(struct lp_llm *c, struct req *r)
+{
+	if (r->reserved)
+		c->reserved_tokens -= (long long)r->est_tokens;
+	r->reserved = 0;
+}
+
+/*
+ * Not in the cache: queue it to be sent, unless the budget is spent
+ * already.  Its estimate is reserved when it is sent (launch()), so the
+ * answers of the requests before it settle what they really used first.
+ */
 static int
 to_send(struct lp_llm *c, struct req *r)
 {
-	/* Within the budget only if this request's estimate fits too. */
 	if (c->stopped ||
 	    (c->cfg.max_tokens > 0 &&
-		(double)(c->used_tokens + c->reserved_tokens) + r->est_tokens >
+		(double)c->used_tokens + r->est_tokens >
 		    (double)c->cfg.max_tokens)) {
 		fail(c, r, c->stopped ? LP_LLM_FATAL : LP_LLM_BUDGET, 0,
-		    c->stopped ? c->stop_msg
-			       : "the token budget (--max-tokens-total) is "
-				 "spent");
+		    c->stopped ? c->stop_msg : BUDGET_SPENT);
 		return LP_FAILED;
 	}
-	c->reserved_tokens += (long long)r->est_tokens;
 	if (c->queue_tail != NULL)
 		c->queue_tail->next = r;
 	else
@@ -477,6 +489,7 @@ static double
 launch(struct lp_llm *c, double now)
 {
 	double wait = 3600;
+	int over;
 
 	refill(c, now);
 	while (c->queue != NULL && lp_transfer_running(c->xfer) < c->cfg.jobs) {
@@ -507,6 +520,16 @@ launch(struct lp_llm *c, double now)
 			return (fmin(r->est_tokens, c->cfg.tpm / 60) -
 				   c->tok_tokens) *
 			    60 / c->cfg.tpm;
+		/*
+		 * Over the budget with answers still to come: they may
+		 * settle for less than their estimates, so wait for them.
+		 */
+		over = !r->reserved && c->cfg.max_tokens > 0 &&
+		    (double)(c->used_tokens + c->reserved_tokens) +
+			    r->est_tokens >
+			(double)c->cfg.max_tokens;
+		if (over && lp_transfer_running(c->xfer) > 0)
+			return wait;
 		if (prev != NULL)
 			prev->next = r->next;
 		else
@@ -514,6 +537,13 @@ launch(struct lp_llm *c, double now)
 		if (c->queue_tail == r)
 			c->queue_tail = prev;
 		r->next = NULL;
+		if (over) {
+			fail(c, r, LP_LLM_BUDGET, 0, BUDGET_SPENT);
+			continue;
+		}
+		if (!r->reserved)
+			c->reserved_tokens += (long long)r->est_tokens;
+		r->reserved = 1;
 		if (c->cfg.rpm > 0)
 			c->req_tokens -= 1;
 		if (c->cfg.tpm > 0)
@@ -589,7 +619,7 @@ stop(struct lp_llm *c, const char msg[512])
 	snprintf(c->stop_msg, sizeof(c->stop_msg), "%s", msg);
 	while ((r = c->queue) != NULL) {
 		c->queue = r->next;
-		c->reserved_tokens -= (long long)r->est_tokens;
+		unreserve(c, r);
 		fail(c, r, LP_LLM_FATAL, 0, msg);
 	}
 	c->queue_tail = NULL;
@@ -627,7 +657,7 @@ hold_too_long(struct lp_llm *c, double now)
 	    LP_LLM_LONGEST_HOLD);
 	while ((r = c->queue) != NULL) {
 		c->queue = r->next;
-		c->reserved_tokens -= (long long)r->est_tokens;
+		unreserve(c, r);
 		fail(c, r, LP_LLM_RATE, 0, msg);
 	}
 	c->queue_tail = NULL;
@@ -731,7 +761,7 @@ answer(struct lp_llm *c, struct req *r, json_t *reply,
 			    "logprobs");
 		}
 		res->latency_ms = e->ms;
-		c->reserved_tokens -= (long long)r->est_tokens;
+		unreserve(c, r);
 		if (c->cache != NULL)
 			lp_llm_cache_put(c->cache, r->digest, reply, e->ms);
 		finish(c, r, res);
@@ -742,7 +772,7 @@ answer(struct lp_llm *c, struct req *r, json_t *reply,
 		requeue(c, r, 0, e->now);
 		return;
 	}
-	c->reserved_tokens -= (long long)r->est_tokens;
+	unreserve(c, r);
 	fail(c, r, LP_LLM_REPLY, e->status, why->msg);
 }
 
@@ -776,7 +806,7 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 		requeue(c, r, delay, e->now);
 		return;
 	}
-	c->reserved_tokens -= (long long)r->est_tokens;
+	unreserve(c, r);
 	if (fatal) {
 		snprintf(msg, sizeof(msg), "%.200s: %.300s", c->url, why.msg);
 		stop(c, msg);
@@ -904,6 +934,8 @@ lp_llm_describe(struct lp_llm *c, const json_t *body)
 json_t *
 lp_llm_stats(const struct lp_llm *c)
 {
+	/* The counts are final: the cache entries queued are written. */
+	lp_llm_cache_sync(c->cache);
 	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "llm_calls",
 	    (json_int_t)c->n_calls, "llm_retries", (json_int_t)c->n_retries,
 	    "llm_cached", (json_int_t)c->n_cached, "llm_failed",
