@@ -41,6 +41,8 @@ struct lp_llm_cache {
 	struct lp_llm_cache_ask *in, *in_tail, *out, *out_tail;
 	struct put *puts, *puts_tail;
 	size_t nputs;
+	unsigned long nread;	     /* asks answered: the trash is emptied */
+	unsigned char made[256 / 8]; /* DIR/xx folders known to be there */
 	pthread_cond_t idle;
 	size_t n;
 	int on, tried, quit;	  /* on: the thread runs */
@@ -72,15 +74,37 @@ lp_llm_cache_new(const char *dir, void (*wake)(void *), void *arg)
 	return c;
 }
 
+/* The number of a digest's folder, from its first two hex digits. */
+static unsigned
+dir_index(const char *digest)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		v = v * 16 +
+		    (unsigned)(digest[i] >= 'a' ? digest[i] - 'a' + 10
+			    : digest[i] >= 'A'	? digest[i] - 'A' + 10
+						: digest[i] - '0') %
+			16;
+	return v & 255;
+}
+
 static char *
-entry_path(const struct lp_llm_cache *c, const char *digest, int mk)
+entry_path(struct lp_llm_cache *c, const char *digest, int mk)
 {
 	size_t n = strlen(c->dir) + 80;
 	char *p = lp_xmalloc(n);
 
 	snprintf(p, n, "%s/%.2s/%s.json", c->dir, digest, digest);
-	/* The folder is usually there: mkdir -p only when it is not. */
-	if (mk) {
+	/*
+	 * The folder is usually there: mkdir -p only when it is not, and
+	 * each folder once per run (a system call that costs as much as the
+	 * write).
+	 */
+	if (mk &&
+	    !(c->made[dir_index(digest) / 8] &
+		(1u << (dir_index(digest) % 8)))) {
 		char *slash = strrchr(p, '/');
 
 		*slash = '\0';
@@ -89,13 +113,15 @@ entry_path(const struct lp_llm_cache *c, const char *digest, int mk)
 			lp_make_parents(p);
 		}
 		*slash = '/';
+		c->made[dir_index(digest) / 8] |=
+		    (unsigned char)(1u << (dir_index(digest) % 8));
 	}
 	return p;
 }
 
 static json_t *
-read_entry(const struct lp_llm_cache *c, const char *digest,
-    struct lp_buf *scratch, double *latency)
+read_entry(struct lp_llm_cache *c, const char *digest, struct lp_buf *scratch,
+    double *latency)
 {
 	char *p = entry_path(c, digest, 0);
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
@@ -331,42 +357,77 @@ write_one(struct lp_llm_cache *c)
 		pthread_cond_broadcast(&c->idle);
 }
 
+/*
+ * An entry put and not yet written, for a lookup that missed on disk:
+ * the reply (a new reference) and its latency, or NULL.  The caller holds
+ * mu.
+ */
+static json_t *
+queued_entry(struct lp_llm_cache *c, const char *digest, double *latency)
+{
+	struct put *w;
+	json_t *e, *reply;
+
+	for (w = c->puts; w != NULL; w = w->next)
+		if (strcmp(w->digest, digest) == 0)
+			break;
+	if (w == NULL ||
+	    (e = lp_json_load(w->text.p, w->text.len, 0, NULL)) == NULL)
+		return NULL;
+	reply = json_incref(json_object_get(e, "response"));
+	*latency = json_number_value(json_object_get(e, "latency_ms"));
+	json_decref(e);
+	return reply;
+}
+
+/* Answer the first ask; the caller holds mu, which is let go meanwhile. */
+static void
+answer_one(struct lp_llm_cache *c)
+{
+	struct lp_llm_cache_ask *a = c->in;
+
+	if ((c->in = a->next) == NULL)
+		c->in_tail = NULL;
+	pthread_mutex_unlock(&c->mu);
+	if (++c->nread % 32 == 0)
+		empty_trash();
+	a->hit = read_entry(c, a->digest, &c->rd_scratch, &a->latency);
+	a->next = NULL;
+	pthread_mutex_lock(&c->mu);
+	/* Answered but not yet written: the queued entry is the answer. */
+	if (a->hit == NULL)
+		a->hit = queued_entry(c, a->digest, &a->latency);
+	if (c->out_tail != NULL)
+		c->out_tail->next = a;
+	else {
+		/* The first in a batch wakes the caller, who then takes the
+		 * batch whole. */
+		c->out = a;
+		c->wake(c->wake_arg);
+	}
+	c->out_tail = a;
+}
+
+/*
+ * The reader's thread: lookups first (a miss's request waits for its
+ * answer), entries written when none waits; when told to quit, the
+ * entries still queued are written and the asks left.
+ */
 static void *
 reader_main(void *arg)
 {
 	struct lp_llm_cache *c = arg;
-	struct lp_llm_cache_ask *a;
-	unsigned long done = 0;
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
 		while (c->in == NULL && c->puts == NULL && !c->quit)
 			pthread_cond_wait(&c->cv, &c->mu);
-		/* Entries first: an ask after a put must find it. */
-		if (c->puts != NULL) {
+		if (c->in != NULL && !c->quit)
+			answer_one(c);
+		else if (c->puts != NULL)
 			write_one(c);
-			continue;
-		}
-		if (c->quit)
+		else if (c->quit)
 			break;
-		a = c->in;
-		if ((c->in = a->next) == NULL)
-			c->in_tail = NULL;
-		pthread_mutex_unlock(&c->mu);
-		if (++done % 32 == 0)
-			empty_trash();
-		a->hit = read_entry(c, a->digest, &c->rd_scratch, &a->latency);
-		a->next = NULL;
-		pthread_mutex_lock(&c->mu);
-		if (c->out_tail != NULL)
-			c->out_tail->next = a;
-		else {
-			/* The first in a batch wakes the caller, who then
-			 * takes the batch whole. */
-			c->out = a;
-			c->wake(c->wake_arg);
-		}
-		c->out_tail = a;
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;

@@ -55,7 +55,7 @@ json_t *lp_llm_cache_get(
 /*
  * Cache reply (borrowed) for digest.  The entry's text is made at once;
  * the file is written by the reader's thread (started if need be), off
- * the caller's event loop, before any lookup asked after this call.  With
+ * the caller's event loop (a lookup meanwhile finds it queued).  With
  * no reader, it is written at once.  LP_OK, or LP_FAILED when an entry
  * written at once could not be (a rerun then asks again); every failure is
  * counted, and the first kept ("cannot write 'PATH': why").
