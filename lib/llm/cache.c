@@ -210,7 +210,16 @@ write_entry(struct lp_llm_cache *c, const char *digest, const struct lp_buf *b,
 	tmp = lp_xmalloc(n);
 	snprintf(tmp, n, "%s.XXXXXX", p);
 	/* Concurrent runs share the cache: a reader sees all or nothing. */
-	if ((fd = mkstemp(tmp)) < 0)
+	fd = mkstemp(tmp);
+	if (fd < 0 && errno == ENOENT) {
+		/* The folder went (a cleanup meanwhile): made again. */
+		c->made[dir_index(digest) / 8] &=
+		    (unsigned char)~(1u << (dir_index(digest) % 8));
+		free(entry_path(c, digest, 1));
+		snprintf(tmp, n, "%s.XXXXXX", p);
+		fd = mkstemp(tmp);
+	}
+	if (fd < 0)
 		e = errno;
 	else {
 		if ((e = write_close(fd, b)) == 0 && rename(tmp, p) != 0)
