@@ -41,7 +41,8 @@ struct lp_llm_cache {
 	struct lp_llm_cache_ask *in, *in_tail, *out, *out_tail;
 	struct put *puts, *puts_tail;
 	size_t nputs;
-	unsigned long nread;	     /* asks answered: the trash is emptied */
+	size_t unsignalled;  /* puts the reader was not woken for (caller's) */
+	unsigned long nread; /* asks answered: the trash is emptied */
 	unsigned char made[256 / 8]; /* DIR/xx folders known to be there */
 	pthread_cond_t idle;
 	size_t n;
@@ -268,7 +269,15 @@ lp_llm_cache_put(
 			c->puts = w;
 		c->puts_tail = w;
 		c->nputs++;
-		pthread_cond_signal(&c->cv);
+		/*
+		 * The reader is woken by lp_llm_cache_flush(), once the
+		 * caller has sent what was ready, so the writes do not take
+		 * the CPU from it meanwhile; unless many wait.
+		 */
+		if (++c->unsignalled >= 64) {
+			pthread_cond_signal(&c->cv);
+			c->unsignalled = 0;
+		}
 		pthread_mutex_unlock(&c->mu);
 		return LP_OK;
 	}
@@ -283,10 +292,22 @@ lp_llm_cache_put(
 }
 
 void
+lp_llm_cache_flush(struct lp_llm_cache *c)
+{
+	if (c == NULL || !c->on || c->unsignalled == 0)
+		return;
+	pthread_mutex_lock(&c->mu);
+	pthread_cond_signal(&c->cv);
+	c->unsignalled = 0;
+	pthread_mutex_unlock(&c->mu);
+}
+
+void
 lp_llm_cache_sync(struct lp_llm_cache *c)
 {
 	if (c == NULL || !c->on)
 		return;
+	lp_llm_cache_flush(c);
 	pthread_mutex_lock(&c->mu);
 	while (c->nputs > 0)
 		pthread_cond_wait(&c->idle, &c->mu);

@@ -55,13 +55,20 @@ json_t *lp_llm_cache_get(
 /*
  * Cache reply (borrowed) for digest.  The entry's text is made at once;
  * the file is written by the reader's thread (started if need be), off
- * the caller's event loop (a lookup meanwhile finds it queued).  With
+ * the caller's event loop, when lp_llm_cache_flush() says (a lookup
+ * meanwhile finds it queued).  With
  * no reader, it is written at once.  LP_OK, or LP_FAILED when an entry
  * written at once could not be (a rerun then asks again); every failure is
  * counted, and the first kept ("cannot write 'PATH': why").
  */
 int lp_llm_cache_put(
     struct lp_llm_cache *c, const char *digest, json_t *reply, double latency);
+/*
+ * Wake the reader for the entries put since (the caller's event loop, once
+ * it has sent what was ready); a put wakes it by itself only when many
+ * wait.
+ */
+void lp_llm_cache_flush(struct lp_llm_cache *c);
 /* Wait until every entry put so far is written (or failed). */
 void lp_llm_cache_sync(struct lp_llm_cache *c);
 /* Entries that could not be written so far (lp_llm_cache_sync() first to

@@ -990,6 +990,8 @@ step(struct lp_llm *c, double timeout)
 
 	collect(c);
 	wait = launch(c, lp_clock());
+	/* What was ready went out: now the cache writes its entries. */
+	lp_llm_cache_flush(c->cache);
 	if (wait > timeout)
 		wait = timeout;
 	/*
@@ -1020,6 +1022,8 @@ lp_llm_poll(struct lp_llm *c)
 	if (c->ndone == c->headdone &&
 	    (c->queue != NULL || lp_transfer_running(c->xfer) > 0))
 		step(c, 0);
+	else
+		lp_llm_cache_flush(c->cache);
 	return take(c);
 }
 
