@@ -1014,6 +1014,20 @@ take(struct lp_llm *c)
 	return c->done[c->headdone++];
 }
 
+/*
+ * Requests wait and a slot is free (answers came): send them now, before
+ * the caller handles the answers, so that handling them does not hold
+ * back the next round.
+ */
+static void
+refill_slots(struct lp_llm *c)
+{
+	if (c->queue == NULL || lp_transfer_running(c->xfer) >= c->cfg.jobs)
+		return;
+	launch(c, lp_clock());
+	lp_transfer_step(c->xfer, -1);
+}
+
 struct lp_llm_result *
 lp_llm_poll(struct lp_llm *c)
 {
@@ -1022,8 +1036,10 @@ lp_llm_poll(struct lp_llm *c)
 	if (c->ndone == c->headdone &&
 	    (c->queue != NULL || lp_transfer_running(c->xfer) > 0))
 		step(c, 0);
-	else
+	else {
+		refill_slots(c);
 		lp_llm_cache_flush(c->cache);
+	}
 	return take(c);
 }
 
@@ -1044,6 +1060,8 @@ lp_llm_wait(struct lp_llm *c)
 	    (c->queue != NULL || lp_transfer_running(c->xfer) > 0 ||
 		(c->cache != NULL && lp_llm_cache_asked(c->cache) > 0)))
 		step(c, 0.25);
+	if (!stopping(c))
+		refill_slots(c);
 	return take(c);
 }
 
