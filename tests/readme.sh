@@ -6,6 +6,7 @@ set -u
 readme=$(dirname "$0")/../README.md
 dir=$(mktemp -d)
 export XDG_STATE_HOME="$dir/state" # lp-label's session logs
+export XDG_CONFIG_HOME="$dir/config" # no LLM settings of the user's
 trap 'rm -rf "$dir"' EXIT
 ln -s "${LP_BUILD:?}" "$dir/build"
 n=0 fail=0

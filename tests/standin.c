@@ -7,7 +7,8 @@
  *           [--fault KIND:P]... [--fault-limit N] [--status CODE]
  *           [--rpm N] [--seed S] [--idle-exit SECONDS] [--stats-file F]
  *           [--ratelimit LEFT:RESET] [--echo-key CODE] [--usage N]
- *           [--gzip-mb N] [--clean-answers F]
+ *           [--gzip-mb N] [--clean-answers F] [--want-key KEY]
+ *           [--error-style ollama] [--status-message MSG]
  *
  * POST .../chat/completions answers deterministically: the last user
  * message, if it is JSON {"items":[{"id","text"}]}, gets {"items":[{"id",
@@ -49,6 +50,13 @@
  * sent as JSON or a string sent as it is (malformed answers are data
  * too); a title not in FILE gets itself back, unchanged, with no brand,
  * model, attributes, condition or edits.
+ *
+ * Settings (issue 24): the --log line also has "auth" ("bearer",
+ * "api-key" or ""), "organization" and "project" (the OpenAI-Organization
+ * and OpenAI-Project headers, or null) and, with --want-key KEY, "key_ok"
+ * (whether the key sent is KEY; the key itself is never logged).
+ * --error-style ollama words error bodies as Ollama does, {"error":"..."};
+ * --status-message MSG is --status's message.
  *
  * Pages: with --root DIR, GET serves the files under DIR as HTML (and
  * robots.txt as text, or --robots-status CODE instead), with the faults
@@ -265,15 +273,28 @@ reply_n(int fd, int status, const char *extra, const char *body, size_t n)
 	return send_all(fd, body, n);
 }
 
+static int error_style_ollama;
+static const char *status_message = "forced failure";
+
+/* An error body as the provider words it (OpenAI's, or Ollama's). */
+static void
+error_body(char *body, size_t n, int status, const char *msg)
+{
+	if (error_style_ollama)
+		snprintf(body, n, "{\"error\":\"%s\"}", msg);
+	else
+		snprintf(body, n,
+		    "{\"error\":{\"message\":\"%s\",\"type\":\"standin\","
+		    "\"code\":%d}}",
+		    msg, status);
+}
+
 static int
 error_reply(int fd, int status, const char *extra, const char *msg)
 {
 	char body[1536];
 
-	snprintf(body, sizeof(body),
-	    "{\"error\":{\"message\":\"%s\",\"type\":\"standin\","
-	    "\"code\":%d}}",
-	    msg, status);
+	error_body(body, sizeof(body), status, msg);
 	return reply(fd, status, extra, body, (size_t)-1);
 }
 
@@ -691,7 +712,7 @@ chat(int fd, const char *body, const char *head)
 		json_decref(req);
 		return error_reply(fd, force_status,
 		    force_status >= 500 ? "retry-after-ms: 20\r\n" : NULL,
-		    "forced failure");
+		    status_message);
 	}
 	if (req == NULL || !json_is_array(json_object_get(req, "messages"))) {
 		json_decref(req);
@@ -841,6 +862,55 @@ stats(int fd)
 	return rc;
 }
 
+static const char *want_key;
+
+/* A header's value in head (malloc'd), or NULL. */
+static char *
+header_of(const char *head, const char *name)
+{
+	char pat[64];
+	const char *h;
+
+	snprintf(pat, sizeof(pat), "\r\n%s:", name);
+	if ((h = strcasestr(head, pat)) == NULL)
+		return NULL;
+	h += strlen(pat);
+	while (*h == ' ')
+		h++;
+	return strndup(h, strcspn(h, "\r"));
+}
+
+/* The settings a request carried, for --log: never the key itself. */
+static void
+log_settings(json_t *l, const char *head)
+{
+	char *auth = header_of(head, "authorization");
+	char *apikey = header_of(head, "api-key");
+	char *org = header_of(head, "openai-organization");
+	char *proj = header_of(head, "openai-project");
+	const char *key = NULL;
+
+	if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0)
+		key = auth + 7;
+	else if (apikey != NULL)
+		key = apikey;
+	json_object_set_new(l, "auth",
+	    json_string(auth ? "bearer"
+		    : apikey ? "api-key"
+			     : ""));
+	json_object_set_new(
+	    l, "organization", org ? json_string(org) : json_null());
+	json_object_set_new(
+	    l, "project", proj ? json_string(proj) : json_null());
+	if (want_key != NULL)
+		json_object_set_new(l, "key_ok",
+		    json_boolean(key != NULL && strcmp(key, want_key) == 0));
+	free(auth);
+	free(apikey);
+	free(org);
+	free(proj);
+}
+
 static void
 log_request(const char *method, const char *path, const char *head,
     const char *body, size_t blen)
@@ -860,6 +930,7 @@ log_request(const char *method, const char *path, const char *head,
 	    strcasestr(head, "\r\nauthorization:") != NULL ||
 		strcasestr(head, "\r\napi-key:") != NULL,
 	    "body", b ? b : json_null());
+	log_settings(l, head);
 	s = json_dumps(l, JSON_COMPACT);
 	pthread_mutex_lock(&mu);
 	fprintf(log_file, "%s\n", s);
@@ -1140,12 +1211,29 @@ usage(void)
 	    "               [--root DIR] [--robots-status CODE]\n"
 	    "               [--ratelimit LEFT:RESET] [--echo-key CODE] "
 	    "[--usage N]\n"
-	    "               [--gzip-mb N] [--clean-answers F]\n");
+	    "               [--gzip-mb N] [--clean-answers F] "
+	    "[--want-key KEY]\n"
+	    "               [--error-style ollama] [--status-message MSG]\n");
 	exit(2);
 }
 
 static const char *port_file;
 static int port; /* 0: any free port */
+
+/* The settings options (issue 24); 0 if o is none of them. */
+static int
+set_settings_option(const char *o, const char *v)
+{
+	if (strcmp(o, "--want-key") == 0)
+		want_key = v;
+	else if (strcmp(o, "--error-style") == 0 && strcmp(v, "ollama") == 0)
+		error_style_ollama = 1;
+	else if (strcmp(o, "--status-message") == 0)
+		status_message = v;
+	else
+		return 0;
+	return 1;
+}
 
 /* One option of the command line and its value; 0 if there is none such. */
 static int
@@ -1196,6 +1284,8 @@ set_option(const char *o, const char *v)
 		load_clean_answers(v);
 	else if (strcmp(o, "--seed") == 0)
 		rng_state = strtoull(v, NULL, 10);
+	else if (set_settings_option(o, v))
+		return 1;
 	else if (strcmp(o, "--fault") == 0) {
 		const char *colon = strchr(v, ':');
 		int k;

@@ -226,17 +226,16 @@ setup(struct rate *t, json_t **rubric, json_t **prompt, struct lp_run *run,
     char *cfgtext, size_t size)
 {
 	struct lp_error err;
-	const char *env;
 	size_t n;
 	int j;
 
+	lp_llm_options_done(&t->o);
 	if (t->r.nmodels == 0) {
-		env = getenv("LP_JUDGE_MODEL");
 		t->r.models = lp_xmalloc(sizeof(*t->r.models));
 		t->r.models[t->r.nmodels++] =
-		    (char *)(env && *env ? env : "gpt-4.1");
+		    (char *)lp_llm_options_model(&t->o, NULL, "LP_JUDGE_MODEL",
+			LP_LLM_KEY_JUDGE_MODEL, "gpt-4.1");
 	}
-	lp_llm_options_done(&t->o);
 	t->r.target = t->o.target;
 	t->r.temperature = t->o.temperature;
 	t->r.seed = t->o.seed;

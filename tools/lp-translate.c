@@ -306,6 +306,8 @@ setup(struct translate *t, char *cfgtext, size_t size)
 	if (!tr->json_mode && t->batch > 1)
 		lp_cli_usage("--batch needs JSON mode (drop --no-json-mode)");
 	lp_llm_options_done(&t->o);
+	tr->model = lp_llm_options_model(
+	    &t->o, tr->model, "LP_MODEL", LP_LLM_KEY_MODEL, "gpt-4o");
 	tr->target = t->o.target;
 	tr->temperature = t->o.temperature;
 	tr->seed = t->o.seed;
@@ -335,7 +337,6 @@ int
 main(int argc, char **argv)
 {
 	struct translate t;
-	const char *env = getenv("LP_MODEL");
 	char cfgtext[512];
 	struct lp_record *rec;
 	struct lp_run run;
@@ -344,7 +345,6 @@ main(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	lp_translate_init(&t.tr);
 	lp_llm_options_init(&t.o);
-	t.tr.model = env != NULL && *env ? env : "gpt-4o";
 	t.batch = 1;
 	lp_cli_init(argc, argv, &tool);
 	parse_options(&t, argc, argv);

@@ -12,6 +12,10 @@
  * been called from the reader's thread.  Everything but the reader's own
  * work happens on the caller's thread.
  *
+ * Entries are written by the same thread (lp_llm_cache_put), so a miss's
+ * answer costs the caller no file system calls; lp_llm_cache_free()
+ * writes what is still queued before it returns.
+ *
  * Replies the caller is done with go to lp_llm_cache_dispose(), which
  * leaves freeing them to a running reader (a tenth of a cached item's
  * cost): process-wide, so a reply may outlive its cache.
@@ -49,16 +53,29 @@ struct lp_llm_cache_ask *lp_llm_cache_free(struct lp_llm_cache *c);
 json_t *lp_llm_cache_get(
     struct lp_llm_cache *c, const char *digest, double *latency);
 /*
- * Cache reply (borrowed) for digest.  LP_OK, or LP_FAILED when the entry
- * could not be written (a rerun then asks again): counted, and the first
- * failure kept in err ("cannot write 'PATH': why").
+ * Cache reply (borrowed) for digest.  The entry's text is made at once;
+ * the file is written by the reader's thread (started if need be), off
+ * the caller's event loop, when lp_llm_cache_flush() says (a lookup
+ * meanwhile finds it queued).  With
+ * no reader, it is written at once.  LP_OK, or LP_FAILED when an entry
+ * written at once could not be (a rerun then asks again); every failure is
+ * counted, and the first kept ("cannot write 'PATH': why").
  */
 int lp_llm_cache_put(
     struct lp_llm_cache *c, const char *digest, json_t *reply, double latency);
-/* Entries that could not be written so far. */
-long long lp_llm_cache_failures(const struct lp_llm_cache *c);
-/* The first failure to write an entry, or NULL. */
-const char *lp_llm_cache_failure(const struct lp_llm_cache *c);
+/*
+ * Wake the reader for the entries put since (the caller's event loop, once
+ * it has sent what was ready); a put wakes it by itself only when many
+ * wait.
+ */
+void lp_llm_cache_flush(struct lp_llm_cache *c);
+/* Wait until every entry put so far is written (or failed). */
+void lp_llm_cache_sync(struct lp_llm_cache *c);
+/* Entries that could not be written so far (lp_llm_cache_sync() first to
+ * count them all). */
+long long lp_llm_cache_failures(struct lp_llm_cache *c);
+/* The first failure to write an entry so far, or NULL. */
+const char *lp_llm_cache_failure(struct lp_llm_cache *c);
 /*
  * Hand a lookup to the reader (started by the first ask): 0, or -1 if no
  * reader runs (then look up with lp_llm_cache_get()).

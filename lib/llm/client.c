@@ -21,6 +21,8 @@
  * The official SDKs' retries: 0.5 s doubling to 8 s, less up to 25%; a
  * server asking for longer than a minute is not waited for.
  */
+#define BUDGET_SPENT "the token budget (--max-tokens-total) is spent"
+
 static const struct lp_transfer_policy llm_policy = {
     .first = 0.5,
     .cap = 8.0,
@@ -33,12 +35,14 @@ static const struct lp_transfer_policy llm_policy = {
 struct req {
 	struct lp_xfer x; /* first: a request is its transfer */
 	struct req *next;
+	char *url; /* Azure deployments: this request's; else NULL */
 	struct lp_llm_cache_ask ask; /* while the cache reader has it */
 	void *user;
 	char *body;
 	size_t body_len;
 	char digest[65];
 	double est_tokens;
+	int reserved; /* est_tokens is counted in reserved_tokens */
 	int bad_replies;
 	double not_before; /* monotonic seconds */
 	/* From the reply's headers. */
@@ -49,7 +53,10 @@ struct req {
 struct lp_llm {
 	struct lp_llm_config cfg;
 	char *url;
-	char *auth; /* the header line with the key */
+	char *shown;	      /* url without secrets, for messages */
+	char *auth;	      /* the header line with the key */
+	char *org, *project;  /* OpenAI-Organization, OpenAI-Project lines */
+	char last_error[600]; /* the last failure, for people */
 	struct lp_transfer *xfer;
 	struct lp_llm_cache *cache;	/* NULL: none */
 	struct req *queue, *queue_tail; /* waiting to be sent, FIFO */
@@ -78,20 +85,110 @@ wake(void *arg)
 	lp_transfer_wakeup(arg);
 }
 
-/* {base}/chat/completions, with Azure's api-version. */
-static char *
-endpoint(const struct lp_llm_config *cfg)
+/* "%XX" for byte b at p; returns 3. */
+static int
+sprintf_hex(char *p, char b)
 {
-	size_t n = strlen(cfg->base) + 64 +
-	    (cfg->api_version ? strlen(cfg->api_version) : 0);
-	char *url = lp_xmalloc(n);
+	static const char hex[] = "0123456789ABCDEF";
 
-	snprintf(url, n, "%.*s/chat/completions%s%s",
-	    (int)(strlen(cfg->base) -
-		(cfg->base[strlen(cfg->base) - 1] == '/')),
-	    cfg->base, cfg->api_version ? "?api-version=" : "",
+	p[0] = '%';
+	p[1] = hex[((unsigned char)b >> 4) & 15];
+	p[2] = hex[(unsigned char)b & 15];
+	return 3;
+}
+
+/*
+ * {base}/chat/completions, or {base}/openai/deployments/{model}/chat/
+ * completions for Azure's deployments (model percent-encoded), with
+ * Azure's api-version.
+ */
+static char *
+endpoint(const struct lp_llm_config *cfg, const char *model)
+{
+	size_t bl = strlen(cfg->base), n, k = 0;
+	char *url, *dep = NULL;
+	const char *m;
+
+	if (cfg->azure_deployments) {
+		model = model ? model : "";
+		dep = lp_xmalloc(strlen(model) * 3 + 24);
+		k = (size_t)snprintf(dep, 24, "/openai/deployments/");
+		for (m = model; *m != '\0'; m++)
+			if (strchr("-_.~{}", *m) != NULL ||
+			    (*m >= 'a' && *m <= 'z') ||
+			    (*m >= 'A' && *m <= 'Z') ||
+			    (*m >= '0' && *m <= '9'))
+				dep[k++] = *m;
+			else
+				k += (size_t)sprintf_hex(dep + k, *m);
+		dep[k] = '\0';
+	}
+	n = bl + k + 64 + (cfg->api_version ? strlen(cfg->api_version) : 0);
+	url = lp_xmalloc(n);
+	snprintf(url, n, "%.*s%s/chat/completions%s%s",
+	    (int)(bl - (bl > 0 && cfg->base[bl - 1] == '/')), cfg->base,
+	    dep ? dep : "", cfg->api_version ? "?api-version=" : "",
 	    cfg->api_version ? cfg->api_version : "");
+	free(dep);
 	return url;
+}
+
+/*
+ * url as it may be shown: no userinfo ("user:password@"), and the value of
+ * every query parameter but api-version as "***" (a gateway's key).
+ */
+static char *
+shown_url(const char *url)
+{
+	size_t n = strlen(url), i = 0, o = 0;
+	char *s = lp_xmalloc(n * 2 + 8);
+	const char *host = strstr(url, "://"), *at, *end;
+
+	if (host != NULL) {
+		host += 3;
+		end = host + strcspn(host, "/?#");
+		at = memchr(host, '@', (size_t)(end - host));
+		memcpy(s, url, (size_t)(host - url));
+		o = (size_t)(host - url);
+		i = at != NULL ? (size_t)(at + 1 - url) : o;
+	}
+	while (url[i] != '\0' && url[i] != '?')
+		s[o++] = url[i++];
+	while (url[i] != '\0') {
+		/* At '?' or '&': the name, then the value hidden. */
+		size_t nl = strcspn(url + i + 1, "=&");
+
+		s[o++] = url[i++];
+		memcpy(s + o, url + i, nl);
+		o += nl;
+		i += nl;
+		if (url[i] == '=') {
+			size_t vl = strcspn(url + i + 1, "&");
+
+			if (nl == 11 &&
+			    strncmp(url + i - nl, "api-version", 11) == 0) {
+				memcpy(s + o, url + i, vl + 1);
+				o += vl + 1;
+			} else {
+				memcpy(s + o, "=***", 4);
+				o += 4;
+			}
+			i += vl + 1;
+		}
+	}
+	s[o] = '\0';
+	return s;
+}
+
+/* "Name: value" (malloc'd). */
+static char *
+header_line(const char *name, const char *value)
+{
+	size_t n = strlen(name) + strlen(value) + 3;
+	char *h = lp_xmalloc(n);
+
+	snprintf(h, n, "%s: %s", name, value);
+	return h;
 }
 
 struct lp_llm *
@@ -133,7 +230,12 @@ lp_llm_client_new(const struct lp_llm_config *cfg, struct lp_error *err)
 		return NULL;
 	}
 	c->cfg.user_agent = NULL; /* the engine has its copy */
-	c->url = endpoint(cfg);
+	c->url = endpoint(cfg, "{model}");
+	c->shown = shown_url(c->url);
+	if (cfg->organization != NULL)
+		c->org = header_line("OpenAI-Organization", cfg->organization);
+	if (cfg->project != NULL)
+		c->project = header_line("OpenAI-Project", cfg->project);
 	if (cfg->key != NULL && cfg->key[0] != '\0') {
 		n = strlen(cfg->key) + 32;
 		c->auth = lp_xmalloc(n);
@@ -176,6 +278,7 @@ req_new(void *user)
 static void
 req_free(struct req *r)
 {
+	free(r->url);
 	free(r->body);
 	lp_buf_release(&r->x.body);
 	free(r);
@@ -220,6 +323,20 @@ finish(struct lp_llm *c, struct req *r, struct lp_llm_result *res)
 	req_free(r);
 }
 
+/* r's URL as shown (in buf, if it is r's own). */
+static const char *
+shown(const struct lp_llm *c, const struct req *r, char buf[256])
+{
+	char *s;
+
+	if (r->url == NULL)
+		return c->shown;
+	s = shown_url(r->url);
+	snprintf(buf, 256, "%s", s);
+	free(s);
+	return buf;
+}
+
 /* A failed result for r, with why; r goes. */
 static void
 fail(struct lp_llm *c, struct req *r, enum lp_llm_why why, long status,
@@ -232,6 +349,13 @@ fail(struct lp_llm *c, struct req *r, enum lp_llm_why why, long status,
 	snprintf(res->message, sizeof(res->message), "%s", msg);
 	/* An API or a proxy may echo the key, a URL its password. */
 	lp_secret_scrub(res->message, sizeof(res->message));
+	if (why != LP_LLM_BUDGET && why != LP_LLM_FATAL) {
+		char url[256];
+
+		snprintf(c->last_error, sizeof(c->last_error),
+		    "POST %.250s: %.300s (%d attempt%s)", shown(c, r, url),
+		    res->message, r->x.attempts, r->x.attempts == 1 ? "" : "s");
+	}
 	finish(c, r, res);
 }
 
@@ -349,22 +473,31 @@ from_cache(struct lp_llm *c, struct req *r, json_t *cached, double lat)
 	return -1;
 }
 
-/* Not in the cache: send it, within the budget. */
+/* r's estimate no longer counts against the budget. */
+static void
+unreserve(struct lp_llm *c, struct req *r)
+{
+	if (r->reserved)
+		c->reserved_tokens -= (long long)r->est_tokens;
+	r->reserved = 0;
+}
+
+/*
+ * Not in the cache: queue it to be sent, unless the budget is spent
+ * already.  Its estimate is reserved when it is sent (launch()), so the
+ * answers of the requests before it settle what they really used first.
+ */
 static int
 to_send(struct lp_llm *c, struct req *r)
 {
-	/* Within the budget only if this request's estimate fits too. */
 	if (c->stopped ||
 	    (c->cfg.max_tokens > 0 &&
-		(double)(c->used_tokens + c->reserved_tokens) + r->est_tokens >
+		(double)c->used_tokens + r->est_tokens >
 		    (double)c->cfg.max_tokens)) {
 		fail(c, r, c->stopped ? LP_LLM_FATAL : LP_LLM_BUDGET, 0,
-		    c->stopped ? c->stop_msg
-			       : "the token budget (--max-tokens-total) is "
-				 "spent");
+		    c->stopped ? c->stop_msg : BUDGET_SPENT);
 		return LP_FAILED;
 	}
-	c->reserved_tokens += (long long)r->est_tokens;
 	if (c->queue_tail != NULL)
 		c->queue_tail->next = r;
 	else
@@ -402,6 +535,14 @@ submit(struct lp_llm *c, char *body, size_t len, double est, struct req *r)
 	r->body_len = len;
 	r->est_tokens = est;
 	c->pending++;
+	if (c->cfg.azure_deployments) {
+		/* Each model is its own deployment (Azure only: a parse). */
+		json_t *b = lp_json_load(body, len, 0, NULL);
+
+		r->url = endpoint(
+		    &c->cfg, json_string_value(json_object_get(b, "model")));
+		json_decref(b);
+	}
 	if (c->cache == NULL)
 		return to_send(c, r);
 	/* Stopped: the cache still answers, but at once. */
@@ -438,13 +579,17 @@ on_header(struct lp_xfer *x, const char *line, size_t len)
 static void
 start(struct lp_llm *c, struct req *r, double now)
 {
-	lp_transfer_easy(c->xfer, &r->x, c->url);
+	lp_transfer_easy(c->xfer, &r->x, r->url ? r->url : c->url);
 	r->x.arg = c;
 	r->x.headers =
 	    curl_slist_append(NULL, "Content-Type: application/json");
 	r->x.headers = curl_slist_append(r->x.headers, "Expect:");
 	if (c->auth != NULL)
 		r->x.headers = curl_slist_append(r->x.headers, c->auth);
+	if (c->org != NULL)
+		r->x.headers = curl_slist_append(r->x.headers, c->org);
+	if (c->project != NULL)
+		r->x.headers = curl_slist_append(r->x.headers, c->project);
 	r->rl_left_req = r->rl_left_tok = -1;
 	r->rl_reset_req = r->rl_reset_tok = -1;
 	r->x.max_body = c->cfg.max_reply;
@@ -477,6 +622,7 @@ static double
 launch(struct lp_llm *c, double now)
 {
 	double wait = 3600;
+	int over;
 
 	refill(c, now);
 	while (c->queue != NULL && lp_transfer_running(c->xfer) < c->cfg.jobs) {
@@ -507,6 +653,16 @@ launch(struct lp_llm *c, double now)
 			return (fmin(r->est_tokens, c->cfg.tpm / 60) -
 				   c->tok_tokens) *
 			    60 / c->cfg.tpm;
+		/*
+		 * Over the budget with answers still to come: they may
+		 * settle for less than their estimates, so wait for them.
+		 */
+		over = !r->reserved && c->cfg.max_tokens > 0 &&
+		    (double)(c->used_tokens + c->reserved_tokens) +
+			    r->est_tokens >
+			(double)c->cfg.max_tokens;
+		if (over && lp_transfer_running(c->xfer) > 0)
+			return wait;
 		if (prev != NULL)
 			prev->next = r->next;
 		else
@@ -514,6 +670,13 @@ launch(struct lp_llm *c, double now)
 		if (c->queue_tail == r)
 			c->queue_tail = prev;
 		r->next = NULL;
+		if (over) {
+			fail(c, r, LP_LLM_BUDGET, 0, BUDGET_SPENT);
+			continue;
+		}
+		if (!r->reserved)
+			c->reserved_tokens += (long long)r->est_tokens;
+		r->reserved = 1;
 		if (c->cfg.rpm > 0)
 			c->req_tokens -= 1;
 		if (c->cfg.tpm > 0)
@@ -589,7 +752,7 @@ stop(struct lp_llm *c, const char msg[512])
 	snprintf(c->stop_msg, sizeof(c->stop_msg), "%s", msg);
 	while ((r = c->queue) != NULL) {
 		c->queue = r->next;
-		c->reserved_tokens -= (long long)r->est_tokens;
+		unreserve(c, r);
 		fail(c, r, LP_LLM_FATAL, 0, msg);
 	}
 	c->queue_tail = NULL;
@@ -627,7 +790,7 @@ hold_too_long(struct lp_llm *c, double now)
 	    LP_LLM_LONGEST_HOLD);
 	while ((r = c->queue) != NULL) {
 		c->queue = r->next;
-		c->reserved_tokens -= (long long)r->est_tokens;
+		unreserve(c, r);
 		fail(c, r, LP_LLM_RATE, 0, msg);
 	}
 	c->queue_tail = NULL;
@@ -731,7 +894,7 @@ answer(struct lp_llm *c, struct req *r, json_t *reply,
 			    "logprobs");
 		}
 		res->latency_ms = e->ms;
-		c->reserved_tokens -= (long long)r->est_tokens;
+		unreserve(c, r);
 		if (c->cache != NULL)
 			lp_llm_cache_put(c->cache, r->digest, reply, e->ms);
 		finish(c, r, res);
@@ -742,8 +905,33 @@ answer(struct lp_llm *c, struct req *r, json_t *reply,
 		requeue(c, r, 0, e->now);
 		return;
 	}
-	c->reserved_tokens -= (long long)r->est_tokens;
+	unreserve(c, r);
 	fail(c, r, LP_LLM_REPLY, e->status, why->msg);
+}
+
+/*
+ * An attempt of r failed with why: told to the caller's attempt_failed
+ * with the wait before the next (delay < 0: none), key and URL password
+ * scrubbed.
+ */
+static void
+tell_attempt(struct lp_llm *c, struct req *r, const char *why, double delay)
+{
+	char url[256], msg[700];
+	int total = c->cfg.max_retries + 1;
+
+	if (c->cfg.attempt_failed == NULL)
+		return;
+	if (delay >= 0)
+		snprintf(msg, sizeof(msg),
+		    "POST %.250s: attempt %d/%d: %.300s; again in %.2f s",
+		    shown(c, r, url), r->x.attempts, total, why, delay);
+	else
+		snprintf(msg, sizeof(msg),
+		    "POST %.250s: attempt %d/%d: %.300s; giving up",
+		    shown(c, r, url), r->x.attempts, total, why);
+	lp_secret_scrub(msg, sizeof(msg));
+	c->cfg.attempt_failed(msg, c->cfg.attempt_arg);
 }
 
 /* A finished attempt: done, retried, or failed. */
@@ -753,7 +941,7 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 	struct req *r = (struct req *)x;
 	struct lp_llm *c = x->arg;
 	struct lp_error why = LP_ERROR_INIT;
-	char msg[512];
+	char msg[512], url[256];
 	int retry, fatal;
 	double delay;
 	json_t *reply;
@@ -773,12 +961,15 @@ landed(struct lp_xfer *x, const struct lp_transfer_end *e)
 		return;
 	}
 	if (!c->stopped && lp_transfer_again(c->xfer, x, retry, &delay)) {
+		tell_attempt(c, r, why.msg, delay);
 		requeue(c, r, delay, e->now);
 		return;
 	}
-	c->reserved_tokens -= (long long)r->est_tokens;
+	tell_attempt(c, r, why.msg, -1);
+	unreserve(c, r);
 	if (fatal) {
-		snprintf(msg, sizeof(msg), "%.200s: %.300s", c->url, why.msg);
+		snprintf(msg, sizeof(msg), "%.200s: %.300s", shown(c, r, url),
+		    why.msg);
 		stop(c, msg);
 	}
 	fail(c, r,
@@ -799,6 +990,8 @@ step(struct lp_llm *c, double timeout)
 
 	collect(c);
 	wait = launch(c, lp_clock());
+	/* What was ready went out: now the cache writes its entries. */
+	lp_llm_cache_flush(c->cache);
 	if (wait > timeout)
 		wait = timeout;
 	/*
@@ -821,6 +1014,20 @@ take(struct lp_llm *c)
 	return c->done[c->headdone++];
 }
 
+/*
+ * Requests wait and a slot is free (answers came): send them now, before
+ * the caller handles the answers, so that handling them does not hold
+ * back the next round.
+ */
+static void
+refill_slots(struct lp_llm *c)
+{
+	if (c->queue == NULL || lp_transfer_running(c->xfer) >= c->cfg.jobs)
+		return;
+	launch(c, lp_clock());
+	lp_transfer_step(c->xfer, -1);
+}
+
 struct lp_llm_result *
 lp_llm_poll(struct lp_llm *c)
 {
@@ -829,6 +1036,10 @@ lp_llm_poll(struct lp_llm *c)
 	if (c->ndone == c->headdone &&
 	    (c->queue != NULL || lp_transfer_running(c->xfer) > 0))
 		step(c, 0);
+	else {
+		refill_slots(c);
+		lp_llm_cache_flush(c->cache);
+	}
 	return take(c);
 }
 
@@ -849,6 +1060,8 @@ lp_llm_wait(struct lp_llm *c)
 	    (c->queue != NULL || lp_transfer_running(c->xfer) > 0 ||
 		(c->cache != NULL && lp_llm_cache_asked(c->cache) > 0)))
 		step(c, 0.25);
+	if (!stopping(c))
+		refill_slots(c);
 	return take(c);
 }
 
@@ -856,6 +1069,24 @@ size_t
 lp_llm_pending(const struct lp_llm *c)
 {
 	return c->pending;
+}
+
+const char *
+lp_llm_last_error(const struct lp_llm *c)
+{
+	return c->last_error;
+}
+
+const char *
+lp_llm_stop_reason(const struct lp_llm *c)
+{
+	return c->stop_msg;
+}
+
+const char *
+lp_llm_url(const struct lp_llm *c)
+{
+	return c->shown;
 }
 
 int
@@ -887,14 +1118,26 @@ json_t *
 lp_llm_describe(struct lp_llm *c, const json_t *body)
 {
 	json_t *h = json_object(), *d;
+	char *url;
 
 	json_object_set_new(h, "Content-Type", json_string("application/json"));
 	if (c->auth != NULL)
 		json_object_set_new(h,
 		    c->cfg.azure ? "api-key" : "Authorization",
 		    json_string(c->cfg.azure ? "***" : "Bearer ***"));
-	d = json_pack("{s:s,s:s,s:o,s:O}", "method", "POST", "url", c->url,
-	    "headers", h, "body", body);
+	if (c->org != NULL)
+		json_object_set_new(
+		    h, "OpenAI-Organization", json_string(c->cfg.organization));
+	if (c->project != NULL)
+		json_object_set_new(
+		    h, "OpenAI-Project", json_string(c->cfg.project));
+	url = c->cfg.azure_deployments
+	    ? endpoint(
+		  &c->cfg, json_string_value(json_object_get(body, "model")))
+	    : NULL;
+	d = json_pack("{s:s,s:s,s:o,s:O}", "method", "POST", "url",
+	    url ? url : c->url, "headers", h, "body", body);
+	free(url);
 
 	/* The URL's password, if it has one, is shown as the key is. */
 	lp_secret_scrub_json(json_object_get(d, "url"));
@@ -904,6 +1147,8 @@ lp_llm_describe(struct lp_llm *c, const json_t *body)
 json_t *
 lp_llm_stats(const struct lp_llm *c)
 {
+	/* The counts are final: the cache entries queued are written. */
+	lp_llm_cache_sync(c->cache);
 	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "llm_calls",
 	    (json_int_t)c->n_calls, "llm_retries", (json_int_t)c->n_retries,
 	    "llm_cached", (json_int_t)c->n_cached, "llm_failed",
@@ -952,5 +1197,8 @@ lp_llm_free(struct lp_llm *c)
 		free(c->auth);
 	}
 	free(c->url);
+	free(c->shown);
+	free(c->org);
+	free(c->project);
 	free(c);
 }

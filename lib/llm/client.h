@@ -46,12 +46,20 @@ struct lp_llm_config {
 	const char *key;	 /* NULL: no key (local servers) */
 	int azure;		 /* api-key header instead of Bearer */
 	const char *api_version; /* Azure: ?api-version=... */
-	int jobs;		 /* requests in flight (default 8) */
-	double rpm, tpm;	 /* limits per minute; 0 for none */
-	int max_retries;	 /* after the first attempt (default 5) */
-	long timeout_ms;	 /* per attempt (default 60000) */
-	const char *cache_dir;	 /* NULL: no cache */
-	long long max_tokens;	 /* budget over uncached calls; 0: none */
+	/*
+	 * Azure by its endpoint: base is "https://RESOURCE.openai.azure.com"
+	 * and each request goes to its model's deployment,
+	 * {base}/openai/deployments/{model}/chat/completions.
+	 */
+	int azure_deployments;
+	/* The OpenAI-Organization and OpenAI-Project headers; NULL: none. */
+	const char *organization, *project;
+	int jobs;	       /* requests in flight (default 8) */
+	double rpm, tpm;       /* limits per minute; 0 for none */
+	int max_retries;       /* after the first attempt (default 5) */
+	long timeout_ms;       /* per attempt (default 60000) */
+	const char *cache_dir; /* NULL: no cache */
+	long long max_tokens;  /* budget over uncached calls; 0: none */
 	/*
 	 * Checks a reply's content (the tool knows its shape): LP_OK, or
 	 * LP_FAILED with err set for a bad reply, which is retried once
@@ -69,6 +77,13 @@ struct lp_llm_config {
 	/* One event per HTTP attempt (stolen), for the audit log. */
 	void (*audit)(json_t *event, void *arg);
 	void *audit_arg;
+	/*
+	 * Told of each failed attempt, for people (-v): "POST URL: attempt
+	 * 2/6: HTTP 500: why; again in 0.4 s" (or "; giving up"), the URL
+	 * without secrets.  NULL: not told.
+	 */
+	void (*attempt_failed)(const char *msg, void *arg);
+	void *attempt_arg;
 	/* The User-Agent header (copied); NULL: lp_http_user_agent("liblp"). */
 	const char *user_agent;
 	/* The largest reply body, decoded; 0: LP_LLM_MAX_REPLY. */
@@ -161,6 +176,16 @@ json_t *lp_llm_stats(const struct lp_llm *c);
  * or NULL; every one is counted (llm_cache_write_failed).
  */
 const char *lp_llm_cache_error(const struct lp_llm *c);
+/*
+ * The last failure for people: "POST URL: HTTP 500: the provider's
+ * message (6 attempts)" or "POST URL: curl's words (6 attempts)", the URL
+ * without userinfo or query values but api-version; "" if none.
+ */
+const char *lp_llm_last_error(const struct lp_llm *c);
+/* Why the client stopped (lp_llm_stopped): "URL: HTTP 401: why", or "". */
+const char *lp_llm_stop_reason(const struct lp_llm *c);
+/* The endpoint's URL as shown (no userinfo, no query values). */
+const char *lp_llm_url(const struct lp_llm *c);
 /* Set when a FATAL result came: stop sending, every call would fail. */
 int lp_llm_stopped(const struct lp_llm *c);
 /* Stopped, or every failure so far unanswered and nothing answered. */

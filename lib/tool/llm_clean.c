@@ -14,13 +14,10 @@
 void
 lp_llm_clean_init(struct lp_llm_clean *m)
 {
-	const char *env = getenv("LP_MODEL");
-
 	memset(m, 0, sizeof(*m));
 	lp_cleaner_init(&m->cl);
 	lp_llm_options_init(&m->lo);
 	lp_record_init(&m->scratch);
-	m->cl.model = env != NULL && *env ? env : "gpt-4o";
 }
 
 int
@@ -80,6 +77,9 @@ lp_llm_clean_setup(struct lp_llm_clean *m, struct lp_clean *c,
 	if (i == nfields)
 		lp_cli_usage("--llm cleans titles: --fields must name title");
 	lp_llm_options_done(&m->lo);
+	/* As lp-translate: --model, LP_MODEL, the config file, gpt-4o. */
+	m->cl.model = lp_llm_options_model(
+	    &m->lo, m->cl.model, "LP_MODEL", LP_LLM_KEY_MODEL, "gpt-4o");
 	m->cl.temperature = m->lo.temperature;
 	m->cl.seed = m->lo.seed;
 	m->cl.lower = c->lower;

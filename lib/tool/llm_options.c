@@ -3,7 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/buf.h"
+#include "core/file.h"
 #include "core/secret.h"
 #include "core/status.h"
 #include "text/text.h"
@@ -15,16 +19,12 @@
 void
 lp_llm_options_init(struct lp_llm_options *o)
 {
-	const char *base = getenv("LP_API_BASE");
-
 	memset(o, 0, sizeof(*o));
 	o->cfg.jobs = 8;
 	o->cfg.max_retries = 5;
 	o->cfg.timeout_ms = 60000;
 	o->cfg.max_reply = LP_LLM_MAX_REPLY;
 	o->cfg.stop = &lp_interrupted;
-	o->cfg.base =
-	    base != NULL && *base ? base : "https://api.openai.com/v1";
 	o->window = 1024;
 	o->target = "zh-Hans";
 	o->seed = 1;
@@ -45,17 +45,29 @@ lp_llm_options_number(const char *opt, const char *arg, double min, double max)
 	return x;
 }
 
-/* The first line of a key file, without its line end. */
+/*
+ * The first line of a key file, without its line end.  A file named in
+ * the config file (private) must be readable by its owner only, as
+ * lp-audit's key must.
+ */
 static char *
-read_key(const char *path)
+read_key(const char *path, const char *from, int private)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	struct stat st;
 
+	if (f == NULL && private)
+		lp_err(LP_EXIT_IOERR, "cannot open '%s' (%s)", path, from);
 	if (f == NULL)
 		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
+	if (private && fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0)
+		lp_errx(LP_EXIT_DATAERR,
+		    "key file '%s' (%s) is open to others (mode %04o): make "
+		    "it readable by its owner only (chmod 600)",
+		    path, from, (unsigned)(st.st_mode & 07777));
 	n = getline(&line, &cap, f);
 	fclose(f);
 	while (n > 0 && strchr(" \t\r\n", line[n - 1]) != NULL)
@@ -73,7 +85,7 @@ lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg)
 		o->cfg.jobs = (int)lp_cli_int("--jobs", arg, 1, 1024);
 		break;
 	case LP_OPT_API_BASE:
-		o->cfg.base = arg;
+		o->cli.api_base = arg;
 		lp_secret_add_url(arg, 0);
 		break;
 	case LP_OPT_API_KEY:
@@ -81,15 +93,13 @@ lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg)
 		lp_cli_usage("no --api-key: a key on the command line shows in "
 			     "ps; use LP_API_KEY or --api-key-file");
 	case LP_OPT_API_KEY_FILE:
-		free(o->key);
-		o->key = read_key(arg);
-		lp_secret_add_key(o->key);
+		o->cli.api_key_file = arg;
 		break;
 	case LP_OPT_API_VERSION:
-		o->cfg.api_version = arg;
+		o->cli.api_version = arg;
 		break;
 	case LP_OPT_AZURE:
-		o->cfg.azure = 1;
+		o->cli.azure = 1;
 		break;
 	case LP_OPT_CACHE:
 		o->cache = arg;
@@ -165,21 +175,86 @@ lp_llm_options_next(struct lp_llm_options *o, int argc, char **argv,
 	return ch;
 }
 
-void
-lp_llm_options_done(struct lp_llm_options *o)
+/* -v: each failed attempt of a request, as the client tells it. */
+static void
+attempt_failed(const char *msg, void *arg)
 {
-	const char *env;
+	(void)arg;
+	lp_debug("%s", msg);
+}
 
-	if (o->no_cache && o->cache != NULL)
-		lp_cli_usage("--cache and --no-cache: choose one");
-	/* The key: a file, or the environment; never a command-line value. */
-	if (o->key == NULL && (env = getenv("LP_API_KEY")) != NULL && *env)
-		o->key = lp_xstrdup(env);
-	if (o->key == NULL && (env = getenv("OPENAI_API_KEY")) != NULL && *env)
-		o->key = lp_xstrdup(env);
+static const char *
+env(const char *name, void *arg)
+{
+	(void)arg;
+	return getenv(name);
+}
+
+/* The config file, if there is one: read and parsed into o->file. */
+static void
+read_config(struct lp_llm_options *o)
+{
+	char *path = lp_llm_file_path(env, NULL);
+	struct lp_buf b = LP_BUF_INIT;
+	struct lp_error err = LP_ERROR_INIT;
+
+	if (path == NULL)
+		return;
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		lp_debug("no config file '%s'", path);
+		free(path);
+		return;
+	}
+	if (lp_file_read_all(path, &b, &err) != LP_OK)
+		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
+	if (lp_llm_file_parse(&o->file, b.p, b.len, path, &err) != LP_OK)
+		lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
+	lp_buf_release(&b);
+	free(path);
+}
+
+/* The endpoint and key of o->settings into o->cfg; the key file read. */
+static void
+take_settings(struct lp_llm_options *o)
+{
+	struct lp_llm_settings *s = &o->settings;
+
+	o->cfg.base = s->base.value;
+	o->cfg.azure = s->azure;
+	o->cfg.azure_deployments = s->azure_deployments;
+	o->cfg.api_version = s->api_version.value;
+	o->cfg.organization = s->organization.value;
+	o->cfg.project = s->project.value;
+	if (s->key_file.value != NULL)
+		o->key = read_key(
+		    s->key_file.value, s->key_file.source, s->key_file_private);
+	else if (s->key.value != NULL)
+		o->key = lp_xstrdup(s->key.value);
 	o->cfg.key = o->key;
 	lp_secret_add_key(o->key);
 	lp_secret_add_url(o->cfg.base, 0);
+	lp_debug("API base %s (from %s)%s", o->cfg.base, s->base.source,
+	    s->azure_deployments ? ", Azure deployments by model" : "");
+	if (o->key != NULL)
+		lp_debug("API key from %s%s",
+		    s->key_file.value ? "the file of " : "",
+		    s->key_file.value ? s->key_file.source : s->key.source);
+	else
+		lp_debug("no API key");
+}
+
+void
+lp_llm_options_done(struct lp_llm_options *o)
+{
+	struct lp_error err = LP_ERROR_INIT;
+
+	if (o->no_cache && o->cache != NULL)
+		lp_cli_usage("--cache and --no-cache: choose one");
+	read_config(o);
+	if (lp_llm_settings_resolve(
+		&o->settings, &o->cli, env, NULL, &o->file, &err) != LP_OK)
+		lp_cli_usage("%s", err.msg);
+	take_settings(o);
 	o->cfg.user_agent = lp_http_user_agent(lp_tool->name);
 	if (!o->no_cache && o->cache == NULL) {
 		const char *base = getenv("XDG_CACHE_HOME");
@@ -198,6 +273,21 @@ lp_llm_options_done(struct lp_llm_options *o)
 		o->cache = o->cache_buf;
 	}
 	o->cfg.cache_dir = o->no_cache || o->dry_run ? NULL : o->cache;
+	if (lp_verbosity > 0) {
+		o->cfg.attempt_failed = attempt_failed;
+		o->cfg.attempt_arg = NULL;
+	}
+}
+
+const char *
+lp_llm_options_model(struct lp_llm_options *o, const char *cli, const char *var,
+    enum lp_llm_key key, const char *def)
+{
+	lp_llm_value_release(&o->model);
+	lp_llm_settings_model(
+	    &o->model, cli, var, key, def, env, NULL, &o->file);
+	lp_debug("model %s (from %s)", o->model.value, o->model.source);
+	return o->model.value;
 }
 
 struct lp_llm *
@@ -221,4 +311,7 @@ lp_llm_options_release(struct lp_llm_options *o)
 		free(o->key);
 	}
 	o->key = o->cache_buf = NULL;
+	lp_llm_settings_release(&o->settings);
+	lp_llm_file_release(&o->file);
+	lp_llm_value_release(&o->model);
 }

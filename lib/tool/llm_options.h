@@ -2,7 +2,11 @@
  * The LLM tools' (lp-translate, lp-rate) shared command-line options, part
  * of the tool layer: the API options with their help text, the key (from a
  * file or the environment, never the command line) and the cache folder.
- * Bad values are usage errors (exit 2); an unreadable key file exits 74.
+ * The endpoint, key and model are resolved with the environment and the
+ * config file by llm/config.h's precedence; -v says where each came from
+ * (the key's source only).  Bad values are usage errors (exit 2); an
+ * unreadable key or config file exits 74, a malformed config file or a
+ * key file open to others 65.
  * The key and the API base URL's password are registered as secrets
  * (core/secret.h) as soon as they are known, so no diagnostic, record or
  * audit event shows them; the client stops waiting on SIGINT/SIGTERM
@@ -12,6 +16,8 @@
  *	while ((ch = lp_llm_options_next(&o, argc, argv, longopts)) != -1)
  *		switch (ch) { ... the tool's own options ... }
  *	lp_llm_options_done(&o);
+ *	model = lp_llm_options_model(&o, cli_model, "LP_MODEL",
+ *	    LP_LLM_KEY_MODEL, "gpt-4o");
  *	o.cfg.validate = ...;
  *	c = lp_llm_options_client(&o);
  *	...
@@ -24,6 +30,7 @@
 #include <getopt.h>
 #include <stddef.h>
 
+#include "llm/config.h"
 #include "llm/llm.h"
 
 /* Below LP_OPT_TOOL_BASE, above the common options. */
@@ -82,12 +89,15 @@ enum {
 	"      --temperature=T     sampling temperature (default 0)\n"         \
 	"      --seed=S            the request seed (default 1)\n"             \
 	"  -j, --jobs=N            requests in flight (default 8)\n"           \
-	"      --api-base=URL      the API's base URL (LP_API_BASE; default\n" \
+	"      --api-base=URL      the API's base URL (else LP_API_BASE,\n"    \
+	"                          AZURE_OPENAI_ENDPOINT, OPENAI_BASE_URL,\n"  \
+	"                          OLLAMA_HOST, the config file; default\n"    \
 	"                          https://api.openai.com/v1)\n"               \
-	"      --api-key-file=FILE read the key from FILE (else LP_API_KEY "   \
-	"or\n"                                                                 \
-	"                          OPENAI_API_KEY; never on the command "      \
-	"line)\n"                                                              \
+	"      --api-key-file=FILE read the key from FILE (else LP_API_KEY,\n" \
+	"                          AZURE_OPENAI_API_KEY, OPENAI_API_KEY, "     \
+	"the\n"                                                                \
+	"                          config file's api_key_file; never on the\n" \
+	"                          command line)\n"                            \
 	"      --azure             send the key as Azure's api-key header\n"   \
 	"      --api-version=V     add ?api-version=V (Azure)\n"               \
 	"      --rpm=N             at most N requests per minute\n"            \
@@ -113,6 +123,10 @@ enum {
  */
 struct lp_llm_options {
 	struct lp_llm_config cfg;
+	struct lp_llm_cli cli;		 /* what the command line said */
+	struct lp_llm_file file;	 /* the config file, if there is one */
+	struct lp_llm_settings settings; /* resolved */
+	struct lp_llm_value model;	 /* lp_llm_options_model()'s */
 	char *key; /* from a file or the environment; wiped when freed */
 	const char *cache;
 	char *cache_buf;
@@ -123,7 +137,7 @@ struct lp_llm_options {
 	long seed;
 };
 
-/* Defaults, and LP_API_BASE. */
+/* Defaults. */
 void lp_llm_options_init(struct lp_llm_options *o);
 /* Handle one of the options above: 1, or 0 if ch is not one of them. */
 int lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg);
@@ -134,14 +148,24 @@ int lp_llm_options_parse(struct lp_llm_options *o, int ch, const char *arg);
  */
 int lp_llm_options_next(struct lp_llm_options *o, int argc, char **argv,
     const struct option *longopts);
-/* After the options: the key from the environment, the cache folder. */
+/*
+ * After the options: the config file read, the endpoint and the key
+ * resolved (the key file read), the cache folder; -v says where the base
+ * URL and the key came from.
+ */
 void lp_llm_options_done(struct lp_llm_options *o);
+/*
+ * After _done(): the model, the tool's --model (cli, or NULL) else the
+ * variable var, else the config file's key, else def; -v says which.
+ */
+const char *lp_llm_options_model(struct lp_llm_options *o, const char *cli,
+    const char *var, enum lp_llm_key key, const char *def);
 /*
  * The client for o->cfg (after _done() and the tool's callbacks); a
  * configuration that cannot work is a usage error.
  */
 struct lp_llm *lp_llm_options_client(const struct lp_llm_options *o);
-/* Free the key (wiped first) and the cache folder's name. */
+/* Free the key (wiped first), the settings and the cache folder's name. */
 void lp_llm_options_release(struct lp_llm_options *o);
 /* A number option in [min, max], else a usage error. */
 double lp_llm_options_number(

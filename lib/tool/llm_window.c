@@ -200,12 +200,20 @@ lp_window_close(struct lp_window *w, struct lp_llm *c, const char *what,
 		lp_warnx("%lld of %lld %s%s", failed + budget,
 		    failed + budget + done, what,
 		    budget ? " (token budget spent)" : "");
+	/* What went wrong, where: the URL, the status, the reason. */
 	if (lp_llm_unusable(c) && failed > 0) {
-		lp_warnx("the API cannot be used: %s",
-		    lp_llm_stopped(c) ? "every call would fail (see the errors)"
-				      : "no answer from it");
+		if (lp_llm_stopped(c))
+			lp_warnx("the API cannot be used: every call would "
+				 "fail: %s",
+			    lp_llm_stop_reason(c));
+		else
+			lp_warnx("the API cannot be used: no answer from it: "
+				 "%s",
+			    lp_llm_last_error(c));
 		return lp_run_close(run, LP_EXIT_UNAVAILABLE);
 	}
+	if (failed > 0 && lp_verbosity >= 0 && *lp_llm_last_error(c))
+		lp_warnx("the last failure: %s", lp_llm_last_error(c));
 	return lp_run_close(
 	    run, failed + budget > 0 ? LP_EXIT_FAIL : LP_EXIT_OK);
 }

@@ -267,9 +267,14 @@ lp_transfer_step(struct lp_transfer *t, double wait)
 		ended(t, m);
 		n++;
 	}
+	/*
+	 * A wait of 0 only looks (the caller has work of its own); any
+	 * other wait is rounded up to the next millisecond, so a short one
+	 * does not spin.
+	 */
 	if (n == 0 && wait >= 0)
 		curl_multi_poll(
-		    t->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
+		    t->multi, NULL, 0, (int)ceil(wait * 1000), NULL);
 	return n;
 }
 

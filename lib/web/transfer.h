@@ -130,8 +130,9 @@ void lp_transfer_post(struct lp_xfer *x, const char *body, size_t len);
 void lp_transfer_start(struct lp_transfer *t, struct lp_xfer *x, double now);
 /*
  * Move the transfers along, call done for each attempt that ended, and if
- * none did and wait >= 0, wait at most wait seconds (and a millisecond) for
- * activity or lp_transfer_wakeup().  Returns the number that ended.
+ * none did and wait > 0, wait at most wait seconds (rounded up to the
+ * millisecond) for activity or lp_transfer_wakeup(); a wait of 0 only
+ * looks, and never sleeps.  Returns the number that ended.
  */
 int lp_transfer_step(struct lp_transfer *t, double wait);
 /* Transfers in flight. */

@@ -174,7 +174,8 @@ tcase() {
 	_lp_ncases=$((_lp_ncases + 1))
 	T=$(mktemp -d "${TMPDIR:-/tmp}/lp-cli.XXXXXX") || exit 99
 	cd "$T" || exit 99
-	export XDG_CACHE_HOME="$T/xdg" XDG_STATE_HOME="$T/state"
+	export XDG_CACHE_HOME="$T/xdg" XDG_STATE_HOME="$T/state" \
+	    XDG_CONFIG_HOME="$T/config"
 	needs "$@"
 }
 

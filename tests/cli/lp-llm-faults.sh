@@ -246,7 +246,7 @@ tcase secrets.api-base-password titles && {
 	run "$TRANSLATE" -v --plain --api-base "http://user:PASSWD123@127.0.0.1:$STANDIN_PORT/v1" --no-cache -j 1 --audit au.log in.jsonl
 	status_is 69
 	has au.log '"argv":\["lp-translate","-v","--plain","--api-base","http://user:\*\*\*@127.0.0.1:[0-9]*/v1",'
-	has out '"message":"http://user:\*\*\*@127.0.0.1:[0-9]*/v1/chat/completions: HTTP 401: forced failure"'
+	has out '"message":"http://127.0.0.1:[0-9]*/v1/chat/completions: HTTP 401: forced failure"'
 	for f in out au.log err; do lacks "$f" PASSWD123; done
 	run "$TRANSLATE" --plain --api-base "http://user:PASSWD123@127.0.0.1:$STANDIN_PORT/v1" --dry-run two.jsonl
 	status_is 0

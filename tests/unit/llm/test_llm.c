@@ -520,11 +520,12 @@ TEST(cache_write_failure_counted)
 	r = lp_llm_wait(c);
 	assert_true(r != NULL && r->why == LP_LLM_OK);
 	lp_llm_result_free(r);
+	/* The stats wait for the entries queued to be written. */
+	assert_eq_int(stat_of(c, "llm_cache_write_failed"), 1);
 	assert_true(lp_llm_cache_error(c) != NULL);
 	assert_true(strncmp(lp_llm_cache_error(c), "cannot write '", 14) == 0);
 	assert_true(
 	    strstr(lp_llm_cache_error(c), "': Not a directory") != NULL);
-	assert_eq_int(stat_of(c, "llm_cache_write_failed"), 1);
 	lp_llm_free(c);
 	server_stop(&s);
 	unlink(file);
