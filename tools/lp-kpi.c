@@ -297,6 +297,13 @@ options(struct kpi_opts *o, int argc, char **argv)
 			lp_cli_common(ch, optarg);
 		}
 	}
+	return optind;
+}
+
+/* What the options cannot be together, as usage errors. */
+static void
+check_usage(const struct kpi_opts *o)
+{
 	if (o->top > 0 && o->calibration == NULL)
 		lp_cli_usage("--calibration-top needs --calibration FILE");
 	if (o->as_json && o->as_md)
@@ -308,7 +315,6 @@ options(struct kpi_opts *o, int argc, char **argv)
 			     "LP_AUDIT_LOG",
 		    o->approve ? "--approve-gates writes"
 			       : "--openlineage reads");
-	return optind;
 }
 
 /* The old flags' new home, said once each (not under -q). */
@@ -511,6 +517,7 @@ main(int argc, char **argv)
 	i = options(&o, argc, argv);
 	argc -= i;
 	argv += i;
+	check_usage(&o);
 	lp_access_open(&ac, o.roles);
 	if (o.approve != NULL)
 		return lp_kpi_gates_approve(&ac, o.approve);

@@ -161,6 +161,118 @@ index_names(struct lp_rules *r)
 	}
 }
 
+/* "remove PHRASE" or "expand PHRASE MEANING" (at arg, len bytes). */
+static int
+add_phrase(struct lp_rules *r, int expand, const char *arg, size_t len,
+    const char *name, int lineno, struct lp_error *err)
+{
+	const char *sp = memchr(arg, ' ', len);
+	struct lp_rule *u;
+
+	if (expand && sp == NULL)
+		return lp_error_set(
+		    err, "%s:%d: expand needs a meaning", name, lineno);
+	r->v = lp_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	u = &r->v[r->n++];
+	memset(u, 0, sizeof(*u));
+	if (!expand) {
+		u->kind = LP_RULE_REMOVE;
+		u->phrase = dup_n(arg, u->len = len);
+	} else {
+		u->kind = LP_RULE_EXPAND;
+		u->phrase = dup_n(arg, u->len = (size_t)(sp - arg));
+		u->with = dup_n(sp + 1, u->wlen = len - u->len - 1);
+	}
+	r->first[tolower((unsigned char)u->phrase[0])] = 1;
+	r->first[toupper((unsigned char)u->phrase[0])] = 1;
+	return LP_OK;
+}
+
+/* "brand NAME" or "name NAME": a name of the list, in its own case. */
+static int
+add_name(struct lp_rules *r, int brand, const char *arg, size_t len,
+    const char *name, int lineno, struct lp_error *err)
+{
+	struct lp_name *m;
+	size_t first;
+
+	for (first = 0; first < len && word_char((unsigned char)arg[first]);
+	     first++)
+		;
+	if (first == 0)
+		return lp_error_set(err,
+		    "%s:%d: a name starts with a letter or digit", name,
+		    lineno);
+	r->names = lp_xrealloc(r->names, (r->nnames + 1) * sizeof(*r->names));
+	m = &r->names[r->nnames++];
+	m->form = dup_n(arg, m->len = len);
+	m->first = first;
+	m->brand = brand;
+	return LP_OK;
+}
+
+/* "runs CHARS": characters whose runs are squeezed. */
+static int
+add_runs(struct lp_rules *r, const char *arg, size_t len, const char *name,
+    int lineno, struct lp_error *err)
+{
+	size_t have = strlen(r->runs), q;
+
+	if (have + len >= sizeof(r->runs))
+		return lp_error_set(
+		    err, "%s:%d: too many run characters", name, lineno);
+	memcpy(r->runs + have, arg, len);
+	r->runs[have + len] = '\0';
+	/* A run may start at these bytes too. */
+	for (q = 0; q < len; q++)
+		r->first[(unsigned char)arg[q]] = 1;
+	return LP_OK;
+}
+
+/* "condition VALUE WORDS": words that name a value of the vocabulary. */
+static int
+add_condition(struct lp_rules *r, const char *arg, size_t len, const char *name,
+    int lineno, struct lp_error *err)
+{
+	const char *sp = memchr(arg, ' ', len);
+	struct lp_condition *c;
+
+	if (sp == NULL)
+		return lp_error_set(err,
+		    "%s:%d: condition needs a value and words", name, lineno);
+	r->cond = lp_xrealloc(r->cond, (r->ncond + 1) * sizeof(*r->cond));
+	c = &r->cond[r->ncond++];
+	c->value = dup_n(arg, (size_t)(sp - arg));
+	c->words = dup_n(sp + 1, len - (size_t)(sp - arg) - 1);
+	cond_key(c->words, strlen(c->words), c->key);
+	cond_key(c->value, strlen(c->value), c->vkey);
+	return LP_OK;
+}
+
+/* One rule: keyword p[0..klen), its value arg[0..len). */
+static int
+load_rule(struct lp_rules *r, const char *p, size_t klen, const char *arg,
+    size_t len, const char *name, int lineno, struct lp_error *err)
+{
+#define IS(word) (klen == sizeof(word) - 1 && strncmp(p, word, klen) == 0)
+	if (IS("version")) {
+		free(r->version);
+		r->version = dup_n(arg, len);
+		return LP_OK;
+	}
+	if (IS("remove") || IS("expand"))
+		return add_phrase(r, p[0] == 'e', arg, len, name, lineno, err);
+	if (IS("brand") || IS("name"))
+		return add_name(r, p[0] == 'b', arg, len, name, lineno, err);
+	if (IS("runs"))
+		return add_runs(r, arg, len, name, lineno, err);
+	if (IS("condition"))
+		return add_condition(r, arg, len, name, lineno, err);
+#undef IS
+	return lp_error_set(
+	    err, "%s:%d: unknown rule '%.*s'", name, lineno, (int)klen, p);
+}
+
 int
 lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
     struct lp_error *err)
@@ -168,117 +280,30 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 	const char *p = text, *end = text + n;
 	int lineno = 0;
 
-	while (p < end) {
+	for (; p < end; lineno++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl != NULL ? nl : end, *arg;
 		size_t len, klen;
 
-		lineno++;
 		while (p < e && isspace((unsigned char)*p))
 			p++;
 		len = (size_t)(e - p);
 		while (len > 0 && isspace((unsigned char)p[len - 1]))
 			len--;
-		if (len == 0 || *p == '#')
-			goto next;
-		for (klen = 0; klen < len && p[klen] != ' '; klen++)
-			;
-		for (arg = p + klen; arg < p + len && *arg == ' '; arg++)
-			;
-		if (arg == p + len) {
-			return lp_error_set(err, "%s:%d: '%.*s' needs a value",
-			    name, lineno, (int)klen, p);
-		}
-		len -= (size_t)(arg - p);
-		if (klen == 7 && strncmp(p, "version", 7) == 0) {
-			free(r->version);
-			r->version = dup_n(arg, len);
-		} else if ((klen == 6 && strncmp(p, "remove", 6) == 0) ||
-		    (klen == 6 && strncmp(p, "expand", 6) == 0)) {
-			struct lp_rule *u;
-			const char *sp = memchr(arg, ' ', len);
-
-			r->v = lp_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
-			u = &r->v[r->n++];
-			memset(u, 0, sizeof(*u));
-			if (p[0] == 'r') {
-				u->kind = LP_RULE_REMOVE;
-				u->phrase = dup_n(arg, u->len = len);
-			} else {
-				if (sp == NULL) {
-					r->n--;
-					return lp_error_set(err,
-					    "%s:%d: expand needs a meaning",
-					    name, lineno);
-				}
-				u->kind = LP_RULE_EXPAND;
-				u->phrase =
-				    dup_n(arg, u->len = (size_t)(sp - arg));
-				u->with =
-				    dup_n(sp + 1, u->wlen = len - u->len - 1);
-			}
-			r->first[tolower((unsigned char)u->phrase[0])] = 1;
-			r->first[toupper((unsigned char)u->phrase[0])] = 1;
-		} else if ((klen == 5 && strncmp(p, "brand", 5) == 0) ||
-		    (klen == 4 && strncmp(p, "name", 4) == 0)) {
-			struct lp_name *m;
-
-			r->names = lp_xrealloc(
-			    r->names, (r->nnames + 1) * sizeof(*r->names));
-			m = &r->names[r->nnames++];
-			m->form = dup_n(arg, m->len = len);
-			for (m->first = 0; m->first < len &&
-			     word_char((unsigned char)arg[m->first]);
-			     m->first++)
+		if (len > 0 && *p != '#') {
+			for (klen = 0; klen < len && p[klen] != ' '; klen++)
 				;
-			m->brand = p[0] == 'b';
-			if (m->first == 0) {
-				r->nnames--;
-				free(m->form);
+			for (arg = p + klen; arg < p + len && *arg == ' ';
+			     arg++)
+				;
+			if (arg == p + len)
 				return lp_error_set(err,
-				    "%s:%d: a name starts with a letter or "
-				    "digit",
-				    name, lineno);
-			}
-		} else if (klen == 4 && strncmp(p, "runs", 4) == 0) {
-			size_t have = strlen(r->runs);
-
-			if (have + len >= sizeof(r->runs)) {
-				return lp_error_set(err,
-				    "%s:%d: too many run characters", name,
-				    lineno);
-			}
-			memcpy(r->runs + have, arg, len);
-			r->runs[have + len] = '\0';
-			/* A run may start at these bytes too. */
-			for (size_t q = 0; q < len; q++)
-				r->first[(unsigned char)arg[q]] = 1;
-		} else if (klen == 9 && strncmp(p, "condition", 9) == 0) {
-			const char *sp = memchr(arg, ' ', len);
-
-			if (sp == NULL) {
-				return lp_error_set(err,
-				    "%s:%d: condition needs a value and words",
-				    name, lineno);
-			}
-			r->cond = lp_xrealloc(
-			    r->cond, (r->ncond + 1) * sizeof(*r->cond));
-			r->cond[r->ncond].value =
-			    dup_n(arg, (size_t)(sp - arg));
-			r->cond[r->ncond].words =
-			    dup_n(sp + 1, len - (size_t)(sp - arg) - 1);
-			cond_key(r->cond[r->ncond].words,
-			    strlen(r->cond[r->ncond].words),
-			    r->cond[r->ncond].key);
-			cond_key(r->cond[r->ncond].value,
-			    strlen(r->cond[r->ncond].value),
-			    r->cond[r->ncond].vkey);
-			r->ncond++;
-		} else {
-			return lp_error_set(err, "%s:%d: unknown rule '%.*s'",
-			    name, lineno, (int)klen, p);
+				    "%s:%d: '%.*s' needs a value", name,
+				    lineno + 1, (int)klen, p);
+			if (load_rule(r, p, klen, arg, len - (size_t)(arg - p),
+				name, lineno + 1, err) != LP_OK)
+				return LP_FAILED;
 		}
-	next:
 		p = e + 1;
 	}
 	if (r->n > 1)
