@@ -227,57 +227,29 @@ fill_gzip(struct lp_reader *r, char *out, size_t *outlen)
  * r->err while busy.
  */
 struct lp_inflater {
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct lp_worker w;
+	struct lp_reader *r;
 	char *buf;
 	size_t len;
 	int rc;
-	int busy, quit;
 	int pending; /* a buffer is being or was inflated, not yet taken */
 };
 
-static void *
-inflater_main(void *arg)
+/* The worker's job: the next buffer of the file into buf. */
+static void
+inflate_job(void *arg)
 {
-	struct lp_reader *r = arg;
-	struct lp_inflater *d = r->bg;
+	struct lp_inflater *d = arg;
 
-	pthread_mutex_lock(&d->mu);
-	for (;;) {
-		while (!d->busy && !d->quit)
-			pthread_cond_wait(&d->cv, &d->mu);
-		if (!d->busy)
-			break;
-		pthread_mutex_unlock(&d->mu);
-		d->rc = fill_gzip(r, d->buf, &d->len);
-		pthread_mutex_lock(&d->mu);
-		d->busy = 0;
-		pthread_cond_broadcast(&d->cv);
-	}
-	pthread_mutex_unlock(&d->mu);
-	return NULL;
+	d->rc = fill_gzip(d->r, d->buf, &d->len);
 }
 
 /* Ask the thread for the next buffer. */
 static void
 inflater_post(struct lp_inflater *d)
 {
-	pthread_mutex_lock(&d->mu);
-	d->busy = 1;
 	d->pending = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
-}
-
-/* Wait until the thread is idle. */
-static void
-inflater_wait(struct lp_inflater *d)
-{
-	pthread_mutex_lock(&d->mu);
-	while (d->busy)
-		pthread_cond_wait(&d->cv, &d->mu);
-	pthread_mutex_unlock(&d->mu);
+	lp_worker_post(&d->w);
 }
 
 static void
@@ -287,14 +259,7 @@ inflater_stop(struct lp_reader *r)
 
 	if (d == NULL)
 		return;
-	inflater_wait(d);
-	pthread_mutex_lock(&d->mu);
-	d->quit = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
-	pthread_join(d->th, NULL);
-	pthread_mutex_destroy(&d->mu);
-	pthread_cond_destroy(&d->cv);
+	lp_worker_stop(&d->w);
 	free(d->buf);
 	free(d);
 	r->bg = NULL;
@@ -309,17 +274,13 @@ inflater_start(struct lp_reader *r)
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return LP_FAILED;
 	d->buf = lp_xmalloc(DEC_SIZE);
-	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->cv, NULL);
-	r->bg = d;
-	if (lp_thread_start(&d->th, inflater_main, r) != 0) {
-		pthread_mutex_destroy(&d->mu);
-		pthread_cond_destroy(&d->cv);
+	d->r = r;
+	if (lp_worker_start(&d->w, inflate_job, d) != 0) {
 		free(d->buf);
 		free(d);
-		r->bg = NULL;
 		return LP_FAILED;
 	}
+	r->bg = d;
 	return LP_OK;
 }
 
@@ -337,7 +298,7 @@ fill_ahead(struct lp_reader *r)
 
 	if (!d->pending)
 		inflater_post(d);
-	inflater_wait(d);
+	lp_worker_wait(&d->w);
 	d->pending = 0;
 	r->raw_read = r->dec_raw; /* the thread is idle: its count holds */
 	rc = d->rc;
@@ -691,38 +652,24 @@ deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
  * copied into the writer when the tool next waits for it.
  */
 struct lp_deflater {
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct lp_worker w;
+	struct lp_writer *wr;
 	struct lp_buf job;
-	int busy, quit, failed, broken_pipe;
+	int failed, broken_pipe;
 	struct lp_error err;
 };
 
-static void *
-deflater_main(void *arg)
+/* The worker's job: deflate and write job, unless a write failed. */
+static void
+deflate_job(void *arg)
 {
-	struct lp_writer *w = arg;
-	struct lp_deflater *d = w->bg;
+	struct lp_deflater *d = arg;
 
-	pthread_mutex_lock(&d->mu);
-	for (;;) {
-		while (!d->busy && !d->quit)
-			pthread_cond_wait(&d->cv, &d->mu);
-		if (!d->busy)
-			break;
-		pthread_mutex_unlock(&d->mu);
-		if (!d->failed &&
-		    deflate_to(w, d->job.p, d->job.len, Z_NO_FLUSH,
-			&d->broken_pipe, &d->err) != LP_OK)
-			d->failed = 1;
-		lp_buf_reset(&d->job);
-		pthread_mutex_lock(&d->mu);
-		d->busy = 0;
-		pthread_cond_broadcast(&d->cv);
-	}
-	pthread_mutex_unlock(&d->mu);
-	return NULL;
+	if (!d->failed &&
+	    deflate_to(d->wr, d->job.p, d->job.len, Z_NO_FLUSH, &d->broken_pipe,
+		&d->err) != LP_OK)
+		d->failed = 1;
+	lp_buf_reset(&d->job);
 }
 
 /* Wait until the thread is idle; LP_FATAL if it failed. */
@@ -731,10 +678,7 @@ deflater_wait(struct lp_writer *w)
 {
 	struct lp_deflater *d = w->bg;
 
-	pthread_mutex_lock(&d->mu);
-	while (d->busy)
-		pthread_cond_wait(&d->cv, &d->mu);
-	pthread_mutex_unlock(&d->mu);
+	lp_worker_wait(&d->w);
 	if (d->failed && !w->failed) {
 		w->failed = 1;
 		w->broken_pipe = d->broken_pipe;
@@ -751,13 +695,7 @@ deflater_stop(struct lp_writer *w)
 	if (d == NULL)
 		return;
 	deflater_wait(w);
-	pthread_mutex_lock(&d->mu);
-	d->quit = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
-	pthread_join(d->th, NULL);
-	pthread_mutex_destroy(&d->mu);
-	pthread_cond_destroy(&d->cv);
+	lp_worker_stop(&d->w);
 	lp_buf_release(&d->job);
 	free(d);
 	w->bg = NULL;
@@ -771,16 +709,12 @@ deflater_start(struct lp_writer *w)
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return LP_FAILED;
-	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->cv, NULL);
-	w->bg = d;
-	if (lp_thread_start(&d->th, deflater_main, w) != 0) {
-		pthread_mutex_destroy(&d->mu);
-		pthread_cond_destroy(&d->cv);
+	d->wr = w;
+	if (lp_worker_start(&d->w, deflate_job, d) != 0) {
 		free(d);
-		w->bg = NULL;
 		return LP_FAILED;
 	}
+	w->bg = d;
 	return LP_OK;
 }
 
@@ -803,10 +737,7 @@ hand_off(struct lp_writer *w)
 	d->job = w->buf;
 	w->buf = t;
 	lp_buf_grow(&w->buf, OUT_FLUSH);
-	pthread_mutex_lock(&d->mu);
-	d->busy = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
+	lp_worker_post(&d->w);
 	return LP_OK;
 }
 

@@ -52,4 +52,44 @@ TEST(runs_and_joins)
 	assert_true(got == &x);
 }
 
+/* The worker's job: count its runs, and note it ran off the caller. */
+struct counted {
+	int runs;
+	pthread_t caller, ran_on;
+};
+
+static void
+count_run(void *arg)
+{
+	struct counted *c = arg;
+
+	c->runs++;
+	c->ran_on = pthread_self();
+}
+
+/*
+ * A worker runs its job once per post, on its own thread; after a wait
+ * what the job wrote is the owner's; stop joins an idle worker, and one
+ * stopped straight after a post runs that job first.
+ */
+TEST(worker_posts_and_waits)
+{
+	struct counted c = {0, pthread_self(), pthread_self()};
+	struct lp_worker w;
+	int i;
+
+	assert_eq_int(lp_worker_start(&w, count_run, &c), 0);
+	lp_worker_wait(&w);
+	assert_eq_int(c.runs, 0);
+	for (i = 1; i <= 100; i++) {
+		lp_worker_post(&w);
+		lp_worker_wait(&w);
+		assert_eq_int(c.runs, i);
+	}
+	assert_true(!pthread_equal(c.ran_on, c.caller));
+	lp_worker_post(&w);
+	lp_worker_stop(&w);
+	assert_eq_int(c.runs, 101);
+}
+
 RUN_TESTS()
