@@ -21,6 +21,7 @@
 #include "core/secret.h"
 #include "llm/llm.h"
 #include "llm/rating.h"
+#include "llm/translate.h"
 #include "tool/cli.h"
 #include "tool/llm_options.h"
 #include "tool/llm_window.h"
@@ -50,7 +51,8 @@ static const struct lp_tool tool = {"lp-rate",
     "                          guidelines/rubric.json)\n"
     "      --prompt=FILE       the judge prompt (default the built-in\n"
     "                          guidelines/prompts/judge.json)\n"
-    "      --field=PATH        the source text (default title)\n"
+    "      --field=PATH        the source text (default title_display,\n"
+    "                          else title: what lp-translate translated)\n"
     "      --no-rationale      no rationale in the answer (fewer tokens)\n"
     "      --no-logprobs       do not ask for logprobs: self-reported\n"
     "                          confidence only\n"
@@ -128,7 +130,8 @@ take(struct rate *t, struct lp_record *rec)
 	size_t srclen, trlen;
 	int j;
 
-	src = lp_record_get_strn(rec, t->field, &srclen);
+	/* The text lp-translate translated: the display form by default. */
+	src = lp_translate_source(rec, t->field, &srclen);
 	tr = lp_record_get_strn(rec, "translation.text", &trlen);
 	if (!t->force && lp_record_get(rec, "rating.score") != NULL) {
 		t->n_already++;
@@ -136,7 +139,8 @@ take(struct rate *t, struct lp_record *rec)
 	}
 	if (src == NULL || srclen == 0 || tr == NULL || trlen == 0) {
 		/* Nothing to rate: said so on the record, which is kept. */
-		s->member = lp_rating_no_input(&t->r, t->field,
+		s->member = lp_rating_no_input(&t->r,
+		    t->field != NULL ? t->field : "title",
 		    src == NULL || srclen == 0,
 		    json_string_value(
 			lp_record_get(rec, "translation.error.message")));
@@ -261,9 +265,9 @@ setup(struct rate *t, json_t **rubric, json_t **prompt, struct lp_run *run,
 	n = (size_t)snprintf(cfgtext, size,
 	    "rubric=%s prompt=%s target=%s field=%s rationale=%d logprobs=%d "
 	    "top=%d temperature=%g seed=%ld models=",
-	    t->r.rubric_version, t->r.prompt_version, t->r.target, t->field,
-	    t->r.rationale, t->r.logprobs, t->r.top, t->r.temperature,
-	    t->r.seed);
+	    t->r.rubric_version, t->r.prompt_version, t->r.target,
+	    LP_TRANSLATE_SOURCE_NAME(t->field), t->r.rationale, t->r.logprobs,
+	    t->r.top, t->r.temperature, t->r.seed);
 	for (j = 0; j < t->r.nmodels && n < size; j++)
 		n += (size_t)snprintf(cfgtext + n, size - n, "%s%s",
 		    j ? "," : "", t->r.models[j]);
@@ -282,7 +286,6 @@ main(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	lp_rating_init(&t.r);
 	lp_llm_options_init(&t.o);
-	t.field = "title";
 	lp_cli_init(argc, argv, &tool);
 	parse_options(&t, argc, argv);
 	argc -= optind;

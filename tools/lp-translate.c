@@ -240,12 +240,7 @@ take(struct translate *t, struct lp_record *rec)
 	size_t len;
 	json_t *tr;
 
-	/* By default the cased display form lp-clean keeps, else the title. */
-	if (t->field != NULL)
-		text = lp_record_get_strn(rec, t->field, &len);
-	else if ((text = lp_record_get_strn(rec, "title_display", &len)) ==
-	    NULL)
-		text = lp_record_get_strn(rec, "title", &len);
+	text = lp_translate_source(rec, t->field, &len);
 	tr = lp_record_get(rec, "translation.text");
 	if (text == NULL || len == 0)
 		t->n_notext++; /* nothing to translate: as it came */
@@ -326,8 +321,7 @@ setup(struct translate *t, char *cfgtext, size_t size)
 	snprintf(cfgtext, size,
 	    "model=%s target=%s field=%s prompt=%s json=%d batch=%d "
 	    "temperature=%g seed=%ld glossary=%d",
-	    tr->model, tr->target,
-	    t->field != NULL ? t->field : "title_display|title",
+	    tr->model, tr->target, LP_TRANSLATE_SOURCE_NAME(t->field),
 	    tr->prompt_version, tr->json_mode, t->batch, tr->temperature,
 	    tr->seed, tr->glossary.n);
 	t->pend = lp_xmalloc(sizeof(*t->pend) * (size_t)t->batch);

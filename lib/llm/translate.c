@@ -272,3 +272,15 @@ lp_translate_release(struct lp_translate *t)
 	t->system = NULL;
 	t->format = NULL;
 }
+
+const char *
+lp_translate_source(struct lp_record *rec, const char *field, size_t *len)
+{
+	const char *text;
+
+	if (field != NULL)
+		return lp_record_get_strn(rec, field, len);
+	if ((text = lp_record_get_strn(rec, "title_display", len)) != NULL)
+		return text;
+	return lp_record_get_strn(rec, "title", len);
+}

@@ -27,6 +27,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/record.h"
 #include "llm/glossary.h"
 #include "llm/llm.h"
 
@@ -102,5 +103,16 @@ json_t *lp_translate_failure(
     struct lp_translate *t, const struct lp_llm_result *res, int left_out);
 /* Free the glossary, system text, format, template and buffers. */
 void lp_translate_release(struct lp_translate *t);
+/*
+ * The source text of rec, its length in *len: the member at path field,
+ * or with field NULL the cased display form lp-clean keeps
+ * (title_display), else title.  NULL when there is none.  What
+ * lp-translate translates and lp-rate judges the translation against.
+ */
+const char *lp_translate_source(
+    struct lp_record *rec, const char *field, size_t *len);
+/* The name of that source in a config or a message. */
+#define LP_TRANSLATE_SOURCE_NAME(field)                                        \
+	((field) != NULL ? (field) : "title_display|title")
 
 #endif

@@ -210,9 +210,9 @@ tcase calibration.report-unchanged input && {
 # of 47, 93.6%; median 95.7%); alice took 680.572 s for 47 labels (249
 # an hour), bob 695.363 s (243; median 246).  The four items judy
 # decided rank first: disagreement 1, override 1/2, the stand-in judge's
-# score 2 at confidence 0.6684 (judge part 1 where both labels differ
-# from 2, ...467221 4/3 and ...593925 3/4; 1/2 where one does, ...063352
-# 1/2 and ...356355 2/3): 3 + 1 + 2 + 0.3316 = 6.3316, or 5.3316.
+# score 4 at confidence 0.7788 (judge part 1 where both labels differ
+# from 4, ...063352 1/2 and ...356355 2/3; 1/2 where one does, ...467221
+# 4/3 and ...593925 3/4): 3 + 1 + 2 + 0.2212 = 6.2212, or 5.2212.
 fx_demo() { # the demo built into out/
 	standin_start
 	LP_API_BASE=$STANDIN_URL/v1 LP_API_KEY=stand-in make -s \
@@ -234,7 +234,7 @@ tcase demo.feedback demo && {
 tcase demo.calibration demo && {
 	lines out/calibration.jsonl 20
 	sed 's/^{"id":"\([^"]*\)".*"score":\([0-9.]*\).*/\1 \2/' out/calibration.jsonl | head -n 4 > top
-	file_is top 'ebay-uk:256100467221 6.3316' 'ebay-uk:256100593925 6.3316' 'ebay-uk:256100063352 5.3316' 'ebay-uk:256100356355 5.3316'
+	file_is top 'ebay-uk:256100063352 6.2212' 'ebay-uk:256100356355 6.2212' 'ebay-uk:256100467221 5.2212' 'ebay-uk:256100593925 5.2212'
 	holds test "$(stat -c %a out/calibration.jsonl)" = 600
 }
 

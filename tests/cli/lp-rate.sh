@@ -251,4 +251,18 @@ tcase usage.temperature && check 2 '--temperature 3' '' '' "lp-rate: invalid --t
 tcase usage.api-key && check 2 '--api-key sk-x' '' '' "lp-rate: no --api-key: a key on the command line shows in ps; use LP_API_KEY or --api-key-file\n$USAGE"
 tcase help.man-agree && help_man_agree "$MAN"
 
+# The source a translation is judged against is the one lp-translate
+# translated: the cased display form lp-clean keeps, else the title;
+# --field names another.
+tcase source.display-form api && {
+	printf '%s\n' '{"id":"d1","title":"samsung galaxy s21","title_display":"Samsung Galaxy S21","translation":{"text":"三星 Galaxy S21 手机"}}' > in.jsonl
+	run "$TOOL" -q --plain $API --no-cache in.jsonl
+	status_is 0
+	has api.log 'Samsung Galaxy S21'
+	lacks api.log 'samsung galaxy s21'
+	: > api.log
+	run "$TOOL" -q --plain $API --no-cache --force --field title in.jsonl
+	has api.log 'samsung galaxy s21'
+}
+
 finish
