@@ -25,7 +25,7 @@ int
 lp_cleaner_prompt(
     struct lp_cleaner *c, const json_t *prompt, struct lp_error *err)
 {
-	json_t *body, *schema = json_object_get(prompt, "schema");
+	json_t *body, *attrs, *schema = json_object_get(prompt, "schema");
 	int rc;
 
 	c->prompt_version =
@@ -37,12 +37,11 @@ lp_cleaner_prompt(
 		    "a clean prompt needs version and "
 		    "system strings and a schema object");
 	/* The attributes' names, which parse() checks answers against. */
-	if (!json_is_object(json_object_get(
-		json_object_get(
-		    json_object_get(
-			json_object_get(schema, "properties"), "attributes"),
-		    "properties"),
-		"storage_gb")))
+	attrs = json_object_get(
+	    json_object_get(
+		json_object_get(schema, "properties"), "attributes"),
+	    "properties");
+	if (!json_is_object(attrs) || json_object_size(attrs) == 0)
 		return lp_error_set(err,
 		    "the schema names no attributes "
 		    "(properties.attributes.properties)");
