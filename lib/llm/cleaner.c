@@ -78,7 +78,7 @@ lp_cleaner_doubts(struct lp_cleaner *c, struct lp_record *rec)
 	json_t *p = lp_record_get(rec, "price");
 
 	if ((s = lp_record_get_strn(rec, "title", &len)) != NULL)
-		d = lp_guard_doubts(s, len);
+		d = lp_guard_doubts(c->rules, s, len);
 	/* lp_clean leaves a price text it could not read as it was. */
 	if (json_is_string(p) ||
 	    (json_is_object(p) && json_object_get(p, "amount") == NULL &&
@@ -340,6 +340,7 @@ judge(struct lp_cleaner *c, struct lp_record *rec, json_t *a, json_t *m)
 	in.mcondition = json_string_value(json_object_get(a, "condition"));
 	in.nedits = counted_edits(json_object_get(a, "edits"));
 	in.max_edits = c->max_edits;
+	in.names = c->rules;
 	if (canonical(c, title, units) != LP_OK) {
 		v = LP_GUARD_MALFORMED;
 		snprintf(why, sizeof(why), "the title is empty when cleaned");

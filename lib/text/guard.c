@@ -11,21 +11,16 @@
 #include "text/units.h"
 
 /*
- * The brands the guards know, lower case: what a listing's title names
- * most often on the sites we scrape.  A brand outside the list is still
+ * The brands the guards know are the rules' brand lines of one word
+ * (lib/data/brands.txt, "brand NAME", and a --fluff file's): the same
+ * list that cases a title's display form.  A brand outside it is still
  * guarded through the model's brand field (it must be in the input).
  */
-static const char *const brands[] = {"acer", "adidas", "amazon", "amd", "apple",
-    "asus", "beats", "bose", "bosch", "breville", "canon", "casio", "corsair",
-    "dell", "delonghi", "dewalt", "dyson", "fitbit", "fujifilm", "garmin",
-    "gigabyte", "google", "gopro", "gucci", "hasbro", "hp", "huawei", "intel",
-    "jbl", "kenwood", "kindle", "kingston", "lego", "lenovo", "lg", "logitech",
-    "makita", "mattel", "microsoft", "motorola", "msi", "nespresso", "nike",
-    "nikon", "nintendo", "nokia", "nvidia", "olympus", "oneplus", "oppo",
-    "panasonic", "philips", "playstation", "prada", "puma", "razer", "reebok",
-    "rolex", "ryobi", "samsung", "sandisk", "seagate", "seiko", "sennheiser",
-    "sony", "tefal", "tissot", "toshiba", "vivo", "xbox", "xiaomi"};
-#define NBRANDS (sizeof(brands) / sizeof(brands[0]))
+static int
+one_word_brand(const struct lp_name *m)
+{
+	return m->brand && m->first == m->len;
+}
 
 /* Letters run into a number that are not a unit but not doubtful. */
 static const char *const suffixes[] = {"st", "nd", "rd", "th", "g", "k", "p",
@@ -139,25 +134,26 @@ distance(const char *a, size_t an, const char *b, size_t bn)
 
 /* 1 if w is a typo of the brand b (see the header), not b itself. */
 static int
-typo_of(const char *w, size_t n, const char *b)
+typo_of(const char *w, size_t n, const char *b, size_t bn)
 {
-	size_t bn = strlen(b);
 	int dist;
 
-	if (n < 4 || bn < 4 || tolower((unsigned char)*w) != *b)
+	if (n < 4 || bn < 4 ||
+	    tolower((unsigned char)*w) != tolower((unsigned char)*b))
 		return 0;
 	dist = distance(w, n, b, bn);
 	return dist > 0 && dist <= (bn >= 6 ? 2 : 1);
 }
 
 int
-lp_guard_is_brand(const char *w, size_t n)
+lp_guard_is_brand(const struct lp_rules *r, const char *w, size_t n)
 {
 	size_t i;
 	struct word x = {w, n};
 
-	for (i = 0; i < NBRANDS; i++)
-		if (same_word(&x, brands[i], strlen(brands[i])))
+	for (i = 0; i < r->nnames; i++)
+		if (one_word_brand(&r->names[i]) &&
+		    same_word(&x, r->names[i].form, r->names[i].len))
 			return 1;
 	return 0;
 }
@@ -192,7 +188,7 @@ stray_unit(const struct word *w)
 }
 
 unsigned
-lp_guard_doubts(const char *s, size_t n)
+lp_guard_doubts(const struct lp_rules *r, const char *s, size_t n)
 {
 	struct words w = {0};
 	unsigned doubts = 0;
@@ -205,10 +201,12 @@ lp_guard_doubts(const char *s, size_t n)
 	for (i = 0; i < w.n; i++) {
 		if (stray_unit(&w.v[i]))
 			doubts |= LP_DOUBT_UNIT;
-		if (lp_guard_is_brand(w.v[i].p, w.v[i].n))
+		if (lp_guard_is_brand(r, w.v[i].p, w.v[i].n))
 			continue;
-		for (b = 0; b < NBRANDS; b++)
-			if (typo_of(w.v[i].p, w.v[i].n, brands[b]))
+		for (b = 0; b < r->nnames; b++)
+			if (one_word_brand(&r->names[b]) &&
+			    typo_of(w.v[i].p, w.v[i].n, r->names[b].form,
+				r->names[b].len))
 				doubts |= LP_DOUBT_TYPO;
 	}
 	free(w.v);
@@ -392,31 +390,26 @@ check_models(const struct words *rules, const struct words *title, char *why,
 static int
 near_word(const struct words *ws, const char *w, size_t n)
 {
-	char low[64];
 	size_t i;
 
 	if (has_word(ws, w, n))
 		return 1;
-	if (n >= sizeof(low))
-		return 0;
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)w[i]);
-	low[n] = '\0';
 	for (i = 0; i < ws->n; i++)
-		if (typo_of(ws->v[i].p, ws->v[i].n, low))
+		if (typo_of(ws->v[i].p, ws->v[i].n, w, n))
 			return 1;
 	return 0;
 }
 
 /* The first known brand in ws, for the message. */
 static void
-brand_in(const struct words *ws, char *out, size_t size)
+brand_in(
+    const struct lp_rules *r, const struct words *ws, char *out, size_t size)
 {
 	size_t i;
 
 	*out = '\0';
 	for (i = 0; i < ws->n; i++)
-		if (lp_guard_is_brand(ws->v[i].p, ws->v[i].n)) {
+		if (lp_guard_is_brand(r, ws->v[i].p, ws->v[i].n)) {
 			snprintf(
 			    out, size, "%.*s", (int)ws->v[i].n, ws->v[i].p);
 			return;
@@ -425,8 +418,8 @@ brand_in(const struct words *ws, char *out, size_t size)
 
 /* Every word of the brand name s (or every brand in title) is in input. */
 static enum lp_guard_verdict
-check_brand(const struct words *input, const char *s, int known_only, char *why,
-    size_t size)
+check_brand(const struct lp_rules *r, const struct words *input, const char *s,
+    int known_only, char *why, size_t size)
 {
 	struct words w = {0};
 	char had[64];
@@ -435,11 +428,11 @@ check_brand(const struct words *input, const char *s, int known_only, char *why,
 
 	split(s, &w);
 	for (i = 0; i < w.n && v == LP_GUARD_OK; i++) {
-		if (known_only && !lp_guard_is_brand(w.v[i].p, w.v[i].n))
+		if (known_only && !lp_guard_is_brand(r, w.v[i].p, w.v[i].n))
 			continue;
 		if (near_word(input, w.v[i].p, w.v[i].n))
 			continue;
-		brand_in(input, had, sizeof(had));
+		brand_in(r, input, had, sizeof(had));
 		if (*had)
 			snprintf(why, size, "brand %s changed to %.*s", had,
 			    (int)w.v[i].n, w.v[i].p);
@@ -541,9 +534,10 @@ lp_guard_check(const struct lp_guard_input *in, char *why, size_t size)
 	if ((v = check_numbers(in, why, size)) == LP_GUARD_OK &&
 	    (v = check_models(&rules, &title, why, size)) == LP_GUARD_OK &&
 	    (in->brand == NULL ||
-		(v = check_brand(&input, in->brand, 0, why, size)) ==
+		(v = check_brand(in->names, &input, in->brand, 0, why, size)) ==
 		    LP_GUARD_OK) &&
-	    (v = check_brand(&input, in->title, 1, why, size)) == LP_GUARD_OK &&
+	    (v = check_brand(in->names, &input, in->title, 1, why, size)) ==
+		LP_GUARD_OK &&
 	    (v = check_edits(in, &input, &title, why, size)) == LP_GUARD_OK)
 		v = check_attributes(in, why, size);
 	free(rules.v);

@@ -14,7 +14,8 @@
  *          ("250d", "5g": a model's more often than a unit);
  *   price  the caller's: the record's price text held no price.
  * There is no word list: a word is doubtful only as a near-miss of a
- * brand.  The brands are a fixed list (lp_guard_is_brand()).
+ * brand.  The brands are the rules' brand lines of one word
+ * (lib/data/brands.txt; lp_guard_is_brand()).
  *
  * The guards compare the rules' title with the model's, both in the
  * rules' canonical form (units spelled "128 gb"), and stop at the first
@@ -45,6 +46,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "text/rules.h"
+
 #define LP_DOUBT_TYPO 1u
 #define LP_DOUBT_UNIT 2u
 #define LP_DOUBT_PRICE 4u
@@ -74,12 +77,13 @@ struct lp_guard_input {
 	const char *mcondition;	  /* the model's condition, or NULL */
 	size_t nedits;		  /* the edits the model listed that count */
 	int max_edits;
+	const struct lp_rules *names; /* the brands: the rules' brand lines */
 };
 
 /* The doubts (LP_DOUBT_TYPO | LP_DOUBT_UNIT) of title s[0..n). */
-unsigned lp_guard_doubts(const char *s, size_t n);
-/* 1 if w[0..n) is a known brand (any case). */
-int lp_guard_is_brand(const char *w, size_t n);
+unsigned lp_guard_doubts(const struct lp_rules *r, const char *s, size_t n);
+/* 1 if w[0..n) is a brand of r, one word (any case). */
+int lp_guard_is_brand(const struct lp_rules *r, const char *w, size_t n);
 /* The verdict's name: "ok", "number", "invented", ..., "malformed". */
 const char *lp_guard_name(enum lp_guard_verdict v);
 /*

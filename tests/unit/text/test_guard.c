@@ -3,12 +3,25 @@
 #include "test.h"
 
 static char why[256];
+static struct lp_rules rules; /* the built-in rules: their brand lines */
+
+__attribute__((constructor)) static void
+load_rules(void)
+{
+	lp_rules_default(&rules);
+}
+
+__attribute__((destructor)) static void
+free_rules(void)
+{
+	lp_rules_release(&rules);
+}
 
 /* The guards over rules' title r and model title t, nothing else set. */
 static enum lp_guard_verdict
 check(const char *r, const char *t)
 {
-	struct lp_guard_input in = {0};
+	struct lp_guard_input in = {.names = &rules};
 
 	in.source = r;
 	in.rules = r;
@@ -19,19 +32,24 @@ check(const char *r, const char *t)
 
 TEST(doubts)
 {
-	assert_eq_int(lp_guard_doubts("samsnug galaxy s21", 18), LP_DOUBT_TYPO);
-	assert_eq_int(lp_guard_doubts("aple iphone 13", 14), LP_DOUBT_TYPO);
-	assert_eq_int(lp_guard_doubts("usb cable 3mtr", 14), LP_DOUBT_UNIT);
+	assert_eq_int(
+	    lp_guard_doubts(&rules, "samsnug galaxy s21", 18), LP_DOUBT_TYPO);
+	assert_eq_int(
+	    lp_guard_doubts(&rules, "aple iphone 13", 14), LP_DOUBT_TYPO);
+	assert_eq_int(
+	    lp_guard_doubts(&rules, "usb cable 3mtr", 14), LP_DOUBT_UNIT);
 	/* Brands spelled right, units read, 5g and ordinals: no doubt. */
-	assert_eq_int(lp_guard_doubts("samsung galaxy s21 5g 128 gb", 28), 0);
-	assert_eq_int(lp_guard_doubts("apple ipad 9th gen 10.2 in", 26), 0);
-	assert_eq_int(lp_guard_doubts("", 0), 0);
+	assert_eq_int(
+	    lp_guard_doubts(&rules, "samsung galaxy s21 5g 128 gb", 28), 0);
+	assert_eq_int(
+	    lp_guard_doubts(&rules, "apple ipad 9th gen 10.2 in", 26), 0);
+	assert_eq_int(lp_guard_doubts(&rules, "", 0), 0);
 }
 
 TEST(brand_list)
 {
-	assert_true(lp_guard_is_brand("Samsung", 7));
-	assert_true(!lp_guard_is_brand("samsnug", 7));
+	assert_true(lp_guard_is_brand(&rules, "Samsung", 7));
+	assert_true(!lp_guard_is_brand(&rules, "samsnug", 7));
 	assert_eq_str(lp_guard_name(LP_GUARD_BRAND), "brand");
 	assert_eq_str(lp_guard_name(LP_GUARD_OK), "ok");
 }
@@ -79,7 +97,7 @@ TEST(model_code_dropped)
 
 TEST(brand_swapped)
 {
-	struct lp_guard_input in = {0};
+	struct lp_guard_input in = {.names = &rules};
 
 	assert_eq_int(check("samsung galaxy phone", "apple galaxy phone"),
 	    LP_GUARD_BRAND);
@@ -98,7 +116,7 @@ TEST(brand_swapped)
 
 TEST(too_many_edits)
 {
-	struct lp_guard_input in = {0};
+	struct lp_guard_input in = {.names = &rules};
 
 	assert_eq_int(check("phone case",
 			  "premium luxury shockproof "
@@ -116,7 +134,7 @@ TEST(too_many_edits)
 
 TEST(attribute_conflict)
 {
-	struct lp_guard_input in = {0};
+	struct lp_guard_input in = {.names = &rules};
 	json_t *attrs = json_pack("{s:i}", "storage_gb", 128),
 	       *mine = json_pack("{s:i,s:n,s:s}", "storage_gb", 256, "ram_gb",
 		   "colour", "Black");
