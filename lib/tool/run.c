@@ -17,6 +17,7 @@
 #include "tool/log.h"
 #include "tool/run.h"
 #include "tool/summary.h"
+#include "text/pii.h"
 #include "text/text.h"
 
 static json_t *
@@ -761,8 +762,19 @@ end_facts(struct lp_run *run, json_t *f)
 	if (run->status == LP_EXIT_INTR)
 		json_object_set_new(f, "error", json_string("interrupted"));
 	else if (run->status != LP_EXIT_OK && run->status != LP_EXIT_FAIL &&
-	    lp_log_last()[0] != '\0')
-		json_object_set_new(f, "error", json_string(lp_log_last()));
+	    lp_log_last()[0] != '\0') {
+		struct lp_buf b = LP_BUF_INIT;
+		long long emails = 0, phones = 0;
+
+		/*
+		 * A message may quote a record ("near '...'"): the audit log
+		 * and the lineage server get it redacted, as raw.* is.
+		 */
+		lp_pii_redact(
+		    lp_log_last(), strlen(lp_log_last()), &b, &emails, &phones);
+		json_object_set_new(f, "error", json_stringn(b.p, b.len));
+		lp_buf_release(&b);
+	}
 }
 
 int
