@@ -78,7 +78,7 @@ lp_olsink_event(void *arg, const char *line, size_t len, struct lp_error *err)
 	if ((body = strndup(line, len > 0 ? len - 1 : 0)) == NULL)
 		lp_err(LP_EXIT_IOERR, "out of memory");
 	if (lp_webhook_send(s->url, lp_http_user_agent(lp_tool->name), body,
-		headers, LP_OLSINK_TRIES, &s->why) == LP_OK)
+		headers, LP_OLSINK_TRIES, &lp_interrupted, &s->why) == LP_OK)
 		s->sent++;
 	free(body);
 	return LP_OK;
@@ -93,7 +93,8 @@ lp_olsink_finish(struct lp_olsink *s, const char *out)
 		lp_warnx("%ld of %ld events not sent: %s; every event is in %s",
 		    s->events - s->sent, s->events, s->why.msg,
 		    out != NULL && strcmp(out, "-") != 0 ? out : "the output");
-		status = LP_EXIT_UNAVAILABLE;
+		/* An interrupt gave the sending up: 130, as for any tool. */
+		status = lp_interrupted ? LP_EXIT_INTR : LP_EXIT_UNAVAILABLE;
 	} else if (s->url != NULL && lp_verbosity > 0)
 		lp_warnx("%ld events sent to %s", s->sent, s->url);
 	free(s->url);

@@ -46,13 +46,23 @@ lp_http_post_json(const char *url, const char *body, long timeout_ms,
     const char *user_agent, struct lp_error *err)
 {
 	return lp_http_post_json_with(
-	    url, body, NULL, timeout_ms, user_agent, err);
+	    url, body, NULL, timeout_ms, user_agent, NULL, err);
+}
+
+/* libcurl's progress callback: non-zero gives the transfer up. */
+static int
+stopped(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	const volatile sig_atomic_t *stop = arg;
+
+	(void)dt, (void)dn, (void)ut, (void)un;
+	return stop != NULL && *stop;
 }
 
 long
 lp_http_post_json_with(const char *url, const char *body,
     const char *const *headers, long timeout_ms, const char *user_agent,
-    struct lp_error *err)
+    const volatile sig_atomic_t *stop, struct lp_error *err)
 {
 	char cerr[CURL_ERROR_SIZE] = "";
 	struct curl_slist *h = NULL;
@@ -79,8 +89,15 @@ lp_http_post_json_with(const char *url, const char *body,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (stop != NULL) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, stopped);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)stop);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	if ((rc = curl_easy_perform(c)) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	else if (rc == CURLE_ABORTED_BY_CALLBACK)
+		lp_error_set(err, "%s: interrupted", url);
 	else
 		lp_error_set(err, "%s: %s", url,
 		    cerr[0] ? cerr : curl_easy_strerror(rc));

@@ -6,6 +6,7 @@
 #ifndef LP_HTTP_H
 #define LP_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -19,12 +20,13 @@ long lp_http_post_json(const char *url, const char *body, long timeout_ms,
     const char *user_agent, struct lp_error *err);
 /*
  * lp_http_post_json() with more header lines ("Authorization: Bearer
- * ..."), a NULL-terminated list (NULL: none).  Header values are never
- * in err.
+ * ..."), a NULL-terminated list (NULL: none), given up within a tenth of
+ * a second once *stop is set (stop may be NULL; the tools pass their
+ * interrupt flag).  Header values are never in err.
  */
 long lp_http_post_json_with(const char *url, const char *body,
     const char *const *headers, long timeout_ms, const char *user_agent,
-    struct lp_error *err);
+    const volatile sig_atomic_t *stop, struct lp_error *err);
 /*
  * The User-Agent of a tool: "lp-kpi/0.3.0 (labelpipe; libcurl/7.88.1)"
  * for product "lp-kpi".  In a buffer of this module that the next call

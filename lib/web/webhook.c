@@ -22,24 +22,26 @@ lp_webhook_post(const char *url, const char *user_agent, const char *text,
 		json_object_update(msg, fields);
 	lp_json_dump(msg, &body);
 	json_decref(msg);
-	rc = lp_webhook_send(url, user_agent, body.p, NULL, 1, err);
+	rc = lp_webhook_send(url, user_agent, body.p, NULL, 1, NULL, err);
 	lp_buf_release(&body);
 	return rc;
 }
 
-/* Sleep ms milliseconds, whatever signals come. */
+/* Sleep ms milliseconds, or less once *stop is set (a signal wakes it). */
 static void
-wait_ms(long ms)
+wait_ms(long ms, const volatile sig_atomic_t *stop)
 {
 	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L}, left;
 
-	while (nanosleep(&t, &left) != 0 && errno == EINTR)
+	while (nanosleep(&t, &left) != 0 && errno == EINTR &&
+	    !(stop != NULL && *stop))
 		t = left;
 }
 
 int
 lp_webhook_send(const char *url, const char *user_agent, const char *body,
-    const char *const *headers, int tries, struct lp_error *err)
+    const char *const *headers, int tries, const volatile sig_atomic_t *stop,
+    struct lp_error *err)
 {
 	struct lp_error why = LP_ERROR_INIT;
 	long st = -1, wait = LP_WEBHOOK_BACKOFF_MS;
@@ -48,11 +50,13 @@ lp_webhook_send(const char *url, const char *user_agent, const char *body,
 
 	for (i = 0; i < tries; i++) {
 		if (i > 0) {
-			wait_ms(wait);
+			wait_ms(wait, stop);
 			wait *= 2;
 		}
+		if (stop != NULL && *stop)
+			return lp_error_set(err, "%s: interrupted", url);
 		st = lp_http_post_json_with(url, body, headers,
-		    LP_WEBHOOK_TIMEOUT_MS, user_agent, &why);
+		    LP_WEBHOOK_TIMEOUT_MS, user_agent, stop, &why);
 		if (st >= 200 && st <= 299)
 			return LP_OK;
 		/* Only what may pass is tried again: not a 4xx. */

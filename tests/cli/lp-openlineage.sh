@@ -205,4 +205,24 @@ tcase http.bad-url && {
 	has err "^lp-audit: OPENLINEAGE_URL wants an http:// or https:// URL, not 'ftp://x/'$"
 }
 
+# An interrupt while the server is down (five tries an event, 4.5 s of
+# waits) ends the sending at once: 130, every event still in the file.
+tcase http.interrupt runs python && {
+	receiver_start
+	receiver_stop
+	OPENLINEAGE_URL=http://127.0.0.1:$(cat rx.port) \
+	    "$TOOL" openlineage -o kept.jsonl au.log 2> err &
+	pid=$!
+	sleep 0.5
+	kill -INT $pid
+	t0=$(date +%s%N)
+	wait $pid
+	status=$?
+	t1=$(date +%s%N)
+	status_is 130
+	holds [ $(((t1 - t0) / 1000000)) -lt 1000 ]
+	same kept.jsonl ol.jsonl
+	has err '^lp-audit: 12 of 12 events not sent: http://127.0.0.1:[0-9]*/api/v1/lineage: interrupted; every event is in kept.jsonl$'
+}
+
 finish

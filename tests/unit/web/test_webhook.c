@@ -1,3 +1,4 @@
+#include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -131,7 +132,8 @@ TEST(tried_again_after_a_5xx)
 	server_start(&s, replies);
 	snprintf(
 	    url, sizeof(url), "http://127.0.0.1:%d/api/v1/lineage", s.port);
-	assert_eq_int(lp_webhook_send(url, "test", "{}", auth, 5, &err), LP_OK);
+	assert_eq_int(
+	    lp_webhook_send(url, "test", "{}", auth, 5, NULL, &err), LP_OK);
 	server_stop(&s);
 	assert_eq_int(s.served, 3);
 	assert_eq_str(s.auth, "Bearer sekrit-key");
@@ -149,17 +151,39 @@ TEST(not_tried_again_after_a_4xx)
 	server_start(&s, replies);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/x", s.port);
 	assert_eq_int(
-	    lp_webhook_send(url, "test", "{}", NULL, 5, &err), LP_FAILED);
+	    lp_webhook_send(url, "test", "{}", NULL, 5, NULL, &err), LP_FAILED);
 	snprintf(want, sizeof(want), "%s: HTTP status 400 (2 tries)", url);
 	assert_eq_str(err.msg, want);
 	/* Unblock the server's last accept. */
-	lp_webhook_send(url, "test", "{}", NULL, 1, &err);
+	lp_webhook_send(url, "test", "{}", NULL, 1, NULL, &err);
 	server_stop(&s);
 	/* Down: every try, then the transfer error with their count. */
 	assert_eq_int(
-	    lp_webhook_send(url, "test", "{}", NULL, 3, &err), LP_FAILED);
+	    lp_webhook_send(url, "test", "{}", NULL, 3, NULL, &err), LP_FAILED);
 	assert_true(strncmp(err.msg, url, strlen(url)) == 0);
 	assert_true(strstr(err.msg, "(3 tries)") != NULL);
+}
+
+/*
+ * A stop flag already set gives the sending up before a try (the tools
+ * pass their interrupt flag): no 5 tries of backoff against a server that
+ * is down, and the error says why.
+ */
+TEST(stop_gives_up)
+{
+	static volatile sig_atomic_t stop = 1;
+	struct lp_error err = LP_ERROR_INIT;
+	struct timespec t0, t1;
+	char want[128];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_eq_int(lp_webhook_send("http://127.0.0.1:9/x", "test", "{}",
+			  NULL, 5, &stop, &err),
+	    LP_FAILED);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	snprintf(want, sizeof(want), "%s: interrupted", "http://127.0.0.1:9/x");
+	assert_eq_str(err.msg, want);
+	assert_true(t1.tv_sec - t0.tv_sec < 1);
 }
 
 RUN_TESTS()
