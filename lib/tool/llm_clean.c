@@ -179,9 +179,19 @@ lp_llm_clean_take(struct lp_llm_clean *m, struct lp_record *rec)
 	char digest[65];
 	size_t len;
 
-	reparse(m, rec);
-	s = lp_window_add(&m->w, &m->scratch);
-	src = lp_cleaner_source(&m->scratch, &len);
+	/*
+	 * The window keeps the line: a record changed by puts only is
+	 * flattened in place; a rebuilt tree is dumped and parsed again.
+	 */
+	if (rec->root == NULL) {
+		lp_record_flatten(rec);
+		s = lp_window_add(&m->w, rec);
+		src = lp_cleaner_source(rec, &len);
+	} else {
+		reparse(m, rec);
+		s = lp_window_add(&m->w, &m->scratch);
+		src = lp_cleaner_source(&m->scratch, &len);
+	}
 	if (send && src != NULL && len > 0) {
 		lp_cleaner_request(&m->cl, src, len, &body, digest);
 		if (m->lo.dry_run) {
