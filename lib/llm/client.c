@@ -140,44 +140,37 @@ endpoint(const struct lp_llm_config *cfg, const char *model)
 static char *
 shown_url(const char *url)
 {
-	size_t n = strlen(url), i = 0, o = 0;
-	char *s = lp_xmalloc(n * 2 + 8);
-	const char *host = strstr(url, "://"), *at, *end;
+	struct lp_buf b = LP_BUF_INIT;
+	const char *p = url, *host = strstr(url, "://"), *at, *end;
+	size_t nl, vl;
 
 	if (host != NULL) {
 		host += 3;
 		end = host + strcspn(host, "/?#");
 		at = memchr(host, '@', (size_t)(end - host));
-		memcpy(s, url, (size_t)(host - url));
-		o = (size_t)(host - url);
-		i = at != NULL ? (size_t)(at + 1 - url) : o;
+		lp_buf_add(&b, url, (size_t)(host - url));
+		p = at != NULL ? at + 1 : host;
 	}
-	while (url[i] != '\0' && url[i] != '?')
-		s[o++] = url[i++];
-	while (url[i] != '\0') {
+	nl = strcspn(p, "?");
+	lp_buf_add(&b, p, nl);
+	p += nl;
+	while (*p != '\0') {
 		/* At '?' or '&': the name, then the value hidden. */
-		size_t nl = strcspn(url + i + 1, "=&");
-
-		s[o++] = url[i++];
-		memcpy(s + o, url + i, nl);
-		o += nl;
-		i += nl;
-		if (url[i] == '=') {
-			size_t vl = strcspn(url + i + 1, "&");
-
-			if (nl == 11 &&
-			    strncmp(url + i - nl, "api-version", 11) == 0) {
-				memcpy(s + o, url + i, vl + 1);
-				o += vl + 1;
-			} else {
-				memcpy(s + o, "=***", 4);
-				o += 4;
-			}
-			i += vl + 1;
-		}
+		lp_buf_addc(&b, *p++);
+		nl = strcspn(p, "=&");
+		lp_buf_add(&b, p, nl);
+		p += nl;
+		if (*p != '=')
+			continue;
+		vl = strcspn(p + 1, "&");
+		if (nl == 11 && strncmp(p - nl, "api-version", 11) == 0)
+			lp_buf_add(&b, p, vl + 1);
+		else
+			lp_buf_adds(&b, "=" LP_SECRET_MASK);
+		p += vl + 1;
 	}
-	s[o] = '\0';
-	return s;
+	lp_buf_addc(&b, '\0');
+	return b.p;
 }
 
 /* "Name: value" (malloc'd). */

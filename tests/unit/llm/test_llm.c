@@ -130,6 +130,39 @@ TEST(config_and_describe)
 	json_decref(body);
 }
 
+/*
+ * Each empty query value grows by its mask when shown: many of them once
+ * wrote past the end of the shown URL (the sanitized build caught it).
+ */
+TEST(shown_url_many_empty_values)
+{
+	struct lp_llm_config cfg = {0};
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_buf v = LP_BUF_INIT, want = LP_BUF_INIT;
+	struct lp_llm *c;
+	int i;
+
+	lp_buf_adds(&v, "1");
+	lp_buf_adds(
+	    &want, "http://h.example/v1/chat/completions?api-version=1");
+	for (i = 0; i < 200; i++) {
+		lp_buf_adds(&v, "&=");
+		lp_buf_adds(&want, "&=***");
+	}
+	lp_buf_adds(&v, "&key=s3cretvalue&x");
+	lp_buf_adds(&want, "&key=***&x");
+	lp_buf_addc(&v, '\0');
+	lp_buf_addc(&want, '\0');
+	cfg.base = "http://user:pw@h.example/v1";
+	cfg.api_version = v.p;
+	c = lp_llm_client_new(&cfg, &err);
+	assert_true(c != NULL);
+	assert_eq_str(lp_llm_url(c), want.p);
+	lp_llm_free(c);
+	lp_buf_release(&v);
+	lp_buf_release(&want);
+}
+
 #define HTTP(status, extra, body)                                              \
 	"HTTP/1.1 " status "\r\nContent-Type: application/json\r\n" extra      \
 	"Connection: close\r\nContent-Length: " body
