@@ -27,6 +27,25 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
+/*
+ * Whether k[0..kn) may be echoed as a key's name: at most 20 bytes of
+ * lower-case letters, digits and '_', as every key is.
+ */
+static int
+is_name(const char *k, size_t kn)
+{
+	size_t i;
+
+	if (kn > 20)
+		return 0;
+	for (i = 0; i < kn; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz0123456789_", k[i]) ==
+			NULL ||
+		    k[i] == '\0')
+			return 0;
+	return 1;
+}
+
 /* One line: LP_OK, or LP_FAILED with err (no file:line yet). */
 static int
 parse_line(struct lp_llm_file *f, const char *p, size_t n, long lineno,
@@ -39,9 +58,10 @@ parse_line(struct lp_llm_file *f, const char *p, size_t n, long lineno,
 	trim(&p, &n);
 	if (n == 0 || *p == '#' || *p == ';')
 		return LP_OK;
+	/* The line is never echoed: a bare key pasted in is a secret. */
 	if ((eq = memchr(p, '=', n)) == NULL)
-		return lp_error_set(err, "expected 'key = value', got '%.*s'",
-		    (int)(n > 60 ? 60 : n), p);
+		return lp_error_set(
+		    err, "no '=' on this line (want 'key = value')");
 	k = p;
 	kn = (size_t)(eq - p);
 	v = eq + 1;
@@ -63,12 +83,18 @@ parse_line(struct lp_llm_file *f, const char *p, size_t n, long lineno,
 		if (strlen(key_names[i]) == kn &&
 		    memcmp(key_names[i], k, kn) == 0)
 			break;
+	/* Echoed only if it looks like a name, not like a pasted key. */
+	if (i == LP_LLM_NKEYS && !is_name(k, kn))
+		return lp_error_set(err,
+		    "unknown key, not shown as it is not a name (known: "
+		    "api_base, azure_endpoint, api_key_file, api_version, "
+		    "model, judge_model, organization, project)");
 	if (i == LP_LLM_NKEYS)
 		return lp_error_set(err,
 		    "unknown key '%.*s' (known: api_base, azure_endpoint, "
 		    "api_key_file, api_version, model, judge_model, "
 		    "organization, project)",
-		    (int)(kn > 60 ? 60 : kn), k);
+		    (int)kn, k);
 	if (vn == 0)
 		return lp_error_set(err, "'%s' has no value", key_names[i]);
 	if (f->value[i] != NULL)

@@ -193,7 +193,7 @@ tcase config.malformed titles && { # each bad line names file and line
 	config "model = m" "model m"
 	run "$TRANSLATE" --plain --dry-run two.jsonl
 	status_is 65
-	file_is err "lp-translate: $CONFIG:2: expected 'key = value', got 'model m'"
+	file_is err "lp-translate: $CONFIG:2: no '=' on this line (want 'key = value')"
 	config "# ok" "modle = m"
 	run "$RATE" --plain --dry-run two.jsonl
 	status_is 65
@@ -207,6 +207,17 @@ tcase config.malformed titles && { # each bad line names file and line
 	status_is 65
 	file_is err "lp-translate: $CONFIG:2: 'model' given twice (first on line 1)"
 	empty out
+}
+tcase config.bare-key-not-echoed titles && { # a key pasted in, no '='
+	config "model = m" "$KEY"
+	run "$TRANSLATE" --plain --dry-run two.jsonl
+	status_is 65
+	file_is err "lp-translate: $CONFIG:2: no '=' on this line (want 'key = value')"
+	config "api_key: $KEY"
+	run "$TRANSLATE" --plain --dry-run two.jsonl
+	status_is 65
+	file_is err "lp-translate: $CONFIG:1: no '=' on this line (want 'key = value')"
+	secret_free err out
 }
 
 # ---- Failures: URL, status, the provider's words or curl's; retries.

@@ -282,8 +282,7 @@ bad(const char *text, const char *msg)
 TEST(file_malformed)
 {
 	bad("model = a\nmodel a\n",
-	    "cfg:2: expected 'key = value', got "
-	    "'model a'");
+	    "cfg:2: no '=' on this line (want 'key = value')");
 	bad("\n\nmodle = a\n",
 	    "cfg:3: unknown key 'modle' (known: api_base, azure_endpoint, "
 	    "api_key_file, api_version, model, judge_model, organization, "
@@ -310,6 +309,23 @@ TEST(file_refuses_inline_key)
 	    "LP_API_KEY");
 	/* The value is never echoed. */
 	assert_true(strstr(err.msg, "SECRET") == NULL);
+}
+
+/* A line that is not "key = value" may be a key pasted in: never echoed. */
+TEST(file_malformed_line_not_echoed)
+{
+	bad("model = a\nsk-proj-SECRET123456789\n",
+	    "cfg:2: no '=' on this line (want 'key = value')");
+	bad("api_key: sk-SECRET123456789\n",
+	    "cfg:1: no '=' on this line (want 'key = value')");
+	bad("api_key: c2stU0VDUkVUMTIzNDU2Nzg5=\n",
+	    "cfg:1: unknown key, not shown as it is not a name (known: "
+	    "api_base, azure_endpoint, api_key_file, api_version, model, "
+	    "judge_model, organization, project)");
+	bad("AIzaSECRET123456789012345 = x\n",
+	    "cfg:1: unknown key, not shown as it is not a name (known: "
+	    "api_base, azure_endpoint, api_key_file, api_version, model, "
+	    "judge_model, organization, project)");
 }
 
 TEST(file_well_formed)
