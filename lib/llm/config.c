@@ -264,6 +264,7 @@ enum family {
 	FROM_OPENAI,
 	FROM_OLLAMA,
 	FROM_FILE,
+	FROM_FILE_AZURE,
 	FROM_DEFAULT
 };
 
@@ -294,7 +295,7 @@ resolve_base(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 		*fam = FROM_FILE;
 	} else if (fileval(f, LP_LLM_KEY_AZURE_ENDPOINT) != NULL) {
 		set_file(&s->base, f, LP_LLM_KEY_AZURE_ENDPOINT);
-		*fam = FROM_AZURE;
+		*fam = FROM_FILE_AZURE;
 	} else {
 		set(&s->base, default_base, "default");
 		*fam = FROM_DEFAULT;
@@ -302,35 +303,15 @@ resolve_base(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 	return LP_OK;
 }
 
-/* The key: a file, or a variable's value. */
+/* The file's api_key_file as the key file, if it names one. */
 static void
-resolve_key(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
-    const char *(*env)(const char *, void *), void *arg,
-    const struct lp_llm_file *f, enum family fam)
+file_key(struct lp_llm_settings *s, const char *(*env)(const char *, void *),
+    void *arg, const struct lp_llm_file *f)
 {
-	const char *v, *kf, *home;
+	const char *kf, *home;
 	char *path;
 	size_t n;
 
-	if (cli->api_key_file != NULL) {
-		set(&s->key_file, cli->api_key_file, "--api-key-file");
-		return;
-	}
-	if ((v = getvar(env, arg, "LP_API_KEY")) != NULL) {
-		set(&s->key, v, "LP_API_KEY");
-		return;
-	}
-	if (s->azure &&
-	    (v = getvar(env, arg, "AZURE_OPENAI_API_KEY")) != NULL) {
-		set(&s->key, v, "AZURE_OPENAI_API_KEY");
-		return;
-	}
-	/* Not to a local Ollama: the OpenAI key would go to another host. */
-	if (fam != FROM_OLLAMA &&
-	    (v = getvar(env, arg, "OPENAI_API_KEY")) != NULL) {
-		set(&s->key, v, "OPENAI_API_KEY");
-		return;
-	}
 	if ((kf = fileval(f, LP_LLM_KEY_API_KEY_FILE)) == NULL)
 		return;
 	/* ~/ is the home folder; a relative path is the config file's. */
@@ -348,6 +329,48 @@ resolve_key(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 	    f->line[LP_LLM_KEY_API_KEY_FILE]);
 	s->key_file_private = 1;
 	free(path);
+}
+
+/*
+ * The key: a file, or a variable's value.  A key goes with its endpoint:
+ * ours (--api-key-file, LP_API_KEY) to whatever base was chosen, Azure's
+ * to Azure only, OpenAI's to OPENAI_BASE_URL or OpenAI's own address
+ * only, and the file's to the file's base, or to any base when the file
+ * names none.
+ */
+static void
+resolve_key(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
+    const char *(*env)(const char *, void *), void *arg,
+    const struct lp_llm_file *f, enum family fam)
+{
+	const char *v;
+
+	if (cli->api_key_file != NULL) {
+		set(&s->key_file, cli->api_key_file, "--api-key-file");
+		return;
+	}
+	if ((v = getvar(env, arg, "LP_API_KEY")) != NULL) {
+		set(&s->key, v, "LP_API_KEY");
+		return;
+	}
+	if (s->azure &&
+	    (v = getvar(env, arg, "AZURE_OPENAI_API_KEY")) != NULL) {
+		set(&s->key, v, "AZURE_OPENAI_API_KEY");
+		return;
+	}
+	if (fam == FROM_FILE || fam == FROM_FILE_AZURE) {
+		file_key(s, env, arg, f);
+		return;
+	}
+	if ((fam == FROM_OPENAI || fam == FROM_DEFAULT) &&
+	    (v = getvar(env, arg, "OPENAI_API_KEY")) != NULL) {
+		set(&s->key, v, "OPENAI_API_KEY");
+		return;
+	}
+	/* A file with a base of its own keeps its key for that base. */
+	if (fileval(f, LP_LLM_KEY_API_BASE) == NULL &&
+	    fileval(f, LP_LLM_KEY_AZURE_ENDPOINT) == NULL)
+		file_key(s, env, arg, f);
 }
 
 /* The first of: a variable (if var), the file's key. */
@@ -374,7 +397,7 @@ lp_llm_settings_resolve(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 	memset(s, 0, sizeof(*s));
 	if (resolve_base(s, cli, env, arg, f, &fam, err) != LP_OK)
 		return LP_FAILED;
-	s->azure_deployments = fam == FROM_AZURE;
+	s->azure_deployments = fam == FROM_AZURE || fam == FROM_FILE_AZURE;
 	s->azure = cli->azure || s->azure_deployments;
 	resolve_key(s, cli, env, arg, f, fam);
 	if (cli->api_version != NULL)

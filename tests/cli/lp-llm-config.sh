@@ -153,6 +153,21 @@ tcase config.file api && { # base, key file, model, organization
 	has err "^lp-translate: model cfg-model (from $CONFIG:5)\$"
 	secret_free err api.log
 }
+tcase config.key-with-its-base api && { # the file's key over OpenAI's
+	printf '%s\n' "$KEY" > "$XDG_CONFIG_HOME/labelpipe/key"
+	chmod 600 "$XDG_CONFIG_HOME/labelpipe/key"
+	config "api_base = $STANDIN_URL/cfg" "api_key_file = key"
+	run env OPENAI_API_KEY="$OTHER" "$TRANSLATE" -v --plain --no-cache two.jsonl
+	status_is 0
+	count api.log '"path":"/cfg/chat/completions",.*"key_ok":true' 2
+	has err "^lp-translate: API key from the file of $CONFIG:2\$"
+	run env OPENAI_API_KEY="$OTHER" "$TRANSLATE" -v --plain --no-cache \
+	    --api-base "$STANDIN_URL/cli" two.jsonl
+	status_is 0
+	count api.log '"path":"/cli/chat/completions",.*"authorization":false' 2
+	has err '^lp-translate: no API key$'
+	secret_free err api.log
+}
 tcase config.env-wins api && { # the environment over the file
 	config "api_base = http://127.0.0.1:1/v1" "model = file-model"
 	run env LP_API_BASE="$STANDIN_URL/v1" LP_MODEL=env-model \
