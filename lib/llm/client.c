@@ -85,52 +85,43 @@ wake(void *arg)
 	lp_transfer_wakeup(arg);
 }
 
-/* "%XX" for byte b at p; returns 3. */
-static int
-sprintf_hex(char *p, char b)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	p[0] = '%';
-	p[1] = hex[((unsigned char)b >> 4) & 15];
-	p[2] = hex[(unsigned char)b & 15];
-	return 3;
-}
-
 /*
  * {base}/chat/completions, or {base}/openai/deployments/{model}/chat/
  * completions for Azure's deployments (model percent-encoded), with
- * Azure's api-version.
+ * Azure's api-version.  A query in base (a gateway's "?key=...") is kept
+ * after the path, a fragment dropped.
  */
 static char *
 endpoint(const struct lp_llm_config *cfg, const char *model)
 {
-	size_t bl = strlen(cfg->base), n, k = 0;
-	char *url, *dep = NULL;
-	const char *m;
+	struct lp_buf b = LP_BUF_INIT;
+	size_t bl = strcspn(cfg->base, "?#"), ql = 0;
+	const char *q = cfg->base + bl, *m;
 
+	if (*q == '?')
+		ql = strcspn(++q, "#");
+	lp_buf_add(&b, cfg->base, bl - (bl > 0 && cfg->base[bl - 1] == '/'));
 	if (cfg->azure_deployments) {
-		model = model ? model : "";
-		dep = lp_xmalloc(strlen(model) * 3 + 24);
-		k = (size_t)snprintf(dep, 24, "/openai/deployments/");
-		for (m = model; *m != '\0'; m++)
+		lp_buf_adds(&b, "/openai/deployments/");
+		for (m = model ? model : ""; *m != '\0'; m++)
 			if (strchr("-_.~{}", *m) != NULL ||
 			    (*m >= 'a' && *m <= 'z') ||
 			    (*m >= 'A' && *m <= 'Z') ||
 			    (*m >= '0' && *m <= '9'))
-				dep[k++] = *m;
+				lp_buf_addc(&b, *m);
 			else
-				k += (size_t)sprintf_hex(dep + k, *m);
-		dep[k] = '\0';
+				lp_buf_addf(&b, "%%%02X", (unsigned char)*m);
 	}
-	n = bl + k + 64 + (cfg->api_version ? strlen(cfg->api_version) : 0);
-	url = lp_xmalloc(n);
-	snprintf(url, n, "%.*s%s/chat/completions%s%s",
-	    (int)(bl - (bl > 0 && cfg->base[bl - 1] == '/')), cfg->base,
-	    dep ? dep : "", cfg->api_version ? "?api-version=" : "",
-	    cfg->api_version ? cfg->api_version : "");
-	free(dep);
-	return url;
+	lp_buf_adds(&b, "/chat/completions");
+	if (ql > 0 || cfg->api_version != NULL)
+		lp_buf_addc(&b, '?');
+	lp_buf_add(&b, q, ql);
+	if (ql > 0 && cfg->api_version != NULL)
+		lp_buf_addc(&b, '&');
+	if (cfg->api_version != NULL)
+		lp_buf_addf(&b, "api-version=%s", cfg->api_version);
+	lp_buf_addc(&b, '\0');
+	return b.p;
 }
 
 /*

@@ -275,6 +275,22 @@ tcase fail.retries-give-up titles && { # every attempt, then the last failure
 	lacks err 'attempt 1/'
 	has err '^lp-translate: the last failure: POST .*: HTTP 503: forced failure (1 attempt)$'
 }
+tcase secrets.key-in-query api && { # a gateway's ?key=: used, never shown
+	run "$TRANSLATE" -v --plain --dry-run \
+	    --api-base "$STANDIN_URL/v1?key=s3cretvalue123" two.jsonl
+	status_is 0
+	has err "^lp-translate: API base $STANDIN_URL/v1?key=\*\*\* (from --api-base)\$"
+	has out "\"url\":\"$STANDIN_URL/v1/chat/completions?key=\*\*\*\""
+	lacks err s3cretvalue123
+	lacks out s3cretvalue123
+	run env OPENAI_BASE_URL="$STANDIN_URL/v1?key=s3cretvalue123" \
+	    "$TRANSLATE" -v --plain --no-cache two.jsonl
+	status_is 0
+	count api.log '"path":"/v1/chat/completions?key=s3cretvalue123"' 2
+	has err '(from OPENAI_BASE_URL)$'
+	lacks err s3cretvalue123
+	lacks out s3cretvalue123
+}
 tcase fail.url-without-secrets titles && { # no userinfo, no query values
 	standin_start --status 500
 	run "$TRANSLATE" -v --plain --no-cache -j 1 --max-retries 0 \

@@ -163,6 +163,40 @@ TEST(shown_url_many_empty_values)
 	lp_buf_release(&want);
 }
 
+/* A gateway's key in the base's query: kept after the path, not shown. */
+TEST(base_with_query)
+{
+	struct lp_llm_config cfg = {0};
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_llm *c;
+	json_t *d, *body = json_pack("{s:s}", "model", "m");
+
+	cfg.base = "http://h.example/v1/?key=s3cretvalue123#top";
+	c = lp_llm_client_new(&cfg, &err);
+	assert_true(c != NULL);
+	assert_eq_str(
+	    lp_llm_url(c), "http://h.example/v1/chat/completions?key=***");
+	lp_llm_free(c);
+	cfg.base = "http://h.example/v1?key=s3cretvalue123";
+	cfg.api_version = "2024-10-21";
+	cfg.azure_deployments = 1;
+	c = lp_llm_client_new(&cfg, &err);
+	assert_true(c != NULL);
+	assert_eq_str(lp_llm_url(c),
+	    "http://h.example/v1/openai/deployments/{model}/chat/"
+	    "completions?key=***&api-version=2024-10-21");
+	lp_secret_clear();
+	lp_secret_add_url(cfg.base, 0);
+	d = lp_llm_describe(c, body);
+	assert_eq_str(json_string_value(json_object_get(d, "url")),
+	    "http://h.example/v1/openai/deployments/m/chat/"
+	    "completions?key=***&api-version=2024-10-21");
+	json_decref(d);
+	lp_secret_clear();
+	lp_llm_free(c);
+	json_decref(body);
+}
+
 #define HTTP(status, extra, body)                                              \
 	"HTTP/1.1 " status "\r\nContent-Type: application/json\r\n" extra      \
 	"Connection: close\r\nContent-Length: " body
