@@ -191,6 +191,15 @@ tcase config.key-file-open titles && { # a key file others can read: refused
 	file_is err "lp-translate: key file '$XDG_CONFIG_HOME/labelpipe/key' ($CONFIG:1) is open to others (mode 0644): make it readable by its owner only (chmod 600)"
 	empty out
 }
+tcase config.key-file-fifo titles && { # a FIFO: refused, not waited on
+	mkfifo "$XDG_CONFIG_HOME/labelpipe/key"
+	chmod 600 "$XDG_CONFIG_HOME/labelpipe/key"
+	config "api_key_file = key"
+	run timeout 20 "$TRANSLATE" --plain --dry-run two.jsonl
+	status_is 65
+	file_is err "lp-translate: key file '$XDG_CONFIG_HOME/labelpipe/key' ($CONFIG:1) is not a regular file"
+	empty out
+}
 tcase config.key-file-missing titles && {
 	config "api_key_file = ~/nokey"
 	run env HOME="$PWD" "$TRANSLATE" --plain --dry-run two.jsonl
