@@ -335,6 +335,7 @@ TEST(model_rows)
 static void
 bad(const char *text, const char *msg)
 {
+	lp_llm_file_release(&file);
 	assert_eq_int(lp_llm_file_parse(&file, text, strlen(text), "cfg", &err),
 	    LP_FAILED);
 	assert_eq_str(err.msg, msg);
