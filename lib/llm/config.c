@@ -303,6 +303,16 @@ resolve_base(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 	return LP_OK;
 }
 
+/* Whether url is OpenAI's own API, by whatever source it came. */
+static int
+is_openai(const char *url)
+{
+	size_t n = strlen("https://api.openai.com");
+
+	return strncmp(url, "https://api.openai.com", n) == 0 &&
+	    (url[n] == '\0' || url[n] == '/');
+}
+
 /* The file's api_key_file as the key file, if it names one. */
 static void
 file_key(struct lp_llm_settings *s, const char *(*env)(const char *, void *),
@@ -362,7 +372,8 @@ resolve_key(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 		file_key(s, env, arg, f);
 		return;
 	}
-	if ((fam == FROM_OPENAI || fam == FROM_DEFAULT) &&
+	if ((fam == FROM_OPENAI || fam == FROM_DEFAULT ||
+		is_openai(s->base.value)) &&
 	    (v = getvar(env, arg, "OPENAI_API_KEY")) != NULL) {
 		set(&s->key, v, "OPENAI_API_KEY");
 		return;

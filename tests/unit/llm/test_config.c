@@ -250,6 +250,14 @@ TEST(key_goes_with_its_endpoint)
 	assert_true(s.key.value == NULL && s.key_file.value == NULL);
 	assert_eq_int(resolve(NULL, lpbase, NULL), LP_OK);
 	assert_true(s.key.value == NULL && s.key_file.value == NULL);
+	/* OpenAI's own address, by whatever source: its key. */
+	cli.api_base = "https://api.openai.com/v1";
+	assert_eq_int(resolve(&cli, oa, base_key), LP_OK);
+	assert_src(s.key, "k-oa", "OPENAI_API_KEY");
+	cli.api_base = "https://api.openai.com.evil.example/v1";
+	assert_eq_int(resolve(&cli, oa, NULL), LP_OK);
+	assert_true(s.key.value == NULL);
+	cli.api_base = "http://cli/v1";
 	/* The file's base: the file's key, before OpenAI's. */
 	assert_eq_int(resolve(NULL, oa, base_key), LP_OK);
 	assert_src(s.key_file, "/fk", "/home/u/.config/labelpipe/config:2");
