@@ -201,3 +201,22 @@ lp_file_read_all(const char *path, struct lp_buf *out, struct lp_error *err)
 		return lp_error_set(err, "%s: %s", path, strerror(bad));
 	return LP_OK;
 }
+
+int
+lp_file_check_private(int fd, const char *what, struct lp_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		lp_error_set(err, "cannot read %s: %s", what, strerror(errno));
+		return LP_FATAL;
+	}
+	if (!S_ISREG(st.st_mode))
+		return lp_error_set(err, "%s is not a regular file", what);
+	if ((st.st_mode & 077) != 0)
+		return lp_error_set(err,
+		    "%s is open to others (mode %04o): make it readable by "
+		    "its owner only (chmod 600)",
+		    what, (unsigned)(st.st_mode & 07777));
+	return LP_OK;
+}

@@ -82,5 +82,15 @@ int lp_file_tmp_sweep(const char *path);
  */
 int lp_file_read_all(
     const char *path, struct lp_buf *out, struct lp_error *err);
+/*
+ * Check that the open file fd may hold a key: a regular file readable by
+ * its owner only.  what names it in messages ("key file 'k'").  Open it
+ * with O_NONBLOCK, so that a FIFO named as a key file is refused here
+ * instead of blocking the open until something writes to it.  LP_OK;
+ * LP_FAILED with err "WHAT is not a regular file" or "WHAT is open to
+ * others (mode 0644): make it readable by its owner only (chmod 600)";
+ * LP_FATAL with err "cannot read WHAT: reason" when fstat(2) fails.
+ */
+int lp_file_check_private(int fd, const char *what, struct lp_error *err);
 
 #endif

@@ -1,9 +1,11 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/hmac.h"
 #include "core/status.h"
 
@@ -127,22 +129,13 @@ static int
 read_key(int fd, const char *path, unsigned char *key, size_t *n,
     struct lp_error *err)
 {
-	struct stat st;
+	char what[PATH_MAX + 16];
 	ssize_t k;
+	int rc;
 
-	if (fstat(fd, &st) != 0) {
-		lp_error_set(err, "cannot read key file '%s': %s", path,
-		    strerror(errno));
-		return LP_FATAL;
-	}
-	if (!S_ISREG(st.st_mode))
-		return lp_error_set(
-		    err, "key file '%s' is not a regular file", path);
-	if ((st.st_mode & 077) != 0)
-		return lp_error_set(err,
-		    "key file '%s' is open to others (mode %04o): make it "
-		    "readable by its owner only (chmod 600)",
-		    path, (unsigned)(st.st_mode & 07777));
+	snprintf(what, sizeof(what), "key file '%s'", path);
+	if ((rc = lp_file_check_private(fd, what, err)) != LP_OK)
+		return rc;
 	*n = 0;
 	while ((k = read(fd, key + *n, LP_HMAC_KEY_MAX - *n)) > 0)
 		if ((*n += (size_t)k) == LP_HMAC_KEY_MAX)
@@ -172,7 +165,9 @@ lp_hmac_key_read(
 {
 	int fd, rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	/* Not blocked by a FIFO: lp_file_check_private() refuses it. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) <
+	    0) {
 		lp_error_set(err, "cannot open key file '%s': %s", path,
 		    strerror(errno));
 		return LP_FATAL;

@@ -67,6 +67,27 @@ authority_len(const char *p, size_t n)
 	return i;
 }
 
+/*
+ * The values of the query q (from its '?' to a '#' or the end), but
+ * api-version's: a gateway may take its key as "?key=...".
+ */
+static void
+add_query(const char *q)
+{
+	size_t n, nl;
+
+	if (*q != '?')
+		return;
+	while (*q == '?' || *q == '&') {
+		q++;
+		n = strcspn(q, "&#");
+		nl = strcspn(q, "=&#");
+		if (nl < n && !(nl == 11 && strncmp(q, "api-version", 11) == 0))
+			add_n(q + nl + 1, n - nl - 1);
+		q += n;
+	}
+}
+
 void
 lp_secret_add_url(const char *url, int whole)
 {
@@ -85,9 +106,10 @@ lp_secret_add_url(const char *url, int whole)
 		else
 			add_n(a, (size_t)(at - a));
 	}
+	rest = a + n;
+	add_query(rest + strcspn(rest, "?#"));
 	if (!whole)
 		return;
-	rest = a + n;
 	if (*rest == '/')
 		rest++;
 	lp_secret_add(rest);

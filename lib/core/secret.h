@@ -4,11 +4,12 @@
  * every diagnostic on stderr.
  *
  * A secret is registered as soon as it is known (the API key when it is
- * read, the password of a URL's userinfo, a webhook's URL, which in
- * Slack's scheme is itself the credential); lp_secret_scrub() then
- * replaces each occurrence in a text by "***".  An API key is registered
- * with its first and last eight characters too, since servers and
- * proxies that echo a key often show it masked between its ends.  Beside
+ * read, the password of a URL's userinfo and its query values, a
+ * webhook's URL, which in Slack's scheme is itself the credential);
+ * lp_secret_scrub() then replaces each occurrence in a text by "***".
+ * An API key is registered with its first and last eight characters
+ * too, since servers and proxies that echo a key often show it masked
+ * between its ends.  Beside
  * the registered secrets, the scrubber always hides the password of any
  * URL's userinfo ("scheme://user:PASS@host" becomes
  * "scheme://user:***@host"), registered or not, since text from outside
@@ -39,9 +40,11 @@ void lp_secret_add(const char *s);
 /* An API key: the key, and its first and last eight bytes when longer. */
 void lp_secret_add_key(const char *key);
 /*
- * A URL's secrets: the password of its userinfo; with whole nonzero (a
- * webhook, whose URL is the credential) also what follows the host and
- * its slash (path and query), unless that is too short to be a secret.
+ * A URL's secrets: the password of its userinfo, and the value of each
+ * query parameter but api-version (a gateway may take its key as
+ * "?key=..."); with whole nonzero (a webhook, whose URL is the
+ * credential) also what follows the host and its slash (path and query),
+ * unless that is too short to be a secret.
  */
 void lp_secret_add_url(const char *url, int whole);
 /* Forget every secret (tests). */

@@ -85,52 +85,43 @@ wake(void *arg)
 	lp_transfer_wakeup(arg);
 }
 
-/* "%XX" for byte b at p; returns 3. */
-static int
-sprintf_hex(char *p, char b)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	p[0] = '%';
-	p[1] = hex[((unsigned char)b >> 4) & 15];
-	p[2] = hex[(unsigned char)b & 15];
-	return 3;
-}
-
 /*
  * {base}/chat/completions, or {base}/openai/deployments/{model}/chat/
  * completions for Azure's deployments (model percent-encoded), with
- * Azure's api-version.
+ * Azure's api-version.  A query in base (a gateway's "?key=...") is kept
+ * after the path, a fragment dropped.
  */
 static char *
 endpoint(const struct lp_llm_config *cfg, const char *model)
 {
-	size_t bl = strlen(cfg->base), n, k = 0;
-	char *url, *dep = NULL;
-	const char *m;
+	struct lp_buf b = LP_BUF_INIT;
+	size_t bl = strcspn(cfg->base, "?#"), ql = 0;
+	const char *q = cfg->base + bl, *m;
 
+	if (*q == '?')
+		ql = strcspn(++q, "#");
+	lp_buf_add(&b, cfg->base, bl - (bl > 0 && cfg->base[bl - 1] == '/'));
 	if (cfg->azure_deployments) {
-		model = model ? model : "";
-		dep = lp_xmalloc(strlen(model) * 3 + 24);
-		k = (size_t)snprintf(dep, 24, "/openai/deployments/");
-		for (m = model; *m != '\0'; m++)
+		lp_buf_adds(&b, "/openai/deployments/");
+		for (m = model ? model : ""; *m != '\0'; m++)
 			if (strchr("-_.~{}", *m) != NULL ||
 			    (*m >= 'a' && *m <= 'z') ||
 			    (*m >= 'A' && *m <= 'Z') ||
 			    (*m >= '0' && *m <= '9'))
-				dep[k++] = *m;
+				lp_buf_addc(&b, *m);
 			else
-				k += (size_t)sprintf_hex(dep + k, *m);
-		dep[k] = '\0';
+				lp_buf_addf(&b, "%%%02X", (unsigned char)*m);
 	}
-	n = bl + k + 64 + (cfg->api_version ? strlen(cfg->api_version) : 0);
-	url = lp_xmalloc(n);
-	snprintf(url, n, "%.*s%s/chat/completions%s%s",
-	    (int)(bl - (bl > 0 && cfg->base[bl - 1] == '/')), cfg->base,
-	    dep ? dep : "", cfg->api_version ? "?api-version=" : "",
-	    cfg->api_version ? cfg->api_version : "");
-	free(dep);
-	return url;
+	lp_buf_adds(&b, "/chat/completions");
+	if (ql > 0 || cfg->api_version != NULL)
+		lp_buf_addc(&b, '?');
+	lp_buf_add(&b, q, ql);
+	if (ql > 0 && cfg->api_version != NULL)
+		lp_buf_addc(&b, '&');
+	if (cfg->api_version != NULL)
+		lp_buf_addf(&b, "api-version=%s", cfg->api_version);
+	lp_buf_addc(&b, '\0');
+	return b.p;
 }
 
 /*
@@ -140,44 +131,37 @@ endpoint(const struct lp_llm_config *cfg, const char *model)
 static char *
 shown_url(const char *url)
 {
-	size_t n = strlen(url), i = 0, o = 0;
-	char *s = lp_xmalloc(n * 2 + 8);
-	const char *host = strstr(url, "://"), *at, *end;
+	struct lp_buf b = LP_BUF_INIT;
+	const char *p = url, *host = strstr(url, "://"), *at, *end;
+	size_t nl, vl;
 
 	if (host != NULL) {
 		host += 3;
 		end = host + strcspn(host, "/?#");
 		at = memchr(host, '@', (size_t)(end - host));
-		memcpy(s, url, (size_t)(host - url));
-		o = (size_t)(host - url);
-		i = at != NULL ? (size_t)(at + 1 - url) : o;
+		lp_buf_add(&b, url, (size_t)(host - url));
+		p = at != NULL ? at + 1 : host;
 	}
-	while (url[i] != '\0' && url[i] != '?')
-		s[o++] = url[i++];
-	while (url[i] != '\0') {
+	nl = strcspn(p, "?");
+	lp_buf_add(&b, p, nl);
+	p += nl;
+	while (*p != '\0') {
 		/* At '?' or '&': the name, then the value hidden. */
-		size_t nl = strcspn(url + i + 1, "=&");
-
-		s[o++] = url[i++];
-		memcpy(s + o, url + i, nl);
-		o += nl;
-		i += nl;
-		if (url[i] == '=') {
-			size_t vl = strcspn(url + i + 1, "&");
-
-			if (nl == 11 &&
-			    strncmp(url + i - nl, "api-version", 11) == 0) {
-				memcpy(s + o, url + i, vl + 1);
-				o += vl + 1;
-			} else {
-				memcpy(s + o, "=***", 4);
-				o += 4;
-			}
-			i += vl + 1;
-		}
+		lp_buf_addc(&b, *p++);
+		nl = strcspn(p, "=&");
+		lp_buf_add(&b, p, nl);
+		p += nl;
+		if (*p != '=')
+			continue;
+		vl = strcspn(p + 1, "&");
+		if (nl == 11 && strncmp(p - nl, "api-version", 11) == 0)
+			lp_buf_add(&b, p, vl + 1);
+		else
+			lp_buf_adds(&b, "=" LP_SECRET_MASK);
+		p += vl + 1;
 	}
-	s[o] = '\0';
-	return s;
+	lp_buf_addc(&b, '\0');
+	return b.p;
 }
 
 /* "Name: value" (malloc'd). */

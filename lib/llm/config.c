@@ -27,6 +27,25 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
+/*
+ * Whether k[0..kn) may be echoed as a key's name: at most 20 bytes of
+ * lower-case letters, digits and '_', as every key is.
+ */
+static int
+is_name(const char *k, size_t kn)
+{
+	size_t i;
+
+	if (kn > 20)
+		return 0;
+	for (i = 0; i < kn; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz0123456789_", k[i]) ==
+			NULL ||
+		    k[i] == '\0')
+			return 0;
+	return 1;
+}
+
 /* One line: LP_OK, or LP_FAILED with err (no file:line yet). */
 static int
 parse_line(struct lp_llm_file *f, const char *p, size_t n, long lineno,
@@ -39,9 +58,10 @@ parse_line(struct lp_llm_file *f, const char *p, size_t n, long lineno,
 	trim(&p, &n);
 	if (n == 0 || *p == '#' || *p == ';')
 		return LP_OK;
+	/* The line is never echoed: a bare key pasted in is a secret. */
 	if ((eq = memchr(p, '=', n)) == NULL)
-		return lp_error_set(err, "expected 'key = value', got '%.*s'",
-		    (int)(n > 60 ? 60 : n), p);
+		return lp_error_set(
+		    err, "no '=' on this line (want 'key = value')");
 	k = p;
 	kn = (size_t)(eq - p);
 	v = eq + 1;
@@ -63,12 +83,18 @@ parse_line(struct lp_llm_file *f, const char *p, size_t n, long lineno,
 		if (strlen(key_names[i]) == kn &&
 		    memcmp(key_names[i], k, kn) == 0)
 			break;
+	/* Echoed only if it looks like a name, not like a pasted key. */
+	if (i == LP_LLM_NKEYS && !is_name(k, kn))
+		return lp_error_set(err,
+		    "unknown key, not shown as it is not a name (known: "
+		    "api_base, azure_endpoint, api_key_file, api_version, "
+		    "model, judge_model, organization, project)");
 	if (i == LP_LLM_NKEYS)
 		return lp_error_set(err,
 		    "unknown key '%.*s' (known: api_base, azure_endpoint, "
 		    "api_key_file, api_version, model, judge_model, "
 		    "organization, project)",
-		    (int)(kn > 60 ? 60 : kn), k);
+		    (int)kn, k);
 	if (vn == 0)
 		return lp_error_set(err, "'%s' has no value", key_names[i]);
 	if (f->value[i] != NULL)
@@ -238,6 +264,7 @@ enum family {
 	FROM_OPENAI,
 	FROM_OLLAMA,
 	FROM_FILE,
+	FROM_FILE_AZURE,
 	FROM_DEFAULT
 };
 
@@ -268,7 +295,7 @@ resolve_base(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 		*fam = FROM_FILE;
 	} else if (fileval(f, LP_LLM_KEY_AZURE_ENDPOINT) != NULL) {
 		set_file(&s->base, f, LP_LLM_KEY_AZURE_ENDPOINT);
-		*fam = FROM_AZURE;
+		*fam = FROM_FILE_AZURE;
 	} else {
 		set(&s->base, default_base, "default");
 		*fam = FROM_DEFAULT;
@@ -276,35 +303,25 @@ resolve_base(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 	return LP_OK;
 }
 
-/* The key: a file, or a variable's value. */
-static void
-resolve_key(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
-    const char *(*env)(const char *, void *), void *arg,
-    const struct lp_llm_file *f, enum family fam)
+/* Whether url is OpenAI's own API, by whatever source it came. */
+static int
+is_openai(const char *url)
 {
-	const char *v, *kf, *home;
+	size_t n = strlen("https://api.openai.com");
+
+	return strncmp(url, "https://api.openai.com", n) == 0 &&
+	    (url[n] == '\0' || url[n] == '/');
+}
+
+/* The file's api_key_file as the key file, if it names one. */
+static void
+file_key(struct lp_llm_settings *s, const char *(*env)(const char *, void *),
+    void *arg, const struct lp_llm_file *f)
+{
+	const char *kf, *home;
 	char *path;
 	size_t n;
 
-	if (cli->api_key_file != NULL) {
-		set(&s->key_file, cli->api_key_file, "--api-key-file");
-		return;
-	}
-	if ((v = getvar(env, arg, "LP_API_KEY")) != NULL) {
-		set(&s->key, v, "LP_API_KEY");
-		return;
-	}
-	if (s->azure &&
-	    (v = getvar(env, arg, "AZURE_OPENAI_API_KEY")) != NULL) {
-		set(&s->key, v, "AZURE_OPENAI_API_KEY");
-		return;
-	}
-	/* Not to a local Ollama: the OpenAI key would go to another host. */
-	if (fam != FROM_OLLAMA &&
-	    (v = getvar(env, arg, "OPENAI_API_KEY")) != NULL) {
-		set(&s->key, v, "OPENAI_API_KEY");
-		return;
-	}
 	if ((kf = fileval(f, LP_LLM_KEY_API_KEY_FILE)) == NULL)
 		return;
 	/* ~/ is the home folder; a relative path is the config file's. */
@@ -322,6 +339,49 @@ resolve_key(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 	    f->line[LP_LLM_KEY_API_KEY_FILE]);
 	s->key_file_private = 1;
 	free(path);
+}
+
+/*
+ * The key: a file, or a variable's value.  A key goes with its endpoint:
+ * ours (--api-key-file, LP_API_KEY) to whatever base was chosen, Azure's
+ * to Azure only, OpenAI's to OPENAI_BASE_URL or OpenAI's own address
+ * only, and the file's to the file's base, or to any base when the file
+ * names none.
+ */
+static void
+resolve_key(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
+    const char *(*env)(const char *, void *), void *arg,
+    const struct lp_llm_file *f, enum family fam)
+{
+	const char *v;
+
+	if (cli->api_key_file != NULL) {
+		set(&s->key_file, cli->api_key_file, "--api-key-file");
+		return;
+	}
+	if ((v = getvar(env, arg, "LP_API_KEY")) != NULL) {
+		set(&s->key, v, "LP_API_KEY");
+		return;
+	}
+	if (s->azure &&
+	    (v = getvar(env, arg, "AZURE_OPENAI_API_KEY")) != NULL) {
+		set(&s->key, v, "AZURE_OPENAI_API_KEY");
+		return;
+	}
+	if (fam == FROM_FILE || fam == FROM_FILE_AZURE) {
+		file_key(s, env, arg, f);
+		return;
+	}
+	if ((fam == FROM_OPENAI || fam == FROM_DEFAULT ||
+		is_openai(s->base.value)) &&
+	    (v = getvar(env, arg, "OPENAI_API_KEY")) != NULL) {
+		set(&s->key, v, "OPENAI_API_KEY");
+		return;
+	}
+	/* A file with a base of its own keeps its key for that base. */
+	if (fileval(f, LP_LLM_KEY_API_BASE) == NULL &&
+	    fileval(f, LP_LLM_KEY_AZURE_ENDPOINT) == NULL)
+		file_key(s, env, arg, f);
 }
 
 /* The first of: a variable (if var), the file's key. */
@@ -348,7 +408,7 @@ lp_llm_settings_resolve(struct lp_llm_settings *s, const struct lp_llm_cli *cli,
 	memset(s, 0, sizeof(*s));
 	if (resolve_base(s, cli, env, arg, f, &fam, err) != LP_OK)
 		return LP_FAILED;
-	s->azure_deployments = fam == FROM_AZURE;
+	s->azure_deployments = fam == FROM_AZURE || fam == FROM_FILE_AZURE;
 	s->azure = cli->azure || s->azure_deployments;
 	resolve_key(s, cli, env, arg, f, fam);
 	if (cli->api_version != NULL)

@@ -18,9 +18,11 @@
  *     {endpoint}/openai/deployments/{model}), OPENAI_BASE_URL, OLLAMA_HOST
  *     (http:// and port 11434 added as Ollama does, then /v1), the file's
  *     api_base or azure_endpoint, https://api.openai.com/v1;
- *   key: --api-key-file, LP_API_KEY, AZURE_OPENAI_API_KEY (Azure only),
- *     OPENAI_API_KEY (not sent to OLLAMA_HOST), the file's api_key_file,
- *     none;
+ *   key, which goes with its endpoint: --api-key-file, LP_API_KEY (ours:
+ *     to any base), AZURE_OPENAI_API_KEY (Azure only), the file's
+ *     api_key_file (when the base is the file's), OPENAI_API_KEY (only
+ *     to OPENAI_BASE_URL or OpenAI's https://api.openai.com), the file's
+ *     api_key_file (any base, when the file names no base), none;
  *   model: the tool's --model, its variable (LP_MODEL, LP_JUDGE_MODEL),
  *     the file's key (model, judge_model), the tool's default;
  *   api-version: --api-version, OPENAI_API_VERSION (Azure only), the

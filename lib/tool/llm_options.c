@@ -1,9 +1,9 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -53,21 +53,37 @@ lp_llm_options_number(const char *opt, const char *arg, double min, double max)
 static char *
 read_key(const char *path, const char *from, int private)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
+	struct lp_error err = LP_ERROR_INIT;
+	char *line = NULL, *what;
 	size_t cap = 0;
 	ssize_t n;
-	struct stat st;
+	FILE *f;
+	int fd, rc;
 
-	if (f == NULL && private)
+	/*
+	 * A private key file is opened without blocking, so that a FIFO is
+	 * refused by the check, not waited on; --api-key-file may be a pipe
+	 * ("<(pass show key)").
+	 */
+	fd = open(
+	    path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (private ? O_NONBLOCK : 0));
+	if (fd < 0 && private)
 		lp_err(LP_EXIT_IOERR, "cannot open '%s' (%s)", path, from);
-	if (f == NULL)
+	if (fd < 0)
 		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
-	if (private && fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0)
-		lp_errx(LP_EXIT_DATAERR,
-		    "key file '%s' (%s) is open to others (mode %04o): make "
-		    "it readable by its owner only (chmod 600)",
-		    path, from, (unsigned)(st.st_mode & 07777));
+	if (private) {
+		cap = strlen(path) + strlen(from) + 16;
+		what = lp_xmalloc(cap);
+		snprintf(what, cap, "key file '%s' (%s)", path, from);
+		cap = 0;
+		if ((rc = lp_file_check_private(fd, what, &err)) != LP_OK)
+			lp_errx(
+			    rc == LP_FATAL ? LP_EXIT_IOERR : LP_EXIT_DATAERR,
+			    "%s", err.msg);
+		free(what);
+	}
+	if ((f = fdopen(fd, "r")) == NULL)
+		lp_err(LP_EXIT_IOERR, "cannot open '%s'", path);
 	n = getline(&line, &cap, f);
 	fclose(f);
 	while (n > 0 && strchr(" \t\r\n", line[n - 1]) != NULL)

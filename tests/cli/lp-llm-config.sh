@@ -153,6 +153,21 @@ tcase config.file api && { # base, key file, model, organization
 	has err "^lp-translate: model cfg-model (from $CONFIG:5)\$"
 	secret_free err api.log
 }
+tcase config.key-with-its-base api && { # the file's key over OpenAI's
+	printf '%s\n' "$KEY" > "$XDG_CONFIG_HOME/labelpipe/key"
+	chmod 600 "$XDG_CONFIG_HOME/labelpipe/key"
+	config "api_base = $STANDIN_URL/cfg" "api_key_file = key"
+	run env OPENAI_API_KEY="$OTHER" "$TRANSLATE" -v --plain --no-cache two.jsonl
+	status_is 0
+	count api.log '"path":"/cfg/chat/completions",.*"key_ok":true' 2
+	has err "^lp-translate: API key from the file of $CONFIG:2\$"
+	run env OPENAI_API_KEY="$OTHER" "$TRANSLATE" -v --plain --no-cache \
+	    --api-base "$STANDIN_URL/cli" two.jsonl
+	status_is 0
+	count api.log '"path":"/cli/chat/completions",.*"authorization":false' 2
+	has err '^lp-translate: no API key$'
+	secret_free err api.log
+}
 tcase config.env-wins api && { # the environment over the file
 	config "api_base = http://127.0.0.1:1/v1" "model = file-model"
 	run env LP_API_BASE="$STANDIN_URL/v1" LP_MODEL=env-model \
@@ -176,6 +191,15 @@ tcase config.key-file-open titles && { # a key file others can read: refused
 	file_is err "lp-translate: key file '$XDG_CONFIG_HOME/labelpipe/key' ($CONFIG:1) is open to others (mode 0644): make it readable by its owner only (chmod 600)"
 	empty out
 }
+tcase config.key-file-fifo titles && { # a FIFO: refused, not waited on
+	mkfifo "$XDG_CONFIG_HOME/labelpipe/key"
+	chmod 600 "$XDG_CONFIG_HOME/labelpipe/key"
+	config "api_key_file = key"
+	run timeout 20 "$TRANSLATE" --plain --dry-run two.jsonl
+	status_is 65
+	file_is err "lp-translate: key file '$XDG_CONFIG_HOME/labelpipe/key' ($CONFIG:1) is not a regular file"
+	empty out
+}
 tcase config.key-file-missing titles && {
 	config "api_key_file = ~/nokey"
 	run env HOME="$PWD" "$TRANSLATE" --plain --dry-run two.jsonl
@@ -193,7 +217,7 @@ tcase config.malformed titles && { # each bad line names file and line
 	config "model = m" "model m"
 	run "$TRANSLATE" --plain --dry-run two.jsonl
 	status_is 65
-	file_is err "lp-translate: $CONFIG:2: expected 'key = value', got 'model m'"
+	file_is err "lp-translate: $CONFIG:2: no '=' on this line (want 'key = value')"
 	config "# ok" "modle = m"
 	run "$RATE" --plain --dry-run two.jsonl
 	status_is 65
@@ -207,6 +231,17 @@ tcase config.malformed titles && { # each bad line names file and line
 	status_is 65
 	file_is err "lp-translate: $CONFIG:2: 'model' given twice (first on line 1)"
 	empty out
+}
+tcase config.bare-key-not-echoed titles && { # a key pasted in, no '='
+	config "model = m" "$KEY"
+	run "$TRANSLATE" --plain --dry-run two.jsonl
+	status_is 65
+	file_is err "lp-translate: $CONFIG:2: no '=' on this line (want 'key = value')"
+	config "api_key: $KEY"
+	run "$TRANSLATE" --plain --dry-run two.jsonl
+	status_is 65
+	file_is err "lp-translate: $CONFIG:1: no '=' on this line (want 'key = value')"
+	secret_free err out
 }
 
 # ---- Failures: URL, status, the provider's words or curl's; retries.
@@ -248,6 +283,22 @@ tcase fail.retries-give-up titles && { # every attempt, then the last failure
 	status_is 1
 	lacks err 'attempt 1/'
 	has err '^lp-translate: the last failure: POST .*: HTTP 503: forced failure (1 attempt)$'
+}
+tcase secrets.key-in-query api && { # a gateway's ?key=: used, never shown
+	run "$TRANSLATE" -v --plain --dry-run \
+	    --api-base "$STANDIN_URL/v1?key=s3cretvalue123" two.jsonl
+	status_is 0
+	has err "^lp-translate: API base $STANDIN_URL/v1?key=\*\*\* (from --api-base)\$"
+	has out "\"url\":\"$STANDIN_URL/v1/chat/completions?key=\*\*\*\""
+	lacks err s3cretvalue123
+	lacks out s3cretvalue123
+	run env OPENAI_BASE_URL="$STANDIN_URL/v1?key=s3cretvalue123" \
+	    "$TRANSLATE" -v --plain --no-cache two.jsonl
+	status_is 0
+	count api.log '"path":"/v1/chat/completions?key=s3cretvalue123"' 2
+	has err '(from OPENAI_BASE_URL)$'
+	lacks err s3cretvalue123
+	lacks out s3cretvalue123
 }
 tcase fail.url-without-secrets titles && { # no userinfo, no query values
 	standin_start --status 500

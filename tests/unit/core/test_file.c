@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -181,6 +182,49 @@ TEST(read_all)
 	assert_eq_int(lp_file_read_all("/tmp", &b, &err), LP_FAILED);
 	assert_eq_str(err.msg, "/tmp: Is a directory");
 	lp_buf_release(&b);
+}
+
+/* A key's file: regular and the owner's only; a FIFO does not block. */
+TEST(check_private)
+{
+	char dir[] = "/tmp/lp-test-XXXXXX", path[64], fifo[64];
+	struct lp_error err = LP_ERROR_INIT;
+	int fd;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/key", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) >= 0);
+	assert_eq_int(lp_file_check_private(fd, "key file 'k'", &err), LP_OK);
+	assert_eq_int(fchmod(fd, 0644), 0);
+	assert_eq_int(
+	    lp_file_check_private(fd, "key file 'k'", &err), LP_FAILED);
+	assert_eq_str(err.msg,
+	    "key file 'k' is open to others (mode 0644): make it readable by "
+	    "its owner only (chmod 600)");
+	assert_eq_int(fchmod(fd, 0640), 0);
+	assert_eq_int(
+	    lp_file_check_private(fd, "key file 'k'", &err), LP_FAILED);
+	close(fd);
+	assert_eq_int(
+	    lp_file_check_private(fd, "key file 'k'", &err), LP_FATAL);
+	assert_eq_str(err.msg, "cannot read key file 'k': Bad file descriptor");
+	/* Opened without blocking, as the contract asks. */
+	assert_eq_int(mkfifo(fifo, 0600), 0);
+	assert_true((fd = open(fifo, O_RDONLY | O_NONBLOCK)) >= 0);
+	assert_eq_int(
+	    lp_file_check_private(fd, "key file 'f'", &err), LP_FAILED);
+	assert_eq_str(err.msg, "key file 'f' is not a regular file");
+	close(fd);
+	assert_eq_int(chmod(dir, 0700), 0);
+	assert_true((fd = open(dir, O_RDONLY)) >= 0);
+	assert_eq_int(
+	    lp_file_check_private(fd, "key file 'd'", &err), LP_FAILED);
+	assert_eq_str(err.msg, "key file 'd' is not a regular file");
+	close(fd);
+	unlink(path);
+	unlink(fifo);
+	assert_eq_int(rmdir(dir), 0);
 }
 
 RUN_TESTS()

@@ -150,6 +150,11 @@ TEST(key_file)
 	assert_eq_int(lp_hmac_key_read(p, key, &n, &err), LP_FATAL);
 	assert_true(strstr(err.msg, "cannot open key file") != NULL);
 	assert_eq_int(lp_hmac_key_read("/tmp", key, &n, &err), LP_FAILED);
+	/* A FIFO with no writer: refused at once, not waited on. */
+	assert_eq_int(mkfifo(p, 0600), 0);
+	assert_eq_int(lp_hmac_key_read(p, key, &n, &err), LP_FAILED);
+	assert_true(strstr(err.msg, "is not a regular file") != NULL);
+	unlink(p);
 	free(p);
 }
 

@@ -78,6 +78,26 @@ TEST(url_registered)
 	lp_secret_clear();
 }
 
+/* A gateway's key in the query: each value but api-version's. */
+TEST(url_query_values_registered)
+{
+	lp_secret_clear();
+	lp_secret_add_url("http://127.0.0.1:8080/v1?api-version=2024-10-21&"
+			  "key=s3cretvalue123&flag&x=&code=QSECRET9#frag",
+	    0);
+	assert_eq_int((long)lp_secret_count(), 2);
+	assert_eq_str(scrubbed("API base http://127.0.0.1:8080/v1?api-version="
+			       "2024-10-21&key=s3cretvalue123&code=QSECRET9"),
+	    "API base http://127.0.0.1:8080/v1?api-version=2024-10-21&key=***"
+	    "&code=***");
+	lp_secret_clear();
+	/* No query, or a '?' only after the fragment: nothing. */
+	lp_secret_add_url("http://h.io/v1#?key=s3cretvalue123", 0);
+	lp_secret_add_url("http://h.io/v1?", 0);
+	assert_eq_int((long)lp_secret_count(), 0);
+	lp_secret_clear();
+}
+
 TEST(webhook_url)
 {
 	lp_secret_clear();

@@ -215,7 +215,7 @@ TEST(key_rows)
 	assert_src(s.key_file, "/k", "--api-key-file");
 	assert_eq_int(s.key_file_private, 0);
 	assert_true(s.key.value == NULL);
-	assert_eq_int(resolve(NULL, env, CONFIG), LP_OK);
+	assert_eq_int(resolve(NULL, env, NULL), LP_OK);
 	assert_src(s.key, "k-oa", "OPENAI_API_KEY");
 	assert_eq_int(
 	    resolve(NULL, env + 1, "api_key_file = ~/keys/openai\n"), LP_OK);
@@ -223,6 +223,76 @@ TEST(key_rows)
 	    s.key_file, "/h/keys/openai", "/home/u/.config/labelpipe/config:1");
 	assert_eq_int(resolve(NULL, env + 1, "api_key_file = /etc/k\n"), LP_OK);
 	assert_eq_str(s.key_file.value, "/etc/k");
+}
+
+/* The key goes with its endpoint: a row of the table each. */
+TEST(key_goes_with_its_endpoint)
+{
+	struct lp_llm_cli cli = {.api_base = "http://cli/v1"};
+	struct lp_llm_cli kf = {.api_key_file = "/k"};
+	const char *oa[] = {"OPENAI_API_KEY=k-oa", "HOME=/h", NULL};
+	const char *lp[] = {"LP_API_KEY=k-lp", "OPENAI_API_KEY=k-oa", NULL};
+	const char *lpbase[] = {
+	    "LP_API_BASE=http://lp/v1", "OPENAI_API_KEY=k-oa", NULL};
+	const char *gw[] = {
+	    "OPENAI_BASE_URL=http://gw/v1", "OPENAI_API_KEY=k-oa", NULL};
+	const char *az[] = {"AZURE_OPENAI_API_KEY=k-az", "OPENAI_API_KEY=k-oa",
+	    "HOME=/h", NULL};
+	const char *base_key =
+	    "api_base = http://file/v1\napi_key_file = /fk\n";
+
+	/* OpenAI's key: to OPENAI_BASE_URL and the default only. */
+	assert_eq_int(resolve(NULL, gw, base_key), LP_OK);
+	assert_src(s.key, "k-oa", "OPENAI_API_KEY");
+	assert_eq_int(resolve(NULL, oa, NULL), LP_OK);
+	assert_src(s.key, "k-oa", "OPENAI_API_KEY");
+	assert_eq_int(resolve(&cli, oa, NULL), LP_OK);
+	assert_true(s.key.value == NULL && s.key_file.value == NULL);
+	assert_eq_int(resolve(NULL, lpbase, NULL), LP_OK);
+	assert_true(s.key.value == NULL && s.key_file.value == NULL);
+	/* OpenAI's own address, by whatever source: its key. */
+	cli.api_base = "https://api.openai.com/v1";
+	assert_eq_int(resolve(&cli, oa, base_key), LP_OK);
+	assert_src(s.key, "k-oa", "OPENAI_API_KEY");
+	cli.api_base = "https://api.openai.com.evil.example/v1";
+	assert_eq_int(resolve(&cli, oa, NULL), LP_OK);
+	assert_true(s.key.value == NULL);
+	cli.api_base = "http://cli/v1";
+	/* The file's base: the file's key, before OpenAI's. */
+	assert_eq_int(resolve(NULL, oa, base_key), LP_OK);
+	assert_src(s.key_file, "/fk", "/home/u/.config/labelpipe/config:2");
+	assert_true(s.key.value == NULL);
+	assert_eq_int(resolve(NULL, oa, "api_base = http://file/v1\n"), LP_OK);
+	assert_true(s.key.value == NULL && s.key_file.value == NULL);
+	/* The file's key stays with the file's base. */
+	assert_eq_int(resolve(&cli, oa, base_key), LP_OK);
+	assert_true(s.key.value == NULL && s.key_file.value == NULL);
+	/* A file with no base: its key goes to any base, after OpenAI's. */
+	assert_eq_int(resolve(&cli, oa, "api_key_file = /fk\n"), LP_OK);
+	assert_src(s.key_file, "/fk", "/home/u/.config/labelpipe/config:1");
+	assert_eq_int(resolve(NULL, oa, "api_key_file = /fk\n"), LP_OK);
+	assert_src(s.key, "k-oa", "OPENAI_API_KEY");
+	assert_true(s.key_file.value == NULL);
+	/* Ours: to whatever base. */
+	assert_eq_int(resolve(&cli, lp, base_key), LP_OK);
+	assert_src(s.key, "k-lp", "LP_API_KEY");
+	assert_eq_int(resolve(NULL, lp, base_key), LP_OK);
+	assert_src(s.key, "k-lp", "LP_API_KEY");
+	assert_eq_int(resolve(&kf, gw, base_key), LP_OK);
+	assert_src(s.key_file, "/k", "--api-key-file");
+	/* The file's Azure endpoint: Azure's key, else the file's. */
+	assert_eq_int(resolve(NULL, az,
+			  "azure_endpoint = https://r.example\n"
+			  "api_key_file = /fk\n"),
+	    LP_OK);
+	assert_src(s.key, "k-az", "AZURE_OPENAI_API_KEY");
+	assert_eq_int(resolve(NULL, oa,
+			  "azure_endpoint = https://r.example\n"
+			  "api_key_file = /fk\n"),
+	    LP_OK);
+	assert_eq_int(s.azure_deployments, 1);
+	assert_src(s.key_file, "/fk", "/home/u/.config/labelpipe/config:2");
+	assert_true(s.key.value == NULL);
 }
 
 TEST(empty_variables_are_unset)
@@ -273,6 +343,7 @@ TEST(model_rows)
 static void
 bad(const char *text, const char *msg)
 {
+	lp_llm_file_release(&file);
 	assert_eq_int(lp_llm_file_parse(&file, text, strlen(text), "cfg", &err),
 	    LP_FAILED);
 	assert_eq_str(err.msg, msg);
@@ -282,8 +353,7 @@ bad(const char *text, const char *msg)
 TEST(file_malformed)
 {
 	bad("model = a\nmodel a\n",
-	    "cfg:2: expected 'key = value', got "
-	    "'model a'");
+	    "cfg:2: no '=' on this line (want 'key = value')");
 	bad("\n\nmodle = a\n",
 	    "cfg:3: unknown key 'modle' (known: api_base, azure_endpoint, "
 	    "api_key_file, api_version, model, judge_model, organization, "
@@ -310,6 +380,23 @@ TEST(file_refuses_inline_key)
 	    "LP_API_KEY");
 	/* The value is never echoed. */
 	assert_true(strstr(err.msg, "SECRET") == NULL);
+}
+
+/* A line that is not "key = value" may be a key pasted in: never echoed. */
+TEST(file_malformed_line_not_echoed)
+{
+	bad("model = a\nsk-proj-SECRET123456789\n",
+	    "cfg:2: no '=' on this line (want 'key = value')");
+	bad("api_key: sk-SECRET123456789\n",
+	    "cfg:1: no '=' on this line (want 'key = value')");
+	bad("api_key: c2stU0VDUkVUMTIzNDU2Nzg5=\n",
+	    "cfg:1: unknown key, not shown as it is not a name (known: "
+	    "api_base, azure_endpoint, api_key_file, api_version, model, "
+	    "judge_model, organization, project)");
+	bad("AIzaSECRET123456789012345 = x\n",
+	    "cfg:1: unknown key, not shown as it is not a name (known: "
+	    "api_base, azure_endpoint, api_key_file, api_version, model, "
+	    "judge_model, organization, project)");
 }
 
 TEST(file_well_formed)

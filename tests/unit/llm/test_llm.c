@@ -130,6 +130,73 @@ TEST(config_and_describe)
 	json_decref(body);
 }
 
+/*
+ * Each empty query value grows by its mask when shown: many of them once
+ * wrote past the end of the shown URL (the sanitized build caught it).
+ */
+TEST(shown_url_many_empty_values)
+{
+	struct lp_llm_config cfg = {0};
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_buf v = LP_BUF_INIT, want = LP_BUF_INIT;
+	struct lp_llm *c;
+	int i;
+
+	lp_buf_adds(&v, "1");
+	lp_buf_adds(
+	    &want, "http://h.example/v1/chat/completions?api-version=1");
+	for (i = 0; i < 200; i++) {
+		lp_buf_adds(&v, "&=");
+		lp_buf_adds(&want, "&=***");
+	}
+	lp_buf_adds(&v, "&key=s3cretvalue&x");
+	lp_buf_adds(&want, "&key=***&x");
+	lp_buf_addc(&v, '\0');
+	lp_buf_addc(&want, '\0');
+	cfg.base = "http://user:pw@h.example/v1";
+	cfg.api_version = v.p;
+	c = lp_llm_client_new(&cfg, &err);
+	assert_true(c != NULL);
+	assert_eq_str(lp_llm_url(c), want.p);
+	lp_llm_free(c);
+	lp_buf_release(&v);
+	lp_buf_release(&want);
+}
+
+/* A gateway's key in the base's query: kept after the path, not shown. */
+TEST(base_with_query)
+{
+	struct lp_llm_config cfg = {0};
+	struct lp_error err = LP_ERROR_INIT;
+	struct lp_llm *c;
+	json_t *d, *body = json_pack("{s:s}", "model", "m");
+
+	cfg.base = "http://h.example/v1/?key=s3cretvalue123#top";
+	c = lp_llm_client_new(&cfg, &err);
+	assert_true(c != NULL);
+	assert_eq_str(
+	    lp_llm_url(c), "http://h.example/v1/chat/completions?key=***");
+	lp_llm_free(c);
+	cfg.base = "http://h.example/v1?key=s3cretvalue123";
+	cfg.api_version = "2024-10-21";
+	cfg.azure_deployments = 1;
+	c = lp_llm_client_new(&cfg, &err);
+	assert_true(c != NULL);
+	assert_eq_str(lp_llm_url(c),
+	    "http://h.example/v1/openai/deployments/{model}/chat/"
+	    "completions?key=***&api-version=2024-10-21");
+	lp_secret_clear();
+	lp_secret_add_url(cfg.base, 0);
+	d = lp_llm_describe(c, body);
+	assert_eq_str(json_string_value(json_object_get(d, "url")),
+	    "http://h.example/v1/openai/deployments/m/chat/"
+	    "completions?key=***&api-version=2024-10-21");
+	json_decref(d);
+	lp_secret_clear();
+	lp_llm_free(c);
+	json_decref(body);
+}
+
 #define HTTP(status, extra, body)                                              \
 	"HTTP/1.1 " status "\r\nContent-Type: application/json\r\n" extra      \
 	"Connection: close\r\nContent-Length: " body
