@@ -174,7 +174,7 @@ struct tally {
 	long long labels, gold_n, gold_right, adj_agree;
 	json_t *misses, *over; /* gold misses, items decided otherwise */
 	int *x, *y;	       /* classes of own and final labels, for kappa */
-	size_t adj_n;
+	size_t adj_n, adj_cap; /* x and y grow with what was labelled */
 	long long *cls_n, *cls_right; /* by reference class */
 };
 
@@ -206,6 +206,11 @@ tally_label(struct tally *tl, json_t *it, json_t *v, json_t *classes,
 		}
 	}
 	if (fin != NULL) {
+		if (tl->adj_n == tl->adj_cap) {
+			tl->adj_cap = tl->adj_cap ? tl->adj_cap * 2 : 16;
+			tl->x = lp_xrealloc(tl->x, sizeof(int) * tl->adj_cap);
+			tl->y = lp_xrealloc(tl->y, sizeof(int) * tl->adj_cap);
+		}
 		tl->x[tl->adj_n] = class_of(classes, v);
 		tl->y[tl->adj_n] = class_of(classes, fin);
 		if (tl->x[tl->adj_n] == tl->y[tl->adj_n])
@@ -258,8 +263,7 @@ static void
 tally_all(json_t *fb, json_t *names, json_t *items, json_t *refs,
     const struct lp_taxonomy *t)
 {
-	size_t na = json_object_size(names), ni = json_array_size(items), a, i,
-	       j;
+	size_t na = json_object_size(names), a, i, j;
 	struct tally *tl = calloc(na + 1, sizeof(*tl));
 	json_t *classes = json_object(), *it, *l, *v, *k;
 	const char *who;
@@ -269,8 +273,6 @@ tally_all(json_t *fb, json_t *names, json_t *items, json_t *refs,
 	for (a = 0; a < na; a++) {
 		tl[a].misses = json_array();
 		tl[a].over = json_array();
-		tl[a].x = lp_xmalloc(sizeof(int) * (ni + 1));
-		tl[a].y = lp_xmalloc(sizeof(int) * (ni + 1));
 		tl[a].cls_n =
 		    calloc(json_array_size(refs) + 1, sizeof(long long));
 		tl[a].cls_right =
