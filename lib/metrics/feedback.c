@@ -9,6 +9,7 @@
 #include "metrics/chart.h"
 #include "metrics/feedback.h"
 #include "metrics/kpi.h"
+#include "metrics/report.h"
 
 /*
  * The figures are found in two passes: each annotator's own first, then
@@ -767,17 +768,6 @@ document(json_t *fb, const char *who, const struct lp_taxonomy *t)
 	return doc;
 }
 
-/* Text for a Markdown table cell: no bars, no line breaks. */
-static void
-md_cell(struct lp_buf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s == '|')
-			lp_buf_adds(b, "\\|");
-		else
-			lp_buf_addc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
-}
-
 /* A row of cells (an array of strings) in Markdown. */
 static void
 md_row(struct lp_buf *b, json_t *cells)
@@ -788,7 +778,7 @@ md_row(struct lp_buf *b, json_t *cells)
 	lp_buf_adds(b, "|");
 	json_array_foreach (cells, i, c) {
 		lp_buf_addc(b, ' ');
-		md_cell(b, json_string_value(c));
+		lp_md_escape(b, json_string_value(c));
 		lp_buf_adds(b, " |");
 	}
 	lp_buf_addc(b, '\n');
@@ -801,16 +791,23 @@ lp_feedback_markdown(
 	json_t *doc = document(fb, who, t), *s, *x, *r;
 	size_t i, j, k;
 
-	lp_buf_addf(b, "# Your labelling feedback, %s\n", who);
+	/* The text is plain (some of it from outside): all of it escaped. */
+	lp_buf_adds(b, "# Your labelling feedback, ");
+	lp_md_escape(b, who);
+	lp_buf_addc(b, '\n');
 	json_array_foreach (doc, i, s) {
-		if (*json_string_value(json_object_get(s, "h")) != '\0')
-			lp_buf_addf(b, "\n## %s\n",
-			    json_string_value(json_object_get(s, "h")));
+		if (*json_string_value(json_object_get(s, "h")) != '\0') {
+			lp_buf_adds(b, "\n## ");
+			lp_md_escape(
+			    b, json_string_value(json_object_get(s, "h")));
+			lp_buf_addc(b, '\n');
+		}
 		json_array_foreach (json_object_get(s, "blocks"), j, x) {
 			lp_buf_addc(b, '\n');
 			if (json_object_get(x, "p") != NULL) {
-				lp_buf_addf(b, "%s\n",
+				lp_md_escape(b,
 				    json_string_value(json_object_get(x, "p")));
+				lp_buf_addc(b, '\n');
 				continue;
 			}
 			md_row(b, json_object_get(x, "head"));
