@@ -531,12 +531,17 @@ main(int argc, char **argv)
 	/* Before the work: a bad file fails now, not after the records. */
 	lp_cli_taxonomy(&o.tax, o.taxonomy);
 	lp_run_open(&run, argc, argv, "kpi");
-	/* Opened now, so a bad name fails before the work, not after. */
+	/*
+	 * Opened now, so a bad name fails before the work, not after.  The
+	 * report names annotators and shows their notes and gold answers.
+	 */
 	if (o.html_path != NULL)
-		lp_run_side_open(&run, &html_w, o.html_path);
+		lp_run_side_open_private(&run, &html_w, o.html_path, 1);
 	if (o.ol_path != NULL)
 		lp_run_side_open(&run, &ol_w, o.ol_path);
 	whole = lp_kpi_new(o.fields, o.nfields, NULL);
+	if (o.html_path != NULL)
+		lp_kpi_keep_evidence(whole);
 	key = gold_key(&o, whole);
 	lp_kpi_people_open(&people, &run, o.feedback, o.calibration,
 	    o.top ? (size_t)o.top : LP_KPI_PEOPLE_TOP, key, o.over, &o.tax);

@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "metrics/calibration.h"
 #include "metrics/kpi.h"
+#include "metrics/report.h"
 
 /* The labels given (skips left out) of an item. */
 static json_t *
@@ -167,15 +168,15 @@ lp_calibration_jsonl(struct lp_buf *b, json_t *ranked)
 	}
 }
 
-/* Text on one line of Markdown: no line breaks, no table bars. */
+/* Label v by its taxonomy name, escaped (the taxonomy is a file). */
 static void
-md_text(struct lp_buf *b, const char *s)
+md_label(struct lp_buf *b, json_t *v, const struct lp_taxonomy *t)
 {
-	for (; s != NULL && *s != '\0'; s++)
-		if (*s == '|')
-			lp_buf_adds(b, "\\|");
-		else
-			lp_buf_addc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+	struct lp_buf name = LP_BUF_INIT;
+
+	lp_items_label_name(&name, v, t);
+	lp_md_escape(b, name.p);
+	lp_buf_release(&name);
 }
 
 /* "- what: text" when o has a string member key. */
@@ -187,7 +188,7 @@ md_line(struct lp_buf *b, const char *what, json_t *o, const char *key)
 	if (s == NULL)
 		return;
 	lp_buf_addf(b, "- %s: ", what);
-	md_text(b, s);
+	lp_md_escape(b, s);
 	lp_buf_addc(b, '\n');
 }
 
@@ -200,29 +201,30 @@ md_answers(struct lp_buf *b, json_t *r, const struct lp_taxonomy *t)
 
 	if ((v = json_object_get(rt, "score")) != NULL) {
 		lp_buf_adds(b, "- Judge: ");
-		lp_items_label_name(b, v, t);
+		md_label(b, v, t);
 		if (json_is_number(v = json_object_get(rt, "confidence")))
 			lp_buf_addf(b, ", confidence %.0f%%",
 			    json_number_value(v) * 100);
 		if ((v = json_object_get(rt, "rationale")) != NULL) {
 			lp_buf_adds(b, ": ");
-			md_text(b, json_string_value(v));
+			lp_md_escape(b, json_string_value(v));
 		}
 		lp_buf_addc(b, '\n');
 	}
 	if ((v = json_object_get(json_object_get(r, "gold"), "label"))) {
 		lp_buf_adds(b, "- Gold answer: ");
-		lp_items_label_name(b, v, t);
+		md_label(b, v, t);
 		lp_buf_addc(b, '\n');
 	}
 	if ((v = json_object_get(adj, "label")) != NULL && !json_is_null(v)) {
 		lp_buf_adds(b, "- Final label: ");
-		lp_items_label_name(b, v, t);
+		md_label(b, v, t);
 		lp_buf_adds(b, " (");
-		md_text(b, json_string_value(json_object_get(adj, "method")));
+		lp_md_escape(
+		    b, json_string_value(json_object_get(adj, "method")));
 		if (json_string_value(json_object_get(adj, "by")) != NULL) {
 			lp_buf_adds(b, ", ");
-			md_text(
+			lp_md_escape(
 			    b, json_string_value(json_object_get(adj, "by")));
 		}
 		lp_buf_adds(b, ")\n");
@@ -241,7 +243,7 @@ md_item(struct lp_buf *b, json_t *r, const struct lp_taxonomy *t)
 
 	lp_buf_addf(b, "\n## %lld. ",
 	    (long long)json_integer_value(json_object_get(cal, "rank")));
-	md_text(b, json_string_value(json_object_get(r, "id")));
+	lp_md_escape(b, json_string_value(json_object_get(r, "id")));
 	lp_buf_addf(b,
 	    "\n\nScore %.2f: disagreement %.2f, override %.2f, judge %.2f, "
 	    "low confidence %.2f, gold miss %.2f.\n\n",
@@ -259,18 +261,19 @@ md_item(struct lp_buf *b, json_t *r, const struct lp_taxonomy *t)
 	    "| --- | --- | --- | --- |\n");
 	json_array_foreach (json_object_get(r, "labels"), i, l) {
 		lp_buf_adds(b, "| ");
-		md_text(
+		lp_md_escape(
 		    b, json_string_value(json_object_get(l, "annotator_id")));
 		lp_buf_adds(b, " | ");
 		if ((v = json_object_get(l, "label")) == NULL ||
 		    json_is_null(v))
 			lp_buf_adds(b, "(skipped)");
 		else
-			lp_items_label_name(b, v, t);
+			md_label(b, v, t);
 		lp_buf_adds(b, " | ");
-		md_text(b, json_string_value(json_object_get(l, "note")));
+		lp_md_escape(b, json_string_value(json_object_get(l, "note")));
 		lp_buf_adds(b, " | ");
-		md_text(b, json_string_value(json_object_get(l, "correction")));
+		lp_md_escape(
+		    b, json_string_value(json_object_get(l, "correction")));
 		lp_buf_adds(b, " |\n");
 	}
 }

@@ -9,6 +9,7 @@
 #include "metrics/chart.h"
 #include "metrics/feedback.h"
 #include "metrics/kpi.h"
+#include "metrics/report.h"
 
 /*
  * The figures are found in two passes: each annotator's own first, then
@@ -174,7 +175,7 @@ struct tally {
 	long long labels, gold_n, gold_right, adj_agree;
 	json_t *misses, *over; /* gold misses, items decided otherwise */
 	int *x, *y;	       /* classes of own and final labels, for kappa */
-	size_t adj_n;
+	size_t adj_n, adj_cap; /* x and y grow with what was labelled */
 	long long *cls_n, *cls_right; /* by reference class */
 };
 
@@ -206,6 +207,11 @@ tally_label(struct tally *tl, json_t *it, json_t *v, json_t *classes,
 		}
 	}
 	if (fin != NULL) {
+		if (tl->adj_n == tl->adj_cap) {
+			tl->adj_cap = tl->adj_cap ? tl->adj_cap * 2 : 16;
+			tl->x = lp_xrealloc(tl->x, sizeof(int) * tl->adj_cap);
+			tl->y = lp_xrealloc(tl->y, sizeof(int) * tl->adj_cap);
+		}
 		tl->x[tl->adj_n] = class_of(classes, v);
 		tl->y[tl->adj_n] = class_of(classes, fin);
 		if (tl->x[tl->adj_n] == tl->y[tl->adj_n])
@@ -258,8 +264,7 @@ static void
 tally_all(json_t *fb, json_t *names, json_t *items, json_t *refs,
     const struct lp_taxonomy *t)
 {
-	size_t na = json_object_size(names), ni = json_array_size(items), a, i,
-	       j;
+	size_t na = json_object_size(names), a, i, j;
 	struct tally *tl = calloc(na + 1, sizeof(*tl));
 	json_t *classes = json_object(), *it, *l, *v, *k;
 	const char *who;
@@ -269,8 +274,6 @@ tally_all(json_t *fb, json_t *names, json_t *items, json_t *refs,
 	for (a = 0; a < na; a++) {
 		tl[a].misses = json_array();
 		tl[a].over = json_array();
-		tl[a].x = lp_xmalloc(sizeof(int) * (ni + 1));
-		tl[a].y = lp_xmalloc(sizeof(int) * (ni + 1));
 		tl[a].cls_n =
 		    calloc(json_array_size(refs) + 1, sizeof(long long));
 		tl[a].cls_right =
@@ -765,17 +768,6 @@ document(json_t *fb, const char *who, const struct lp_taxonomy *t)
 	return doc;
 }
 
-/* Text for a Markdown table cell: no bars, no line breaks. */
-static void
-md_cell(struct lp_buf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s == '|')
-			lp_buf_adds(b, "\\|");
-		else
-			lp_buf_addc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
-}
-
 /* A row of cells (an array of strings) in Markdown. */
 static void
 md_row(struct lp_buf *b, json_t *cells)
@@ -786,7 +778,7 @@ md_row(struct lp_buf *b, json_t *cells)
 	lp_buf_adds(b, "|");
 	json_array_foreach (cells, i, c) {
 		lp_buf_addc(b, ' ');
-		md_cell(b, json_string_value(c));
+		lp_md_escape(b, json_string_value(c));
 		lp_buf_adds(b, " |");
 	}
 	lp_buf_addc(b, '\n');
@@ -799,16 +791,23 @@ lp_feedback_markdown(
 	json_t *doc = document(fb, who, t), *s, *x, *r;
 	size_t i, j, k;
 
-	lp_buf_addf(b, "# Your labelling feedback, %s\n", who);
+	/* The text is plain (some of it from outside): all of it escaped. */
+	lp_buf_adds(b, "# Your labelling feedback, ");
+	lp_md_escape(b, who);
+	lp_buf_addc(b, '\n');
 	json_array_foreach (doc, i, s) {
-		if (*json_string_value(json_object_get(s, "h")) != '\0')
-			lp_buf_addf(b, "\n## %s\n",
-			    json_string_value(json_object_get(s, "h")));
+		if (*json_string_value(json_object_get(s, "h")) != '\0') {
+			lp_buf_adds(b, "\n## ");
+			lp_md_escape(
+			    b, json_string_value(json_object_get(s, "h")));
+			lp_buf_addc(b, '\n');
+		}
 		json_array_foreach (json_object_get(s, "blocks"), j, x) {
 			lp_buf_addc(b, '\n');
 			if (json_object_get(x, "p") != NULL) {
-				lp_buf_addf(b, "%s\n",
+				lp_md_escape(b,
 				    json_string_value(json_object_get(x, "p")));
+				lp_buf_addc(b, '\n');
 				continue;
 			}
 			md_row(b, json_object_get(x, "head"));

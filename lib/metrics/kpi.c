@@ -24,7 +24,7 @@ static const char *const version_keys[] = {"dataset_version",
 #define NVERSION_KEYS 4
 /* Distinct values kept of each (a report names a few, not thousands). */
 #define NVERSIONS 4
-/* Bytes of notes kept for one item. */
+/* Bytes of an item's notes shown (and of each annotator's note kept). */
 #define NOTES_MAX 400
 
 struct versions_seen {
@@ -33,9 +33,16 @@ struct versions_seen {
 	int more; /* a value beyond the NVERSIONS kept was seen */
 };
 
+/* An annotator's note on an item: the last one given. */
+struct item_note {
+	size_t who; /* index in the ratings' annotators */
+	char *text; /* cut at NOTES_MAX bytes, at a character */
+};
+
 /* What an item's labels said besides their class, for the evidence. */
 struct item_extra {
-	char *notes;	   /* "who: note; who: note", or NULL */
+	struct item_note *notes; /* one per annotator, as first seen */
+	size_t nnotes;
 	char *adjudicated; /* the adjudicated label's JSON, or NULL */
 };
 
@@ -59,6 +66,7 @@ struct lp_kpi {
 	struct versions_seen versions[NVERSION_KEYS];
 	struct item_extra *ext; /* by item index of ratings */
 	size_t next;
+	int keep_evidence; /* notes, labels' versions, adjudicated labels */
 	/* Scratch for the hot path (reused from record to record). */
 	struct lp_buf scratch;
 	struct lp_json_members lin, st, sub[RAW_DEPTH];
@@ -396,30 +404,53 @@ extra(struct lp_kpi *k, size_t i)
 	return &k->ext[i];
 }
 
-/* A label's note, its versions, and the adjudicated label of item i. */
+/* The length of p[0..n) cut to at most max bytes, at a character. */
+static size_t
+utf8_cut(const char *p, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	for (n = max; n > 0 && (p[n] & 0xc0) == 0x80; n--)
+		;
+	return n;
+}
+
+/*
+ * A label's note and versions, for the evidence: an annotator's later note
+ * on the item replaces the earlier, as lp_ratings_add() does its label, so
+ * the copies of an item (a file per annotator, then the adjudicated one)
+ * give each note once.
+ */
 static void
 label_extras(struct lp_kpi *k, size_t i, const char *who, json_t *l)
 {
 	json_t *n = json_object_get(l, "note"), *v;
 	struct item_extra *e;
-	size_t had;
+	size_t a, m, len;
 	int kv;
 
 	for (kv = 2; kv < NVERSION_KEYS; kv++)
 		if (json_is_string(v = json_object_get(l, version_keys[kv])))
 			version_seen(
 			    k, kv, json_string_value(v), json_string_length(v));
-	if (!json_is_string(n) || json_string_length(n) == 0)
+	if (!json_is_string(n) || json_string_length(n) == 0 ||
+	    !lp_names_find(&k->ratings.annot, who, strlen(who), &a))
 		return;
 	e = extra(k, i);
-	had = e->notes ? strlen(e->notes) : 0;
-	if (had >= NOTES_MAX)
-		return;
-	lp_buf_reset(&k->scratch);
-	lp_buf_addf(&k->scratch, "%s%s: %.*s", had ? "; " : "", who,
-	    (int)(NOTES_MAX - had), json_string_value(n));
-	e->notes = lp_xrealloc(e->notes, had + k->scratch.len + 1);
-	memcpy(e->notes + had, k->scratch.p, k->scratch.len + 1);
+	for (m = 0; m < e->nnotes && e->notes[m].who != a; m++)
+		;
+	if (m == e->nnotes) {
+		e->notes =
+		    lp_xrealloc(e->notes, sizeof(*e->notes) * (e->nnotes + 1));
+		e->notes[m].who = a;
+		e->notes[m].text = NULL;
+		e->nnotes++;
+	}
+	len = utf8_cut(json_string_value(n), json_string_length(n), NOTES_MAX);
+	free(e->notes[m].text);
+	e->notes[m].text = lp_xmalloc(len + 1);
+	memcpy(e->notes[m].text, json_string_value(n), len);
+	e->notes[m].text[len] = '\0';
 }
 
 /* The adjudicated label of item i, as its JSON. */
@@ -466,7 +497,8 @@ count_labels(struct lp_kpi *k, struct lp_record *rec, json_t *answer)
 			continue;
 		lp_ratings_add(r, i, who, lab,
 		    json_integer_value(json_object_get(l, "time_to_label_ms")));
-		label_extras(k, i, who, l);
+		if (k->keep_evidence)
+			label_extras(k, i, who, l);
 		if (answer == NULL)
 			count_value(k, "labels", lab);
 	}
@@ -477,7 +509,8 @@ count_labels(struct lp_kpi *k, struct lp_record *rec, json_t *answer)
 	} else if ((g = lp_record_get(rec, "gold.label")) != NULL ||
 	    (g = lp_record_get(rec, "gold.score")) != NULL)
 		r->it[i].gold = lp_ratings_class(r, g);
-	adjudicated(k, i, rec);
+	if (k->keep_evidence)
+		adjudicated(k, i, rec);
 	if ((g = lp_record_get(rec, "rating.score")) != NULL)
 		r->it[i].judge = lp_ratings_class(r, g);
 	if (json_is_number(g = lp_record_get(rec, "rating.confidence")))
@@ -506,6 +539,12 @@ lp_kpi_add(struct lp_kpi *k, struct lp_record *rec)
 		count_field(k, rec, k->fields[i]);
 	count_steps(k, rec);
 	count_labels(k, rec, NULL);
+}
+
+void
+lp_kpi_keep_evidence(struct lp_kpi *k)
+{
+	k->keep_evidence = 1;
 }
 
 int
@@ -725,6 +764,22 @@ lp_kpi_versions(const struct lp_kpi *k)
 	return out;
 }
 
+/* The item's notes as "who: note; who: note", cut at a character. */
+static json_t *
+notes(const struct lp_kpi *k, const struct item_extra *e)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	json_t *out;
+	size_t m;
+
+	for (m = 0; m < e->nnotes; m++)
+		lp_buf_addf(&b, "%s%s: %s", m ? "; " : "",
+		    k->ratings.annot.v[e->notes[m].who], e->notes[m].text);
+	out = json_stringn(b.p, utf8_cut(b.p, b.len, NOTES_MAX));
+	lp_buf_release(&b);
+	return out;
+}
+
 /* The item's row of the evidence: id, labels by annotator, and the rest. */
 static json_t *
 evidence_row(const struct lp_kpi *k, size_t i)
@@ -751,8 +806,8 @@ evidence_row(const struct lp_kpi *k, size_t i)
 	if (e != NULL && e->adjudicated != NULL)
 		json_object_set_new(
 		    row, "adjudicated", json_string(e->adjudicated));
-	if (e != NULL && e->notes != NULL)
-		json_object_set_new(row, "notes", json_string(e->notes));
+	if (e != NULL && e->nnotes > 0)
+		json_object_set_new(row, "notes", notes(k, e));
 	return row;
 }
 
@@ -844,6 +899,8 @@ lp_kpi_free(struct lp_kpi *k)
 		while (k->versions[i].n > 0)
 			free(k->versions[i].v[--k->versions[i].n]);
 	for (i = 0; i < k->next; i++) {
+		while (k->ext[i].nnotes > 0)
+			free(k->ext[i].notes[--k->ext[i].nnotes].text);
 		free(k->ext[i].notes);
 		free(k->ext[i].adjudicated);
 	}

@@ -41,6 +41,13 @@ struct lp_kpi *lp_kpi_new(
  * latency (the report's gold.rows counts them).  Set before adding.
  */
 int lp_kpi_gold_key(struct lp_kpi *k, json_t *key);
+/*
+ * Keep what only lp_kpi_versions() and lp_kpi_evidence() show (the HTML
+ * report): the labels' notes and versions and the adjudicated labels.  Off
+ * by default, as it costs work on every labelled record; a group's engine
+ * never needs it.  Set before adding.
+ */
+void lp_kpi_keep_evidence(struct lp_kpi *k);
 /* Count rec. */
 void lp_kpi_add(struct lp_kpi *k, struct lp_record *rec);
 /*
@@ -77,8 +84,8 @@ json_t *lp_kpi_runs(const struct lp_kpi *k);
  * "pipeline_version": [...], "taxonomy_version": [...],
  * "guidelines_version": [...]}, those seen, each the first few distinct
  * values in the order seen ("..." last when there were more).  From the
- * lineage and the labels of the records that are not gold rows.  New
- * reference.
+ * lineage and (with lp_kpi_keep_evidence()) the labels of the records
+ * that are not gold rows.  New reference.
  */
 json_t *lp_kpi_versions(const struct lp_kpi *k);
 /*
@@ -90,8 +97,10 @@ json_t *lp_kpi_versions(const struct lp_kpi *k);
  * majority (the first class of a tie).  A row is {"id", "labels": {who:
  * class}, "gold", "judge", "confidence", "adjudicated", "notes"} with
  * those it has; classes are the labels' canonical JSON ("4", "\"bad\""),
- * notes the labels' "note"s as "who: note; ..." (cut at 400 bytes).
- * Items in the order first seen.  New reference.
+ * notes the labels' "note"s as "who: note; ..." (an annotator's last note
+ * on the item, once; the whole cut at 400 bytes, at a character).
+ * Notes and adjudicated labels only with lp_kpi_keep_evidence().  Items in
+ * the order first seen.  New reference.
  */
 json_t *lp_kpi_evidence(const struct lp_kpi *k, size_t cap);
 void lp_kpi_free(struct lp_kpi *k);

@@ -5,6 +5,39 @@
 #include "metrics/report.h"
 
 void
+lp_md_escape(struct lp_buf *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		switch (*s) {
+		case '<':
+			lp_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			lp_buf_adds(b, "&gt;");
+			break;
+		case '&':
+			lp_buf_adds(b, "&amp;");
+			break;
+		case '\\':
+		case '`':
+		case '*':
+		case '_':
+		case '[':
+		case ']':
+		case '|':
+			lp_buf_addc(b, '\\');
+			lp_buf_addc(b, *s);
+			break;
+		case '\n':
+		case '\r':
+			lp_buf_addc(b, ' ');
+			break;
+		default:
+			lp_buf_addc(b, *s);
+		}
+}
+
+void
 lp_report_figure(struct lp_buf *b, json_t *v)
 {
 	if (json_is_number(v))
@@ -26,7 +59,9 @@ text_row(struct lp_buf *b, const char *label, json_t *v)
 static void
 md_row(struct lp_buf *b, const char *label, json_t *v)
 {
-	lp_buf_addf(b, "| %s | ", label);
+	lp_buf_adds(b, "| ");
+	lp_md_escape(b, label);
+	lp_buf_adds(b, " | ");
 	lp_report_figure(b, v);
 	lp_buf_adds(b, " |\n");
 }
@@ -66,8 +101,16 @@ lp_report_agreement_rows(struct lp_buf *b, json_t *m,
 static void
 group_line(struct lp_buf *b, const char *key, json_t *gm, int md)
 {
-	lp_buf_addf(b, md ? "| %s | %lld | " : "  %-20s %6lld  ", key,
-	    (long long)json_integer_value(json_object_get(gm, "records")));
+	if (md) {
+		lp_buf_adds(b, "| ");
+		lp_md_escape(b, key);
+		lp_buf_addf(b, " | %lld | ",
+		    (long long)json_integer_value(
+			json_object_get(gm, "records")));
+	} else
+		lp_buf_addf(b, "  %-20s %6lld  ", key,
+		    (long long)json_integer_value(
+			json_object_get(gm, "records")));
 	lp_report_figure(b, lp_kpi_get(gm, "agreement.percent"));
 	lp_buf_adds(b, md ? " | " : "  ");
 	lp_report_figure(b, lp_kpi_get(gm, "agreement.kripp_alpha.ordinal"));
@@ -87,13 +130,16 @@ groups_block(struct lp_buf *b, json_t *m, int md)
 
 	for (w = 0; w < 2; w++)
 		json_object_foreach (json_object_get(m, where[w]), gname, per) {
-			if (md)
-				lp_buf_addf(b,
-				    "\n## %s %s\n\n| %s | records | agreement "
-				    "| alpha (ord.) | gold |\n| --- | ---: | "
-				    "---: | ---: | ---: |\n",
-				    where[w], gname, gname);
-			else
+			if (md) {
+				lp_buf_addf(b, "\n## %s ", where[w]);
+				lp_md_escape(b, gname);
+				lp_buf_adds(b, "\n\n| ");
+				lp_md_escape(b, gname);
+				lp_buf_adds(b,
+				    " | records | agreement | alpha (ord.) | "
+				    "gold |\n| --- | ---: | ---: | ---: | ---: "
+				    "|\n");
+			} else
 				lp_buf_addf(b, "%s %s\n", where[w], gname);
 			json_object_foreach (per, key, gm)
 				group_line(b, key, gm, md);
@@ -133,12 +179,19 @@ gate_rows(struct lp_buf *b, json_t *gs, int md)
 	size_t i;
 
 	json_array_foreach (gs, i, p) {
-		lp_buf_addf(b,
-		    md ? "| %s | %s | %s %g | "
-		       : "gate %-24s %-4s %s %g (value ",
-		    json_string_value(json_object_get(p, "metric")),
-		    verdict(p, md), json_string_value(json_object_get(p, "op")),
-		    json_number_value(json_object_get(p, "threshold")));
+		const char *metric =
+		    json_string_value(json_object_get(p, "metric"));
+		const char *op = json_string_value(json_object_get(p, "op"));
+		double at = json_number_value(json_object_get(p, "threshold"));
+
+		if (md) {
+			lp_buf_adds(b, "| ");
+			lp_md_escape(b, metric);
+			lp_buf_addf(
+			    b, " | %s | %s %g | ", verdict(p, md), op, at);
+		} else
+			lp_buf_addf(b, "gate %-24s %-4s %s %g (value ", metric,
+			    verdict(p, md), op, at);
 		gate_value(b, p);
 		lp_buf_adds(b, md ? " |\n" : ")\n");
 	}
@@ -196,7 +249,12 @@ run_rows(struct lp_buf *b, json_t *m, int md)
 		 "peak MB |\n| --- | ---: | ---: | ---: |\n"
 	       : "stages (wall s, records/s, peak MB)\n");
 	json_object_foreach (runs, tool, r) {
-		lp_buf_addf(b, md ? "| %s | " : "  %-20s ", tool);
+		if (md) {
+			lp_buf_adds(b, "| ");
+			lp_md_escape(b, tool);
+			lp_buf_adds(b, " | ");
+		} else
+			lp_buf_addf(b, "  %-20s ", tool);
 		run_figure(b, r, "wall_s", "%.3f");
 		lp_buf_adds(b, md ? " | " : " ");
 		run_figure(b, r, "records_per_s", "%.0f");

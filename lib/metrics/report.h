@@ -34,6 +34,14 @@ void lp_report_alert(
 void lp_report_stage_alert(struct lp_buf *b, const char *stage, int status,
     const char *error, const char *dataset);
 
+/*
+ * Text from outside (a title, an annotator's id or note, a group's key)
+ * into Markdown as the characters it is, on one line: <, > and & as
+ * entities, so no viewer takes it for HTML; \, `, *, _, [, ] and | behind a
+ * backslash, so it makes no emphasis, link, code or table cell; line
+ * breaks as spaces.  s NULL appends nothing.
+ */
+void lp_md_escape(struct lp_buf *b, const char *s);
 /* A figure: four decimals, a message as it is, or "undefined". */
 void lp_report_figure(struct lp_buf *b, json_t *v);
 /*

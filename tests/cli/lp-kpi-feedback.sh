@@ -189,6 +189,18 @@ tcase calibration.markdown input && { # FILE.md: an agenda
 	has_line cal.md '| bob | major errors (2) | 256GB is not 128GB | 三星 Galaxy S21 128GB |'
 	has_line cal.md '- Gold answer: major errors (2)'
 }
+tcase markdown.escaped input && { # outside text makes no HTML or markup
+	sed 's/"256GB is not 128GB"/"<img src=x onerror=alert(1)> *x* [l](u)"/; s/"title":"Samsung Galaxy S21 5G 128GB"/"title":"<b>S21<\/b> | x"/' \
+	    in.jsonl > hostile.jsonl
+	run "$TOOL" -q --no-gates --gold-key gold.key --calibration cal.md \
+	    --feedback fb hostile.jsonl
+	status_is 0
+	has_line cal.md '| bob | major errors (2) | &lt;img src=x onerror=alert(1)&gt; \*x\* \[l\](u) | 三星 Galaxy S21 128GB |'
+	has_line cal.md '- Title: &lt;b&gt;S21&lt;/b&gt; \| x'
+	lacks cal.md '<img\|<b>'
+	cat fb/*.md > fb.md
+	lacks fb.md '<img\|<b>'
+}
 tcase calibration.mode calibration && holds test "$(stat -c %a cal.jsonl)" = 600
 tcase calibration.unwritable input && {
 	run "$TOOL" -q --no-gates --calibration nodir/cal.jsonl in.jsonl

@@ -197,6 +197,12 @@ tcase page.bad-taxonomy input && {
 	file_is err 'lp-kpi: tax.json: "version" and "guidelines_version" are required'
 	missing p.html
 }
+tcase page.private page && { # notes, annotators and gold answers: 0600
+	holds test "$(stat -c %a r.html)" = 600
+	(umask 022 && "$TOOL" -q --bootstrap 0 --no-gates --html u.html \
+	    -o /dev/null in.jsonl) || fail 'lp-kpi failed'
+	holds test "$(stat -c %a u.html)" = 600
+}
 
 # In the browser.
 tcase browser.console-clean chromium page && { # no console messages

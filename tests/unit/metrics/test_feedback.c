@@ -1,3 +1,7 @@
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "core/buf.h"
 #include "metrics/feedback.h"
 #include "test.h"
@@ -239,6 +243,79 @@ TEST(html)
 	json_decref(fb);
 	lp_buf_release(&b);
 	input_release(&in);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN 1
+#endif
+#endif
+
+/*
+ * Memory grows with what each annotator labelled, not annotators times
+ * items: 1000 annotators of 20000 items, each item labelled (and
+ * adjudicated) once, built within 64 MB more address space than the input
+ * takes (annotators times items would be 160 MB).  In a child, as the
+ * limit is for good; not under AddressSanitizer, which reserves terabytes.
+ */
+TEST(memory_by_labels)
+{
+#ifndef ASAN
+	struct lp_items *s = lp_items_new(NULL);
+	json_t *m = json_pack("{s:{}}", "throughput"), *fb;
+	struct lp_buf line = LP_BUF_INIT;
+	struct lp_record rec;
+	struct rlimit rl;
+	char who[16];
+	FILE *f;
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < 20000; i++) {
+		lp_buf_reset(&line);
+		lp_buf_addf(&line,
+		    "{\"id\":\"i%d\",\"labels\":[{\"annotator_id\":\"a%d\","
+		    "\"label\":%d}],\"adjudication\":{\"label\":1}}",
+		    i, i % 1000, i % 3);
+		lp_record_init(&rec);
+		assert_eq_int(lp_record_parse(&rec, line.p, line.len), LP_OK);
+		lp_items_add(s, &rec);
+		lp_record_release(&rec);
+	}
+	for (i = 0; i < 1000; i++) {
+		snprintf(who, sizeof(who), "a%d", i);
+		json_object_set_new(
+		    json_object_get(m, "throughput"), who, json_object());
+	}
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		char buf[256];
+		long kb = -1;
+
+		/* VmSize now, in kB, and 64 MB more for the build. */
+		if ((f = fopen("/proc/self/status", "r")) == NULL)
+			_exit(3);
+		while (fgets(buf, sizeof(buf), f) != NULL)
+			if (sscanf(buf, "VmSize: %ld", &kb) == 1)
+				break;
+		fclose(f);
+		rl.rlim_cur = rl.rlim_max = (rlim_t)(kb + 64 * 1024) * 1024;
+		if (kb < 0 || setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(3);
+		fb = lp_feedback_build(s, m, NULL, NULL);
+		_exit(json_object_size(fb) == 1000 ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	assert_eq_int((int)waitpid(pid, &status, 0), (int)pid);
+	/* A signal (the allocation's abort) or a wrong answer fails. */
+	assert_true(WIFEXITED(status));
+	assert_eq_int(WEXITSTATUS(status), 0);
+	lp_buf_release(&line);
+	json_decref(m);
+	lp_items_free(s);
+#endif
 }
 
 RUN_TESTS()

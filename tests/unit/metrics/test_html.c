@@ -107,6 +107,8 @@ TEST(page_with_engine_and_taxonomy)
 	const char *fail, *pass;
 	size_t i;
 
+	/* As lp-kpi --html sets it: the notes and versions are kept. */
+	lp_kpi_keep_evidence(k);
 	assert_eq_int(
 	    lp_taxonomy_init(&tax,
 		json_pack("{s:s,s:s,s:[{s:i,s:s,s:s,s:s},{s:i,s:s,"

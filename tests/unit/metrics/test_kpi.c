@@ -191,6 +191,7 @@ TEST(versions_and_evidence)
 	char *s;
 	size_t i;
 
+	lp_kpi_keep_evidence(k);
 	for (i = 0; i < sizeof(noted) / sizeof(*noted); i++) {
 		lp_record_init(&rec);
 		assert_eq_int(
@@ -224,6 +225,83 @@ TEST(versions_and_evidence)
 	json_decref(v);
 	json_decref(e);
 	lp_kpi_free(k);
+}
+
+/* The first disputed item's notes after adding lines, or NULL. */
+static char *
+notes_of(const char *const *in, size_t n, int keep)
+{
+	struct lp_kpi *k = lp_kpi_new(NULL, 0, NULL);
+	struct lp_record rec;
+	json_t *e, *v;
+	char *s = NULL;
+	size_t i;
+
+	if (keep)
+		lp_kpi_keep_evidence(k);
+	for (i = 0; i < n; i++) {
+		lp_record_init(&rec);
+		assert_eq_int(
+		    lp_record_parse(&rec, in[i], strlen(in[i])), LP_OK);
+		lp_kpi_add(k, &rec);
+		lp_record_release(&rec);
+	}
+	e = lp_kpi_evidence(k, 1);
+	v = lp_kpi_get(e, "/disputed/rows/0/notes");
+	if (json_is_string(v))
+		s = strdup(json_string_value(v));
+	json_decref(e);
+	lp_kpi_free(k);
+	return s;
+}
+
+/* A note cut at the limit inside a character keeps the whole ones. */
+TEST(notes_cut_at_a_character)
+{
+	struct lp_buf line = LP_BUF_INIT, want = LP_BUF_INIT;
+	const char *in[1];
+	char *s;
+	int i;
+
+	/* "al: " and 395 bytes leave the limit (400) inside the first é. */
+	lp_buf_adds(&want, "al: ");
+	for (i = 0; i < 395; i++)
+		lp_buf_adds(&want, "a");
+	lp_buf_addf(&line,
+	    "{\"id\":\"p\",\"labels\":[{\"annotator_id\":\"al\","
+	    "\"label\":1,\"note\":\"%s\u00e9\u00e9\u00e9\"},"
+	    "{\"annotator_id\":\"bo\",\"label\":2}]}",
+	    want.p + 4);
+	in[0] = line.p;
+	s = notes_of(in, 1, 1);
+	assert_true(s != NULL);
+	assert_eq_str(s, want.p);
+	free(s);
+	lp_buf_release(&line);
+	lp_buf_release(&want);
+}
+
+/*
+ * The copies of an item (a file per annotator, then the adjudicated one)
+ * give each annotator's note once, the last one given.
+ */
+TEST(notes_once_per_annotator)
+{
+	static const char *const in[] = {
+	    "{\"id\":\"p\",\"labels\":[{\"annotator_id\":\"al\","
+	    "\"label\":1,\"note\":\"x\"}]}",
+	    "{\"id\":\"p\",\"labels\":[{\"annotator_id\":\"bo\","
+	    "\"label\":2,\"note\":\"y\"}]}",
+	    "{\"id\":\"p\",\"labels\":[{\"annotator_id\":\"al\","
+	    "\"label\":1,\"note\":\"x\"},{\"annotator_id\":\"bo\","
+	    "\"label\":2,\"note\":\"y2\"}],\"adjudication\":{\"label\":2}}"};
+	char *s = notes_of(in, 3, 1);
+
+	assert_true(s != NULL);
+	assert_eq_str(s, "al: x; bo: y2");
+	free(s);
+	/* Without lp_kpi_keep_evidence() nothing of it is kept. */
+	assert_true(notes_of(in, 3, 0) == NULL);
 }
 
 RUN_TESTS()

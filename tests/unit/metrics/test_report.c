@@ -57,7 +57,7 @@ TEST(markdown)
 	    "## Gates\n\n| metric | result | rule | value |\n"
 	    "| --- | --- | --- | ---: |\n"
 	    "| gold.accuracy | **FAIL** | > 0.9 | 0.75 |\n"
-	    "| judge.kappa_vs_humans | skip | > 0.5 | undefined |\n");
+	    "| judge.kappa\\_vs\\_humans | skip | > 0.5 | undefined |\n");
 	lp_buf_release(&b);
 	json_decref(m);
 	json_decref(gs);
@@ -77,6 +77,38 @@ TEST(groups_and_drift)
 	assert_true(strstr(b.p,
 			"over day\n  2025-12-01                4  0.5000  "
 			"undefined  undefined\n") != NULL);
+	lp_buf_release(&b);
+	json_decref(m);
+}
+
+/* Outside text in Markdown: no HTML, no markup, one line, one cell. */
+TEST(md_escape)
+{
+	struct lp_buf b = LP_BUF_INIT;
+
+	lp_md_escape(&b,
+	    "<img src=x onerror=alert(1)> & *b* _i_ `c` [l](u) "
+	    "a|b \\ x\ny\rz");
+	assert_eq_str(b.p,
+	    "&lt;img src=x onerror=alert(1)&gt; &amp; \\*b\\* \\_i\\_ "
+	    "\\`c\\` \\[l\\](u) a\\|b \\\\ x y z");
+	lp_buf_reset(&b);
+	lp_md_escape(&b, NULL);
+	lp_md_escape(&b, "Éé 三星");
+	assert_eq_str(b.p, "Éé 三星");
+	lp_buf_release(&b);
+}
+
+/* A group's key comes from the records: escaped in Markdown. */
+TEST(markdown_group_key_escaped)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	json_t *m = json_pack(
+	    "{s:{s:{s:{s:i}}}}", "by", "annotator", "<b>x_y</b>", "records", 4);
+
+	lp_report_markdown(&b, m, NULL);
+	assert_true(strstr(b.p, "| &lt;b&gt;x\\_y&lt;/b&gt; | 4 | ") != NULL);
+	assert_true(strstr(b.p, "<b>") == NULL);
 	lp_buf_release(&b);
 	json_decref(m);
 }
