@@ -41,14 +41,6 @@ discard(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-long
-lp_http_post_json(const char *url, const char *body, long timeout_ms,
-    const char *user_agent, struct lp_error *err)
-{
-	return lp_http_post_json_with(
-	    url, body, NULL, timeout_ms, user_agent, NULL, err);
-}
-
 /* libcurl's progress callback: non-zero gives the transfer up. */
 static int
 stopped(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
@@ -60,9 +52,9 @@ stopped(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 }
 
 long
-lp_http_post_json_with(const char *url, const char *body,
-    const char *const *headers, long timeout_ms, const char *user_agent,
-    const volatile sig_atomic_t *stop, struct lp_error *err)
+lp_http_post_json(const char *url, const char *body, const char *const *headers,
+    long timeout_ms, const char *user_agent, const volatile sig_atomic_t *stop,
+    struct lp_error *err)
 {
 	char cerr[CURL_ERROR_SIZE] = "";
 	struct curl_slist *h = NULL;

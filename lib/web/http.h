@@ -12,19 +12,14 @@
 #include "core/error.h"
 
 /*
- * POST a JSON body to url as user_agent and wait at most timeout_ms.
- * Returns the HTTP status (2xx is success), or -1 with err set ("URL:
- * what went wrong") when no reply came.
+ * POST a JSON body to url as user_agent, with more header lines
+ * ("Authorization: Bearer ..."), a NULL-terminated list (NULL: none), and
+ * wait at most timeout_ms, or a tenth of a second more once *stop is set
+ * (stop may be NULL; the tools pass their interrupt flag).  Returns the
+ * HTTP status (2xx is success), or -1 with err set ("URL: what went
+ * wrong") when no reply came.  Header values are never in err.
  */
-long lp_http_post_json(const char *url, const char *body, long timeout_ms,
-    const char *user_agent, struct lp_error *err);
-/*
- * lp_http_post_json() with more header lines ("Authorization: Bearer
- * ..."), a NULL-terminated list (NULL: none), given up within a tenth of
- * a second once *stop is set (stop may be NULL; the tools pass their
- * interrupt flag).  Header values are never in err.
- */
-long lp_http_post_json_with(const char *url, const char *body,
+long lp_http_post_json(const char *url, const char *body,
     const char *const *headers, long timeout_ms, const char *user_agent,
     const volatile sig_atomic_t *stop, struct lp_error *err);
 /*

@@ -55,7 +55,7 @@ lp_webhook_send(const char *url, const char *user_agent, const char *body,
 		}
 		if (stop != NULL && *stop)
 			return lp_error_set(err, "%s: interrupted", url);
-		st = lp_http_post_json_with(url, body, headers,
+		st = lp_http_post_json(url, body, headers,
 		    LP_WEBHOOK_TIMEOUT_MS, user_agent, stop, &why);
 		if (st >= 200 && st <= 299)
 			return LP_OK;
