@@ -28,6 +28,7 @@
 #include "text/clean.h"
 #include "text/schema.h"
 #include "tool/cli.h"
+#include "tool/lanes.h"
 #include "tool/llm_clean.h"
 #include "tool/log.h"
 #include "tool/run.h"
@@ -43,7 +44,8 @@ enum {
 	OPT_PSEUDONYM_KEY_FILE,
 	OPT_PSEUDONYMIZE,
 	OPT_REPAIR_UTF8,
-	OPT_SCHEMA
+	OPT_SCHEMA,
+	OPT_THREADS
 };
 
 static const struct lp_tool tool = {"lp-clean",
@@ -51,7 +53,7 @@ static const struct lp_tool tool = {"lp-clean",
     "       [--fluff file] [--keep-pii] [--pii-originals file]\n"
     "       [--pseudonym-key-file file | --keep-sellers]\n"
     "       [--pseudonymize field] [--repair-utf8]\n"
-    "       [--schema file | --no-schema] [file ...]",
+    "       [--schema file | --no-schema] [--threads n] [file ...]",
     "Normalise listing text, units, prices and conditions; check the "
     "schema.",
     "      --fields=FIELDS     text fields to clean, comma-separated\n"
@@ -73,6 +75,8 @@ static const struct lp_tool tool = {"lp-clean",
     "      --schema=FILE       check records against FILE (a JSON Schema\n"
     "                          subset) instead of the built-in one\n"
     "      --no-schema         check no schema\n"
+    "      --threads=N         clean on N threads, output in input order\n"
+    "                          (default: the processors, at most 4)\n"
     "\nLLM options:\n" LP_LLM_CLEAN_HELP,
     0,
     "{out:record} cleaned[, {emails_redacted:email} and "
@@ -89,7 +93,8 @@ static const struct option longopts[] = {LP_COMMON_LONGOPTS,
     {"pseudonym-key-file", required_argument, NULL, OPT_PSEUDONYM_KEY_FILE},
     {"pseudonymize", required_argument, NULL, OPT_PSEUDONYMIZE},
     {"repair-utf8", no_argument, NULL, OPT_REPAIR_UTF8},
-    {"schema", required_argument, NULL, OPT_SCHEMA}, {NULL, 0, NULL, 0}};
+    {"schema", required_argument, NULL, OPT_SCHEMA},
+    {"threads", required_argument, NULL, OPT_THREADS}, {NULL, 0, NULL, 0}};
 
 /* The tool's state: the cleaner, and the options that only name things. */
 struct clean_opts {
@@ -97,11 +102,13 @@ struct clean_opts {
 	const char *schema_path, *casearg, *key_file, *originals_path;
 	char **fields, **pseudo, **fluff;
 	int nfields, npseudo, nfluff, no_schema, repair, keep_sellers;
-	struct lp_sha256 rules;	 /* the rules' texts, for the audit log */
-	struct lp_buf key;	 /* the pseudonym key's bytes */
-	struct lp_buf originals; /* redacted originals not yet written */
-	int originals_fd;	 /* --pii-originals, or -1 */
-	struct lp_llm_clean llm; /* --llm */
+	struct lp_buf *fluff_text; /* the --fluff files' texts */
+	int threads;		   /* --threads, or 0 */
+	struct lp_sha256 rules;	   /* the rules' texts, for the audit log */
+	struct lp_buf key;	   /* the pseudonym key's bytes */
+	struct lp_buf originals;   /* redacted originals not yet written */
+	int originals_fd;	   /* --pii-originals, or -1 */
+	struct lp_llm_clean llm;   /* --llm */
 };
 
 /*
@@ -190,20 +197,22 @@ flush_originals(struct clean_opts *o, size_t least)
 	lp_buf_reset(&o->originals);
 }
 
-/* More cleaning rules from a file, after those loaded already. */
+/*
+ * More cleaning rules from a file, after those loaded already; its text
+ * is kept in b for the cleaners of the other threads.
+ */
 static void
-load_rules_file(struct lp_clean *c, const char *path, struct lp_sha256 *sha)
+load_rules_file(struct lp_clean *c, const char *path, struct lp_sha256 *sha,
+    struct lp_buf *b)
 {
-	struct lp_buf b = LP_BUF_INIT;
 	struct lp_error err;
 
-	if (lp_file_read_all(path, &b, &err) != LP_OK)
+	if (lp_file_read_all(path, b, &err) != LP_OK)
 		lp_errx(LP_EXIT_IOERR, "%s", err.msg);
-	lp_sha256_update(sha, b.p, b.len);
-	if (lp_rules_load(&c->rules, b.p ? b.p : "", b.len, path, &err) !=
+	lp_sha256_update(sha, b->p, b->len);
+	if (lp_rules_load(&c->rules, b->p ? b->p : "", b->len, path, &err) !=
 	    LP_OK)
 		lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
-	lp_buf_release(&b);
 }
 
 static void
@@ -265,6 +274,10 @@ parse_options(struct clean_opts *o, int argc, char **argv)
 		case OPT_SCHEMA:
 			o->schema_path = optarg;
 			break;
+		case OPT_THREADS:
+			o->threads =
+			    (int)lp_cli_int("--threads", optarg, 1, 64);
+			break;
 		default:
 			lp_cli_common(ch, optarg);
 		}
@@ -302,8 +315,12 @@ setup(struct clean_opts *o)
 	lp_sha256_update(
 	    &o->rules, lp_data_clean_rules, lp_data_clean_rules_len);
 	lp_sha256_update(&o->rules, lp_data_brands, lp_data_brands_len);
-	for (i = 0; i < o->nfluff; i++)
-		load_rules_file(c, o->fluff[i], &o->rules);
+	o->fluff_text =
+	    lp_xmalloc(sizeof(*o->fluff_text) * (size_t)(o->nfluff + 1));
+	for (i = 0; i < o->nfluff; i++) {
+		lp_buf_init(&o->fluff_text[i]);
+		load_rules_file(c, o->fluff[i], &o->rules, &o->fluff_text[i]);
+	}
 	if (o->schema_path != NULL) {
 		struct lp_error err;
 
@@ -314,6 +331,113 @@ setup(struct clean_opts *o)
 	} else if (!o->no_schema)
 		c->schema = lp_schema_listing();
 	lp_llm_clean_setup(&o->llm, c, o->fields, o->nfields);
+}
+
+/*
+ * A cleaner for another thread: set up as o->c, with its own scratch and
+ * counts (lp_clean_merge() adds them up).
+ */
+static void
+clean_copy(const struct clean_opts *o, struct lp_clean *c)
+{
+	struct lp_error err;
+	int i;
+
+	lp_clean_init(c);
+	c->lower = o->c.lower;
+	c->keep_pii = o->c.keep_pii;
+	c->key = o->c.key;
+	c->keylen = o->c.keylen;
+	for (i = 0; i < o->c.nfields; i++)
+		lp_clean_add_field(c, o->c.fields[i]);
+	for (i = 0; i < o->c.npseudo; i++)
+		lp_clean_add_pseudonym(c, o->c.pseudo[i]);
+	/* The same texts loaded in the same order: this cannot fail. */
+	for (i = 0; i < o->nfluff; i++)
+		if (lp_rules_load(&c->rules,
+			o->fluff_text[i].p ? o->fluff_text[i].p : "",
+			o->fluff_text[i].len, o->fluff[i], &err) != LP_OK)
+			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
+	if (o->c.schema != NULL)
+		c->schema = json_incref(o->c.schema);
+}
+
+/* The stage on one record, in any lane (the cleaner keeps its originals). */
+static int
+clean_one(
+    void *ctx, struct lp_record *rec, struct lp_buf *side, struct lp_error *err)
+{
+	(void)side;
+	return lp_clean_record(ctx, rec, err);
+}
+
+/* A kept record's redacted originals, in input order. */
+static void
+originals_out(void *arg, const char *p, size_t n)
+{
+	struct clean_opts *o = arg;
+
+	lp_buf_add(&o->originals, p, n);
+	flush_originals(o, 65536);
+}
+
+/* A lane's counts, into the run's (o->c's) or dropped. */
+static void
+tally(void *arg, void *ctx, int keep)
+{
+	struct clean_opts *o = arg;
+
+	lp_clean_merge(keep ? &o->c : NULL, ctx);
+}
+
+/*
+ * The records cleaned in lanes (tool/lanes.h), each with a cleaner of its
+ * own; o->c keeps the counts.
+ */
+static void
+clean_lanes(struct clean_opts *o, struct lp_run *run)
+{
+	int n = o->threads > 0 ? o->threads : lp_lanes_default(), i;
+	struct lp_clean *lane = lp_xmalloc(sizeof(*lane) * (size_t)n);
+	void **ctx = lp_xmalloc(sizeof(*ctx) * (size_t)n);
+	struct lp_lanes *l;
+
+	for (i = 0; i < n; i++) {
+		clean_copy(o, &lane[i]);
+		ctx[i] = &lane[i];
+	}
+	l = lp_lanes_new(run, n, clean_one, ctx,
+	    o->originals_fd >= 0 ? originals_out : NULL, tally, o);
+	for (i = 0; i < lp_lanes_count(l) && o->originals_fd >= 0; i++)
+		lane[i].originals = lp_lanes_side(l, i);
+	lp_lanes_run(l);
+	lp_lanes_free(l);
+	for (i = 0; i < n; i++)
+		lp_clean_release(&lane[i]);
+	free(lane);
+	free(ctx);
+}
+
+/* With --llm: one record at a time, the model's window in order. */
+static void
+clean_llm(struct clean_opts *o, struct lp_run *run)
+{
+	struct lp_record *rec;
+
+	lp_llm_clean_start(&o->llm, run);
+	while (lp_run_next(run, &rec) == LP_OK) {
+		struct lp_error err;
+		size_t mark = o->originals.len;
+
+		if (lp_clean_record(&o->c, rec, &err) != LP_OK) {
+			o->originals.len = mark; /* not in the dataset */
+			if (lp_run_reject(run, rec, err.msg) != LP_OK)
+				break;
+			continue;
+		}
+		lp_llm_clean_take(&o->llm, rec);
+		flush_originals(o, 65536);
+	}
 }
 
 /* What changes the output, for the lineage config digest. */
@@ -355,10 +479,9 @@ main(int argc, char **argv)
 {
 	struct clean_opts o;
 	struct lp_buf cfg = LP_BUF_INIT;
-	struct lp_record *rec;
 	struct lp_run run;
 	char rules[65];
-	int status;
+	int status, i;
 
 	lp_cli_init(argc, argv, &tool);
 	memset(&o, 0, sizeof(o));
@@ -377,24 +500,9 @@ main(int argc, char **argv)
 	run.repair_utf8 = o.repair;
 	open_originals(&o, &run);
 	if (o.llm.mode)
-		lp_llm_clean_start(&o.llm, &run);
-	while (lp_run_next(&run, &rec) == LP_OK) {
-		struct lp_error err;
-		size_t mark = o.originals.len;
-
-		if (lp_clean_record(&o.c, rec, &err) != LP_OK) {
-			o.originals.len = mark; /* not in the dataset */
-			if (lp_run_reject(&run, rec, err.msg) != LP_OK)
-				break;
-			continue;
-		}
-		/* Without --llm, the one test of it on this path. */
-		if (o.llm.mode)
-			lp_llm_clean_take(&o.llm, rec);
-		else if (lp_run_emit(&run, rec) != LP_OK)
-			break;
-		flush_originals(&o, 65536);
-	}
+		clean_llm(&o, &run);
+	else
+		clean_lanes(&o, &run);
 	flush_originals(&o, 0);
 	lp_clean_counts(&o.c, lp_run_count_each, &run);
 	lp_run_count(&run, "repaired_utf8", (long long)run.n_repaired);
@@ -405,6 +513,9 @@ main(int argc, char **argv)
 	lp_clean_release(&o.c);
 	lp_cli_list_free(o.fields, o.nfields);
 	lp_cli_list_free(o.pseudo, o.npseudo);
+	for (i = 0; i < o.nfluff; i++)
+		lp_buf_release(&o.fluff_text[i]);
+	free(o.fluff_text);
 	free(o.fluff);
 	if (o.originals_fd >= 0 && close(o.originals_fd) != 0 &&
 	    status == LP_EXIT_OK)

@@ -430,10 +430,12 @@ lp_clean_record(struct lp_clean *c, struct lp_record *rec, struct lp_error *err)
 	clean_price(c, rec);
 	clean_condition(c, rec);
 	pseudonymize(c, rec);
-	if (c->schema != NULL &&
-	    lp_schema_check_record(c->schema, rec, err) != LP_OK)
-		return LP_FAILED;
-	return LP_OK;
+	if (c->schema == NULL)
+		return LP_OK;
+	/* Compiled here, not per thread: each thread cleans with its own. */
+	if (c->cschema == NULL)
+		c->cschema = lp_schema_compile(c->schema);
+	return lp_schema_check_compiled(c->cschema, rec, err);
 }
 
 void
@@ -467,6 +469,39 @@ lp_clean_counts(const struct lp_clean *c,
 	count(arg, "pseudonymized", c->n.pseudonymized);
 }
 
+void
+lp_clean_merge(struct lp_clean *into, struct lp_clean *from)
+{
+	struct lp_clean_stats *a = into != NULL ? &into->n : NULL;
+	const struct lp_clean_stats *b = &from->n;
+	size_t k;
+
+	if (into == NULL) {
+		memset(&from->n, 0, sizeof(from->n));
+		for (k = 0; k < from->rules.n; k++)
+			from->rules.v[k].hits = 0;
+		from->rules.run_hits = 0;
+		return;
+	}
+	a->emoji += b->emoji;
+	a->units += b->units;
+	a->emails += b->emails;
+	a->phones += b->phones;
+	a->prices += b->prices;
+	a->price_unparsed += b->price_unparsed;
+	a->price_assumed += b->price_assumed;
+	a->cond_mapped += b->cond_mapped;
+	a->cond_unknown += b->cond_unknown;
+	a->pseudonymized += b->pseudonymized;
+	memset(&from->n, 0, sizeof(from->n));
+	for (k = 0; k < into->rules.n && k < from->rules.n; k++) {
+		into->rules.v[k].hits += from->rules.v[k].hits;
+		from->rules.v[k].hits = 0;
+	}
+	into->rules.run_hits += from->rules.run_hits;
+	from->rules.run_hits = 0;
+}
+
 static void
 free_list(char **v, int n)
 {
@@ -485,6 +520,7 @@ lp_clean_release(struct lp_clean *c)
 	free_list(c->display_paths, c->nfields);
 	free_list(c->pseudo, c->npseudo);
 	json_decref(c->schema);
+	lp_schema_free(c->cschema);
 	lp_rules_release(&c->rules);
 	lp_text_release(&c->text);
 	lp_buf_release(&c->a);

@@ -34,6 +34,7 @@
 #include "core/hmac.h"
 #include "core/record.h"
 #include "text/rules.h"
+#include "text/schema.h"
 #include "text/text.h"
 
 /* What cleaning did, over all records so far. */
@@ -60,8 +61,9 @@ struct lp_clean {
 	 * "kind","original"}.  The caller empties it.
 	 */
 	struct lp_buf *originals;
-	struct lp_rules rules; /* the built-in rules, then any loaded */
-	json_t *schema;	       /* checked at the end (owned), or NULL */
+	struct lp_rules rules;	   /* the built-in rules, then any loaded */
+	json_t *schema;		   /* checked at the end (owned), or NULL */
+	struct lp_schema *cschema; /* schema compiled, at its first use */
 	struct lp_clean_stats n;
 	/*
 	 * The fields cleaned, their raw.<field> and <field>_display paths;
@@ -118,6 +120,13 @@ int lp_clean_record(
  */
 void lp_clean_counts(const struct lp_clean *c,
     void (*count)(void *arg, const char *name, long long n), void *arg);
+/*
+ * Add the counts of from (a cleaner set up as into, with the same rules
+ * loaded in the same order, used on other records) to into's, and zero
+ * them in from: the counts of a stage run on several threads.  With into
+ * NULL, only zero them (records that are not to be counted).
+ */
+void lp_clean_merge(struct lp_clean *into, struct lp_clean *from);
 /* Free the fields, rules, schema and buffers. */
 void lp_clean_release(struct lp_clean *c);
 

@@ -434,9 +434,8 @@ quarantine(struct lp_run *run, const char *file, unsigned long line,
 	return LP_OK;
 }
 
-/* Apply the error policy to a bad line.  LP_OK to go on, LP_EOF to stop. */
-static int
-bad(struct lp_run *run, const char *file, unsigned long line,
+int
+lp_run_bad(struct lp_run *run, const char *file, unsigned long line,
     const char *reason, const char *text, size_t len, int truncated)
 {
 	switch (lp_opts.on_error) {
@@ -462,6 +461,52 @@ bad(struct lp_run *run, const char *file, unsigned long line,
 }
 
 int
+lp_run_read(struct lp_run *run, const char **line, size_t *len)
+{
+	int rc;
+
+	if (lp_interrupted) {
+		run->status = LP_EXIT_INTR;
+		return LP_EOF;
+	}
+	rc = lp_reader_next(&run->in, line, len);
+	if (rc == LP_EOF) {
+		if (lp_interrupted)
+			run->status = LP_EXIT_INTR;
+		return LP_EOF;
+	}
+	if (rc == LP_FATAL) {
+		if (lp_interrupted) {
+			run->status = LP_EXIT_INTR;
+			return LP_EOF;
+		}
+		lp_warnx("%s", run->in.err.msg);
+		run->status = run->in.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR;
+		return LP_EOF;
+	}
+	run->n_in++;
+	if (run->progress && (run->n_in & 4095) == 0)
+		lp_run_progress(run);
+	return rc;
+}
+
+int
+lp_run_parse(const struct lp_run *run, struct lp_record *rec,
+    struct lp_buf *fixed, const char **line, size_t *len,
+    unsigned long long *n_repaired)
+{
+	/* Repair only what would fail: valid lines pay one scan. */
+	if (run->repair_utf8 && !lp_utf8_valid(*line, *len, NULL)) {
+		lp_buf_reset(fixed);
+		lp_utf8_repair(*line, *len, fixed);
+		*line = fixed->p;
+		*len = fixed->len;
+		(*n_repaired)++;
+	}
+	return lp_record_parse(rec, *line, *len);
+}
+
+int
 lp_run_next(struct lp_run *run, struct lp_record **recp)
 {
 	const char *line;
@@ -469,46 +514,18 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 	int rc;
 
 	for (;;) {
-		if (lp_interrupted) {
-			run->status = LP_EXIT_INTR;
+		if ((rc = lp_run_read(run, &line, &len)) == LP_EOF)
 			return LP_EOF;
-		}
-		rc = lp_reader_next(&run->in, &line, &len);
-		if (rc == LP_EOF) {
-			if (lp_interrupted)
-				run->status = LP_EXIT_INTR;
-			return LP_EOF;
-		}
-		if (rc == LP_FATAL) {
-			if (lp_interrupted) {
-				run->status = LP_EXIT_INTR;
-				return LP_EOF;
-			}
-			lp_warnx("%s", run->in.err.msg);
-			run->status =
-			    run->in.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR;
-			return LP_EOF;
-		}
-		run->n_in++;
-		if (run->progress && (run->n_in & 4095) == 0)
-			lp_run_progress(run);
 		if (rc == LP_FAILED) {
-			if (bad(run, lp_reader_name(&run->in),
+			if (lp_run_bad(run, lp_reader_name(&run->in),
 				lp_reader_lineno(&run->in), run->in.err.msg,
 				line, len, 1) != LP_OK)
 				return LP_EOF;
 			continue;
 		}
-		/* Repair only what would fail: valid lines pay one scan. */
-		if (run->repair_utf8 && !lp_utf8_valid(line, len, NULL)) {
-			lp_buf_reset(&run->fixed);
-			lp_utf8_repair(line, len, &run->fixed);
-			line = run->fixed.p;
-			len = run->fixed.len;
-			run->n_repaired++;
-		}
-		if (lp_record_parse(&run->rec, line, len) != LP_OK) {
-			if (bad(run, lp_reader_name(&run->in),
+		if (lp_run_parse(run, &run->rec, &run->fixed, &line, &len,
+			&run->n_repaired) != LP_OK) {
+			if (lp_run_bad(run, lp_reader_name(&run->in),
 				lp_reader_lineno(&run->in), run->rec.err.msg,
 				line, len, 0) != LP_OK)
 				return LP_EOF;
@@ -524,7 +541,8 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 int
 lp_run_reject(struct lp_run *run, struct lp_record *rec, const char *reason)
 {
-	return bad(run, rec->file, rec->line, reason, rec->text, rec->len, 0);
+	return lp_run_bad(
+	    run, rec->file, rec->line, reason, rec->text, rec->len, 0);
 }
 
 void
@@ -561,15 +579,30 @@ stamp(struct lp_run *run, struct lp_record *rec)
 }
 
 static int
-put(struct lp_run *run, struct lp_writer *w)
+put_bytes(struct lp_run *run, struct lp_writer *w, const char *p, size_t n)
 {
-	if (lp_writer_write(w, run->obuf.p, run->obuf.len) != LP_OK) {
+	if (lp_writer_write(w, p, n) != LP_OK) {
 		if (!w->broken_pipe) {
 			lp_warnx("%s", w->err.msg);
 			run->status = LP_EXIT_IOERR;
 		}
 		return LP_EOF;
 	}
+	return LP_OK;
+}
+
+static int
+put(struct lp_run *run, struct lp_writer *w)
+{
+	return put_bytes(run, w, run->obuf.p, run->obuf.len);
+}
+
+int
+lp_run_write(struct lp_run *run, const char *p, size_t n, size_t nrec)
+{
+	if (put_bytes(run, &run->out, p, n) != LP_OK)
+		return LP_EOF;
+	run->n_out += nrec;
 	return LP_OK;
 }
 

@@ -75,6 +75,28 @@ void lp_run_open(
  * an interrupt; lp_run_close() returns the status).
  */
 int lp_run_next(struct lp_run *run, struct lp_record **rec);
+/*
+ * The pieces of lp_run_next(), for a tool that parses elsewhere
+ * (tool/lanes.h).  lp_run_read(): the next line, borrowed until the next
+ * read: LP_OK; LP_FAILED for a line the reader refused (reason in
+ * run->in.err, the line cut short), left to lp_run_bad(); or LP_EOF as
+ * lp_run_next().  lp_run_parse(): parse line into rec, repairing its
+ * UTF-8 into fixed first if the tool asked (counted in *n_repaired; line
+ * and len then name the repaired text); LP_OK, or LP_FAILED (rec->err).
+ * It touches only its arguments, so it may run on another thread.
+ */
+int lp_run_read(struct lp_run *run, const char **line, size_t *len);
+int lp_run_parse(const struct lp_run *run, struct lp_record *rec,
+    struct lp_buf *fixed, const char **line, size_t *len,
+    unsigned long long *n_repaired);
+/*
+ * Apply the error policy to a bad line of file (cut short if truncated):
+ * LP_OK to go on, LP_EOF to stop.
+ */
+int lp_run_bad(struct lp_run *run, const char *file, unsigned long line,
+    const char *reason, const char *text, size_t len, int truncated);
+/* Write nrec stamped records, p[0..n): LP_OK, or LP_EOF (output gone). */
+int lp_run_write(struct lp_run *run, const char *p, size_t n, size_t nrec);
 /* Stamp and write a record.  LP_OK, or LP_EOF when output is gone. */
 int lp_run_emit(struct lp_run *run, struct lp_record *rec);
 /*

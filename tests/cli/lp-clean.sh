@@ -5,7 +5,7 @@
 TOOL=${LP_TOOLDIR:-$LP_BINDIR}/lp-clean
 MAN=$HERE/../../man/lp-clean.1
 
-USAGE="usage: lp-clean [-qv] [-o file] [--fields f,...] [--case lower|keep]\n       [--fluff file] [--keep-pii] [--pii-originals file]\n       [--pseudonym-key-file file | --keep-sellers]\n       [--pseudonymize field] [--repair-utf8]\n       [--schema file | --no-schema] [file ...]\nTry 'lp-clean --help' for more information.\n"
+USAGE="usage: lp-clean [-qv] [-o file] [--fields f,...] [--case lower|keep]\n       [--fluff file] [--keep-pii] [--pii-originals file]\n       [--pseudonym-key-file file | --keep-sellers]\n       [--pseudonymize field] [--repair-utf8]\n       [--schema file | --no-schema] [--threads n] [file ...]\nTry 'lp-clean --help' for more information.\n"
 # Sellers are pseudonymised by default, which needs a key: the cases
 # have one unless they say otherwise (see privacy.*).
 export LP_PSEUDONYM_KEY=lp-clean-tests

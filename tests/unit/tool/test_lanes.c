@@ -1,0 +1,242 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/status.h"
+#include "tool/cli.h"
+#include "tool/lanes.h"
+#include "tool/log.h"
+#include "tool/run.h"
+#include "test.h"
+
+static const struct lp_tool tool = {
+    "lp-test", "[file ...]", "test", NULL, 0, NULL};
+
+/* A lane's context: what it kept, and the run's total. */
+struct ctx {
+	long long kept;
+};
+
+/* Keep a record unless it says "refuse"; note its id as a side line. */
+static int
+stage(
+    void *arg, struct lp_record *rec, struct lp_buf *side, struct lp_error *err)
+{
+	struct ctx *c = arg;
+	const char *id = lp_record_get_str(rec, "id");
+
+	/* Append first: a refused record's side bytes must be dropped. */
+	lp_buf_addf(side, "%s\n", id != NULL ? id : "?");
+	if (lp_record_get(rec, "refuse") != NULL)
+		return lp_error_set(err, "refused %s", id);
+	lp_record_put(rec, "seen", json_true());
+	c->kept++;
+	return LP_OK;
+}
+
+static struct lp_buf sides;
+static long long total, dropped_counts;
+
+static void
+side(void *arg, const char *p, size_t n)
+{
+	(void)arg;
+	lp_buf_add(&sides, p, n);
+}
+
+static void
+tally(void *arg, void *ctx, int keep)
+{
+	struct ctx *c = ctx;
+
+	(void)arg;
+	if (keep)
+		total += c->kept;
+	else
+		dropped_counts += c->kept;
+	c->kept = 0;
+}
+
+/* 3000 lines: bad JSON every 97th, a refused record every 89th. */
+static char *
+input(size_t *n)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	int i;
+
+	for (i = 1; i <= 3000; i++) {
+		if (i % 97 == 0)
+			lp_buf_adds(&b, "{bad\n");
+		else if (i % 89 == 0)
+			lp_buf_addf(&b, "{\"id\":\"r%d\",\"refuse\":1}\n", i);
+		else
+			lp_buf_addf(&b, "{\"id\":\"%d\",\"title\":\"t\"}\n", i);
+	}
+	*n = b.len;
+	return b.p;
+}
+
+static char *
+slurp(const char *path)
+{
+	struct lp_buf b = LP_BUF_INIT;
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		lp_buf_add(&b, buf, n);
+	fclose(f);
+	lp_buf_addc(&b, '\0');
+	return b.p;
+}
+
+struct result {
+	char *out, *q, *side, *stats;
+	long long total, dropped;
+	int status;
+};
+
+/* The whole input through n lanes under the policy given. */
+static void
+run_lanes(const char *path, int n, int policy, struct result *r)
+{
+	char dir[] = "/tmp/lp-lanes-XXXXXX", out[300], q[300], st[300];
+	char *argv[] = {"lp-test", NULL};
+	char *files[1];
+	struct ctx c[4] = {{0}, {0}, {0}, {0}};
+	void *ctx[4] = {&c[0], &c[1], &c[2], &c[3]};
+	struct lp_run run;
+	struct lp_lanes *l;
+
+	files[0] = (char *)path;
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(q, sizeof(q), "%s/q", dir);
+	snprintf(st, sizeof(st), "%s/st", dir);
+	lp_cli_init(1, argv, &tool);
+	lp_verbosity = -1;
+	lp_opts.output = out;
+	lp_opts.plain = 1;
+	lp_opts.stats = st;
+	lp_opts.on_error = policy;
+	if (policy == LP_ON_ERROR_QUARANTINE)
+		lp_opts.quarantine = q;
+	lp_buf_reset(&sides);
+	total = dropped_counts = 0;
+	lp_run_open(&run, 1, files, "");
+	l = lp_lanes_new(&run, n, stage, ctx, side, tally, NULL);
+	assert_eq_int(lp_lanes_count(l), n);
+	lp_lanes_run(l);
+	lp_lanes_free(l);
+	r->status = lp_run_close(&run, LP_EXIT_OK);
+	r->out = slurp(out);
+	r->q = slurp(q);
+	r->stats = slurp(st);
+	r->side = lp_xstrdup(sides.p != NULL ? sides.p : "");
+	r->total = total;
+	r->dropped = dropped_counts;
+	unlink(out);
+	unlink(q);
+	unlink(st);
+	rmdir(dir);
+}
+
+static void
+result_free(struct result *r)
+{
+	free(r->out);
+	free(r->q);
+	free(r->side);
+	free(r->stats);
+}
+
+/* The run's stats less what differs from run to run (timings, ids). */
+static void
+assert_same_counts(const char *a, const char *b)
+{
+	const char *ea = strstr(a, ",\"tool\""), *eb = strstr(b, ",\"tool\"");
+
+	assert_true(ea != NULL && eb != NULL);
+	assert_eq_mem(a, (size_t)(ea - a), b, (size_t)(eb - b));
+}
+
+TEST(many_lanes_write_what_one_writes)
+{
+	size_t n;
+	char *in = input(&n), *path = tmpfile_with(in, n);
+	struct result one, three;
+
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	run_lanes(path, 1, LP_ON_ERROR_QUARANTINE, &one);
+	run_lanes(path, 3, LP_ON_ERROR_QUARANTINE, &three);
+	assert_eq_int(one.status, LP_EXIT_OK);
+	assert_eq_int(three.status, LP_EXIT_OK);
+	assert_true(one.out != NULL && three.out != NULL);
+	assert_eq_str(three.out, one.out);
+	assert_eq_str(three.q, one.q);
+	assert_eq_str(three.side, one.side);
+	assert_same_counts(three.stats, one.stats);
+	/* 30 bad lines, 33 refused (none both), the rest kept in order. */
+	assert_true(strstr(three.stats,
+			"{\"in\":3000,\"out\":2937,\"dropped\":0,"
+			"\"skipped\":0,\"quarantined\":63,") == three.stats);
+	assert_eq_int((int)three.total, 2937);
+	assert_true(strstr(three.out,
+			"{\"id\":\"1\",\"title\":\"t\","
+			"\"seen\":true,\"lineage\"") == three.out);
+	assert_true(strstr(three.side, "1\n2\n3\n") == three.side);
+	assert_true(strstr(three.side, "r89") == NULL);
+	assert_true(strstr(three.q,
+			"\"line\":89,\"reason\":\"refused "
+			"r89\"") != NULL);
+	result_free(&one);
+	result_free(&three);
+	unlink(path);
+	free(path);
+	free(in);
+	unsetenv("SOURCE_DATE_EPOCH");
+}
+
+TEST(fail_stops_where_one_lane_stops)
+{
+	size_t n;
+	char *in = input(&n), *path = tmpfile_with(in, n);
+	struct result one, four;
+
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	run_lanes(path, 1, LP_ON_ERROR_FAIL, &one);
+	run_lanes(path, 4, LP_ON_ERROR_FAIL, &four);
+	assert_eq_int(four.status, LP_EXIT_DATAERR);
+	assert_same_counts(four.stats, one.stats);
+	/* Line 89 is the first refused: 88 kept, then the stop. */
+	assert_true(
+	    strstr(four.stats,
+		"{\"in\":89,\"out\":88,\"dropped\":0,"
+		"\"skipped\":0,\"quarantined\":0,\"failed\":1,") == four.stats);
+	assert_eq_int((int)four.total, 88);
+	assert_eq_int((int)one.total, 88);
+	/* The other lanes' records past the stop were not counted. */
+	assert_true(four.dropped > 0);
+	assert_eq_str(four.side, one.side);
+	result_free(&one);
+	result_free(&four);
+	unlink(path);
+	free(path);
+	free(in);
+	unsetenv("SOURCE_DATE_EPOCH");
+}
+
+TEST(default_is_the_processors)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = lp_lanes_default();
+
+	assert_true(n >= 1 && n <= 4);
+	assert_true(cpus < 1 || n == (cpus > 4 ? 4 : (int)cpus));
+}
+
+RUN_TESTS()
