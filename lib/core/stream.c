@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -562,11 +563,11 @@ writer_open(struct lp_writer *w, const char *path, int level, mode_t mode)
 	}
 	if (level > 0) {
 		w->gz = 1;
-		/* zlib's own gzip header: no name, mtime 0. */
-		if (deflateInit2(&w->z, level, Z_DEFLATED, 16 + MAX_WBITS, 8,
-			Z_DEFAULT_STRATEGY) != Z_OK)
+		/* libdeflate's gzip header: no name, mtime 0. */
+		if ((w->dc = libdeflate_alloc_compressor(level)) == NULL)
 			abort();
-		w->zout = lp_xmalloc(OUT_FLUSH);
+		w->zcap = libdeflate_gzip_compress_bound(w->dc, OUT_FLUSH * 2);
+		w->zout = lp_xmalloc(w->zcap);
 	}
 	lp_buf_grow(&w->buf, OUT_FLUSH);
 	return LP_OK;
@@ -613,33 +614,32 @@ write_all(struct lp_writer *w, const void *data, size_t n)
 	return LP_FATAL;
 }
 
-/* Compress p[0..n) into the file; failures reported as put_fd does. */
+/*
+ * Compress p[0..n) into the file as one gzip member; failures reported as
+ * put_fd does.  libdeflate compresses a whole buffer at a time, about
+ * twice as fast as zlib's level 1 and a little smaller; a member per
+ * buffer of OUT_FLUSH costs 18 bytes of header and trailer.
+ */
 static int
-deflate_to(struct lp_writer *w, const void *p, size_t n, int flush, int *broken,
+deflate_to(struct lp_writer *w, const void *p, size_t n, int *broken,
     struct lp_error *err)
 {
-	int zr;
+	size_t need = libdeflate_gzip_compress_bound(w->dc, n), m;
 
-	w->z.next_in = (unsigned char *)(uintptr_t)p;
-	w->z.avail_in = (uInt)n;
-	do {
-		w->z.next_out = w->zout;
-		w->z.avail_out = OUT_FLUSH;
-		zr = deflate(&w->z, flush);
-		if (zr == Z_STREAM_ERROR)
-			abort();
-		if (put_fd(w, w->zout, OUT_FLUSH - w->z.avail_out, broken,
-			err) != LP_OK)
-			return LP_FATAL;
-	} while (
-	    w->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
-	return LP_OK;
+	if (need > w->zcap) {
+		w->zout = lp_xrealloc(w->zout, need);
+		w->zcap = need;
+	}
+	if ((m = libdeflate_gzip_compress(w->dc, p, n, w->zout, w->zcap)) == 0)
+		abort(); /* the bound was given */
+	w->members++;
+	return put_fd(w, w->zout, m, broken, err);
 }
 
 static int
-deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
+deflate_out(struct lp_writer *w, const void *p, size_t n)
 {
-	if (deflate_to(w, p, n, flush, &w->broken_pipe, &w->err) == LP_OK)
+	if (deflate_to(w, p, n, &w->broken_pipe, &w->err) == LP_OK)
 		return LP_OK;
 	w->failed = 1;
 	return LP_FATAL;
@@ -648,7 +648,7 @@ deflate_out(struct lp_writer *w, const void *p, size_t n, int flush)
 /*
  * The helper thread and the tool hand one buffer back and forth: while
  * the thread deflates and writes job, the tool fills w->buf.  Only the
- * thread touches the z_stream and the file while busy; its failure is
+ * thread touches the compressor and the file while busy; its failure is
  * copied into the writer when the tool next waits for it.
  */
 struct lp_deflater {
@@ -666,8 +666,8 @@ deflate_job(void *arg)
 	struct lp_deflater *d = arg;
 
 	if (!d->failed &&
-	    deflate_to(d->wr, d->job.p, d->job.len, Z_NO_FLUSH, &d->broken_pipe,
-		&d->err) != LP_OK)
+	    deflate_to(d->wr, d->job.p, d->job.len, &d->broken_pipe, &d->err) !=
+		LP_OK)
 		d->failed = 1;
 	lp_buf_reset(&d->job);
 }
@@ -752,7 +752,7 @@ lp_writer_flush(struct lp_writer *w)
 		return LP_FATAL;
 	if (w->buf.len == 0)
 		return LP_OK;
-	rc = w->gz ? deflate_out(w, w->buf.p, w->buf.len, Z_NO_FLUSH)
+	rc = w->gz ? deflate_out(w, w->buf.p, w->buf.len)
 		   : write_all(w, w->buf.p, w->buf.len);
 	lp_buf_reset(&w->buf);
 	return rc;
@@ -777,12 +777,15 @@ lp_writer_close(struct lp_writer *w, int commit)
 	deflater_stop(w);
 	if (commit || w->path == NULL) {
 		/* stdout gets what was done even when the run failed. */
+		/* An empty output is still a gzip file: one empty member. */
 		if (lp_writer_flush(w) != LP_OK ||
-		    (w->gz && deflate_out(w, NULL, 0, Z_FINISH) != LP_OK))
+		    (w->gz && w->members == 0 &&
+			deflate_out(w, "", 0) != LP_OK))
 			rc = LP_FATAL;
 	}
-	if (w->gz)
-		deflateEnd(&w->z);
+	if (w->dc != NULL)
+		libdeflate_free_compressor(w->dc);
+	w->dc = NULL;
 	if (w->path != NULL) {
 		if (rc == LP_OK && commit && fchmod(w->fd, w->mode) != 0) {
 			lp_error_set(&w->err, "cannot set the mode of '%s': %s",

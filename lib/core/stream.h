@@ -26,6 +26,8 @@
 #include <sys/types.h>
 #include <zlib.h>
 
+struct libdeflate_compressor;
+
 #include "core/buf.h"
 #include "core/error.h"
 
@@ -94,9 +96,15 @@ struct lp_writer {
 	int broken_pipe;
 	int direct; /* a FIFO or device given by name: no rename */
 	int failed;
-	z_stream z;
+	/*
+	 * The compressor (libdeflate): each full buffer becomes one gzip
+	 * member of the output, as gzip -d and every gzip reader take.
+	 */
+	struct libdeflate_compressor *dc;
+	int members; /* written so far */
 	struct lp_buf buf;
 	unsigned char *zout;
+	size_t zcap;
 	char *path;  /* final name, NULL for stdout */
 	char *tmp;   /* temporary name while writing */
 	char *name;  /* the file named in errors, NULL for stdout */

@@ -2,13 +2,16 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <libdeflate.h>
 #include <utf8proc.h>
 #include <zlib.h>
 
 #include "core/status.h"
 #include "core/version.h"
 
-/* Gumbo has no version call: the one pkg-config named at build time. */
+/*
+ * Gumbo and libdeflate have no version call: the versions built against.
+ */
 #ifndef LP_GUMBO_VERSION
 #define LP_GUMBO_VERSION "unknown"
 #endif
@@ -40,10 +43,11 @@ lp_version_libraries(void)
 	if (curl_version_info != NULL)
 		c = curl_version_info(CURLVERSION_NOW);
 	snprintf(buf, sizeof(buf),
-	    "Libraries: liblp/%s jansson/%s zlib/%s libcurl/%s%s%s gumbo/%s "
-	    "utf8proc/%s",
+	    "Libraries: liblp/%s jansson/%s zlib/%s libdeflate/%s "
+	    "libcurl/%s%s%s "
+	    "gumbo/%s utf8proc/%s",
 	    LP_VERSION, jansson_version_str(), zlibVersion(),
-	    c != NULL ? c->version : LIBCURL_VERSION,
+	    LIBDEFLATE_VERSION_STRING, c != NULL ? c->version : LIBCURL_VERSION,
 	    c != NULL && c->ssl_version != NULL ? " " : "",
 	    c != NULL && c->ssl_version != NULL ? c->ssl_version : "",
 	    LP_GUMBO_VERSION, utf8proc_version());

@@ -154,7 +154,7 @@ tcase usage.version && { # the lineage's line, then every library as curl -V lis
 	status_is 0
 	lines out 2
 	has out '^lp-passthru 0\.1\.0 (liblp 0\.1\.0; jansson [0-9.]*; zlib [0-9.]*)$'
-	has out '^Libraries: liblp/0\.1\.0 jansson/[0-9.]* zlib/[0-9.]* libcurl/[0-9.]*\( [A-Za-z]*/[0-9a-z.]*\)\{0,1\} gumbo/[0-9.]* utf8proc/[0-9.]*$'
+	has out '^Libraries: liblp/0\.1\.0 jansson/[0-9.]* zlib/[0-9.]* libdeflate/[0-9.]* libcurl/[0-9.]*\( [A-Za-z]*/[0-9a-z.]*\)\{0,1\} gumbo/[0-9.]* utf8proc/[0-9.]*$'
 	empty err
 }
 tcase usage.unknown-option && check 2 '--frobnicate' '' '' "lp-passthru: unrecognized option '--frobnicate'\n$USAGE"

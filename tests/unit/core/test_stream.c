@@ -390,6 +390,52 @@ TEST(writer_thread_big_output)
 	lp_buf_release(&first);
 }
 
+/*
+ * The writer's gzip is one member per buffer (libdeflate): zlib's own
+ * reader, which knows nothing of ours, reads all of them back, and an
+ * empty output is still one (empty) member.
+ */
+TEST(writer_members_read_by_zlib)
+{
+	char dir[] = "/tmp/lp-w-XXXXXX", path[300], buf[65536];
+	struct lp_buf want = LP_BUF_INIT, back = LP_BUF_INIT;
+	struct lp_writer w;
+	gzFile g;
+	int i, n;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/out.gz", dir);
+	assert_eq_int(lp_writer_open(&w, path, 1), LP_OK);
+	for (i = 0; i < 60000; i++) {
+		size_t at = want.len;
+
+		lp_buf_addf(
+		    &want, "{\"n\":%d,\"t\":\"%x\"}\n", i, i * 2654435761u);
+		assert_eq_int(
+		    lp_writer_write(&w, want.p + at, want.len - at), LP_OK);
+	}
+	assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+	assert_true(w.members > 5); /* many buffers, a member each */
+	g = gzopen(path, "rb");
+	assert_true(g != NULL);
+	while ((n = gzread(g, buf, sizeof(buf))) > 0)
+		lp_buf_add(&back, buf, (size_t)n);
+	gzclose(g);
+	assert_eq_mem(back.p, back.len, want.p, want.len);
+	/* Nothing written: a gzip file of nothing. */
+	assert_eq_int(lp_writer_open(&w, path, 1), LP_OK);
+	assert_eq_int(lp_writer_close(&w, 1), LP_OK);
+	g = gzopen(path, "rb");
+	assert_true(g != NULL);
+	assert_eq_int(gzread(g, buf, sizeof(buf)), 0);
+	assert_eq_int(gzdirect(g), 0); /* gzip, not plain */
+	gzclose(g);
+	unlink(path);
+	rmdir(dir);
+	lp_buf_release(&want);
+	lp_buf_release(&back);
+}
+
 /* A full disk found by the thread is the writer's error, by close. */
 TEST(writer_thread_full_disk)
 {
