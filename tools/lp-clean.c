@@ -358,8 +358,11 @@ clean_copy(const struct clean_opts *o, struct lp_clean *c)
 			o->fluff_text[i].p ? o->fluff_text[i].p : "",
 			o->fluff_text[i].len, o->fluff[i], &err) != LP_OK)
 			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
-	if (o->c.schema != NULL)
+	/* Compiled here: the threads must not share the schema's counts. */
+	if (o->c.schema != NULL) {
 		c->schema = json_incref(o->c.schema);
+		c->cschema = lp_schema_compile(c->schema);
+	}
 }
 
 /* The stage on one record, in any lane (the cleaner keeps its originals). */
