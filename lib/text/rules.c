@@ -273,6 +273,29 @@ load_rule(struct lp_rules *r, const char *p, size_t klen, const char *arg,
 	    err, "%s:%d: unknown rule '%.*s'", name, lineno, (int)klen, p);
 }
 
+/* r->byfirst and r->at from the rules as they now stand. */
+static void
+index_first(struct lp_rules *r)
+{
+	size_t k, c;
+
+	memset(r->at, 0, sizeof(r->at));
+	for (k = 0; k < r->n; k++)
+		r->at[tolower((unsigned char)r->v[k].phrase[0]) + 1]++;
+	for (c = 1; c < 257; c++)
+		r->at[c] += r->at[c - 1];
+	free(r->byfirst);
+	r->byfirst = lp_xmalloc(sizeof(*r->byfirst) * (r->n + 1));
+	for (k = 0; k < r->n; k++) {
+		c = (size_t)tolower((unsigned char)r->v[k].phrase[0]);
+		/* at[c] walks up as its rules are placed, then is put back. */
+		r->byfirst[r->at[c]++] = k;
+	}
+	for (c = 256; c > 0; c--)
+		r->at[c] = r->at[c - 1];
+	r->at[0] = 0;
+}
+
 int
 lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
     struct lp_error *err)
@@ -308,6 +331,7 @@ lp_rules_load(struct lp_rules *r, const char *text, size_t n, const char *name,
 	}
 	if (r->n > 1)
 		qsort(r->v, r->n, sizeof(*r->v), by_length);
+	index_first(r);
 	index_names(r);
 	return LP_OK;
 }
@@ -328,14 +352,12 @@ lp_rules_default(struct lp_rules *r)
 static struct lp_rule *
 match(struct lp_rules *r, const char *s, size_t n, size_t i)
 {
-	size_t k;
+	size_t c = (size_t)tolower((unsigned char)s[i]), k;
 
-	for (k = 0; k < r->n; k++) {
-		struct lp_rule *u = &r->v[k];
+	for (k = r->at[c]; k < r->at[c + 1]; k++) {
+		struct lp_rule *u = &r->v[r->byfirst[k]];
 
-		if (tolower((unsigned char)u->phrase[0]) !=
-			tolower((unsigned char)s[i]) ||
-		    u->len > n - i ||
+		if (u->len > n - i ||
 		    strncasecmp(s + i, u->phrase, u->len) != 0)
 			continue;
 		if (word_char((unsigned char)u->phrase[0]) && i > 0 &&
@@ -692,6 +714,7 @@ lp_rules_release(struct lp_rules *r)
 		free(r->names[i].form);
 	free(r->names);
 	free(r->slots);
+	free(r->byfirst);
 	free(r->v);
 	free(r->cond);
 	free(r->version);

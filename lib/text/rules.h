@@ -56,6 +56,13 @@ struct lp_rules {
 	struct lp_name *names;
 	size_t nnames, nslots;
 	size_t *slots;
+	/*
+	 * The rules by the first byte of their phrase, folded: those of
+	 * byte c are v[byfirst[at[c]]], ... v[byfirst[at[c + 1] - 1]], in
+	 * the order of v (longest first), so a match tries only them.
+	 */
+	size_t at[257];
+	size_t *byfirst;
 };
 
 /* The rules built into liblp. */
