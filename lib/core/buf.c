@@ -55,28 +55,9 @@ lp_buf_grow(struct lp_buf *b, size_t n)
 }
 
 void
-lp_buf_add(struct lp_buf *b, const void *p, size_t n)
-{
-	lp_buf_grow(b, n);
-	/* Nothing to copy may come as a NULL pointer (an empty body). */
-	if (n > 0)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
 lp_buf_adds(struct lp_buf *b, const char *s)
 {
 	lp_buf_add(b, s, strlen(s));
-}
-
-void
-lp_buf_addc(struct lp_buf *b, char c)
-{
-	lp_buf_grow(b, 1);
-	b->p[b->len++] = c;
-	b->p[b->len] = '\0';
 }
 
 void

@@ -8,6 +8,7 @@
 #define LP_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct lp_buf {
 	char *p;
@@ -24,12 +25,32 @@ struct lp_buf {
 void lp_buf_init(struct lp_buf *b);
 /* Make room for n more bytes. */
 void lp_buf_grow(struct lp_buf *b, size_t n);
-/* Append p[0..n). */
-void lp_buf_add(struct lp_buf *b, const void *p, size_t n);
+/*
+ * Append p[0..n).  Inline, as lp_buf_addc(): they are on every record's
+ * path, and most calls need no growth.
+ */
+static inline void
+lp_buf_add(struct lp_buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len <= n)
+		lp_buf_grow(b, n);
+	/* Nothing to copy may come as a NULL pointer (an empty body). */
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
 /* Append the string s. */
 void lp_buf_adds(struct lp_buf *b, const char *s);
 /* Append one byte. */
-void lp_buf_addc(struct lp_buf *b, char c);
+static inline void
+lp_buf_addc(struct lp_buf *b, char c)
+{
+	if (b->cap - b->len <= 1)
+		lp_buf_grow(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+}
 /* Append printf-style text. */
 void lp_buf_addf(struct lp_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
