@@ -516,7 +516,7 @@ lp_gzip_level(void)
 		return v[0] - '0';
 	/*
 	 * Level 1: every stage of a pipeline compresses again, and level 1
-	 * is about 1.5 times as fast as 6 for a fifth more bytes.  Datasets
+	 * is the fastest for some more bytes.  Datasets
 	 * kept for long can be written with LP_GZIP_LEVEL=9.
 	 */
 	return 1;
