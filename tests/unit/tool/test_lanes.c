@@ -164,15 +164,27 @@ assert_same_counts(const char *a, const char *b)
 	assert_eq_mem(a, (size_t)(ea - a), b, (size_t)(eb - b));
 }
 
-TEST(many_lanes_write_what_one_writes)
+/* The input through one lane and through n, the lineage's time fixed. */
+static void
+one_and_many(int n, int policy, struct result *one, struct result *many)
 {
-	size_t n;
-	char *in = input(&n), *path = tmpfile_with(in, n);
-	struct result one, three;
+	size_t len;
+	char *in = input(&len), *path = tmpfile_with(in, len);
 
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-	run_lanes(path, 1, LP_ON_ERROR_QUARANTINE, &one);
-	run_lanes(path, 3, LP_ON_ERROR_QUARANTINE, &three);
+	run_lanes(path, 1, policy, one);
+	run_lanes(path, n, policy, many);
+	unsetenv("SOURCE_DATE_EPOCH");
+	unlink(path);
+	free(path);
+	free(in);
+}
+
+TEST(many_lanes_write_what_one_writes)
+{
+	struct result one, three;
+
+	one_and_many(3, LP_ON_ERROR_QUARANTINE, &one, &three);
 	assert_eq_int(one.status, LP_EXIT_OK);
 	assert_eq_int(three.status, LP_EXIT_OK);
 	assert_true(one.out != NULL && three.out != NULL);
@@ -195,21 +207,13 @@ TEST(many_lanes_write_what_one_writes)
 			"r89\"") != NULL);
 	result_free(&one);
 	result_free(&three);
-	unlink(path);
-	free(path);
-	free(in);
-	unsetenv("SOURCE_DATE_EPOCH");
 }
 
 TEST(fail_stops_where_one_lane_stops)
 {
-	size_t n;
-	char *in = input(&n), *path = tmpfile_with(in, n);
 	struct result one, four;
 
-	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-	run_lanes(path, 1, LP_ON_ERROR_FAIL, &one);
-	run_lanes(path, 4, LP_ON_ERROR_FAIL, &four);
+	one_and_many(4, LP_ON_ERROR_FAIL, &one, &four);
 	assert_eq_int(four.status, LP_EXIT_DATAERR);
 	assert_same_counts(four.stats, one.stats);
 	/* Line 89 is the first refused: 88 kept, then the stop. */
@@ -224,10 +228,6 @@ TEST(fail_stops_where_one_lane_stops)
 	assert_eq_str(four.side, one.side);
 	result_free(&one);
 	result_free(&four);
-	unlink(path);
-	free(path);
-	free(in);
-	unsetenv("SOURCE_DATE_EPOCH");
 }
 
 TEST(default_is_the_processors)
