@@ -1,3 +1,5 @@
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@ struct item {
 	unsigned long line;
 	size_t off, len; /* the line, in the lane's in */
 	int what;
+	int repaired;		  /* its UTF-8 was repaired */
 	size_t out_end, side_end; /* where its output and side bytes end */
 	size_t why, text, tlen;	  /* a bad one's reason and text, in msgs */
 };
@@ -39,7 +42,7 @@ struct lane {
 	struct item *items;
 	size_t n, cap;
 	struct lp_record rec;
-	unsigned long long n_repaired;
+	unsigned long long n_repaired; /* lines it repaired */
 	struct lp_worker w;
 };
 
@@ -52,6 +55,7 @@ struct lp_lanes {
 	void *arg;
 	struct lane *lane;
 	int n;
+	int fatal; /* the input could not be read on: said after the flush */
 };
 
 /* Note why a line or record is bad, and its text, for the policy. */
@@ -76,9 +80,12 @@ one(struct lane *ln, struct item *it)
 	const char *line = it->len > 0 ? ln->in.p + it->off : "";
 	size_t len = it->len, side = ln->side.len, out = ln->out.len;
 	struct lp_error err;
+	unsigned long long repaired = ln->n_repaired;
+	int rc;
 
-	if (lp_run_parse(run, rec, &ln->fixed, &line, &len, &ln->n_repaired) !=
-	    LP_OK) {
+	rc = lp_run_parse(run, rec, &ln->fixed, &line, &len, &ln->n_repaired);
+	it->repaired = ln->n_repaired != repaired;
+	if (rc != LP_OK) {
 		refuse(ln, it, rec->err.msg, line, len);
 		return;
 	}
@@ -137,7 +144,9 @@ fill(struct lp_lanes *l, struct lane *ln)
 	while (ln->n < BATCH && ln->in.len < BATCH_BYTES) {
 		struct item *it;
 
-		if ((rc = lp_run_read(run, &line, &len)) == LP_EOF)
+		if ((rc = lp_run_read(run, &line, &len)) == LP_FATAL)
+			l->fatal = 1;
+		if (rc == LP_EOF || rc == LP_FATAL)
 			return 0;
 		if (ln->n == ln->cap) {
 			ln->cap = ln->cap ? ln->cap * 2 : BATCH;
@@ -151,6 +160,7 @@ fill(struct lp_lanes *l, struct lane *ln)
 		it->len = len;
 		lp_buf_add(&ln->in, line, len);
 		it->what = ITEM_NEW;
+		it->repaired = 0;
 		if (rc == LP_FAILED) {
 			/* The reader's refusal: the line as it was cut. */
 			it->what = ITEM_CUT;
@@ -162,47 +172,34 @@ fill(struct lp_lanes *l, struct lane *ln)
 	return 1;
 }
 
-/* Write the kept records of ln from *from to end.  LP_OK or LP_EOF. */
-static int
-write_kept(
-    struct lp_lanes *l, struct lane *ln, size_t *from, size_t end, size_t *nrec)
-{
-	int rc = LP_OK;
-
-	if (*nrec > 0)
-		rc =
-		    lp_run_write(l->run, ln->out.p + *from, end - *from, *nrec);
-	*from = end;
-	*nrec = 0;
-	return rc;
-}
-
 /*
  * Write a lane's batch in order, bad lines through the policy.  LP_OK, or
  * LP_EOF with *done the lines dealt with, the last the one that stopped.
+ * Each record is written as the one-lane loop writes it, so an output
+ * that fails stops at the same record.
  */
 static int
 flush(struct lp_lanes *l, struct lane *ln, size_t *done)
 {
-	size_t i, from = 0, side = 0, nrec = 0;
-
-	*done = ln->n;
+	size_t i, out = 0, side = 0;
 
 	for (i = 0; i < ln->n; i++) {
 		const struct item *it = &ln->items[i];
 		const char *text;
 
+		*done = i + 1;
+		l->run->n_repaired += (unsigned long long)it->repaired;
 		if (it->what == ITEM_OUT) {
+			if (lp_run_write(l->run, ln->out.p + out,
+				it->out_end - out, 1) != LP_OK)
+				return LP_EOF;
+			out = it->out_end;
 			if (l->side != NULL && it->side_end > side)
 				l->side(l->arg, ln->side.p + side,
 				    it->side_end - side);
 			side = it->side_end;
-			nrec++;
 			continue;
 		}
-		*done = i + 1;
-		if (write_kept(l, ln, &from, it->out_end, &nrec) != LP_OK)
-			return LP_EOF;
 		if (it->what == ITEM_BAD)
 			text = ln->msgs.p + it->text;
 		else
@@ -213,7 +210,7 @@ flush(struct lp_lanes *l, struct lane *ln, size_t *done)
 			return LP_EOF;
 	}
 	*done = ln->n;
-	return write_kept(l, ln, &from, ln->out.len, &nrec);
+	return LP_OK;
 }
 
 struct lp_lanes *
@@ -306,11 +303,9 @@ lp_lanes_run(struct lp_lanes *l)
 			}
 			l->tally(l->arg, ln->ctx, 1);
 		}
-		/* A lane not filled this round holds no new counts. */
-	}
-	for (k = 0; k < l->n; k++) {
-		l->run->n_repaired += l->lane[k].n_repaired;
-		l->lane[k].n_repaired = 0;
+		/* Said as the one-lane loop says it: after the lines before. */
+		if (l->fatal && !stop)
+			lp_run_read_failed(l->run);
 	}
 }
 
@@ -341,7 +336,13 @@ lp_lanes_free(struct lp_lanes *l)
 int
 lp_lanes_default(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	/* Those of the affinity mask (taskset, a container's cpuset). */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
 }

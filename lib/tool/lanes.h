@@ -20,7 +20,10 @@
  * stop are given with keep 0 (their records are not in the run: zero
  * them only).  Under --on-error=fail a lane stops at its first bad line,
  * so the counts are those of the records up to the one that stopped the
- * run, as with one lane.  Each lane also has a side buffer the
+ * run, as with one lane; only after an output that failed may the
+ * stage's own counts hold the rest of that record's batch.  A record the
+ * lineage stamp refuses (a "lineage" that is no object) loses its side
+ * bytes too, as any refused record does.  Each lane also has a side buffer the
  * function may append to (lp-clean's redacted originals): the side bytes
  * of a kept record are handed to the side function, in order, as the
  * record is written; those of a refused record are dropped.
@@ -61,8 +64,8 @@ void lp_lanes_run(struct lp_lanes *l);
 /* Stop the workers and free the lanes (not the contexts). */
 void lp_lanes_free(struct lp_lanes *l);
 /*
- * Lanes for a machine: the processors online, at most 4 (more than the
- * gzip threads and the writer can feed).
+ * Lanes for a machine: the processors this process may run on, at most
+ * 4 (more than the gzip threads and the writer can feed).
  */
 int lp_lanes_default(void);
 

@@ -480,14 +480,19 @@ lp_run_read(struct lp_run *run, const char **line, size_t *len)
 			run->status = LP_EXIT_INTR;
 			return LP_EOF;
 		}
-		lp_warnx("%s", run->in.err.msg);
-		run->status = run->in.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR;
-		return LP_EOF;
+		return LP_FATAL;
 	}
 	run->n_in++;
 	if (run->progress && (run->n_in & 4095) == 0)
 		lp_run_progress(run);
 	return rc;
+}
+
+void
+lp_run_read_failed(struct lp_run *run)
+{
+	lp_warnx("%s", run->in.err.msg);
+	run->status = run->in.ioerr ? LP_EXIT_IOERR : LP_EXIT_DATAERR;
 }
 
 int
@@ -514,7 +519,9 @@ lp_run_next(struct lp_run *run, struct lp_record **recp)
 	int rc;
 
 	for (;;) {
-		if ((rc = lp_run_read(run, &line, &len)) == LP_EOF)
+		if ((rc = lp_run_read(run, &line, &len)) == LP_FATAL)
+			lp_run_read_failed(run);
+		if (rc == LP_EOF || rc == LP_FATAL)
 			return LP_EOF;
 		if (rc == LP_FAILED) {
 			if (lp_run_bad(run, lp_reader_name(&run->in),

@@ -79,13 +79,16 @@ int lp_run_next(struct lp_run *run, struct lp_record **rec);
  * The pieces of lp_run_next(), for a tool that parses elsewhere
  * (tool/lanes.h).  lp_run_read(): the next line, borrowed until the next
  * read: LP_OK; LP_FAILED for a line the reader refused (reason in
- * run->in.err, the line cut short), left to lp_run_bad(); or LP_EOF as
- * lp_run_next().  lp_run_parse(): parse line into rec, repairing its
+ * run->in.err, the line cut short), left to lp_run_bad(); LP_FATAL when
+ * the input cannot be read on (reason in run->in.err, said by
+ * lp_run_read_failed() once the lines before it are dealt with); or
+ * LP_EOF at the end, or on an interrupt (run->status says so).  lp_run_parse(): parse line into rec, repairing its
  * UTF-8 into fixed first if the tool asked (counted in *n_repaired; line
  * and len then name the repaired text); LP_OK, or LP_FAILED (rec->err).
  * It touches only its arguments, so it may run on another thread.
  */
 int lp_run_read(struct lp_run *run, const char **line, size_t *len);
+void lp_run_read_failed(struct lp_run *run);
 int lp_run_parse(const struct lp_run *run, struct lp_record *rec,
     struct lp_buf *fixed, const char **line, size_t *len,
     unsigned long long *n_repaired);

@@ -111,6 +111,40 @@ tcase same.repair-utf8 mixed && { # repairs counted across threads
 	has out.2 "\"title\":\"caf$(printf '\357\277\275')\""
 
 }
+tcase same.repair-after-stop mixed && { # a repair past the stop is not counted
+	run_threads 1 fail --repair-utf8
+	run_threads 3 fail --repair-utf8
+	same st.1 st.3
+	has st.3 '"in":1,.*"repaired_utf8":0}'
+}
+tcase order.read-error-last && { # a gzip cut short: said after the lines before it
+	"$LP_GEN" -n 3000 -s 2 | awk 'NR == 5 { print "{bad" } { print }' | gzip -1 > full.gz
+	head -c 60000 full.gz > cut.gz
+	run -i cut.gz -o /dev/null "$TOOL" --plain --on-error=skip --threads 3
+	status_is 65
+	lines err 2
+	has err '^lp-clean: <stdin>:5: invalid JSON .* (skipped)$'
+	has err '^lp-clean: <stdin>: unexpected end of gzip stream'
+	holds [ "$(sed -n 2p err | cut -c1-29)" = "lp-clean: <stdin>: unexpected" ]
+	run -i cut.gz -o /dev/null "$TOOL" --plain --on-error=fail --threads 3
+	status_is 65
+	lines err 1
+	has err '^lp-clean: <stdin>:5: invalid JSON'
+}
+tcase order.output-full && { # an output that fails stops at the same record
+	[ -w /dev/full ] || skip "no /dev/full"
+	"$LP_GEN" -n 3000 -s 4 > g.jsonl
+	run -i g.jsonl "$TOOL" -q --no-schema --threads 1 -o /dev/full --stats a.raw
+	status_is 74
+	run -i g.jsonl "$TOOL" -q --no-schema --threads 3 -o /dev/full --stats b.raw
+	status_is 74
+	has err 'lp-clean: cannot write '"'"'/dev/full'"'"': No space left on device'
+	sed 's/,"tool".*//' a.raw > a
+	sed 's/,"tool".*//' b.raw > b
+	same a b
+	# The record whose write failed was read, and is not out.
+	holds [ "$(sed 's/.*"in":\([0-9]*\),"out":\([0-9]*\),.*/\1 \2/' b | awk '{ print $1 - $2 }')" = 1 ]
+}
 tcase same.small-inputs && { # fewer lines than lanes, one line, none
 	printf '%s\n' '{"id":"1","title":"Lamp"}' > one.jsonl
 	: > none.jsonl

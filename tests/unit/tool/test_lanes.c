@@ -1,3 +1,5 @@
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -100,7 +102,36 @@ struct result {
 	int status;
 };
 
-/* The whole input through n lanes under the policy given. */
+/*
+ * The one-lane loop the lanes stand for: lp_run_next(), the stage, then
+ * lp_run_emit(), the side bytes of a kept record handed on as it is.
+ */
+static void
+run_loop(struct lp_run *run, struct ctx *c)
+{
+	struct lp_buf s = LP_BUF_INIT;
+	struct lp_record *rec;
+	struct lp_error err;
+
+	while (lp_run_next(run, &rec) == LP_OK) {
+		lp_buf_reset(&s);
+		if (stage(c, rec, &s, &err) != LP_OK) {
+			if (lp_run_reject(run, rec, err.msg) != LP_OK)
+				break;
+			continue;
+		}
+		if (lp_run_emit(run, rec) != LP_OK)
+			break;
+		side(NULL, s.p, s.len);
+	}
+	tally(NULL, c, 1);
+	lp_buf_release(&s);
+}
+
+/*
+ * The whole input through n lanes under the policy given; n 0: through
+ * the one-lane loop instead.
+ */
 static void
 run_lanes(const char *path, int n, int policy, struct result *r)
 {
@@ -128,10 +159,14 @@ run_lanes(const char *path, int n, int policy, struct result *r)
 	lp_buf_reset(&sides);
 	total = dropped_counts = 0;
 	lp_run_open(&run, 1, files, "");
-	l = lp_lanes_new(&run, n, stage, ctx, side, tally, NULL);
-	assert_eq_int(lp_lanes_count(l), n);
-	lp_lanes_run(l);
-	lp_lanes_free(l);
+	if (n == 0) {
+		run_loop(&run, &c[0]);
+	} else {
+		l = lp_lanes_new(&run, n, stage, ctx, side, tally, NULL);
+		assert_eq_int(lp_lanes_count(l), n);
+		lp_lanes_run(l);
+		lp_lanes_free(l);
+	}
 	r->status = lp_run_close(&run, LP_EXIT_OK);
 	r->out = slurp(out);
 	r->q = slurp(q);
@@ -164,7 +199,10 @@ assert_same_counts(const char *a, const char *b)
 	assert_eq_mem(a, (size_t)(ea - a), b, (size_t)(eb - b));
 }
 
-/* The input through one lane and through n, the lineage's time fixed. */
+/*
+ * The input through the one-lane loop and through n lanes, the lineage's
+ * time fixed.
+ */
 static void
 one_and_many(int n, int policy, struct result *one, struct result *many)
 {
@@ -172,7 +210,7 @@ one_and_many(int n, int policy, struct result *one, struct result *many)
 	char *in = input(&len), *path = tmpfile_with(in, len);
 
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-	run_lanes(path, 1, policy, one);
+	run_lanes(path, 0, policy, one);
 	run_lanes(path, n, policy, many);
 	unsetenv("SOURCE_DATE_EPOCH");
 	unlink(path);
@@ -180,7 +218,7 @@ one_and_many(int n, int policy, struct result *one, struct result *many)
 	free(in);
 }
 
-TEST(many_lanes_write_what_one_writes)
+TEST(lanes_write_what_the_loop_writes)
 {
 	struct result one, three;
 
@@ -209,11 +247,12 @@ TEST(many_lanes_write_what_one_writes)
 	result_free(&three);
 }
 
-TEST(fail_stops_where_one_lane_stops)
+TEST(fail_stops_where_the_loop_stops)
 {
 	struct result one, four;
 
 	one_and_many(4, LP_ON_ERROR_FAIL, &one, &four);
+	assert_eq_int(one.status, LP_EXIT_DATAERR);
 	assert_eq_int(four.status, LP_EXIT_DATAERR);
 	assert_same_counts(four.stats, one.stats);
 	/* Line 89 is the first refused: 88 kept, then the stop. */
@@ -232,11 +271,19 @@ TEST(fail_stops_where_one_lane_stops)
 
 TEST(default_is_the_processors)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int n = lp_lanes_default();
+	cpu_set_t set, one;
+	int n = lp_lanes_default(), cpus;
 
-	assert_true(n >= 1 && n <= 4);
-	assert_true(cpus < 1 || n == (cpus > 4 ? 4 : (int)cpus));
+	assert_eq_int(sched_getaffinity(0, sizeof(set), &set), 0);
+	cpus = CPU_COUNT(&set);
+	assert_eq_int(n, cpus > 4 ? 4 : cpus);
+	/* Held to one processor (taskset 1), one lane. */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) == 0) {
+		assert_eq_int(lp_lanes_default(), 1);
+		assert_eq_int(sched_setaffinity(0, sizeof(set), &set), 0);
+	}
 }
 
 RUN_TESTS()
