@@ -224,8 +224,10 @@ add_runs(struct lp_rules *r, const char *arg, size_t len, const char *name,
 	memcpy(r->runs + have, arg, len);
 	r->runs[have + len] = '\0';
 	/* A run may start at these bytes too. */
-	for (q = 0; q < len; q++)
+	for (q = 0; q < len; q++) {
 		r->first[(unsigned char)arg[q]] = 1;
+		r->isrun[(unsigned char)arg[q]] = arg[q] != '\0';
+	}
 	return LP_OK;
 }
 
@@ -397,13 +399,11 @@ lp_rules_apply(struct lp_rules *r, const char *s, size_t n, struct lp_buf *out)
 			continue;
 		}
 		/* A lone one between spaces is left over from fluff too. */
-		if (c != 0 && strchr(r->runs, c) != NULL &&
-		    ((i + 1 < n && strchr(r->runs, s[i + 1]) != NULL &&
-			 s[i + 1] != '\0') ||
+		if (r->isrun[c] &&
+		    ((i + 1 < n && r->isrun[(unsigned char)s[i + 1]]) ||
 			((out->len == 0 || out->p[out->len - 1] == ' ') &&
 			    (i + 1 == n || s[i + 1] == ' ')))) {
-			while (i < n && s[i] != '\0' &&
-			    strchr(r->runs, s[i]) != NULL)
+			while (i < n && r->isrun[(unsigned char)s[i]])
 				i++;
 			r->run_hits++;
 			changes++;
