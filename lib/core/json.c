@@ -13,19 +13,51 @@
 /* Nested objects with more keys than this are left to Jansson. */
 #define SCAN_MAX_KEYS 64
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Bytes of w equal to c, as their high bits (exact, no false hits). */
+static uint64_t
+bytes_eq(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* Bytes of w that a JSON string must escape ('"', '\\', controls). */
+static uint64_t
+escapes(uint64_t w)
+{
+	/* A control: high bit clear, and its low bits + 0x60 keep it so. */
+	return bytes_eq(w, '"') | bytes_eq(w, '\\') |
+	    (~(((w & ~HIGHS) + ONES * 0x60) | w) & HIGHS);
+}
+
 void
 lp_json_dump_str(const char *s, size_t n, struct lp_buf *b)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
+	uint64_t w;
 
 	lp_buf_grow(b, n + 2);
 	lp_buf_addc(b, '"');
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
 		char esc[7];
 		size_t elen = 2;
 
+		/* Eight bytes at a time while none needs escaping. */
+		while (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if (escapes(w) != 0)
+				break;
+			i += 8;
+		}
+		if (i == n)
+			break;
+		c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		lp_buf_add(b, s + run, i - run);
@@ -210,18 +242,6 @@ struct scan {
 };
 
 static size_t scan_value(struct scan *s, size_t i, int depth);
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* Bytes of w equal to c, as their high bits (exact, no false hits). */
-static uint64_t
-bytes_eq(uint64_t w, unsigned char c)
-{
-	uint64_t x = w ^ (ONES * c);
-
-	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
-}
 
 /*
  * The first i at or after start where a string's plain run ends: at a

@@ -43,7 +43,7 @@ struct lp_rules {
 	char *version; /* of the last list loaded with one */
 	struct lp_rule *v;
 	size_t n;
-	char runs[64]; /* characters whose runs are dropped */
+	char runs[64];		  /* characters whose runs are dropped */
 	unsigned char isrun[256]; /* 1: a byte of runs (never NUL) */
 	long long run_hits;
 	struct lp_condition *cond;

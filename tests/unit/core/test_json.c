@@ -439,4 +439,64 @@ TEST(digest_of_canonical_form)
 	json_decref(v);
 }
 
+/* The escapes byte by byte, the slow way, to check the fast one against. */
+static void
+dump_str_slowly(const unsigned char *s, size_t n, struct lp_buf *b)
+{
+	size_t i;
+
+	lp_buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			lp_buf_addf(b, "\\%c", s[i]);
+		else if (s[i] == '\n')
+			lp_buf_adds(b, "\\n");
+		else if (s[i] == '\t')
+			lp_buf_adds(b, "\\t");
+		else if (s[i] == '\r')
+			lp_buf_adds(b, "\\r");
+		else if (s[i] == '\b')
+			lp_buf_adds(b, "\\b");
+		else if (s[i] == '\f')
+			lp_buf_adds(b, "\\f");
+		else if (s[i] < 0x20)
+			lp_buf_addf(b, "\\u%04x", s[i]);
+		else
+			lp_buf_addc(b, (char)s[i]);
+	}
+	lp_buf_addc(b, '"');
+}
+
+/*
+ * Every byte, at every place of strings of 0 to 24 bytes (the dumper
+ * skips eight bytes at a time), among plain ASCII and UTF-8 bytes.
+ */
+TEST(dump_str_every_byte_everywhere)
+{
+	struct lp_buf fast = LP_BUF_INIT, slow = LP_BUF_INIT;
+	unsigned char s[24];
+	size_t n, at;
+	int c, bad = 0;
+
+	for (n = 0; n <= sizeof(s); n++)
+		for (at = 0; at < (n ? n : 1); at++)
+			for (c = 0; c < 256; c++) {
+				size_t k;
+
+				for (k = 0; k < n; k++)
+					s[k] = k % 3 == 2 ? 0xc3 : 'a' + k % 26;
+				if (n > 0)
+					s[at] = (unsigned char)c;
+				lp_buf_reset(&fast);
+				lp_buf_reset(&slow);
+				lp_json_dump_str((const char *)s, n, &fast);
+				dump_str_slowly(s, n, &slow);
+				bad += fast.len != slow.len ||
+				    memcmp(fast.p, slow.p, fast.len) != 0;
+			}
+	assert_eq_int(bad, 0);
+	lp_buf_release(&fast);
+	lp_buf_release(&slow);
+}
+
 RUN_TESTS()
