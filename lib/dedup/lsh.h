@@ -41,10 +41,23 @@ double lp_lsh_prob(double j, int bands, int rows);
 /* Uint32s in a block of ids, and the flag of an entry's list. */
 #define LP_LSH_BLOCK 16
 #define LP_LSH_LIST 0x80000000U
+/* The index is cut into shards, chosen by a fingerprint's top bits. */
+#define LP_LSH_SHARD_BITS 16
+#define LP_LSH_SHARDS (1U << LP_LSH_SHARD_BITS)
 
+/*
+ * An entry: the fingerprint's low half (its shard holds the top half),
+ * and v, an id or LP_LSH_LIST | the first block of a list, in two
+ * halves; all ones is an empty slot.  Six bytes, aligned to two.
+ */
 struct lp_lsh_entry {
-	uint32_t fp; /* 0: empty */
-	uint32_t v;  /* an id, or LP_LSH_LIST | the first block of a list */
+	uint16_t fp, lo, hi;
+};
+
+/* A shard: a Robin Hood table of its own, grown on its own. */
+struct lp_lsh_shard {
+	struct lp_lsh_entry *e; /* cap slots; NULL while cap is 0 */
+	uint32_t cap, n;	/* slots, and entries (or room promised) */
 };
 
 /* Where a query stands in one band's ids. */
@@ -55,10 +68,12 @@ struct lp_lsh_cursor {
 
 struct lp_lsh {
 	int bands, rows;
-	struct lp_lsh_entry *t;
-	size_t cap, n;	     /* cap a power of two; n entries used */
-	uint32_t *blk;	     /* blocks of LP_LSH_BLOCK: the lists of ids */
-	size_t nblk, blkcap; /* blocks used (from 1) and allocated */
+	struct lp_lsh_shard *sh; /* LP_LSH_SHARDS of them */
+	size_t slots, n;	 /* slots in all shards; keys held */
+	uint32_t *blk;		 /* blocks of LP_LSH_BLOCK: the lists of ids */
+	size_t nblk, blkcap;	 /* blocks used (from 1) and allocated */
+	uint32_t *fp;		 /* per band: the fingerprints at hand */
+	unsigned char *fresh;	 /* per band: a key new to the index */
 	/* The current query: a min-heap of its bands' cursors by id. */
 	struct lp_lsh_cursor *heap;
 	int nheap;
