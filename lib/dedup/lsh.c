@@ -46,6 +46,7 @@ lp_lsh_init(struct lp_lsh *l, int bands, int rows)
 	l->heap = lp_xmalloc(sizeof(*l->heap) * (size_t)bands);
 	l->fp = lp_xmalloc(sizeof(*l->fp) * (size_t)bands);
 	l->fresh = lp_xmalloc((size_t)bands);
+	l->held = lp_xmalloc((size_t)bands);
 	return LP_OK;
 }
 
@@ -98,6 +99,24 @@ home(uint16_t fp, uint32_t cap)
 }
 
 #define EMPTY 0xffffffffU
+#ifndef LSH_LOAD
+#define LSH_LOAD 850
+#endif
+#ifndef LSH_GROW
+#define LSH_GROW 2
+#endif
+#ifndef LSH_TAIL
+#define LSH_TAIL 32
+#endif
+
+/* The value bits of an entry's word, and the fingerprint bits above. */
+#define VAL_MASK ((1U << LP_LSH_VAL_BITS) - 1)
+
+static uint32_t
+tag(uint32_t fp)
+{
+	return fp >> 16 << LP_LSH_VAL_BITS;
+}
 
 static uint32_t
 value(const struct lp_lsh_entry *e)
@@ -116,7 +135,7 @@ set_value(struct lp_lsh_entry *e, uint32_t v)
 static uint32_t
 max_load(uint32_t cap)
 {
-	return (uint32_t)((uint64_t)cap * 9 / 10);
+	return (uint32_t)((uint64_t)cap * LSH_LOAD / 1000);
 }
 
 /* The words of a block: next block, ids held, last block (in the first). */
@@ -138,7 +157,7 @@ max_load(uint32_t cap)
 static uint32_t
 slots_of(uint32_t cap)
 {
-	return cap + cap / 16 + 4;
+	return cap + cap / LSH_TAIL + 4;
 }
 
 /*
@@ -149,15 +168,19 @@ slots_of(uint32_t cap)
  * to it, so it stops the scan too.
  */
 static struct lp_lsh_entry *
-lsh_find(const struct lp_lsh_shard *s, uint16_t fp)
+lsh_find(const struct lp_lsh_shard *s, uint32_t fp)
 {
 	struct lp_lsh_entry *e;
+	uint16_t lo = (uint16_t)fp;
 
 	if (s->cap == 0)
 		return NULL;
-	for (e = &s->e[home(fp, s->cap)]; e->fp < fp; e++)
+	for (e = &s->e[home(lo, s->cap)]; e->fp < lo; e++)
 		;
-	return e->fp == fp && value(e) != EMPTY ? e : NULL;
+	for (; e->fp == lo && value(e) != EMPTY; e++)
+		if ((value(e) & ~VAL_MASK) == tag(fp))
+			return e;
+	return NULL;
 }
 
 /*
@@ -180,17 +203,18 @@ lsh_put(struct lp_lsh_shard *s, struct lp_lsh_entry e)
 	return 1;
 }
 
-/* Whether the slots from fp's home to the next empty one end before last. */
-static int
-lsh_fits(const struct lp_lsh_shard *s, uint16_t fp)
+/* Take the entry e out of s, moving back those after it that may. */
+static void
+lsh_remove(struct lp_lsh_shard *s, struct lp_lsh_entry *e)
 {
-	uint32_t j;
+	uint32_t j = (uint32_t)(e - s->e);
 
-	if (s->cap == 0)
-		return 0;
-	for (j = home(fp, s->cap); value(&s->e[j]) != EMPTY; j++)
-		;
-	return j < slots_of(s->cap) - 1;
+	while (
+	    value(&s->e[j + 1]) != EMPTY && home(s->e[j + 1].fp, s->cap) <= j) {
+		s->e[j] = s->e[j + 1];
+		j++;
+	}
+	memset(&s->e[j], 0xff, sizeof(*s->e));
 }
 
 /*
@@ -230,7 +254,7 @@ shard_grow(struct lp_lsh *l, struct lp_lsh_shard *s, uint32_t want)
 
 	do {
 		do
-			cap = cap < 64 ? cap * 2 : cap + cap / 4;
+			cap = cap < 64 ? cap * 2 : cap + cap / LSH_GROW;
 		while (max_load(cap) < want);
 		free(t);
 		if ((t = malloc((size_t)slots_of(cap) * sizeof(*t))) == NULL)
@@ -282,35 +306,13 @@ block_append(struct lp_lsh *l, uint32_t h, uint32_t id)
 	tb[BLK_IDS + tb[BLK_N]++] = id;
 }
 
-/*
- * File id under fingerprint fp, whose shard has room for it.  fresh: the
- * key was new when room was made, and counted then (an earlier band of
- * the same id may have filed it since).
- */
+/* Add id to the ids of entry e. */
 static void
-lsh_add_one(struct lp_lsh *l, uint32_t fp, uint32_t id, int fresh)
+lsh_append(struct lp_lsh *l, struct lp_lsh_entry *e, uint32_t id)
 {
-	struct lp_lsh_shard *s = shard_of(l, fp);
-	struct lp_lsh_entry *e = lsh_find(s, (uint16_t)fp), n;
-	uint32_t b, *bp, v;
+	uint32_t b, *bp, v = value(e) & VAL_MASK;
 
-	if (e == NULL) {
-		n.fp = (uint16_t)fp;
-		set_value(&n, id);
-		/*
-		 * Room was made for each new key alone: two in one shard
-		 * may yet want more, and then the index cannot keep what
-		 * it held before anyway.
-		 */
-		if (!lsh_put(s, n) &&
-		    (shard_grow(l, s, s->n) != LP_OK || !lsh_put(s, n)))
-			abort(); /* as lp_xmalloc() does */
-		l->n++;
-		return;
-	}
-	if (fresh)
-		s->n--;
-	if ((v = value(e)) & LP_LSH_LIST) {
+	if (v & LP_LSH_LIST) {
 		block_append(l, v & ~LP_LSH_LIST, id);
 		return;
 	}
@@ -321,41 +323,102 @@ lsh_add_one(struct lp_lsh *l, uint32_t fp, uint32_t id, int fresh)
 	bp[BLK_N] = 2;
 	bp[BLK_IDS] = v;
 	bp[BLK_IDS + 1] = id;
-	set_value(e, b | LP_LSH_LIST);
+	set_value(e, (value(e) & ~VAL_MASK) | LP_LSH_LIST | b);
 }
 
+/* What lp_lsh_add() did with a band: fresh[b]. */
+enum { KEY_HELD, KEY_COUNTED, KEY_PUT };
+
+/* Undo what lp_lsh_add() did for the bands before failing: LP_FAILED. */
+static int
+add_undo(struct lp_lsh *l)
+{
+	int b;
+
+	for (b = 0; b < l->bands; b++) {
+		struct lp_lsh_shard *s = shard_of(l, l->fp[b]);
+
+		if (l->fresh[b] == KEY_PUT) {
+			lsh_remove(s, lsh_find(s, l->fp[b]));
+			l->n--;
+		}
+		if (l->fresh[b] != KEY_HELD)
+			s->n--;
+	}
+	return LP_FAILED;
+}
+
+/* Put a new key of id, counted in its shard.  LP_OK or LP_FAILED. */
+static int
+add_new(struct lp_lsh *l, int b, uint32_t id)
+{
+	struct lp_lsh_shard *s = shard_of(l, l->fp[b]);
+	struct lp_lsh_entry n;
+	int c;
+
+	/* An earlier band of the same id may have put the key. */
+	for (c = 0; c < b; c++)
+		if (l->fresh[c] == KEY_PUT && l->fp[c] == l->fp[b]) {
+			s->n--;
+			l->fresh[b] = KEY_HELD;
+			return LP_OK;
+		}
+	n.fp = (uint16_t)l->fp[b];
+	set_value(&n, tag(l->fp[b]) | id);
+	/* Rarely, the last slots are reached before the load is. */
+	while (!lsh_put(s, n))
+		if (shard_grow(l, s, s->n) != LP_OK)
+			return LP_FAILED;
+	l->fresh[b] = KEY_PUT;
+	l->n++;
+	return LP_OK;
+}
+
+/*
+ * Room first for every new key, then the new keys, then id added to
+ * those held: an index that cannot grow is put back as it was.
+ */
 int
 lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
 {
-	int b;
+	int b, c;
 
 	if (id >= LP_LSH_LIST || l->nblk + (size_t)l->bands >= LP_LSH_LIST - 1)
 		return lp_error_set(
 		    &l->err, "too many items for the LSH index");
-	/*
-	 * Room first for every new key, so that an index that cannot grow
-	 * holds what it held before.
-	 */
+	/* Right after a query of the same keys, its lookups still hold. */
 	for (b = 0; b < l->bands; b++) {
-		struct lp_lsh_shard *s;
+		uint32_t fp = fingerprint(keys[b]);
 
-		l->fp[b] = fingerprint(keys[b]);
-		s = shard_of(l, l->fp[b]);
-		l->fresh[b] = lsh_find(s, (uint16_t)l->fp[b]) == NULL;
-		if (!l->fresh[b])
+		l->known &= fp == l->fp[b];
+		l->fp[b] = fp;
+	}
+	for (b = 0; b < l->bands; b++) {
+		struct lp_lsh_shard *s = shard_of(l, l->fp[b]);
+
+		l->fresh[b] = KEY_HELD;
+		if (l->known ? l->held[b] : lsh_find(s, l->fp[b]) != NULL)
 			continue;
-		if ((s->n + 1 > max_load(s->cap) ||
-			!lsh_fits(s, (uint16_t)l->fp[b])) &&
+		if (s->n + 1 > max_load(s->cap) &&
 		    shard_grow(l, s, s->n + 1) != LP_OK) {
-			while (b-- > 0)
-				if (l->fresh[b])
-					shard_of(l, l->fp[b])->n--;
-			return LP_FAILED;
+			for (c = b + 1; c < l->bands; c++)
+				l->fresh[c] = KEY_HELD;
+			l->known = 0;
+			return add_undo(l);
 		}
 		s->n++;
+		l->fresh[b] = KEY_COUNTED;
 	}
 	for (b = 0; b < l->bands; b++)
-		lsh_add_one(l, l->fp[b], id, l->fresh[b]);
+		if (l->fresh[b] == KEY_COUNTED && add_new(l, b, id) != LP_OK) {
+			l->known = 0;
+			return add_undo(l);
+		}
+	for (b = 0; b < l->bands; b++)
+		if (l->fresh[b] == KEY_HELD)
+			lsh_append(
+			    l, lsh_find(shard_of(l, l->fp[b]), l->fp[b]), id);
+	l->known = 0;
 	return LP_OK;
 }
 
@@ -393,22 +456,28 @@ lp_lsh_start(struct lp_lsh *l, const uint64_t *keys)
 	for (b = 0; b < l->bands; b++) {
 		const struct lp_lsh_shard *s = shard_of(l, l->fp[b]);
 
-		if (s->cap != 0)
-			PREFETCH(&s->e[home((uint16_t)l->fp[b], s->cap)]);
+		if (s->cap != 0) {
+			const char *p =
+			    (const char *)&s
+				->e[home((uint16_t)l->fp[b], s->cap)];
+			PREFETCH(p);
+			PREFETCH(p + 64);
+		}
 	}
 	l->nheap = 0;
 	l->given = 0;
 	for (b = 0; b < l->bands; b++) {
 		const struct lp_lsh_entry *e =
-		    lsh_find(shard_of(l, l->fp[b]), (uint16_t)l->fp[b]);
+		    lsh_find(shard_of(l, l->fp[b]), l->fp[b]);
 		struct lp_lsh_cursor *c = &l->heap[l->nheap];
 		uint32_t v;
 
+		l->held[b] = e != NULL;
 		if (e == NULL)
 			continue;
 		l->nheap++;
 		c->pos = 0;
-		if ((v = value(e)) & LP_LSH_LIST) {
+		if ((v = value(e) & VAL_MASK) & LP_LSH_LIST) {
 			c->blk = v & ~LP_LSH_LIST;
 			c->id = l->blk[(size_t)c->blk * LP_LSH_BLOCK + BLK_IDS];
 		} else {
@@ -416,6 +485,7 @@ lp_lsh_start(struct lp_lsh *l, const uint64_t *keys)
 			c->id = v;
 		}
 	}
+	l->known = 1;
 	for (k = l->nheap / 2; k-- > 0;)
 		heap_down(l->heap, l->nheap, k);
 }
@@ -490,11 +560,12 @@ lp_lsh_release(struct lp_lsh *l)
 	free(l->heap);
 	free(l->fp);
 	free(l->fresh);
+	free(l->held);
 	free(l->blk);
 	l->sh = NULL;
 	l->heap = NULL;
 	l->fp = NULL;
-	l->fresh = NULL;
+	l->fresh = l->held = NULL;
 	l->blk = NULL;
 	l->slots = l->n = l->nblk = l->blkcap = 0;
 	l->nheap = 0;

@@ -38,17 +38,22 @@ double lp_lsh_plan(double threshold, int nperm, int *bands, int *rows);
 /* Probability that a pair of similarity j becomes a candidate. */
 double lp_lsh_prob(double j, int bands, int rows);
 
-/* Uint32s in a block of ids, and the flag of an entry's list. */
+/*
+ * Uint32s in a block of ids; the flag of an entry's list, and the bits of
+ * its value (so ids and blocks are below LP_LSH_LIST).
+ */
 #define LP_LSH_BLOCK 16
-#define LP_LSH_LIST 0x80000000U
+#define LP_LSH_LIST 0x08000000U
+#define LP_LSH_VAL_BITS 28
 /* The index is cut into shards, chosen by a fingerprint's top bits. */
-#define LP_LSH_SHARD_BITS 16
+#define LP_LSH_SHARD_BITS 12
 #define LP_LSH_SHARDS (1U << LP_LSH_SHARD_BITS)
 
 /*
- * An entry: the fingerprint's low half (its shard holds the top half),
- * and v, an id or LP_LSH_LIST | the first block of a list, in two
- * halves; all ones is an empty slot.  Six bytes, aligned to two.
+ * An entry: the fingerprint's low 16 bits, then a word of the 4 bits
+ * its shard does not tell above LP_LSH_VAL_BITS bits of value (an id, or
+ * LP_LSH_LIST | the first block of a list), in two halves; all ones is
+ * an empty slot.  Six bytes, aligned to two.
  */
 struct lp_lsh_entry {
 	uint16_t fp, lo, hi;
@@ -74,6 +79,8 @@ struct lp_lsh {
 	size_t nblk, blkcap;	 /* blocks used (from 1) and allocated */
 	uint32_t *fp;		 /* per band: the fingerprints at hand */
 	unsigned char *fresh;	 /* per band: a key new to the index */
+	unsigned char *held;	 /* per band: the last query found its key */
+	int known;		 /* fp and held are of the index as it is */
 	/* The current query: a min-heap of its bands' cursors by id. */
 	struct lp_lsh_cursor *heap;
 	int nheap;
