@@ -4,17 +4,27 @@
  * row of some band become candidates.  lp_lsh_plan() chooses the bands,
  * and struct lp_lsh is the candidate index.
  *
- * The index maps each band key to its ids, in one open-addressing table
- * of 8-byte entries (32-bit key fingerprint, and an id or where a list
- * is) kept at a load of at most 0.8, with Robin Hood probing.  A key with
- * one id (most of them, on data with few repeats) holds it in its entry;
- * a key with more holds a list of 64-byte blocks of ids, in the order
- * they were added.  So a key is one entry however many items share it (a
- * redundant catalogue: probes stay short), and its ids ascend.  Two keys
- * sharing a fingerprint make a stray candidate, which the caller's
- * verification rejects: it costs time, never a wrong answer.  An index
- * that failed (out of memory) says why in err and holds what it held
- * before.
+ * The index maps each band key to its ids through the key's 32-bit
+ * fingerprint.  Its top 12 bits choose one of 4096 shards, each an
+ * open-addressing table of its own, grown on its own by half at a load
+ * of 0.85: so the index stays at a load of 0.57 to 0.85 however many
+ * keys it holds, and growing holds one shard twice, never the whole
+ * index.  An entry is 6 bytes: the fingerprint's low 16 bits, which place
+ * it, and a word of the 4 bits left over and 28 of value, an id or where
+ * a list is (ids and blocks stay below 2^27: over 100 million items).  A
+ * shard keeps its entries in the order of their low bits, each at or
+ * after its home slot, so a lookup scans a few slots from home, and the
+ * shard grows in one pass without the keys.  9 bytes a key on average,
+ * 7 to 11 from one size to another.
+ *
+ * A key with one id (most of them, on data with few repeats) holds it in
+ * its entry; a key with more holds a list of 64-byte blocks of ids, in
+ * the order they were added.  So a key is one entry however many items
+ * share it (a redundant catalogue: probes stay short), and its ids
+ * ascend.  Two keys sharing a fingerprint make a stray candidate, which
+ * the caller's verification rejects: it costs time, never a wrong
+ * answer.  An index that failed (out of memory) says why in err and
+ * holds what it held before.
  *
  * A query merges its bands' lists and hands out the candidates earliest
  * first, each once, as far as the caller wants: one that stops at the
