@@ -34,17 +34,6 @@ lp_lsh_plan(double threshold, int nperm, int *bands, int *rows)
 	return lp_lsh_prob(threshold, nperm, 1);
 }
 
-static struct lp_lsh_entry *
-lsh_table(struct lp_lsh *l, size_t cap)
-{
-	struct lp_lsh_entry *t = calloc(cap, sizeof(*t));
-
-	if (t == NULL)
-		lp_error_set(&l->err, "out of memory (LSH index of %zu MiB)",
-		    cap * sizeof(*t) >> 20);
-	return t;
-}
-
 int
 lp_lsh_init(struct lp_lsh *l, int bands, int rows)
 {
@@ -52,12 +41,12 @@ lp_lsh_init(struct lp_lsh *l, int bands, int rows)
 	lp_error_clear(&l->err);
 	l->bands = bands;
 	l->rows = rows;
-	l->cap = 4096;
-	if ((l->t = lsh_table(l, l->cap)) == NULL) {
-		l->cap = 0;
-		return LP_FAILED;
-	}
+	if ((l->sh = calloc(LP_LSH_SHARDS, sizeof(*l->sh))) == NULL)
+		return lp_error_set(&l->err, "out of memory (LSH index)");
 	l->heap = lp_xmalloc(sizeof(*l->heap) * (size_t)bands);
+	l->fp = lp_xmalloc(sizeof(*l->fp) * (size_t)bands);
+	l->fresh = lp_xmalloc((size_t)bands);
+	l->held = lp_xmalloc((size_t)bands);
 	return LP_OK;
 }
 
@@ -83,21 +72,72 @@ lp_lsh_keys(const struct lp_lsh *l, const uint32_t *sig, uint64_t *keys)
 }
 
 /*
- * The slot comes from the fingerprint alone, so the table can grow without
- * the full keys.
+ * A key's fingerprint: its top 32 bits, never 0, times an odd constant.
+ * The product is one to one, so two keys share it exactly when their top
+ * bits agree; its top half picks the shard and its low half, stored in
+ * the entry, the home slot, so a shard can grow without the full keys.
  */
 static uint32_t
 fingerprint(uint64_t key)
 {
 	uint32_t fp = (uint32_t)(key >> 32);
 
-	return fp != 0 ? fp : 1;
+	return (fp != 0 ? fp : 1) * 0x9e3779b1U;
 }
 
-static size_t
-slot_of(uint32_t fp, size_t cap)
+static struct lp_lsh_shard *
+shard_of(const struct lp_lsh *l, uint32_t fp)
 {
-	return (size_t)(fp * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+	return &l->sh[fp >> (32 - LP_LSH_SHARD_BITS)];
+}
+
+/* The home slot of a low half in a shard of cap slots: any cap will do. */
+static uint32_t
+home(uint16_t fp, uint32_t cap)
+{
+	return (uint32_t)((uint64_t)fp * cap >> 16);
+}
+
+/* The word of an empty slot (its low half is all ones too). */
+#define EMPTY 0xffffffffU
+
+/*
+ * A shard's most entries per 1000 slots, and growth by 1 / LSH_GROW.  A
+ * new key moves the entries after it up to the next empty slot: 5 of
+ * them on average over a million records, but the runs grow fast with
+ * the load (expected 23 at 0.85, 50 at 0.9), and a load of 0.9 cost more
+ * time than its memory was worth.
+ */
+#define LSH_LOAD 850
+#define LSH_GROW 2
+
+/* The value bits of an entry's word, and the fingerprint bits above. */
+#define VAL_MASK ((1U << LP_LSH_VAL_BITS) - 1)
+
+static uint32_t
+tag(uint32_t fp)
+{
+	return fp >> 16 << LP_LSH_VAL_BITS;
+}
+
+static uint32_t
+value(const struct lp_lsh_entry *e)
+{
+	return (uint32_t)e->hi << 16 | e->lo;
+}
+
+static void
+set_value(struct lp_lsh_entry *e, uint32_t v)
+{
+	e->lo = (uint16_t)(v & 0xffff);
+	e->hi = (uint16_t)(v >> 16);
+}
+
+/* The most entries a shard of cap slots holds. */
+static uint32_t
+max_load(uint32_t cap)
+{
+	return (uint32_t)((uint64_t)cap * LSH_LOAD / 1000);
 }
 
 /* The words of a block: next block, ids held, last block (in the first). */
@@ -112,51 +152,124 @@ slot_of(uint32_t fp, size_t cap)
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* How far slot i is from the home slot of the entry in it. */
-static size_t
-dist(const struct lp_lsh_entry *t, size_t cap, size_t i)
+/*
+ * Slots past the last home: entries pushed beyond it stay in order, and
+ * the last is always empty, so a scan stops without a bound.
+ */
+static uint32_t
+slots_of(uint32_t cap)
 {
-	return (i - slot_of(t[i].fp, cap)) & (cap - 1);
+	return cap + cap / 32 + 4;
 }
 
 /*
- * The entry of fingerprint fp, or NULL.  Robin Hood order: a lookup stops
- * at an entry nearer its home than fp would be to its own.
+ * The entry of fingerprint fp in s, or NULL.  A shard's entries are in
+ * the order of their low halves, each at or after its home slot with no
+ * empty slot between: a lookup scans from its home past smaller ones,
+ * then compares the 4 bits beside the value of those with the same low
+ * half.  An empty slot's low half is 0xffff, above any it is asked for
+ * or equal to it, so it stops the scan too.
  */
 static struct lp_lsh_entry *
-lsh_find(const struct lp_lsh *l, uint32_t fp)
+lsh_find(const struct lp_lsh_shard *s, uint32_t fp)
 {
-	size_t i = slot_of(fp, l->cap), d = 0;
+	struct lp_lsh_entry *e;
+	uint16_t lo = (uint16_t)fp;
 
-	for (; l->t[i].fp != 0 && dist(l->t, l->cap, i) >= d;
-	     i = (i + 1) & (l->cap - 1), d++)
-		if (l->t[i].fp == fp)
-			return &l->t[i];
+	if (s->cap == 0)
+		return NULL;
+	for (e = &s->e[home(lo, s->cap)]; e->fp < lo; e++)
+		;
+	for (; e->fp == lo && value(e) != EMPTY; e++)
+		if ((value(e) & ~VAL_MASK) == tag(fp))
+			return e;
 	return NULL;
 }
 
 /*
- * Robin Hood insertion of a new fingerprint: an entry passes over those
- * as far from their home as it is from its own or further, so probes stay
- * short at a load of 0.8.
+ * Put e, whose key s lacks, in its place, moving those after it up a
+ * slot: 0 if that would fill the last slot.
  */
-static void
-lsh_put(struct lp_lsh_entry *t, size_t cap, struct lp_lsh_entry e)
+static int
+lsh_put(struct lp_lsh_shard *s, struct lp_lsh_entry e)
 {
-	struct lp_lsh_entry x;
-	size_t i = slot_of(e.fp, cap), d = 0, di;
+	uint32_t i = home(e.fp, s->cap), j, last = slots_of(s->cap) - 1;
 
-	while (t[i].fp != 0) {
-		if ((di = dist(t, cap, i)) < d) {
-			x = t[i];
-			t[i] = e;
-			e = x;
-			d = di;
-		}
-		i = (i + 1) & (cap - 1);
-		d++;
+	while (s->e[i].fp < e.fp)
+		i++;
+	for (j = i; value(&s->e[j]) != EMPTY; j++)
+		;
+	if (j == last)
+		return 0;
+	memmove(&s->e[i + 1], &s->e[i], (j - i) * sizeof(e));
+	s->e[i] = e;
+	return 1;
+}
+
+/* Take the entry e out of s, moving back those after it that may. */
+static void
+lsh_remove(struct lp_lsh_shard *s, struct lp_lsh_entry *e)
+{
+	uint32_t j = (uint32_t)(e - s->e);
+
+	while (
+	    value(&s->e[j + 1]) != EMPTY && home(s->e[j + 1].fp, s->cap) <= j) {
+		s->e[j] = s->e[j + 1];
+		j++;
 	}
-	t[i] = e;
+	memset(&s->e[j], 0xff, sizeof(*s->e));
+}
+
+/*
+ * Lay the entries of s out in t for cap homes: in order, each at its
+ * home or just after the one before.  0 if they pass the last slot.
+ */
+static int
+lsh_spread(const struct lp_lsh_shard *s, struct lp_lsh_entry *t, uint32_t cap)
+{
+	uint32_t i, at = 0, h, last = slots_of(cap) - 1;
+
+	memset(t, 0xff, (size_t)slots_of(cap) * sizeof(*t));
+	for (i = 0; s->cap != 0 && i < slots_of(s->cap); i++) {
+		if (value(&s->e[i]) == EMPTY)
+			continue;
+		h = home(s->e[i].fp, cap);
+		if (h > at)
+			at = h;
+		if (at >= last)
+			return 0;
+		t[at++] = s->e[i];
+	}
+	return 1;
+}
+
+/*
+ * Grow s to hold want entries at a load of at most 0.85, and more than
+ * its slots hold now: by half (doubling while small), so its load stays
+ * between 0.57 and 0.85, and only this shard is held twice while it
+ * moves.  As the entries are in order, moving is one pass.
+ */
+static int
+shard_grow(struct lp_lsh *l, struct lp_lsh_shard *s, uint32_t want)
+{
+	struct lp_lsh_entry *t = NULL;
+	uint32_t cap = s->cap ? s->cap : 4;
+
+	do {
+		do
+			cap = cap < 64 ? cap * 2 : cap + cap / LSH_GROW;
+		while (max_load(cap) < want);
+		free(t);
+		if ((t = malloc((size_t)slots_of(cap) * sizeof(*t))) == NULL)
+			return lp_error_set(&l->err,
+			    "out of memory (LSH index of %zu MiB)",
+			    l->slots * sizeof(*t) >> 20);
+	} while (!lsh_spread(s, t, cap));
+	free(s->e);
+	l->slots += slots_of(cap) - (s->cap ? slots_of(s->cap) : 0);
+	s->e = t;
+	s->cap = cap;
+	return LP_OK;
 }
 
 /* A new empty block, by number.  Block 0 is never used: it means none. */
@@ -196,56 +309,119 @@ block_append(struct lp_lsh *l, uint32_t h, uint32_t id)
 	tb[BLK_IDS + tb[BLK_N]++] = id;
 }
 
-/* File id under fingerprint fp. */
+/* Add id to the ids of entry e. */
 static void
-lsh_add_one(struct lp_lsh *l, uint32_t fp, uint32_t id)
+lsh_append(struct lp_lsh *l, struct lp_lsh_entry *e, uint32_t id)
 {
-	struct lp_lsh_entry *e = lsh_find(l, fp), n = {fp, id};
-	uint32_t b, *bp;
+	uint32_t b, *bp, v = value(e) & VAL_MASK;
 
-	if (e == NULL) {
-		lsh_put(l->t, l->cap, n);
-		l->n++;
-	} else if (e->v & LP_LSH_LIST) {
-		block_append(l, e->v & ~LP_LSH_LIST, id);
-	} else {
-		/* A second id: the key moves to a list of blocks. */
-		uint32_t first = e->v;
-
-		b = block_new(l); /* e stays valid: the table is not touched */
-		bp = l->blk + (size_t)b * LP_LSH_BLOCK;
-		bp[BLK_TAIL] = b;
-		bp[BLK_N] = 2;
-		bp[BLK_IDS] = first;
-		bp[BLK_IDS + 1] = id;
-		e->v = b | LP_LSH_LIST;
+	if (v & LP_LSH_LIST) {
+		block_append(l, v & ~LP_LSH_LIST, id);
+		return;
 	}
+	/* A second id: the key moves to a list of blocks. */
+	b = block_new(l); /* e stays valid: the shard is not touched */
+	bp = l->blk + (size_t)b * LP_LSH_BLOCK;
+	bp[BLK_TAIL] = b;
+	bp[BLK_N] = 2;
+	bp[BLK_IDS] = v;
+	bp[BLK_IDS + 1] = id;
+	set_value(e, (value(e) & ~VAL_MASK) | LP_LSH_LIST | b);
 }
 
-int
-lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
+/* What lp_lsh_add() did with a band: fresh[b]. */
+enum { KEY_HELD, KEY_COUNTED, KEY_PUT };
+
+/* Undo what lp_lsh_add() did for the bands before failing: LP_FAILED. */
+static int
+add_undo(struct lp_lsh *l)
 {
 	int b;
 
-	if (id >= LP_LSH_LIST)
+	for (b = 0; b < l->bands; b++) {
+		struct lp_lsh_shard *s = shard_of(l, l->fp[b]);
+
+		if (l->fresh[b] == KEY_PUT) {
+			lsh_remove(s, lsh_find(s, l->fp[b]));
+			l->n--;
+		}
+		if (l->fresh[b] != KEY_HELD)
+			s->n--;
+	}
+	return LP_FAILED;
+}
+
+/* Put a new key of id, counted in its shard.  LP_OK or LP_FAILED. */
+static int
+add_new(struct lp_lsh *l, int b, uint32_t id)
+{
+	struct lp_lsh_shard *s = shard_of(l, l->fp[b]);
+	struct lp_lsh_entry n;
+	int c;
+
+	/* An earlier band of the same id may have put the key. */
+	for (c = 0; c < b; c++)
+		if (l->fresh[c] == KEY_PUT && l->fp[c] == l->fp[b]) {
+			s->n--;
+			l->fresh[b] = KEY_HELD;
+			return LP_OK;
+		}
+	n.fp = (uint16_t)l->fp[b];
+	set_value(&n, tag(l->fp[b]) | id);
+	/* Rarely, the last slots are reached before the load is. */
+	while (!lsh_put(s, n))
+		if (shard_grow(l, s, s->n) != LP_OK)
+			return LP_FAILED;
+	l->fresh[b] = KEY_PUT;
+	l->n++;
+	return LP_OK;
+}
+
+/*
+ * Room first for every new key, then the new keys, then id added to
+ * those held: an index that cannot grow is put back as it was.
+ */
+int
+lp_lsh_add(struct lp_lsh *l, const uint64_t *keys, uint32_t id)
+{
+	int b, c;
+
+	if (id >= LP_LSH_LIST || l->nblk + (size_t)l->bands >= LP_LSH_LIST - 1)
 		return lp_error_set(
 		    &l->err, "too many items for the LSH index");
-	/* Grow past a load of 0.8: unsuccessful probes stay short. */
-	if ((l->n + (size_t)l->bands) * 5 > l->cap * 4) {
-		size_t cap = l->cap * 2, i;
-		struct lp_lsh_entry *t = lsh_table(l, cap);
+	/* Right after a query of the same keys, its lookups still hold. */
+	for (b = 0; b < l->bands; b++) {
+		uint32_t fp = fingerprint(keys[b]);
 
-		if (t == NULL)
-			return LP_FAILED;
-		for (i = 0; i < l->cap; i++)
-			if (l->t[i].fp != 0)
-				lsh_put(t, cap, l->t[i]);
-		free(l->t);
-		l->t = t;
-		l->cap = cap;
+		l->known &= fp == l->fp[b];
+		l->fp[b] = fp;
+	}
+	for (b = 0; b < l->bands; b++) {
+		struct lp_lsh_shard *s = shard_of(l, l->fp[b]);
+
+		l->fresh[b] = KEY_HELD;
+		if (l->known ? l->held[b] : lsh_find(s, l->fp[b]) != NULL)
+			continue;
+		if (s->n + 1 > max_load(s->cap) &&
+		    shard_grow(l, s, s->n + 1) != LP_OK) {
+			for (c = b + 1; c < l->bands; c++)
+				l->fresh[c] = KEY_HELD;
+			l->known = 0;
+			return add_undo(l);
+		}
+		s->n++;
+		l->fresh[b] = KEY_COUNTED;
 	}
 	for (b = 0; b < l->bands; b++)
-		lsh_add_one(l, fingerprint(keys[b]), id);
+		if (l->fresh[b] == KEY_COUNTED && add_new(l, b, id) != LP_OK) {
+			l->known = 0;
+			return add_undo(l);
+		}
+	for (b = 0; b < l->bands; b++)
+		if (l->fresh[b] == KEY_HELD)
+			lsh_append(
+			    l, lsh_find(shard_of(l, l->fp[b]), l->fp[b]), id);
+	l->known = 0;
 	return LP_OK;
 }
 
@@ -272,27 +448,47 @@ lp_lsh_start(struct lp_lsh *l, const uint64_t *keys)
 {
 	int b, k;
 
-	/* Ask for every band's slot before probing any: the misses overlap. */
-	for (b = 0; b < l->bands; b++)
-		PREFETCH(&l->t[slot_of(fingerprint(keys[b]), l->cap)]);
+	/*
+	 * Ask for every band's shard, then its home slot, before probing
+	 * any: the misses overlap.
+	 */
+	for (b = 0; b < l->bands; b++) {
+		l->fp[b] = fingerprint(keys[b]);
+		PREFETCH(shard_of(l, l->fp[b]));
+	}
+	for (b = 0; b < l->bands; b++) {
+		const struct lp_lsh_shard *s = shard_of(l, l->fp[b]);
+
+		if (s->cap != 0) {
+			const char *p =
+			    (const char *)&s
+				->e[home((uint16_t)l->fp[b], s->cap)];
+			PREFETCH(p);
+			PREFETCH(p + 64);
+		}
+	}
 	l->nheap = 0;
 	l->given = 0;
 	for (b = 0; b < l->bands; b++) {
-		struct lp_lsh_entry *e = lsh_find(l, fingerprint(keys[b]));
+		const struct lp_lsh_entry *e =
+		    lsh_find(shard_of(l, l->fp[b]), l->fp[b]);
 		struct lp_lsh_cursor *c = &l->heap[l->nheap];
+		uint32_t v;
 
+		l->held[b] = e != NULL;
 		if (e == NULL)
 			continue;
 		l->nheap++;
 		c->pos = 0;
-		if (e->v & LP_LSH_LIST) {
-			c->blk = e->v & ~LP_LSH_LIST;
+		if ((v = value(e) & VAL_MASK) & LP_LSH_LIST) {
+			c->blk = v & ~LP_LSH_LIST;
 			c->id = l->blk[(size_t)c->blk * LP_LSH_BLOCK + BLK_IDS];
 		} else {
 			c->blk = 0;
-			c->id = e->v;
+			c->id = v;
 		}
 	}
+	l->known = 1;
 	for (k = l->nheap / 2; k-- > 0;)
 		heap_down(l->heap, l->nheap, k);
 }
@@ -350,19 +546,30 @@ lp_lsh_query(struct lp_lsh *l, const uint64_t *keys, struct lp_u64s *out)
 size_t
 lp_lsh_bytes(const struct lp_lsh *l)
 {
-	return l->cap * sizeof(*l->t) +
+	return (l->sh != NULL ? LP_LSH_SHARDS * sizeof(*l->sh) : 0) +
+	    l->slots * sizeof(struct lp_lsh_entry) +
 	    l->blkcap * LP_LSH_BLOCK * sizeof(*l->blk);
 }
 
 void
 lp_lsh_release(struct lp_lsh *l)
 {
-	free(l->t);
+	size_t i;
+
+	if (l->sh != NULL)
+		for (i = 0; i < LP_LSH_SHARDS; i++)
+			free(l->sh[i].e);
+	free(l->sh);
 	free(l->heap);
+	free(l->fp);
+	free(l->fresh);
+	free(l->held);
 	free(l->blk);
-	l->t = NULL;
+	l->sh = NULL;
 	l->heap = NULL;
+	l->fp = NULL;
+	l->fresh = l->held = NULL;
 	l->blk = NULL;
-	l->cap = l->n = l->nblk = l->blkcap = 0;
+	l->slots = l->n = l->nblk = l->blkcap = 0;
 	l->nheap = 0;
 }

@@ -7,8 +7,8 @@
  * tenth of storing shingles.
  *
  * On a redundant catalogue the same kept items are candidates again and
- * again, and most fall short.  So an item verified once keeps a 512-bit
- * map of its shingles (LP_NEAR_BM_WORDS words, one cache line, and its
+ * again, and most fall short.  So an item verified once keeps a 1024-bit
+ * map of its shingles (LP_NEAR_BM_WORDS words, two cache lines, and its
  * count of shingles; only for items ever verified), and a later candidate
  * is first bounded from above: a shingle of one text whose bit is not in
  * the other's map is in one text only, so the bits each map has and the
@@ -19,11 +19,12 @@
  * answers are those of verifying every candidate.
  *
  * Items are numbered 0, 1, ... in the order they are added.  Memory per
- * kept item: its normalised text, 12 bytes of offsets, and one LSH entry
- * per band (8 bytes at a load of 0.4 to 0.8: 10 to 20 bytes a band), and
- * 8 bytes saying where its map is and the 128 bytes of the map of those
- * verified.  A call
- * that fails (out of memory) returns LP_FAILED with the reason in err.
+ * kept item: its normalised text, 8 bytes of offset, 8 saying where its
+ * map is, and one LSH entry per band (dedup/lsh.h: 6 bytes at a load of
+ * 0.57 to 0.85, 9 bytes a band on average); and the 128-byte map of
+ * those verified.  At 21 bands and 75-byte texts, about 280 bytes an
+ * item.  A call that fails (out of memory) returns LP_FAILED with the
+ * reason in err.
  */
 #ifndef LP_DEDUP_NEAR_H
 #define LP_DEDUP_NEAR_H
