@@ -481,13 +481,19 @@ lp_lsh_start(struct lp_lsh *l, const uint64_t *keys)
 		l->nheap++;
 		c->pos = 0;
 		if ((v = value(e) & VAL_MASK) & LP_LSH_LIST) {
+			/* Its first id is read below, the misses overlapping. */
 			c->blk = v & ~LP_LSH_LIST;
-			c->id = l->blk[(size_t)c->blk * LP_LSH_BLOCK + BLK_IDS];
+			PREFETCH(l->blk + (size_t)c->blk * LP_LSH_BLOCK);
 		} else {
 			c->blk = 0;
 			c->id = v;
 		}
 	}
+	for (k = 0; k < l->nheap; k++)
+		if (l->heap[k].blk != 0)
+			l->heap[k].id =
+			    l->blk[(size_t)l->heap[k].blk * LP_LSH_BLOCK +
+				BLK_IDS];
 	l->known = 1;
 	for (k = l->nheap / 2; k-- > 0;)
 		heap_down(l->heap, l->nheap, k);
