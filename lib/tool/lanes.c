@@ -10,6 +10,7 @@
 #include "core/thread.h"
 #include "tool/cli.h"
 #include "tool/lanes.h"
+#include "tool/log.h"
 
 /*
  * Lines per lane and round: a hand-over costs a few microseconds, a batch
@@ -221,7 +222,7 @@ lp_lanes_new(struct lp_run *run, int n,
     void (*tally)(void *arg, void *ctx, int keep), void *arg)
 {
 	struct lp_lanes *l = lp_xmalloc(sizeof(*l));
-	int i;
+	int i, rc;
 
 	memset(l, 0, sizeof(*l));
 	l->run = run;
@@ -239,8 +240,12 @@ lp_lanes_new(struct lp_run *run, int n,
 		ln->ctx = ctx[i];
 		lp_record_init(&ln->rec);
 		/* Lane 0 is the caller's; without a worker, fewer lanes. */
-		if (i > 0 && lp_worker_start(&ln->w, work, ln) != 0) {
+		if (i > 0 && (rc = lp_worker_start(&ln->w, work, ln)) != 0) {
 			lp_record_release(&ln->rec);
+			if (lp_verbosity > 0)
+				lp_warnx("no thread for lane %d of %d (%s): "
+					 "%d lanes",
+				    i + 1, n, strerror(rc), i);
 			break;
 		}
 		l->n = i + 1;
