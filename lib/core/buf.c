@@ -32,6 +32,10 @@ lp_xstrdup(const char *s)
 	return memcpy(lp_xmalloc(n), s, n);
 }
 
+/* The exported definitions of the inline functions of buf.h. */
+extern inline void lp_buf_add(struct lp_buf *b, const void *p, size_t n);
+extern inline void lp_buf_addc(struct lp_buf *b, char c);
+
 void
 lp_buf_init(struct lp_buf *b)
 {

@@ -27,9 +27,10 @@ void lp_buf_init(struct lp_buf *b);
 void lp_buf_grow(struct lp_buf *b, size_t n);
 /*
  * Append p[0..n).  Inline, as lp_buf_addc(): they are on every record's
- * path, and most calls need no growth.
+ * path, and most calls need no growth.  buf.c holds the definitions the
+ * library exports, for callers built without these headers' inlines.
  */
-static inline void
+inline void
 lp_buf_add(struct lp_buf *b, const void *p, size_t n)
 {
 	if (b->cap - b->len <= n)
@@ -43,7 +44,7 @@ lp_buf_add(struct lp_buf *b, const void *p, size_t n)
 /* Append the string s. */
 void lp_buf_adds(struct lp_buf *b, const char *s);
 /* Append one byte. */
-static inline void
+inline void
 lp_buf_addc(struct lp_buf *b, char c)
 {
 	if (b->cap - b->len <= 1)
