@@ -322,14 +322,15 @@ setup(struct clean_opts *o)
 		load_rules_file(c, o->fluff[i], &o->rules, &o->fluff_text[i]);
 	}
 	if (o->schema_path != NULL) {
+		json_t *s = lp_cli_json_file(o->schema_path);
 		struct lp_error err;
 
-		c->schema = lp_cli_json_file(o->schema_path);
-		if (lp_schema_valid(c->schema, &err) != LP_OK)
+		if (lp_schema_valid(s, &err) != LP_OK)
 			lp_errx(
 			    LP_EXIT_DATAERR, "%s: %s", o->schema_path, err.msg);
+		lp_clean_set_schema(c, s);
 	} else if (!o->no_schema)
-		c->schema = lp_schema_listing();
+		lp_clean_set_schema(c, lp_schema_listing());
 	lp_llm_clean_setup(&o->llm, c, o->fields, o->nfields);
 }
 
@@ -358,11 +359,9 @@ clean_copy(const struct clean_opts *o, struct lp_clean *c)
 			o->fluff_text[i].p ? o->fluff_text[i].p : "",
 			o->fluff_text[i].len, o->fluff[i], &err) != LP_OK)
 			lp_errx(LP_EXIT_DATAERR, "%s", err.msg);
-	/* Compiled here: the threads must not share the schema's counts. */
-	if (o->c.schema != NULL) {
-		c->schema = json_incref(o->c.schema);
-		c->cschema = lp_schema_compile(c->schema);
-	}
+	/* Compiled here, before the threads: they share no reference count. */
+	if (o->c.schema != NULL)
+		lp_clean_set_schema(c, json_incref(o->c.schema));
 }
 
 /* The stage on one record, in any lane (the cleaner keeps its originals). */

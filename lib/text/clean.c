@@ -430,12 +430,18 @@ lp_clean_record(struct lp_clean *c, struct lp_record *rec, struct lp_error *err)
 	clean_price(c, rec);
 	clean_condition(c, rec);
 	pseudonymize(c, rec);
-	if (c->schema == NULL)
-		return LP_OK;
-	/* Compiled here, not per thread: each thread cleans with its own. */
 	if (c->cschema == NULL)
-		c->cschema = lp_schema_compile(c->schema);
+		return LP_OK;
 	return lp_schema_check_compiled(c->cschema, rec, err);
+}
+
+void
+lp_clean_set_schema(struct lp_clean *c, json_t *schema)
+{
+	lp_schema_free(c->cschema);
+	json_decref(c->schema);
+	c->schema = schema;
+	c->cschema = schema != NULL ? lp_schema_compile(schema) : NULL;
 }
 
 void

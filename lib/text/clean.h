@@ -63,7 +63,7 @@ struct lp_clean {
 	struct lp_buf *originals;
 	struct lp_rules rules;	   /* the built-in rules, then any loaded */
 	json_t *schema;		   /* checked at the end (owned), or NULL */
-	struct lp_schema *cschema; /* schema compiled, at its first use */
+	struct lp_schema *cschema; /* it compiled (lp_clean_set_schema()) */
 	struct lp_clean_stats n;
 	/*
 	 * The fields cleaned, their raw.<field> and <field>_display paths;
@@ -127,6 +127,11 @@ void lp_clean_counts(const struct lp_clean *c,
  * NULL, only zero them (records that are not to be counted).
  */
 void lp_clean_merge(struct lp_clean *into, struct lp_clean *from);
+/*
+ * Check records against schema (stolen; NULL: check none), compiled here
+ * once, so cleaners on several threads each hold their own.
+ */
+void lp_clean_set_schema(struct lp_clean *c, json_t *schema);
 /* Free the fields, rules, schema and buffers. */
 void lp_clean_release(struct lp_clean *c);
 

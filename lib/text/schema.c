@@ -430,23 +430,6 @@ lp_schema_check_compiled(
 	return LP_OK;
 }
 
-/*
- * The schema compiled last in this thread.  It holds a reference, so its
- * address cannot come back as another schema's while it is here.
- */
-static _Thread_local struct lp_schema *last;
-
-int
-lp_schema_check_record(
-    const json_t *schema, struct lp_record *rec, struct lp_error *err)
-{
-	if (last == NULL || last->src != schema) {
-		lp_schema_free(last);
-		last = lp_schema_compile(schema);
-	}
-	return lp_schema_check_compiled(last, rec, err);
-}
-
 json_t *
 lp_schema_listing(void)
 {

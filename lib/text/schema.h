@@ -27,14 +27,6 @@ int lp_schema_valid(const json_t *schema, struct lp_error *err);
 int lp_schema_check(
     const json_t *schema, const json_t *v, struct lp_error *err);
 /*
- * Check a record without building its whole tree: only the members the
- * schema names are read.  As lp_schema_check().  The schema is compiled
- * (lp_schema_compile()) on its first use in a thread and kept until the
- * thread checks with another one.
- */
-int lp_schema_check_record(
-    const json_t *schema, struct lp_record *rec, struct lp_error *err);
-/*
  * A schema compiled for checking records: what each keyword asks, read
  * once, instead of looking the keywords up in the schema for each record.
  * It holds a reference to the schema, which must not change meanwhile.
@@ -43,7 +35,11 @@ struct lp_schema;
 
 /* Compile schema (checked by lp_schema_valid() or not): never NULL. */
 struct lp_schema *lp_schema_compile(const json_t *schema);
-/* The same as lp_schema_check_record() with the schema it was made of. */
+/*
+ * Check a record without building its whole tree: only the members the
+ * schema names are read.  As lp_schema_check() with the schema cs was
+ * made of.
+ */
 int lp_schema_check_compiled(
     const struct lp_schema *cs, struct lp_record *rec, struct lp_error *err);
 void lp_schema_free(struct lp_schema *cs);

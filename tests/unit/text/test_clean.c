@@ -44,7 +44,7 @@ TEST(every_step)
 	lp_clean_add_pseudonym(&c, "seller");
 	c.key = "k";
 	c.keylen = 1;
-	c.schema = lp_schema_listing();
+	lp_clean_set_schema(&c, lp_schema_listing());
 	assert_eq_str(
 	    clean(&c,
 		"{\"id\":\"a\",\"title\":\"L@@K Apple iPhone 12 128gb "
@@ -231,7 +231,7 @@ TEST(bad_records)
 
 	lp_clean_init(&c);
 	lp_clean_add_field(&c, "title");
-	c.schema = lp_schema_listing();
+	lp_clean_set_schema(&c, lp_schema_listing());
 	assert_eq_str(clean(&c, "{\"id\":\"c\",\"title\":3}"),
 	    "bad: title is a number, not a string");
 	assert_eq_str(clean(&c, "{\"id\":\"d\",\"title\":\"WOW!!!\"}"),
@@ -252,7 +252,7 @@ TEST(bare_price_and_display)
 
 	lp_clean_init(&c);
 	lp_clean_add_field(&c, "title");
-	c.schema = lp_schema_listing();
+	lp_clean_set_schema(&c, lp_schema_listing());
 	assert_eq_str(clean(&c,
 			  "{\"id\":\"p\",\"title\":\"JBL FLIP 5 SPEAKER 20W\","
 			  "\"url\":\"https://www.ebay.co.uk/itm/1\",\"price\":"
